@@ -1,0 +1,180 @@
+//! The report: metadata, narrative sections, table cells with evidence, claims the prose makes.
+
+use crate::{keys_for, Cell, Evidence, Finding, Num, Template};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// A calendar date as printed in a report (no time zone; reports give days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1..=days).contains(&day) && (1900..=2200).contains(&year)).then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Date, String> {
+        let mut it = s.split('-').map(|p| p.parse::<i64>().ok());
+        match (it.next().flatten(), it.next().flatten(), it.next().flatten(), it.next()) {
+            (Some(y), Some(m), Some(d), None) => {
+                Date::new(y as i32, m as u32, d as u32).ok_or_else(|| format!("not a date: {s}"))
+            }
+            _ => Err(format!("not a YYYY-MM-DD date: {s}")),
+        }
+    }
+}
+
+/// A statutory section found in the text (一 … 六).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// 1–6: the section of the official format this heading stands for.
+    pub number: u8,
+    /// The heading as printed.
+    pub title: String,
+    pub text: String,
+}
+
+/// An item of a table that has no canonical key (a local addition), kept with its label.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExtraItem {
+    pub label: String,
+    pub value: Option<Num>,
+    pub evidence: Evidence,
+}
+
+/// What the narrative states about the figures, so checks can compare it with the tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// "收到政府信息公开申请21件": the number of requests received.
+    RequestsReceived,
+    /// "未收到政府信息公开申请": no requests received.
+    NoRequests,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub kind: ClaimKind,
+    pub value: Option<i64>,
+    pub evidence: Evidence,
+}
+
+/// One annual report as nianbao understands it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub file: Option<String>,
+    pub title: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub template: Template,
+    pub published: Option<Date>,
+    pub sections: Vec<Section>,
+    /// Every canonical key of `template`, blank cells included.
+    pub cells: BTreeMap<String, Cell>,
+    pub extra_items: Vec<ExtraItem>,
+    pub claims: Vec<Claim>,
+    /// Which statistical tables were found in the source (二, 三, 四; legacy: the one table).
+    pub tables: Vec<String>,
+    /// What the extractor was unsure about.
+    pub doubts: Vec<Finding>,
+}
+
+impl Report {
+    /// An empty report of a template: every key present, every cell blank.
+    pub fn new(template: Template) -> Report {
+        Report {
+            file: None,
+            title: None,
+            agency: None,
+            year: None,
+            template,
+            published: None,
+            sections: Vec::new(),
+            cells: keys_for(template).iter().map(|k| (k.to_string(), Cell::default())).collect(),
+            extra_items: Vec::new(),
+            claims: Vec::new(),
+            tables: Vec::new(),
+            doubts: Vec::new(),
+        }
+    }
+
+    pub fn value(&self, key: &str) -> Option<Num> {
+        self.cells.get(key).and_then(|c| c.value)
+    }
+
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.cells.get(key).and_then(Cell::int)
+    }
+
+    /// Sets a value without evidence (data entered by hand or generated).
+    pub fn set(&mut self, key: &str, value: Option<Num>) {
+        self.cells.entry(key.to_string()).or_default().value = value;
+    }
+
+    /// The values in canonical key order, as `nianbao extract` prints them.
+    pub fn values_in_order(&self) -> Vec<(&'static str, Option<Num>)> {
+        keys_for(self.template).iter().map(|k| (*k, self.value(k))).collect()
+    }
+
+    pub fn has_table(&self, name: &str) -> bool {
+        self.tables.iter().any(|t| t == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_report_has_every_key_blank() {
+        let r = Report::new(Template::Y2021);
+        assert_eq!(r.cells.len(), 200);
+        assert!(r.cells.values().all(|c| c.value.is_none()));
+        assert_eq!(r.values_in_order()[0].0, "t2.regulation.issued");
+    }
+
+    #[test]
+    fn dates_validate_and_round_trip() {
+        assert!(Date::new(2023, 2, 29).is_none());
+        assert!(Date::new(2024, 2, 29).is_some());
+        let d = Date::new(2020, 1, 6).unwrap();
+        assert_eq!(d.to_string(), "2020-01-06");
+        let back: Date = serde_json::from_str("\"2020-01-06\"").unwrap();
+        assert_eq!(back, d);
+    }
+
+    #[test]
+    fn numbers_serialize_as_json_numbers() {
+        assert_eq!(serde_json::to_string(&Num::Int(21)).unwrap(), "21");
+        assert_eq!(serde_json::to_string(&Num::Dec(12.360414)).unwrap(), "12.360414");
+        assert_eq!(Num::Dec(3.0).as_int(), Some(3));
+        assert_eq!(Num::Dec(3.5).as_int(), None);
+    }
+}

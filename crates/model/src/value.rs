@@ -1,0 +1,80 @@
+//! Numbers as reports print them, and where each one came from.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A cell value: counts are integers, money (万元) is decimal.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Num {
+    Int(i64),
+    Dec(f64),
+}
+
+impl Num {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Dec(d) => d,
+        }
+    }
+
+    /// The integer value, if this number is whole.
+    pub fn as_int(self) -> Option<i64> {
+        match self {
+            Num::Int(i) => Some(i),
+            Num::Dec(d) if d.fract() == 0.0 && d.abs() < 9.0e15 => Some(d as i64),
+            Num::Dec(_) => None,
+        }
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Num::Int(i) => s.serialize_i64(i),
+            Num::Dec(d) => s.serialize_f64(d),
+        }
+    }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Int(i) => write!(f, "{i}"),
+            Num::Dec(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Where a value was read: the raw text and its position in the decoded source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The text as printed, e.g. `增1`, `123604.14元`, `—`.
+    pub raw: String,
+    /// 1-based line of the decoded text.
+    pub line: u32,
+    /// 1-based character column within that line.
+    pub column: u32,
+    /// Byte offset and length in the decoded text.
+    pub offset: usize,
+    pub len: usize,
+    /// Unit the value was converted from (`元`, `万元`), when a unit applied.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unit: Option<String>,
+    /// 1.0 when the text settles the value; lower when a run of digits had to be split
+    /// into cells and more than one split was possible.
+    pub confidence: f32,
+}
+
+/// One table cell of a report: its value (None for blank/absent) and its evidence.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct Cell {
+    pub value: Option<Num>,
+    pub evidence: Option<Evidence>,
+}
+
+impl Cell {
+    pub fn int(&self) -> Option<i64> {
+        self.value.and_then(Num::as_int)
+    }
+}
