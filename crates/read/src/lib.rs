@@ -1,1 +1,108 @@
+//! Reads a report file into text.
+//!
+//! Text reports arrive as UTF-8 (with or without BOM), GB18030/GBK and UTF-16; the
+//! encoding is detected from the bytes, never asked for. Files that are not text get a
+//! one-line reason instead of a panic or garbage.
 
+mod decode;
+mod sniff;
+
+pub use decode::{decode, Decoded};
+pub use sniff::{sniff, Format};
+
+use std::path::Path;
+
+/// Largest file nianbao reads as text. Real reports are well under 1 MiB.
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a file could not be read, in words a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("无法读取文件 (cannot read file): {0}")]
+    Io(#[from] std::io::Error),
+    #[error("空文件 (empty file)")]
+    Empty,
+    #[error("文件过大：{size} 字节，上限 {limit} 字节 (file too large)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("暂不支持 {0} 格式，请先另存为文本 (format not supported yet: {0}; save it as text first)")]
+    Unsupported(&'static str),
+    #[error("不是文本文件：含有二进制内容 (not a text file: binary content)")]
+    Binary,
+}
+
+/// Reads and decodes a file. The size is checked before anything is loaded.
+pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("是目录而不是文件 (is a directory)")));
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(ReadError::TooLarge { size: meta.len(), limit: MAX_TEXT_BYTES });
+    }
+    let bytes = std::fs::read(path)?;
+    read_bytes(&bytes)
+}
+
+/// Decodes bytes already in memory.
+pub fn read_bytes(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    match sniff(bytes) {
+        Format::Text => {}
+        Format::Other(name) => return Err(ReadError::Unsupported(name)),
+    }
+    let decoded = decode(bytes);
+    if decoded.text.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
+    if looks_binary(&decoded.text) {
+        return Err(ReadError::Binary);
+    }
+    Ok(decoded)
+}
+
+/// Control characters other than layout whitespace, or many replacement characters,
+/// mean the bytes were not text in any encoding we know.
+fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().take(64 * 1024) {
+        total += 1;
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+        if control || c == '\u{FFFD}' {
+            bad += 1;
+        }
+    }
+    total > 0 && bad * 20 > total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_blank_are_errors() {
+        assert!(matches!(read_bytes(b""), Err(ReadError::Empty)));
+        assert!(matches!(read_bytes(b" \n\t\r\n"), Err(ReadError::Empty)));
+    }
+
+    #[test]
+    fn binary_garbage_is_an_error() {
+        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert!(matches!(read_bytes(&junk), Err(ReadError::Binary | ReadError::Unsupported(_))));
+    }
+
+    #[test]
+    fn known_binary_formats_are_named() {
+        let e = read_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
+        assert_eq!(e.to_string(), "暂不支持 PDF 格式，请先另存为文本 (format not supported yet: PDF; save it as text first)");
+        assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Unsupported("ZIP/DOCX/OFD"))));
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let e = read_file(Path::new("/nonexistent/nianbao/x.txt")).unwrap_err();
+        assert!(e.to_string().starts_with("无法读取文件"));
+    }
+}
