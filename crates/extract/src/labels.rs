@@ -1,0 +1,139 @@
+//! Label canonicalisation and fuzzy matching.
+//!
+//! Labels are compared after canonicalisation (annotations in brackets, quotes and
+//! punctuation dropped; `1、` → `1.`), by edit distance, so typos seen in real reports
+//! (`无正当理由由大量反复申请`, `其他法律和行政法规禁止公开`) still match.
+
+/// Canonical form of label text.
+pub fn canon(s: &str) -> String {
+    let chars: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '(' {
+            if let Some(close) = chars[i..].iter().position(|&x| x == ')').map(|p| i + p) {
+                let inner = &chars[i + 1..close];
+                if !inner.is_empty() && inner.len() <= 3 && inner.iter().all(|c| "一二三四五六七八九十".contains(*c)) {
+                    out.push('(');
+                    out.extend(inner);
+                    out.push(')');
+                }
+                i = close + 1;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '、' | '.' if i > 0 && chars[i - 1].is_ascii_digit() => out.push('.'),
+            ':' | ',' | ';' | '、' | '.' | '。' | '“' | '”' | '"' | '\'' | '‘' | '’' | '《' | '》' | '·' | ')' | '「'
+            | '」' => {}
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Edits a label of `len` chars may differ by and still match.
+pub fn allowed(len: usize) -> usize {
+    len / 5
+}
+
+/// Smallest edit distance between `label` and some suffix of `text`.
+pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
+    let keep = label.len() + allowed(label.len()) + 2;
+    let text = &text[text.len().saturating_sub(keep)..];
+    let mut prev = vec![0usize; text.len() + 1];
+    let mut cur = vec![0usize; text.len() + 1];
+    for (i, &lc) in label.iter().enumerate() {
+        cur[0] = i + 1;
+        for j in 1..=text.len() {
+            let sub = prev[j - 1] + usize::from(lc != text[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[text.len()]
+}
+
+/// Smallest edit distance between `label` and some prefix of `text`.
+pub fn prefix_dist(label: &[char], text: &[char]) -> usize {
+    let text = &text[..text.len().min(label.len() + allowed(label.len()) + 2)];
+    let mut prev: Vec<usize> = (0..=text.len()).collect();
+    let mut cur = vec![0usize; text.len() + 1];
+    for (i, &lc) in label.iter().enumerate() {
+        cur[0] = i + 1;
+        for j in 1..=text.len() {
+            let sub = prev[j - 1] + usize::from(lc != text[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.into_iter().min().unwrap_or(label.len())
+}
+
+/// Match score of the best label alternative at the end of `seg`: matched length minus
+/// edits, or None when no alternative is close enough.
+pub fn suffix_score(alternatives: &[&str], seg: &[char]) -> Option<usize> {
+    alternatives
+        .iter()
+        .filter_map(|alt| {
+            let l: Vec<char> = alt.chars().collect();
+            let d = suffix_dist(&l, seg);
+            (d <= allowed(l.len())).then(|| l.len() * 4 - d * 4 + usize::from(d == 0))
+        })
+        .max()
+}
+
+/// Strips one trailing unit cell (`件`, `条`, `人次`, `万元` …) that legacy tables put
+/// between label and value; returns the rest and the unit.
+pub fn strip_unit(seg: &str) -> (&str, Option<&str>) {
+    for u in ["人次", "万元", "元", "条", "件", "个", "人", "次", "篇", "项", "家"] {
+        if let Some(rest) = seg.strip_suffix(u) {
+            return (rest, Some(u));
+        }
+    }
+    (seg, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!(canon("(二) 部分公开(区分处理的,只计这一情形,不计其他情形)"), "(二)部分公开");
+        assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
+        assert_eq!(canon("1、当面申请数"), "1.当面申请数");
+        assert_eq!(canon("一、本年新收政府信息公开申请数量"), "一本年新收政府信息公开申请数量");
+        assert_eq!(canon("其中:主要负责同志参加新闻发布会次数"), "其中主要负责同志参加新闻发布会次数");
+    }
+
+    #[test]
+    fn fuzzy_suffix() {
+        assert_eq!(suffix_dist(&v("4.无正当理由大量反复申请"), &v("(五)不予处理4.无正当理由由大量反复申请")), 1);
+        assert_eq!(suffix_dist(&v("规章"), &v("对外公开总数量规章")), 0);
+        assert!(suffix_score(&["规章"], &v("规范性文件")).is_none());
+        assert!(suffix_score(&["2.其他法律行政法规禁止公开"], &v("2.其他法律法规禁止公开")).is_some());
+        assert!(suffix_score(&["2.重复申请"], &v("1.信访举报投诉类申请")).is_none());
+    }
+
+    #[test]
+    fn fuzzy_prefix() {
+        assert_eq!(prefix_dist(&v("政府信息公开行政复议行政诉讼情况"), &v("政府信息公开行政法复议行政诉讼情况行政复议")), 1);
+        assert_eq!(prefix_dist(&v("总体情况"), &v("总体情况2019年")), 0);
+    }
+
+    #[test]
+    fn units_stripped() {
+        assert_eq!(strip_unit("接受培训人员数人次"), ("接受培训人员数", Some("人次")));
+        assert_eq!(strip_unit("依申请公开信息收取的费用万元"), ("依申请公开信息收取的费用", Some("万元")));
+        assert_eq!(strip_unit("举报投诉数量"), ("举报投诉数量", None));
+    }
+}

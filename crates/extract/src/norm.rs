@@ -1,0 +1,188 @@
+//! Character normalisation with a map back to the source.
+//!
+//! Every normalised character remembers the byte offset of the source character it came
+//! from, so evidence can point into the original text. Normalisation is per character
+//! (full-width → ASCII, odd spaces → space, radicals → ideographs, `|` → cell break) plus
+//! removal of known artefacts such as `[bookmark: _GoBack]` and Markdown table rules.
+
+/// The normalised text of one source.
+pub struct Norm<'a> {
+    pub src: &'a str,
+    pub chars: Vec<char>,
+    /// Byte offset in `src` of each char of `chars`; one extra entry: `src.len()`.
+    pub offs: Vec<usize>,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Norm<'a> {
+    pub fn new(src: &'a str) -> Norm<'a> {
+        let mut chars = Vec::with_capacity(src.len() / 2);
+        let mut offs = Vec::with_capacity(src.len() / 2);
+        let mut line_starts = vec![0];
+        for (line_start, line) in split_lines(src) {
+            if line_start > 0 {
+                line_starts.push(line_start);
+            }
+            let rule = is_table_rule(line);
+            let mut skip_until = 0usize;
+            for (i, c) in line.char_indices() {
+                if i < skip_until {
+                    continue;
+                }
+                if c == '[' {
+                    if let Some(len) = artefact_len(&line[i..]) {
+                        skip_until = i + len;
+                        continue;
+                    }
+                }
+                let n = if rule { ' ' } else { norm_char(c) };
+                if n != '\0' {
+                    chars.push(n);
+                    offs.push(line_start + i);
+                }
+            }
+        }
+        offs.push(src.len());
+        Norm { src, chars, offs, line_starts }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, off: usize) -> (u32, u32) {
+        let line = self.line_starts.partition_point(|&s| s <= off).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self.src.get(start..off).map_or(0, |s| s.chars().count()) + 1;
+        (line as u32, col as u32)
+    }
+
+    /// Byte range in the source of normalised chars `a..b`.
+    pub fn byte_range(&self, a: usize, b: usize) -> (usize, usize) {
+        let start = self.offs[a];
+        let end = if b > a { self.offs[b - 1] + self.src[self.offs[b - 1]..].chars().next().map_or(0, char::len_utf8) } else { start };
+        (start, end)
+    }
+
+    /// The source text behind normalised chars `a..b`.
+    pub fn raw(&self, a: usize, b: usize) -> &'a str {
+        let (s, e) = self.byte_range(a, b);
+        &self.src[s..e]
+    }
+}
+
+/// Lines with their byte offsets, keeping each line's terminator as part of it.
+fn split_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= src.len() {
+            return None;
+        }
+        let end = src[start..].find('\n').map_or(src.len(), |i| start + i + 1);
+        let item = (start, &src[start..end]);
+        start = end;
+        Some(item)
+    })
+}
+
+/// A Markdown table rule such as `|---|:---:|`: layout, not content.
+fn is_table_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '+' | '\r' | '\n'))
+}
+
+/// Length of a word-processor artefact at the start of `s`, e.g. `[bookmark: _GoBack]`.
+fn artefact_len(s: &str) -> Option<usize> {
+    let lower_start = s.get(..10)?.to_ascii_lowercase();
+    if !lower_start.starts_with("[bookmark:") {
+        return None;
+    }
+    s.find(']').filter(|&e| e < 120).map(|e| e + 1)
+}
+
+/// One character's normal form; `'\0'` drops it.
+pub fn norm_char(c: char) -> char {
+    match c {
+        '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FFFD}' | '\u{AD}' => '\0',
+        '\u{3000}' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
+        '\r' | '\u{B}' | '\u{C}' => ' ',
+        '|' | '\u{2502}' | '\u{FF5C}' => '\t',
+        '#' | '*' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{2F00}'..='\u{2FDF}' => kangxi(c),
+        '\u{2E80}'..='\u{2EFF}' => radical_supplement(c),
+        '\u{2212}' | '\u{FE63}' => '-',
+        '\u{FE59}' => '(',
+        '\u{FE5A}' => ')',
+        '\u{3014}' => '〔',
+        _ => c,
+    }
+}
+
+fn kangxi(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    let mut it = std::iter::once(c).nfkc();
+    match (it.next(), it.next()) {
+        (Some(n), None) => n,
+        _ => c,
+    }
+}
+
+/// The CJK Radicals Supplement has no decomposition; map the forms PDF fonts emit.
+fn radical_supplement(c: char) -> char {
+    match c {
+        '\u{2EA0}' => '民',
+        '\u{2EC4}' => '西',
+        '\u{2EC5}' => '见',
+        '\u{2EC6}' => '角',
+        '\u{2ECB}' => '车',
+        '\u{2ED3}' => '长',
+        '\u{2ED4}' => '门',
+        '\u{2EDA}' => '页',
+        '\u{2EE2}' => '马',
+        '\u{2EE9}' => '黄',
+        '\u{2EEC}' => '齐',
+        '\u{2EA7}' => '母',
+        '\u{2EB6}' => '羊',
+        '\u{2EBC}' => '肉',
+        '\u{2ED6}' => '阝',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        Norm::new(s).chars.into_iter().collect()
+    }
+
+    #[test]
+    fn width_and_spaces() {
+        assert_eq!(norm("（一）予以公开\u{3000}１２"), "(一)予以公开 12");
+        assert_eq!(norm("规章|0|0"), "规章\t0\t0");
+    }
+
+    #[test]
+    fn artefacts_and_rules_removed() {
+        assert_eq!(norm("[bookmark: _GoBack]一、总体情况"), "一、总体情况");
+        let n = norm("|a|b|\n|---|:--|\nc");
+        assert!(n.starts_with("\ta\tb\t\n"));
+        assert!(n.ends_with('c'));
+        assert!(n["\ta\tb\t\n".len()..n.len() - 1].chars().all(|c| c == ' '));
+    }
+
+    #[test]
+    fn radicals_become_ideographs() {
+        assert_eq!(norm("\u{2F08}\u{2EA0}"), "人民");
+    }
+
+    #[test]
+    fn offsets_and_line_columns() {
+        let src = "ab\n（一）x";
+        let n = Norm::new(src);
+        assert_eq!(n.chars[3], '(');
+        assert_eq!(n.offs[3], 3);
+        assert_eq!(n.line_col(n.offs[3]), (2, 1));
+        assert_eq!(n.line_col(n.offs[6]), (2, 4));
+        assert_eq!(n.raw(3, 5), "（一");
+    }
+}
