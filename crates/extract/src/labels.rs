@@ -60,6 +60,11 @@ pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
 
 /// Smallest edit distance between `label` and some prefix of `text`.
 pub fn prefix_dist(label: &[char], text: &[char]) -> usize {
+    prefix_match(label, text).0
+}
+
+/// Smallest edit distance between `label` and a prefix of `text`, and that prefix's length.
+pub fn prefix_match(label: &[char], text: &[char]) -> (usize, usize) {
     let text = &text[..text.len().min(label.len() + allowed(label.len()) + 2)];
     let mut prev: Vec<usize> = (0..=text.len()).collect();
     let mut cur = vec![0usize; text.len() + 1];
@@ -71,7 +76,13 @@ pub fn prefix_dist(label: &[char], text: &[char]) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev.into_iter().min().unwrap_or(label.len())
+    let mut best = (label.len(), 0);
+    for (j, &d) in prev.iter().enumerate() {
+        if d < best.0 || (d == best.0 && j < best.1) {
+            best = (d, j);
+        }
+    }
+    best
 }
 
 /// Match score of the best label alternative at the end of `seg`: matched length minus

@@ -1,6 +1,73 @@
-//! Turns the text of an annual report into a typed [`Report`](nianbao_model::Report).
+//! Turns the text of an annual report into a typed [`Report`].
+//!
+//! The pipeline: normalise characters ([`norm`]), cut the text into label segments and
+//! value runs ([`tokens`]), find the statutory sections ([`sections`]) and the table
+//! regions, detect the template ([`detect`]), align each region's segments to the
+//! template's rows ([`table`]) and read the values into cells, settling digits that run
+//! together with the template identities ([`split`]). Every cell keeps its evidence; what
+//! the extractor is unsure of becomes a finding in [`Report::doubts`].
 
-pub mod norm;
-pub mod tokens;
+mod claims;
+mod compact;
+mod detect;
 pub mod labels;
+mod meta;
+pub mod norm;
+mod regions;
+mod sections;
 pub mod spec;
+pub mod split;
+pub mod table;
+pub mod tokens;
+mod write;
+
+use compact::Compact;
+use nianbao_model::{Claim, Report};
+use norm::Norm;
+
+pub use meta::dates;
+
+/// Extracts a report from its decoded text.
+pub fn extract(src: &str) -> Report {
+    let norm = Norm::new(src);
+    let compact = Compact::new(&norm);
+    let items = tokens::items(&norm);
+    let meta = meta::meta(src);
+    let heads = sections::headings(&compact);
+    let template = detect::template(&compact, meta.year);
+
+    let mut report = Report::new(template);
+    report.title = meta.title;
+    report.agency = meta.agency;
+    report.year = meta.year;
+    report.published = meta.published;
+    report.sections = sections::sections(&norm, &compact, &heads);
+
+    let regions = regions::find(&compact, &heads, template, norm.chars.len());
+    let mut w = write::Writer::new(&norm, &mut report);
+    if template == nianbao_model::Template::Legacy {
+        if let Some(r) = regions.legacy {
+            write::legacy(&mut w, regions::slice(&items, r), &compact, r);
+        }
+    } else {
+        if let Some(r) = regions.t2 {
+            write::t2(&mut w, regions::slice(&items, r), &compact, r);
+        }
+        if let Some(r) = regions.t3 {
+            write::t3(&mut w, regions::slice(&items, r));
+        }
+        if let Some(r) = regions.t4 {
+            write::t4(&mut w, regions::slice(&items, r));
+        }
+    }
+
+    let skip: Vec<(usize, usize)> =
+        regions.all().into_iter().map(|(a, b)| (compact.pos_of(a), compact.pos_of(b))).collect();
+    for f in claims::claims(&compact, &skip) {
+        let a = compact.norm_at(f.a, norm.chars.len());
+        let b = compact.at.get(f.b.saturating_sub(1)).map_or(norm.chars.len(), |&i| i + 1);
+        let evidence = write::evidence(&norm, a, b, None, 1.0);
+        report.claims.push(Claim { kind: f.kind, value: f.value, evidence });
+    }
+    report
+}

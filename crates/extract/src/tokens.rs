@@ -73,6 +73,13 @@ impl Item {
             Item::Run(r) => r.first().map_or(0, |c| c.a),
         }
     }
+
+    pub fn end(&self) -> usize {
+        match self {
+            Item::Seg(s) => s.b,
+            Item::Run(r) => r.last().map_or(0, |c| c.b),
+        }
+    }
 }
 
 /// Tokenises the whole normalised text into alternating segments and runs.

@@ -1,0 +1,217 @@
+//! Title, agency, report year and publication date.
+
+use crate::norm::norm_char;
+use nianbao_model::Date;
+
+#[derive(Debug, Default, PartialEq)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub published: Option<Date>,
+}
+
+/// A source line in normal form, with Markdown marks and field names removed.
+fn clean(line: &str) -> String {
+    let s: String = line.chars().map(norm_char).filter(|&c| c != '\0').collect();
+    let s = s.trim().trim_start_matches(['#', ' ', '\t']).trim();
+    s.to_string()
+}
+
+fn field<'s>(line: &'s str, names: &[&str]) -> Option<&'s str> {
+    names.iter().find_map(|n| line.strip_prefix(n)).map(|r| r.trim_start_matches([':', ' ', '\t']).trim())
+}
+
+pub fn meta(src: &str) -> Meta {
+    let lines: Vec<String> = src.lines().map(clean).filter(|l| !l.is_empty()).take(40).collect();
+    let mut m = Meta::default();
+    let mut title_at = None;
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(t) = field(l, &["标题", "题名", "名称"]) {
+            if t.contains("报告") {
+                title_at = Some((i, t.to_string()));
+                break;
+            }
+        }
+    }
+    if title_at.is_none() {
+        title_at = lines
+            .iter()
+            .enumerate()
+            .take(20)
+            .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80)
+            .map(|(i, l)| (i, l.clone()));
+    }
+    if let Some((i, title)) = title_at {
+        let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+        let year = find_year(&title);
+        let mut agency = match year {
+            Some((_, at)) => title[..at].to_string(),
+            None => ["政府信息公开", "政务公开", "信息公开"].iter().find_map(|k| title.find(k)).map_or(String::new(), |p| title[..p].to_string()),
+        };
+        let mut full_title = title.clone();
+        if agency.is_empty() && i > 0 {
+            let prev: String = lines[i - 1].chars().filter(|c| !c.is_whitespace()).collect();
+            if prev.chars().count() <= 40 && !prev.contains("报告") && field(&lines[i - 1], &["发布", "来源"]).is_none() {
+                agency = prev.clone();
+                full_title = format!("{prev}{title}");
+            }
+        }
+        let agency = agency.trim_matches(|c: char| c == '“' || c == '”' || c == '"' || c == ':').to_string();
+        m.agency = (!agency.is_empty()).then_some(agency);
+        m.year = year.map(|(y, _)| y);
+        m.title = Some(full_title);
+    }
+    if m.year.is_none() {
+        m.year = fallback_year(src);
+    }
+    m.published = published(&lines, src, m.year);
+    m
+}
+
+/// First `2019年` / `2019 年度` in a title: (year, byte offset).
+fn find_year(s: &str) -> Option<(i32, usize)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let rest = &s[i + 4..];
+            if rest.starts_with('年') {
+                let y: i32 = s[i..i + 4].parse().ok()?;
+                if (1990..=2100).contains(&y) {
+                    return Some((y, i));
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// When no title gives the year: the statistics period (`自2018年1月1日起`), or the first
+/// `YYYY年度` in the text.
+fn fallback_year(src: &str) -> Option<i32> {
+    let s: String = src.chars().map(norm_char).filter(|c| *c != '\0' && !c.is_whitespace()).take(4000).collect();
+    for pat in ["年1月1日起", "年度政府信息公开", "年政府信息公开", "年度"] {
+        for (p, _) in s.match_indices(pat) {
+            let digits = s.as_bytes().get(p.saturating_sub(4)..p).filter(|d| d.len() == 4 && d.iter().all(u8::is_ascii_digit));
+            if let Some(y) = digits.and_then(|d| std::str::from_utf8(d).ok()?.parse::<i32>().ok()) {
+                if (1990..=2100).contains(&y) {
+                    return Some(y);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
+    for l in lines {
+        if let Some(v) = field(l, &["发布时间", "发布日期", "成文日期", "公开日期", "发文日期"]) {
+            if let Some((d, _)) = dates(v).into_iter().next() {
+                return Some(d);
+            }
+        }
+    }
+    // Otherwise the date under the signature: the last date after the report year.
+    let y = year?;
+    let s: String = src.chars().map(norm_char).filter(|c| *c != '\0').collect();
+    dates(&s).into_iter().filter(|(d, _)| d.year > y && d.year <= y + 2).last().map(|(d, _)| d)
+}
+
+/// Dates written `2019年1月21日`, `2019-01-21` or `2019/1/21` (spaces allowed between parts).
+pub fn dates(s: &str) -> Vec<(Date, usize)> {
+    let c: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        if !c[i].is_ascii_digit() || (i > 0 && c[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        if let Some((d, end)) = date_at(&c, i) {
+            out.push((d, i));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn date_at(c: &[char], i: usize) -> Option<(Date, usize)> {
+    let mut k = i;
+    let num = |k: &mut usize, max: usize| -> Option<u32> {
+        while *k < c.len() && c[*k] == ' ' {
+            *k += 1;
+        }
+        let start = *k;
+        while *k < c.len() && c[*k].is_ascii_digit() && *k - start < max {
+            *k += 1;
+        }
+        if *k == start {
+            return None;
+        }
+        c[start..*k].iter().collect::<String>().parse().ok()
+    };
+    let sep = |k: &mut usize, allowed: &[char]| -> Option<char> {
+        while *k < c.len() && c[*k] == ' ' {
+            *k += 1;
+        }
+        let ch = *c.get(*k)?;
+        allowed.contains(&ch).then(|| {
+            *k += 1;
+            ch
+        })
+    };
+    let y = num(&mut k, 4)?;
+    if !(1990..=2100).contains(&y) {
+        return None;
+    }
+    let s1 = sep(&mut k, &['年', '-', '/', '.'])?;
+    let m = num(&mut k, 2)?;
+    let want = if s1 == '年' { '月' } else { s1 };
+    sep(&mut k, &[want])?;
+    let d = num(&mut k, 2)?;
+    if s1 == '年' {
+        sep(&mut k, &['日', '号'])?;
+    }
+    Date::new(y as i32, m, d).map(|date| (date, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_on_one_line() {
+        let m = meta("\n\n北冷乡2019年政府信息公开工作年度报告\n\n一、总体情况\n");
+        assert_eq!(m.agency.as_deref(), Some("北冷乡"));
+        assert_eq!(m.year, Some(2019));
+    }
+
+    #[test]
+    fn agency_on_the_line_before() {
+        let m = meta("尉氏县洧川镇人民政府\n2021年度信息公开工作年度报告\n\n");
+        assert_eq!(m.agency.as_deref(), Some("尉氏县洧川镇人民政府"));
+        assert_eq!(m.year, Some(2021));
+        assert_eq!(m.title.as_deref(), Some("尉氏县洧川镇人民政府2021年度信息公开工作年度报告"));
+    }
+
+    #[test]
+    fn markdown_and_field_titles() {
+        let m = meta("# 南召县城关镇人民政府 2020 年政府信息公开工作年度报告\n");
+        assert_eq!((m.agency.as_deref(), m.year), (Some("南召县城关镇人民政府"), Some(2020)));
+        let m = meta("标题: 平潭综合实验区公安局2018年政府信息公开工作报告\n发布时间: 2019-01-16 09:40\n");
+        assert_eq!((m.agency.as_deref(), m.year), (Some("平潭综合实验区公安局"), Some(2018)));
+        assert_eq!(m.published, Date::new(2019, 1, 16));
+    }
+
+    #[test]
+    fn signature_date() {
+        let m = meta("河口镇2018年政府信息公开工作年度报告\n统计期限自2018年1月1日起至2018年12月27日止\n河口镇人民政府\n2019年1月21日\n附件");
+        assert_eq!(m.published, Date::new(2019, 1, 21));
+        assert_eq!(dates("2019 年 1 月 21 日").len(), 1);
+        assert!(dates("2019年13月1日").is_empty());
+    }
+}

@@ -1,0 +1,97 @@
+//! Where each table lies: anchors found in the compact text, as normalised char ranges.
+
+use crate::compact::Compact;
+use crate::sections::Heading;
+use crate::tokens::Item;
+use nianbao_model::Template;
+
+pub type Range = (usize, usize);
+
+#[derive(Debug, Default)]
+pub struct Regions {
+    pub t2: Option<Range>,
+    pub t3: Option<Range>,
+    pub t4: Option<Range>,
+    pub legacy: Option<Range>,
+}
+
+impl Regions {
+    pub fn all(&self) -> Vec<Range> {
+        [self.t2, self.t3, self.t4, self.legacy].into_iter().flatten().collect()
+    }
+}
+
+fn heading(heads: &[Heading], n: u8) -> Option<&Heading> {
+    heads.iter().find(|h| h.number == n)
+}
+
+/// Finds the table regions. Positions are compact positions until the end, where they
+/// become normalised char indices.
+pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize) -> Regions {
+    let to_norm = |r: Option<(usize, usize)>| r.map(|(a, b)| (c.norm_at(a, norm_len), c.norm_at(b, norm_len)));
+    let end = c.chars.len();
+    if template == Template::Legacy {
+        let start = ["统计表", "统计指标", "指标名称", "统计数据", "指标名"]
+            .iter()
+            .filter_map(|m| c.find(m, 0))
+            .filter(|&p| p > 0)
+            .max()
+            .or_else(|| heads.last().map(|h| h.end))
+            .unwrap_or(0);
+        // The table is usually an appendix after the narrative; a table elsewhere is
+        // still found because alignment skips what does not match.
+        let start = if table_follows(c, start) { start } else { 0 };
+        return Regions { legacy: to_norm(Some((start, end))), ..Regions::default() };
+    }
+    let sec = |n| heading(heads, n).map(|h| h.start);
+    let t2 = c.find("第二十条第(一)项", sec(2).unwrap_or(0)).or_else(|| c.find("第二十条第(一)项", 0)).or(sec(2));
+    let t3_row = c.find("本年新收政府信息公开申请", t2.unwrap_or(0)).or_else(|| c.find("本年新收政府信息公开申请", 0));
+    let t3 = match t3_row {
+        Some(p) => Some(
+            ["勾稽", "钩稽", "申请人情况"]
+                .iter()
+                .filter_map(|m| c.find(m, p.saturating_sub(400)))
+                .filter(|&q| q < p)
+                .min()
+                .unwrap_or(p),
+        ),
+        None => c.find("申请人情况", t2.unwrap_or(0)),
+    };
+    let t4_from = t3.or(t2).or(sec(4).map(|p| p.saturating_sub(1))).unwrap_or(0);
+    let t4 = review_anchor(c, t4_from);
+    let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
+    let t2_end = t3.or(t4).or(sec(3)).or(sec5).unwrap_or(end);
+    let t3_end = t4.or(sec5).unwrap_or(end);
+    let t4_end = sec5.unwrap_or_else(|| t4.map_or(end, |p| (p + 3000).min(end)));
+    Regions {
+        t2: to_norm(t2.map(|a| (a, t2_end.max(a)))),
+        t3: to_norm(t3.map(|a| (a, t3_end.max(a)))),
+        t4: to_norm(t4.map(|a| (a, t4_end.max(a)))),
+        legacy: None,
+    }
+}
+
+/// `行政复议` followed closely by `行政诉讼`: the head of table 四.
+fn review_anchor(c: &Compact, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = c.find("行政复议", at) {
+        if let Some(q) = c.find("行政诉讼", p) {
+            if q - p <= 40 {
+                return Some(p);
+            }
+        }
+        at = p + 1;
+    }
+    None
+}
+
+fn table_follows(c: &Compact, start: usize) -> bool {
+    start > 0 && c.chars[start..].iter().filter(|ch| ch.is_ascii_digit()).count() >= 5
+}
+
+/// The items of a region: those that end inside it and start before its end.
+pub fn slice(items: &[Item], (a, b): Range) -> &[Item] {
+    let from = items.partition_point(|it| it.end() <= a);
+    let to = items.partition_point(|it| it.start() < b);
+    &items[from..to.max(from)]
+}

@@ -1,0 +1,221 @@
+//! Turning a run of value chunks into exactly the cells of a row.
+//!
+//! When a run has fewer chunks than the row has columns, cells were run together
+//! (`1400000` for six cells) and the digits must be split; every split that respects
+//! "no leading zeros" is a candidate, and the caller keeps those that satisfy the
+//! template identities. When a run has more chunks than columns, the caller chooses
+//! which to drop the same way.
+
+use crate::tokens::{Chunk, ChunkKind, Sign, Unit};
+
+/// One cell's worth of a run, at normalised chars `a..b`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Piece {
+    pub a: usize,
+    pub b: usize,
+    pub kind: PieceKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PieceKind {
+    Null,
+    Num { sign: Sign, digits: String, frac: String, unit: Unit },
+}
+
+impl Piece {
+    /// The plain number, ignoring units (used to score candidates).
+    pub fn plain(&self) -> Option<f64> {
+        match &self.kind {
+            PieceKind::Null => None,
+            PieceKind::Num { sign, digits, frac, .. } => {
+                let s = if frac.is_empty() { digits.clone() } else { format!("{digits}.{frac}") };
+                let v: f64 = s.parse().ok()?;
+                Some(if *sign == Sign::Minus { -v } else { v })
+            }
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match &self.kind {
+            PieceKind::Null => "—".into(),
+            PieceKind::Num { sign, digits, frac, .. } => {
+                let s = if *sign == Sign::Minus { "-" } else { "" };
+                if frac.is_empty() {
+                    format!("{s}{digits}")
+                } else {
+                    format!("{s}{digits}.{frac}")
+                }
+            }
+        }
+    }
+}
+
+fn whole(c: &Chunk) -> Piece {
+    let kind = match &c.kind {
+        ChunkKind::Placeholder => PieceKind::Null,
+        ChunkKind::Number(n) => {
+            PieceKind::Num { sign: n.sign, digits: n.digits.clone(), frac: n.frac.clone(), unit: n.unit }
+        }
+    };
+    Piece { a: c.a, b: c.b, kind }
+}
+
+/// All ways to read `run` as exactly `n` cells by splitting digit runs, up to `limit`.
+pub fn splits(run: &[Chunk], n: usize, limit: usize) -> Vec<Vec<Piece>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let extra = n.saturating_sub(run.len());
+    rec(run, extra, &mut cur, &mut out, limit);
+    out
+}
+
+fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, limit: usize) {
+    if out.len() >= limit {
+        return;
+    }
+    let Some((first, rest)) = run.split_first() else {
+        if extra == 0 {
+            out.push(cur.clone());
+        }
+        return;
+    };
+    let max_parts = match &first.kind {
+        ChunkKind::Number(t) => t.digits.len(),
+        ChunkKind::Placeholder => 1,
+    };
+    for parts in 1..=max_parts.min(extra + 1) {
+        let len_before = cur.len();
+        if parts == 1 {
+            cur.push(whole(first));
+            rec(rest, extra, cur, out, limit);
+        } else {
+            let mut pieces = Vec::new();
+            cut(first, parts, 0, &mut pieces, &mut |pieces| {
+                cur.extend(pieces.iter().cloned());
+                rec(rest, extra - (parts - 1), cur, out, limit);
+                cur.truncate(len_before);
+            });
+        }
+        cur.truncate(len_before);
+    }
+}
+
+/// Enumerates cuts of a number chunk's digits into `parts` pieces without leading zeros.
+fn cut(c: &Chunk, parts: usize, from: usize, acc: &mut Vec<Piece>, emit: &mut dyn FnMut(&[Piece])) {
+    let ChunkKind::Number(t) = &c.kind else { return };
+    let len = t.digits.len();
+    let remaining = parts - acc.len();
+    if remaining == 1 {
+        if leading_zero(&t.digits[from..]) {
+            return;
+        }
+        let a = if from == 0 { c.a } else { t.digit_pos[from] };
+        acc.push(Piece {
+            a,
+            b: c.b,
+            kind: PieceKind::Num {
+                sign: if from == 0 { t.sign } else { Sign::None },
+                digits: t.digits[from..].to_string(),
+                frac: t.frac.clone(),
+                unit: t.unit,
+            },
+        });
+        emit(acc);
+        acc.pop();
+        return;
+    }
+    for end in from + 1..=len - (remaining - 1) {
+        let d = &t.digits[from..end];
+        if leading_zero(d) {
+            continue;
+        }
+        let a = if from == 0 { c.a } else { t.digit_pos[from] };
+        acc.push(Piece {
+            a,
+            b: t.digit_pos[end - 1] + 1,
+            kind: PieceKind::Num {
+                sign: if from == 0 { t.sign } else { Sign::None },
+                digits: d.to_string(),
+                frac: String::new(),
+                unit: Unit::None,
+            },
+        });
+        cut(c, parts, end, acc, emit);
+        acc.pop();
+    }
+}
+
+fn leading_zero(d: &str) -> bool {
+    d.len() > 1 && d.starts_with('0')
+}
+
+/// Ways to keep exactly `n` of the run's chunks (dropping at most 3), leading drops first.
+pub fn drops(run: &[Chunk], n: usize) -> Vec<Vec<Piece>> {
+    let extra = run.len().saturating_sub(n);
+    if extra == 0 || extra > 3 {
+        return vec![run.iter().take(n).map(whole).collect()];
+    }
+    let mut out = Vec::new();
+    let mut dropped = Vec::new();
+    choose(run.len(), extra, 0, &mut dropped, &mut |d| {
+        out.push(run.iter().enumerate().filter(|(i, _)| !d.contains(i)).map(|(_, c)| whole(c)).collect());
+    });
+    out
+}
+
+fn choose(len: usize, k: usize, from: usize, acc: &mut Vec<usize>, emit: &mut dyn FnMut(&[usize])) {
+    if acc.len() == k {
+        emit(acc);
+        return;
+    }
+    for i in from..len {
+        acc.push(i);
+        choose(len, k, i + 1, acc, emit);
+        acc.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::norm::Norm;
+    use crate::tokens::{items, Item};
+
+    fn run(s: &str) -> Vec<Chunk> {
+        let n = Norm::new(s);
+        items(&n).into_iter().find_map(|i| if let Item::Run(r) = i { Some(r) } else { None }).unwrap()
+    }
+
+    fn show(c: &[Vec<Piece>]) -> Vec<String> {
+        c.iter().map(|p| p.iter().map(Piece::text).collect::<Vec<_>>().join("|")).collect()
+    }
+
+    #[test]
+    fn exact_count_is_one_candidate() {
+        assert_eq!(show(&splits(&run("x 1 2 3"), 3, 100)), ["1|2|3"]);
+    }
+
+    #[test]
+    fn digits_split_without_leading_zeros() {
+        assert_eq!(show(&splits(&run("x 5615"), 3, 100)), ["5|6|15", "5|61|5", "56|1|5"]);
+        assert_eq!(show(&splits(&run("x 0000000"), 7, 100)), ["0|0|0|0|0|0|0"]);
+        let c = splits(&run("x 1400000 14"), 7, 100);
+        assert!(show(&c).contains(&"14|0|0|0|0|0|14".to_string()));
+        assert!(c.iter().all(|p| p.len() == 7));
+    }
+
+    #[test]
+    fn money_unit_stays_on_last_piece() {
+        let c = splits(&run("x 3147230元"), 2, 100);
+        assert_eq!(show(&c)[0], "3|147230");
+        match &c[0][1].kind {
+            PieceKind::Num { unit, .. } => assert_eq!(*unit, Unit::Yuan),
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn drop_candidates() {
+        assert_eq!(show(&drops(&run("x 1 2 3"), 2)), ["2|3", "1|3", "1|2"]);
+    }
+}

@@ -1,0 +1,194 @@
+//! Reading one table: align label segments to the template's rows, then read each row's
+//! run of values into cells, using the template identities to settle split digits.
+
+use crate::labels::{canon, strip_unit, suffix_score};
+use crate::spec::{ColKind, RowSpec};
+use crate::split::{drops, splits, Piece};
+use crate::tokens::{Chunk, Item};
+
+/// A run of values with the label text before it.
+pub struct Pair<'i> {
+    pub label: Vec<char>,
+    pub raw_label: String,
+    pub unit: Option<String>,
+    pub run: &'i [Chunk],
+}
+
+/// Pairs every run of a region with the segment before it.
+pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
+    let mut out = Vec::new();
+    let mut last_seg = "";
+    for item in items {
+        match item {
+            Item::Seg(s) => last_seg = &s.text,
+            Item::Run(run) => {
+                let c = canon(last_seg);
+                let (label, unit) = if legacy {
+                    let (rest, unit) = strip_unit(&c);
+                    (rest.to_string(), unit.map(str::to_string))
+                } else {
+                    (c, None)
+                };
+                out.push(Pair { label: label.chars().collect(), raw_label: last_seg.to_string(), unit, run });
+                last_seg = "";
+            }
+        }
+    }
+    out
+}
+
+/// Monotonic alignment of rows to pairs maximising the total label score.
+/// Returns, per row, the index of its pair.
+pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
+    let (n, m) = (pairs.len(), rows.len());
+    let score: Vec<Vec<Option<usize>>> =
+        pairs.iter().map(|p| rows.iter().map(|r| suffix_score(r.labels, &p.label)).collect()).collect();
+    let mut dp = vec![vec![0usize; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut best = dp[i - 1][j].max(dp[i][j - 1]);
+            if let Some(s) = score[i - 1][j - 1] {
+                best = best.max(dp[i - 1][j - 1] + s);
+            }
+            dp[i][j] = best;
+        }
+    }
+    let mut out = vec![None; m];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if dp[i][j] == dp[i - 1][j] {
+            i -= 1;
+        } else if dp[i][j] == dp[i][j - 1] {
+            j -= 1;
+        } else {
+            out[j - 1] = Some(i - 1);
+            i -= 1;
+            j -= 1;
+        }
+    }
+    (out, dp[n][m])
+}
+
+/// How a row's run was read.
+pub struct RowRead {
+    pub cands: Vec<Vec<Piece>>,
+    /// Chunks beyond the row's columns were dropped.
+    pub extra: bool,
+    /// Fewer values than columns and no way to split: cells left blank at the end.
+    pub short: bool,
+}
+
+/// Reads every candidate way the run fills `cols` cells, keeping those with the best
+/// row-level score (`row_score` counts identities that hold).
+pub fn read_row(run: &[Chunk], cols: usize, row_score: &dyn Fn(&[Option<f64>]) -> usize) -> RowRead {
+    let (mut cands, extra) = if run.len() > cols {
+        (drops(run, cols), true)
+    } else {
+        (splits(run, cols, 20_000), false)
+    };
+    let mut short = false;
+    if cands.is_empty() {
+        // Not enough digits to fill the row: keep what there is, left-aligned.
+        let mut pieces: Vec<Piece> = splits(run, run.len(), 1).pop().unwrap_or_default();
+        let end = pieces.last().map_or(0, |p| p.b);
+        while pieces.len() < cols {
+            pieces.push(Piece { a: end, b: end, kind: crate::split::PieceKind::Null });
+        }
+        cands = vec![pieces];
+        short = true;
+    }
+    if cands.len() > 1 {
+        let scores: Vec<usize> = cands.iter().map(|c| row_score(&values(c))).collect();
+        let best = *scores.iter().max().unwrap_or(&0);
+        let mut k = 0;
+        cands.retain(|_| {
+            k += 1;
+            scores[k - 1] == best
+        });
+        if extra {
+            cands.truncate(1);
+        }
+    }
+    RowRead { cands, extra, short }
+}
+
+pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
+    pieces.iter().map(Piece::plain).collect()
+}
+
+/// Among equally good candidates prefer the one whose largest count is smallest: split
+/// digits are far more often many small counts than one huge one.
+pub fn prior(cands: &[Vec<Piece>], kinds: &[(&str, ColKind)]) -> usize {
+    let key = |c: &Vec<Piece>| {
+        c.iter()
+            .zip(kinds)
+            .filter(|(_, k)| k.1 != ColKind::Money)
+            .filter_map(|(p, _)| p.plain())
+            .fold(0.0f64, f64::max)
+    };
+    (0..cands.len()).min_by(|&a, &b| key(&cands[a]).total_cmp(&key(&cands[b]))).unwrap_or(0)
+}
+
+/// Row identity of table 三: 总计 = the sum of the six applicant columns.
+pub fn t3_row_score(v: &[Option<f64>]) -> usize {
+    if v.len() != 7 {
+        return 0;
+    }
+    let sum: f64 = v[..6].iter().map(|x| x.unwrap_or(0.0)).sum();
+    usize::from((sum - v[6].unwrap_or(0.0)).abs() < 1e-9)
+}
+
+/// Row identities of table 四: in each group 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+pub fn t4_row_score(v: &[Option<f64>]) -> usize {
+    if v.len() != 15 {
+        return 0;
+    }
+    (0..3)
+        .filter(|g| {
+            let s: f64 = v[g * 5..g * 5 + 4].iter().map(|x| x.unwrap_or(0.0)).sum();
+            (s - v[g * 5 + 4].unwrap_or(0.0)).abs() < 1e-9
+        })
+        .count()
+}
+
+/// Soft identities of table 二 used only to break ties: 2019 对外公开总数量 ≥ 本年新公开数量;
+/// 2021 现行有效件数 ≥ 本年制发件数.
+pub fn t2_row_score(key: &str, v: &[Option<f64>]) -> usize {
+    match (key, v) {
+        ("t2.regulation" | "t2.normative", [a, b, c]) => {
+            let (a, b, c) = (a.unwrap_or(0.0), b.unwrap_or(0.0), c.unwrap_or(0.0));
+            usize::from(c >= a) + usize::from(c >= b)
+        }
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::norm::Norm;
+    use crate::spec::t3_rows;
+    use crate::tokens::items;
+    use nianbao_model::Template;
+
+    #[test]
+    fn alignment_skips_headers_and_finds_rows() {
+        let text = "申请人情况\t自然人\t总计\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n三、本年度办理结果\t（一）予以公开\t1\t0\t0\t0\t0\t0\t1";
+        let n = Norm::new(text);
+        let it = items(&n);
+        let p = pairs(&it, false);
+        let rows = t3_rows(Template::Y2021);
+        let (a, _) = align(&rows, &p);
+        assert_eq!(&a[..4], &[Some(0), Some(1), Some(2), None]);
+    }
+
+    #[test]
+    fn row_identity_settles_split() {
+        let n = Norm::new("x 1400000 14");
+        let it = items(&n);
+        let Item::Run(run) = &it[1] else { panic!() };
+        let r = read_row(run, 7, &t3_row_score);
+        assert_eq!(r.cands.len(), 1);
+        assert_eq!(values(&r.cands[0]), [14., 0., 0., 0., 0., 0., 14.].map(Some));
+    }
+}

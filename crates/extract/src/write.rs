@@ -1,0 +1,395 @@
+//! Reads each table region into the report's cells, with evidence and doubts.
+
+use crate::compact::Compact;
+use crate::labels::suffix_score;
+use crate::norm::Norm;
+use crate::regions::Range;
+use crate::spec::{t2_rows, t3_rows, ColKind, RowSpec, LEGACY_VARIANTS, T4_KEYS};
+use crate::split::{Piece, PieceKind};
+use crate::table::{
+    align, pairs, prior, read_row, t2_row_score, t3_row_score, t4_row_score, values, Pair, RowRead,
+};
+use crate::tokens::{Item, Sign, Unit};
+use nianbao_model::{Evidence, ExtraItem, Finding, Num, Report, Severity};
+
+pub struct Writer<'a> {
+    norm: &'a Norm<'a>,
+    pub r: &'a mut Report,
+}
+
+pub fn evidence(norm: &Norm, a: usize, b: usize, unit: Option<&str>, confidence: f32) -> Evidence {
+    let (start, end) = norm.byte_range(a, b.max(a));
+    let (line, column) = norm.line_col(start);
+    Evidence {
+        raw: norm.src[start..end].to_string(),
+        line,
+        column,
+        offset: start,
+        len: end - start,
+        unit: unit.map(str::to_string),
+        confidence,
+    }
+}
+
+/// A row's label for messages: its first alternative, readable.
+fn row_name(spec: &RowSpec) -> &'static str {
+    spec.labels[0]
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(norm: &'a Norm<'a>, r: &'a mut Report) -> Writer<'a> {
+        Writer { norm, r }
+    }
+
+    fn doubt(&mut self, rule: &str, severity: Severity, zh: String, en: String, cells: Vec<String>) {
+        self.r.doubts.push(Finding::new(rule, severity, zh, en, cells));
+    }
+
+    fn put(&mut self, key: String, kind: ColKind, p: &Piece, money_hint: Unit, confidence: f32) {
+        let (value, unit) = to_num(p, kind, money_hint);
+        let ev = evidence(self.norm, p.a, p.b, unit, confidence);
+        if let Some(cell) = self.r.cells.get_mut(&key) {
+            cell.value = value;
+            cell.evidence = Some(ev);
+        }
+    }
+
+    /// Writes a row from the chosen candidate, with the doubts its reading raised.
+    fn row(&mut self, table: &str, spec: &RowSpec, read: &RowRead, pick: usize, ties: usize, money_hint: Unit) {
+        let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
+        let pieces = &read.cands[pick];
+        for (i, p) in pieces.iter().enumerate() {
+            self.put(spec.cell_key(i), spec.cols[i].1, p, money_hint, conf);
+        }
+        let keys: Vec<String> = (0..spec.cols.len()).map(|i| spec.cell_key(i)).collect();
+        let name = row_name(spec);
+        if read.extra {
+            self.doubt(
+                "extract.extra_values",
+                Severity::Warning,
+                format!("表{table}“{name}”一行的数值多于{}列，已按勾稽关系取其中{}个，请核对原文", spec.cols.len(), spec.cols.len()),
+                format!("table {table} row “{name}” has more numbers than its {} columns; kept those the identities support — check the source", spec.cols.len()),
+                keys.clone(),
+            );
+        }
+        if read.short {
+            self.doubt(
+                "extract.missing_values",
+                Severity::Warning,
+                format!("表{table}“{name}”一行的数值少于{}列，缺少的单元格留空", spec.cols.len()),
+                format!("table {table} row “{name}” has fewer numbers than its {} columns; the missing cells are left blank", spec.cols.len()),
+                keys.clone(),
+            );
+        }
+        if ties > 1 {
+            let chosen = pieces.iter().map(Piece::text).collect::<Vec<_>>().join("|");
+            let others: Vec<String> = read
+                .cands
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != pick)
+                .take(4)
+                .map(|(_, c)| c.iter().map(Piece::text).collect::<Vec<_>>().join("|"))
+                .collect();
+            self.doubt(
+                "extract.ambiguous_split",
+                Severity::Warning,
+                format!("表{table}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", others.join("；")),
+                format!("table {table} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", others.join("; ")),
+                keys,
+            );
+        }
+    }
+
+    fn missing_rows(&mut self, table: &str, rows: &[&RowSpec], assigned: &[Option<usize>]) {
+        let missing: Vec<&RowSpec> = rows.iter().zip(assigned).filter(|(_, a)| a.is_none()).map(|(r, _)| *r).collect();
+        if missing.is_empty() || missing.len() == rows.len() {
+            return;
+        }
+        let names: Vec<&str> = missing.iter().map(|r| row_name(r)).collect();
+        let cells = missing.iter().flat_map(|r| (0..r.cols.len()).map(|i| r.cell_key(i))).collect();
+        self.doubt(
+            "extract.row_missing",
+            Severity::Warning,
+            format!("表{table}中未找到以下行，对应单元格留空：{}", names.join("、")),
+            format!("table {table}: rows not found, their cells left blank: {}", names.join(", ")),
+            cells,
+        );
+    }
+
+    /// A label that matched a row exactly appears again with values of its own.
+    fn duplicates(&mut self, table: &str, rows: &[&RowSpec], assigned: &[Option<usize>], ps: &[Pair]) {
+        for (i, p) in ps.iter().enumerate() {
+            if assigned.contains(&Some(i)) || p.label.len() < 4 {
+                continue;
+            }
+            for (r, a) in rows.iter().zip(assigned) {
+                let exact = r.labels.iter().any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
+                if a.is_some() && exact {
+                    self.doubt(
+                        "extract.duplicate_label",
+                        Severity::Warning,
+                        format!("表{table}的行“{}”出现了两次，只采用了其中一次的数值", row_name(r)),
+                        format!("table {table}: row “{}” appears twice; only one occurrence was used", row_name(r)),
+                        (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The number a piece stands for in a column, and the unit it was converted from.
+fn to_num(p: &Piece, kind: ColKind, money_hint: Unit) -> (Option<Num>, Option<&'static str>) {
+    let PieceKind::Num { sign, digits, frac, unit } = &p.kind else { return (None, None) };
+    if digits.len() > 15 {
+        return (None, None);
+    }
+    let neg = *sign == Sign::Minus;
+    if kind == ColKind::Money {
+        let unit = match unit {
+            Unit::Yuan | Unit::Wan | Unit::Yi => *unit,
+            _ => money_hint,
+        };
+        let text = if frac.is_empty() { digits.clone() } else { format!("{digits}.{frac}") };
+        let Ok(v) = text.parse::<f64>() else { return (None, None) };
+        let (factor, name) = match unit {
+            Unit::Yuan => (1e-4, Some("元")),
+            Unit::Yi => (1e4, Some("亿元")),
+            _ => (1.0, Some("万元")),
+        };
+        let v = ((v * factor) * 1e10).round() / 1e10;
+        let v = if neg { -v } else { v };
+        let num = if v.fract() == 0.0 && v.abs() < 1e15 { Num::Int(v as i64) } else { Num::Dec(v) };
+        return (Some(num), name);
+    }
+    let n = if frac.is_empty() {
+        digits.parse::<i64>().ok().map(|v| Num::Int(if neg { -v } else { v }))
+    } else {
+        format!("{digits}.{frac}").parse::<f64>().ok().map(|v| Num::Dec(if neg { -v } else { v }))
+    };
+    (n, None)
+}
+
+/// Picks among a row's remaining candidates: the prior, and how many tie.
+fn choose(read: &RowRead, spec: &RowSpec) -> (usize, usize) {
+    (prior(&read.cands, spec.cols), read.cands.len())
+}
+
+pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
+    let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
+    let ps = pairs(items, false);
+    let (assigned, _) = align(&rows, &ps);
+    if assigned.iter().all(Option::is_none) {
+        return;
+    }
+    w.r.tables.push("二".into());
+    let text = c.slice(c.pos_of(region.0), c.pos_of(region.1));
+    let hint = if text.contains("万元") {
+        Unit::Wan
+    } else if text.contains("单位:元") || text.contains("(元)") {
+        Unit::Yuan
+    } else {
+        Unit::None
+    };
+    for (spec, a) in rows.iter().zip(&assigned) {
+        let Some(i) = a else { continue };
+        let key = spec.key;
+        let read = read_row(ps[*i].run, spec.cols.len(), &|v| t2_row_score(key, v));
+        let (pick, ties) = choose(&read, spec);
+        w.row("二", spec, &read, pick, ties, hint);
+        let money_unstated = spec.cols.iter().position(|c| c.1 == ColKind::Money).is_some_and(|m| {
+            matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if digits.trim_start_matches('0') != "")
+        });
+        if money_unstated && hint == Unit::None && w.r.template == nianbao_model::Template::Y2019 {
+            let key = spec.cell_key(spec.cols.len() - 1);
+            w.doubt(
+                "extract.unit_unknown",
+                Severity::Info,
+                "采购总金额未注明单位（元或万元），已按万元读取".into(),
+                "procurement amount gives no unit (元 or 万元); read as 万元".into(),
+                vec![key],
+            );
+        }
+    }
+    w.missing_rows("二", &rows, &assigned);
+    w.duplicates("二", &rows, &assigned, &ps);
+}
+
+pub fn t3(w: &mut Writer, items: &[Item]) {
+    let rows = t3_rows(w.r.template);
+    let ps = pairs(items, false);
+    let (assigned, _) = align(&rows, &ps);
+    if assigned.iter().all(Option::is_none) {
+        return;
+    }
+    w.r.tables.push("三".into());
+    let reads: Vec<Option<RowRead>> =
+        assigned.iter().map(|a| a.map(|i| read_row(ps[i].run, 7, &t3_row_score))).collect();
+    let (picks, ties) = resolve_t3(&reads, &rows);
+    for (k, spec) in rows.iter().enumerate() {
+        if let Some(read) = &reads[k] {
+            w.row("三", spec, read, picks[k], ties[k], Unit::None);
+        }
+    }
+    w.missing_rows("三", &rows, &assigned);
+    w.duplicates("三", &rows, &assigned, &ps);
+}
+
+/// Chooses one candidate per row of table 三 so that the most column identities hold
+/// (一+二 = 总计+四 and 总计 = the sum of the outcome rows, per column).
+fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<usize>) {
+    let n = reads.len();
+    let priors: Vec<usize> =
+        reads.iter().zip(rows).map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols))).collect();
+    let ambiguous: Vec<usize> = (0..n).filter(|&k| reads[k].as_ref().is_some_and(|r| r.cands.len() > 1)).collect();
+    if ambiguous.is_empty() {
+        return (priors, vec![1; n]);
+    }
+    let score = |pick: &[usize]| -> usize {
+        let v: Vec<Vec<f64>> = (0..n)
+            .map(|k| match &reads[k] {
+                Some(r) => values(&r.cands[pick[k]]).into_iter().map(|x| x.unwrap_or(0.0)).collect(),
+                None => vec![0.0; 7],
+            })
+            .collect();
+        (0..7)
+            .map(|c| {
+                let balance = (v[0][c] + v[1][c] - v[n - 2][c] - v[n - 1][c]).abs() < 1e-9;
+                let outcomes: f64 = (2..n - 2).map(|k| v[k][c]).sum();
+                usize::from(balance) + usize::from((outcomes - v[n - 2][c]).abs() < 1e-9)
+            })
+            .sum()
+    };
+    let sizes: Vec<usize> = ambiguous.iter().map(|&k| reads[k].as_ref().map_or(1, |r| r.cands.len())).collect();
+    let product = sizes.iter().try_fold(1usize, |acc, &s| acc.checked_mul(s)).unwrap_or(usize::MAX);
+    let mut pick = priors.clone();
+    let mut best_score = score(&pick);
+    let mut winners: Vec<Vec<usize>> = vec![pick.clone()];
+    if product <= 50_000 {
+        let mut odo = vec![0usize; ambiguous.len()];
+        loop {
+            for (j, &k) in ambiguous.iter().enumerate() {
+                pick[k] = odo[j];
+            }
+            let s = score(&pick);
+            if s > best_score {
+                best_score = s;
+                winners = vec![pick.clone()];
+            } else if s == best_score && !winners.contains(&pick) {
+                winners.push(pick.clone());
+            }
+            let mut j = 0;
+            while j < odo.len() {
+                odo[j] += 1;
+                if odo[j] < sizes[j] {
+                    break;
+                }
+                odo[j] = 0;
+                j += 1;
+            }
+            if j == odo.len() {
+                break;
+            }
+        }
+    }
+    // Among the best, the one closest to the priors; a row is settled when every winner
+    // agrees on it.
+    let chosen = winners
+        .iter()
+        .min_by_key(|w| w.iter().zip(&priors).filter(|(a, b)| a != b).count())
+        .cloned()
+        .unwrap_or(priors);
+    let ties = (0..n)
+        .map(|k| {
+            let mut opts: Vec<usize> = winners.iter().map(|w| w[k]).collect();
+            opts.sort_unstable();
+            opts.dedup();
+            opts.len()
+        })
+        .collect();
+    (chosen, ties)
+}
+
+pub fn t4(w: &mut Writer, items: &[Item]) {
+    let Some(run) = items.iter().find_map(|it| if let Item::Run(r) = it { Some(r) } else { None }) else { return };
+    w.r.tables.push("四".into());
+    let read = read_row(run, 15, &t4_row_score);
+    const COLS: &[(&str, ColKind)] = &[("", ColKind::Count); 15];
+    let pick = prior(&read.cands, COLS);
+    let ties = read.cands.len();
+    let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
+    for (i, p) in read.cands[pick].iter().enumerate() {
+        w.put(T4_KEYS[i].to_string(), ColKind::Count, p, Unit::None, conf);
+    }
+    let keys: Vec<String> = T4_KEYS.iter().map(|k| k.to_string()).collect();
+    if read.extra || read.short {
+        w.doubt(
+            if read.extra { "extract.extra_values" } else { "extract.missing_values" },
+            Severity::Warning,
+            format!("表四应有15个数值，实际读到{}个，请核对原文", run.len()),
+            format!("table 四 should have 15 numbers, found {}; check the source", run.len()),
+            keys.clone(),
+        );
+    }
+    if ties > 1 {
+        w.doubt(
+            "extract.ambiguous_split",
+            Severity::Warning,
+            format!("表四的数字连在一起，可有{ties}种拆分，已按勾稽关系和常见分布取其一，请对照原表核实"),
+            format!("table 四: digits run together and split {ties} ways; chose one by the identities and a prior — verify"),
+            keys,
+        );
+    }
+}
+
+pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
+    let ps = pairs(items, true);
+    let best = LEGACY_VARIANTS
+        .iter()
+        .map(|v| {
+            let rows: Vec<&RowSpec> = v.iter().collect();
+            let (a, s) = align(&rows, &ps);
+            (rows, a, s)
+        })
+        .max_by_key(|(_, _, s)| *s);
+    let Some((rows, assigned, _)) = best else { return };
+    if assigned.iter().all(Option::is_none) {
+        return;
+    }
+    w.r.tables.push("统计表".into());
+    let cumulative = c.slice(c.pos_of(region.0), c.pos_of(region.1)).contains("累计");
+    for (spec, a) in rows.iter().zip(&assigned) {
+        let Some(i) = *a else { continue };
+        let p = &ps[i];
+        let read = read_row(&p.run[..1], 1, &|_| 0);
+        let hint = match p.unit.as_deref() {
+            Some("元") => Unit::Yuan,
+            _ => Unit::Wan,
+        };
+        w.row("（统计表）", spec, &read, 0, 1, hint);
+        if p.run.len() > 1 && !cumulative {
+            w.doubt(
+                "extract.extra_values",
+                Severity::Warning,
+                format!("统计表“{}”一行有{}个数值，只采用了第一个", row_name(spec), p.run.len()),
+                format!("statistics row “{}” has {} numbers; only the first was used", row_name(spec), p.run.len()),
+                vec![spec.cell_key(0)],
+            );
+        }
+    }
+    for (i, p) in ps.iter().enumerate() {
+        if assigned.contains(&Some(i)) {
+            continue;
+        }
+        let first = read_row(&p.run[..1], 1, &|_| 0);
+        let piece = &first.cands[0][0];
+        if matches!(piece.kind, PieceKind::Null) {
+            continue;
+        }
+        let (value, unit) = to_num(piece, ColKind::Count, Unit::None);
+        let label: String = p.raw_label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        w.r.extra_items.push(ExtraItem { label, value, evidence: evidence(w.norm, piece.a, piece.b, unit, 1.0) });
+    }
+    let _ = suffix_score;
+}
