@@ -116,17 +116,21 @@ pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
     pieces.iter().map(Piece::plain).collect()
 }
 
-/// Among equally good candidates prefer the one whose largest count is smallest: split
-/// digits are far more often many small counts than one huge one.
+/// Among equally good candidates prefer the simplest reading: the smallest largest count,
+/// then the most zero cells. Split digits far more often hide many small counts (and
+/// zeros) than one huge one.
 pub fn prior(cands: &[Vec<Piece>], kinds: &[(&str, ColKind)]) -> usize {
     let key = |c: &Vec<Piece>| {
-        c.iter()
-            .zip(kinds)
-            .filter(|(_, k)| k.1 != ColKind::Money)
-            .filter_map(|(p, _)| p.plain())
-            .fold(0.0f64, f64::max)
+        let counts = c.iter().zip(kinds).filter(|(_, k)| k.1 != ColKind::Money).filter_map(|(p, _)| p.plain());
+        let (max, zeros) = counts.fold((0.0f64, 0usize), |(m, z), v| (m.max(v), z + usize::from(v == 0.0)));
+        (max, std::cmp::Reverse(zeros))
     };
-    (0..cands.len()).min_by(|&a, &b| key(&cands[a]).total_cmp(&key(&cands[b]))).unwrap_or(0)
+    (0..cands.len())
+        .min_by(|&a, &b| {
+            let (ka, kb) = (key(&cands[a]), key(&cands[b]));
+            ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1))
+        })
+        .unwrap_or(0)
 }
 
 /// Row identity of table 三: 总计 = the sum of the six applicant columns.
@@ -151,8 +155,9 @@ pub fn t4_row_score(v: &[Option<f64>]) -> usize {
         .count()
 }
 
-/// Soft identities of table 二 used only to break ties: 2019 对外公开总数量 ≥ 本年新公开数量;
-/// 2021 现行有效件数 ≥ 本年制发件数.
+/// Soft identities of table 二, used only to order readings the text cannot settle:
+/// 现行有效件数 / 对外公开总数量 is usually at least each of the row's other counts. Real
+/// reports break this now and then, which is why such readings are reported as doubts.
 pub fn t2_row_score(key: &str, v: &[Option<f64>]) -> usize {
     match (key, v) {
         ("t2.regulation" | "t2.normative", [a, b, c]) => {

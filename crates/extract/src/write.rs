@@ -194,6 +194,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
     };
     for (spec, a) in rows.iter().zip(&assigned) {
         let Some(i) = a else { continue };
+        // Table 二 has no hard identity: soft ones order the readings, ties are reported.
         let key = spec.key;
         let read = read_row(ps[*i].run, spec.cols.len(), &|v| t2_row_score(key, v));
         let (pick, ties) = choose(&read, spec);
@@ -349,8 +350,9 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         .iter()
         .map(|v| {
             let rows: Vec<&RowSpec> = v.iter().collect();
-            let (a, s) = align(&rows, &ps);
-            (rows, a, s)
+            let (mut a, s) = align(&rows, &ps);
+            let extra = assign_out_of_order(&rows, &ps, &mut a);
+            (rows, a, s + extra)
         })
         .max_by_key(|(_, _, s)| *s);
     let Some((rows, assigned, _)) = best else { return };
@@ -358,17 +360,25 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         return;
     }
     w.r.tables.push("统计表".into());
+    // 福建-style tables carry a second value column, 历年累计, which is never below the
+    // year's figure: that settles most runs of digits.
     let cumulative = c.slice(c.pos_of(region.0), c.pos_of(region.1)).contains("累计");
+    let cols = if cumulative { 2 } else { 1 };
+    let cum_score = |v: &[Option<f64>]| match v {
+        [Some(y), Some(total)] => usize::from(total >= y),
+        _ => 0,
+    };
+    const TWO: &[(&str, ColKind)] = &[("", ColKind::Count), ("", ColKind::Count)];
     for (spec, a) in rows.iter().zip(&assigned) {
         let Some(i) = *a else { continue };
         let p = &ps[i];
-        let read = read_row(&p.run[..1], 1, &|_| 0);
-        let hint = match p.unit.as_deref() {
-            Some("元") => Unit::Yuan,
-            _ => Unit::Wan,
-        };
-        w.row("（统计表）", spec, &read, 0, 1, hint);
-        if p.run.len() > 1 && !cumulative {
+        let read = read_row(p.run, cols, &cum_score);
+        let pick = prior(&read.cands, TWO);
+        let hint = if p.unit.as_deref() == Some("元") { Unit::Yuan } else { Unit::Wan };
+        let one = RowRead { cands: vec![vec![read.cands[pick][0].clone()]], extra: false, short: false };
+        let ties = read.cands.len();
+        w.row("（统计表）", spec, &one, 0, ties, hint);
+        if read.extra && !cumulative {
             w.doubt(
                 "extract.extra_values",
                 Severity::Warning,
@@ -391,5 +401,28 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let label: String = p.raw_label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
         w.r.extra_items.push(ExtraItem { label, value, evidence: evidence(w.norm, piece.a, piece.b, unit, 1.0) });
     }
-    let _ = suffix_score;
+}
+
+/// Local tables reorder rows; a row whose label is unique in the variant may take an
+/// unused run out of order. Returns the score added.
+fn assign_out_of_order(rows: &[&RowSpec], ps: &[Pair], assigned: &mut [Option<usize>]) -> usize {
+    let mut added = 0;
+    for r in 0..rows.len() {
+        if assigned[r].is_some() {
+            continue;
+        }
+        let unique = rows.iter().filter(|o| o.labels[0] == rows[r].labels[0]).count() == 1;
+        if !unique {
+            continue;
+        }
+        let best = (0..ps.len())
+            .filter(|i| !assigned.contains(&Some(*i)))
+            .filter_map(|i| suffix_score(rows[r].labels, &ps[i].label).map(|s| (s, i)))
+            .max();
+        if let Some((s, i)) = best {
+            assigned[r] = Some(i);
+            added += s;
+        }
+    }
+    added
 }
