@@ -32,3 +32,14 @@ pub fn report_json(file: &str, r: &Report, findings: &[Finding]) -> Value {
 pub fn error_json(file: &str, error: &str) -> Value {
     json!({ "file": file, "error": error })
 }
+
+pub fn check_json(file: &str, r: &Report, findings: &[Finding]) -> Value {
+    json!({
+        "file": file,
+        "agency": r.agency,
+        "year": r.year,
+        "template": r.template.as_str(),
+        "published": r.published,
+        "findings": findings,
+    })
+}

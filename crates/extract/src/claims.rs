@@ -33,7 +33,9 @@ pub fn claims(c: &Compact, skip: &[(usize, usize)]) -> Vec<Found> {
             let start = p + trig.chars().count();
             let end = window(c, start, 30);
             let w = c.slice(start, end);
-            let about_requests = w.contains("申请") && !NOT_REQUESTS.iter().any(|n| w.contains(n));
+            // "申请人" is the applicant ("未收到该申请人提交的补正"), not a request.
+            let about_requests = w.match_indices("申请").any(|(i, _)| !w[i..].starts_with("申请人"))
+                && !NOT_REQUESTS.iter().any(|n| w.contains(n));
             let near = trig != "无" || w.starts_with("政府信息公开申请") || w.starts_with("依申请");
             if about_requests && near && outside(p) && !w.chars().any(|ch| ch.is_ascii_digit()) {
                 out.push(Found { kind: ClaimKind::NoRequests, value: None, a: p, b: end });
@@ -49,7 +51,8 @@ pub fn claims(c: &Compact, skip: &[(usize, usize)]) -> Vec<Found> {
             }
             let start = p + 2;
             let end = window(c, start, 40);
-            if let Some(f) = count_in(c, start, end) {
+            if let Some(mut f) = count_in(c, start, end) {
+                f.a = p;
                 out.push(f);
             }
         }
@@ -113,5 +116,6 @@ mod tests {
         assert_eq!(found("2018年，未收到公民提出的公开政府信息申请。"), [(ClaimKind::NoRequests, None)]);
         assert_eq!(found("本年度未收到行政复议申请。"), []);
         assert_eq!(found("全年无政府信息公开申请。"), [(ClaimKind::NoRequests, None)]);
+        assert_eq!(found("因未收到该申请人提交的补正，结转下年度办理。"), []);
     }
 }

@@ -15,6 +15,9 @@ use nianbao_model::{Evidence, ExtraItem, Finding, Num, Report, Severity};
 pub struct Writer<'a> {
     norm: &'a Norm<'a>,
     pub r: &'a mut Report,
+    /// Rows read with too many / too few values, reported once per table by `flush`.
+    extra_rows: Vec<(&'static str, Vec<String>)>,
+    short_rows: Vec<(&'static str, Vec<String>)>,
 }
 
 pub fn evidence(norm: &Norm, a: usize, b: usize, unit: Option<&str>, confidence: f32) -> Evidence {
@@ -31,6 +34,15 @@ pub fn evidence(norm: &Norm, a: usize, b: usize, unit: Option<&str>, confidence:
     }
 }
 
+/// How a table is named in messages: (Chinese, English).
+fn tname(table: &str) -> (String, String) {
+    if table == "统计表" {
+        ("统计表".into(), "statistics table".into())
+    } else {
+        (format!("表{table}"), format!("table {table}"))
+    }
+}
+
 /// A row's label for messages: its first alternative, readable.
 fn row_name(spec: &RowSpec) -> &'static str {
     spec.labels[0]
@@ -38,7 +50,32 @@ fn row_name(spec: &RowSpec) -> &'static str {
 
 impl<'a> Writer<'a> {
     pub fn new(norm: &'a Norm<'a>, r: &'a mut Report) -> Writer<'a> {
-        Writer { norm, r }
+        Writer { norm, r, extra_rows: Vec::new(), short_rows: Vec::new() }
+    }
+
+    /// One finding per table for the rows that had too many or too few values.
+    fn flush(&mut self, table: &str, cols: usize) {
+        for (rule, rows, zh, en) in [
+            ("extract.extra_values", std::mem::take(&mut self.extra_rows), "数值多于", "more numbers than"),
+            ("extract.missing_values", std::mem::take(&mut self.short_rows), "数值少于", "fewer numbers than"),
+        ] {
+            if rows.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
+            let (zh_tail, en_tail) = if rule == "extract.extra_values" {
+                ("已按勾稽关系取舍，请核对原文", "kept the values the identities support; check the source")
+            } else {
+                ("缺少的单元格留空", "missing cells left blank")
+            };
+            self.doubt(
+                rule,
+                Severity::Warning,
+                format!("{}有{}行的{zh}{cols}列（{}），{zh_tail}", tname(table).0, rows.len(), names.join("、")),
+                format!("{}: {} rows have {en} {cols} columns ({}); {en_tail}", tname(table).1, rows.len(), names.join(", ")),
+                rows.into_iter().flat_map(|r| r.1).collect(),
+            );
+        }
     }
 
     fn doubt(&mut self, rule: &str, severity: Severity, zh: String, en: String, cells: Vec<String>) {
@@ -64,22 +101,10 @@ impl<'a> Writer<'a> {
         let keys: Vec<String> = (0..spec.cols.len()).map(|i| spec.cell_key(i)).collect();
         let name = row_name(spec);
         if read.extra {
-            self.doubt(
-                "extract.extra_values",
-                Severity::Warning,
-                format!("表{table}“{name}”一行的数值多于{}列，已按勾稽关系取其中{}个，请核对原文", spec.cols.len(), spec.cols.len()),
-                format!("table {table} row “{name}” has more numbers than its {} columns; kept those the identities support — check the source", spec.cols.len()),
-                keys.clone(),
-            );
+            self.extra_rows.push((name, keys.clone()));
         }
         if read.short {
-            self.doubt(
-                "extract.missing_values",
-                Severity::Warning,
-                format!("表{table}“{name}”一行的数值少于{}列，缺少的单元格留空", spec.cols.len()),
-                format!("table {table} row “{name}” has fewer numbers than its {} columns; the missing cells are left blank", spec.cols.len()),
-                keys.clone(),
-            );
+            self.short_rows.push((name, keys.clone()));
         }
         if ties > 1 {
             let chosen = pieces.iter().map(Piece::text).collect::<Vec<_>>().join("|");
@@ -94,8 +119,8 @@ impl<'a> Writer<'a> {
             self.doubt(
                 "extract.ambiguous_split",
                 Severity::Warning,
-                format!("表{table}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", others.join("；")),
-                format!("table {table} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", others.join("; ")),
+                format!("{}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", tname(table).1, others.join("；")),
+                format!("{} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", tname(table).1, others.join("; ")),
                 keys,
             );
         }
@@ -111,8 +136,8 @@ impl<'a> Writer<'a> {
         self.doubt(
             "extract.row_missing",
             Severity::Warning,
-            format!("表{table}中未找到以下行，对应单元格留空：{}", names.join("、")),
-            format!("table {table}: rows not found, their cells left blank: {}", names.join(", ")),
+            format!("{}中未找到以下行，对应单元格留空：{}", tname(table).0, names.join("、")),
+            format!("{}: rows not found, their cells left blank: {}", tname(table).1, names.join(", ")),
             cells,
         );
     }
@@ -129,8 +154,8 @@ impl<'a> Writer<'a> {
                     self.doubt(
                         "extract.duplicate_label",
                         Severity::Warning,
-                        format!("表{table}的行“{}”出现了两次，只采用了其中一次的数值", row_name(r)),
-                        format!("table {table}: row “{}” appears twice; only one occurrence was used", row_name(r)),
+                        format!("{}的行“{}”出现了两次，只采用了其中一次的数值", tname(table).0, row_name(r)),
+                        format!("{}: row “{}” appears twice; only one occurrence was used", tname(table).1, row_name(r)),
                         (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
                     );
                 }
@@ -213,6 +238,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
             );
         }
     }
+    w.flush("二", 3);
     w.missing_rows("二", &rows, &assigned);
     w.duplicates("二", &rows, &assigned, &ps);
 }
@@ -233,6 +259,7 @@ pub fn t3(w: &mut Writer, items: &[Item]) {
             w.row("三", spec, read, picks[k], ties[k], Unit::None);
         }
     }
+    w.flush("三", 7);
     w.missing_rows("三", &rows, &assigned);
     w.duplicates("三", &rows, &assigned, &ps);
 }
@@ -375,9 +402,9 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let read = read_row(p.run, cols, &cum_score);
         let pick = prior(&read.cands, TWO);
         let hint = if p.unit.as_deref() == Some("元") { Unit::Yuan } else { Unit::Wan };
-        let one = RowRead { cands: vec![vec![read.cands[pick][0].clone()]], extra: false, short: false };
-        let ties = read.cands.len();
-        w.row("（统计表）", spec, &one, 0, ties, hint);
+        // Only the year's column is kept; the readings differ in it or in the total.
+        let one = RowRead { cands: read.cands.iter().map(|c| vec![c[0].clone()]).collect(), extra: false, short: false };
+        w.row("统计表", spec, &one, pick, read.cands.len(), hint);
         if read.extra && !cumulative {
             w.doubt(
                 "extract.extra_values",

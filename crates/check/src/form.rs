@@ -1,0 +1,149 @@
+//! Form compliance: tables and sections present, template fits the year, published on time.
+
+use nianbao_model::{Date, Finding, Report, Severity, Template};
+
+const SECTION_NAMES: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+pub fn check(r: &Report, out: &mut Vec<Finding>) {
+    tables(r, out);
+    sections(r, out);
+    template_year(r, out);
+    deadline_check(r, out);
+    legacy_sums(r, out);
+}
+
+fn tables(r: &Report, out: &mut Vec<Finding>) {
+    let wanted: &[(&str, &str, &str)] = match r.template {
+        Template::Legacy => &[("统计表", "政府信息公开情况统计表", "t")],
+        _ => &[("二", "二、主动公开政府信息情况", "t2."), ("三", "三、收到和处理政府信息公开申请情况", "t3."), ("四", "四、行政复议、行政诉讼情况", "t4.")],
+    };
+    for (name, title, prefix) in wanted {
+        if r.has_table(name) {
+            continue;
+        }
+        let (severity, zh_note) = if r.template == Template::Legacy {
+            (Severity::Warning, "（2019年以前无全国统一表格）")
+        } else {
+            (Severity::Error, "")
+        };
+        out.push(Finding::new(
+            "table.missing",
+            severity,
+            format!("未找到{title}的统计表{zh_note}"),
+            format!("the table of {title} was not found"),
+            r.cells.keys().filter(|k| k.starts_with(prefix)).cloned().collect(),
+        ));
+    }
+}
+
+fn sections(r: &Report, out: &mut Vec<Finding>) {
+    if r.template == Template::Legacy {
+        return;
+    }
+    let severity = if r.template == Template::Y2021 { Severity::Error } else { Severity::Warning };
+    let missing: Vec<&str> =
+        (1..=6u8).filter(|n| !r.sections.iter().any(|s| s.number == *n)).map(|n| SECTION_NAMES[n as usize - 1]).collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(Finding::new(
+        "section.missing",
+        severity,
+        format!("缺少法定章节标题：{}", missing.join("；")),
+        format!("statutory section headings missing: {}", missing.join("; ")),
+        Vec::new(),
+    ));
+}
+
+fn template_year(r: &Report, out: &mut Vec<Finding>) {
+    let Some(year) = r.year else { return };
+    let due = Template::for_year(year);
+    if due == r.template {
+        return;
+    }
+    // Using a newer format than prescribed is odd; using an outdated one breaks the rules.
+    let severity = if r.template < due { Severity::Error } else { Severity::Warning };
+    out.push(Finding::new(
+        "template.year",
+        severity,
+        format!("{year}年度报告应使用{}，实际为{}", due.name_zh(), r.template.name_zh()),
+        format!("a report for {year} should use the {}, found the {}", due.name_en(), r.template.name_en()),
+        Vec::new(),
+    ));
+}
+
+/// The statutory deadline for a report year: 31 March for reports before 2019 and for a
+/// people's government's own report (county level and up); 31 January otherwise.
+pub fn deadline(year: i32, agency: Option<&str>) -> Date {
+    let own_government = agency.is_some_and(|a| {
+        a.ends_with("人民政府") && !["乡", "镇", "街道"].iter().any(|t| a.trim_end_matches("人民政府").ends_with(t))
+    });
+    let march = year <= 2018 || own_government;
+    Date { year: year + 1, month: if march { 3 } else { 1 }, day: 31 }
+}
+
+fn deadline_check(r: &Report, out: &mut Vec<Finding>) {
+    let (Some(year), Some(published)) = (r.year, r.published) else { return };
+    let due = deadline(year, r.agency.as_deref());
+    if published > due {
+        out.push(Finding::new(
+            "publish.late",
+            Severity::Warning,
+            format!("发布日期 {published} 晚于法定期限 {due}"),
+            format!("published {published}, after the statutory deadline {due}"),
+            Vec::new(),
+        ));
+    }
+}
+
+fn legacy_sums(r: &Report, out: &mut Vec<Finding>) {
+    if r.template != Template::Legacy {
+        return;
+    }
+    const SUMS: &[(&str, &[&str], &str)] = &[
+        ("legacy.request.received", &["legacy.request.in_person", "legacy.request.fax", "legacy.request.online", "legacy.request.letter"], "收到申请数"),
+        ("legacy.request.completed", &["legacy.request.on_time", "legacy.request.extended"], "申请办结数"),
+        (
+            "legacy.reply.total",
+            &[
+                "legacy.reply.already_public",
+                "legacy.reply.granted",
+                "legacy.reply.partial",
+                "legacy.reply.denied",
+                "legacy.reply.not_this_agency",
+                "legacy.reply.not_exist",
+                "legacy.reply.correction",
+                "legacy.reply.other_channel",
+            ],
+            "申请答复数",
+        ),
+        ("legacy.review.total", &["legacy.review.upheld", "legacy.review.corrected", "legacy.review.other"], "行政复议数量"),
+        ("legacy.suit.total", &["legacy.suit.upheld", "legacy.suit.corrected", "legacy.suit.other"], "行政诉讼数量"),
+    ];
+    for (total, parts, name) in SUMS {
+        let Some(t) = r.int(total) else { continue };
+        let vals: Vec<Option<i64>> = parts.iter().map(|k| r.int(k)).collect();
+        if vals.iter().all(Option::is_none) {
+            continue;
+        }
+        let s: i64 = vals.iter().flatten().sum();
+        if s != t {
+            let mut cells = vec![total.to_string()];
+            cells.extend(parts.iter().map(|p| p.to_string()));
+            out.push(Finding::new(
+                "legacy.sum",
+                Severity::Warning,
+                format!("统计表“{name}”为 {t}，分项之和为 {s}"),
+                format!("statistics table “{name}” is {t}, its items add up to {s}"),
+                cells,
+            ));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Types of values: counts are whole and not negative (本年增/减 may be negative).
+
+use crate::cell_name;
+use nianbao_model::{Finding, Num, Report, Severity};
+
+pub fn check(r: &Report, out: &mut Vec<Finding>) {
+    for (key, cell) in &r.cells {
+        let Some(v) = cell.value else { continue };
+        let money = key.ends_with("_wan");
+        let signed = key.ends_with(".delta");
+        let raw = cell.evidence.as_ref().map_or_else(|| v.to_string(), |e| e.raw.clone());
+        if v.as_f64() < 0.0 && !signed {
+            out.push(Finding::new(
+                "value.negative",
+                Severity::Error,
+                format!("“{}”为负数（{raw}）", cell_name(r, key)),
+                format!("“{key}” is negative ({raw})"),
+                vec![key.clone()],
+            ));
+        }
+        if !money && matches!(v, Num::Dec(d) if d.fract() != 0.0) {
+            out.push(Finding::new(
+                "value.fraction",
+                Severity::Error,
+                format!("“{}”应为整数，实为 {raw}", cell_name(r, key)),
+                format!("“{key}” must be a whole number, found {raw}"),
+                vec![key.clone()],
+            ));
+        }
+    }
+}
