@@ -119,7 +119,7 @@ impl<'a> Writer<'a> {
             self.doubt(
                 "extract.ambiguous_split",
                 Severity::Warning,
-                format!("{}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", tname(table).1, others.join("；")),
+                format!("{}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", tname(table).0, others.join("；")),
                 format!("{} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", tname(table).1, others.join("; ")),
                 keys,
             );
