@@ -42,6 +42,14 @@ pub fn meta(src: &str) -> Meta {
             .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80)
             .map(|(i, l)| (i, l.clone()));
     }
+    if title_at.is_none() {
+        // The whole report on one line: the title is the text up to the first 报告.
+        title_at = lines.first().and_then(|l| {
+            let head: String = l.chars().take(100).collect();
+            let end = head.find("报告")? + "报告".len();
+            head[..end].contains("公开").then(|| (0, head[..end].to_string()))
+        });
+    }
     if let Some((i, title)) = title_at {
         let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
         let year = find_year(&title);
@@ -205,6 +213,12 @@ mod tests {
         let m = meta("标题: 平潭综合实验区公安局2018年政府信息公开工作报告\n发布时间: 2019-01-16 09:40\n");
         assert_eq!((m.agency.as_deref(), m.year), (Some("平潭综合实验区公安局"), Some(2018)));
         assert_eq!(m.published, Date::new(2019, 1, 16));
+    }
+
+    #[test]
+    fn title_at_the_start_of_one_long_line() {
+        let m = meta("寻甸县交通与建设局2018年政府信息公开工作年度报告 一、概述 通过门户网站发布各类信息273条，……");
+        assert_eq!((m.agency.as_deref(), m.year), (Some("寻甸县交通与建设局"), Some(2018)));
     }
 
     #[test]

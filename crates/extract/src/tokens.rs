@@ -211,6 +211,9 @@ fn placeholder_end(chars: &[char], i: usize) -> Option<usize> {
         _ => None,
     };
     let k = class(c)?;
+    if c == '无' && inside_spaced_label(chars, i) {
+        return None;
+    }
     let before_ok = i == 0 || chars[i - 1].is_whitespace();
     let mut end = i + 1;
     while end < chars.len() && class(chars[end]) == Some(k) && end - i < 6 {
@@ -220,6 +223,22 @@ fn placeholder_end(chars: &[char], i: usize) -> Option<usize> {
     // A lone 一 is the numeral "one", never a placeholder; a dash run of two is.
     let numeral = c == '一' && end - i == 1;
     (before_ok && after_ok && !numeral && (k != 2 || end - i == 1)).then_some(end)
+}
+
+/// `申 请 人 无 正 当`: a character of a label written with spaces between characters.
+/// (Right after a spaced-out label a lone 无 cell cannot be told apart; such text also
+/// reads ambiguously to people.)
+fn inside_spaced_label(chars: &[char], i: usize) -> bool {
+    let spaced_char = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j)).is_some_and(|&c| is_cjk(c) && c != '无')
+    };
+    i >= 3
+        && chars[i - 1] == ' '
+        && chars[i - 3] == ' '
+        && spaced_char(Some(i - 2))
+        && chars.get(i + 1) == Some(&' ')
+        && spaced_char(Some(i + 2))
+        && matches!(chars.get(i + 3), Some(' ') | None)
 }
 
 /// Parses a number at `i`. Returns the value chunk (if any) and, when the number ends in
@@ -386,5 +405,7 @@ mod tests {
         assert_eq!(show("a\t—\t/\t无\t-\t-3\t1,234"), ["L:a", "V:_,_,_,_,-3,1234"]);
         assert_eq!(show("本年增/减\t无法提供"), ["L:本年增/减无法提供"]);
         assert_eq!(show("三、依申请公开情况 | —— | |"), ["L:三、依申请公开情况", "V:_"]);
+        assert_eq!(show("1.申 请 人 无 正 当 理 由 0"), ["L:1.申请人无正当理由", "V:0"]);
+        assert_eq!(show("行政许可 无 第二十条"), ["L:行政许可", "V:_", "L:第二十条"]);
     }
 }
