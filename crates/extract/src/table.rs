@@ -116,19 +116,19 @@ pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
     pieces.iter().map(Piece::plain).collect()
 }
 
-/// Among equally good candidates prefer the simplest reading: the smallest largest count,
-/// then the most zero cells. Split digits far more often hide many small counts (and
-/// zeros) than one huge one.
-pub fn prior(cands: &[Vec<Piece>], kinds: &[(&str, ColKind)]) -> usize {
+/// Among equally good candidates prefer the one the soft rules favour, then the simplest
+/// reading: the smallest largest count, then the most zero cells. Split digits far more
+/// often hide many small counts (and zeros) than one huge one.
+pub fn prior(cands: &[Vec<Piece>], kinds: &[(&str, ColKind)], soft: &dyn Fn(&[Option<f64>]) -> usize) -> usize {
     let key = |c: &Vec<Piece>| {
         let counts = c.iter().zip(kinds).filter(|(_, k)| k.1 != ColKind::Money).filter_map(|(p, _)| p.plain());
         let (max, zeros) = counts.fold((0.0f64, 0usize), |(m, z), v| (m.max(v), z + usize::from(v == 0.0)));
-        (max, std::cmp::Reverse(zeros))
+        (soft(&values(c)), max, zeros)
     };
     (0..cands.len())
         .min_by(|&a, &b| {
             let (ka, kb) = (key(&cands[a]), key(&cands[b]));
-            ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1))
+            kb.0.cmp(&ka.0).then(ka.1.total_cmp(&kb.1)).then(kb.2.cmp(&ka.2))
         })
         .unwrap_or(0)
 }

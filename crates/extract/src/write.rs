@@ -196,9 +196,8 @@ fn to_num(p: &Piece, kind: ColKind, money_hint: Unit) -> (Option<Num>, Option<&'
     (n, None)
 }
 
-/// Picks among a row's remaining candidates: the prior, and how many tie.
-fn choose(read: &RowRead, spec: &RowSpec) -> (usize, usize) {
-    (prior(&read.cands, spec.cols), read.cands.len())
+fn no_soft(_: &[Option<f64>]) -> usize {
+    0
 }
 
 pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
@@ -219,10 +218,12 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
     };
     for (spec, a) in rows.iter().zip(&assigned) {
         let Some(i) = a else { continue };
-        // Table 二 has no hard identity: soft ones order the readings, ties are reported.
+        // Table 二 has no hard identity: every reading stays possible (and is reported);
+        // the soft rules only order them.
         let key = spec.key;
-        let read = read_row(ps[*i].run, spec.cols.len(), &|v| t2_row_score(key, v));
-        let (pick, ties) = choose(&read, spec);
+        let read = read_row(ps[*i].run, spec.cols.len(), &no_soft);
+        let pick = prior(&read.cands, spec.cols, &|v| t2_row_score(key, v));
+        let ties = read.cands.len();
         w.row("二", spec, &read, pick, ties, hint);
         let money_unstated = spec.cols.iter().position(|c| c.1 == ColKind::Money).is_some_and(|m| {
             matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if digits.trim_start_matches('0') != "")
@@ -269,7 +270,7 @@ pub fn t3(w: &mut Writer, items: &[Item]) {
 fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<usize>) {
     let n = reads.len();
     let priors: Vec<usize> =
-        reads.iter().zip(rows).map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols))).collect();
+        reads.iter().zip(rows).map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols, &no_soft))).collect();
     let ambiguous: Vec<usize> = (0..n).filter(|&k| reads[k].as_ref().is_some_and(|r| r.cands.len() > 1)).collect();
     if ambiguous.is_empty() {
         return (priors, vec![1; n]);
@@ -344,7 +345,7 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     w.r.tables.push("四".into());
     let read = read_row(run, 15, &t4_row_score);
     const COLS: &[(&str, ColKind)] = &[("", ColKind::Count); 15];
-    let pick = prior(&read.cands, COLS);
+    let pick = prior(&read.cands, COLS, &no_soft);
     let ties = read.cands.len();
     let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
     for (i, p) in read.cands[pick].iter().enumerate() {
@@ -400,7 +401,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let Some(i) = *a else { continue };
         let p = &ps[i];
         let read = read_row(p.run, cols, &cum_score);
-        let pick = prior(&read.cands, TWO);
+        let pick = prior(&read.cands, TWO, &no_soft);
         let hint = if p.unit.as_deref() == Some("元") { Unit::Yuan } else { Unit::Wan };
         // Only the year's column is kept; the readings differ in it or in the total.
         let one = RowRead { cands: read.cands.iter().map(|c| vec![c[0].clone()]).collect(), extra: false, short: false };

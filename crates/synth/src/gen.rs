@@ -141,4 +141,19 @@ fn legacy(rng: &mut impl Rng, r: &mut Report) {
         };
         r.set(key, Some(v));
     }
+    // Totals of the statistics table are the sums of their items.
+    const SUMS: &[(&str, &[&str])] = &[
+        ("legacy.request.received", &["in_person", "fax", "online", "letter"]),
+        ("legacy.request.completed", &["on_time", "extended"]),
+        ("legacy.review.total", &["upheld", "corrected", "other"]),
+        ("legacy.suit.total", &["upheld", "corrected", "other"]),
+    ];
+    for (total, parts) in SUMS {
+        let prefix = &total[..total.rfind('.').unwrap_or(0)];
+        let sum: i64 = parts.iter().filter_map(|p| r.int(&format!("{prefix}.{p}"))).sum();
+        r.set(total, Some(Num::Int(sum)));
+    }
+    let replies = ["already_public", "granted", "partial", "denied", "not_this_agency", "not_exist", "correction", "other_channel"];
+    let sum: i64 = replies.iter().filter_map(|p| r.int(&format!("legacy.reply.{p}"))).sum();
+    r.set("legacy.reply.total", Some(Num::Int(sum)));
 }
