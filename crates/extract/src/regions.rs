@@ -41,7 +41,7 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         // The table is usually an appendix after the narrative; a table elsewhere is
         // still found because alignment skips what does not match.
         let start = if table_follows(c, start) { start } else { 0 };
-        return Regions { legacy: to_norm(Some((start, end))), ..Regions::default() };
+        return Regions { legacy: to_norm(Some((start, end.min(start + 30_000)))), ..Regions::default() };
     }
     let sec = |n| heading(heads, n).map(|h| h.start);
     let t2 = c.find("第二十条第(一)项", sec(2).unwrap_or(0)).or_else(|| c.find("第二十条第(一)项", 0)).or(sec(2));
@@ -60,9 +60,11 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
     let t4_from = t3.or(t2).or(sec(4).map(|p| p.saturating_sub(1))).unwrap_or(0);
     let t4 = review_anchor(c, t4_from);
     let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
-    let t2_end = t3.or(t4).or(sec(3)).or(sec5).unwrap_or(end);
-    let t3_end = t4.or(sec5).unwrap_or(end);
-    let t4_end = sec5.unwrap_or_else(|| t4.map_or(end, |p| (p + 3000).min(end)));
+    // Real tables are a few thousand characters; the caps keep hostile input cheap.
+    let cap = |start: Option<usize>, end: usize, max: usize| start.map_or(end, |s| end.min(s + max));
+    let t2_end = cap(t2, t3.or(t4).or(sec(3)).or(sec5).unwrap_or(end), 12_000);
+    let t3_end = cap(t3, t4.or(sec5).unwrap_or(end), 20_000);
+    let t4_end = cap(t4, sec5.unwrap_or(end), 3_000);
     Regions {
         t2: to_norm(t2.map(|a| (a, t2_end.max(a)))),
         t3: to_norm(t3.map(|a| (a, t3_end.max(a)))),

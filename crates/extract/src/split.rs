@@ -60,19 +60,30 @@ fn whole(c: &Chunk) -> Piece {
     Piece { a: c.a, b: c.b, kind }
 }
 
+/// Longest digit run that is split into cells; longer ones are not a table row.
+const MAX_SPLIT_DIGITS: usize = 64;
+/// Steps the enumeration may take, so hostile runs of digits stay cheap.
+const BUDGET: usize = 200_000;
+
 /// All ways to read `run` as exactly `n` cells by splitting digit runs, up to `limit`.
 pub fn splits(run: &[Chunk], n: usize, limit: usize) -> Vec<Vec<Piece>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let extra = n.saturating_sub(run.len());
-    rec(run, extra, &mut cur, &mut out, limit);
+    let too_long = run.iter().any(|c| matches!(&c.kind, ChunkKind::Number(t) if t.digits.len() > MAX_SPLIT_DIGITS));
+    if extra > 0 && too_long {
+        return out;
+    }
+    let mut budget = BUDGET;
+    rec(run, extra, &mut cur, &mut out, limit, &mut budget);
     out
 }
 
-fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, limit: usize) {
-    if out.len() >= limit {
+fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, limit: usize, budget: &mut usize) {
+    if out.len() >= limit || *budget == 0 {
         return;
     }
+    *budget -= 1;
     let Some((first, rest)) = run.split_first() else {
         if extra == 0 {
             out.push(cur.clone());
@@ -87,22 +98,28 @@ fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piec
         let len_before = cur.len();
         if parts == 1 {
             cur.push(whole(first));
-            rec(rest, extra, cur, out, limit);
+            rec(rest, extra, cur, out, limit, budget);
         } else {
             let mut pieces = Vec::new();
-            cut(first, parts, 0, &mut pieces, &mut |pieces| {
+            let mut steps = 0usize;
+            cut(first, parts, 0, &mut pieces, &mut steps, &mut |pieces| {
                 cur.extend(pieces.iter().cloned());
-                rec(rest, extra - (parts - 1), cur, out, limit);
+                rec(rest, extra - (parts - 1), cur, out, limit, budget);
                 cur.truncate(len_before);
             });
+            *budget = budget.saturating_sub(steps);
         }
         cur.truncate(len_before);
     }
 }
 
 /// Enumerates cuts of a number chunk's digits into `parts` pieces without leading zeros.
-fn cut(c: &Chunk, parts: usize, from: usize, acc: &mut Vec<Piece>, emit: &mut dyn FnMut(&[Piece])) {
+fn cut(c: &Chunk, parts: usize, from: usize, acc: &mut Vec<Piece>, steps: &mut usize, emit: &mut dyn FnMut(&[Piece])) {
     let ChunkKind::Number(t) = &c.kind else { return };
+    *steps += 1;
+    if *steps > BUDGET {
+        return;
+    }
     let len = t.digits.len();
     let remaining = parts - acc.len();
     if remaining == 1 {
@@ -140,7 +157,7 @@ fn cut(c: &Chunk, parts: usize, from: usize, acc: &mut Vec<Piece>, emit: &mut dy
                 unit: Unit::None,
             },
         });
-        cut(c, parts, end, acc, emit);
+        cut(c, parts, end, acc, steps, emit);
         acc.pop();
     }
 }
@@ -212,6 +229,16 @@ mod tests {
             PieceKind::Num { unit, .. } => assert_eq!(*unit, Unit::Yuan),
             _ => panic!(),
         }
+    }
+
+    #[test]
+    fn hostile_digit_runs_stay_cheap() {
+        let long = format!("x 1{}1", "0".repeat(60));
+        let t = std::time::Instant::now();
+        let c = splits(&run(&long), 15, 20_000);
+        assert!(c.len() <= 20_000);
+        assert!(splits(&run(&format!("x {}", "1".repeat(70))), 7, 100).is_empty());
+        assert!(t.elapsed().as_secs() < 5);
     }
 
     #[test]
