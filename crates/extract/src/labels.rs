@@ -85,17 +85,58 @@ pub fn prefix_match(label: &[char], text: &[char]) -> (usize, usize) {
     best
 }
 
+/// A set of characters as a 128-bit Bloom filter: membership may err towards "present".
+#[derive(Clone, Copy, Default)]
+pub struct CharSet(u128);
+
+impl CharSet {
+    pub fn of(chars: &[char]) -> CharSet {
+        CharSet(chars.iter().fold(0u128, |m, &c| m | Self::bit(c)))
+    }
+    fn bit(c: char) -> u128 {
+        1u128 << ((c as u32).wrapping_mul(2_654_435_761) >> 25)
+    }
+    pub fn has(self, c: char) -> bool {
+        self.0 & Self::bit(c) != 0
+    }
+}
+
+/// A lower bound of the edits between `label` and any text whose chars are in `set`:
+/// each label char absent from the text must be edited.
+pub fn edits_at_least(label: &[char], set: CharSet) -> usize {
+    label.iter().filter(|&&c| !set.has(c)).count()
+}
+
+/// Chars of the tail of a segment that can take part in a suffix match of up to `max_label` chars.
+pub fn tail_set(seg: &[char], max_label: usize) -> CharSet {
+    let keep = max_label + allowed(max_label) + 2;
+    CharSet::of(&seg[seg.len().saturating_sub(keep)..])
+}
+
 /// Match score of the best label alternative at the end of `seg`: matched length minus
-/// edits, or None when no alternative is close enough.
-pub fn suffix_score(alternatives: &[&str], seg: &[char]) -> Option<usize> {
+/// edits, or None when no alternative is close enough. `tail` is `tail_set(seg, …)` for
+/// the longest alternative.
+pub fn suffix_score_with(alternatives: &[Vec<char>], seg: &[char], tail: CharSet) -> Option<usize> {
     alternatives
         .iter()
-        .filter_map(|alt| {
-            let l: Vec<char> = alt.chars().collect();
-            let d = suffix_dist(&l, seg);
+        .filter_map(|l| {
+            if seg.ends_with(l) {
+                return Some(l.len() * 4 + 1);
+            }
+            if edits_at_least(l, tail) > allowed(l.len()) {
+                return None;
+            }
+            let d = suffix_dist(l, seg);
             (d <= allowed(l.len())).then(|| l.len() * 4 - d * 4 + usize::from(d == 0))
         })
         .max()
+}
+
+/// [`suffix_score_with`] for label strings.
+pub fn suffix_score(alternatives: &[&str], seg: &[char]) -> Option<usize> {
+    let alts: Vec<Vec<char>> = alternatives.iter().map(|a| a.chars().collect()).collect();
+    let max = alts.iter().map(Vec::len).max().unwrap_or(0);
+    suffix_score_with(&alts, seg, tail_set(seg, max))
 }
 
 /// Strips one trailing unit cell (`件`, `条`, `人次`, `万元` …) that legacy tables put

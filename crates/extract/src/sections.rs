@@ -1,7 +1,8 @@
 //! The six statutory sections, found by their headings (numeral + phrase, fuzzily).
 
 use crate::compact::Compact;
-use crate::labels::{allowed, prefix_match};
+use crate::labels::{allowed, edits_at_least, prefix_match, CharSet};
+use std::sync::OnceLock;
 use crate::norm::Norm;
 use nianbao_model::Section;
 
@@ -46,6 +47,11 @@ pub struct Heading {
     pub numbered_right: bool,
 }
 
+fn heading_chars() -> &'static Vec<Vec<Vec<char>>> {
+    static CHARS: OnceLock<Vec<Vec<Vec<char>>>> = OnceLock::new();
+    CHARS.get_or_init(|| HEADINGS.iter().map(|vs| vs.iter().map(|v| v.chars().collect()).collect()).collect())
+}
+
 pub fn headings(c: &Compact) -> Vec<Heading> {
     let mut cands = Vec::new();
     for p in 0..c.chars.len().saturating_sub(2) {
@@ -55,12 +61,13 @@ pub fn headings(c: &Compact) -> Vec<Heading> {
         }
         let text: Vec<char> =
             c.chars[p + 2..].iter().take(40).filter(|ch| !matches!(ch, '、' | ',' | '“' | '”')).copied().collect();
-        for (s, variants) in HEADINGS.iter().enumerate() {
+        let set = CharSet::of(&text);
+        for (s, variants) in heading_chars().iter().enumerate() {
             let best = variants
                 .iter()
-                .filter_map(|v| {
-                    let l: Vec<char> = v.chars().collect();
-                    let (d, len) = prefix_match(&l, &text);
+                .filter(|l| edits_at_least(l, set) <= allowed(l.len()))
+                .filter_map(|l| {
+                    let (d, len) = prefix_match(l, &text);
                     (d <= allowed(l.len())).then_some((d, len, l.len()))
                 })
                 .min_by_key(|&(d, _, l)| (d, usize::MAX - l));

@@ -1,7 +1,7 @@
 //! Reading one table: align label segments to the template's rows, then read each row's
 //! run of values into cells, using the template identities to settle split digits.
 
-use crate::labels::{canon, strip_unit, suffix_score};
+use crate::labels::{canon, strip_unit, suffix_score_with, tail_set};
 use crate::spec::{ColKind, RowSpec};
 use crate::split::{drops, splits, Piece};
 use crate::tokens::{Chunk, Item};
@@ -41,8 +41,15 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
 /// Returns, per row, the index of its pair.
 pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
     let (n, m) = (pairs.len(), rows.len());
-    let score: Vec<Vec<Option<usize>>> =
-        pairs.iter().map(|p| rows.iter().map(|r| suffix_score(r.labels, &p.label)).collect()).collect();
+    let alts: Vec<Vec<Vec<char>>> = rows.iter().map(|r| r.labels.iter().map(|l| l.chars().collect()).collect()).collect();
+    let longest = alts.iter().flatten().map(Vec::len).max().unwrap_or(0);
+    let score: Vec<Vec<Option<usize>>> = pairs
+        .iter()
+        .map(|p| {
+            let tail = tail_set(&p.label, longest);
+            alts.iter().map(|a| suffix_score_with(a, &p.label, tail)).collect()
+        })
+        .collect();
     let mut dp = vec![vec![0usize; m + 1]; n + 1];
     for i in 1..=n {
         for j in 1..=m {
