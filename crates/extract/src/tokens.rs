@@ -101,7 +101,7 @@ pub fn items(norm: &Norm) -> Vec<Item> {
         if starts_number(chars, i) {
             let (chunk, text_from) = number(chars, i);
             if let Some(chunk) = chunk {
-                push_chunk(&mut out, chunk);
+                push_chunk(&mut out, chars, chunk);
             }
             match text_from {
                 Some(t) => {
@@ -114,7 +114,7 @@ pub fn items(norm: &Norm) -> Vec<Item> {
             continue;
         }
         if let Some(end) = placeholder_end(chars, i) {
-            push_chunk(&mut out, Chunk { a: i, b: end, kind: ChunkKind::Placeholder });
+            push_chunk(&mut out, chars, Chunk { a: i, b: end, kind: ChunkKind::Placeholder });
             i = end;
             continue;
         }
@@ -143,8 +143,18 @@ fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
     }
 }
 
-fn push_chunk(out: &mut Vec<Item>, chunk: Chunk) {
+fn push_chunk(out: &mut Vec<Item>, chars: &[char], chunk: Chunk) {
     if let Some(Item::Run(r)) = out.last_mut() {
+        // `0\t\t0` on one line: the empty cell between two values is a blank cell. (Empty
+        // cells before a row's first value are merged-cell layout, never blanks.)
+        let prev_end = r.last().map_or(chunk.a, |c| c.b);
+        let gap = &chars[prev_end..chunk.a];
+        if !gap.contains(&'\n') {
+            let tabs: Vec<usize> = gap.iter().enumerate().filter(|(_, &c)| c == '\t').map(|(k, _)| prev_end + k).collect();
+            for w in tabs.windows(2) {
+                r.push(Chunk { a: w[0] + 1, b: w[0] + 1, kind: ChunkKind::Placeholder });
+            }
+        }
         r.push(chunk);
     } else {
         out.push(Item::Run(vec![chunk]));
@@ -405,6 +415,9 @@ mod tests {
         assert_eq!(show("a\t—\t/\t无\t-\t-3\t1,234"), ["L:a", "V:_,_,_,_,-3,1234"]);
         assert_eq!(show("本年增/减\t无法提供"), ["L:本年增/减无法提供"]);
         assert_eq!(show("三、依申请公开情况 | —— | |"), ["L:三、依申请公开情况", "V:_"]);
+        assert_eq!(show("规章\t\t1\t\t2\t\n"), ["L:规章", "V:1,_,2"]);
+        assert_eq!(show("| 规章 |  | 1 |  | 2 |"), ["L:规章", "V:1,_,2"]);
+        assert_eq!(show("规章\t1\n\t\t2"), ["L:规章", "V:1,2"]);
         assert_eq!(show("1.申 请 人 无 正 当 理 由 0"), ["L:1.申请人无正当理由", "V:0"]);
         assert_eq!(show("行政许可 无 第二十条"), ["L:行政许可", "V:_", "L:第二十条"]);
     }

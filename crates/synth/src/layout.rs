@@ -49,6 +49,9 @@ pub struct Style {
     pub drop_heading_3: bool,
     /// `[bookmark: _GoBack]` before the first heading (seed 002).
     pub bookmark: bool,
+    /// Tab, pipe and Markdown rows: a blank cell rather than a placeholder, wherever a
+    /// value precedes it in the row (a blank before a row's first value reads as layout).
+    pub blanks: bool,
 }
 
 impl Style {
@@ -68,6 +71,7 @@ impl Style {
             money_unit: 0,
             drop_heading_3: false,
             bookmark: false,
+            blanks: false,
         }
     }
 
@@ -93,6 +97,7 @@ impl Style {
             money_unit: rng.gen_range(0..3),
             drop_heading_3: rng.gen_bool(0.15),
             bookmark: rng.gen_bool(0.2),
+            blanks: rng.gen_bool(0.4),
         }
     }
 }
@@ -329,8 +334,41 @@ fn header_break(cell: &str, style: &Style) -> String {
     BREAKS.iter().find(|(w, _)| *w == cell).map_or_else(|| cell.to_string(), |(_, b)| b.to_string())
 }
 
+fn is_value(cell: &str, style: &Style) -> bool {
+    let t = cell.trim_matches(|c: char| c.is_whitespace());
+    t == style.placeholder
+        || t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c))
+}
+
+/// Placeholders written as blank cells where a value comes before them in the row.
+fn with_blanks(g: &Grid, style: &Style) -> Grid {
+    g.iter()
+        .map(|row| {
+            let mut seen_value = false;
+            row.iter()
+                .map(|cell| {
+                    let blank = seen_value && cell == style.placeholder;
+                    seen_value |= is_value(cell, style);
+                    if blank {
+                        String::new()
+                    } else {
+                        cell.clone()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn table(g: &Grid, style: &Style) -> String {
     let mut out = String::new();
+    let blanked;
+    let g = if style.blanks && matches!(style.layout, Layout::Tabs | Layout::Pipes | Layout::Markdown) {
+        blanked = with_blanks(g, style);
+        &blanked
+    } else {
+        g
+    };
     match style.layout {
         Layout::Tabs => {
             for row in g {
