@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[command(
     name = "nianbao",
     version,
-    about = "政府信息公开工作年度报告：读取、核对、比较 (read, check and compare China's government information disclosure annual reports)"
+    about = "政府信息公开工作年度报告：读取、核对、比较 (read, check and compare China's government information disclosure annual reports)",
+    after_help = "Example / 示例:\n  nianbao check corpus/seeds/*.txt\n  nianbao extract 2021年报.txt > cells.jsonl"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -94,4 +94,5 @@ fn help_says_what_each_command_does_with_an_example() {
     }
     let (out, _, _) = nianbao(&["--help"], &[]);
     assert!(out.contains("年度报告"));
+    assert!(out.contains("nianbao check corpus/seeds/*.txt"));
 }

@@ -133,6 +133,21 @@ fn pingtan_reports_match_gold_on_every_cell_the_text_settles() {
 }
 
 #[test]
+fn legacy_local_rows_are_kept_as_extra_items() {
+    let (out, _) = extract(&[corpus("pingtan/001-txt.txt")]);
+    let items: Vec<(String, Value)> = out[0]["extra_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["label"].as_str().unwrap().to_string(), i["value"].clone()))
+        .collect();
+    assert_eq!(
+        items,
+        [("4.其他类型答复数".to_string(), Value::from(0)), ("政府信息公开收费减免金额".to_string(), Value::from(0))]
+    );
+}
+
+#[test]
 fn pingtan_source_side_errors_are_found() {
     let check = |name: &str| -> Vec<(String, Vec<String>)> {
         let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))

@@ -98,6 +98,11 @@ pub fn items(norm: &Norm) -> Vec<Item> {
             i = end;
             continue;
         }
+        if let Some(end) = year_end(chars, i) {
+            push_text(&mut out, chars, i, end);
+            i = end;
+            continue;
+        }
         if starts_number(chars, i) {
             let (chunk, text_from) = number(chars, i);
             if let Some(chunk) = chunk {
@@ -233,6 +238,20 @@ fn placeholder_end(chars: &[char], i: usize) -> Option<usize> {
     // A lone 一 is the numeral "one", never a placeholder; a dash run of two is.
     let numeral = c == '一' && end - i == 1;
     (before_ok && after_ok && !numeral && (k != 2 || end - i == 1)).then_some(end)
+}
+
+/// `2017年度`, `2020 年`: a year is label text (column headers, titles), never a cell.
+fn year_end(chars: &[char], i: usize) -> Option<usize> {
+    if i > 0 && chars[i - 1].is_ascii_digit() {
+        return None;
+    }
+    let digits: String = chars.get(i..i + 4)?.iter().collect();
+    let year: u32 = digits.parse().ok().filter(|_| digits.chars().all(|c| c.is_ascii_digit()))?;
+    let mut k = i + 4;
+    while chars.get(k) == Some(&' ') {
+        k += 1;
+    }
+    ((1990..=2100).contains(&year) && chars.get(k) == Some(&'年')).then_some(k + 1)
 }
 
 /// `申 请 人 无 正 当`: a character of a label written with spaces between characters.
@@ -418,6 +437,7 @@ mod tests {
         assert_eq!(show("规章\t\t1\t\t2\t\n"), ["L:规章", "V:1,_,2"]);
         assert_eq!(show("| 规章 |  | 1 |  | 2 |"), ["L:规章", "V:1,_,2"]);
         assert_eq!(show("规章\t1\n\t\t2"), ["L:规章", "V:1,2"]);
+        assert_eq!(show("指标名称单位2017年度历年累计主动公开信息数条1811568"), ["L:指标名称单位2017年度历年累计主动公开信息数条", "V:1811568"]);
         assert_eq!(show("1.申 请 人 无 正 当 理 由 0"), ["L:1.申请人无正当理由", "V:0"]);
         assert_eq!(show("行政许可 无 第二十条"), ["L:行政许可", "V:_", "L:第二十条"]);
     }

@@ -1,7 +1,7 @@
 //! Reads each table region into the report's cells, with evidence and doubts.
 
 use crate::compact::Compact;
-use crate::labels::suffix_score;
+use crate::labels::{strip_unit, suffix_score};
 use crate::norm::Norm;
 use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, ColKind, RowSpec, LEGACY_VARIANTS, T4_KEYS};
@@ -420,13 +420,14 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         if assigned.contains(&Some(i)) {
             continue;
         }
-        let first = read_row(&p.run[..1], 1, &|_| 0);
-        let piece = &first.cands[0][0];
+        let read = read_row(p.run, cols, &cum_score);
+        let piece = &read.cands[prior(&read.cands, TWO, &no_soft)][0];
         if matches!(piece.kind, PieceKind::Null) {
             continue;
         }
         let (value, unit) = to_num(piece, ColKind::Count, Unit::None);
-        let label: String = p.raw_label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        let (label, _) = strip_unit(&p.raw_label);
+        let label: String = label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
         w.r.extra_items.push(ExtraItem { label, value, evidence: evidence(w.norm, piece.a, piece.b, unit, 1.0) });
     }
 }
