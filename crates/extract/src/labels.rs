@@ -41,11 +41,11 @@ pub fn allowed(len: usize) -> usize {
     len / 5
 }
 
-/// Smallest edit distance between `label` and some suffix of `text`.
-pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
-    let keep = label.len() + allowed(label.len()) + 2;
-    let text = &text[text.len().saturating_sub(keep)..];
-    let mut prev = vec![0usize; text.len() + 1];
+/// Last row of the edit-distance table of `label` against `text`: entry `j` is the
+/// distance between `label` and a piece of `text` ending at `j`, which starts anywhere
+/// when `free_start` (suffix matching) and at 0 otherwise (prefix matching).
+fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
+    let mut prev: Vec<usize> = (0..=text.len()).map(|j| if free_start { 0 } else { j }).collect();
     let mut cur = vec![0usize; text.len() + 1];
     for (i, &lc) in label.iter().enumerate() {
         cur[0] = i + 1;
@@ -55,7 +55,18 @@ pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[text.len()]
+    prev
+}
+
+/// Longest piece of text worth comparing with a label.
+fn reach(label: &[char]) -> usize {
+    label.len() + allowed(label.len()) + 2
+}
+
+/// Smallest edit distance between `label` and some suffix of `text`.
+pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
+    let text = &text[text.len().saturating_sub(reach(label))..];
+    last_row(label, text, true)[text.len()]
 }
 
 /// Smallest edit distance between `label` and some prefix of `text`.
@@ -63,26 +74,13 @@ pub fn prefix_dist(label: &[char], text: &[char]) -> usize {
     prefix_match(label, text).0
 }
 
-/// Smallest edit distance between `label` and a prefix of `text`, and that prefix's length.
+/// Smallest edit distance between `label` and a prefix of `text`, and that prefix's length
+/// (the shortest one at that distance).
 pub fn prefix_match(label: &[char], text: &[char]) -> (usize, usize) {
-    let text = &text[..text.len().min(label.len() + allowed(label.len()) + 2)];
-    let mut prev: Vec<usize> = (0..=text.len()).collect();
-    let mut cur = vec![0usize; text.len() + 1];
-    for (i, &lc) in label.iter().enumerate() {
-        cur[0] = i + 1;
-        for j in 1..=text.len() {
-            let sub = prev[j - 1] + usize::from(lc != text[j - 1]);
-            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let mut best = (label.len(), 0);
-    for (j, &d) in prev.iter().enumerate() {
-        if d < best.0 || (d == best.0 && j < best.1) {
-            best = (d, j);
-        }
-    }
-    best
+    let text = &text[..text.len().min(reach(label))];
+    let row = last_row(label, text, false);
+    let best = row.iter().copied().min().unwrap_or(label.len());
+    (best, row.iter().position(|&d| d == best).unwrap_or(0))
 }
 
 /// A set of characters as a 128-bit Bloom filter: membership may err towards "present".
@@ -109,7 +107,7 @@ pub fn edits_at_least(label: &[char], set: CharSet) -> usize {
 
 /// Chars of the tail of a segment that can take part in a suffix match of up to `max_label` chars.
 pub fn tail_set(seg: &[char], max_label: usize) -> CharSet {
-    let keep = max_label + allowed(max_label) + 2;
+    let keep = max_label + allowed(max_label) + 2; // reach() of the longest label
     CharSet::of(&seg[seg.len().saturating_sub(keep)..])
 }
 
