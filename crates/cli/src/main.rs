@@ -77,12 +77,12 @@ fn main() -> ExitCode {
 }
 
 /// Reads and extracts one file; the error is a one-line reason.
-fn load(path: &Path) -> Result<(Report, Vec<Finding>), String> {
-    let decoded = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
-    let mut r = nianbao_extract::extract(&decoded.text);
+fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
+    let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
+    let mut r = nianbao_extract::extract(&source.text);
     r.file = Some(path.display().to_string());
     let findings = nianbao_check::findings(&r);
-    Ok((r, findings))
+    Ok((r, findings, source.format))
 }
 
 fn extract(files: &[PathBuf]) -> std::io::Result<ExitCode> {
@@ -91,7 +91,7 @@ fn extract(files: &[PathBuf]) -> std::io::Result<ExitCode> {
     for f in files {
         let name = f.display().to_string();
         let line = match load(f) {
-            Ok((r, findings)) => output::report_json(&name, &r, &findings),
+            Ok((r, findings, format)) => output::report_json(&name, format, &r, &findings),
             Err(e) => {
                 failed = true;
                 eprintln!("{name}: {e}");
@@ -110,7 +110,7 @@ fn check(files: &[PathBuf], lang: Lang, format: Format) -> std::io::Result<ExitC
     for f in files {
         let name = f.display().to_string();
         match load(f) {
-            Ok((r, findings)) => {
+            Ok((r, findings, _)) => {
                 any_error |= findings.iter().any(|x| x.severity == Severity::Error);
                 if format == Format::Json {
                     writeln!(out, "{}", output::check_json(&name, &r, &findings))?;

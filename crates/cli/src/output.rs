@@ -3,7 +3,9 @@
 use nianbao_model::{Finding, Report};
 use serde_json::{json, Map, Value};
 
-pub fn report_json(file: &str, r: &Report, findings: &[Finding]) -> Value {
+/// `format` is the reader used (`text`, `html`); evidence offsets refer to the text that
+/// reader produced (for HTML: one paragraph per line, table rows with tab-separated cells).
+pub fn report_json(file: &str, format: &str, r: &Report, findings: &[Finding]) -> Value {
     let mut values = Map::new();
     let mut evidence = Map::new();
     for (key, v) in r.values_in_order() {
@@ -14,6 +16,7 @@ pub fn report_json(file: &str, r: &Report, findings: &[Finding]) -> Value {
     }
     json!({
         "file": file,
+        "format": format,
         "title": r.title,
         "agency": r.agency,
         "year": r.year,

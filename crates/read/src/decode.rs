@@ -27,6 +27,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     with(enc, bytes)
 }
 
+/// Decodes with a known encoding (a BOM still wins).
+pub fn decode_as(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
+    match Encoding::for_bom(bytes) {
+        Some((bom, len)) => with(bom, &bytes[len..]),
+        None => with(enc, bytes),
+    }
+}
+
 fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     Decoded { text: text.into_owned(), encoding: enc.name(), lossy: had_errors }

@@ -5,9 +5,12 @@
 //! one-line reason instead of a panic or garbage.
 
 mod decode;
+pub mod document;
+pub mod html;
 mod sniff;
 
-pub use decode::{decode, Decoded};
+pub use decode::{decode, decode_as, Decoded};
+pub use document::{Block, Document, Grid, Slot};
 pub use sniff::{sniff, Format};
 
 use std::path::Path;
@@ -28,10 +31,12 @@ pub enum ReadError {
     Unsupported(&'static str),
     #[error("不是文本文件：含有二进制内容 (not a text file: binary content)")]
     Binary,
+    #[error("HTML 嵌套超过 {0} 层，不像是年报网页，已拒绝 (HTML nested deeper than {0} levels: refused as hostile)")]
+    TooDeep(usize),
 }
 
 /// Reads and decodes a file. The size is checked before anything is loaded.
-pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
+pub fn read_file(path: &Path) -> Result<Source, ReadError> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("是目录而不是文件 (is a directory)")));
@@ -43,23 +48,42 @@ pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
     read_bytes(&bytes)
 }
 
-/// Decodes bytes already in memory.
-pub fn read_bytes(bytes: &[u8]) -> Result<Decoded, ReadError> {
+/// What a reader made of a file: the canonical text the extractor reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// Plain text as given, or the text written from the file's layout (paragraphs, and
+    /// table rows with tab-separated cells); evidence offsets refer to this text.
+    pub text: String,
+    /// `text` or `html`.
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub lossy: bool,
+}
+
+/// Reads bytes already in memory, choosing the reader from the content.
+pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
-    match sniff(bytes) {
-        Format::Text => {}
+    let (decoded, format) = match sniff(bytes) {
+        Format::Text => (decode(bytes), "text"),
+        Format::Html => {
+            let d = html::decode_html(bytes);
+            if html::depth(&d.text) > html::MAX_DEPTH {
+                return Err(ReadError::TooDeep(html::MAX_DEPTH));
+            }
+            let text = html::document(&d.text).to_text();
+            (Decoded { text, ..d }, "html")
+        }
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
-    }
-    let decoded = decode(bytes);
+    };
     if decoded.text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
     if looks_binary(&decoded.text) {
         return Err(ReadError::Binary);
     }
-    Ok(decoded)
+    Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy })
 }
 
 /// Control characters other than layout whitespace, or many replacement characters,
@@ -98,6 +122,18 @@ mod tests {
         let e = read_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
         assert_eq!(e.to_string(), "暂不支持 PDF 格式，请先另存为文本 (format not supported yet: PDF; save it as text first)");
         assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Unsupported("ZIP/DOCX/OFD"))));
+    }
+
+    #[test]
+    fn hostile_html_is_refused_quickly() {
+        let html = format!("<html><body>{}x", "<div>".repeat(200_000));
+        assert!(matches!(read_bytes(html.as_bytes()), Err(ReadError::TooDeep(_))));
+    }
+
+    #[test]
+    fn html_reads_as_canonical_text() {
+        let s = read_bytes("<!DOCTYPE html><html><body><p>一、总体情况</p><table><tr><td>规章</td><td>0</td></tr></table></body></html>".as_bytes()).unwrap();
+        assert_eq!((s.format, s.text.as_str()), ("html", "一、总体情况\n规章\t0\n\n"));
     }
 
     #[test]

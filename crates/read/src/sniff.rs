@@ -3,6 +3,7 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
+    Html,
     /// A known non-text format, by name.
     Other(&'static str),
 }
@@ -22,10 +23,13 @@ pub fn sniff(bytes: &[u8]) -> Format {
             return Format::Other(name);
         }
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
-    let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") {
-        return Format::Other("HTML");
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches(['\u{feff}', '\u{fffd}']).trim_start();
+    // UTF-16 pages start with `<\0`; after the BOM check only the markup matters.
+    let markup: String = head.chars().filter(|&c| c != '\0').take(200).collect();
+    let starts = |p: &str| markup.starts_with(p);
+    if starts("<!doctype html") || starts("<html") || starts("<?xml") && markup.contains("xhtml") || starts("<head") || starts("<meta") || starts("<body") || starts("<table") || starts("<div") || starts("<p>") || starts("<!--") && markup.contains("<html") {
+        return Format::Html;
     }
     Format::Text
 }

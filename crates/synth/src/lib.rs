@@ -7,10 +7,12 @@
 //! `123604.14元`, `—` for blanks.
 
 mod gen;
+mod html;
 mod layout;
 mod tables;
 
 pub use gen::report;
+pub use html::{html_page, HtmlStyle};
 pub use layout::{render, Layout, Style};
 
 use rand::rngs::SmallRng;

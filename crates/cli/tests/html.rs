@@ -1,0 +1,100 @@
+//! Reports published as web pages: every seed written as an HTML page with the official
+//! merged cells, and random reports in random page styles (GBK, blanks, markup, split
+//! tables), read back by `nianbao extract` to exactly the same values.
+
+use nianbao_model::{Num, Report, Template};
+use nianbao_synth::{html_page, report, rng, HtmlStyle};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn from_gold(gold: &Value) -> Report {
+    let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
+    let mut r = Report::new(t);
+    r.agency = gold["agency"].as_str().map(str::to_string);
+    r.year = gold["year"].as_i64().map(|y| y as i32);
+    for (k, v) in gold["values"].as_object().unwrap() {
+        let n = v.as_i64().map(Num::Int).or_else(|| v.as_f64().map(Num::Dec));
+        r.set(k, n);
+    }
+    r
+}
+
+fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf {
+    let html = html_page(r, style);
+    let bytes = if style.gbk { encoding_rs::GBK.encode(&html).0.into_owned() } else { html.into_bytes() };
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn extract(files: &[PathBuf]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn differences(want: &Report, got: &Value) -> Vec<String> {
+    let mut d = Vec::new();
+    if got["template"] != want.template.as_str() {
+        d.push(format!("template {}", got["template"]));
+    }
+    if got["year"].as_i64().map(|y| y as i32) != want.year {
+        d.push(format!("year {}", got["year"]));
+    }
+    if got["agency"].as_str() != want.agency.as_deref() {
+        d.push(format!("agency {}", got["agency"]));
+    }
+    for (k, v) in want.values_in_order() {
+        let g = got["values"][k].as_f64();
+        let ok = match (g, v) {
+            (None, None) => true,
+            (Some(a), Some(b)) => (a - b.as_f64()).abs() < 1e-9,
+            _ => false,
+        };
+        if !ok {
+            d.push(format!("{k}: got {} want {v:?} (raw {})", got["values"][k], got["evidence"][k]["raw"]));
+        }
+    }
+    d
+}
+
+#[test]
+fn every_seed_as_an_html_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let golds: Vec<Report> = names
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
+        .map(|p| from_gold(&serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()))
+        .collect();
+    assert_eq!(golds.len(), 5);
+    for style in [HtmlStyle::default(), HtmlStyle { gbk: true, blanks: true, markup: true, split_tables: true }] {
+        let files: Vec<PathBuf> =
+            golds.iter().enumerate().map(|(i, r)| write_page(dir.path(), &format!("seed{i}.html"), r, &style)).collect();
+        let out = extract(&files);
+        for (want, got) in golds.iter().zip(&out) {
+            assert_eq!(got["format"], "html");
+            let d = differences(want, got);
+            assert!(d.is_empty(), "{style:?} {:?}: {d:?}", want.agency);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_reports_as_html_pages(seed in any::<u64>(), t in 0usize..3) {
+        let mut r = rng(seed);
+        let want = report(&mut r, Template::ALL[t]);
+        let style = HtmlStyle::random(&mut r);
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_page(dir.path(), "page.html", &want, &style);
+        let got = extract(&[file]);
+        let d = differences(&want, &got[0]);
+        prop_assert!(d.is_empty(), "seed {seed} {style:?}: {d:?}");
+    }
+}

@@ -1,0 +1,168 @@
+//! The layout model every reader produces: paragraphs and table grids with merged cells
+//! resolved. [`Document::to_text`] writes it as the canonical text the extractor reads
+//! (one paragraph per line, one table row per line, cells separated by tabs), so every
+//! input format goes through one extraction path.
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Slot {
+    /// A cell's text, at its top-left position.
+    Cell(String),
+    /// A position covered by a cell spanning several rows or columns.
+    Covered,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Grid {
+    pub rows: Vec<Vec<Slot>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Para(String),
+    Table(Grid),
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+}
+
+/// Largest grid a reader builds; real report tables are about 30 × 15.
+pub const MAX_COLS: usize = 256;
+pub const MAX_ROWS: usize = 20_000;
+
+impl Grid {
+    /// Places cells given row by row as (text, rowspan, colspan), resolving spans.
+    /// Spans are clamped so hostile values cannot blow up the grid.
+    pub fn from_spans(rows: &[Vec<(String, usize, usize)>]) -> Grid {
+        let mut grid: Vec<Vec<Option<Slot>>> = Vec::new();
+        for (r, cells) in rows.iter().enumerate().take(MAX_ROWS) {
+            if grid.len() <= r {
+                grid.resize_with(r + 1, Vec::new);
+            }
+            let mut c = 0;
+            for (text, rowspan, colspan) in cells {
+                while grid[r].get(c).is_some_and(Option::is_some) {
+                    c += 1;
+                }
+                if c >= MAX_COLS {
+                    break;
+                }
+                let rowspan = (*rowspan).clamp(1, MAX_ROWS - r);
+                let colspan = (*colspan).clamp(1, MAX_COLS - c);
+                for dr in 0..rowspan.min(rows.len() - r) {
+                    let row_idx = r + dr;
+                    if grid.len() <= row_idx {
+                        grid.resize_with(row_idx + 1, Vec::new);
+                    }
+                    let row = &mut grid[row_idx];
+                    if row.len() < c + colspan {
+                        row.resize_with(c + colspan, || None);
+                    }
+                    for dc in 0..colspan {
+                        if row[c + dc].is_none() {
+                            row[c + dc] = Some(if dr == 0 && dc == 0 { Slot::Cell(text.clone()) } else { Slot::Covered });
+                        }
+                    }
+                }
+                c += colspan;
+            }
+        }
+        Grid { rows: grid.into_iter().map(|row| row.into_iter().map(|s| s.unwrap_or(Slot::Covered)).collect()).collect() }
+    }
+}
+
+/// Looks like a number or a placeholder: a value cell rather than a label.
+fn is_value(t: &str) -> bool {
+    let t = t.trim_matches(|c: char| c.is_whitespace());
+    matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
+        || t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Document {
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for b in &self.blocks {
+            match b {
+                Block::Para(p) => {
+                    out.push_str(p.trim());
+                    out.push('\n');
+                }
+                Block::Table(g) => {
+                    for row in &g.rows {
+                        out.push_str(&row_text(row));
+                        out.push('\n');
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A row as tab-separated cells. An empty cell after the row's labels and before one of
+/// its values is a blank value and is written `—`, so a blank first value cannot be
+/// mistaken for merged-cell layout.
+fn row_text(row: &[Slot]) -> String {
+    let texts: Vec<String> = row
+        .iter()
+        .map(|s| match s {
+            Slot::Cell(t) => one_line(t),
+            Slot::Covered => String::new(),
+        })
+        .collect();
+    let last_label = texts.iter().rposition(|t| !t.is_empty() && !is_value(t));
+    let last_value = texts.iter().rposition(|t| is_value(t));
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let real_cell = matches!(row[i], Slot::Cell(_));
+            let blank_value = real_cell && t.is_empty() && last_label.is_none_or(|l| i > l) && last_value.is_some_and(|v| i < v);
+            if blank_value {
+                "—".to_string()
+            } else {
+                t.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(t: &str, r: usize, s: usize) -> (String, usize, usize) {
+        (t.to_string(), r, s)
+    }
+
+    #[test]
+    fn spans_resolve_to_a_grid() {
+        let g = Grid::from_spans(&[
+            vec![c("note", 2, 2), c("申请人情况", 1, 2)],
+            vec![c("自然人", 1, 1), c("总计", 1, 1)],
+            vec![c("一、本年新收", 1, 2), c("1", 1, 1), c("1", 1, 1)],
+        ]);
+        let text: Vec<String> = g.rows.iter().map(|r| row_text(r)).collect();
+        assert_eq!(text, ["note\t\t申请人情况\t", "\t\t自然人\t总计", "一、本年新收\t\t1\t1"]);
+    }
+
+    #[test]
+    fn blank_value_cells_become_dashes() {
+        let row = vec![Slot::Cell("规章".into()), Slot::Cell(" ".into()), Slot::Cell("0".into()), Slot::Cell("".into())];
+        assert_eq!(row_text(&row), "规章\t—\t0\t");
+    }
+
+    #[test]
+    fn hostile_spans_are_clamped() {
+        let g = Grid::from_spans(&[vec![c("a", 1_000_000, 1_000_000)], vec![c("b", 1, 1)]]);
+        assert_eq!(g.rows.len(), 2);
+        assert_eq!(g.rows[0].len(), MAX_COLS);
+    }
+}

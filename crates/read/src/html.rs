@@ -1,0 +1,248 @@
+//! HTML pages: real tables (colspan/rowspan), nested markup, GBK pages with or without a
+//! declared charset.
+
+use crate::decode::{decode_as, decode};
+use crate::document::{Block, Document, Grid};
+use ego_tree::iter::Edge;
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "center", "blockquote",
+    "pre", "dl", "dt", "dd", "header", "footer", "main", "nav", "form", "fieldset", "address", "body", "html", "title",
+    "caption", "hr",
+];
+const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe", "object"];
+
+/// Decodes HTML bytes: BOM, then `<meta charset>`, then detection.
+pub fn decode_html(bytes: &[u8]) -> crate::Decoded {
+    if encoding_rs::Encoding::for_bom(bytes).is_none() {
+        if let Some(enc) = meta_charset(bytes) {
+            return decode_as(enc, bytes);
+        }
+    }
+    decode(bytes)
+}
+
+/// `<meta charset="gbk">` or `content="text/html; charset=gb2312"` in the first 4 KiB.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let at = head.find("charset=")? + "charset=".len();
+    let label: String = head[at..]
+        .trim_start_matches(['"', '\'', ' '])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    encoding_rs::Encoding::for_label(label.as_bytes())
+}
+
+/// Nesting deeper than this is not a report page: the HTML parser's time grows with
+/// depth × tags, so such input is refused before parsing.
+pub const MAX_DEPTH: usize = 1_000;
+
+/// Elements without content or whose end tag may be left out: they never nest deeper.
+const FLAT: &[&str] = &[
+    "br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "source", "param", "track", "embed", "p",
+    "li", "td", "th", "tr", "option", "dt", "dd", "thead", "tbody", "tfoot", "colgroup", "caption", "rt", "rp", "optgroup",
+    "!doctype",
+];
+
+/// The deepest nesting of ordinary elements, by a scan of the tags (no parsing).
+pub fn depth(html: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if rest.starts_with("!--") {
+            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .take(16)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let end = rest.find('>').unwrap_or(rest.len());
+        let self_closing = rest[..end].ends_with('/');
+        if name.is_empty() || FLAT.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+/// Parses HTML text into paragraphs and tables.
+pub fn document(html: &str) -> Document {
+    let dom = Html::parse_document(html);
+    let mut b = Builder::default();
+    let mut skip_depth = 0usize;
+    let mut in_table = 0usize;
+    let mut title = String::new();
+    for edge in dom.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    let name = e.name();
+                    if skip_depth > 0 || SKIP.contains(&name) {
+                        if name == "title" {
+                            title = text_of(node);
+                        }
+                        skip_depth += 1;
+                    } else if in_table > 0 {
+                        in_table += 1;
+                    } else if name == "table" {
+                        b.flush();
+                        b.doc.blocks.push(Block::Table(grid(node)));
+                        in_table = 1;
+                    } else if name == "br" || BLOCKS.contains(&name) {
+                        b.flush();
+                    }
+                }
+                Node::Text(t) if skip_depth == 0 && in_table == 0 => b.para.push_str(t),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                    } else if in_table > 0 {
+                        in_table -= 1;
+                    } else if BLOCKS.contains(&e.name()) {
+                        b.flush();
+                    }
+                }
+            }
+        }
+    }
+    b.flush();
+    // A page whose body does not repeat its <title> still has one for the metadata.
+    let title = title.trim().to_string();
+    if !title.is_empty() && !b.doc.blocks.iter().take(5).any(|blk| matches!(blk, Block::Para(p) if p.contains(&title))) {
+        b.doc.blocks.insert(0, Block::Para(title));
+    }
+    b.doc
+}
+
+#[derive(Default)]
+struct Builder {
+    doc: Document,
+    para: String,
+}
+
+impl Builder {
+    fn flush(&mut self) {
+        let p = self.para.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !p.is_empty() {
+            self.doc.blocks.push(Block::Para(p));
+        }
+        self.para.clear();
+    }
+}
+
+/// All text under a node (nested tables included), line breaks as spaces.
+fn text_of(node: NodeRef<Node>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match d.value() {
+            Node::Text(t) => s.push_str(t),
+            Node::Element(e) if matches!(e.name(), "br" | "p" | "div" | "td" | "th" | "li") => s.push(' '),
+            _ => {}
+        }
+    }
+    s.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn span(node: NodeRef<Node>, attr: &str) -> usize {
+    match node.value() {
+        Node::Element(e) => e.attr(attr).and_then(|v| v.trim().parse().ok()).unwrap_or(1),
+        _ => 1,
+    }
+}
+
+fn element_children<'a>(node: NodeRef<'a, Node>, names: &'a [&'a str]) -> impl Iterator<Item = NodeRef<'a, Node>> + 'a {
+    node.children().filter(move |c| matches!(c.value(), Node::Element(e) if names.contains(&e.name())))
+}
+
+/// The rows of a table (its own rows, not those of tables nested in its cells).
+fn grid(table: NodeRef<Node>) -> Grid {
+    let mut trs: Vec<NodeRef<Node>> = Vec::new();
+    for child in table.children() {
+        match child.value() {
+            Node::Element(e) if e.name() == "tr" => trs.push(child),
+            Node::Element(e) if matches!(e.name(), "tbody" | "thead" | "tfoot") => {
+                trs.extend(element_children(child, &["tr"]));
+            }
+            _ => {}
+        }
+    }
+    let rows: Vec<Vec<(String, usize, usize)>> = trs
+        .iter()
+        .map(|tr| element_children(*tr, &["td", "th"]).map(|td| (text_of(td), span(td, "rowspan"), span(td, "colspan"))).collect())
+        .collect();
+    Grid::from_spans(&rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Slot;
+
+    #[test]
+    fn paragraphs_tables_and_spans() {
+        let html = "<html><head><title>西店镇2019年政府信息公开工作年度报告</title><style>p{}</style></head><body>\
+            <h1>西店镇2019年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>正文<br>第二行</p>\
+            <table><tbody><tr><td rowspan=2>三、本年度办理结果</td><td colspan=2>（一）予以公开</td><td>16</td></tr>\
+            <tr><td>（三）不予公开</td><td>1.属于国家秘密</td><td>&nbsp;</td></tr></tbody></table></body></html>";
+        let d = document(html);
+        assert_eq!(d.blocks[0], Block::Para("西店镇2019年政府信息公开工作年度报告".into()));
+        assert_eq!(d.blocks[2], Block::Para("正文".into()));
+        assert_eq!(d.blocks[3], Block::Para("第二行".into()));
+        let Block::Table(g) = &d.blocks[4] else { panic!("{:?}", d.blocks) };
+        assert_eq!(g.rows[0][2], Slot::Covered);
+        assert_eq!(g.rows[1][0], Slot::Covered);
+        assert_eq!(
+            d.to_text(),
+            "西店镇2019年政府信息公开工作年度报告\n一、总体情况\n正文\n第二行\n三、本年度办理结果\t（一）予以公开\t\t16\n\t（三）不予公开\t1.属于国家秘密\t\n\n"
+        );
+    }
+
+    #[test]
+    fn nested_tables_stay_inside_their_cell() {
+        let d = document("<table><tr><td>a<table><tr><td>x</td><td>y</td></tr></table></td><td>1</td></tr></table>");
+        let Block::Table(g) = &d.blocks[0] else { panic!() };
+        assert_eq!(g.rows.len(), 1);
+        assert_eq!(g.rows[0], [Slot::Cell("a x y".into()), Slot::Cell("1".into())]);
+    }
+
+    #[test]
+    fn gbk_declared_and_undeclared() {
+        let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>行政许可</p></body></html>";
+        let (bytes, _, _) = encoding_rs::GBK.encode(page);
+        assert_eq!(decode_html(&bytes).text, page);
+        let bare = "<html><body><p>政府信息公开工作年度报告，本年新收政府信息公开申请数量</p></body></html>";
+        let (bytes, _, _) = encoding_rs::GBK.encode(bare);
+        assert_eq!(decode_html(&bytes).text, bare);
+    }
+
+    #[test]
+    fn nesting_depth() {
+        let html = format!("{}x{}", "<div>".repeat(MAX_DEPTH), "</div>".repeat(MAX_DEPTH));
+        assert_eq!(depth(&html), MAX_DEPTH);
+        let d = document(&html);
+        assert!(matches!(&d.blocks[..], [Block::Para(p)] if p == "x"));
+        // Optional end tags and void elements do not count.
+        let loose = "<table><tr><td>1<tr><td>2</table><p>a<p>b<br><img src=x>".repeat(5_000);
+        assert!(depth(&loose) <= 2, "{}", depth(&loose));
+        assert_eq!(depth("<!-- <div><div> --><div/><b>x</b>"), 1);
+    }
+}
