@@ -6,6 +6,7 @@
 
 mod decode;
 pub mod document;
+pub mod docx;
 pub mod html;
 mod sniff;
 
@@ -31,6 +32,12 @@ pub enum ReadError {
     Unsupported(&'static str),
     #[error("不是文本文件：含有二进制内容 (not a text file: binary content)")]
     Binary,
+    #[error("文件已损坏 (corrupt file): {0}")]
+    Corrupt(String),
+    #[error("文件已加密或设有密码，请去除密码后再读取 (encrypted or password-protected: remove the password first)")]
+    Encrypted,
+    #[error("压缩内容解压后超过 {0} 字节，疑似压缩炸弹，已拒绝 (inflates beyond the limit: refused as a zip bomb)")]
+    Bomb(u64),
     #[error("HTML 嵌套超过 {0} 层，不像是年报网页，已拒绝 (HTML nested deeper than {0} levels: refused as hostile)")]
     TooDeep(usize),
 }
@@ -54,7 +61,7 @@ pub struct Source {
     /// Plain text as given, or the text written from the file's layout (paragraphs, and
     /// table rows with tab-separated cells); evidence offsets refer to this text.
     pub text: String,
-    /// `text` or `html`.
+    /// `text`, `html` or `docx`.
     pub format: &'static str,
     pub encoding: &'static str,
     pub lossy: bool,
@@ -75,6 +82,13 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             let text = html::document(&d.text).to_text();
             (Decoded { text, ..d }, "html")
         }
+        Format::Zip => {
+            let xml = docx::document_xml(bytes)?;
+            let text = docx::document(&xml)?.to_text();
+            (Decoded { text, encoding: "UTF-8", lossy: false }, "docx")
+        }
+        Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
+        Format::Ole => return Err(ReadError::Unsupported("DOC/WPS")),
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
     };
     if decoded.text.trim().is_empty() {
@@ -121,7 +135,7 @@ mod tests {
     fn known_binary_formats_are_named() {
         let e = read_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
         assert_eq!(e.to_string(), "暂不支持 PDF 格式，请先另存为文本 (format not supported yet: PDF; save it as text first)");
-        assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Unsupported("ZIP/DOCX/OFD"))));
+        assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Corrupt(_))));
     }
 
     #[test]

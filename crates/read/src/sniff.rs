@@ -4,15 +4,23 @@
 pub enum Format {
     Text,
     Html,
+    /// A zip container: DOCX (or OFD).
+    Zip,
+    /// An OLE compound file: legacy .doc/.wps, or an encrypted Office file.
+    Ole,
     /// A known non-text format, by name.
     Other(&'static str),
 }
 
 pub fn sniff(bytes: &[u8]) -> Format {
-    const MAGIC: [(&[u8], &str); 7] = [
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Zip;
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Format::Ole;
+    }
+    const MAGIC: [(&[u8], &str); 5] = [
         (b"%PDF", "PDF"),
-        (b"PK\x03\x04", "ZIP/DOCX/OFD"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "DOC/WPS"),
         (b"\x89PNG", "PNG"),
         (b"\xFF\xD8\xFF", "JPEG"),
         (b"GIF8", "GIF"),
@@ -32,4 +40,10 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Html;
     }
     Format::Text
+}
+
+/// An encrypted OOXML file is an OLE container with an `EncryptionInfo` stream.
+pub fn ole_encrypted(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
 }

@@ -1,0 +1,91 @@
+//! Word documents made by a real office suite: every seed and random reports written as
+//! official-layout HTML pages, converted to DOCX by LibreOffice headless, read back by
+//! `nianbao extract` to exactly the same values. LibreOffice is installed by `.ci/run`;
+//! outside CI the test skips itself when `soffice` is missing.
+
+use nianbao_model::{Num, Report, Template};
+use nianbao_synth::{html_page, report, rng, HtmlStyle};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn soffice() -> bool {
+    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "CI must have LibreOffice (soffice): .ci/run installs it");
+        eprintln!("skipped: soffice (LibreOffice) not installed");
+    }
+    found
+}
+
+fn from_gold(path: &Path) -> Report {
+    let gold: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut r = Report::new(Template::parse(gold["template"].as_str().unwrap()).unwrap());
+    r.agency = gold["agency"].as_str().map(str::to_string);
+    r.year = gold["year"].as_i64().map(|y| y as i32);
+    for (k, v) in gold["values"].as_object().unwrap() {
+        r.set(k, v.as_i64().map(Num::Int).or_else(|| v.as_f64().map(Num::Dec)));
+    }
+    r
+}
+
+/// Converts HTML pages to `format` in one LibreOffice run; returns the new files.
+pub fn convert(pages: &[PathBuf], format: &str, out: &Path) -> Vec<PathBuf> {
+    let profile = out.join("lo-profile");
+    let status = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(out)
+        .args(pages)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let ext = format.split(':').next().unwrap();
+    pages.iter().map(|p| out.join(p.with_extension(ext).file_name().unwrap())).collect()
+}
+
+#[test]
+fn seeds_and_random_reports_through_libreoffice_docx() {
+    if !soffice() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let mut golds: Vec<PathBuf> =
+        std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".gold.json")).collect();
+    golds.sort();
+    let mut reports: Vec<Report> = golds.iter().map(|g| from_gold(g)).collect();
+    let mut r = rng(2026);
+    for i in 0..12 {
+        reports.push(report(&mut r, Template::ALL[i % 3]));
+    }
+    let pages: Vec<PathBuf> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, rep)| {
+            let style = if i < 5 { HtmlStyle::default() } else { HtmlStyle { gbk: false, ..HtmlStyle::random(&mut r) } };
+            let path = dir.path().join(format!("r{i:02}.html"));
+            std::fs::write(&path, html_page(rep, &style)).unwrap();
+            path
+        })
+        .collect();
+    let docx = convert(&pages, "docx:MS Word 2007 XML", dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(&docx).output().unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), reports.len());
+    for (want, got) in reports.iter().zip(&lines) {
+        assert_eq!(got["format"], "docx", "{got}");
+        assert_eq!(got["template"], want.template.as_str());
+        assert_eq!(got["year"].as_i64().map(|y| y as i32), want.year);
+        assert_eq!(got["agency"].as_str(), want.agency.as_deref());
+        for (k, v) in want.values_in_order() {
+            let g = got["values"][k].as_f64();
+            let same = match (g, v) {
+                (None, None) => true,
+                (Some(a), Some(b)) => (a - b.as_f64()).abs() < 1e-9,
+                _ => false,
+            };
+            assert!(same, "{}: {k} got {:?} want {v:?}", got["file"], g);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Hostile and broken files: each gets a clear error, in bounded time and memory.
+
+use nianbao_read::{read_bytes, ReadError};
+use std::io::Write;
+
+fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut w = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap();
+    buf.into_inner()
+}
+
+#[test]
+fn zip_bomb_inside_a_docx_is_refused() {
+    let huge = vec![b' '; 80 * 1024 * 1024];
+    let bomb = zip_with(&[("word/document.xml", &huge)]);
+    assert!(bomb.len() < 1024 * 1024, "the bomb compresses: {}", bomb.len());
+    assert!(matches!(read_bytes(&bomb), Err(ReadError::Bomb(_))));
+}
+
+#[test]
+fn truncated_and_foreign_zips() {
+    let good = zip_with(&[("word/document.xml", b"<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>")]);
+    assert_eq!(read_bytes(&good).unwrap().text, "x\n");
+    for cut in [10, good.len() / 2, good.len() - 10] {
+        let e = read_bytes(&good[..cut]).unwrap_err();
+        assert!(matches!(e, ReadError::Corrupt(_)), "cut at {cut}: {e}");
+    }
+    let other = zip_with(&[("hello.txt", b"hi")]);
+    assert!(read_bytes(&other).unwrap_err().to_string().contains("not a DOCX"));
+    let ofd = zip_with(&[("OFD.xml", b"<ofd:OFD/>")]);
+    assert!(matches!(read_bytes(&ofd), Err(ReadError::Unsupported("OFD"))));
+}
+
+#[test]
+fn broken_xml_and_entity_expansion() {
+    let broken = zip_with(&[("word/document.xml", b"<w:document><w:body><w:p></w:body>")]);
+    assert!(matches!(read_bytes(&broken), Err(ReadError::Corrupt(_))));
+    let laughs = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">{}]><w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>&lol9;正文</w:t></w:r></w:p></w:body></w:document>",
+        (1..10).map(|i| format!("<!ENTITY lol{i} \"{}\">", format!("&lol{};", i - 1).repeat(10))).collect::<String>()
+    );
+    let z = zip_with(&[("word/document.xml", laughs.as_bytes())]);
+    assert_eq!(read_bytes(&z).unwrap().text, "正文\n");
+}
+
+#[test]
+fn encrypted_office_file() {
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.extend(vec![0u8; 512]);
+    ole.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    assert!(matches!(read_bytes(&ole), Err(ReadError::Encrypted)));
+}
