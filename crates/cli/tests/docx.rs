@@ -70,11 +70,24 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
         })
         .collect();
     let docx = convert(&pages, "docx:MS Word 2007 XML", dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(&docx).output().unwrap();
+    assert_same(&reports, &docx, "docx");
+    // Word 97 .doc of the seeds, and one saved under a .wps name: read by content.
+    let doc = convert(&pages[..5], "doc:MS Word 97", dir.path());
+    let wps = dir.path().join("r00.wps");
+    std::fs::copy(&doc[0], &wps).unwrap();
+    let mut legacy = doc.clone();
+    legacy.push(wps);
+    let mut want: Vec<Report> = reports[..5].to_vec();
+    want.push(reports[0].clone());
+    assert_same(&want, &legacy, "doc");
+}
+
+fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
     let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), reports.len());
     for (want, got) in reports.iter().zip(&lines) {
-        assert_eq!(got["format"], "docx", "{got}");
+        assert_eq!(got["format"], format, "{got}");
         assert_eq!(got["template"], want.template.as_str());
         assert_eq!(got["year"].as_i64().map(|y| y as i32), want.year);
         assert_eq!(got["agency"].as_str(), want.agency.as_deref());
@@ -88,4 +101,17 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
             assert!(same, "{}: {k} got {:?} want {v:?}", got["file"], g);
         }
     }
+}
+
+#[test]
+fn legacy_word_without_libreoffice_says_how_to_install_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("report.doc");
+    let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    bytes.extend(vec![0u8; 1024]);
+    std::fs::write(&doc, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").arg(&doc).env("PATH", "/nonexistent").output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("apt-get install libreoffice-writer-nogui"), "{v}");
+    assert_eq!(out.status.code(), Some(2));
 }

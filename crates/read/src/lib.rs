@@ -5,6 +5,7 @@
 //! one-line reason instead of a panic or garbage.
 
 mod decode;
+mod convert;
 pub mod document;
 pub mod docx;
 pub mod html;
@@ -32,6 +33,8 @@ pub enum ReadError {
     Unsupported(&'static str),
     #[error("不是文本文件：含有二进制内容 (not a text file: binary content)")]
     Binary,
+    #[error("读取 .doc/.wps 需要 LibreOffice：请安装 (apt-get install libreoffice-writer-nogui) 或另存为 .docx (reading .doc/.wps needs LibreOffice: install libreoffice-writer-nogui, or save as .docx)")]
+    NoConverter,
     #[error("文件已损坏 (corrupt file): {0}")]
     Corrupt(String),
     #[error("文件已加密或设有密码，请去除密码后再读取 (encrypted or password-protected: remove the password first)")]
@@ -61,7 +64,7 @@ pub struct Source {
     /// Plain text as given, or the text written from the file's layout (paragraphs, and
     /// table rows with tab-separated cells); evidence offsets refer to this text.
     pub text: String,
-    /// `text`, `html` or `docx`.
+    /// `text`, `html`, `docx` or `doc` (legacy Word/WPS, converted by LibreOffice).
     pub format: &'static str,
     pub encoding: &'static str,
     pub lossy: bool,
@@ -82,13 +85,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             let text = html::document(&d.text).to_text();
             (Decoded { text, ..d }, "html")
         }
-        Format::Zip => {
-            let xml = docx::document_xml(bytes)?;
-            let text = docx::document(&xml)?.to_text();
-            (Decoded { text, encoding: "UTF-8", lossy: false }, "docx")
-        }
+        Format::Zip => (docx_text(bytes)?, "docx"),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
-        Format::Ole => return Err(ReadError::Unsupported("DOC/WPS")),
+        Format::Ole => (docx_text(&convert::doc_to_docx(bytes)?)?, "doc"),
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
     };
     if decoded.text.trim().is_empty() {
@@ -98,6 +97,12 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         return Err(ReadError::Binary);
     }
     Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy })
+}
+
+fn docx_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    let xml = docx::document_xml(bytes)?;
+    let text = docx::document(&xml)?.to_text();
+    Ok(Decoded { text, encoding: "UTF-8", lossy: false })
 }
 
 /// Control characters other than layout whitespace, or many replacement characters,
