@@ -58,6 +58,36 @@ fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
     prev
 }
 
+/// Distance of every prefix of `label` (index = prefix length) to its best suffix of `text`.
+fn prefix_suffix_dists(label: &[char], text: &[char]) -> Vec<usize> {
+    let mut prev = vec![0usize; text.len() + 1];
+    let mut cur = vec![0usize; text.len() + 1];
+    let mut out = Vec::with_capacity(label.len() + 1);
+    out.push(0);
+    for (i, &lc) in label.iter().enumerate() {
+        cur[0] = i + 1;
+        for j in 1..=text.len() {
+            let sub = prev[j - 1] + usize::from(lc != text[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        out.push(prev[text.len()]);
+    }
+    out
+}
+
+/// A long label cut by a line or page break (`5.要求行政机关确认或重新` | `出具已获取信息`):
+/// the segment ends with at least 60 % of it. Returns the matched prefix length.
+pub fn wrapped_prefix(label: &[char], seg: &[char]) -> Option<usize> {
+    if label.len() < 10 {
+        return None;
+    }
+    let text = &seg[seg.len().saturating_sub(reach(label))..];
+    let d = prefix_suffix_dists(label, text);
+    let min_len = (label.len() * 3).div_ceil(5).max(6);
+    (min_len..label.len()).filter(|&i| d[i] <= allowed(i) / 2).max_by_key(|&i| 2 * i as isize - 4 * d[i] as isize)
+}
+
 /// Longest piece of text worth comparing with a label.
 fn reach(label: &[char]) -> usize {
     label.len() + allowed(label.len()) + 2
@@ -121,11 +151,18 @@ pub fn suffix_score_with(alternatives: &[Vec<char>], seg: &[char], tail: CharSet
             if seg.ends_with(l) {
                 return Some(l.len() * 4 + 1);
             }
-            if edits_at_least(l, tail) > allowed(l.len()) {
+            if edits_at_least(l, tail) <= allowed(l.len()) {
+                let d = suffix_dist(l, seg);
+                if d <= allowed(l.len()) {
+                    return Some(l.len() * 4 - d * 4 + usize::from(d == 0));
+                }
+            }
+            // A label cut by a break, scored below any full match of the same row.
+            let shortest = (l.len() * 3).div_ceil(5).max(6);
+            if l.len() < 10 || edits_at_least(&l[..shortest], tail) > allowed(shortest) / 2 {
                 return None;
             }
-            let d = suffix_dist(l, seg);
-            (d <= allowed(l.len())).then(|| l.len() * 4 - d * 4 + usize::from(d == 0))
+            wrapped_prefix(l, seg).map(|k| k * 2)
         })
         .max()
 }
@@ -172,6 +209,15 @@ mod tests {
         assert!(suffix_score(&["规章"], &v("规范性文件")).is_none());
         assert!(suffix_score(&["2.其他法律行政法规禁止公开"], &v("2.其他法律法规禁止公开")).is_some());
         assert!(suffix_score(&["2.重复申请"], &v("1.信访举报投诉类申请")).is_none());
+    }
+
+    #[test]
+    fn labels_cut_by_a_break() {
+        let l = v("5.要求行政机关确认或重新出具已获取信息");
+        assert_eq!(wrapped_prefix(&l, &v("4.无正当理由大量反复申请5.要求行政机关确认或重新")), Some(13));
+        assert!(wrapped_prefix(&l, &v("5.要求行政机关")).is_none());
+        assert!(suffix_score(&["5.要求行政机关确认或重新出具已获取信息"], &v("(五)不予处理5.要求行政机关确认或重新")).is_some());
+        assert!(suffix_score(&["2.重复申请"], &v("2.重复")).is_none());
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod convert;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 mod sniff;
 
 pub use decode::{decode, decode_as, Decoded};
@@ -35,6 +36,10 @@ pub enum ReadError {
     Binary,
     #[error("读取 .doc/.wps 需要 LibreOffice：请安装 (apt-get install libreoffice-writer-nogui) 或另存为 .docx (reading .doc/.wps needs LibreOffice: install libreoffice-writer-nogui, or save as .docx)")]
     NoConverter,
+    #[error("读取 PDF 需要 poppler-utils 中的 pdftotext：请安装 (apt-get install poppler-utils) (reading PDF needs pdftotext: install poppler-utils)")]
+    NoPdfTool,
+    #[error("PDF 没有文字层（扫描件），暂不支持 OCR (PDF has no text layer: a scan; OCR is not supported yet)")]
+    NoTextLayer,
     #[error("文件已损坏 (corrupt file): {0}")]
     Corrupt(String),
     #[error("文件已加密或设有密码，请去除密码后再读取 (encrypted or password-protected: remove the password first)")]
@@ -64,7 +69,7 @@ pub struct Source {
     /// Plain text as given, or the text written from the file's layout (paragraphs, and
     /// table rows with tab-separated cells); evidence offsets refer to this text.
     pub text: String,
-    /// `text`, `html`, `docx` or `doc` (legacy Word/WPS, converted by LibreOffice).
+    /// `text`, `html`, `docx`, `doc` (legacy Word/WPS, converted by LibreOffice) or `pdf`.
     pub format: &'static str,
     pub encoding: &'static str,
     pub lossy: bool,
@@ -86,6 +91,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             (Decoded { text, ..d }, "html")
         }
         Format::Zip => (docx_text(bytes)?, "docx"),
+        Format::Pdf => (Decoded { text: pdf::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => (docx_text(&convert::doc_to_docx(bytes)?)?, "doc"),
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
@@ -138,8 +144,8 @@ mod tests {
 
     #[test]
     fn known_binary_formats_are_named() {
-        let e = read_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err();
-        assert_eq!(e.to_string(), "暂不支持 PDF 格式，请先另存为文本 (format not supported yet: PDF; save it as text first)");
+        let e = read_bytes(b"\x89PNG\r\n\x1a\n").unwrap_err();
+        assert_eq!(e.to_string(), "暂不支持 PNG 格式，请先另存为文本 (format not supported yet: PNG; save it as text first)");
         assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Corrupt(_))));
     }
 

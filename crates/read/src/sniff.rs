@@ -6,6 +6,7 @@ pub enum Format {
     Html,
     /// A zip container: DOCX (or OFD).
     Zip,
+    Pdf,
     /// An OLE compound file: legacy .doc/.wps, or an encrypted Office file.
     Ole,
     /// A known non-text format, by name.
@@ -19,8 +20,11 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         return Format::Ole;
     }
-    const MAGIC: [(&[u8], &str); 5] = [
-        (b"%PDF", "PDF"),
+    // A PDF header may follow some junk bytes (the standard allows 1 KiB).
+    if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Format::Pdf;
+    }
+    const MAGIC: [(&[u8], &str); 4] = [
         (b"\x89PNG", "PNG"),
         (b"\xFF\xD8\xFF", "JPEG"),
         (b"GIF8", "GIF"),

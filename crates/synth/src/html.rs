@@ -79,7 +79,7 @@ impl Page<'_> {
     }
 
     fn open(&mut self) {
-        self.out.push_str("<table border=\"1\" cellspacing=\"0\"><tbody>\n");
+        self.out.push_str("<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n");
     }
 
     fn close(&mut self) {
