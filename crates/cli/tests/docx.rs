@@ -1,7 +1,8 @@
 //! Word documents made by a real office suite: every seed and random reports written as
 //! official-layout HTML pages, converted to DOCX by LibreOffice headless, read back by
-//! `nianbao extract` to exactly the same values. LibreOffice is installed by `.ci/run`;
-//! outside CI the test skips itself when `soffice` is missing.
+//! `nianbao extract` to exactly the same values; the DOCX also exported to PDF by
+//! LibreOffice and read through the PDF reader. LibreOffice and poppler-utils are installed
+//! by `.ci/run`; outside CI the test skips itself when they are missing.
 
 use nianbao_model::{Num, Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
@@ -80,6 +81,20 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     let mut want: Vec<Report> = reports[..5].to_vec();
     want.push(reports[0].clone());
     assert_same(&want, &legacy, "doc");
+    // PDF exported from the Word documents, as offices publish them (needs pdftotext).
+    if pdftotext() {
+        let pdf = convert(&docx, "pdf", &dir.path().join("pdf"));
+        assert_same(&reports, &pdf, "pdf");
+    }
+}
+
+fn pdftotext() -> bool {
+    let found = Command::new("pdftotext").arg("-v").output().is_ok();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext: .ci/run installs poppler-utils");
+        eprintln!("skipped: pdftotext (poppler-utils) not installed");
+    }
+    found
 }
 
 fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {

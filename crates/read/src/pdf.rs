@@ -115,6 +115,46 @@ fn is_value(t: &str) -> bool {
             && t.chars().all(|c| c.is_ascii_digit() || ".,+-%增减元万亿".contains(c)))
 }
 
+/// `（一）…`, `1.…`, `一、…`: the first word of a numbered label, never the middle of one.
+fn starts_label(t: &str) -> bool {
+    let c: Vec<char> = t.chars().take(4).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match c.as_slice() {
+        ['（' | '(', n, ..] if numeral(*n) => true,
+        [d, '.' | '．' | '、', ..] if d.is_ascii_digit() => true,
+        [n, '、', ..] if numeral(*n) => true,
+        _ => false,
+    }
+}
+
+/// Numbers wrapped inside narrow cells (`707.1` / `9`): a values-only line just under a
+/// row whose every cell sits under one of the row's value cells continues those cells.
+fn join_wrapped_numbers(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if l.first_value == Some(0) {
+            if let Some(p) = out.last_mut() {
+                let close = p.page == l.page && l.y - p.y <= 1.3 * p.h.max(l.h);
+                if let (true, Some(fv)) = (close, p.first_value) {
+                    let targets: Option<Vec<usize>> = l
+                        .cells
+                        .iter()
+                        .map(|c| (fv..p.cells.len()).find(|&k| (p.cells[k].0 - c.0).abs() < 2.0))
+                        .collect();
+                    if let Some(t) = targets.filter(|t| t.len() < p.cells.len() - fv) {
+                        for (k, c) in t.into_iter().zip(&l.cells) {
+                            p.cells[k].1.push_str(&c.1);
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
 fn lines(words: &[Word]) -> Vec<Line> {
     let mut ws: Vec<&Word> = words.iter().collect();
     ws.sort_by(|a, b| (a.page, a.y0 + a.h).partial_cmp(&(b.page, b.y0 + b.h)).unwrap_or(std::cmp::Ordering::Equal));
@@ -134,8 +174,10 @@ fn lines(words: &[Word]) -> Vec<Line> {
             let h = g.iter().map(|w| w.h).fold(f64::MAX, f64::min);
             let mut cells: Vec<(f64, f64, String)> = Vec::new();
             for w in &g {
+                // Within a cell words are a space apart (≈0.16 of the font height here);
+                // neighbouring cells have padding and a border between them (≈0.27).
                 match cells.last_mut() {
-                    Some(c) if w.x0 - c.1 < 0.5 * h && !is_value(&w.text) && !is_value(&c.2) => {
+                    Some(c) if w.x0 - c.1 < 0.22 * h && !is_value(&w.text) && !is_value(&c.2) && !starts_label(&w.text) => {
                         c.2.push(' ');
                         c.2.push_str(&w.text);
                         c.1 = w.x1;
@@ -182,7 +224,10 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
                         return None;
                     }
                     let row = &lines[r];
-                    let shares_column = row.cells[..row.first_value.unwrap_or(0)].iter().any(|c| (c.0 - first.0).abs() < 2.0);
+                    // A row whose label lies wholly above/below its values has no label cell
+                    // of its own to compare with: any column fits it.
+                    let own = &row.cells[..row.first_value.unwrap_or(0)];
+                    let shares_column = own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
                     let mut score = (row.y - l.y).abs();
                     if row.y < l.y {
                         score *= 0.9;
@@ -210,7 +255,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    let lines = lines(&words);
+    let lines = join_wrapped_numbers(lines(&words));
     let owner = attach(&lines);
     let mut doc = Document::default();
     let mut table: Vec<Vec<Slot>> = Vec::new();
@@ -260,6 +305,17 @@ mod tests {
 
     fn w(page: u32, para: u32, x0: f64, y0: f64, text: &str) -> Word {
         Word { page, para: (para, 0), x0, y0, x1: x0 + 12.0 * text.chars().count() as f64, h: 15.6, text: text.into() }
+    }
+
+    #[test]
+    fn numbers_wrapped_in_narrow_cells_are_joined() {
+        let ws = vec![w(1, 1, 50.0, 100.0, "七、依申请公开信息收取的费用"), w(1, 2, 400.0, 100.0, "707.1"), w(1, 3, 400.0, 115.0, "9")];
+        let ls = join_wrapped_numbers(lines(&ws));
+        assert_eq!(ls.len(), 1);
+        assert_eq!(ls[0].cells[1].1, "707.19");
+        // The next row, a row height below, stays a row.
+        let ws = vec![w(1, 1, 50.0, 100.0, "行政处罚"), w(1, 2, 400.0, 100.0, "7"), w(1, 3, 400.0, 133.0, "9")];
+        assert_eq!(join_wrapped_numbers(lines(&ws)).len(), 2);
     }
 
     #[test]

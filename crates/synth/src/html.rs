@@ -282,11 +282,8 @@ impl Page<'_> {
 
     fn legacy(&mut self) {
         self.open();
-        self.row(|p| {
-            for h in ["统计指标", "单位", "统计数"] {
-                p.cell(h, 1, 1);
-            }
-        });
+        // Long labels would otherwise squeeze the unit and value columns until they wrap.
+        self.out.push_str("<tr><td width=\"66%\">统计指标</td><td width=\"12%\">单位</td><td width=\"22%\">统计数</td></tr>\n");
         for (label, unit, key) in LEGACY_ROWS {
             self.row(|p| {
                 p.cell(label, 1, 1);
