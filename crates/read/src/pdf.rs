@@ -141,7 +141,7 @@ fn join_wrapped_numbers(lines: Vec<Line>) -> Vec<Line> {
                         .iter()
                         .map(|c| (fv..p.cells.len()).find(|&k| (p.cells[k].0 - c.0).abs() < 2.0))
                         .collect();
-                    if let Some(t) = targets.filter(|t| t.len() < p.cells.len() - fv) {
+                    if let Some(t) = targets.filter(|t| t.len() <= p.cells.len() - fv) {
                         for (k, c) in t.into_iter().zip(&l.cells) {
                             p.cells[k].1.push_str(&c.1);
                         }
