@@ -85,7 +85,31 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     if pdftotext() {
         let pdf = convert(&docx, "pdf", &dir.path().join("pdf"));
         assert_same(&reports, &pdf, "pdf");
+        bad_pdfs(&pdf[0], dir.path());
     }
+}
+
+/// Truncated, garbled and image-only PDFs: a JSON line each, the batch goes on.
+fn bad_pdfs(good: &Path, dir: &Path) {
+    let bytes = std::fs::read(good).unwrap();
+    let truncated = dir.join("truncated.pdf");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let garbage = dir.join("garbage.pdf");
+    std::fs::write(&garbage, b"%PDF-1.7\n\x00\x01\x02 not a pdf at all").unwrap();
+    // A scan: page 1 as an image, wrapped in a PDF without a text layer.
+    let png = dir.join("scan");
+    assert!(Command::new("pdftoppm").args(["-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile"]).arg(good).arg(&png).status().unwrap().success());
+    let page = dir.join("scan.html");
+    std::fs::write(&page, format!("<html><body><img src=\"file://{}\" width=\"500\"></body></html>", png.with_extension("png").display())).unwrap();
+    let scan = convert(&[page], "pdf", &dir.join("scan"));
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").arg(&truncated).arg(&garbage).arg(&scan[0]).arg(good).output().unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0]["error"].is_string() || lines[0]["values"].is_object());
+    assert!(lines[1]["error"].as_str().unwrap().contains("PDF"), "{}", lines[1]);
+    assert!(lines[2]["error"].as_str().unwrap().contains("no text layer"), "{}", lines[2]);
+    assert_eq!(lines[3]["format"], "pdf");
+    assert_eq!(out.status.code(), Some(2));
 }
 
 fn pdftotext() -> bool {
