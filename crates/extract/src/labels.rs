@@ -41,10 +41,11 @@ pub fn allowed(len: usize) -> usize {
     len / 5
 }
 
-/// Last row of the edit-distance table of `label` against `text`: entry `j` is the
-/// distance between `label` and a piece of `text` ending at `j`, which starts anywhere
-/// when `free_start` (suffix matching) and at 0 otherwise (prefix matching).
-fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
+/// Runs the edit-distance table of `label` against `text` row by row, calling `row(i, r)`
+/// after label char `i` (1-based) with the row: entry `j` is the distance between
+/// `label[..i]` and a piece of `text` ending at `j`, which starts anywhere when
+/// `free_start` (suffix matching) and at 0 otherwise (prefix matching). Returns the last row.
+fn edit_rows(label: &[char], text: &[char], free_start: bool, mut row: impl FnMut(usize, &[usize])) -> Vec<usize> {
     let mut prev: Vec<usize> = (0..=text.len()).map(|j| if free_start { 0 } else { j }).collect();
     let mut cur = vec![0usize; text.len() + 1];
     for (i, &lc) in label.iter().enumerate() {
@@ -54,25 +55,19 @@ fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
             cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
         }
         std::mem::swap(&mut prev, &mut cur);
+        row(i + 1, &prev);
     }
     prev
 }
 
+fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
+    edit_rows(label, text, free_start, |_, _| {})
+}
+
 /// Distance of every prefix of `label` (index = prefix length) to its best suffix of `text`.
 fn prefix_suffix_dists(label: &[char], text: &[char]) -> Vec<usize> {
-    let mut prev = vec![0usize; text.len() + 1];
-    let mut cur = vec![0usize; text.len() + 1];
-    let mut out = Vec::with_capacity(label.len() + 1);
-    out.push(0);
-    for (i, &lc) in label.iter().enumerate() {
-        cur[0] = i + 1;
-        for j in 1..=text.len() {
-            let sub = prev[j - 1] + usize::from(lc != text[j - 1]);
-            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-        out.push(prev[text.len()]);
-    }
+    let mut out = vec![0; label.len() + 1];
+    edit_rows(label, text, true, |i, r| out[i] = r[text.len()]);
     out
 }
 

@@ -2,8 +2,8 @@
 //! then read by the DOCX reader.
 
 use crate::ReadError;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Longest a conversion may take before it is stopped.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -15,34 +15,14 @@ pub fn doc_to_docx(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     let input = dir.path().join("input.doc");
     std::fs::write(&input, bytes)?;
     let profile = dir.path().join("profile");
-    let child = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
         .args(["--headless", "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
         .arg(dir.path())
-        .arg(&input)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::NoConverter),
-        Err(e) => return Err(e.into()),
-    };
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait()? {
-            if !status.success() {
-                return Err(ReadError::Corrupt(format!("LibreOffice 转换失败 (conversion failed: {status})")));
-            }
-            break;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ReadError::Corrupt(format!("LibreOffice 转换超过 {} 秒，已停止 (conversion timed out)", TIMEOUT.as_secs())));
-        }
-        std::thread::sleep(Duration::from_millis(50));
+        .arg(&input);
+    let (status, _) = crate::process::run(cmd, TIMEOUT, ReadError::NoConverter, "LibreOffice 转换")?;
+    if !status.success() {
+        return Err(ReadError::Corrupt(format!("LibreOffice 转换失败 (conversion failed: {status})")));
     }
     std::fs::read(dir.path().join("input.docx"))
         .map_err(|_| ReadError::Corrupt("LibreOffice 未能转换此文件，可能已损坏 (LibreOffice could not convert the file)".into()))

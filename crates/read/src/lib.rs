@@ -6,6 +6,7 @@
 
 mod decode;
 mod convert;
+mod process;
 pub mod document;
 pub mod docx;
 pub mod html;

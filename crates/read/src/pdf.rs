@@ -9,8 +9,8 @@
 
 use crate::document::{Block, Document, Grid, Slot};
 use crate::ReadError;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Pages read at most: reports have a few dozen.
 pub const MAX_PAGES: usize = 500;
@@ -32,36 +32,9 @@ fn tsv(bytes: &[u8]) -> Result<String, ReadError> {
     let dir = tempfile::tempdir()?;
     let input = dir.path().join("input.pdf");
     std::fs::write(&input, bytes)?;
-    let child = Command::new("pdftotext")
-        .args(["-tsv", "-enc", "UTF-8", "-l", &MAX_PAGES.to_string()])
-        .arg(&input)
-        .arg(dir.path().join("out.tsv"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::NoPdfTool),
-        Err(e) => return Err(e.into()),
-    };
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break s;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ReadError::Corrupt(format!("PDF 文本提取超过 {} 秒，已停止 (pdftotext timed out)", TIMEOUT.as_secs())));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        use std::io::Read;
-        let _ = e.read_to_string(&mut err);
-    }
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-tsv", "-enc", "UTF-8", "-l", &MAX_PAGES.to_string()]).arg(&input).arg(dir.path().join("out.tsv"));
+    let (status, err) = crate::process::run(cmd, TIMEOUT, ReadError::NoPdfTool, "PDF 文本提取")?;
     if !status.success() {
         if err.contains("password") || err.contains("Encrypted") {
             return Err(ReadError::Encrypted);
