@@ -11,6 +11,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod pdf;
+pub mod positions;
 mod sniff;
 
 pub use decode::{decode, decode_as, Decoded};

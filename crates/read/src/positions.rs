@@ -1,0 +1,275 @@
+//! Layout from positioned words (PDF, OFD): lines by baseline, table rows where a line ends
+//! in numbers, label lines joined to their row, paragraphs joined across wrapped lines.
+//!
+//! A line whose last cells are numbers is a table row. Label lines around it (wrapped row
+//! labels, group labels centred over several rows) join the nearest row — preferring the
+//! row whose label column they share and, slightly, the row above, as Word top-aligns
+//! cells — and a row's label is read column by column. Other lines are paragraphs; the
+//! wrapped lines of one paragraph are joined.
+
+use crate::document::{Block, Document, Grid, Slot};
+
+#[derive(Clone, Debug)]
+pub struct Word {
+    pub page: u32,
+    /// Paragraph id from the source, to join the wrapped lines of one paragraph.
+    pub para: (u32, u32),
+    pub x0: f64,
+    /// Top of the word box (y grows downwards).
+    pub y0: f64,
+    pub x1: f64,
+    /// Height of the box (about the font size).
+    pub h: f64,
+    pub text: String,
+}
+
+/// A visual line: cells (runs of words separated by column-sized gaps).
+#[derive(Clone, Debug)]
+struct Line {
+    page: u32,
+    para: (u32, u32),
+    y: f64,
+    h: f64,
+    cells: Vec<(f64, String)>,
+    /// Index of the first value cell when the line ends in values (a table row).
+    first_value: Option<usize>,
+}
+
+fn is_value(t: &str) -> bool {
+    let t = t.trim();
+    matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
+        || (t.chars().next().is_some_and(|c| c.is_ascii_digit() || "+-增减".contains(c))
+            && t.chars().all(|c| c.is_ascii_digit() || ".,+-%增减元万亿".contains(c)))
+}
+
+/// `（一）…`, `1.…`, `一、…`: the first word of a numbered label, never the middle of one.
+fn starts_label(t: &str) -> bool {
+    let c: Vec<char> = t.chars().take(4).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match c.as_slice() {
+        ['（' | '(', n, ..] if numeral(*n) => true,
+        [d, '.' | '．' | '、', ..] if d.is_ascii_digit() => true,
+        [n, '、', ..] if numeral(*n) => true,
+        _ => false,
+    }
+}
+
+/// Numbers wrapped inside narrow cells (`707.1` / `9`): a values-only line just under a
+/// row whose every cell sits under one of the row's value cells continues those cells.
+fn join_wrapped_numbers(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if l.first_value == Some(0) {
+            if let Some(p) = out.last_mut() {
+                let close = p.page == l.page && l.y - p.y <= 1.3 * p.h.max(l.h);
+                if let (true, Some(fv)) = (close, p.first_value) {
+                    let targets: Option<Vec<usize>> = l
+                        .cells
+                        .iter()
+                        .map(|c| (fv..p.cells.len()).find(|&k| (p.cells[k].0 - c.0).abs() < 2.0))
+                        .collect();
+                    if let Some(t) = targets.filter(|t| t.len() <= p.cells.len() - fv) {
+                        for (k, c) in t.into_iter().zip(&l.cells) {
+                            p.cells[k].1.push_str(&c.1);
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
+fn lines(words: &[Word]) -> Vec<Line> {
+    let mut ws: Vec<&Word> = words.iter().collect();
+    ws.sort_by(|a, b| (a.page, a.y0 + a.h).partial_cmp(&(b.page, b.y0 + b.h)).unwrap_or(std::cmp::Ordering::Equal));
+    let mut groups: Vec<Vec<&Word>> = Vec::new();
+    for w in ws {
+        match groups.last_mut() {
+            // Same baseline: cells of one row share it; a group label centred over rows
+            // sits a few points off and is a line of its own.
+            Some(g) if g[0].page == w.page && ((w.y0 + w.h) - (g[0].y0 + g[0].h)).abs() < 0.3 * g[0].h.min(w.h) => g.push(w),
+            _ => groups.push(vec![w]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut g| {
+            g.sort_by(|a, b| a.x0.partial_cmp(&b.x0).unwrap_or(std::cmp::Ordering::Equal));
+            let h = g.iter().map(|w| w.h).fold(f64::MAX, f64::min);
+            let mut cells: Vec<(f64, f64, String)> = Vec::new();
+            for w in &g {
+                // Within a cell words are a space apart (≈0.16 of the font height here);
+                // neighbouring cells have padding and a border between them (≈0.27).
+                match cells.last_mut() {
+                    Some(c) if w.x0 - c.1 < 0.22 * h && !is_value(&w.text) && !is_value(&c.2) && !starts_label(&w.text) => {
+                        c.2.push(' ');
+                        c.2.push_str(&w.text);
+                        c.1 = w.x1;
+                    }
+                    _ => cells.push((w.x0, w.x1, w.text.clone())),
+                }
+            }
+            let first_value = cells.iter().position(|c| is_value(&c.2)).filter(|&i| cells[i..].iter().all(|c| is_value(&c.2)));
+            Line {
+                page: g[0].page,
+                para: g[0].para,
+                y: g[0].y0,
+                h,
+                cells: cells.into_iter().map(|c| (c.0, c.2)).collect(),
+                first_value,
+            }
+        })
+        .collect()
+}
+
+/// For each label-only line, the table row (line index) it belongs to, if any. A line
+/// joins a row when it lies left of the row's values and within 1.3 line heights of the
+/// row or of a line already joined to it (so a label wrapped over several lines chains);
+/// captions and headings a row's padding away stay paragraphs.
+fn attach(lines: &[Line]) -> Vec<Option<usize>> {
+    let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
+    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].first_value.is_some()).collect();
+    let value_x = |r: usize| lines[r].cells[lines[r].first_value.unwrap_or(0)].0;
+    loop {
+        let mut changed = false;
+        for (i, l) in lines.iter().enumerate() {
+            if l.first_value.is_some() || owner[i].is_some() {
+                continue;
+            }
+            let (Some(first), Some(last)) = (l.cells.first(), l.cells.last()) else { continue };
+            let best = rows
+                .iter()
+                .filter(|&&r| lines[r].page == l.page && last.0 < value_x(r) - 1.0)
+                .filter_map(|&r| {
+                    // Distance to the row, or to the nearest line already joined to it.
+                    let members = std::iter::once(r).chain((0..lines.len()).filter(|&j| owner[j] == Some(r)));
+                    let d = members.map(|j| (lines[j].y - l.y).abs()).fold(f64::MAX, f64::min);
+                    if d > 1.3 * l.h.max(lines[r].h) {
+                        return None;
+                    }
+                    let row = &lines[r];
+                    // A row whose label lies wholly above/below its values has no label cell
+                    // of its own to compare with: any column fits it.
+                    let own = &row.cells[..row.first_value.unwrap_or(0)];
+                    let shares_column = own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
+                    let mut score = (row.y - l.y).abs();
+                    if row.y < l.y {
+                        score *= 0.9;
+                    }
+                    if !shares_column {
+                        score += 1000.0;
+                    }
+                    Some((score, r))
+                })
+                .min_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            if let Some((_, r)) = best {
+                owner[i] = Some(r);
+                changed = true;
+            }
+        }
+        if !changed {
+            return owner;
+        }
+    }
+}
+
+/// The document: paragraphs and table rows rebuilt from word boxes.
+pub fn document(words: &[Word]) -> Document {
+    let lines = join_wrapped_numbers(lines(words));
+    let owner = attach(&lines);
+    let mut doc = Document::default();
+    let mut table: Vec<Vec<Slot>> = Vec::new();
+    let mut last_para: Option<(u32, (u32, u32))> = None;
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(fv) = l.first_value {
+            // Label fragments of this row, read column by column, top to bottom.
+            let mut frags: Vec<(f64, f64, &str)> = l.cells[..fv].iter().map(|c| (c.0, l.y, c.1.as_str())).collect();
+            for (j, o) in owner.iter().enumerate() {
+                if *o == Some(i) {
+                    frags.extend(lines[j].cells.iter().map(|c| (c.0, lines[j].y, c.1.as_str())));
+                }
+            }
+            frags.sort_by(|a, b| ((a.0 / 3.0).round(), a.1).partial_cmp(&((b.0 / 3.0).round(), b.1)).unwrap_or(std::cmp::Ordering::Equal));
+            let label: String = frags.iter().map(|f| f.2).collect::<Vec<_>>().join("");
+            // A row of values only (table 四) has no label cell: an empty one would read
+            // as a blank value.
+            let mut row = if label.is_empty() { Vec::new() } else { vec![Slot::Cell(label)] };
+            row.extend(l.cells[fv..].iter().map(|c| Slot::Cell(c.1.clone())));
+            table.push(row);
+            last_para = None;
+            continue;
+        }
+        if owner[i].is_some() {
+            continue;
+        }
+        if !table.is_empty() {
+            doc.blocks.push(Block::Table(Grid { rows: std::mem::take(&mut table) }));
+        }
+        let text: String = l.cells.iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join(" ");
+        let key = (l.page, l.para);
+        match (last_para, doc.blocks.last_mut()) {
+            (Some(k), Some(Block::Para(p))) if k == key => p.push_str(&text),
+            _ => doc.blocks.push(Block::Para(text)),
+        }
+        last_para = Some(key);
+    }
+    if !table.is_empty() {
+        doc.blocks.push(Block::Table(Grid { rows: table }));
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(page: u32, para: u32, x0: f64, y0: f64, text: &str) -> Word {
+        Word { page, para: (para, 0), x0, y0, x1: x0 + 12.0 * text.chars().count() as f64, h: 15.6, text: text.into() }
+    }
+
+    #[test]
+    fn numbers_wrapped_in_narrow_cells_are_joined() {
+        let ws = vec![w(1, 1, 50.0, 100.0, "七、依申请公开信息收取的费用"), w(1, 2, 400.0, 100.0, "707.1"), w(1, 3, 400.0, 115.0, "9")];
+        let ls = join_wrapped_numbers(lines(&ws));
+        assert_eq!(ls.len(), 1);
+        assert_eq!(ls[0].cells[1].1, "707.19");
+        // The next row, a row height below, stays a row.
+        let ws = vec![w(1, 1, 50.0, 100.0, "行政处罚"), w(1, 2, 400.0, 100.0, "7"), w(1, 3, 400.0, 133.0, "9")];
+        assert_eq!(join_wrapped_numbers(lines(&ws)).len(), 2);
+    }
+
+    #[test]
+    fn wrapped_labels_join_their_row() {
+        let ws = vec![
+            w(1, 1, 50.0, 10.0, "宁海县2023年政府信息公开工"),
+            w(1, 1, 50.0, 26.0, "作年度报告"),
+            w(1, 2, 60.0, 100.0, "（二）部分公开（区分处理的，只计这一"),
+            w(1, 3, 300.0, 100.0, "0"),
+            w(1, 4, 340.0, 100.0, "1"),
+            w(1, 2, 60.0, 116.0, "情形，不计其他情形）"),
+            w(1, 5, 30.0, 140.0, "（三）"),
+            w(1, 6, 100.0, 133.0, "1.属于国家秘密"),
+            w(1, 7, 300.0, 133.0, "2"),
+            w(1, 8, 340.0, 133.0, "3"),
+            w(1, 5, 30.0, 156.0, "不予公开"),
+            w(1, 9, 100.0, 166.0, "2.其他法律行政法规禁止"),
+            w(1, 10, 300.0, 166.0, "0"),
+            w(1, 11, 340.0, 166.0, "0"),
+            w(1, 9, 100.0, 182.0, "公开"),
+        ];
+        let ls = lines(&ws);
+        let owner = attach(&ls);
+        let rows: Vec<usize> = (0..ls.len()).filter(|&i| ls[i].first_value.is_some()).collect();
+        assert_eq!(rows.len(), 3);
+        // The wrapped tail of （二）, the group label and the tail of 2.其他… find their rows.
+        let tail = ls.iter().position(|l| l.cells[0].1.starts_with("情形")).unwrap();
+        assert_eq!(owner[tail], Some(rows[0]));
+        let group = ls.iter().position(|l| l.cells[0].1 == "不予公开").unwrap();
+        assert!(owner[group] == Some(rows[1]) || owner[group] == Some(rows[2]));
+        let last = ls.iter().position(|l| l.cells[0].1 == "公开").unwrap();
+        assert_eq!(owner[last], Some(rows[2]));
+    }
+}
