@@ -10,6 +10,7 @@ mod process;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod ofd;
 pub mod pdf;
 pub mod positions;
 mod sniff;
@@ -71,7 +72,7 @@ pub struct Source {
     /// Plain text as given, or the text written from the file's layout (paragraphs, and
     /// table rows with tab-separated cells); evidence offsets refer to this text.
     pub text: String,
-    /// `text`, `html`, `docx`, `doc` (legacy Word/WPS, converted by LibreOffice) or `pdf`.
+    /// `text`, `html`, `docx`, `doc` (legacy Word/WPS, converted by LibreOffice), `pdf` or `ofd`.
     pub format: &'static str,
     pub encoding: &'static str,
     pub lossy: bool,
@@ -92,6 +93,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             let text = html::document(&d.text).to_text();
             (Decoded { text, ..d }, "html")
         }
+        Format::Zip if sniff::zip_has(bytes, "OFD.xml") => (Decoded { text: ofd::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "ofd"),
         Format::Zip => (docx_text(bytes)?, "docx"),
         Format::Pdf => (Decoded { text: pdf::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),

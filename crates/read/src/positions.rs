@@ -30,6 +30,8 @@ struct Line {
     para: (u32, u32),
     y: f64,
     h: f64,
+    /// Right end of the line's last word.
+    x1: f64,
     cells: Vec<(f64, String)>,
     /// Index of the first value cell when the line ends in values (a table row).
     first_value: Option<usize>,
@@ -118,6 +120,7 @@ fn lines(words: &[Word]) -> Vec<Line> {
                 para: g[0].para,
                 y: g[0].y0,
                 h,
+                x1: g.iter().map(|w| w.x1).fold(f64::MIN, f64::max),
                 cells: cells.into_iter().map(|c| (c.0, c.2)).collect(),
                 first_value,
             }
@@ -180,6 +183,13 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
 pub fn document(words: &[Word]) -> Document {
     let lines = join_wrapped_numbers(lines(words));
     let owner = attach(&lines);
+    // Right edge of the text on each page: a line reaching it wrapped.
+    let mut right: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
+    for l in &lines {
+        let r = right.entry(l.page).or_insert(f64::MIN);
+        *r = r.max(l.x1);
+    }
+    let mut prev_para_line: Option<usize> = None;
     let mut doc = Document::default();
     let mut table: Vec<Vec<Slot>> = Vec::new();
     let mut last_para: Option<(u32, (u32, u32))> = None;
@@ -200,6 +210,7 @@ pub fn document(words: &[Word]) -> Document {
             row.extend(l.cells[fv..].iter().map(|c| Slot::Cell(c.1.clone())));
             table.push(row);
             last_para = None;
+            prev_para_line = None;
             continue;
         }
         if owner[i].is_some() {
@@ -210,11 +221,17 @@ pub fn document(words: &[Word]) -> Document {
         }
         let text: String = l.cells.iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join(" ");
         let key = (l.page, l.para);
+        // Without paragraph ids (OFD), a line that ran to the right edge wrapped.
+        let wrapped = prev_para_line.is_some_and(|p| {
+            let p = &lines[p];
+            p.page == l.page && l.y - p.y <= 1.5 * p.h.max(l.h) && p.x1 >= right[&p.page] - 2.0 * p.h
+        });
         match (last_para, doc.blocks.last_mut()) {
-            (Some(k), Some(Block::Para(p))) if k == key => p.push_str(&text),
+            (Some(k), Some(Block::Para(p))) if k == key || wrapped => p.push_str(&text),
             _ => doc.blocks.push(Block::Para(text)),
         }
         last_para = Some(key);
+        prev_para_line = Some(i);
     }
     if !table.is_empty() {
         doc.blocks.push(Block::Table(Grid { rows: table }));

@@ -34,7 +34,9 @@ fn truncated_and_foreign_zips() {
     let other = zip_with(&[("hello.txt", b"hi")]);
     assert!(read_bytes(&other).unwrap_err().to_string().contains("not a DOCX"));
     let ofd = zip_with(&[("OFD.xml", b"<ofd:OFD/>")]);
-    assert!(matches!(read_bytes(&ofd), Err(ReadError::Unsupported("OFD"))));
+    assert!(read_bytes(&ofd).unwrap_err().to_string().contains("DocRoot"));
+    let escape = zip_with(&[("OFD.xml", b"<ofd:OFD><ofd:DocBody><ofd:DocRoot>../../etc/passwd</ofd:DocRoot></ofd:DocBody></ofd:OFD>")]);
+    assert!(read_bytes(&escape).unwrap_err().to_string().contains("path leaves the package"));
 }
 
 #[test]
