@@ -1,0 +1,7 @@
+//! Any bytes as an OFD package: zip, package paths, page XML and the positional layout.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(doc) = nianbao_read::ofd::document(data) {
+        let _ = nianbao_extract::extract(&doc.to_text());
+    }
+});
