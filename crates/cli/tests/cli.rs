@@ -96,3 +96,60 @@ fn help_says_what_each_command_does_with_an_example() {
     assert!(out.contains("年度报告"));
     assert!(out.contains("nianbao check corpus/seeds/*.txt"));
 }
+
+#[test]
+fn a_1_gb_file_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("huge.txt");
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let (out, _, code) = nianbao(&["extract"], &[&big, &seed("001_108787ae7295ae56.txt")]);
+    assert_eq!(code, 2);
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines[0]["error"].as_str().unwrap().contains("file too large"), "{}", lines[0]);
+    assert_eq!(lines[1]["agency"], "西店镇");
+}
+
+/// A PDF of `pages` pages, each with one line of text (hand-written, Helvetica).
+fn many_page_pdf(pages: usize) -> Vec<u8> {
+    let mut objs: Vec<String> = vec![String::new(), String::new(), "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into()];
+    let mut kids = Vec::new();
+    for p in 0..pages {
+        let text = format!("BT /F1 12 Tf 72 720 Td (page {p}) Tj ET");
+        objs.push(format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()));
+        let content = objs.len();
+        objs.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {content} 0 R >>"));
+        kids.push(format!("{} 0 R", objs.len()));
+    }
+    objs[0] = "<< /Type /Catalog /Pages 2 0 R >>".into();
+    objs[1] = format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" "));
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").bytes());
+    }
+    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).bytes());
+    out
+}
+
+#[test]
+fn a_5000_page_pdf_is_read_up_to_the_page_limit() {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("long.pdf");
+    std::fs::write(&pdf, many_page_pdf(5000)).unwrap();
+    let (out, _, code) = nianbao(&["extract"], &[&pdf]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["format"], "pdf");
+    // Only the first 500 pages are read: no table, so table findings, and a bounded run.
+    assert!(v["tables"].as_array().unwrap().is_empty());
+}
