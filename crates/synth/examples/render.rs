@@ -1,8 +1,9 @@
-//! Prints the generated report for a seed, as the round-trip test writes it:
-//! `cargo run -p nianbao-synth --example render -- SEED TEMPLATE` (TEMPLATE: legacy|2019|2021).
+//! Prints the generated report for a seed, as the round-trip test writes it, or as an
+//! official-layout HTML page: `cargo run -p nianbao-synth --example render -- SEED TEMPLATE [--html]`
+//! (TEMPLATE: legacy|2019|2021).
 
 use nianbao_model::Template;
-use nianbao_synth::{render, report, rng, Style};
+use nianbao_synth::{html_page, render, report, rng, HtmlStyle, Style};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -10,6 +11,10 @@ fn main() {
     let template = args.get(2).and_then(|s| Template::parse(s)).unwrap_or(Template::Y2021);
     let mut r = rng(seed);
     let rep = report(&mut r, template);
+    if args.iter().any(|a| a == "--html") {
+        print!("{}", html_page(&rep, &HtmlStyle::default()));
+        return;
+    }
     let style = Style::random(&mut r);
     eprintln!("{style:?}");
     print!("{}", render(&rep, &style, &mut r));
