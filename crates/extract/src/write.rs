@@ -275,26 +275,33 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
     if ambiguous.is_empty() {
         return (priors, vec![1; n]);
     }
+    // Candidate values once, blanks as 0.
+    let vals: Vec<Vec<Vec<f64>>> = reads
+        .iter()
+        .map(|r| match r {
+            Some(r) => r.cands.iter().map(|c| values(c).into_iter().map(|x| x.unwrap_or(0.0)).collect()).collect(),
+            None => vec![vec![0.0; 7]],
+        })
+        .collect();
     let score = |pick: &[usize]| -> usize {
-        let v: Vec<Vec<f64>> = (0..n)
-            .map(|k| match &reads[k] {
-                Some(r) => values(&r.cands[pick[k]]).into_iter().map(|x| x.unwrap_or(0.0)).collect(),
-                None => vec![0.0; 7],
-            })
-            .collect();
+        let v = |k: usize, c: usize| vals[k][pick[k].min(vals[k].len() - 1)][c];
         (0..7)
             .map(|c| {
-                let balance = (v[0][c] + v[1][c] - v[n - 2][c] - v[n - 1][c]).abs() < 1e-9;
-                let outcomes: f64 = (2..n - 2).map(|k| v[k][c]).sum();
-                usize::from(balance) + usize::from((outcomes - v[n - 2][c]).abs() < 1e-9)
+                let balance = (v(0, c) + v(1, c) - v(n - 2, c) - v(n - 1, c)).abs() < 1e-9;
+                let outcomes: f64 = (2..n - 2).map(|k| v(k, c)).sum();
+                usize::from(balance) + usize::from((outcomes - v(n - 2, c)).abs() < 1e-9)
             })
             .sum()
     };
     let sizes: Vec<usize> = ambiguous.iter().map(|&k| reads[k].as_ref().map_or(1, |r| r.cands.len())).collect();
     let product = sizes.iter().try_fold(1usize, |acc, &s| acc.checked_mul(s)).unwrap_or(usize::MAX);
+    let distance = |p: &[usize]| p.iter().zip(&priors).filter(|(a, b)| a != b).count();
     let mut pick = priors.clone();
     let mut best_score = score(&pick);
-    let mut winners: Vec<Vec<usize>> = vec![pick.clone()];
+    // Among the best combinations: the one closest to the priors, and per row the options seen
+    // (a row is settled when only one option occurs).
+    let mut chosen = pick.clone();
+    let mut options: Vec<std::collections::BTreeSet<usize>> = pick.iter().map(|&p| std::iter::once(p).collect()).collect();
     if product <= 50_000 {
         let mut odo = vec![0usize; ambiguous.len()];
         loop {
@@ -304,9 +311,15 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
             let s = score(&pick);
             if s > best_score {
                 best_score = s;
-                winners = vec![pick.clone()];
-            } else if s == best_score && !winners.contains(&pick) {
-                winners.push(pick.clone());
+                chosen = pick.clone();
+                options = pick.iter().map(|&p| std::iter::once(p).collect()).collect();
+            } else if s == best_score {
+                if distance(&pick) < distance(&chosen) {
+                    chosen = pick.clone();
+                }
+                for (o, &p) in options.iter_mut().zip(&pick) {
+                    o.insert(p);
+                }
             }
             let mut j = 0;
             while j < odo.len() {
@@ -321,22 +334,13 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
                 break;
             }
         }
+    } else {
+        // Too many combinations to try: each ambiguous row keeps its prior and is reported.
+        for &k in &ambiguous {
+            options[k] = (0..sizes[ambiguous.iter().position(|&a| a == k).unwrap_or(0)]).collect();
+        }
     }
-    // Among the best, the one closest to the priors; a row is settled when every winner
-    // agrees on it.
-    let chosen = winners
-        .iter()
-        .min_by_key(|w| w.iter().zip(&priors).filter(|(a, b)| a != b).count())
-        .cloned()
-        .unwrap_or(priors);
-    let ties = (0..n)
-        .map(|k| {
-            let mut opts: Vec<usize> = winners.iter().map(|w| w[k]).collect();
-            opts.sort_unstable();
-            opts.dedup();
-            opts.len()
-        })
-        .collect();
+    let ties = options.iter().map(|o| o.len()).collect();
     (chosen, ties)
 }
 
