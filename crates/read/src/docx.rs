@@ -3,43 +3,20 @@
 //! field codes left out and text boxes read once.
 
 use crate::document::{Block, Document, Grid, Slot, MAX_COLS, MAX_ROWS};
+use crate::package::{self, Zip};
 use crate::ReadError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use std::io::Read;
 
 /// Largest `word/document.xml` read: real reports are well under 5 MB of XML.
 pub const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
-const MAX_ENTRIES: usize = 10_000;
 
-/// Reads `word/document.xml` out of the zip, bounded in size whatever its header claims.
-pub fn document_xml(bytes: &[u8]) -> Result<String, ReadError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(format!("ZIP 结构损坏 (broken zip): {e}")))?;
-    if zip.len() > MAX_ENTRIES {
-        return Err(ReadError::Corrupt(format!("ZIP 内文件过多：{} 个 (too many entries)", zip.len())));
-    }
-    let names: Vec<String> = zip.file_names().filter_map(Result::ok).map(|n| n.into_owned()).collect();
-    if !names.iter().any(|n| n == "word/document.xml") {
-        if names.iter().any(|n| n.eq_ignore_ascii_case("OFD.xml")) {
-            return Err(ReadError::Unsupported("OFD"));
-        }
+/// `word/document.xml` of a DOCX package, bounded in size.
+pub fn document_xml(zip: &mut Zip) -> Result<String, ReadError> {
+    if !package::has(zip, "word/document.xml") {
         return Err(ReadError::Corrupt("ZIP 文件中没有 word/document.xml，不是 Word 文档 (not a DOCX)".into()));
     }
-    let entry = zip.by_name("word/document.xml").map_err(|e| ReadError::Corrupt(format!("无法读取正文 (cannot read document.xml): {e}")))?;
-    if entry.encrypted() {
-        return Err(ReadError::Encrypted);
-    }
-    if entry.size() > MAX_XML_BYTES {
-        return Err(ReadError::Bomb(entry.size()));
-    }
-    let mut xml = Vec::new();
-    let mut limited = entry.take(MAX_XML_BYTES + 1);
-    limited.read_to_end(&mut xml).map_err(|e| ReadError::Corrupt(format!("正文解压失败 (cannot inflate document.xml): {e}")))?;
-    if xml.len() as u64 > MAX_XML_BYTES {
-        return Err(ReadError::Bomb(xml.len() as u64));
-    }
-    String::from_utf8(xml).map_err(|_| ReadError::Corrupt("document.xml 不是 UTF-8 (document.xml is not UTF-8)".into()))
+    package::read(zip, "word/document.xml", MAX_XML_BYTES)
 }
 
 /// A cell being read: its text, grid columns spanned and whether it continues a vertical merge.

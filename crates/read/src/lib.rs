@@ -11,6 +11,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod ofd;
+pub mod package;
 pub mod pdf;
 pub mod positions;
 mod sniff;
@@ -93,11 +94,20 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             let text = html::document(&d.text).to_text();
             (Decoded { text, ..d }, "html")
         }
-        Format::Zip if sniff::zip_has(bytes, "OFD.xml") => (Decoded { text: ofd::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "ofd"),
-        Format::Zip => (docx_text(bytes)?, "docx"),
+        Format::Zip => {
+            let mut zip = package::open(bytes)?;
+            if package::has(&zip, "OFD.xml") {
+                (Decoded { text: ofd::document(&mut zip)?.to_text(), encoding: "UTF-8", lossy: false }, "ofd")
+            } else {
+                (docx_text(&mut zip)?, "docx")
+            }
+        }
         Format::Pdf => (Decoded { text: pdf::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
-        Format::Ole => (docx_text(&convert::doc_to_docx(bytes)?)?, "doc"),
+        Format::Ole => {
+            let docx = convert::doc_to_docx(bytes)?;
+            (docx_text(&mut package::open(&docx)?)?, "doc")
+        }
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
     };
     if decoded.text.trim().is_empty() {
@@ -109,8 +119,8 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy })
 }
 
-fn docx_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    let xml = docx::document_xml(bytes)?;
+fn docx_text(zip: &mut package::Zip) -> Result<Decoded, ReadError> {
+    let xml = docx::document_xml(zip)?;
     let text = docx::document(&xml)?.to_text();
     Ok(Decoded { text, encoding: "UTF-8", lossy: false })
 }

@@ -5,34 +5,20 @@
 
 use crate::document::Document;
 use crate::positions::{self, Word};
+use crate::package::{self, Zip};
 use crate::ReadError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use std::io::Read;
 
 const MAX_PAGES: usize = 500;
 const MAX_PART_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 
-type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
-
-/// Reads one part of the package, bounded whatever its header claims.
+/// Reads one part of the package within what is left of the total budget.
 fn part(zip: &mut Zip, name: &str, budget: &mut u64) -> Result<String, ReadError> {
-    let entry = zip.by_name(name).map_err(|_| ReadError::Corrupt(format!("OFD 缺少 {name} (missing part)")))?;
-    if entry.encrypted() {
-        return Err(ReadError::Encrypted);
-    }
-    let limit = MAX_PART_BYTES.min(*budget);
-    if entry.size() > limit {
-        return Err(ReadError::Bomb(entry.size()));
-    }
-    let mut buf = Vec::new();
-    entry.take(limit + 1).read_to_end(&mut buf).map_err(|e| ReadError::Corrupt(format!("OFD {name} 解压失败: {e}")))?;
-    if buf.len() as u64 > limit {
-        return Err(ReadError::Bomb(buf.len() as u64));
-    }
-    *budget -= buf.len() as u64;
-    String::from_utf8(buf).map_err(|_| ReadError::Corrupt(format!("OFD {name} 不是 UTF-8")))
+    let text = package::read(zip, name, MAX_PART_BYTES.min(*budget))?;
+    *budget -= text.len() as u64;
+    Ok(text)
 }
 
 /// `base` joined with a relative location, kept inside the package (no `..` escapes).
@@ -143,17 +129,16 @@ fn local_end(e: &quick_xml::events::BytesEnd) -> String {
     n.rsplit(':').next().unwrap_or(n).to_string()
 }
 
-pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(format!("ZIP 结构损坏 (broken zip): {e}")))?;
+pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
     let mut budget = MAX_TOTAL_BYTES;
-    let (root, _) = scan(&part(&mut zip, "OFD.xml", &mut budget)?, "DocRoot", "")?;
+    let (root, _) = scan(&part(zip, "OFD.xml", &mut budget)?, "DocRoot", "")?;
     let root = resolve("", &root.ok_or_else(|| ReadError::Corrupt("OFD.xml 没有 DocRoot (no document root)".into()))?)?;
     let doc_dir = root.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let (_, pages) = scan(&part(&mut zip, &root, &mut budget)?, "", "Page")?;
+    let (_, pages) = scan(&part(zip, &root, &mut budget)?, "", "Page")?;
     let mut words = Vec::new();
     for (i, loc) in pages.iter().take(MAX_PAGES).enumerate() {
         let path = resolve(&doc_dir, loc)?;
-        page_words(&part(&mut zip, &path, &mut budget)?, i as u32 + 1, &mut words)?;
+        page_words(&part(zip, &path, &mut budget)?, i as u32 + 1, &mut words)?;
     }
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);

@@ -52,7 +52,3 @@ pub fn ole_encrypted(bytes: &[u8]) -> bool {
     bytes.windows(name.len()).any(|w| w == name.as_slice())
 }
 
-/// Whether a zip's central directory names `name` (without inflating anything).
-pub fn zip_has(bytes: &[u8], name: &str) -> bool {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|z| z.file_names().any(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(name))))
-}
