@@ -336,8 +336,8 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
         }
     } else {
         // Too many combinations to try: each ambiguous row keeps its prior and is reported.
-        for &k in &ambiguous {
-            options[k] = (0..sizes[ambiguous.iter().position(|&a| a == k).unwrap_or(0)]).collect();
+        for (&k, &size) in ambiguous.iter().zip(&sizes) {
+            options[k] = (0..size).collect();
         }
     }
     let ties = options.iter().map(|o| o.len()).collect();
