@@ -2,24 +2,15 @@
 //! merged cells, and random reports in random page styles (GBK, blanks, markup, split
 //! tables), read back by `nianbao extract` to exactly the same values.
 
-use nianbao_model::{Num, Report, Template};
+mod common;
+
+use common::{differences, from_gold};
+use nianbao_model::{Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn from_gold(gold: &Value) -> Report {
-    let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
-    let mut r = Report::new(t);
-    r.agency = gold["agency"].as_str().map(str::to_string);
-    r.year = gold["year"].as_i64().map(|y| y as i32);
-    for (k, v) in gold["values"].as_object().unwrap() {
-        let n = v.as_i64().map(Num::Int).or_else(|| v.as_f64().map(Num::Dec));
-        r.set(k, n);
-    }
-    r
-}
 
 fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf {
     let html = html_page(r, style);
@@ -32,31 +23,6 @@ fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf 
 fn extract(files: &[PathBuf]) -> Vec<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
     String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn differences(want: &Report, got: &Value) -> Vec<String> {
-    let mut d = Vec::new();
-    if got["template"] != want.template.as_str() {
-        d.push(format!("template {}", got["template"]));
-    }
-    if got["year"].as_i64().map(|y| y as i32) != want.year {
-        d.push(format!("year {}", got["year"]));
-    }
-    if got["agency"].as_str() != want.agency.as_deref() {
-        d.push(format!("agency {}", got["agency"]));
-    }
-    for (k, v) in want.values_in_order() {
-        let g = got["values"][k].as_f64();
-        let ok = match (g, v) {
-            (None, None) => true,
-            (Some(a), Some(b)) => (a - b.as_f64()).abs() < 1e-9,
-            _ => false,
-        };
-        if !ok {
-            d.push(format!("{k}: got {} want {v:?} (raw {})", got["values"][k], got["evidence"][k]["raw"]));
-        }
-    }
-    d
 }
 
 #[test]

@@ -1,0 +1,49 @@
+//! Helpers shared by the end-to-end tests: gold files as reports, and comparing what
+//! `nianbao extract` printed with the report it should give back.
+#![allow(dead_code)]
+
+use nianbao_model::{Num, Report, Template};
+use serde_json::Value;
+use std::path::Path;
+
+pub fn from_gold(gold: &Value) -> Report {
+    let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
+    let mut r = Report::new(t);
+    r.agency = gold["agency"].as_str().map(str::to_string);
+    r.year = gold["year"].as_i64().map(|y| y as i32);
+    for (k, v) in gold["values"].as_object().unwrap() {
+        let n = v.as_i64().map(Num::Int).or_else(|| v.as_f64().map(Num::Dec));
+        r.set(k, n);
+    }
+    r
+}
+
+pub fn gold_file(path: &Path) -> Report {
+    from_gold(&serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+}
+
+/// Template, year, agency and every value that differ, empty when they agree.
+pub fn differences(want: &Report, got: &Value) -> Vec<String> {
+    let mut d = Vec::new();
+    if got["template"] != want.template.as_str() {
+        d.push(format!("template {}", got["template"]));
+    }
+    if got["year"].as_i64().map(|y| y as i32) != want.year {
+        d.push(format!("year {}", got["year"]));
+    }
+    if got["agency"].as_str() != want.agency.as_deref() {
+        d.push(format!("agency {}", got["agency"]));
+    }
+    for (k, v) in want.values_in_order() {
+        let g = got["values"][k].as_f64();
+        let ok = match (g, v) {
+            (None, None) => true,
+            (Some(a), Some(b)) => (a - b.as_f64()).abs() < 1e-9,
+            _ => false,
+        };
+        if !ok {
+            d.push(format!("{k}: got {} want {v:?} (raw {})", got["values"][k], got["evidence"][k]["raw"]));
+        }
+    }
+    d
+}
