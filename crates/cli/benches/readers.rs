@@ -11,7 +11,10 @@ use std::process::Command;
 use std::time::Instant;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn extract_all(files: &[Vec<u8>]) -> f64 {
@@ -28,20 +31,40 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     println!("machine: {cpu}, {cores} cores; single-threaded");
     let mut r = rng(7);
     let n = env("NIANBAO_BENCH_HTML", 3000);
-    let pages: Vec<String> = (0..n).map(|i| html_page(&report(&mut r, Template::ALL[i % 3]), &HtmlStyle::random(&mut r))).collect();
+    let pages: Vec<String> = (0..n)
+        .map(|i| {
+            html_page(
+                &report(&mut r, Template::ALL[i % 3]),
+                &HtmlStyle::random(&mut r),
+            )
+        })
+        .collect();
     // Pages that declare gb2312 are GBK-encoded, as such sites serve them.
     let bytes: Vec<Vec<u8>> = pages
         .iter()
-        .map(|p| if p.contains("charset=gb2312") { encoding_rs::GBK.encode(p).0.into_owned() } else { p.clone().into_bytes() })
+        .map(|p| {
+            if p.contains("charset=gb2312") {
+                encoding_rs::GBK.encode(p).0.into_owned()
+            } else {
+                p.clone().into_bytes()
+            }
+        })
         .collect();
     let mb = bytes.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;
     let secs = extract_all(&bytes);
-    println!("html:  {n} pages ({mb:.1} MB): {:.0} reports/s", n as f64 / secs);
+    println!(
+        "html:  {n} pages ({mb:.1} MB): {:.0} reports/s",
+        n as f64 / secs
+    );
 
     let office = env("NIANBAO_BENCH_OFFICE", 60).min(n);
     if Command::new("soffice").arg("--version").output().is_err() {
@@ -58,7 +81,10 @@ fn main() {
         .collect();
     let convert = |files: &[std::path::PathBuf], to: &str, ext: &str| -> Vec<std::path::PathBuf> {
         let ok = Command::new("soffice")
-            .arg(format!("-env:UserInstallation=file://{}/lo", dir.path().display()))
+            .arg(format!(
+                "-env:UserInstallation=file://{}/lo",
+                dir.path().display()
+            ))
             .args(["--headless", "--convert-to", to, "--outdir"])
             .arg(dir.path())
             .args(files)
@@ -70,16 +96,26 @@ fn main() {
     let docx = convert(&html, "docx:MS Word 2007 XML", "docx");
     let docx_bytes: Vec<Vec<u8>> = docx.iter().map(|f| std::fs::read(f).unwrap()).collect();
     let secs = extract_all(&docx_bytes);
-    println!("docx:  {office} files: {:.0} reports/s", office as f64 / secs);
+    println!(
+        "docx:  {office} files: {:.0} reports/s",
+        office as f64 / secs
+    );
     let pdf = convert(&docx, "pdf", "pdf");
     let pdf_bytes: Vec<Vec<u8>> = pdf.iter().map(|f| std::fs::read(f).unwrap()).collect();
     let pages: usize = pdf
         .iter()
         .map(|f| {
             let info = Command::new("pdfinfo").arg(f).output().unwrap();
-            String::from_utf8_lossy(&info.stdout).lines().find_map(|l| l.strip_prefix("Pages:").and_then(|p| p.trim().parse().ok())).unwrap_or(0)
+            String::from_utf8_lossy(&info.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:").and_then(|p| p.trim().parse().ok()))
+                .unwrap_or(0)
         })
         .sum();
     let secs = extract_all(&pdf_bytes);
-    println!("pdf:   {office} files, {pages} pages: {:.1} pages/s ({:.1} reports/s)", pages as f64 / secs, office as f64 / secs);
+    println!(
+        "pdf:   {office} files, {pages} pages: {:.1} pages/s ({:.1} reports/s)",
+        pages as f64 / secs,
+        office as f64 / secs
+    );
 }

@@ -1,5 +1,6 @@
 //! `nianbao`: the command-line front of the library crates.
 
+mod corpus;
 mod human;
 mod output;
 
@@ -24,18 +25,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// 提取每份报告的全部表格数据，每个文件输出一行 JSON (extract every table cell, one JSON line per file)
-    #[command(after_help = "Example / 示例:\n  nianbao extract 2021年报.txt reports/*.md > cells.jsonl\n\n\
+    #[command(
+        after_help = "Example / 示例:\n  nianbao extract 2021年报.txt reports/*.md > cells.jsonl\n\n\
 Each line has file, agency, year, template (\"2019\", \"2021\" or \"legacy\"), values (every canonical key of\n\
 the template, number or null), evidence (raw text, line, column, offset per cell), sections, claims and\n\
-findings. A file that cannot be read gives a line with \"error\"; the batch goes on.")]
+findings. A file that cannot be read gives a line with \"error\"; the batch goes on."
+    )]
     Extract {
         /// Report files: text or Markdown, in UTF-8, GBK/GB18030 or UTF-16 (detected).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// 核对报告，列出发现的问题；有错误时退出码非零 (check reports; exit non-zero on any error)
-    #[command(after_help = "Example / 示例:\n  nianbao check 2021年报.txt\n  nianbao check --lang en --format json reports/*.txt\n\n\
-Exit status: 0 no error-level finding, 1 some error-level finding, 2 a file could not be read.")]
+    #[command(
+        after_help = "Example / 示例:\n  nianbao check 2021年报.txt\n  nianbao check --lang en --format json reports/*.txt\n\n\
+Exit status: 0 no error-level finding, 1 some error-level finding, 2 a file could not be read."
+    )]
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -45,6 +50,70 @@ Exit status: 0 no error-level finding, 1 some error-level finding, 2 a file coul
         /// Output for people (text) or machines (json, one object per line).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// 把报告存入语料库（文件、目录、zip 压缩包），并行处理 (store reports in the corpus, in parallel)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao ingest reports/ 2022年报.zip\n  nianbao ingest --db postgres://nianbao@localhost/nianbao reports/\n\n\
+Directories are walked recursively (txt, md, html, doc, docx, wps, pdf, ofd, zip). A file already stored\n\
+(same content) is skipped; a changed report of the same agency and year becomes a new version, the old\n\
+one kept. Cross-year checks run for every agency whose series changed.\n\
+Exit status: 0 all stored, 2 some inputs could not be read (listed) or the database is unusable."
+    )]
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: corpus::DbArg,
+        /// 不显示进度条 (no progress bar)
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// 列出机构；合并或拆分机构 (list agencies; merge or split them)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao agencies\n  nianbao agencies merge 3 7\n  nianbao agencies split 3 北冷乡卫生院"
+    )]
+    Agencies {
+        #[command(flatten)]
+        db: corpus::DbArg,
+        #[command(subcommand)]
+        action: Option<corpus::AgencyAction>,
+    },
+    /// 导出语料库数据 (export the corpus): csv, xlsx, json, parquet
+    #[command(
+        after_help = "Example / 示例:\n  nianbao export --format csv --year 2022 > 2022.csv\n  nianbao export --format xlsx --region 尉氏县 -o 尉氏县.xlsx\n  nianbao export --format parquet --shape long -o cells.parquet\n\n\
+wide: one row per report (report fields, then every canonical key as a column); long: one row per cell\n\
+with its evidence. json is one object per line. XLSX adds, for the first 1000 reports, a sheet with the\n\
+report's tables laid out like the official template and cells with findings highlighted."
+    )]
+    Export {
+        #[command(flatten)]
+        db: corpus::DbArg,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: corpus::ExportFormat,
+        #[arg(long, value_enum, default_value = "wide")]
+        shape: corpus::ShapeArg,
+        /// 列名用中文 (Chinese column headers)
+        #[arg(long)]
+        zh_headers: bool,
+        /// 输出文件（缺省为标准输出）(output file; stdout when absent)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: corpus::FilterArgs,
+    },
+    /// 统计：申请量、办理结果构成、复议诉讼纠错率、勾稽通过率、按时发布率 (corpus statistics)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao stats --by year\n  nianbao stats --by level --year 2022 --format csv"
+    )]
+    Stats {
+        #[command(flatten)]
+        db: corpus::DbArg,
+        #[arg(long, value_enum, default_value = "all")]
+        by: corpus::ByArg,
+        #[arg(long, value_enum, default_value = "text")]
+        format: corpus::StatsFormat,
+        #[command(flatten)]
+        filter: corpus::FilterArgs,
     },
 }
 
@@ -67,7 +136,38 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Extract { files } => extract(&files),
-        Cmd::Check { files, lang, format } => check(&files, lang, format),
+        Cmd::Check {
+            files,
+            lang,
+            format,
+        } => check(&files, lang, format),
+        Cmd::Ingest { paths, db, quiet } => return corpus::ingest(&paths, &db.db, quiet),
+        Cmd::Agencies { db, action } => return corpus::agencies(&db.db, action),
+        Cmd::Export {
+            db,
+            format,
+            shape,
+            zh_headers,
+            output,
+            filter,
+        } => {
+            return corpus::export(
+                &db.db,
+                corpus::ExportArgs {
+                    format,
+                    shape,
+                    zh_headers,
+                    output,
+                },
+                &filter,
+            )
+        }
+        Cmd::Stats {
+            db,
+            by,
+            format,
+            filter,
+        } => return corpus::stats(&db.db, by, &filter, format),
     };
     match result {
         Ok(code) => code,
@@ -101,7 +201,11 @@ fn extract(files: &[PathBuf]) -> std::io::Result<ExitCode> {
         writeln!(out, "{line}")?;
     }
     out.flush()?;
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check(files: &[PathBuf], lang: Lang, format: Format) -> std::io::Result<ExitCode> {

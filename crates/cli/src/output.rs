@@ -9,9 +9,15 @@ pub fn report_json(file: &str, format: &str, r: &Report, findings: &[Finding]) -
     let mut values = Map::new();
     let mut evidence = Map::new();
     for (key, v) in r.values_in_order() {
-        values.insert(key.to_string(), serde_json::to_value(v).unwrap_or(Value::Null));
+        values.insert(
+            key.to_string(),
+            serde_json::to_value(v).unwrap_or(Value::Null),
+        );
         if let Some(ev) = r.cells.get(key).and_then(|c| c.evidence.as_ref()) {
-            evidence.insert(key.to_string(), serde_json::to_value(ev).unwrap_or(Value::Null));
+            evidence.insert(
+                key.to_string(),
+                serde_json::to_value(ev).unwrap_or(Value::Null),
+            );
         }
     }
     json!({

@@ -5,12 +5,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn seed(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/seeds")
+        .join(name)
 }
 
 fn nianbao(args: &[&str], files: &[&Path]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).args(args).args(files).output().unwrap();
-    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .args(files)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]
@@ -21,11 +31,20 @@ fn check_exit_codes() {
     assert!(out.contains("共 0 条"));
     let (out, _, code) = nianbao(&["check"], &[&seed("003_c6fe95c377c36cea.txt")]);
     assert_eq!(code, 1);
-    assert!(out.contains("错误 [table.missing] 未找到二、主动公开政府信息情况的统计表 (the table of"), "{out}");
-    let (out, _, _) = nianbao(&["check", "--lang", "en"], &[&seed("003_c6fe95c377c36cea.txt")]);
+    assert!(
+        out.contains("错误 [table.missing] 未找到二、主动公开政府信息情况的统计表 (the table of"),
+        "{out}"
+    );
+    let (out, _, _) = nianbao(
+        &["check", "--lang", "en"],
+        &[&seed("003_c6fe95c377c36cea.txt")],
+    );
     assert!(out.contains("error [table.missing] the table of"), "{out}");
     assert!(!out.contains("未找到"));
-    let (out, _, code) = nianbao(&["check", "--format", "json"], &[&seed("003_c6fe95c377c36cea.txt")]);
+    let (out, _, code) = nianbao(
+        &["check", "--format", "json"],
+        &[&seed("003_c6fe95c377c36cea.txt")],
+    );
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["findings"][0]["rule"], "table.missing");
@@ -38,24 +57,47 @@ fn bad_files_get_a_one_line_reason_and_the_batch_goes_on() {
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, b"").unwrap();
     let binary = dir.path().join("garbage.bin");
-    std::fs::write(&binary, (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        &binary,
+        (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     let pdf = dir.path().join("report.txt");
     std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj\n").unwrap();
     let missing = dir.path().join("missing.txt");
     let good = seed("002_3bceb6a2129e3845.txt");
-    let (out, err, code) = nianbao(&["extract"], &[&empty, &binary, &good, &pdf, &missing, dir.path()]);
+    let (out, err, code) = nianbao(
+        &["extract"],
+        &[&empty, &binary, &good, &pdf, &missing, dir.path()],
+    );
     assert_eq!(code, 2);
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 6);
     assert_eq!(lines[0]["error"], "空文件 (empty file)");
-    assert!(lines[1]["error"].as_str().unwrap().contains("binary"), "{}", lines[1]);
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("binary"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2]["template"], "2021");
     assert!(lines[3]["error"].as_str().unwrap().contains("PDF"));
-    assert!(lines[4]["error"].as_str().unwrap().starts_with("无法读取文件"));
+    assert!(lines[4]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("无法读取文件"));
     assert!(lines[5]["error"].as_str().unwrap().contains("directory"));
     // One line of stderr per bad file, naming it.
     assert_eq!(err.lines().count(), 5);
-    assert!(err.lines().next().unwrap().starts_with(&empty.display().to_string()));
+    assert!(err
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with(&empty.display().to_string()));
 }
 
 #[test]
@@ -77,7 +119,10 @@ fn gbk_and_utf16_copies_give_the_same_values() {
     std::fs::write(&bom, [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()).unwrap();
     let (out, _, code) = nianbao(&["extract"], &[&path, &gbk, &utf16, &bom]);
     assert_eq!(code, 0);
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     for l in &lines[1..] {
         assert_eq!(l["values"], lines[0]["values"]);
         assert_eq!(l["agency"], "西店镇");
@@ -101,27 +146,50 @@ fn help_says_what_each_command_does_with_an_example() {
 fn a_1_gb_file_is_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("huge.txt");
-    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
     let (out, _, code) = nianbao(&["extract"], &[&big, &seed("001_108787ae7295ae56.txt")]);
     assert_eq!(code, 2);
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(lines[0]["error"].as_str().unwrap().contains("file too large"), "{}", lines[0]);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("file too large"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines[1]["agency"], "西店镇");
 }
 
 /// A PDF of `pages` pages, each with one line of text (hand-written, Helvetica).
 fn many_page_pdf(pages: usize) -> Vec<u8> {
-    let mut objs: Vec<String> = vec![String::new(), String::new(), "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into()];
+    let mut objs: Vec<String> = vec![
+        String::new(),
+        String::new(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+    ];
     let mut kids = Vec::new();
     for p in 0..pages {
         let text = format!("BT /F1 12 Tf 72 720 Td (page {p}) Tj ET");
-        objs.push(format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()));
+        objs.push(format!(
+            "<< /Length {} >>\nstream\n{text}\nendstream",
+            text.len()
+        ));
         let content = objs.len();
         objs.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {content} 0 R >>"));
         kids.push(format!("{} 0 R", objs.len()));
     }
     objs[0] = "<< /Type /Catalog /Pages 2 0 R >>".into();
-    objs[1] = format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" "));
+    objs[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    );
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
@@ -133,7 +201,13 @@ fn many_page_pdf(pages: usize) -> Vec<u8> {
     for o in offsets {
         out.extend(format!("{o:010} 00000 n \n").bytes());
     }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).bytes());
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .bytes(),
+    );
     out
 }
 

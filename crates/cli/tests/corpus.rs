@@ -6,12 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus")
+        .join(name)
 }
 
 /// (source file, gold) for every `*.gold.json` of a corpus directory, in name order.
 fn golds(dir: &Path) -> Vec<(PathBuf, Value)> {
-    let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     names
         .iter()
@@ -25,8 +30,16 @@ fn golds(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
-    let lines = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .args(files)
+        .output()
+        .unwrap();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     (lines, out.status.code().unwrap_or(-1))
 }
 
@@ -64,7 +77,10 @@ fn every_seed_cell_exactly() {
         let m = misses(got, gold);
         assert!(m.is_empty(), "{}: {m:?}", file.display());
         // Every key of the template is present, number or null.
-        assert_eq!(got["values"].as_object().unwrap().len(), gold["values"].as_object().unwrap().len());
+        assert_eq!(
+            got["values"].as_object().unwrap().len(),
+            gold["values"].as_object().unwrap().len()
+        );
     }
 }
 
@@ -81,7 +97,12 @@ fn seed_evidence_keeps_the_raw_text() {
     let line = ev["t2.license.decisions"]["line"].as_u64().unwrap() as usize;
     let text = std::fs::read_to_string(corpus("seeds/001_108787ae7295ae56.txt")).unwrap();
     assert!(text.lines().nth(line - 1).unwrap().contains("21538"));
-    let sections: Vec<u64> = out[0]["sections"].as_array().unwrap().iter().map(|s| s["number"].as_u64().unwrap()).collect();
+    let sections: Vec<u64> = out[0]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["number"].as_u64().unwrap())
+        .collect();
     assert_eq!(sections, [1, 2, 3, 4, 5, 6]);
 }
 
@@ -93,7 +114,12 @@ fn seed_metadata_and_findings() {
     // 004 is signed 2019年1月21日 under the narrative.
     assert_eq!(out[4]["published"], "2019-01-21");
     let rules = |i: usize| -> Vec<String> {
-        out[i]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+        out[i]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
     };
     // 003: the heading of section 三 is missing and table 二 stops after its first caption.
     assert_eq!(rules(3), ["table.missing", "section.missing"]);
@@ -112,10 +138,14 @@ fn pingtan_reports_match_gold_on_every_cell_the_text_settles() {
     for ((file, gold), got) in golds.iter().zip(&out) {
         assert_eq!(got["template"], gold["template"], "{}", file.display());
         assert_eq!(got["year"], gold["year"], "{}", file.display());
-        let ambiguous: Vec<&str> =
-            gold["text_ambiguous_keys"].as_array().map_or(vec![], |a| a.iter().map(|k| k.as_str().unwrap()).collect());
+        let ambiguous: Vec<&str> = gold["text_ambiguous_keys"]
+            .as_array()
+            .map_or(vec![], |a| a.iter().map(|k| k.as_str().unwrap()).collect());
         let m = misses(got, gold);
-        let clear: Vec<&String> = m.iter().filter(|x| !ambiguous.iter().any(|k| x.starts_with(&format!("{k}:")))).collect();
+        let clear: Vec<&String> = m
+            .iter()
+            .filter(|x| !ambiguous.iter().any(|k| x.starts_with(&format!("{k}:"))))
+            .collect();
         assert!(clear.is_empty(), "{}: {clear:?}", file.display());
         total += gold["values"].as_object().unwrap().len();
         right += gold["values"].as_object().unwrap().len() - m.len();
@@ -123,9 +153,14 @@ fn pingtan_reports_match_gold_on_every_cell_the_text_settles() {
         for miss in &m {
             let key = miss.split(':').next().unwrap();
             let doubted = got["findings"].as_array().unwrap().iter().any(|f| {
-                f["rule"] == "extract.ambiguous_split" && f["cells"].as_array().unwrap().iter().any(|c| c == key)
+                f["rule"] == "extract.ambiguous_split"
+                    && f["cells"].as_array().unwrap().iter().any(|c| c == key)
             });
-            assert!(doubted, "{}: {miss} was not reported as ambiguous", file.display());
+            assert!(
+                doubted,
+                "{}: {miss} was not reported as ambiguous",
+                file.display()
+            );
         }
     }
     assert_eq!(total, 4254);
@@ -143,7 +178,10 @@ fn legacy_local_rows_are_kept_as_extra_items() {
         .collect();
     assert_eq!(
         items,
-        [("4.其他类型答复数".to_string(), Value::from(0)), ("政府信息公开收费减免金额".to_string(), Value::from(0))]
+        [
+            ("4.其他类型答复数".to_string(), Value::from(0)),
+            ("政府信息公开收费减免金额".to_string(), Value::from(0))
+        ]
     );
 }
 
@@ -160,27 +198,52 @@ fn pingtan_source_side_errors_are_found() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["cells"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect()))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["cells"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c.as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
             .collect()
     };
-    let has = |f: &[(String, Vec<String>)], rule: &str, cell: &str| f.iter().any(|(r, c)| r == rule && c.iter().any(|x| x == cell));
+    let has = |f: &[(String, Vec<String>)], rule: &str, cell: &str| {
+        f.iter()
+            .any(|(r, c)| r == rule && c.iter().any(|x| x == cell))
+    };
     // README of the corpus: 003 R3.3 fails on legal and total.
     let f = check("003");
-    assert!(has(&f, "t3.outcome_sum", "t3.processed.legal") && has(&f, "t3.outcome_sum", "t3.processed.total"));
+    assert!(
+        has(&f, "t3.outcome_sum", "t3.processed.legal")
+            && has(&f, "t3.outcome_sum", "t3.processed.total")
+    );
     // 004: R3.1 fails (natural, total).
     let f = check("004");
-    assert!(has(&f, "t3.balance", "t3.carried_over.natural") && has(&f, "t3.balance", "t3.carried_over.total"));
+    assert!(
+        has(&f, "t3.balance", "t3.carried_over.natural")
+            && has(&f, "t3.balance", "t3.carried_over.total")
+    );
     assert!(!f.iter().any(|(r, _)| r.starts_with("narrative")));
     // 012: R3.2 on 部分公开 and 总计, R3.1 on commercial.
     let f = check("012");
-    assert!(has(&f, "t3.row_total", "t3.partial.total") && has(&f, "t3.row_total", "t3.processed.total"));
+    assert!(
+        has(&f, "t3.row_total", "t3.partial.total")
+            && has(&f, "t3.row_total", "t3.processed.total")
+    );
     assert!(has(&f, "t3.balance", "t3.received.commercial"));
     // 015 and 018: the prose count differs from the table.
     assert!(has(&check("015"), "narrative.count", "t3.received.total"));
     assert!(has(&check("018"), "narrative.count", "t3.received.total"));
     // 017: every 总计 is 0 and the prose says 6 applications.
     let f = check("017");
-    assert!(has(&f, "t3.row_total", "t3.received.total") && has(&f, "narrative.count", "t3.received.total"));
+    assert!(
+        has(&f, "t3.row_total", "t3.received.total")
+            && has(&f, "narrative.count", "t3.received.total")
+    );
     // A clean report.
     assert!(check("007").is_empty());
 }

@@ -14,9 +14,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn soffice() -> bool {
-    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must have LibreOffice (soffice): .ci/run installs it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (soffice): .ci/run installs it"
+        );
         eprintln!("skipped: soffice (LibreOffice) not installed");
     }
     found
@@ -26,15 +32,25 @@ fn soffice() -> bool {
 pub fn convert(pages: &[PathBuf], format: &str, out: &Path) -> Vec<PathBuf> {
     let profile = out.join("lo-profile");
     let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .args(["--headless", "--convert-to", format, "--outdir"])
         .arg(out)
         .args(pages)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let ext = format.split(':').next().unwrap();
-    pages.iter().map(|p| out.join(p.with_extension(ext).file_name().unwrap())).collect()
+    pages
+        .iter()
+        .map(|p| out.join(p.with_extension(ext).file_name().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -44,8 +60,11 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     }
     let dir = tempfile::tempdir().unwrap();
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
-    let mut golds: Vec<PathBuf> =
-        std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".gold.json")).collect();
+    let mut golds: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
+        .collect();
     golds.sort();
     let mut reports: Vec<Report> = golds.iter().map(|g| gold_file(g)).collect();
     let mut r = rng(2026);
@@ -56,7 +75,14 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
         .iter()
         .enumerate()
         .map(|(i, rep)| {
-            let style = if i < 5 { HtmlStyle::default() } else { HtmlStyle { gbk: false, ..HtmlStyle::random(&mut r) } };
+            let style = if i < 5 {
+                HtmlStyle::default()
+            } else {
+                HtmlStyle {
+                    gbk: false,
+                    ..HtmlStyle::random(&mut r)
+                }
+            };
             let path = dir.path().join(format!("r{i:02}.html"));
             std::fs::write(&path, html_page(rep, &style)).unwrap();
             path
@@ -88,7 +114,12 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
 /// holding the PDF's words as TextObjects at their positions, in millimetres.
 fn ofd_from_pdf(pdf: &Path) -> PathBuf {
     use std::io::Write;
-    let tsv = Command::new("pdftotext").args(["-tsv", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
+    let tsv = Command::new("pdftotext")
+        .args(["-tsv", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
     let mm = |pt: f64| pt * 25.4 / 72.0;
     let mut pages: Vec<String> = Vec::new();
     let mut id = 10;
@@ -112,13 +143,22 @@ fn ofd_from_pdf(pdf: &Path) -> PathBuf {
     let ns = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
     let out = pdf.with_extension("ofd");
     let mut z = zip::ZipWriter::new(std::fs::File::create(&out).unwrap());
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let mut put = |name: &str, body: String| {
         z.start_file(name, opts).unwrap();
-        z.write_all(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}").as_bytes()).unwrap();
+        z.write_all(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}").as_bytes())
+            .unwrap();
     };
     put("OFD.xml", format!("<ofd:OFD {ns} Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-test</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"));
-    let page_list: String = (0..pages.len()).map(|i| format!("<ofd:Page ID=\"{}\" BaseLoc=\"Pages/Page_{i}/Content.xml\"/>", i + 3)).collect();
+    let page_list: String = (0..pages.len())
+        .map(|i| {
+            format!(
+                "<ofd:Page ID=\"{}\" BaseLoc=\"Pages/Page_{i}/Content.xml\"/>",
+                i + 3
+            )
+        })
+        .collect();
     put("Doc_0/Document.xml", format!("<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>{id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>"));
     put("Doc_0/PublicRes.xml", format!("<ofd:Res {ns} BaseLoc=\"Res\"><ofd:Fonts><ofd:Font ID=\"2\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts></ofd:Res>"));
     for (i, body) in pages.iter().enumerate() {
@@ -137,16 +177,51 @@ fn bad_pdfs(good: &Path, dir: &Path) {
     std::fs::write(&garbage, b"%PDF-1.7\n\x00\x01\x02 not a pdf at all").unwrap();
     // A scan: page 1 as an image, wrapped in a PDF without a text layer.
     let png = dir.join("scan");
-    assert!(Command::new("pdftoppm").args(["-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile"]).arg(good).arg(&png).status().unwrap().success());
+    assert!(Command::new("pdftoppm")
+        .args(["-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile"])
+        .arg(good)
+        .arg(&png)
+        .status()
+        .unwrap()
+        .success());
     let page = dir.join("scan.html");
-    std::fs::write(&page, format!("<html><body><img src=\"file://{}\" width=\"500\"></body></html>", png.with_extension("png").display())).unwrap();
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><img src=\"file://{}\" width=\"500\"></body></html>",
+            png.with_extension("png").display()
+        ),
+    )
+    .unwrap();
     let scan = convert(&[page], "pdf", &dir.join("scan"));
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").arg(&truncated).arg(&garbage).arg(&scan[0]).arg(good).output().unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .arg(&truncated)
+        .arg(&garbage)
+        .arg(&scan[0])
+        .arg(good)
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0]["error"].is_string() || lines[0]["values"].is_object());
-    assert!(lines[1]["error"].as_str().unwrap().contains("PDF"), "{}", lines[1]);
-    assert!(lines[2]["error"].as_str().unwrap().contains("no text layer"), "{}", lines[2]);
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("PDF"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no text layer"),
+        "{}",
+        lines[2]
+    );
     assert_eq!(lines[3]["format"], "pdf");
     assert_eq!(out.status.code(), Some(2));
 }
@@ -154,15 +229,26 @@ fn bad_pdfs(good: &Path, dir: &Path) {
 fn pdftotext() -> bool {
     let found = Command::new("pdftotext").arg("-v").output().is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext: .ci/run installs poppler-utils");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have pdftotext: .ci/run installs poppler-utils"
+        );
         eprintln!("skipped: pdftotext (poppler-utils) not installed");
     }
     found
 }
 
 fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .args(files)
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), reports.len());
     for (want, got) in reports.iter().zip(&lines) {
         assert_eq!(got["format"], format, "{got}");
@@ -178,8 +264,19 @@ fn legacy_word_without_libreoffice_says_how_to_install_it() {
     let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     bytes.extend(vec![0u8; 1024]);
     std::fs::write(&doc, bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").arg(&doc).env("PATH", "/nonexistent").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .arg(&doc)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["error"].as_str().unwrap().contains("apt-get install libreoffice-writer-nogui"), "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("apt-get install libreoffice-writer-nogui"),
+        "{v}"
+    );
     assert_eq!(out.status.code(), Some(2));
 }

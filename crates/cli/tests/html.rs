@@ -14,22 +14,37 @@ use std::process::Command;
 
 fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf {
     let html = html_page(r, style);
-    let bytes = if style.gbk { encoding_rs::GBK.encode(&html).0.into_owned() } else { html.into_bytes() };
+    let bytes = if style.gbk {
+        encoding_rs::GBK.encode(&html).0.into_owned()
+    } else {
+        html.into_bytes()
+    };
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
 }
 
 fn extract(files: &[PathBuf]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao")).arg("extract").args(files).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .args(files)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
 fn every_seed_as_an_html_page() {
     let dir = tempfile::tempdir().unwrap();
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     let golds: Vec<Report> = names
         .iter()
@@ -37,9 +52,20 @@ fn every_seed_as_an_html_page() {
         .map(|p| from_gold(&serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()))
         .collect();
     assert_eq!(golds.len(), 5);
-    for style in [HtmlStyle::default(), HtmlStyle { gbk: true, blanks: true, markup: true, split_tables: true }] {
-        let files: Vec<PathBuf> =
-            golds.iter().enumerate().map(|(i, r)| write_page(dir.path(), &format!("seed{i}.html"), r, &style)).collect();
+    for style in [
+        HtmlStyle::default(),
+        HtmlStyle {
+            gbk: true,
+            blanks: true,
+            markup: true,
+            split_tables: true,
+        },
+    ] {
+        let files: Vec<PathBuf> = golds
+            .iter()
+            .enumerate()
+            .map(|(i, r)| write_page(dir.path(), &format!("seed{i}.html"), r, &style))
+            .collect();
         let out = extract(&files);
         for (want, got) in golds.iter().zip(&out) {
             assert_eq!(got["format"], "html");

@@ -12,7 +12,10 @@ pub fn from_gold(gold: &Value) -> Report {
     r.agency = gold["agency"].as_str().map(str::to_string);
     r.year = gold["year"].as_i64().map(|y| y as i32);
     for (k, v) in gold["values"].as_object().unwrap() {
-        let n = v.as_i64().map(Num::Int).or_else(|| v.as_f64().map(Num::Dec));
+        let n = v
+            .as_i64()
+            .map(Num::Int)
+            .or_else(|| v.as_f64().map(Num::Dec));
         r.set(k, n);
     }
     r
@@ -42,7 +45,10 @@ pub fn differences(want: &Report, got: &Value) -> Vec<String> {
             _ => false,
         };
         if !ok {
-            d.push(format!("{k}: got {} want {v:?} (raw {})", got["values"][k], got["evidence"][k]["raw"]));
+            d.push(format!(
+                "{k}: got {} want {v:?} (raw {})",
+                got["values"][k], got["evidence"][k]["raw"]
+            ));
         }
     }
     d

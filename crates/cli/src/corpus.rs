@@ -1,0 +1,308 @@
+//! The corpus commands: ingest, agencies, export, stats.
+
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nianbao_corpus::export::{self, Shape};
+use nianbao_corpus::ingest::{self, Outcome};
+use nianbao_corpus::stats::{By, HEADERS};
+use nianbao_corpus::store::Filter;
+use nianbao_corpus::{Store, StoreError};
+use nianbao_model::Template;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Default store: a SQLite file in the current directory.
+pub const DEFAULT_DB: &str = "nianbao.db";
+
+#[derive(Args)]
+pub struct DbArg {
+    /// 数据库：SQLite 文件路径，或 postgres://用户:密码@主机/库 (SQLite file, or a PostgreSQL URL)
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: String,
+}
+
+#[derive(Args)]
+pub struct FilterArgs {
+    /// 年度，可多个：--year 2021 --year 2022 或 --year 2021,2022 (report years)
+    #[arg(long, value_delimiter = ',')]
+    pub year: Vec<i32>,
+    /// 地区或机构名称包含的文字 (region or agency name contains)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 模板 (template): legacy, 2019, 2021
+    #[arg(long, value_parser = parse_template)]
+    pub template: Option<Template>,
+    /// 包括旧版本 (include superseded versions)
+    #[arg(long)]
+    pub all_versions: bool,
+}
+
+fn parse_template(s: &str) -> Result<Template, String> {
+    Template::parse(s).ok_or_else(|| {
+        format!("模板应为 legacy、2019 或 2021 (template must be legacy, 2019 or 2021), not {s:?}")
+    })
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Filter {
+        Filter {
+            years: self.year.clone(),
+            region: self.region.clone(),
+            template: self.template,
+            all_versions: self.all_versions,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum AgencyAction {
+    /// 合并：把 OTHER 的报告和名称并入 KEEP (merge OTHER into KEEP)
+    Merge { keep: i64, other: i64 },
+    /// 拆分：把名称 NAME 及以该名称发布的报告拆为新机构 (give spelling NAME an agency of its own)
+    Split { id: i64, name: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+    Parquet,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShapeArg {
+    /// 每份报告一行，每个指标一列 (one row per report)
+    Wide,
+    /// 每个单元格一行，含原文证据 (one row per cell, with evidence)
+    Long,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ByArg {
+    All,
+    Year,
+    Region,
+    Level,
+    Template,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum StatsFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+fn open(db: &str) -> Result<Store, ExitCode> {
+    Store::open(db).map_err(fail)
+}
+
+fn fail(e: StoreError) -> ExitCode {
+    eprintln!("nianbao: {e}");
+    ExitCode::from(2)
+}
+
+pub fn ingest(paths: &[PathBuf], db: &str, quiet: bool) -> ExitCode {
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    };
+    if !bar.is_hidden() {
+        bar.set_length(ingest::count(paths) as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} 份  {per_sec}  剩余 {eta}  {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    }
+    let result = ingest::ingest(&mut store, paths, &mut |name, outcome| {
+        bar.inc(1);
+        if let Outcome::Failed(reason) = outcome {
+            bar.suspend(|| eprintln!("{name}: {reason}"));
+        }
+        bar.set_message(name.rsplit(['/', '\\']).next().unwrap_or(name).to_string());
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            eprintln!("{}  → {}", summary.line_zh_en(), store.name());
+            if summary.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn agencies(db: &str, action: Option<AgencyAction>) -> ExitCode {
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let done = match action {
+        Some(AgencyAction::Merge { keep, other }) => store
+            .merge_agencies(keep, other)
+            .map(|_| format!("已将机构 {other} 并入 {keep} (merged)")),
+        Some(AgencyAction::Split { id, name }) => store
+            .split_agency(id, &name)
+            .map(|new| format!("已将“{name}”拆分为新机构 {new} (split off as agency {new})")),
+        None => store.agencies().map(|list| {
+            let mut out = String::from("编号\t机构\t地区\t层级\t报告数\t年度\t名称写法\n");
+            for a in &list {
+                let years: Vec<String> = a.years.iter().map(i64::to_string).collect();
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                    a.id,
+                    a.name,
+                    a.region,
+                    a.level,
+                    a.reports,
+                    years.join(","),
+                    a.aliases.join("｜")
+                ));
+            }
+            out.trim_end().to_string()
+        }),
+    };
+    match done {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub struct ExportArgs {
+    pub format: ExportFormat,
+    pub shape: ShapeArg,
+    pub zh_headers: bool,
+    pub output: Option<PathBuf>,
+}
+
+pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
+    let format = match args.format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Xlsx => export::Format::Xlsx,
+        ExportFormat::Parquet => export::Format::Parquet,
+    };
+    let binary = matches!(format, export::Format::Xlsx | export::Format::Parquet);
+    if binary && args.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("nianbao: XLSX/Parquet 是二进制文件，请用 -o 文件名 指定输出 (binary output: give -o FILE)");
+        return ExitCode::from(2);
+    }
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = export::Options {
+        format,
+        shape: match args.shape {
+            ShapeArg::Wide => Shape::Wide,
+            ShapeArg::Long => Shape::Long,
+        },
+        chinese_headers: args.zh_headers,
+        filter: filter.filter(),
+    };
+    // Written to a temporary file beside the target first, so a failed export never leaves
+    // half a file under the real name.
+    let result = match &args.output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            tempfile::NamedTempFile::new_in(dir)
+                .map_err(|e| {
+                    StoreError::Invalid(format!("无法创建 {} (cannot create): {e}", path.display()))
+                })
+                .and_then(|tmp| {
+                    let mut w = std::io::BufWriter::new(tmp);
+                    let n = export::export(&mut store, &opts, &mut w)?;
+                    let tmp = w
+                        .into_inner()
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    tmp.persist(path).map_err(|e| {
+                        StoreError::Invalid(format!(
+                            "无法写入 {} (cannot write): {e}",
+                            path.display()
+                        ))
+                    })?;
+                    Ok(n)
+                })
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout());
+            export::export(&mut store, &opts, &mut w).and_then(|n| {
+                w.flush()
+                    .map(|_| n)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))
+            })
+        }
+    };
+    match result {
+        Ok(n) => {
+            eprintln!("导出 {n} 份报告 (exported {n} reports)");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn stats(db: &str, by: ByArg, filter: &FilterArgs, format: StatsFormat) -> ExitCode {
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let by = match by {
+        ByArg::All => By::All,
+        ByArg::Year => By::Year,
+        ByArg::Region => By::Region,
+        ByArg::Level => By::Level,
+        ByArg::Template => By::Template,
+    };
+    let groups = match store.stats(by, &filter.filter()) {
+        Ok(g) => g,
+        Err(e) => return fail(e),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        StatsFormat::Json => groups
+            .iter()
+            .try_for_each(|g| writeln!(out, "{}", serde_json::to_string(g).unwrap_or_default())),
+        StatsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut r = w.write_record(HEADERS).map_err(std::io::Error::from);
+            for g in &groups {
+                r = r.and_then(|_| w.write_record(g.cells()).map_err(std::io::Error::from));
+            }
+            r.and_then(|_| w.flush())
+        }
+        StatsFormat::Text => {
+            let rows: Vec<Vec<String>> =
+                std::iter::once(HEADERS.iter().map(|h| h.to_string()).collect())
+                    .chain(groups.iter().map(|g| g.cells()))
+                    .collect();
+            // Transposed: one line per figure, one column per group, reads well in a terminal.
+            (0..HEADERS.len()).try_for_each(|i| {
+                let line: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+                writeln!(out, "{}", line.join("\t"))
+            })
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(3),
+    }
+}

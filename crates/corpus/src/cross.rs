@@ -1,0 +1,317 @@
+//! Cross-year checks over one agency's series of reports.
+//!
+//! Rules: `cross.carry_over` (this year's 上年结转 must equal last year's 结转下年度继续办理,
+//! column by column), `cross.in_force` (2021 format: 现行有效件数 = last year's + 本年制发 −
+//! 本年废止), `cross.missing_year` (a gap in the series), `cross.swing` (requests received
+//! changing tenfold). They are recomputed whenever an agency's series changes.
+
+use crate::db::transaction;
+use crate::store::{finding_rows, FINDING_COLUMNS};
+use crate::{Store, StoreError};
+use nianbao_model::{Finding, Severity, Template, COLUMNS, COLUMN_LABELS};
+use std::collections::HashMap;
+
+/// What the cross-year rules need of one report.
+#[derive(Clone, Debug, Default)]
+pub struct YearReport {
+    pub year: i32,
+    pub template: Option<Template>,
+    pub values: HashMap<String, f64>,
+}
+
+impl YearReport {
+    fn get(&self, key: &str) -> Option<f64> {
+        self.values.get(key).copied()
+    }
+}
+
+/// Findings for a series sorted by year, each with the index of the report it belongs to
+/// (always the later of the two years compared).
+pub fn findings(series: &[YearReport]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (i, pair) in series.windows(2).enumerate() {
+        let (prev, cur) = (&pair[0], &pair[1]);
+        let at = i + 1;
+        for y in prev.year + 1..cur.year {
+            out.push((
+                at,
+                Finding::new(
+                    "cross.missing_year",
+                    Severity::Warning,
+                    format!(
+                        "缺少 {y} 年度报告：该机构有 {} 年和 {} 年的报告",
+                        prev.year, cur.year
+                    ),
+                    format!(
+                        "the {y} report is missing: the agency has reports for {} and {}",
+                        prev.year, cur.year
+                    ),
+                    Vec::new(),
+                ),
+            ));
+        }
+        if cur.year != prev.year + 1 {
+            continue;
+        }
+        out.extend(carry_over(prev, cur).map(|f| (at, f)));
+        out.extend(in_force(prev, cur).into_iter().map(|f| (at, f)));
+        out.extend(swing(prev, cur).map(|f| (at, f)));
+    }
+    out
+}
+
+fn is_modern(r: &YearReport) -> bool {
+    matches!(r.template, Some(Template::Y2019 | Template::Y2021))
+}
+
+fn carry_over(prev: &YearReport, cur: &YearReport) -> Option<Finding> {
+    if !is_modern(prev) || !is_modern(cur) {
+        return None;
+    }
+    let mut diffs = Vec::new();
+    let mut cells = Vec::new();
+    for (col, label) in COLUMNS.iter().zip(COLUMN_LABELS) {
+        let was = prev.get(&format!("t3.carried_over.{col}")).unwrap_or(0.0);
+        let key = format!("t3.carried_in.{col}");
+        let now = cur.get(&key).unwrap_or(0.0);
+        if was != now {
+            diffs.push((label, now, was));
+            cells.push(key);
+        }
+    }
+    if diffs.is_empty() {
+        return None;
+    }
+    let zh: Vec<String> = diffs
+        .iter()
+        .map(|(l, n, w)| format!("{l} {n} ≠ {w}"))
+        .collect();
+    let en: Vec<String> = diffs
+        .iter()
+        .map(|(l, n, w)| format!("{l} {n} ≠ {w}"))
+        .collect();
+    Some(Finding::new(
+        "cross.carry_over",
+        Severity::Error,
+        format!(
+            "上年结转与 {} 年报告的“结转下年度继续办理”不一致：{}",
+            prev.year,
+            zh.join("，")
+        ),
+        format!(
+            "carried in does not equal the {} report's carried over: {}",
+            prev.year,
+            en.join(", ")
+        ),
+        cells,
+    ))
+}
+
+fn in_force(prev: &YearReport, cur: &YearReport) -> Vec<Finding> {
+    if prev.template != Some(Template::Y2021) || cur.template != Some(Template::Y2021) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (item, name) in [("regulation", "规章"), ("normative", "行政规范性文件")] {
+        let key = format!("t2.{item}.in_force");
+        let (Some(was), Some(now)) = (prev.get(&key), cur.get(&key)) else {
+            continue;
+        };
+        let issued = cur.get(&format!("t2.{item}.issued")).unwrap_or(0.0);
+        let repealed = cur.get(&format!("t2.{item}.repealed")).unwrap_or(0.0);
+        let expected = was + issued - repealed;
+        if expected != now {
+            out.push(Finding::new(
+                "cross.in_force",
+                Severity::Warning,
+                format!("{name}现行有效件数为 {now}，按 {} 年的 {was} 件加本年制发 {issued} 件减废止 {repealed} 件应为 {expected}", prev.year),
+                format!("{item} in force is {now}; {was} in {} + {issued} issued − {repealed} repealed = {expected}", prev.year),
+                vec![key, format!("t2.{item}.issued"), format!("t2.{item}.repealed")],
+            ));
+        }
+    }
+    out
+}
+
+/// Requests received this year, whatever the template calls them.
+fn received(r: &YearReport) -> Option<(f64, &'static str)> {
+    match r.template {
+        Some(Template::Legacy) => r
+            .get("legacy.request.received")
+            .map(|v| (v, "legacy.request.received")),
+        Some(_) => r.get("t3.received.total").map(|v| (v, "t3.received.total")),
+        None => None,
+    }
+}
+
+fn swing(prev: &YearReport, cur: &YearReport) -> Option<Finding> {
+    let ((was, _), (now, key)) = (received(prev)?, received(cur)?);
+    let big = was.max(now);
+    if big < 20.0 || (now < was * 10.0 && was < now * 10.0) {
+        return None;
+    }
+    Some(Finding::new(
+        "cross.swing",
+        Severity::Warning,
+        format!(
+            "本年新收申请 {now} 件，{} 年为 {was} 件，变化超过十倍，请核实",
+            prev.year
+        ),
+        format!(
+            "requests received went from {was} in {} to {now}: more than tenfold, please verify",
+            prev.year
+        ),
+        vec![key.to_string()],
+    ))
+}
+
+impl Store {
+    /// Recomputes the cross-year findings of every agency whose series changed. Each agency
+    /// is one transaction, so an interrupted run is finished by the next one.
+    pub fn refresh_cross(&mut self) -> Result<usize, StoreError> {
+        let ids: Vec<i64> = self
+            .conn()
+            .query("SELECT id FROM agencies WHERE dirty = 1 ORDER BY id", &[])?
+            .iter()
+            .filter_map(|r| r.int(0))
+            .collect();
+        for &id in &ids {
+            transaction(self.conn(), |c| {
+                let reports = c.query(
+                    "SELECT id, year, template FROM reports WHERE agency_id = $1 AND current = 1 AND year IS NOT NULL ORDER BY year",
+                    &[id.into()],
+                )?;
+                c.exec(
+                    "DELETE FROM findings WHERE origin = 'cross' AND report_id IN (SELECT id FROM reports WHERE agency_id = $1)",
+                    &[id.into()],
+                )?;
+                let mut series = Vec::new();
+                for r in &reports {
+                    let mut values = HashMap::new();
+                    for cell in c.query(
+                        "SELECT key, num FROM cells WHERE report_id = $1 AND num IS NOT NULL",
+                        &[r.int(0).into()],
+                    )? {
+                        values.insert(cell.str(0).to_string(), cell.real(1).unwrap_or(0.0));
+                    }
+                    series.push(YearReport {
+                        year: r.int(1).unwrap_or(0) as i32,
+                        template: Template::parse(r.str(2)),
+                        values,
+                    });
+                }
+                let mut counts: HashMap<usize, Vec<Finding>> = HashMap::new();
+                for (at, f) in findings(&series) {
+                    counts.entry(at).or_default().push(f);
+                }
+                for (at, list) in counts {
+                    let report_id = reports[at].int(0).unwrap_or(0);
+                    c.insert_rows(
+                        "findings",
+                        &FINDING_COLUMNS,
+                        &finding_rows(report_id, "cross", &list),
+                    )?;
+                }
+                c.exec(
+                    "UPDATE reports SET errors = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'error'), \
+                     warnings = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'warning') \
+                     WHERE agency_id = $1",
+                    &[id.into()],
+                )?;
+                c.exec("UPDATE agencies SET dirty = 0 WHERE id = $1", &[id.into()])?;
+                Ok(())
+            })?;
+        }
+        Ok(ids.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(y: i32, t: Template, values: &[(&str, f64)]) -> YearReport {
+        YearReport {
+            year: y,
+            template: Some(t),
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }
+    }
+
+    #[test]
+    fn carry_over_must_match_last_year() {
+        let a = year(
+            2021,
+            Template::Y2021,
+            &[
+                ("t3.carried_over.natural", 2.0),
+                ("t3.carried_over.total", 2.0),
+            ],
+        );
+        let b = year(
+            2022,
+            Template::Y2021,
+            &[("t3.carried_in.natural", 2.0), ("t3.carried_in.total", 2.0)],
+        );
+        assert!(findings(&[a.clone(), b]).is_empty());
+        let c = year(
+            2022,
+            Template::Y2021,
+            &[("t3.carried_in.natural", 1.0), ("t3.carried_in.total", 1.0)],
+        );
+        let f = findings(&[a, c]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].0, 1);
+        assert_eq!(f[0].1.rule, "cross.carry_over");
+        assert_eq!(
+            f[0].1.cells,
+            vec!["t3.carried_in.natural", "t3.carried_in.total"]
+        );
+        assert_eq!(
+            f[0].1.message_zh,
+            "上年结转与 2021 年报告的“结转下年度继续办理”不一致：自然人 1 ≠ 2，总计 1 ≠ 2"
+        );
+    }
+
+    #[test]
+    fn gaps_swings_and_in_force() {
+        let a = year(
+            2021,
+            Template::Y2021,
+            &[("t2.regulation.in_force", 10.0), ("t3.received.total", 3.0)],
+        );
+        let b = year(
+            2022,
+            Template::Y2021,
+            &[
+                ("t2.regulation.in_force", 12.0),
+                ("t2.regulation.issued", 3.0),
+                ("t3.received.total", 40.0),
+            ],
+        );
+        let d = year(2024, Template::Y2021, &[]);
+        let rules: Vec<(usize, String)> = findings(&[a, b, d])
+            .into_iter()
+            .map(|(i, f)| (i, f.rule))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                (1, "cross.in_force".to_string()),
+                (1, "cross.swing".to_string()),
+                (2, "cross.missing_year".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn small_numbers_and_legacy_tables_are_quiet() {
+        let a = year(2018, Template::Legacy, &[("legacy.request.received", 1.0)]);
+        let b = year(
+            2019,
+            Template::Y2019,
+            &[("t3.received.total", 15.0), ("t3.carried_in.total", 4.0)],
+        );
+        assert!(findings(&[a, b]).is_empty());
+    }
+}

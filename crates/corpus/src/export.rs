@@ -1,0 +1,288 @@
+//! Exports of the corpus: wide (one row per report, a column per canonical key) and long
+//! (one row per cell with its evidence), as CSV, JSON lines, XLSX or Parquet.
+
+use crate::db::Value;
+use crate::store::{Filter, Stored};
+use crate::{Store, StoreError};
+use nianbao_model::{key_def, keys_for, Template};
+use std::io::Write;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Xlsx,
+    Parquet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Wide,
+    Long,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColKind {
+    Int,
+    Real,
+    Text,
+}
+
+/// A column: its machine name (canonical key or field), its Chinese header, its type.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub name: String,
+    pub zh: String,
+    pub kind: ColKind,
+}
+
+fn col(name: &str, zh: &str, kind: ColKind) -> Column {
+    Column {
+        name: name.to_string(),
+        zh: zh.to_string(),
+        kind,
+    }
+}
+
+/// Report fields that lead every wide row.
+fn report_columns() -> Vec<Column> {
+    use ColKind::*;
+    vec![
+        col("report_id", "报告编号", Int),
+        col("agency", "机构", Text),
+        col("region", "地区", Text),
+        col("level", "层级", Text),
+        col("year", "年度", Int),
+        col("template", "模板", Text),
+        col("version", "版本", Int),
+        col("file", "文件", Text),
+        col("published", "发布日期", Text),
+        col("errors", "错误数", Int),
+        col("warnings", "警告数", Int),
+    ]
+}
+
+fn report_values(s: &Stored) -> Vec<Value> {
+    let errors = s
+        .findings
+        .iter()
+        .filter(|f| f.severity == nianbao_model::Severity::Error)
+        .count() as i64;
+    let warnings = s
+        .findings
+        .iter()
+        .filter(|f| f.severity == nianbao_model::Severity::Warning)
+        .count() as i64;
+    vec![
+        s.id.into(),
+        s.agency.as_str().into(),
+        s.region.as_str().into(),
+        s.level.as_str().into(),
+        s.report.year.map(i64::from).into(),
+        s.report.template.as_str().into(),
+        s.version.into(),
+        s.path.as_str().into(),
+        s.report.published.map(|d| d.to_string()).into(),
+        errors.into(),
+        warnings.into(),
+    ]
+}
+
+/// The keys of the wide form: one template's, or every template's in schema order.
+fn keys(template: Option<Template>) -> Vec<&'static str> {
+    let templates = match template {
+        Some(t) => vec![t],
+        None => Template::ALL.to_vec(),
+    };
+    let mut out: Vec<&'static str> = Vec::new();
+    for t in templates {
+        for k in keys_for(t) {
+            if !out.contains(k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+fn key_zh(key: &str) -> String {
+    Template::ALL
+        .iter()
+        .find_map(|t| key_def(*t, key))
+        .map_or_else(|| key.to_string(), |d| d.label_path.to_string())
+}
+
+pub fn columns(shape: Shape, template: Option<Template>) -> Vec<Column> {
+    match shape {
+        Shape::Wide => {
+            let mut cols = report_columns();
+            cols.extend(keys(template).into_iter().map(|k| Column {
+                name: k.to_string(),
+                zh: key_zh(k),
+                kind: ColKind::Real,
+            }));
+            cols
+        }
+        Shape::Long => {
+            use ColKind::*;
+            vec![
+                col("report_id", "报告编号", Int),
+                col("agency", "机构", Text),
+                col("year", "年度", Int),
+                col("template", "模板", Text),
+                col("key", "指标", Text),
+                col("label", "指标名称", Text),
+                col("value", "数值", Real),
+                col("raw", "原文", Text),
+                col("line", "行", Int),
+                col("column", "列", Int),
+                col("confidence", "置信度", Real),
+            ]
+        }
+    }
+}
+
+/// The rows one stored report contributes.
+pub fn rows(shape: Shape, keys_in: &[Column], s: &Stored) -> Vec<Vec<Value>> {
+    match shape {
+        Shape::Wide => {
+            let mut row = report_values(s);
+            let fixed = row.len();
+            for c in &keys_in[fixed..] {
+                row.push(s.report.value(&c.name).map(|n| n.as_f64()).into());
+            }
+            vec![row]
+        }
+        Shape::Long => s
+            .report
+            .values_in_order()
+            .into_iter()
+            .map(|(key, v)| {
+                let e = s.report.cells.get(key).and_then(|c| c.evidence.as_ref());
+                vec![
+                    s.id.into(),
+                    s.agency.as_str().into(),
+                    s.report.year.map(i64::from).into(),
+                    s.report.template.as_str().into(),
+                    key.into(),
+                    key_zh(key).into(),
+                    v.map(|n| n.as_f64()).into(),
+                    e.map(|e| e.raw.clone()).into(),
+                    e.map(|e| i64::from(e.line)).into(),
+                    e.map(|e| i64::from(e.column)).into(),
+                    e.map(|e| f64::from(e.confidence)).into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Options of one export run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub format: Format,
+    pub shape: Shape,
+    /// Chinese column headers instead of canonical keys (CSV, XLSX).
+    pub chinese_headers: bool,
+    pub filter: Filter,
+}
+
+/// Writes the export; returns the number of reports written.
+pub fn export(
+    store: &mut Store,
+    opts: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<usize, StoreError> {
+    let cols = columns(opts.shape, opts.filter.template);
+    let io = |e: std::io::Error| StoreError::Invalid(format!("写出失败 (write failed): {e}"));
+    let mut n = 0;
+    match opts.format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let header: Vec<&str> = cols
+                .iter()
+                .map(|c| {
+                    if opts.chinese_headers {
+                        c.zh.as_str()
+                    } else {
+                        c.name.as_str()
+                    }
+                })
+                .collect();
+            w.write_record(&header).map_err(|e| io(e.into()))?;
+            store.each_report(&opts.filter, &mut |s| {
+                n += 1;
+                for row in rows(opts.shape, &cols, &s) {
+                    w.write_record(row.iter().map(csv_field))
+                        .map_err(|e| io(e.into()))?;
+                }
+                Ok(())
+            })?;
+            w.flush().map_err(io)?;
+        }
+        Format::Json => {
+            store.each_report(&opts.filter, &mut |s| {
+                n += 1;
+                for row in rows(opts.shape, &cols, &s) {
+                    let obj: serde_json::Map<String, serde_json::Value> = cols
+                        .iter()
+                        .zip(row)
+                        .map(|(c, v)| (c.name.clone(), json_value(v)))
+                        .collect();
+                    serde_json::to_writer(&mut *out, &obj).map_err(|e| io(e.into()))?;
+                    out.write_all(b"\n").map_err(io)?;
+                }
+                Ok(())
+            })?;
+        }
+        Format::Xlsx => {
+            let mut book = crate::xlsx::Book::new(&cols, opts.chinese_headers);
+            store.each_report(&opts.filter, &mut |s| {
+                n += 1;
+                book.add(&rows(opts.shape, &cols, &s), &s)
+            })?;
+            out.write_all(&book.finish()?).map_err(io)?;
+        }
+        Format::Parquet => {
+            let mut w = crate::pq::Writer::new(&cols, out)?;
+            store.each_report(&opts.filter, &mut |s| {
+                n += 1;
+                for row in rows(opts.shape, &cols, &s) {
+                    w.push(row)?;
+                }
+                Ok(())
+            })?;
+            w.finish()?;
+        }
+    }
+    Ok(n)
+}
+
+fn csv_field(v: &Value) -> String {
+    match v {
+        Value::Int(Some(i)) => i.to_string(),
+        Value::Real(Some(f)) => fmt_num(*f),
+        Value::Text(Some(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Whole numbers without a decimal point (counts), others as written.
+pub fn fmt_num(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn json_value(v: Value) -> serde_json::Value {
+    match v {
+        Value::Int(Some(i)) => i.into(),
+        Value::Real(Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => (f as i64).into(),
+        Value::Real(Some(f)) => serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Text(Some(s)) => s.into(),
+        _ => serde_json::Value::Null,
+    }
+}

@@ -1,0 +1,342 @@
+//! Batch ingest: files, directories and zip archives → the store.
+//!
+//! Reading and extraction run on all cores; one writer stores each report in its own
+//! transaction. Inputs stream through a bounded channel, so memory does not grow with
+//! the size of the batch. A file that cannot be read is reported with its reason and the
+//! batch goes on.
+
+use crate::store::{Parsed, Saved};
+use crate::{Store, StoreError};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// Extensions taken when walking a directory; a file named on the command line is read
+/// whatever its name (the reader is chosen from the content).
+const REPORT_EXTENSIONS: [&str; 14] = [
+    "txt", "text", "md", "markdown", "htm", "html", "shtml", "xhtml", "doc", "docx", "wps", "pdf",
+    "ofd", "zip",
+];
+/// Entries an archive may hold; more is refused as a bomb.
+const MAX_ARCHIVE_ENTRIES: usize = 1_000_000;
+
+/// What happened to one input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Saved(Saved),
+    Failed(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub read: usize,
+    pub new: usize,
+    pub versions: usize,
+    pub unchanged: usize,
+    /// (input, one-line reason)
+    pub failed: Vec<(String, String)>,
+}
+
+impl Summary {
+    pub fn line_zh_en(&self) -> String {
+        format!(
+            "读取 {} 个文件：新增 {}，新版本 {}，未变 {}，失败 {} (read {}: new {}, new versions {}, unchanged {}, failed {})",
+            self.read, self.new, self.versions, self.unchanged, self.failed.len(),
+            self.read, self.new, self.versions, self.unchanged, self.failed.len()
+        )
+    }
+}
+
+/// One unit of work: a file on disk, or an entry already read out of an archive.
+enum Job {
+    File(PathBuf),
+    Entry(String, Result<Vec<u8>, String>),
+    Error(String, String),
+}
+
+/// Counts the inputs a run will see (for the progress bar): files, plus archive entries.
+pub fn count(paths: &[PathBuf]) -> usize {
+    walk(paths)
+        .map(|p| if is_archive(&p) { archive_len(&p) } else { 1 })
+        .sum()
+}
+
+/// Ingests every input; `progress` is called once per input, from the writer thread.
+pub fn ingest(
+    store: &mut Store,
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(&str, &Outcome),
+) -> Result<Summary, StoreError> {
+    // Finish the cross-year work of an earlier run that was interrupted.
+    store.refresh_cross()?;
+    let known = store.hashes()?;
+    let mut summary = Summary::default();
+    let (tx, rx) =
+        mpsc::sync_channel::<(String, Result<Parsed, Outcome>)>(4 * rayon::current_num_threads());
+    let mut fatal = None;
+    std::thread::scope(|scope| {
+        let known = &known;
+        scope.spawn(move || {
+            jobs(paths).par_bridge().for_each_with(tx, |tx, job| {
+                let _ = tx.send(work(job, known));
+            });
+        });
+        for (name, result) in rx {
+            summary.read += 1;
+            let outcome = match result {
+                Ok(parsed) if fatal.is_none() => match store.save(&parsed) {
+                    Ok(saved) => Outcome::Saved(saved),
+                    Err(e) => {
+                        // A store that fails is not a bad file: stop writing, drain the rest.
+                        fatal = Some(e);
+                        continue;
+                    }
+                },
+                Ok(_) => continue,
+                Err(o) => o,
+            };
+            match &outcome {
+                Outcome::Saved(Saved::New) => summary.new += 1,
+                Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
+                Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
+                Outcome::Failed(reason) => summary.failed.push((name.clone(), reason.clone())),
+            }
+            progress(&name, &outcome);
+        }
+    });
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    store.refresh_cross()?;
+    Ok(summary)
+}
+
+fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) {
+    let (name, bytes) = match job {
+        Job::File(path) => {
+            let name = path.display().to_string();
+            let bytes = read_limited(&path);
+            (name, bytes)
+        }
+        Job::Entry(name, bytes) => (name, bytes),
+        Job::Error(name, reason) => return (name, Err(Outcome::Failed(reason))),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(reason) => return (name, Err(Outcome::Failed(reason))),
+    };
+    let hash = hex(&Sha256::digest(&bytes));
+    if known.contains(&hash) {
+        return (name, Err(Outcome::Saved(Saved::Unchanged)));
+    }
+    // The readers and extractor are fuzzed not to panic; this keeps a batch alive if one
+    // ever does.
+    let parsed = std::panic::catch_unwind(|| parse(&name, hash, &bytes)).unwrap_or_else(|_| {
+        Err(
+            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it)"
+                .into(),
+        )
+    });
+    (name.clone(), parsed.map_err(Outcome::Failed))
+}
+
+fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
+    let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut report = nianbao_extract::extract(&source.text);
+    if report.tables.is_empty() && report.sections.is_empty() {
+        return Err(
+            "未找到年度报告的章节或统计表 (no sections or tables of an annual report found)".into(),
+        );
+    }
+    report.file = Some(name.to_string());
+    let findings = nianbao_check::findings(&report);
+    Ok(Parsed {
+        path: name.to_string(),
+        hash,
+        format: source.format.to_string(),
+        text: source.text,
+        report,
+        findings,
+    })
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = nianbao_read::MAX_TEXT_BYTES;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("无法读取文件 (cannot read file): {e}"))?;
+    if meta.len() > limit {
+        return Err(nianbao_read::ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        }
+        .to_string());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("无法读取文件 (cannot read file): {e}"))?;
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file under the inputs, directories walked in name order.
+fn walk(paths: &[PathBuf]) -> impl Iterator<Item = PathBuf> + '_ {
+    paths.iter().flat_map(|p| {
+        let mut out = Vec::new();
+        walk_one(p, true, &mut out);
+        out
+    })
+}
+
+fn walk_one(path: &Path, named: bool, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            out.push(path.to_path_buf());
+            return;
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            let hidden = child
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                walk_one(&child, false, out);
+            }
+        }
+    } else if named || has_report_extension(path) {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn has_report_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A zip that is neither a DOCX nor an OFD package is an archive of reports.
+fn is_archive(path: &Path) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut magic = [0u8; 4];
+    if f.read_exact(&mut magic).is_err() || &magic != b"PK\x03\x04" {
+        return false;
+    }
+    match zip::ZipArchive::new(f) {
+        Ok(z) => !z.file_names().any(|n| {
+            matches!(
+                n.as_deref(),
+                Ok("word/document.xml" | "OFD.xml" | "[Content_Types].xml")
+            )
+        }),
+        Err(_) => false,
+    }
+}
+
+fn archive_len(path: &Path) -> usize {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .map_or(1, |z| z.len().min(MAX_ARCHIVE_ENTRIES))
+}
+
+/// Files become jobs; archives are opened here and their entries read one by one.
+fn jobs(paths: &[PathBuf]) -> impl Iterator<Item = Job> + Send + '_ {
+    walk(paths).flat_map(|p| -> Box<dyn Iterator<Item = Job> + Send> {
+        if is_archive(&p) {
+            Box::new(archive_jobs(p))
+        } else {
+            Box::new(std::iter::once(Job::File(p)))
+        }
+    })
+}
+
+fn archive_jobs(path: PathBuf) -> impl Iterator<Item = Job> + Send {
+    let name = path.display().to_string();
+    let archive = std::fs::File::open(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|f| zip::ZipArchive::new(f).map_err(|e| e.to_string()));
+    let mut archive = match archive {
+        Ok(a) if a.len() > MAX_ARCHIVE_ENTRIES => {
+            return Box::new(std::iter::once(Job::Error(
+                name,
+                format!("压缩包条目过多 (too many entries: more than {MAX_ARCHIVE_ENTRIES})"),
+            ))) as Box<dyn Iterator<Item = Job> + Send>
+        }
+        Ok(a) => a,
+        Err(e) => {
+            return Box::new(std::iter::once(Job::Error(
+                name,
+                format!("压缩包已损坏 (broken zip archive): {e}"),
+            )))
+        }
+    };
+    let limit = nianbao_read::MAX_TEXT_BYTES;
+    Box::new((0..archive.len()).filter_map(move |i| {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                return Some(Job::Error(
+                    format!("{name}!#{i}"),
+                    format!("压缩包条目无法读取 (unreadable entry): {e}"),
+                ))
+            }
+        };
+        if entry.is_dir() {
+            return None;
+        }
+        let raw = match entry.name() {
+            Ok(n) => n.into_owned(),
+            Err(e) => {
+                return Some(Job::Error(
+                    format!("{name}!#{i}"),
+                    format!("压缩包条目名无法解码 (undecodable entry name): {e}"),
+                ))
+            }
+        };
+        let label = format!("{name}!/{raw}");
+        if entry.enclosed_name().is_none() {
+            return Some(Job::Error(
+                label,
+                "压缩包条目路径不安全，已拒绝 (unsafe path in archive; refused)".into(),
+            ));
+        }
+        if !has_report_extension(Path::new(&raw)) {
+            return None;
+        }
+        if entry.size() > limit {
+            return Some(Job::Error(
+                label,
+                nianbao_read::ReadError::TooLarge {
+                    size: entry.size(),
+                    limit,
+                }
+                .to_string(),
+            ));
+        }
+        // The declared size can lie (a bomb): read at most one byte past the limit.
+        let mut bytes = Vec::new();
+        let read = (&mut entry).take(limit + 1).read_to_end(&mut bytes);
+        Some(Job::Entry(
+            label,
+            match read {
+                Err(e) => Err(format!("压缩包条目无法解压 (cannot decompress entry): {e}")),
+                Ok(_) if bytes.len() as u64 > limit => Err(nianbao_read::ReadError::TooLarge {
+                    size: bytes.len() as u64,
+                    limit,
+                }
+                .to_string()),
+                Ok(_) => Ok(bytes),
+            },
+        ))
+    }))
+}

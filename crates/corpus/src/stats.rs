@@ -1,0 +1,183 @@
+//! Corpus statistics people ask for, computed in the database (one pass, any corpus size).
+
+use crate::store::Filter;
+use crate::{Store, StoreError};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    All,
+    Year,
+    Region,
+    Level,
+    Template,
+}
+
+/// One group's figures. Shares and rates are fractions (0–1), None when undefined.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    pub group: String,
+    pub reports: i64,
+    pub requests_received: f64,
+    pub requests_processed: f64,
+    pub granted_share: Option<f64>,
+    pub partial_share: Option<f64>,
+    pub denied_share: Option<f64>,
+    pub reviews: f64,
+    pub review_corrected_rate: Option<f64>,
+    pub suits: f64,
+    pub suit_corrected_rate: Option<f64>,
+    /// Share of reports whose table identities all hold.
+    pub identity_pass_rate: Option<f64>,
+    /// Share of reports with a publication date that were published by 31 January.
+    pub on_time_rate: Option<f64>,
+}
+
+/// Keys summed for each figure, over every template.
+const RECEIVED: &[&str] = &["t3.received.total", "legacy.request.received"];
+const PROCESSED: &[&str] = &["t3.processed.total", "legacy.reply.total"];
+const GRANTED: &[&str] = &["t3.granted.total", "legacy.reply.granted"];
+const PARTIAL: &[&str] = &["t3.partial.total", "legacy.reply.partial"];
+const DENIED: &[&str] = &[
+    "t3.denied.secret.total",
+    "t3.denied.prohibited.total",
+    "t3.denied.safety.total",
+    "t3.denied.third_party.total",
+    "t3.denied.internal.total",
+    "t3.denied.process.total",
+    "t3.denied.enforcement.total",
+    "t3.denied.inquiry.total",
+    "legacy.reply.denied",
+];
+const REVIEWS: &[&str] = &["t4.review.total", "legacy.review.total"];
+const REVIEWS_CORRECTED: &[&str] = &["t4.review.corrected", "legacy.review.corrected"];
+const SUITS: &[&str] = &[
+    "t4.suit_direct.total",
+    "t4.suit_after_review.total",
+    "legacy.suit.total",
+];
+const SUITS_CORRECTED: &[&str] = &[
+    "t4.suit_direct.corrected",
+    "t4.suit_after_review.corrected",
+    "legacy.suit.corrected",
+];
+/// Rules whose findings mean a table identity fails.
+const IDENTITY_RULES: &[&str] = &[
+    "t3.balance",
+    "t3.row_total",
+    "t3.outcome_sum",
+    "t4.group_total",
+    "legacy.sum",
+];
+
+fn sum_of(keys: &[&str]) -> String {
+    let list: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
+    format!(
+        "(SELECT COALESCE(SUM(c.num), 0) FROM cells c WHERE c.report_id = r.id AND c.key IN ({}))",
+        list.join(", ")
+    )
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+impl Store {
+    pub fn stats(&mut self, by: By, filter: &Filter) -> Result<Vec<Group>, StoreError> {
+        let group = match by {
+            By::All => "'全部'".to_string(),
+            By::Year => "COALESCE(CAST(r.year AS TEXT), '未知')".to_string(),
+            By::Region => "COALESCE(NULLIF(a.region, ''), '未知')".to_string(),
+            By::Level => "COALESCE(NULLIF(a.level, ''), '未知')".to_string(),
+            By::Template => "r.template".to_string(),
+        };
+        let rules: Vec<String> = IDENTITY_RULES.iter().map(|k| format!("'{k}'")).collect();
+        let (clause, params) = filter.sql();
+        let sql = format!(
+            "SELECT g, COUNT(*), SUM(received), SUM(processed), SUM(granted), SUM(partial), SUM(denied), \
+             SUM(reviews), SUM(reviews_corrected), SUM(suits), SUM(suits_corrected), SUM(pass), \
+             SUM(on_time), SUM(dated) FROM ( \
+               SELECT {group} AS g, {} AS received, {} AS processed, {} AS granted, {} AS partial, {} AS denied, \
+                 {} AS reviews, {} AS reviews_corrected, {} AS suits, {} AS suits_corrected, \
+                 CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END AS pass, \
+                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL \
+                      AND r.published <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END AS on_time, \
+                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END AS dated \
+               FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
+             ) t GROUP BY g ORDER BY g",
+            sum_of(RECEIVED),
+            sum_of(PROCESSED),
+            sum_of(GRANTED),
+            sum_of(PARTIAL),
+            sum_of(DENIED),
+            sum_of(REVIEWS),
+            sum_of(REVIEWS_CORRECTED),
+            sum_of(SUITS),
+            sum_of(SUITS_CORRECTED),
+            rules.join(", "),
+        );
+        let rows = self.conn().query(&sql, &params)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let f = |i: usize| r.real(i).unwrap_or(0.0);
+                let reports = r.int(1).unwrap_or(0);
+                Group {
+                    group: r.str(0).to_string(),
+                    reports,
+                    requests_received: f(2),
+                    requests_processed: f(3),
+                    granted_share: ratio(f(4), f(3)),
+                    partial_share: ratio(f(5), f(3)),
+                    denied_share: ratio(f(6), f(3)),
+                    reviews: f(7),
+                    review_corrected_rate: ratio(f(8), f(7)),
+                    suits: f(9),
+                    suit_corrected_rate: ratio(f(10), f(9)),
+                    identity_pass_rate: ratio(f(11), reports as f64),
+                    on_time_rate: ratio(f(12), f(13)),
+                }
+            })
+            .collect())
+    }
+}
+
+/// Column headers of the stats table, Chinese first.
+pub const HEADERS: [&str; 13] = [
+    "分组 group",
+    "报告数 reports",
+    "新收申请 received",
+    "办理 processed",
+    "予以公开 granted",
+    "部分公开 partial",
+    "不予公开 denied",
+    "行政复议 reviews",
+    "复议纠错率 corrected",
+    "行政诉讼 suits",
+    "诉讼纠错率 corrected",
+    "勾稽通过率 identities ok",
+    "按时发布率 on time",
+];
+
+impl Group {
+    /// The row as printed: counts whole, shares as percentages.
+    pub fn cells(&self) -> Vec<String> {
+        let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
+        let num = |v: f64| crate::export::fmt_num(v);
+        vec![
+            self.group.clone(),
+            self.reports.to_string(),
+            num(self.requests_received),
+            num(self.requests_processed),
+            pct(self.granted_share),
+            pct(self.partial_share),
+            pct(self.denied_share),
+            num(self.reviews),
+            pct(self.review_corrected_rate),
+            num(self.suits),
+            pct(self.suit_corrected_rate),
+            pct(self.identity_pass_rate),
+            pct(self.on_time_rate),
+        ]
+    }
+}

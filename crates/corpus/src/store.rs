@@ -1,0 +1,483 @@
+//! The store: opening it, saving one report atomically, loading reports back.
+
+use crate::agency::{self, Name};
+use crate::db::{transaction, Conn, Row, Value};
+use crate::{postgres::Postgres, schema, sqlite::Sqlite, StoreError};
+use nianbao_model::{Cell, Evidence, Finding, Fix, Num, Report, Severity, Template};
+use std::collections::HashSet;
+use std::path::Path;
+
+pub struct Store {
+    pub(crate) conn: Box<dyn Conn>,
+    name: String,
+}
+
+/// A file read and extracted, ready to be stored.
+pub struct Parsed {
+    pub path: String,
+    pub hash: String,
+    pub format: String,
+    pub text: String,
+    pub report: Report,
+    /// Extraction doubts and check findings of the report alone.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    New,
+    /// Same agency and year as a stored report with other content: kept as a new version.
+    NewVersion,
+    Unchanged,
+}
+
+/// One stored report with what the corpus knows about it.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub agency: String,
+    pub region: String,
+    pub level: String,
+    pub version: i64,
+    pub path: String,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+}
+
+impl Store {
+    /// `postgres://…` (or `postgresql://…`) opens a server; anything else is a SQLite file.
+    pub fn open(spec: &str) -> Result<Store, StoreError> {
+        let mut conn: Box<dyn Conn> =
+            if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+                Box::new(Postgres::open(spec)?)
+            } else {
+                Box::new(Sqlite::open(Path::new(spec))?)
+            };
+        let name = if spec.contains("://") {
+            "PostgreSQL".to_string()
+        } else {
+            spec.to_string()
+        };
+        schema::ensure(conn.as_mut(), &name)?;
+        Ok(Store { conn, name })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn conn(&mut self) -> &mut dyn Conn {
+        self.conn.as_mut()
+    }
+
+    /// Content hashes of every stored file, so unchanged files are not read again.
+    pub fn hashes(&mut self) -> Result<HashSet<String>, StoreError> {
+        let mut set = HashSet::new();
+        self.conn.each("SELECT hash FROM reports", &[], &mut |r| {
+            set.insert(r.str(0).to_string());
+            Ok(())
+        })?;
+        Ok(set)
+    }
+
+    /// Stores one report, its cells, findings and source text in one transaction.
+    pub fn save(&mut self, p: &Parsed) -> Result<Saved, StoreError> {
+        transaction(self.conn.as_mut(), |c| save(c, p))
+    }
+}
+
+fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
+    if !c
+        .query(
+            "SELECT id FROM reports WHERE hash = $1",
+            &[p.hash.as_str().into()],
+        )?
+        .is_empty()
+    {
+        return Ok(Saved::Unchanged);
+    }
+    let r = &p.report;
+    let agency_id = match r.agency.as_deref() {
+        Some(name) => Some(resolve_agency(c, name, &p.path)?),
+        None => None,
+    };
+    let year = r.year.map(i64::from);
+    // The same report is the same agency and year; without them, the same path.
+    let previous = match (agency_id, year) {
+        (Some(a), Some(y)) => c.query(
+            "SELECT id, version FROM reports WHERE agency_id = $1 AND year = $2 AND current = 1",
+            &[a.into(), y.into()],
+        )?,
+        _ => c.query(
+            "SELECT id, version FROM reports WHERE path = $1 AND current = 1",
+            &[p.path.as_str().into()],
+        )?,
+    };
+    let version = previous
+        .iter()
+        .filter_map(|row| row.int(1))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for row in &previous {
+        c.exec(
+            "UPDATE reports SET current = 0 WHERE id = $1",
+            &[row.int(0).into()],
+        )?;
+    }
+    let errors = p
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count() as i64;
+    let warnings = p
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count() as i64;
+    let mut doc = r.clone();
+    doc.cells.clear();
+    doc.doubts.clear();
+    let doc = serde_json::to_string(&doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let id = c
+        .query(
+            "INSERT INTO reports (hash, path, format, agency_id, agency_name, year, template, title, published, \
+             version, current, errors, warnings, ingested_at, doc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14) RETURNING id",
+            &[
+                p.hash.as_str().into(),
+                p.path.as_str().into(),
+                p.format.as_str().into(),
+                agency_id.into(),
+                r.agency.as_deref().into(),
+                year.into(),
+                r.template.as_str().into(),
+                r.title.as_deref().into(),
+                r.published.map(|d| d.to_string()).into(),
+                version.into(),
+                errors.into(),
+                warnings.into(),
+                now().into(),
+                doc.into(),
+            ],
+        )?
+        .first()
+        .and_then(|row| row.int(0))
+        .ok_or_else(|| StoreError::Sql("INSERT returned no id".into()))?;
+    c.insert_rows("cells", &CELL_COLUMNS, &cell_rows(id, r))?;
+    c.insert_rows(
+        "findings",
+        &FINDING_COLUMNS,
+        &finding_rows(id, "report", &p.findings),
+    )?;
+    c.exec(
+        "INSERT INTO sources (report_id, text) VALUES ($1, $2)",
+        &[id.into(), p.text.as_str().into()],
+    )?;
+    if let Some(a) = agency_id {
+        c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
+    }
+    Ok(if previous.is_empty() {
+        Saved::New
+    } else {
+        Saved::NewVersion
+    })
+}
+
+const CELL_COLUMNS: [&str; 11] = [
+    "report_id",
+    "key",
+    "value",
+    "num",
+    "raw",
+    "line",
+    "col",
+    "pos",
+    "len",
+    "unit",
+    "confidence",
+];
+pub(crate) const FINDING_COLUMNS: [&str; 9] = [
+    "report_id",
+    "origin",
+    "rule",
+    "severity",
+    "message_zh",
+    "message_en",
+    "cells",
+    "fix_key",
+    "fix_value",
+];
+
+fn cell_rows(id: i64, r: &Report) -> Vec<Vec<Value>> {
+    r.cells
+        .iter()
+        .filter(|(_, c)| c.value.is_some() || c.evidence.is_some())
+        .map(|(key, c)| {
+            let e = c.evidence.as_ref();
+            vec![
+                id.into(),
+                key.as_str().into(),
+                c.value.map(|v| v.to_string()).into(),
+                c.value.map(Num::as_f64).into(),
+                e.map(|e| e.raw.clone()).into(),
+                e.map(|e| i64::from(e.line)).into(),
+                e.map(|e| i64::from(e.column)).into(),
+                e.map(|e| e.offset as i64).into(),
+                e.map(|e| e.len as i64).into(),
+                e.and_then(|e| e.unit.clone()).into(),
+                e.map(|e| f64::from(e.confidence)).into(),
+            ]
+        })
+        .collect()
+}
+
+pub(crate) fn finding_rows(id: i64, origin: &str, findings: &[Finding]) -> Vec<Vec<Value>> {
+    findings
+        .iter()
+        .map(|f| {
+            vec![
+                id.into(),
+                origin.into(),
+                f.rule.as_str().into(),
+                f.severity.as_str().into(),
+                f.message_zh.as_str().into(),
+                f.message_en.as_str().into(),
+                f.cells.join(" ").into(),
+                f.fix.as_ref().map(|x| x.key.clone()).into(),
+                f.fix.as_ref().map(|x| x.value).into(),
+            ]
+        })
+        .collect()
+}
+
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    secs.to_string()
+}
+
+/// The agency a printed name belongs to: a known spelling, or the one agency with the same
+/// core and a compatible region, or a new agency.
+pub(crate) fn resolve_agency(
+    c: &mut dyn Conn,
+    printed: &str,
+    path: &str,
+) -> Result<i64, StoreError> {
+    let printed = printed.trim();
+    if let Some(id) = c
+        .query(
+            "SELECT agency_id FROM aliases WHERE name = $1",
+            &[printed.into()],
+        )?
+        .first()
+        .and_then(|r| r.int(0))
+    {
+        return Ok(id);
+    }
+    let mut name = agency::parse(printed);
+    if name.region.is_empty() {
+        name.region = agency::region_from_path(path);
+        name.level = agency::parse(&format!("{}{}", name.region.concat(), printed)).level;
+    }
+    let candidates: Vec<(i64, Name)> = c
+        .query(
+            "SELECT id, region, core, level FROM agencies WHERE core = $1",
+            &[name.core.as_str().into()],
+        )?
+        .iter()
+        .map(|r| (r.int(0).unwrap_or(0), stored_name(r)))
+        .filter(|(_, n)| agency::same_agency(n, &name))
+        .collect();
+    let id = match candidates.as_slice() {
+        [(id, known)] => {
+            if name.region.len() > known.region.len() {
+                c.exec(
+                    "UPDATE agencies SET region = $1, level = $2 WHERE id = $3",
+                    &[name.region.join("/").into(), name.level.as_zh().into(), (*id).into()],
+                )?;
+            }
+            *id
+        }
+        _ => c
+            .query(
+                "INSERT INTO agencies (name, core, region, level) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[printed.into(), name.core.as_str().into(), name.region.join("/").into(), name.level.as_zh().into()],
+            )?
+            .first()
+            .and_then(|r| r.int(0))
+            .ok_or_else(|| StoreError::Sql("INSERT returned no id".into()))?,
+    };
+    c.exec(
+        "INSERT INTO aliases (name, agency_id) VALUES ($1, $2)",
+        &[printed.into(), id.into()],
+    )?;
+    Ok(id)
+}
+
+fn stored_name(r: &Row) -> Name {
+    let region = r
+        .str(1)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Name {
+        region,
+        core: r.str(2).to_string(),
+        level: agency::Level::Unknown,
+    }
+}
+
+/// Which reports to load.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub years: Vec<i32>,
+    pub region: Option<String>,
+    pub template: Option<Template>,
+    /// Older versions too (default: only the current version of each report).
+    pub all_versions: bool,
+}
+
+impl Filter {
+    /// A WHERE clause over `reports r` / `agencies a`, with its parameters.
+    pub(crate) fn sql(&self) -> (String, Vec<Value>) {
+        let mut conds = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        if !self.all_versions {
+            conds.push("r.current = 1".to_string());
+        }
+        if !self.years.is_empty() {
+            let marks: Vec<String> = self
+                .years
+                .iter()
+                .map(|y| {
+                    params.push(i64::from(*y).into());
+                    format!("${}", params.len())
+                })
+                .collect();
+            conds.push(format!("r.year IN ({})", marks.join(", ")));
+        }
+        if let Some(region) = &self.region {
+            params.push(format!("%{region}%").into());
+            conds.push(format!(
+                "(a.region LIKE ${0} OR a.name LIKE ${0})",
+                params.len()
+            ));
+        }
+        if let Some(t) = self.template {
+            params.push(t.as_str().into());
+            conds.push(format!("r.template = ${}", params.len()));
+        }
+        let clause = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        (clause, params)
+    }
+}
+
+impl Store {
+    /// Streams the reports a filter selects, in (agency, year, version) order.
+    pub fn each_report(
+        &mut self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Stored) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let (clause, params) = filter.sql();
+        let sql = format!(
+            "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
+             r.version, r.path, r.doc FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
+             ORDER BY COALESCE(a.name, r.agency_name, ''), r.year, r.version, r.id"
+        );
+        // Rows are collected per batch of ids so cells can be read with a second query
+        // on the same connection.
+        let mut heads = Vec::new();
+        self.conn.each(&sql, &params, &mut |r| {
+            heads.push(r);
+            Ok(())
+        })?;
+        for head in heads {
+            let stored = self.load(&head)?;
+            f(stored)?;
+        }
+        Ok(())
+    }
+
+    fn load(&mut self, head: &Row) -> Result<Stored, StoreError> {
+        let id = head.int(0).unwrap_or(0);
+        let mut report: Report = serde_json::from_str(head.str(7))
+            .map_err(|e| StoreError::Invalid(format!("报告 {id} 的内容无法解析: {e}")))?;
+        report.cells = nianbao_model::keys_for(report.template)
+            .iter()
+            .map(|k| (k.to_string(), Cell::default()))
+            .collect();
+        let rows = self.conn.query(
+            "SELECT key, value, raw, line, col, pos, len, unit, confidence FROM cells WHERE report_id = $1",
+            &[id.into()],
+        )?;
+        for r in rows {
+            let value = r.text(1).and_then(parse_num);
+            let evidence = r.text(2).map(|raw| Evidence {
+                raw: raw.to_string(),
+                line: r.int(3).unwrap_or(0) as u32,
+                column: r.int(4).unwrap_or(0) as u32,
+                offset: r.int(5).unwrap_or(0) as usize,
+                len: r.int(6).unwrap_or(0) as usize,
+                unit: r.text(7).map(str::to_string),
+                confidence: r.real(8).unwrap_or(1.0) as f32,
+            });
+            report
+                .cells
+                .insert(r.str(0).to_string(), Cell { value, evidence });
+        }
+        let findings = self.findings(id)?;
+        Ok(Stored {
+            id,
+            agency_id: head.int(1),
+            agency: head.str(2).to_string(),
+            region: head.str(3).to_string(),
+            level: head.str(4).to_string(),
+            version: head.int(5).unwrap_or(1),
+            path: head.str(6).to_string(),
+            report,
+            findings,
+        })
+    }
+
+    /// Every finding of a report: its own and the cross-year ones.
+    pub fn findings(&mut self, id: i64) -> Result<Vec<Finding>, StoreError> {
+        Ok(self
+            .conn
+            .query(
+                "SELECT rule, severity, message_zh, message_en, cells, fix_key, fix_value FROM findings \
+                 WHERE report_id = $1 ORDER BY origin DESC, rule",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Finding {
+                rule: r.str(0).to_string(),
+                severity: match r.str(1) {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
+                    _ => Severity::Info,
+                },
+                message_zh: r.str(2).to_string(),
+                message_en: r.str(3).to_string(),
+                cells: r.str(4).split_whitespace().map(str::to_string).collect(),
+                fix: r.text(5).map(|k| Fix { key: k.to_string(), current: None, value: r.int(6).unwrap_or(0) }),
+            })
+            .collect())
+    }
+}
+
+fn parse_num(s: &str) -> Option<Num> {
+    if s.contains(['.', 'e', 'E']) {
+        s.parse().ok().map(Num::Dec)
+    } else {
+        s.parse().ok().map(Num::Int)
+    }
+}
