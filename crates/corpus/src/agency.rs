@@ -46,7 +46,7 @@ pub struct Name {
 }
 
 /// Division suffixes, longest first so `自治县` wins over `县`.
-const DIVISIONS: [&str; 12] = [
+const DIVISIONS: [&str; 11] = [
     "特别行政区",
     "自治区",
     "自治州",
@@ -56,7 +56,6 @@ const DIVISIONS: [&str; 12] = [
     "地区",
     "省",
     "市",
-    "州",
     "盟",
     "县",
 ];

@@ -17,6 +17,7 @@ pub mod schema;
 mod sqlite;
 pub mod stats;
 pub mod store;
+pub mod testing;
 mod xlsx;
 
 pub use store::Store;

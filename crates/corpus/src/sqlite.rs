@@ -43,11 +43,17 @@ impl Sqlite {
             .map_err(|e| StoreError::Open(name.clone(), e.to_string()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(|e| StoreError::Open(name.clone(), e.to_string()))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        )
-        .map_err(|e| StoreError::Open(name, e.to_string()))?;
+        conn.execute_batch("PRAGMA foreign_keys=ON;")
+            .map_err(|e| StoreError::Open(name, e.to_string()))?;
         Ok(Sqlite { conn })
+    }
+
+    /// WAL journal: readers never wait for the writer. Set only once the file is known to be
+    /// ours, because it rewrites the file header.
+    pub fn use_wal(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(err)
     }
 }
 

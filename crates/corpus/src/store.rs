@@ -48,19 +48,21 @@ pub struct Stored {
 impl Store {
     /// `postgres://…` (or `postgresql://…`) opens a server; anything else is a SQLite file.
     pub fn open(spec: &str) -> Result<Store, StoreError> {
-        let mut conn: Box<dyn Conn> =
-            if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
-                Box::new(Postgres::open(spec)?)
-            } else {
-                Box::new(Sqlite::open(Path::new(spec))?)
-            };
-        let name = if spec.contains("://") {
-            "PostgreSQL".to_string()
-        } else {
-            spec.to_string()
-        };
-        schema::ensure(conn.as_mut(), &name)?;
-        Ok(Store { conn, name })
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            let mut conn = Postgres::open(spec)?;
+            schema::ensure(&mut conn, "PostgreSQL")?;
+            return Ok(Store {
+                conn: Box::new(conn),
+                name: "PostgreSQL".into(),
+            });
+        }
+        let mut conn = Sqlite::open(Path::new(spec))?;
+        schema::ensure(&mut conn, spec)?;
+        conn.use_wal()?;
+        Ok(Store {
+            conn: Box::new(conn),
+            name: spec.to_string(),
+        })
     }
 
     pub fn name(&self) -> &str {

@@ -13,13 +13,26 @@ fn main() {
         let end = rest.find([',', '\n'])?;
         Some(rest[..end].trim().trim_matches('"').to_string())
     };
-    let template = field("template").and_then(|t| Template::parse(&t)).expect("template");
+    let template = field("template")
+        .and_then(|t| Template::parse(&t))
+        .expect("template");
     let mut r = Report::new(template);
     r.agency = field("agency");
     r.year = field("year").and_then(|y| y.parse().ok());
     for key in nianbao_model::keys_for(template) {
         let v = field(key).and_then(|v| if v == "null" { None } else { Some(v) });
-        r.set(key, v.and_then(|v| v.parse::<i64>().map(Num::Int).ok().or_else(|| v.parse::<f64>().ok().map(Num::Dec))));
+        r.set(
+            key,
+            v.and_then(|v| {
+                v.parse::<i64>()
+                    .map(Num::Int)
+                    .ok()
+                    .or_else(|| v.parse::<f64>().ok().map(Num::Dec))
+            }),
+        );
     }
-    print!("{}", nianbao_synth::html_page(&r, &nianbao_synth::HtmlStyle::default()));
+    print!(
+        "{}",
+        nianbao_synth::html_page(&r, &nianbao_synth::HtmlStyle::default())
+    );
 }

@@ -5,11 +5,19 @@ use nianbao_model::Template;
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 
 fn main() {
-    let want: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let want: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut r = rng(2026);
-    let reports: Vec<_> = (0..12).map(|i| report(&mut r, Template::ALL[i % 3])).collect();
+    let reports: Vec<_> = (0..12)
+        .map(|i| report(&mut r, Template::ALL[i % 3]))
+        .collect();
     for (i, rep) in reports.iter().enumerate() {
-        let style = HtmlStyle { gbk: false, ..HtmlStyle::random(&mut r) };
+        let style = HtmlStyle {
+            gbk: false,
+            ..HtmlStyle::random(&mut r)
+        };
         if i + 5 == want {
             print!("{}", html_page(rep, &style));
         }

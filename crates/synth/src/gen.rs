@@ -3,9 +3,23 @@
 use nianbao_model::{keys_for, Num, Report, Template, COLUMNS};
 use rand::Rng;
 
-const PLACES: &[&str] = &["北冷乡", "西店镇", "城关镇", "河口镇", "洧川镇", "金井片区管理局", "海坛街道办事处"];
+const PLACES: &[&str] = &[
+    "北冷乡",
+    "西店镇",
+    "城关镇",
+    "河口镇",
+    "洧川镇",
+    "金井片区管理局",
+    "海坛街道办事处",
+];
 const COUNTIES: &[&str] = &["尉氏县", "南召县", "寻甸县", "宁海县", "平潭综合实验区"];
-const BODIES: &[&str] = &["人民政府", "", "交通与建设局", "市场监督管理局", "自然资源局"];
+const BODIES: &[&str] = &[
+    "人民政府",
+    "",
+    "交通与建设局",
+    "市场监督管理局",
+    "自然资源局",
+];
 
 fn small(rng: &mut impl Rng, zero_share: f64, max: i64) -> i64 {
     if rng.gen_bool(zero_share) {
@@ -48,18 +62,26 @@ pub fn report(rng: &mut impl Rng, template: Template) -> Report {
 
 fn t2(rng: &mut impl Rng, r: &mut Report) {
     let blank_row = rng.gen_bool(0.15).then(|| rng.gen_range(0..3));
-    for (i, key) in keys_for(r.template).iter().filter(|k| k.starts_with("t2.")).enumerate() {
+    for (i, key) in keys_for(r.template)
+        .iter()
+        .filter(|k| k.starts_with("t2."))
+        .enumerate()
+    {
         let v = if blank_row == Some(i / 3) && i < 6 {
             None
         } else if key.ends_with("amount_wan") {
             Some(money(rng, r.template))
         } else if key.ends_with(".delta") {
-            Some(Num::Int(if rng.gen_bool(0.5) { 0 } else { rng.gen_range(-30..=30) }))
+            Some(Num::Int(if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(-30..=30)
+            }))
         } else {
             {
-            let max = if rng.gen_bool(0.1) { 30_000 } else { 120 };
-            Some(Num::Int(small(rng, 0.4, max)))
-        }
+                let max = if rng.gen_bool(0.1) { 30_000 } else { 120 };
+                Some(Num::Int(small(rng, 0.4, max)))
+            }
         };
         r.set(key, v);
     }
@@ -71,7 +93,11 @@ fn money(rng: &mut impl Rng, t: Template) -> Num {
     if rng.gen_bool(0.3) {
         return Num::Int(0);
     }
-    let micro: i64 = if t == Template::Y2019 { rng.gen_range(1..=900_000_000) * 100 } else { rng.gen_range(1..=90_000_000_000) };
+    let micro: i64 = if t == Template::Y2019 {
+        rng.gen_range(1..=900_000_000) * 100
+    } else {
+        rng.gen_range(1..=90_000_000_000)
+    };
     let v = micro as f64 / 1e6;
     if v.fract() == 0.0 {
         Num::Int(v as i64)
@@ -86,23 +112,43 @@ fn t3(rng: &mut impl Rng, r: &mut Report) {
         .filter(|k| k.starts_with("t3.") && k.ends_with(".total"))
         .map(|k| k.trim_end_matches(".total").to_string())
         .collect();
-    let outcomes: Vec<&String> =
-        rows.iter().filter(|r| !matches!(r.as_str(), "t3.received" | "t3.carried_in" | "t3.processed" | "t3.carried_over")).collect();
+    let outcomes: Vec<&String> = rows
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.as_str(),
+                "t3.received" | "t3.carried_in" | "t3.processed" | "t3.carried_over"
+            )
+        })
+        .collect();
     let busy = rng.gen_bool(0.7);
-    let mut grid: std::collections::BTreeMap<String, [i64; 6]> = rows.iter().map(|r| (r.clone(), [0; 6])).collect();
+    let mut grid: std::collections::BTreeMap<String, [i64; 6]> =
+        rows.iter().map(|r| (r.clone(), [0; 6])).collect();
     for c in 0..6 {
         let max = if c == 0 { 60 } else { 6 };
-        let received = if busy { small(rng, if c == 0 { 0.2 } else { 0.75 }, max) } else { 0 };
+        let received = if busy {
+            small(rng, if c == 0 { 0.2 } else { 0.75 }, max)
+        } else {
+            0
+        };
         let carried_in = small(rng, 0.8, 3);
         let open = received + carried_in;
-        let carried_over = if open > 0 && rng.gen_bool(0.3) { rng.gen_range(0..=open.min(4)) } else { 0 };
+        let carried_over = if open > 0 && rng.gen_bool(0.3) {
+            rng.gen_range(0..=open.min(4))
+        } else {
+            0
+        };
         let mut left = open - carried_over;
         grid.get_mut("t3.received").unwrap()[c] = received;
         grid.get_mut("t3.carried_in").unwrap()[c] = carried_in;
         grid.get_mut("t3.carried_over").unwrap()[c] = carried_over;
         grid.get_mut("t3.processed").unwrap()[c] = left;
         while left > 0 {
-            let row = outcomes[if rng.gen_bool(0.5) { 0 } else { rng.gen_range(0..outcomes.len()) }];
+            let row = outcomes[if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(0..outcomes.len())
+            }];
             let n = rng.gen_range(1..=left);
             grid.get_mut(row.as_str()).unwrap()[c] += n;
             left -= n;
@@ -143,17 +189,35 @@ fn legacy(rng: &mut impl Rng, r: &mut Report) {
     }
     // Totals of the statistics table are the sums of their items.
     const SUMS: &[(&str, &[&str])] = &[
-        ("legacy.request.received", &["in_person", "fax", "online", "letter"]),
+        (
+            "legacy.request.received",
+            &["in_person", "fax", "online", "letter"],
+        ),
         ("legacy.request.completed", &["on_time", "extended"]),
         ("legacy.review.total", &["upheld", "corrected", "other"]),
         ("legacy.suit.total", &["upheld", "corrected", "other"]),
     ];
     for (total, parts) in SUMS {
         let prefix = &total[..total.rfind('.').unwrap_or(0)];
-        let sum: i64 = parts.iter().filter_map(|p| r.int(&format!("{prefix}.{p}"))).sum();
+        let sum: i64 = parts
+            .iter()
+            .filter_map(|p| r.int(&format!("{prefix}.{p}")))
+            .sum();
         r.set(total, Some(Num::Int(sum)));
     }
-    let replies = ["already_public", "granted", "partial", "denied", "not_this_agency", "not_exist", "correction", "other_channel"];
-    let sum: i64 = replies.iter().filter_map(|p| r.int(&format!("legacy.reply.{p}"))).sum();
+    let replies = [
+        "already_public",
+        "granted",
+        "partial",
+        "denied",
+        "not_this_agency",
+        "not_exist",
+        "correction",
+        "other_channel",
+    ];
+    let sum: i64 = replies
+        .iter()
+        .filter_map(|p| r.int(&format!("legacy.reply.{p}")))
+        .sum();
     r.set("legacy.reply.total", Some(Num::Int(sum)));
 }

@@ -20,7 +20,12 @@ pub struct HtmlStyle {
 
 impl HtmlStyle {
     pub fn random(rng: &mut impl Rng) -> HtmlStyle {
-        HtmlStyle { gbk: rng.gen_bool(0.3), blanks: rng.gen_bool(0.5), markup: rng.gen_bool(0.5), split_tables: rng.gen_bool(0.5) }
+        HtmlStyle {
+            gbk: rng.gen_bool(0.3),
+            blanks: rng.gen_bool(0.5),
+            markup: rng.gen_bool(0.5),
+            split_tables: rng.gen_bool(0.5),
+        }
     }
 }
 
@@ -31,7 +36,9 @@ struct Page<'a> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 impl Page<'_> {
@@ -45,7 +52,10 @@ impl Page<'_> {
         }
         self.out.push('>');
         if self.style.markup && !text.is_empty() {
-            self.out.push_str(&format!("<p><span style=\"font-family:仿宋\">{}</span></p>", esc(text)));
+            self.out.push_str(&format!(
+                "<p><span style=\"font-family:仿宋\">{}</span></p>",
+                esc(text)
+            ));
         } else {
             self.out.push_str(&esc(text));
         }
@@ -59,7 +69,9 @@ impl Page<'_> {
             Some(n) => n.to_string(),
         };
         if self.style.markup && !text.is_empty() {
-            self.out.push_str(&format!("<td colspan=\"{colspan}\">&nbsp;{text}&nbsp;</td>"));
+            self.out.push_str(&format!(
+                "<td colspan=\"{colspan}\">&nbsp;{text}&nbsp;</td>"
+            ));
         } else {
             self.cell(&text, 1, colspan);
         }
@@ -79,7 +91,9 @@ impl Page<'_> {
     }
 
     fn open(&mut self) {
-        self.out.push_str("<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n");
+        self.out.push_str(
+            "<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n",
+        );
     }
 
     fn close(&mut self) {
@@ -128,18 +142,78 @@ impl Page<'_> {
         self.open();
         if self.r.template == Template::Y2021 {
             let cols: &[&str] = &["issued", "repealed", "in_force"];
-            self.t2_block("一", &["本年制发件数", "本年废止件数", "现行有效件数"], &[("规章", "t2.regulation", cols), ("行政规范性文件", "t2.normative", cols)], true);
-            self.t2_block("五", &["本年处理决定数量"], &[("行政许可", "t2.license", &["decisions"])], false);
-            self.t2_block("六", &["本年处理决定数量"], &[("行政处罚", "t2.penalty", &["decisions"]), ("行政强制", "t2.coercion", &["decisions"])], false);
-            self.t2_block("八", &["本年收费金额（单位：万元）"], &[("行政事业性收费", "t2.fee", &["amount_wan"])], false);
+            self.t2_block(
+                "一",
+                &["本年制发件数", "本年废止件数", "现行有效件数"],
+                &[
+                    ("规章", "t2.regulation", cols),
+                    ("行政规范性文件", "t2.normative", cols),
+                ],
+                true,
+            );
+            self.t2_block(
+                "五",
+                &["本年处理决定数量"],
+                &[("行政许可", "t2.license", &["decisions"])],
+                false,
+            );
+            self.t2_block(
+                "六",
+                &["本年处理决定数量"],
+                &[
+                    ("行政处罚", "t2.penalty", &["decisions"]),
+                    ("行政强制", "t2.coercion", &["decisions"]),
+                ],
+                false,
+            );
+            self.t2_block(
+                "八",
+                &["本年收费金额（单位：万元）"],
+                &[("行政事业性收费", "t2.fee", &["amount_wan"])],
+                false,
+            );
         } else {
             let made: &[&str] = &["made", "published", "total"];
             let prev: &[&str] = &["prev", "delta", "decisions"];
-            self.t2_block("一", &["本年新制作数量", "本年新公开数量", "对外公开总数量"], &[("规章", "t2.regulation", made), ("规范性文件", "t2.normative", made)], true);
-            self.t2_block("五", &["上一年项目数量", "本年增/减", "处理决定数量"], &[("行政许可", "t2.license", prev), ("其他对外管理服务事项", "t2.other_service", prev)], false);
-            self.t2_block("六", &["上一年项目数量", "本年增/减", "处理决定数量"], &[("行政处罚", "t2.penalty", prev), ("行政强制", "t2.coercion", prev)], false);
-            self.t2_block("八", &["上一年项目数量", "本年增/减"], &[("行政事业性收费", "t2.fee", &["prev", "delta"])], false);
-            self.t2_block("九", &["采购项目数量", "采购总金额（单位：万元）"], &[("政府集中采购", "t2.procurement", &["count", "amount_wan"])], false);
+            self.t2_block(
+                "一",
+                &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+                &[
+                    ("规章", "t2.regulation", made),
+                    ("规范性文件", "t2.normative", made),
+                ],
+                true,
+            );
+            self.t2_block(
+                "五",
+                &["上一年项目数量", "本年增/减", "处理决定数量"],
+                &[
+                    ("行政许可", "t2.license", prev),
+                    ("其他对外管理服务事项", "t2.other_service", prev),
+                ],
+                false,
+            );
+            self.t2_block(
+                "六",
+                &["上一年项目数量", "本年增/减", "处理决定数量"],
+                &[
+                    ("行政处罚", "t2.penalty", prev),
+                    ("行政强制", "t2.coercion", prev),
+                ],
+                false,
+            );
+            self.t2_block(
+                "八",
+                &["上一年项目数量", "本年增/减"],
+                &[("行政事业性收费", "t2.fee", &["prev", "delta"])],
+                false,
+            );
+            self.t2_block(
+                "九",
+                &["采购项目数量", "采购总金额（单位：万元）"],
+                &[("政府集中采购", "t2.procurement", &["count", "amount_wan"])],
+                false,
+            );
         }
         self.close();
     }
@@ -155,7 +229,11 @@ impl Page<'_> {
         let y2021 = self.r.template == Template::Y2021;
         self.open();
         self.row(|p| {
-            p.cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3);
+            p.cell(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                3,
+                3,
+            );
             p.cell("申请人情况", 1, 7);
         });
         self.row(|p| {
@@ -164,11 +242,20 @@ impl Page<'_> {
             p.cell("总计", 2, 1);
         });
         self.row(|p| {
-            for h in ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"] {
+            for h in [
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他",
+            ] {
                 p.cell(h, 1, 1);
             }
         });
-        for (label, key) in [("一、本年新收政府信息公开申请数量", "t3.received"), ("二、上年结转政府信息公开申请数量", "t3.carried_in")] {
+        for (label, key) in [
+            ("一、本年新收政府信息公开申请数量", "t3.received"),
+            ("二、上年结转政府信息公开申请数量", "t3.carried_in"),
+        ] {
             self.row(|p| {
                 p.cell(label, 1, 3);
                 p.t3_values(key);
@@ -176,7 +263,10 @@ impl Page<'_> {
         }
         let groups: Vec<(&str, Vec<(&str, &str)>)> = vec![
             ("（一）予以公开", vec![("", "t3.granted")]),
-            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", vec![("", "t3.partial")]),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                vec![("", "t3.partial")],
+            ),
             (
                 "（三）不予公开",
                 vec![
@@ -194,7 +284,10 @@ impl Page<'_> {
                 "（四）无法提供",
                 vec![
                     ("1.本机关不掌握相关政府信息", "t3.unavailable.not_held"),
-                    ("2.没有现成信息需要另行制作", "t3.unavailable.needs_creation"),
+                    (
+                        "2.没有现成信息需要另行制作",
+                        "t3.unavailable.needs_creation",
+                    ),
                     ("3.补正后申请内容仍不明确", "t3.unavailable.unclear"),
                 ],
             ),
@@ -205,7 +298,10 @@ impl Page<'_> {
                     ("2.重复申请", "t3.not_processed.repeat"),
                     ("3.要求提供公开出版物", "t3.not_processed.publication"),
                     ("4.无正当理由大量反复申请", "t3.not_processed.excessive"),
-                    ("5.要求行政机关确认或重新出具已获取信息", "t3.not_processed.confirm"),
+                    (
+                        "5.要求行政机关确认或重新出具已获取信息",
+                        "t3.not_processed.confirm",
+                    ),
                 ],
             ),
             (
@@ -305,7 +401,11 @@ pub fn html_page(r: &Report, style: &HtmlStyle) -> String {
     let year = r.year.unwrap_or(2021);
     let agency = esc(r.agency.as_deref().unwrap_or("某镇"));
     let charset = if style.gbk { "gb2312" } else { "utf-8" };
-    let mut p = Page { r, style, out: String::new() };
+    let mut p = Page {
+        r,
+        style,
+        out: String::new(),
+    };
     p.out.push_str(&format!(
         "<!DOCTYPE html>\n<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset={charset}\">\
          <title>{agency}{year}年政府信息公开工作年度报告</title><style>td{{border:1px solid #000}}</style></head><body>\n\
@@ -318,7 +418,9 @@ pub fn html_page(r: &Report, style: &HtmlStyle) -> String {
         p.legacy();
     } else {
         p.heading("一、总体情况");
-        p.para(&format!("{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"));
+        p.para(&format!(
+            "{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"
+        ));
         p.heading("二、主动公开政府信息情况");
         p.t2();
         p.heading("三、收到和处理政府信息公开申请情况");
@@ -330,6 +432,9 @@ pub fn html_page(r: &Report, style: &HtmlStyle) -> String {
         p.heading("六、其他需要报告的事项");
         p.para("本年度未收取信息处理费。");
     }
-    p.out.push_str(&format!("<p style=\"text-align:right\">{agency}<br>{}年1月20日</p>\n</body></html>\n", year + 1));
+    p.out.push_str(&format!(
+        "<p style=\"text-align:right\">{agency}<br>{}年1月20日</p>\n</body></html>\n",
+        year + 1
+    ));
     p.out
 }

@@ -18,7 +18,13 @@ pub enum Layout {
     OneLine,
 }
 
-pub const LAYOUTS: [Layout; 5] = [Layout::Tabs, Layout::CellPerLine, Layout::Markdown, Layout::Pipes, Layout::OneLine];
+pub const LAYOUTS: [Layout; 5] = [
+    Layout::Tabs,
+    Layout::CellPerLine,
+    Layout::Markdown,
+    Layout::Pipes,
+    Layout::OneLine,
+];
 
 /// How a report is written out; [`Style::random`] mixes everything seen in the seeds.
 #[derive(Clone, Debug)]
@@ -77,11 +83,20 @@ impl Style {
 
     pub fn random(rng: &mut impl Rng) -> Style {
         let layout = crate::layout::LAYOUTS[rng.gen_range(0..LAYOUTS.len())];
-        let p = |rng: &mut dyn rand::RngCore, x: f64| if rand::Rng::gen_bool(rng, 0.5) { x } else { 0.0 };
+        let p = |rng: &mut dyn rand::RngCore, x: f64| {
+            if rand::Rng::gen_bool(rng, 0.5) {
+                x
+            } else {
+                0.0
+            }
+        };
         let spaced = p(rng, 0.2);
         // After a spaced-out label a lone 无 reads as part of it, on one line.
-        let placeholders: &[&'static str] =
-            if layout == Layout::OneLine && spaced > 0.0 { &["—", "/", "-", "——"] } else { &["—", "/", "无", "-", "——"] };
+        let placeholders: &[&'static str] = if layout == Layout::OneLine && spaced > 0.0 {
+            &["—", "/", "-", "——"]
+        } else {
+            &["—", "/", "无", "-", "——"]
+        };
         Style {
             layout,
             indent: rng.gen_bool(0.5),
@@ -110,7 +125,15 @@ struct CellWriter<'r, R: Rng> {
 impl<R: Rng> CellWriter<'_, R> {
     fn number(&mut self, s: String) -> String {
         let s = if self.rng.gen_bool(self.style.fullwidth) {
-            s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap_or(c) } else { c }).collect()
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_digit() {
+                        char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect()
         } else {
             s
         };
@@ -145,7 +168,9 @@ impl<R: Rng> Writer for CellWriter<'_, R> {
     }
 
     fn delta(&mut self, v: Option<Num>) -> String {
-        let Some(n) = v.and_then(Num::as_int) else { return self.count(v) };
+        let Some(n) = v.and_then(Num::as_int) else {
+            return self.count(v);
+        };
         let s = match (n.signum(), self.style.delta_words) {
             (0, _) => "0".to_string(),
             (1, 0) => format!("+{n}"),
@@ -184,8 +209,14 @@ impl<R: Rng> Writer for CellWriter<'_, R> {
 fn variant(s: &str, rng: &mut impl Rng) -> String {
     const SWAPS: &[(&str, &[&str])] = &[
         ("无正当理由大量反复申请", &["无正当理由由大量反复申请"]),
-        ("其他法律行政法规禁止公开", &["其他法律法规禁止公开", "其他法律和行政法规禁止公开"]),
-        ("（区分处理的，只计这一情形，不计其他情形）", &["", "(区分处理的,只计这一情形,不计其他情形)"]),
+        (
+            "其他法律行政法规禁止公开",
+            &["其他法律法规禁止公开", "其他法律和行政法规禁止公开"],
+        ),
+        (
+            "（区分处理的，只计这一情形，不计其他情形）",
+            &["", "(区分处理的,只计这一情形,不计其他情形)"],
+        ),
         ("勾稽", &["钩稽"]),
         ("“三安全一稳定”", &["\"三安全一稳定\"", "三安全一稳定"]),
         ("行政机关不再处理", &["行政机关不再受理"]),
@@ -264,12 +295,20 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
     let mut blocks = Vec::new();
     if rng.gen_bool(0.3) {
         blocks.push(Block::Text(agency.clone()));
-        blocks.push(Block::Heading(format!("{year}年度政府信息公开工作年度报告")));
+        blocks.push(Block::Heading(format!(
+            "{year}年度政府信息公开工作年度报告"
+        )));
     } else {
-        blocks.push(Block::Heading(format!("{agency}{year}年政府信息公开工作年度报告")));
+        blocks.push(Block::Heading(format!(
+            "{agency}{year}年政府信息公开工作年度报告"
+        )));
     }
     let mut w = CellWriter { style, rng };
-    let bookmark = if style.bookmark { "[bookmark: _GoBack]" } else { "" };
+    let bookmark = if style.bookmark {
+        "[bookmark: _GoBack]"
+    } else {
+        ""
+    };
     if r.template == Template::Legacy {
         blocks.push(Block::Heading(format!("{bookmark}一、概述")));
         blocks.push(Block::Text(para(w.rng, year)));
@@ -277,7 +316,11 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
         blocks.push(Block::Text(para(w.rng, year)));
         blocks.push(Block::Heading("五、存在的主要问题及改进措施".into()));
         blocks.push(Block::Text(para(w.rng, year)));
-        blocks.push(Block::Text(format!("{agency}\n{}年1月{}日", year + 1, w.rng.gen_range(1..=28))));
+        blocks.push(Block::Text(format!(
+            "{agency}\n{}年1月{}日",
+            year + 1,
+            w.rng.gen_range(1..=28)
+        )));
         blocks.push(Block::Heading("政府信息公开情况统计表".into()));
         blocks.push(Block::Text(format!("（{year}年度）")));
         let g = tables::legacy(r, &mut w);
@@ -299,19 +342,33 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
         blocks.push(Block::Text(para(w.rng, year)));
         blocks.push(Block::Heading("六、其他需要报告的事项".into()));
         blocks.push(Block::Text("本年度未收取信息处理费。".into()));
-        blocks.push(Block::Text(format!("{agency}\n{}年1月{}日", year + 1, w.rng.gen_range(1..=28))));
+        blocks.push(Block::Text(format!(
+            "{agency}\n{}年1月{}日",
+            year + 1,
+            w.rng.gen_range(1..=28)
+        )));
     }
     write_blocks(&blocks, style)
 }
 
 fn write_blocks(blocks: &[Block], style: &Style) -> String {
     let mut out = String::new();
-    let sep = if style.layout == Layout::OneLine { " " } else { "\n" };
+    let sep = if style.layout == Layout::OneLine {
+        " "
+    } else {
+        "\n"
+    };
     for b in blocks {
         match b {
-            Block::Heading(h) if style.layout == Layout::Markdown => out.push_str(&format!("## {h}\n\n")),
+            Block::Heading(h) if style.layout == Layout::Markdown => {
+                out.push_str(&format!("## {h}\n\n"))
+            }
             Block::Heading(h) | Block::Text(h) => {
-                let h = if style.layout == Layout::OneLine { h.replace('\n', " ") } else { h.clone() };
+                let h = if style.layout == Layout::OneLine {
+                    h.replace('\n', " ")
+                } else {
+                    h.clone()
+                };
                 out.push_str(&h);
                 out.push_str(sep);
                 if style.layout != Layout::OneLine {
@@ -331,13 +388,18 @@ fn header_break(cell: &str, style: &Style) -> String {
     if !style.break_headers {
         return cell.to_string();
     }
-    BREAKS.iter().find(|(w, _)| *w == cell).map_or_else(|| cell.to_string(), |(_, b)| b.to_string())
+    BREAKS
+        .iter()
+        .find(|(w, _)| *w == cell)
+        .map_or_else(|| cell.to_string(), |(_, b)| b.to_string())
 }
 
 fn is_value(cell: &str, style: &Style) -> bool {
     let t = cell.trim_matches(|c: char| c.is_whitespace());
     t == style.placeholder
-        || t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c))
+        || t.chars().next().is_some_and(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c)
+        })
 }
 
 /// Placeholders written as blank cells where a value comes before them in the row.
@@ -363,7 +425,11 @@ fn with_blanks(g: &Grid, style: &Style) -> Grid {
 fn table(g: &Grid, style: &Style) -> String {
     let mut out = String::new();
     let blanked;
-    let g = if style.blanks && matches!(style.layout, Layout::Tabs | Layout::Pipes | Layout::Markdown) {
+    let g = if style.blanks
+        && matches!(
+            style.layout,
+            Layout::Tabs | Layout::Pipes | Layout::Markdown
+        ) {
         blanked = with_blanks(g, style);
         &blanked
     } else {
@@ -399,7 +465,9 @@ fn table(g: &Grid, style: &Style) -> String {
         Layout::Markdown => {
             let width = g.iter().map(Vec::len).max().unwrap_or(1);
             for (i, row) in g.iter().enumerate() {
-                let cells: Vec<String> = (0..width).map(|k| row.get(k).cloned().unwrap_or_default()).collect();
+                let cells: Vec<String> = (0..width)
+                    .map(|k| row.get(k).cloned().unwrap_or_default())
+                    .collect();
                 out.push_str(&format!("| {} |\n", cells.join(" | ")));
                 if i == 0 {
                     out.push_str(&format!("|{}\n", "---|".repeat(width)));
@@ -412,7 +480,12 @@ fn table(g: &Grid, style: &Style) -> String {
             }
         }
         Layout::OneLine => {
-            let cells: Vec<&str> = g.iter().flatten().map(String::as_str).filter(|c| !c.is_empty()).collect();
+            let cells: Vec<&str> = g
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|c| !c.is_empty())
+                .collect();
             out.push_str(&cells.join(" "));
         }
     }
@@ -429,7 +502,10 @@ mod tests {
         let r = crate::report(&mut rng, Template::Y2021);
         for layout in LAYOUTS {
             let text = render(&r, &Style::plain(layout), &mut rng);
-            assert!(text.contains("一、本年新收政府信息公开申请数量"), "{layout:?}");
+            assert!(
+                text.contains("一、本年新收政府信息公开申请数量"),
+                "{layout:?}"
+            );
             assert!(text.contains("行政事业性收费"), "{layout:?}");
             if layout == Layout::OneLine {
                 assert_eq!(text.trim_end().lines().count(), 1);

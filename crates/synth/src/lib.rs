@@ -9,11 +9,13 @@
 mod gen;
 mod html;
 mod layout;
+mod series;
 mod tables;
 
 pub use gen::report;
 pub use html::{html_page, HtmlStyle};
 pub use layout::{render, Layout, Style};
+pub use series::{add, series};
 
 use rand::rngs::SmallRng;
 use rand::SeedableRng;

@@ -22,7 +22,11 @@ pub fn t2(r: &Report, w: &mut dyn Writer) -> Grid {
     let mut g: Grid = Vec::new();
     let block = |g: &mut Grid, item: &str, head: &[&str]| {
         g.push(vec![format!("第二十条第（{item}）项"), s(""), s(""), s("")]);
-        g.push(std::iter::once(s("信息内容")).chain(head.iter().map(|h| s(h))).collect());
+        g.push(
+            std::iter::once(s("信息内容"))
+                .chain(head.iter().map(|h| s(h)))
+                .collect(),
+        );
     };
     let row = |g: &mut Grid, w: &mut dyn Writer, label: &str, key: &str, cols: &[&str]| {
         let mut cells = vec![w.label(label)];
@@ -40,9 +44,25 @@ pub fn t2(r: &Report, w: &mut dyn Writer) -> Grid {
         g.push(cells);
     };
     if t == Template::Y2021 {
-        block(&mut g, "一", &["本年制发件数", "本年废止件数", "现行有效件数"]);
-        row(&mut g, w, "规章", "t2.regulation", &["issued", "repealed", "in_force"]);
-        row(&mut g, w, "行政规范性文件", "t2.normative", &["issued", "repealed", "in_force"]);
+        block(
+            &mut g,
+            "一",
+            &["本年制发件数", "本年废止件数", "现行有效件数"],
+        );
+        row(
+            &mut g,
+            w,
+            "规章",
+            "t2.regulation",
+            &["issued", "repealed", "in_force"],
+        );
+        row(
+            &mut g,
+            w,
+            "行政规范性文件",
+            "t2.normative",
+            &["issued", "repealed", "in_force"],
+        );
         block(&mut g, "五", &["本年处理决定数量"]);
         row(&mut g, w, "行政许可", "t2.license", &["decisions"]);
         block(&mut g, "六", &["本年处理决定数量"]);
@@ -51,19 +71,73 @@ pub fn t2(r: &Report, w: &mut dyn Writer) -> Grid {
         block(&mut g, "八", &["本年收费金额（单位：万元）"]);
         row(&mut g, w, "行政事业性收费", "t2.fee", &["amount_wan"]);
     } else {
-        block(&mut g, "一", &["本年新制作数量", "本年新公开数量", "对外公开总数量"]);
-        row(&mut g, w, "规章", "t2.regulation", &["made", "published", "total"]);
-        row(&mut g, w, "规范性文件", "t2.normative", &["made", "published", "total"]);
-        block(&mut g, "五", &["上一年项目数量", "本年增/减", "处理决定数量"]);
-        row(&mut g, w, "行政许可", "t2.license", &["prev", "delta", "decisions"]);
-        row(&mut g, w, "其他对外管理服务事项", "t2.other_service", &["prev", "delta", "decisions"]);
-        block(&mut g, "六", &["上一年项目数量", "本年增/减", "处理决定数量"]);
-        row(&mut g, w, "行政处罚", "t2.penalty", &["prev", "delta", "decisions"]);
-        row(&mut g, w, "行政强制", "t2.coercion", &["prev", "delta", "decisions"]);
+        block(
+            &mut g,
+            "一",
+            &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        );
+        row(
+            &mut g,
+            w,
+            "规章",
+            "t2.regulation",
+            &["made", "published", "total"],
+        );
+        row(
+            &mut g,
+            w,
+            "规范性文件",
+            "t2.normative",
+            &["made", "published", "total"],
+        );
+        block(
+            &mut g,
+            "五",
+            &["上一年项目数量", "本年增/减", "处理决定数量"],
+        );
+        row(
+            &mut g,
+            w,
+            "行政许可",
+            "t2.license",
+            &["prev", "delta", "decisions"],
+        );
+        row(
+            &mut g,
+            w,
+            "其他对外管理服务事项",
+            "t2.other_service",
+            &["prev", "delta", "decisions"],
+        );
+        block(
+            &mut g,
+            "六",
+            &["上一年项目数量", "本年增/减", "处理决定数量"],
+        );
+        row(
+            &mut g,
+            w,
+            "行政处罚",
+            "t2.penalty",
+            &["prev", "delta", "decisions"],
+        );
+        row(
+            &mut g,
+            w,
+            "行政强制",
+            "t2.coercion",
+            &["prev", "delta", "decisions"],
+        );
         block(&mut g, "八", &["上一年项目数量", "本年增/减"]);
         row(&mut g, w, "行政事业性收费", "t2.fee", &["prev", "delta"]);
         block(&mut g, "九", &["采购项目数量", "采购总金额（单位：万元）"]);
-        row(&mut g, w, "政府集中采购", "t2.procurement", &["count", "amount_wan"]);
+        row(
+            &mut g,
+            w,
+            "政府集中采购",
+            "t2.procurement",
+            &["count", "amount_wan"],
+        );
     }
     g
 }
@@ -74,7 +148,12 @@ fn t3_rows(t: Template) -> Vec<(&'static str, &'static str, &'static str, &'stat
         ("一、本年新收政府信息公开申请数量", "", "", "t3.received"),
         ("二、上年结转政府信息公开申请数量", "", "", "t3.carried_in"),
         ("三、本年度办理结果", "（一）予以公开", "", "t3.granted"),
-        ("", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", "t3.partial"),
+        (
+            "",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "",
+            "t3.partial",
+        ),
         ("", "（三）不予公开", "1.属于国家秘密", "t3.denied.secret"),
         ("", "", "2.其他法律行政法规禁止公开", "t3.denied.prohibited"),
         ("", "", "3.危及“三安全一稳定”", "t3.denied.safety"),
@@ -83,18 +162,58 @@ fn t3_rows(t: Template) -> Vec<(&'static str, &'static str, &'static str, &'stat
         ("", "", "6.属于四类过程性信息", "t3.denied.process"),
         ("", "", "7.属于行政执法案卷", "t3.denied.enforcement"),
         ("", "", "8.属于行政查询事项", "t3.denied.inquiry"),
-        ("", "（四）无法提供", "1.本机关不掌握相关政府信息", "t3.unavailable.not_held"),
-        ("", "", "2.没有现成信息需要另行制作", "t3.unavailable.needs_creation"),
+        (
+            "",
+            "（四）无法提供",
+            "1.本机关不掌握相关政府信息",
+            "t3.unavailable.not_held",
+        ),
+        (
+            "",
+            "",
+            "2.没有现成信息需要另行制作",
+            "t3.unavailable.needs_creation",
+        ),
         ("", "", "3.补正后申请内容仍不明确", "t3.unavailable.unclear"),
-        ("", "（五）不予处理", "1.信访举报投诉类申请", "t3.not_processed.petition"),
+        (
+            "",
+            "（五）不予处理",
+            "1.信访举报投诉类申请",
+            "t3.not_processed.petition",
+        ),
         ("", "", "2.重复申请", "t3.not_processed.repeat"),
-        ("", "", "3.要求提供公开出版物", "t3.not_processed.publication"),
-        ("", "", "4.无正当理由大量反复申请", "t3.not_processed.excessive"),
-        ("", "", "5.要求行政机关确认或重新出具已获取信息", "t3.not_processed.confirm"),
+        (
+            "",
+            "",
+            "3.要求提供公开出版物",
+            "t3.not_processed.publication",
+        ),
+        (
+            "",
+            "",
+            "4.无正当理由大量反复申请",
+            "t3.not_processed.excessive",
+        ),
+        (
+            "",
+            "",
+            "5.要求行政机关确认或重新出具已获取信息",
+            "t3.not_processed.confirm",
+        ),
     ];
     if t == Template::Y2021 {
-        v.push(("", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "t3.other.no_correction"));
-        v.push(("", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "t3.other.no_fee"));
+        v.push((
+            "",
+            "（六）其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "t3.other.no_correction",
+        ));
+        v.push((
+            "",
+            "",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "t3.other.no_fee",
+        ));
         v.push(("", "", "3.其他", "t3.other.other"));
     } else {
         v.push(("", "（六）其他处理", "", "t3.other"));
@@ -106,12 +225,42 @@ fn t3_rows(t: Template) -> Vec<(&'static str, &'static str, &'static str, &'stat
 
 pub fn t3(r: &Report, w: &mut dyn Writer) -> Grid {
     let mut g: Grid = vec![
-        vec![w.label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), s("申请人情况"), s(""), s(""), s(""), s(""), s(""), s("")],
-        vec![s(""), s("自然人"), s("法人或其他组织"), s(""), s(""), s(""), s(""), s("总计")],
-        vec![s(""), s(""), s("商业企业"), s("科研机构"), s("社会公益组织"), s("法律服务机构"), s("其他"), s("")],
+        vec![
+            w.label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+            s("申请人情况"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s(""),
+            s("自然人"),
+            s("法人或其他组织"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s("总计"),
+        ],
+        vec![
+            s(""),
+            s(""),
+            s("商业企业"),
+            s("科研机构"),
+            s("社会公益组织"),
+            s("法律服务机构"),
+            s("其他"),
+            s(""),
+        ],
     ];
     for (a, b, c, key) in t3_rows(r.template) {
-        let mut cells: Vec<String> = [a, b, c].iter().map(|l| if l.is_empty() { s("") } else { w.label(l) }).collect();
+        let mut cells: Vec<String> = [a, b, c]
+            .iter()
+            .map(|l| if l.is_empty() { s("") } else { w.label(l) })
+            .collect();
         // Trailing empty label cells are where the values start.
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();
@@ -127,9 +276,32 @@ pub fn t3(r: &Report, w: &mut dyn Writer) -> Grid {
 pub fn t4(r: &Report, w: &mut dyn Writer) -> Grid {
     let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
     let mut g: Grid = vec![
-        std::iter::once(s("行政复议")).chain((0..4).map(|_| s(""))).chain(std::iter::once(s("行政诉讼"))).chain((0..9).map(|_| s(""))).collect(),
-        results.iter().map(|x| s(x)).chain([s("未经复议直接起诉"), s(""), s(""), s(""), s(""), s("复议后起诉"), s(""), s(""), s(""), s("")]).collect(),
-        (0..5).map(|_| s("")).chain(results.iter().map(|x| s(x))).chain(results.iter().map(|x| s(x))).collect(),
+        std::iter::once(s("行政复议"))
+            .chain((0..4).map(|_| s("")))
+            .chain(std::iter::once(s("行政诉讼")))
+            .chain((0..9).map(|_| s("")))
+            .collect(),
+        results
+            .iter()
+            .map(|x| s(x))
+            .chain([
+                s("未经复议直接起诉"),
+                s(""),
+                s(""),
+                s(""),
+                s(""),
+                s("复议后起诉"),
+                s(""),
+                s(""),
+                s(""),
+                s(""),
+            ])
+            .collect(),
+        (0..5)
+            .map(|_| s(""))
+            .chain(results.iter().map(|x| s(x)))
+            .chain(results.iter().map(|x| s(x)))
+            .collect(),
     ];
     let mut vals = Vec::new();
     for gname in ["review", "suit_direct", "suit_after_review"] {
@@ -145,7 +317,11 @@ pub fn t4(r: &Report, w: &mut dyn Writer) -> Grid {
 pub const LEGACY_ROWS: &[(&str, &str, &str)] = &[
     ("一、主动公开情况", "", ""),
     ("（一）主动公开政府信息数", "条", "legacy.active.total"),
-    ("其中：主动公开规范性文件数", "件", "legacy.active.normative"),
+    (
+        "其中：主动公开规范性文件数",
+        "件",
+        "legacy.active.normative",
+    ),
     ("制发规范性文件总数", "件", "legacy.active.normative_issued"),
     ("（二）通过不同渠道和方式公开政府信息的情况", "", ""),
     ("1.政府公报公开政府信息数", "条", "legacy.channel.gazette"),
@@ -154,13 +330,33 @@ pub const LEGACY_ROWS: &[(&str, &str, &str)] = &[
     ("4.政务微信公开政府信息数", "条", "legacy.channel.wechat"),
     ("5.其他方式公开政府信息数", "条", "legacy.channel.other"),
     ("二、回应解读情况", "", ""),
-    ("（一）回应公众关注热点或重大舆情数", "次", "legacy.response.hotspots"),
+    (
+        "（一）回应公众关注热点或重大舆情数",
+        "次",
+        "legacy.response.hotspots",
+    ),
     ("（二）通过不同渠道和方式回应解读的情况", "", ""),
-    ("1.参加或举办新闻发布会总次数", "次", "legacy.response.press"),
-    ("其中：主要负责同志参加新闻发布会次数", "次", "legacy.response.press_leader"),
+    (
+        "1.参加或举办新闻发布会总次数",
+        "次",
+        "legacy.response.press",
+    ),
+    (
+        "其中：主要负责同志参加新闻发布会次数",
+        "次",
+        "legacy.response.press_leader",
+    ),
     ("2.政府网站在线访谈次数", "次", "legacy.response.interviews"),
-    ("其中：主要负责同志参加政府网站在线访谈次数", "次", "legacy.response.interviews_leader"),
-    ("3.政策解读稿件发布数", "篇", "legacy.response.interpretations"),
+    (
+        "其中：主要负责同志参加政府网站在线访谈次数",
+        "次",
+        "legacy.response.interviews_leader",
+    ),
+    (
+        "3.政策解读稿件发布数",
+        "篇",
+        "legacy.response.interpretations",
+    ),
     ("4.微博微信回应事件数", "次", "legacy.response.weibo_wechat"),
     ("5.其他方式回应事件数", "次", "legacy.response.other"),
     ("三、依申请公开情况", "", ""),
@@ -173,39 +369,83 @@ pub const LEGACY_ROWS: &[(&str, &str, &str)] = &[
     ("1.按时办结数", "件", "legacy.request.on_time"),
     ("2.延期办结数", "件", "legacy.request.extended"),
     ("（三）申请答复数", "件", "legacy.reply.total"),
-    ("1.属于已主动公开范围数", "件", "legacy.reply.already_public"),
+    (
+        "1.属于已主动公开范围数",
+        "件",
+        "legacy.reply.already_public",
+    ),
     ("2.同意公开答复数", "件", "legacy.reply.granted"),
     ("3.同意部分公开答复数", "件", "legacy.reply.partial"),
     ("4.不同意公开答复数", "件", "legacy.reply.denied"),
     ("其中：涉及国家秘密", "件", "legacy.reply.denied.secret"),
     ("涉及商业秘密", "件", "legacy.reply.denied.commercial"),
     ("涉及个人隐私", "件", "legacy.reply.denied.privacy"),
-    ("危及国家安全、公共安全、经济安全和社会稳定", "件", "legacy.reply.denied.safety"),
-    ("不是《条例》所指政府信息", "件", "legacy.reply.denied.not_gov_info"),
-    ("法律法规规定的其他情形", "件", "legacy.reply.denied.other_law"),
-    ("5.不属于本行政机关公开数", "件", "legacy.reply.not_this_agency"),
+    (
+        "危及国家安全、公共安全、经济安全和社会稳定",
+        "件",
+        "legacy.reply.denied.safety",
+    ),
+    (
+        "不是《条例》所指政府信息",
+        "件",
+        "legacy.reply.denied.not_gov_info",
+    ),
+    (
+        "法律法规规定的其他情形",
+        "件",
+        "legacy.reply.denied.other_law",
+    ),
+    (
+        "5.不属于本行政机关公开数",
+        "件",
+        "legacy.reply.not_this_agency",
+    ),
     ("6.申请信息不存在数", "件", "legacy.reply.not_exist"),
     ("7.告知作出更改补充数", "件", "legacy.reply.correction"),
-    ("8.告知通过其他途径办理数", "件", "legacy.reply.other_channel"),
+    (
+        "8.告知通过其他途径办理数",
+        "件",
+        "legacy.reply.other_channel",
+    ),
     ("四、行政复议数量", "件", "legacy.review.total"),
     ("（一）维持具体行政行为数", "件", "legacy.review.upheld"),
     ("（二）被依法纠错数", "件", "legacy.review.corrected"),
     ("（三）其他情形数", "件", "legacy.review.other"),
     ("五、行政诉讼数量", "件", "legacy.suit.total"),
-    ("（一）维持具体行政行为或者驳回原告诉讼请求数", "件", "legacy.suit.upheld"),
+    (
+        "（一）维持具体行政行为或者驳回原告诉讼请求数",
+        "件",
+        "legacy.suit.upheld",
+    ),
     ("（二）被依法纠错数", "件", "legacy.suit.corrected"),
     ("（三）其他情形数", "件", "legacy.suit.other"),
     ("六、举报投诉数量", "件", "legacy.complaints"),
     ("七、依申请公开信息收取的费用", "万元", "legacy.fees_wan"),
     ("八、机构建设和保障经费情况", "", ""),
     ("（一）政府信息公开工作专门机构数", "个", "legacy.org.units"),
-    ("（二）设置政府信息公开查阅点数", "个", "legacy.org.reading_points"),
+    (
+        "（二）设置政府信息公开查阅点数",
+        "个",
+        "legacy.org.reading_points",
+    ),
     ("（三）从事政府信息公开工作人员数", "人", "legacy.org.staff"),
-    ("1.专职人员数（不包括政府公报及政府网站工作人员数）", "人", "legacy.org.staff_fulltime"),
+    (
+        "1.专职人员数（不包括政府公报及政府网站工作人员数）",
+        "人",
+        "legacy.org.staff_fulltime",
+    ),
     ("2.兼职人员数", "人", "legacy.org.staff_parttime"),
-    ("（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "万元", "legacy.org.budget_wan"),
+    (
+        "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）",
+        "万元",
+        "legacy.org.budget_wan",
+    ),
     ("九、政府信息公开会议和培训情况", "", ""),
-    ("（一）召开政府信息公开工作会议或专题会议数", "次", "legacy.training.meetings"),
+    (
+        "（一）召开政府信息公开工作会议或专题会议数",
+        "次",
+        "legacy.training.meetings",
+    ),
     ("（二）举办各类培训班数", "次", "legacy.training.courses"),
     ("（三）接受培训人员数", "人次", "legacy.training.trainees"),
 ];

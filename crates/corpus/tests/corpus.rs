@@ -1,0 +1,750 @@
+//! The corpus over a generated multi-year corpus with planted cross-year breaks, on SQLite
+//! and on a real PostgreSQL server: ingest, versions, agency identity, cross-year
+//! findings, exports read back by real readers, statistics.
+
+use nianbao_corpus::export::{self, Shape};
+use nianbao_corpus::ingest::{ingest, Summary};
+use nianbao_corpus::stats::By;
+use nianbao_corpus::store::Filter;
+use nianbao_corpus::Store;
+use nianbao_model::{keys_for, Num, Report, Template};
+use nianbao_synth::{add, render, series, Layout, Style};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A store of the backend; None (test skipped) only outside CI when no PostgreSQL exists.
+fn store(backend: Backend, dir: &Path, name: &str) -> Option<(Store, String)> {
+    let spec = match backend {
+        Backend::Sqlite => dir.join("nianbao.db").display().to_string(),
+        Backend::Postgres => match nianbao_corpus::testing::database(name) {
+            Ok(url) => url,
+            Err(e) if std::env::var("CI").is_err() => {
+                eprintln!("skipping PostgreSQL test (outside CI): {e}");
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL test server: {e}"),
+        },
+    };
+    Some((Store::open(&spec).expect("open store"), spec))
+}
+
+/// One agency's series, the spellings it is printed with, and where its files go.
+struct Agency {
+    county: &'static str,
+    spellings: &'static [&'static str],
+    years: std::ops::RangeInclusive<i32>,
+    skip: Option<i32>,
+}
+
+const AGENCIES: [Agency; 5] = [
+    Agency {
+        county: "宁海县",
+        spellings: &["北冷乡", "北冷乡人民政府", "宁海县北冷乡人民政府"],
+        years: 2017..=2024,
+        skip: None,
+    },
+    Agency {
+        county: "南召县",
+        spellings: &["南召县城关镇人民政府"],
+        years: 2019..=2024,
+        skip: Some(2022),
+    },
+    Agency {
+        county: "尉氏县",
+        spellings: &["尉氏县市场监督管理局"],
+        years: 2021..=2024,
+        skip: None,
+    },
+    Agency {
+        county: "尉氏县",
+        spellings: &["尉氏县自然资源局"],
+        years: 2021..=2023,
+        skip: None,
+    },
+    Agency {
+        county: "平潭综合实验区",
+        spellings: &["平潭综合实验区公安局"],
+        years: 2016..=2020,
+        skip: None,
+    },
+];
+
+/// The generated corpus: every report written as a text file under `root/county/year/`.
+fn corpus(root: &Path) -> Vec<(PathBuf, Report)> {
+    let mut rng = nianbao_synth::rng(2026);
+    let mut out = Vec::new();
+    for (i, a) in AGENCIES.iter().enumerate() {
+        let mut reports = series(&mut rng, a.spellings[0], a.years.clone());
+        reports.retain(|r| Some(r.year.unwrap()) != a.skip);
+        let last = reports.len() - 1;
+        match i {
+            // A carry-over break in the last year: 上年结转 one more than last year's 结转.
+            0 => {
+                add(&mut reports[last], "t3.carried_in", "natural", 1);
+                if reports[last].int("t3.received.natural").unwrap() > 0 {
+                    add(&mut reports[last], "t3.received", "natural", -1);
+                } else {
+                    add(&mut reports[last], "t3.carried_over", "natural", 1);
+                }
+            }
+            // A tenfold swing in requests received.
+            2 => {
+                add(&mut reports[last], "t3.received", "natural", 5000);
+                add(&mut reports[last], "t3.carried_over", "natural", 5000);
+            }
+            // 现行有效件数 that does not follow from last year's.
+            3 => {
+                let v = reports[last].int("t2.normative.in_force").unwrap_or(0);
+                reports[last].set("t2.normative.in_force", Some(Num::Int(v + 3)));
+                let prev = reports[last - 1].int("t2.normative.in_force");
+                assert!(
+                    prev.is_some(),
+                    "the planted in_force break needs last year's value"
+                );
+            }
+            _ => {}
+        }
+        for (j, r) in reports.iter_mut().enumerate() {
+            r.agency = Some(a.spellings[j % a.spellings.len()].to_string());
+            let dir = root.join(a.county).join(r.year.unwrap().to_string());
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("{}.txt", r.agency.as_deref().unwrap()));
+            std::fs::write(&path, render(r, &Style::plain(Layout::Tabs), &mut rng)).unwrap();
+            out.push((path, r.clone()));
+        }
+    }
+    out
+}
+
+fn run(store: &mut Store, paths: &[PathBuf]) -> Summary {
+    ingest(store, paths, &mut |_, _| {}).expect("ingest")
+}
+
+/// (agency name, year, rule, cells) of every cross-year finding in the store.
+fn cross_findings(store: &mut Store) -> BTreeSet<(String, i64, String, String)> {
+    store
+        .conn()
+        .query(
+            "SELECT a.name, r.year, f.rule, f.cells FROM findings f JOIN reports r ON r.id = f.report_id \
+             JOIN agencies a ON a.id = r.agency_id WHERE f.origin = 'cross'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.str(0).to_string(), r.int(1).unwrap(), r.str(2).to_string(), r.str(3).to_string()))
+        .collect()
+}
+
+fn expected_cross() -> BTreeSet<(String, i64, String, String)> {
+    [
+        (
+            "北冷乡",
+            2024,
+            "cross.carry_over",
+            "t3.carried_in.natural t3.carried_in.total",
+        ),
+        ("南召县城关镇人民政府", 2023, "cross.missing_year", ""),
+        (
+            "尉氏县市场监督管理局",
+            2024,
+            "cross.swing",
+            "t3.received.total",
+        ),
+        (
+            "尉氏县自然资源局",
+            2023,
+            "cross.in_force",
+            "t2.normative.in_force t2.normative.issued t2.normative.repealed",
+        ),
+    ]
+    .iter()
+    .map(|(a, y, r, c)| (a.to_string(), *y, r.to_string(), c.to_string()))
+    .collect()
+}
+
+fn multi_year(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "multi_year") else {
+        return;
+    };
+    let root = dir.path().join("reports");
+    let files = corpus(&root);
+    let n = files.len();
+    assert_eq!(n, 8 + 5 + 4 + 3 + 5);
+
+    let first = run(&mut store, &[root.clone()]);
+    assert_eq!(
+        (first.read, first.new, first.versions, first.unchanged),
+        (n, n, 0, 0),
+        "{:?}",
+        first.failed
+    );
+
+    // Every value stored is the generated one.
+    let mut stored = 0;
+    store
+        .each_report(&Filter::default(), &mut |s| {
+            let (_, want) = files
+                .iter()
+                .find(|(p, _)| p.display().to_string() == s.path)
+                .expect("stored path");
+            assert_eq!(
+                s.report.values_in_order(),
+                want.values_in_order(),
+                "{}",
+                s.path
+            );
+            stored += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(stored, n);
+
+    // Spellings and regions resolve to one agency each.
+    let agencies = store.agencies().unwrap();
+    let summary: Vec<(String, String, String, i64)> = agencies
+        .iter()
+        .map(|a| (a.name.clone(), a.region.clone(), a.level.clone(), a.reports))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "南召县城关镇人民政府".to_string(),
+                "南召县".to_string(),
+                "乡镇/街道".to_string(),
+                5
+            ),
+            (
+                "北冷乡".to_string(),
+                "宁海县".to_string(),
+                "乡镇/街道".to_string(),
+                8
+            ),
+            (
+                "尉氏县市场监督管理局".to_string(),
+                "尉氏县".to_string(),
+                "县级部门".to_string(),
+                4
+            ),
+            (
+                "尉氏县自然资源局".to_string(),
+                "尉氏县".to_string(),
+                "县级部门".to_string(),
+                3
+            ),
+            (
+                "平潭综合实验区公安局".to_string(),
+                "平潭综合实验区".to_string(),
+                "县级部门".to_string(),
+                5
+            ),
+        ]
+    );
+    assert_eq!(
+        agencies[1].aliases,
+        vec!["北冷乡", "北冷乡人民政府", "宁海县北冷乡人民政府"]
+    );
+    assert_eq!(cross_findings(&mut store), expected_cross());
+
+    // Same files again: nothing changes.
+    let again = run(&mut store, &[root.clone()]);
+    assert_eq!((again.new, again.versions, again.unchanged), (0, 0, n));
+
+    // A changed file of the same agency and year is a new version; the old one is kept.
+    let (path, _) = files
+        .iter()
+        .find(|(p, r)| r.year == Some(2023) && p.display().to_string().contains("北冷乡"))
+        .unwrap();
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text.push_str("\n（本报告已更正）\n");
+    std::fs::write(path, text).unwrap();
+    let changed = run(&mut store, &[root.clone()]);
+    assert_eq!(
+        (changed.new, changed.versions, changed.unchanged),
+        (0, 1, n - 1)
+    );
+    let count = |store: &mut Store, all: bool| {
+        let mut k = 0;
+        store
+            .each_report(
+                &Filter {
+                    all_versions: all,
+                    ..Filter::default()
+                },
+                &mut |_| Ok(k += 1),
+            )
+            .unwrap();
+        k
+    };
+    assert_eq!(count(&mut store, false), n);
+    assert_eq!(count(&mut store, true), n + 1);
+    assert_eq!(cross_findings(&mut store), expected_cross());
+
+    // Split a spelling off and merge it back: findings follow the series.
+    let beileng = store.agencies().unwrap()[1].id;
+    let new = store.split_agency(beileng, "北冷乡人民政府").unwrap();
+    let split = cross_findings(&mut store);
+    assert!(
+        split
+            .iter()
+            .any(|f| f.0 == "北冷乡人民政府" && f.2 == "cross.missing_year"),
+        "{split:?}"
+    );
+    store.merge_agencies(beileng, new).unwrap();
+    assert_eq!(cross_findings(&mut store), expected_cross());
+
+    exports(&mut store, &files, dir.path());
+    stats(&mut store, &files);
+}
+
+/// The current reports of the generated corpus (the 2023 北冷乡 report has a new version
+/// with the same values, so the generated values still stand).
+fn stats(store: &mut Store, files: &[(PathBuf, Report)]) {
+    let groups = store.stats(By::Year, &Filter::default()).unwrap();
+    let years: BTreeSet<i32> = files.iter().map(|(_, r)| r.year.unwrap()).collect();
+    assert_eq!(groups.len(), years.len());
+    for g in &groups {
+        let year: i32 = g.group.parse().unwrap();
+        let of_year: Vec<&Report> = files
+            .iter()
+            .map(|(_, r)| r)
+            .filter(|r| r.year == Some(year))
+            .collect();
+        let sum = |keys: &[&str]| -> f64 {
+            of_year
+                .iter()
+                .flat_map(|r| keys.iter().filter_map(|k| r.value(k)))
+                .map(|v| v.as_f64())
+                .sum()
+        };
+        assert_eq!(g.reports, of_year.len() as i64, "{year}");
+        assert_eq!(
+            g.requests_received,
+            sum(&["t3.received.total", "legacy.request.received"]),
+            "{year}"
+        );
+        let processed = sum(&["t3.processed.total", "legacy.reply.total"]);
+        let granted = sum(&["t3.granted.total", "legacy.reply.granted"]);
+        assert_eq!(g.requests_processed, processed);
+        assert_eq!(
+            g.granted_share,
+            (processed > 0.0).then(|| granted / processed),
+            "{year}"
+        );
+        let reviews = sum(&["t4.review.total", "legacy.review.total"]);
+        let corrected = sum(&["t4.review.corrected", "legacy.review.corrected"]);
+        assert_eq!(
+            g.review_corrected_rate,
+            (reviews > 0.0).then(|| corrected / reviews)
+        );
+        assert_eq!(
+            g.identity_pass_rate,
+            Some(1.0),
+            "generated reports keep every identity ({year})"
+        );
+    }
+    let by_level = store.stats(By::Level, &Filter::default()).unwrap();
+    let levels: Vec<(&str, i64)> = by_level
+        .iter()
+        .map(|g| (g.group.as_str(), g.reports))
+        .collect();
+    assert_eq!(levels, vec![("乡镇/街道", 13), ("县级部门", 12)]);
+    let t = store
+        .stats(
+            By::Template,
+            &Filter {
+                years: vec![2021, 2022],
+                ..Filter::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        t.iter()
+            .map(|g| (g.group.as_str(), g.reports))
+            .collect::<Vec<_>>(),
+        vec![("2021", 7)]
+    );
+}
+
+fn export_bytes(
+    store: &mut Store,
+    format: export::Format,
+    shape: Shape,
+    filter: Filter,
+) -> Vec<u8> {
+    let mut buf: Vec<u8> = Vec::new();
+    export::export(
+        store,
+        &export::Options {
+            format,
+            shape,
+            chinese_headers: false,
+            filter,
+        },
+        &mut buf,
+    )
+    .unwrap();
+    buf
+}
+
+fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
+    let n = files.len();
+    let find = |agency: &str, year: i32| {
+        files
+            .iter()
+            .map(|(_, r)| r)
+            .find(|r| r.year == Some(year) && r.agency.as_deref().unwrap().contains(agency))
+            .unwrap()
+    };
+
+    // CSV, wide: one row per current report, every key a column.
+    let csv_bytes = export_bytes(store, export::Format::Csv, Shape::Wide, Filter::default());
+    let mut rd = csv::Reader::from_reader(csv_bytes.as_slice());
+    let header = rd.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), n);
+    let col = |k: &str| header.iter().position(|h| h == k).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| &r[col("agency")] == "北冷乡" && &r[col("year")] == "2024")
+        .unwrap();
+    let want = find("北冷乡", 2024);
+    assert_eq!(
+        row[col("t3.carried_in.natural")],
+        want.int("t3.carried_in.natural").unwrap().to_string()
+    );
+    assert_eq!(&row[col("region")], "宁海县");
+    assert_eq!(
+        row[col("errors")].parse::<i64>().unwrap(),
+        1,
+        "the planted carry-over break"
+    );
+
+    // Filters.
+    let only = export_bytes(
+        store,
+        export::Format::Csv,
+        Shape::Wide,
+        Filter {
+            years: vec![2024],
+            ..Filter::default()
+        },
+    );
+    assert_eq!(
+        csv::Reader::from_reader(only.as_slice()).records().count(),
+        3
+    );
+    let region = export_bytes(
+        store,
+        export::Format::Csv,
+        Shape::Wide,
+        Filter {
+            region: Some("尉氏县".into()),
+            ..Filter::default()
+        },
+    );
+    assert_eq!(
+        csv::Reader::from_reader(region.as_slice())
+            .records()
+            .count(),
+        7
+    );
+    let t2019 = export_bytes(
+        store,
+        export::Format::Csv,
+        Shape::Wide,
+        Filter {
+            template: Some(Template::Y2019),
+            ..Filter::default()
+        },
+    );
+    let mut t2019 = csv::Reader::from_reader(t2019.as_slice());
+    assert_eq!(
+        t2019.headers().unwrap().len(),
+        11 + keys_for(Template::Y2019).len()
+    );
+    assert_eq!(t2019.records().count(), 6);
+
+    // JSON lines, long: one object per cell with its evidence.
+    let long = export_bytes(store, export::Format::Json, Shape::Long, Filter::default());
+    let cells: Vec<serde_json::Value> = long
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let expected_cells: usize = files.iter().map(|(_, r)| keys_for(r.template).len()).sum();
+    assert_eq!(cells.len(), expected_cells);
+    let c = cells
+        .iter()
+        .find(|c| {
+            c["agency"] == "尉氏县市场监督管理局"
+                && c["year"] == 2024
+                && c["key"] == "t3.received.total"
+        })
+        .unwrap();
+    assert_eq!(
+        c["value"],
+        serde_json::json!(find("尉氏县市场监督管理局", 2024)
+            .int("t3.received.total")
+            .unwrap())
+    );
+    assert!(c["raw"].as_str().unwrap().contains(&c["value"].to_string()));
+    assert!(c["line"].as_i64().unwrap() > 1);
+
+    // XLSX, opened by calamine: the summary, and a report sheet laid out like the template.
+    use calamine::{Reader, Xlsx};
+    let xlsx = export_bytes(
+        store,
+        export::Format::Xlsx,
+        Shape::Wide,
+        Filter {
+            years: vec![2024],
+            ..Filter::default()
+        },
+    );
+    let path = dir.join("out.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let names = book.sheet_names().to_vec();
+    assert_eq!(names.len(), 4);
+    assert_eq!(names[0], "汇总");
+    let summary = book.worksheet_range("汇总").unwrap();
+    assert_eq!(summary.height(), 4);
+    assert_eq!(summary.get_value((0, 1)).unwrap().to_string(), "agency");
+    let sheet = names.iter().find(|s| s.contains("北冷乡")).unwrap().clone();
+    let ws = book.worksheet_range(&sheet).unwrap();
+    let text: Vec<String> = ws
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    for label in [
+        "申请人情况",
+        "法人或其他组织",
+        "三、本年度办理结果",
+        "（三）不予公开",
+        "行政复议",
+        "未经复议直接起诉",
+        "发现的问题",
+    ] {
+        assert!(
+            text.iter().any(|t| t == label),
+            "{label} missing from the report sheet"
+        );
+    }
+    let merged = book.merge_cells_by_sheet_name(&sheet).unwrap();
+    let spans: Vec<(u32, u32, u32, u32)> = merged
+        .iter()
+        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+        .collect();
+    let at = |label: &str| -> (u32, u32) {
+        let (r, c, _) = ws
+            .used_cells()
+            .find(|(_, _, v)| v.to_string() == label)
+            .unwrap();
+        let (r0, c0) = ws.start().unwrap();
+        (r as u32 + r0, c as u32 + c0)
+    };
+    let (r, c) = at("申请人情况");
+    assert!(
+        spans.contains(&(r, c, r, c + 6)),
+        "申请人情况 spans the seven applicant columns"
+    );
+    let (r, c) = at("法人或其他组织");
+    assert!(spans.contains(&(r, c, r, c + 4)));
+    let (r, c) = at("（三）不予公开");
+    assert!(
+        spans.contains(&(r, c, r + 7, c)),
+        "不予公开 spans its eight reasons"
+    );
+
+    // Parquet, read back.
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let pq = export_bytes(
+        store,
+        export::Format::Parquet,
+        Shape::Wide,
+        Filter::default(),
+    );
+    let pq_path = dir.join("out.parquet");
+    std::fs::write(&pq_path, pq).unwrap();
+    let reader = SerializedFileReader::new(std::fs::File::open(&pq_path).unwrap()).unwrap();
+    assert_eq!(reader.metadata().file_metadata().num_rows(), n as i64);
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
+    let idx = |name: &str| {
+        schema
+            .columns()
+            .iter()
+            .position(|c| c.name() == name)
+            .unwrap()
+    };
+    let (ia, iy, ik) = (idx("agency"), idx("year"), idx("t3.carried_in.natural"));
+    let mut seen = 0;
+    for row in reader.get_row_iter(None).unwrap() {
+        let row = row.unwrap();
+        let fields: Vec<String> = row.get_column_iter().map(|(_, f)| f.to_string()).collect();
+        if fields[ia] == "\"北冷乡\"" && fields[iy] == "2024" {
+            assert_eq!(
+                fields[ik].parse::<f64>().unwrap(),
+                want.int("t3.carried_in.natural").unwrap() as f64
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 1);
+}
+
+fn bad_inputs(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "bad_inputs") else {
+        return;
+    };
+    let root = dir.path().join("in");
+    std::fs::create_dir_all(&root).unwrap();
+    let mut rng = nianbao_synth::rng(5);
+    let good = series(&mut rng, "西店镇", 2021..=2022);
+    for r in &good {
+        std::fs::write(
+            root.join(format!("{}.txt", r.year.unwrap())),
+            render(r, &Style::plain(Layout::Tabs), &mut rng),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("empty.txt"), b"").unwrap();
+    std::fs::write(
+        root.join("garbage.pdf"),
+        (0..4000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    std::fs::write(root.join("notes.md"), "会议纪要：无。").unwrap();
+    // A zip archive with a good report, a path trick and a broken entry.
+    let mut zip_bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut zip_bytes);
+        let opts = zip::write::SimpleFileOptions::default();
+        let mut third = good[1].clone();
+        third.year = Some(2023);
+        z.start_file("2023/西店镇.txt", opts).unwrap();
+        std::io::Write::write_all(
+            &mut z,
+            render(&third, &Style::plain(Layout::Tabs), &mut rng).as_bytes(),
+        )
+        .unwrap();
+        z.start_file("../../etc/evil.txt", opts).unwrap();
+        std::io::Write::write_all(&mut z, b"x").unwrap();
+        z.finish().unwrap();
+    }
+    std::fs::write(root.join("batch.zip"), zip_bytes.into_inner()).unwrap();
+    let mut truncated = std::fs::read(root.join("batch.zip")).unwrap();
+    truncated.truncate(truncated.len() / 2);
+    std::fs::write(root.join("broken.zip"), truncated).unwrap();
+
+    let s = run(&mut store, &[root.clone()]);
+    assert_eq!(
+        s.new, 3,
+        "two text reports and one from the archive: {:?}",
+        s.failed
+    );
+    let failed: Vec<String> = s
+        .failed
+        .iter()
+        .map(|(name, _)| name.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(failed.len(), 5, "{:?}", s.failed);
+    for name in ["empty.txt", "garbage.pdf", "notes.md", "evil.txt"] {
+        assert!(
+            failed.iter().any(|f| f == name),
+            "{name} not reported: {:?}",
+            s.failed
+        );
+    }
+    assert!(
+        s.failed.iter().any(|(n, _)| n.ends_with("broken.zip")),
+        "{:?}",
+        s.failed
+    );
+    assert!(s.failed.iter().all(|(_, reason)| !reason.contains('\n')));
+    // What was stored is intact, and a second run changes nothing.
+    let again = run(&mut store, &[root]);
+    assert_eq!((again.new, again.unchanged, again.failed.len()), (0, 3, 5));
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+        }
+    };
+}
+
+on_both!(multi_year, bad_inputs);
+
+#[test]
+fn foreign_and_broken_databases_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "not a database at all").unwrap();
+    let e = Store::open(&text.display().to_string())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("不是 SQLite 数据库"), "{e}");
+    assert!(std::fs::read(&text).unwrap() == b"not a database at all");
+
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1);")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&other).unwrap();
+    let e = Store::open(&other.display().to_string())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("不是 nianbao 的数据库"), "{e}");
+    let after = std::fs::read(&other).unwrap();
+    let diff: Vec<usize> = (0..before.len().max(after.len()))
+        .filter(|&i| before.get(i) != after.get(i))
+        .take(10)
+        .collect();
+    assert!(
+        diff.is_empty(),
+        "the foreign database was changed at bytes {diff:?} (len {} → {})",
+        before.len(),
+        after.len()
+    );
+
+    // A nianbao database whose pages were overwritten: a clear error, no panic.
+    let db = dir.path().join("n.db");
+    {
+        let mut s = Store::open(&db.display().to_string()).unwrap();
+        let mut rng = nianbao_synth::rng(1);
+        let r = &series(&mut rng, "西店镇", 2021..=2021)[0];
+        let f = dir.path().join("r.txt");
+        std::fs::write(&f, render(r, &Style::plain(Layout::Tabs), &mut rng)).unwrap();
+        assert_eq!(run(&mut s, &[f]).new, 1);
+        s.conn().batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(100).take(8000) {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let result = Store::open(&db.display().to_string()).and_then(|mut s| s.agencies().map(|_| ()));
+    let e = result
+        .err()
+        .expect("a damaged database is an error")
+        .to_string();
+    assert!(e.contains("数据库"), "{e}");
+}
