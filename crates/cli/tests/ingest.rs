@@ -27,7 +27,11 @@ fn corpus(root: &Path) -> usize {
         for r in &reports {
             let dir = root.join(format!("{a:02}"));
             std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(dir.join(format!("{}.txt", r.year.unwrap())), render(r, &Style::plain(Layout::Tabs), &mut rng)).unwrap();
+            std::fs::write(
+                dir.join(format!("{}.txt", r.year.unwrap())),
+                render(r, &Style::plain(Layout::Tabs), &mut rng),
+            )
+            .unwrap();
             n += 1;
         }
     }
@@ -45,7 +49,11 @@ fn killed_and_rerun(db: &str) {
     let n = corpus(&root) as i64;
     Store::open(db).unwrap();
     let bin = env!("CARGO_BIN_EXE_nianbao");
-    let mut child = Command::new(bin).args(["ingest", "--quiet", "--db", db]).arg(&root).spawn().unwrap();
+    let mut child = Command::new(bin)
+        .args(["ingest", "--quiet", "--db", db])
+        .arg(&root)
+        .spawn()
+        .unwrap();
     let start = Instant::now();
     loop {
         let stored = count(db, "SELECT COUNT(*) FROM reports");
@@ -58,7 +66,10 @@ fn killed_and_rerun(db: &str) {
     child.kill().unwrap();
     child.wait().unwrap();
     let stored = count(db, "SELECT COUNT(*) FROM reports");
-    assert!(stored > 0 && stored < n, "killed mid-batch: {stored} of {n} stored");
+    assert!(
+        stored > 0 && stored < n,
+        "killed mid-batch: {stored} of {n} stored"
+    );
     // Every stored report is complete: its source, its cells (a generated report has every
     // table cell of its template).
     assert_eq!(count(db, "SELECT COUNT(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.report_id = r.id)"), 0);
@@ -76,15 +87,31 @@ fn killed_and_rerun(db: &str) {
     );
     assert_eq!(count(db, "SELECT COUNT(*) FROM cells c WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = c.report_id)"), 0);
 
-    let out = Command::new(bin).args(["ingest", "--quiet", "--db", db]).arg(&root).output().unwrap();
+    let out = Command::new(bin)
+        .args(["ingest", "--quiet", "--db", db])
+        .arg(&root)
+        .output()
+        .unwrap();
     let msg = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{msg}");
-    assert!(msg.contains(&format!("新增 {}，新版本 0，未变 {stored}，失败 0", n - stored)), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "新增 {}，新版本 0，未变 {stored}，失败 0",
+            n - stored
+        )),
+        "{msg}"
+    );
     assert_eq!(count(db, "SELECT COUNT(*) FROM reports"), n);
     assert_eq!(count(db, "SELECT COUNT(*) FROM agencies"), AGENCIES as i64);
-    assert_eq!(count(db, "SELECT COUNT(*) FROM agencies WHERE dirty = 1"), 0);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM agencies WHERE dirty = 1"),
+        0
+    );
     // The cross-year checks ran over the whole series: exactly the planted break.
-    assert_eq!(count(db, "SELECT COUNT(*) FROM findings WHERE origin = 'cross'"), 1);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM findings WHERE origin = 'cross'"),
+        1
+    );
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM findings f JOIN reports r ON r.id = f.report_id WHERE f.rule = 'cross.carry_over' AND r.year = 2025 AND r.agency_name = '第0号镇'"),
         1
@@ -101,7 +128,9 @@ fn sqlite_ingest_survives_sigkill() {
 fn postgres_ingest_survives_sigkill() {
     match nianbao_corpus::testing::database("sigkill") {
         Ok(url) => killed_and_rerun(&url),
-        Err(e) if std::env::var("CI").is_err() => eprintln!("skipping PostgreSQL test (outside CI): {e}"),
+        Err(e) if std::env::var("CI").is_err() => {
+            eprintln!("skipping PostgreSQL test (outside CI): {e}")
+        }
         Err(e) => panic!("PostgreSQL test server: {e}"),
     }
 }
@@ -112,27 +141,67 @@ fn cli_commands_over_a_store() {
     let db = dir.path().join("c.db").display().to_string();
     let bin = env!("CARGO_BIN_EXE_nianbao");
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
-    let out = Command::new(bin).args(["ingest", "--db", &db]).arg(&seeds).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "the summary goes to stderr");
+    let out = Command::new(bin)
+        .args(["ingest", "--db", &db])
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "the summary goes to stderr"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("读取 5 个文件：新增 5"));
 
-    let out = Command::new(bin).args(["agencies", "--db", &db]).output().unwrap();
+    let out = Command::new(bin)
+        .args(["agencies", "--db", &db])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 6, "{text}");
-    assert!(text.contains("尉氏县洧川镇人民政府\t尉氏县\t乡镇/街道\t1\t2021"), "{text}");
+    assert!(
+        text.contains("尉氏县洧川镇人民政府\t尉氏县\t乡镇/街道\t1\t2021"),
+        "{text}"
+    );
 
-    let out = Command::new(bin).args(["export", "--db", &db, "--format", "csv", "--zh-headers", "--year", "2019"]).output().unwrap();
+    let out = Command::new(bin)
+        .args([
+            "export",
+            "--db",
+            &db,
+            "--format",
+            "csv",
+            "--zh-headers",
+            "--year",
+            "2019",
+        ])
+        .output()
+        .unwrap();
     let csv = String::from_utf8(out.stdout).unwrap();
-    assert!(csv.starts_with("报告编号,机构,地区,层级,年度,模板,"), "{csv}");
+    assert!(
+        csv.starts_with("报告编号,机构,地区,层级,年度,模板,"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 3, "two 2019 reports and the header");
 
     let xlsx = dir.path().join("out.xlsx");
-    let out = Command::new(bin).args(["export", "--db", &db, "--format", "xlsx", "-o"]).arg(&xlsx).output().unwrap();
+    let out = Command::new(bin)
+        .args(["export", "--db", &db, "--format", "xlsx", "-o"])
+        .arg(&xlsx)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 
-    let out = Command::new(bin).args(["stats", "--db", &db, "--by", "template", "--format", "csv"]).output().unwrap();
+    let out = Command::new(bin)
+        .args(["stats", "--db", &db, "--by", "template", "--format", "csv"])
+        .output()
+        .unwrap();
     let stats = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<&str> = stats.lines().collect();
     assert_eq!(rows.len(), 4, "{stats}");
@@ -141,7 +210,11 @@ fn cli_commands_over_a_store() {
     // A file that is not a database is refused with one line, exit 2, and left as it was.
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "会议纪要").unwrap();
-    let out = Command::new(bin).args(["stats", "--db"]).arg(&notes).output().unwrap();
+    let out = Command::new(bin)
+        .args(["stats", "--db"])
+        .arg(&notes)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), "会议纪要");

@@ -185,34 +185,58 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every file under the inputs, directories walked in name order.
-fn walk(paths: &[PathBuf]) -> impl Iterator<Item = PathBuf> + '_ {
-    paths.iter().flat_map(|p| {
-        let mut out = Vec::new();
-        walk_one(p, true, &mut out);
-        out
-    })
+/// Every file under the inputs, directories walked lazily in name order (a batch of any
+/// size holds only the directories on the current path in memory).
+fn walk(paths: &[PathBuf]) -> Walk {
+    Walk {
+        stack: vec![paths
+            .iter()
+            .map(|p| (p.clone(), true))
+            .collect::<Vec<_>>()
+            .into_iter()],
+    }
 }
 
-fn walk_one(path: &Path, named: bool, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let Ok(entries) = std::fs::read_dir(path) else {
-            out.push(path.to_path_buf());
-            return;
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            let hidden = child
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if !hidden {
-                walk_one(&child, false, out);
+struct Walk {
+    /// Per open directory, the entries still to visit; `true` for paths named by the user.
+    stack: Vec<std::vec::IntoIter<(PathBuf, bool)>>,
+}
+
+impl Iterator for Walk {
+    type Item = PathBuf;
+
+    fn next(&mut self) -> Option<PathBuf> {
+        loop {
+            let top = self.stack.last_mut()?;
+            let Some((path, named)) = top.next() else {
+                self.stack.pop();
+                continue;
+            };
+            if path.is_dir() {
+                // An unreadable directory is passed on, to be reported with its reason.
+                let Ok(entries) = std::fs::read_dir(&path) else {
+                    return Some(path);
+                };
+                let mut children: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|c| {
+                        !c.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                    })
+                    .collect();
+                children.sort();
+                self.stack.push(
+                    children
+                        .into_iter()
+                        .map(|c| (c, false))
+                        .collect::<Vec<_>>()
+                        .into_iter(),
+                );
+            } else if named || has_report_extension(&path) {
+                return Some(path);
             }
         }
-    } else if named || has_report_extension(path) {
-        out.push(path.to_path_buf());
     }
 }
 
@@ -250,7 +274,7 @@ fn archive_len(path: &Path) -> usize {
 }
 
 /// Files become jobs; archives are opened here and their entries read one by one.
-fn jobs(paths: &[PathBuf]) -> impl Iterator<Item = Job> + Send + '_ {
+fn jobs(paths: &[PathBuf]) -> impl Iterator<Item = Job> + Send {
     walk(paths).flat_map(|p| -> Box<dyn Iterator<Item = Job> + Send> {
         if is_archive(&p) {
             Box::new(archive_jobs(p))

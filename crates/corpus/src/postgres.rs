@@ -4,11 +4,14 @@ use crate::db::{Conn, Kind, Row, Value};
 use crate::StoreError;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
-use postgres::{Client, NoTls};
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
 use std::io::Write;
 
 pub struct Postgres {
     client: Client,
+    /// Prepared once per connection: a statement costs one round trip instead of two.
+    statements: HashMap<String, Statement>,
 }
 
 impl ToSql for Value {
@@ -41,7 +44,10 @@ impl Postgres {
     pub fn open(url: &str) -> Result<Postgres, StoreError> {
         let client = Client::connect(url, NoTls)
             .map_err(|e| StoreError::Open(redact(url), e.to_string()))?;
-        let mut pg = Postgres { client };
+        let mut pg = Postgres {
+            client,
+            statements: HashMap::new(),
+        };
         pg.batch("SET client_min_messages = warning")?;
         Ok(pg)
     }
@@ -55,6 +61,21 @@ fn redact(url: &str) -> String {
             None => url.to_string(),
         },
         _ => url.to_string(),
+    }
+}
+
+impl Postgres {
+    fn prepare(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.client.prepare(sql).map_err(err)?;
+        // Queries built from filters vary; keep the cache bounded.
+        if self.statements.len() > 256 {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
     }
 }
 
@@ -79,7 +100,8 @@ impl Conn for Postgres {
     }
 
     fn exec(&mut self, sql: &str, values: &[Value]) -> Result<u64, StoreError> {
-        self.client.execute(sql, &params(values)).map_err(err)
+        let st = self.prepare(sql)?;
+        self.client.execute(&st, &params(values)).map_err(err)
     }
 
     fn each(
@@ -88,7 +110,8 @@ impl Conn for Postgres {
         values: &[Value],
         f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut rows = self.client.query_raw(sql, params(values)).map_err(err)?;
+        let st = self.prepare(sql)?;
+        let mut rows = self.client.query_raw(&st, params(values)).map_err(err)?;
         while let Some(r) = rows.next().map_err(err)? {
             let mut out = Vec::with_capacity(r.len());
             for (i, c) in r.columns().iter().enumerate() {
@@ -125,7 +148,8 @@ impl Conn for Postgres {
             return Ok(());
         }
         let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-        let mut w = self.client.copy_in(&sql).map_err(err)?;
+        let st = self.prepare(&sql)?;
+        let mut w = self.client.copy_in(&st).map_err(err)?;
         let mut buf = String::new();
         for row in rows {
             for (i, v) in row.iter().enumerate() {

@@ -1,0 +1,132 @@
+//! Corpus ingest throughput and memory: `cargo bench -p nianbao --bench ingest`.
+//!
+//! Generates a multi-year corpus of text reports (7 years per agency, random layouts), then
+//! runs the release `nianbao ingest --quiet` on a fresh store for each size and backend and
+//! reports wall time, reports/second and the ingest process's peak RSS (VmHWM, polled).
+//! Two sizes show whether memory grows with the corpus.
+//!
+//! `NIANBAO_BENCH_SIZES` (default `10000,100000`), `NIANBAO_BENCH_BACKENDS` (default
+//! `sqlite,postgres`; PostgreSQL is a private server started as in the tests, or
+//! `NIANBAO_TEST_PG`), `NIANBAO_BENCH_DIR` (default `target/bench-ingest`).
+
+use nianbao_synth::{render, rng, series, Style};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const YEARS: std::ops::RangeInclusive<i32> = 2019..=2025;
+
+fn list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_string())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Agency directories holding `n` reports in total (7 per agency), made once and reused.
+fn corpus(root: &Path, n: usize) -> Vec<PathBuf> {
+    let agencies = n.div_ceil(7);
+    let mut dirs = Vec::with_capacity(agencies);
+    let mut made = 0;
+    for a in 0..agencies {
+        let dir = root.join(format!("{a:06}"));
+        if !dir.join("done").exists() {
+            let mut g = rng(a as u64);
+            std::fs::create_dir_all(&dir).unwrap();
+            for r in series(&mut g, &format!("第{a}号镇"), YEARS) {
+                let style = Style::random(&mut g);
+                std::fs::write(
+                    dir.join(format!("{}.txt", r.year.unwrap())),
+                    render(&r, &style, &mut g),
+                )
+                .unwrap();
+            }
+            std::fs::write(dir.join("done"), b"").unwrap();
+            made += 1;
+        }
+        dirs.push(dir);
+    }
+    if made > 0 {
+        eprintln!(
+            "generated {made} agencies × 7 years under {}",
+            root.display()
+        );
+    }
+    dirs
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Runs one ingest; (seconds, peak RSS in MiB).
+fn ingest(db: &str, dirs: &[PathBuf]) -> (f64, f64) {
+    let bin = env!("CARGO_BIN_EXE_nianbao");
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .args(["ingest", "--quiet", "--db", db])
+        .args(dirs)
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    loop {
+        if let Some(kib) = peak_rss_kib(child.id()) {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "ingest failed");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    (start.elapsed().as_secs_f64(), peak as f64 / 1024.0)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let sizes: Vec<usize> = list("NIANBAO_BENCH_SIZES", "10000,100000")
+        .iter()
+        .map(|s| s.parse().expect("size"))
+        .collect();
+    let backends = list("NIANBAO_BENCH_BACKENDS", "sqlite,postgres");
+    let root = PathBuf::from(
+        std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench-ingest".into()),
+    );
+    let largest = *sizes.iter().max().expect("a size");
+    let all = corpus(&root.join("reports"), largest);
+    println!("backend     reports   seconds   reports/s   peak RSS (MiB)");
+    for backend in &backends {
+        for &n in &sizes {
+            let dirs = &all[..n.div_ceil(7)];
+            let reports = dirs.len() * 7;
+            let db = match backend.as_str() {
+                "sqlite" => {
+                    let path = root.join(format!("bench-{n}.db"));
+                    for ext in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+                    }
+                    path.display().to_string()
+                }
+                "postgres" => nianbao_corpus::testing::database(&format!("bench{n}"))
+                    .expect("PostgreSQL server"),
+                other => panic!("unknown backend {other}"),
+            };
+            let (secs, rss) = ingest(&db, dirs);
+            println!(
+                "{backend:<10} {reports:>8} {secs:>9.1} {:>11.0} {rss:>16.1}",
+                reports as f64 / secs
+            );
+        }
+    }
+}
