@@ -143,6 +143,19 @@ impl Report {
         keys_for(self.template).iter().map(|k| (*k, self.value(k))).collect()
     }
 
+    /// Lowers the confidence of every piece of evidence by a factor (values read by OCR).
+    pub fn scale_confidence(&mut self, factor: f32) {
+        if factor >= 1.0 {
+            return;
+        }
+        let evidence = self.cells.values_mut().filter_map(|c| c.evidence.as_mut());
+        let extra = self.extra_items.iter_mut().map(|e| &mut e.evidence);
+        let claims = self.claims.iter_mut().map(|c| &mut c.evidence);
+        for e in evidence.chain(extra).chain(claims) {
+            e.confidence *= factor;
+        }
+    }
+
     pub fn has_table(&self, name: &str) -> bool {
         self.tables.iter().any(|t| t == name)
     }

@@ -10,6 +10,7 @@ mod process;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod ocr;
 pub mod ofd;
 pub mod package;
 pub mod pdf;
@@ -42,8 +43,12 @@ pub enum ReadError {
     NoConverter,
     #[error("读取 PDF 需要 poppler-utils 中的 pdftotext：请安装 (apt-get install poppler-utils) (reading PDF needs pdftotext: install poppler-utils)")]
     NoPdfTool,
-    #[error("PDF 没有文字层（扫描件），暂不支持 OCR (PDF has no text layer: a scan; OCR is not supported yet)")]
+    #[error("PDF 没有文字层 (PDF has no text layer)")]
     NoTextLayer,
+    #[error("扫描件需要文字识别：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim (apt-get install tesseract-ocr tesseract-ocr-chi-sim) (a scan needs OCR: install tesseract with its simplified-Chinese model)")]
+    NoOcr,
+    #[error("扫描件中未识别出文字 (no text recognised in the scan)")]
+    NoText,
     #[error("文件已损坏 (corrupt file): {0}")]
     Corrupt(String),
     #[error("文件已加密或设有密码，请去除密码后再读取 (encrypted or password-protected: remove the password first)")]
@@ -73,10 +78,14 @@ pub struct Source {
     /// Plain text as given, or the text written from the file's layout (paragraphs, and
     /// table rows with tab-separated cells); evidence offsets refer to this text.
     pub text: String,
-    /// `text`, `html`, `docx`, `doc` (legacy Word/WPS, converted by LibreOffice), `pdf` or `ofd`.
+    /// `text`, `html`, `docx`, `doc` (legacy Word/WPS, converted by LibreOffice), `pdf`, `ofd`,
+    /// or `pdf-ocr` / `image-ocr` for scans read by OCR.
     pub format: &'static str,
     pub encoding: &'static str,
     pub lossy: bool,
+    /// How far the text can be trusted: 1.0 when read from the file's text, lower when
+    /// recognised from page images (OCR). Evidence of extracted values carries it.
+    pub confidence: f32,
 }
 
 /// Reads bytes already in memory, choosing the reader from the content.
@@ -102,7 +111,15 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
                 (docx_text(&mut zip)?, "docx")
             }
         }
-        Format::Pdf => (Decoded { text: pdf::document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
+        Format::Pdf => match pdf::document(bytes) {
+            Ok(doc) => (Decoded { text: doc.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
+            Err(ReadError::NoTextLayer) => (Decoded { text: ocr::pdf_document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf-ocr"),
+            Err(e) => return Err(e),
+        },
+        Format::Other(kind @ ("PNG" | "JPEG")) => {
+            let ext = if kind == "PNG" { "png" } else { "jpg" };
+            (Decoded { text: ocr::image_document(bytes, ext)?.to_text(), encoding: "UTF-8", lossy: false }, "image-ocr")
+        }
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
             let docx = convert::doc_to_docx(bytes)?;
@@ -116,7 +133,8 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if looks_binary(&decoded.text) {
         return Err(ReadError::Binary);
     }
-    Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy })
+    let confidence = if format.ends_with("-ocr") { ocr::CONFIDENCE } else { 1.0 };
+    Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy, confidence })
 }
 
 fn docx_text(zip: &mut package::Zip) -> Result<Decoded, ReadError> {

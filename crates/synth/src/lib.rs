@@ -9,12 +9,14 @@
 mod gen;
 mod html;
 mod layout;
+mod scan;
 mod series;
 mod tables;
 
 pub use gen::report;
 pub use html::{html_page, HtmlStyle};
 pub use layout::{render, Layout, Style};
+pub use scan::image_pdf;
 pub use series::{add, series};
 
 use rand::rngs::SmallRng;
