@@ -104,6 +104,9 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
         let pdf = convert(&docx, "pdf", &dir.path().join("pdf"));
         assert_same(&reports, &pdf, "pdf");
         bad_pdfs(&pdf[0], dir.path());
+        if tesseract() {
+            scanned_seed(&pdf[1], &reports[1], dir.path());
+        }
         // OFD packages written to GB/T 33190 from the same page layouts.
         let ofd: Vec<PathBuf> = pdf.iter().map(|p| ofd_from_pdf(p)).collect();
         assert_same(&reports, &ofd, "ofd");
@@ -214,16 +217,92 @@ fn bad_pdfs(good: &Path, dir: &Path) {
         "{}",
         lines[1]
     );
+    // A page that is a picture without text: OCR finds none (or, without Tesseract, says
+    // how to install it).
     assert!(
         lines[2]["error"]
             .as_str()
             .unwrap()
-            .contains("no text layer"),
+            .contains("no text recognised")
+            || lines[2]["error"].as_str().unwrap().contains("tesseract"),
         "{}",
         lines[2]
     );
     assert_eq!(lines[3]["format"], "pdf");
     assert_eq!(out.status.code(), Some(2));
+}
+
+fn tesseract() -> bool {
+    let langs = Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    let found = langs.is_ok_and(|l| l.contains("chi_sim"));
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tesseract with chi_sim: .ci/run installs it"
+        );
+        eprintln!("skipped: tesseract-ocr with chi_sim not installed");
+    }
+    found
+}
+
+/// Seed 001 as a scan: its PDF rasterised at 300 dpi in grey by pdftoppm, the page images
+/// wrapped in a PDF with no text layer, read back by OCR to at least 99 % of the cells.
+fn scanned_seed(pdf: &Path, want: &Report, dir: &Path) {
+    let pages = dir.join("scan-pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-png"])
+        .arg(pdf)
+        .arg(pages.join("p"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let mut images: Vec<PathBuf> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    images.sort();
+    let bytes: Vec<Vec<u8>> = images.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let scan = dir.join("scan-001.pdf");
+    std::fs::write(&scan, nianbao_synth::image_pdf(&bytes, 300.0).unwrap()).unwrap();
+    let text = Command::new("pdftotext")
+        .arg(&scan)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout).trim().is_empty(),
+        "the scan has no text layer"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .arg(&scan)
+        .output()
+        .unwrap();
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["format"], "pdf-ocr", "{got}");
+    let cells = nianbao_model::keys_for(want.template).len();
+    let d = differences(want, &got);
+    eprintln!(
+        "scanned seed 001: {} of {cells} cells right, differences {d:?}",
+        cells - d.iter().filter(|x| x.contains(':')).count()
+    );
+    assert!(
+        d.len() * 100 <= cells,
+        "OCR must get at least 99 % of {cells} cells: {d:?}"
+    );
+    // Every value read from the scan says so in its evidence.
+    let ev = got["evidence"].as_object().unwrap();
+    assert!(!ev.is_empty());
+    assert!(
+        ev.values()
+            .all(|e| (e["confidence"].as_f64().unwrap() - 0.8).abs() < 1e-6),
+        "OCR confidence"
+    );
 }
 
 fn pdftotext() -> bool {

@@ -16,14 +16,30 @@ pub fn doc_to_docx(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     std::fs::write(&input, bytes)?;
     let profile = dir.path().join("profile");
     let mut cmd = Command::new("soffice");
-    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
-        .arg(dir.path())
-        .arg(&input);
-    let (status, _) = crate::process::run(cmd, TIMEOUT, ReadError::NoConverter, "LibreOffice 转换")?;
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args([
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+    ])
+    .arg(dir.path())
+    .arg(&input);
+    let (status, _) =
+        crate::process::run(cmd, TIMEOUT, ReadError::NoConverter, "LibreOffice 转换")?;
     if !status.success() {
-        return Err(ReadError::Corrupt(format!("LibreOffice 转换失败 (conversion failed: {status})")));
+        return Err(ReadError::Corrupt(format!(
+            "LibreOffice 转换失败 (conversion failed: {status})"
+        )));
     }
-    std::fs::read(dir.path().join("input.docx"))
-        .map_err(|_| ReadError::Corrupt("LibreOffice 未能转换此文件，可能已损坏 (LibreOffice could not convert the file)".into()))
+    std::fs::read(dir.path().join("input.docx")).map_err(|_| {
+        ReadError::Corrupt(
+            "LibreOffice 未能转换此文件，可能已损坏 (LibreOffice could not convert the file)"
+                .into(),
+        )
+    })
 }

@@ -16,7 +16,11 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         return with(enc, &bytes[bom_len..]);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded { text: s.to_string(), encoding: UTF_8.name(), lossy: false };
+        return Decoded {
+            text: s.to_string(),
+            encoding: UTF_8.name(),
+            lossy: false,
+        };
     }
     if let Some(enc) = utf16_without_bom(bytes) {
         return with(enc, bytes);
@@ -37,7 +41,11 @@ pub fn decode_as(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
 
 fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: enc.name(), lossy: had_errors }
+    Decoded {
+        text: text.into_owned(),
+        encoding: enc.name(),
+        lossy: had_errors,
+    }
 }
 
 /// UTF-16 without a BOM: reports are full of ASCII digits, spaces and newlines, whose
@@ -50,7 +58,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let pairs = sample.len() / 2;
     let zero_hi_le = sample.chunks(2).filter(|p| p[1] == 0 && p[0] != 0).count();
     let zero_hi_be = sample.chunks(2).filter(|p| p[0] == 0 && p[1] != 0).count();
-    let (enc, zeros) = if zero_hi_le >= zero_hi_be { (UTF_16LE, zero_hi_le) } else { (UTF_16BE, zero_hi_be) };
+    let (enc, zeros) = if zero_hi_le >= zero_hi_be {
+        (UTF_16LE, zero_hi_le)
+    } else {
+        (UTF_16BE, zero_hi_be)
+    };
     if zeros * 10 < pairs {
         return None;
     }
@@ -76,7 +88,9 @@ mod tests {
     const SAMPLE: &str = "北冷乡2019年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量\t21\t0\t0\t0\t0\t0\t21\n";
 
     fn utf16(s: &str, le: bool) -> Vec<u8> {
-        s.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }).collect()
+        s.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
     }
 
     #[test]
@@ -93,7 +107,11 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode(SAMPLE);
         let d = decode(&gbk);
         assert_eq!(d.text, SAMPLE);
-        assert!(d.encoding == "GBK" || d.encoding == "gb18030", "{}", d.encoding);
+        assert!(
+            d.encoding == "GBK" || d.encoding == "gb18030",
+            "{}",
+            d.encoding
+        );
         let (gb, _, _) = encoding_rs::GB18030.encode(SAMPLE);
         assert_eq!(decode(&gb).text, SAMPLE);
     }
@@ -101,7 +119,11 @@ mod tests {
     #[test]
     fn utf16_with_bom_and_without() {
         for le in [true, false] {
-            let mut with_bom = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            let mut with_bom = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
             with_bom.extend(utf16(SAMPLE, le));
             assert_eq!(decode(&with_bom).text, SAMPLE);
             let d = decode(&utf16(SAMPLE, le));

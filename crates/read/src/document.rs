@@ -61,14 +61,27 @@ impl Grid {
                     }
                     for dc in 0..colspan {
                         if row[c + dc].is_none() {
-                            row[c + dc] = Some(if dr == 0 && dc == 0 { Slot::Cell(text.clone()) } else { Slot::Covered });
+                            row[c + dc] = Some(if dr == 0 && dc == 0 {
+                                Slot::Cell(text.clone())
+                            } else {
+                                Slot::Covered
+                            });
                         }
                     }
                 }
                 c += colspan;
             }
         }
-        Grid { rows: grid.into_iter().map(|row| row.into_iter().map(|s| s.unwrap_or(Slot::Covered)).collect()).collect() }
+        Grid {
+            rows: grid
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .map(|s| s.unwrap_or(Slot::Covered))
+                        .collect()
+                })
+                .collect(),
+        }
     }
 }
 
@@ -76,7 +89,9 @@ impl Grid {
 fn is_value(t: &str) -> bool {
     let t = t.trim_matches(|c: char| c.is_whitespace());
     matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
-        || t.chars().next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c))
+        || t.chars().next().is_some_and(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c)
+        })
 }
 
 fn one_line(s: &str) -> String {
@@ -123,7 +138,10 @@ fn row_text(row: &[Slot]) -> String {
         .enumerate()
         .map(|(i, t)| {
             let real_cell = matches!(row[i], Slot::Cell(_));
-            let blank_value = real_cell && t.is_empty() && last_label.is_none_or(|l| i > l) && last_value.is_some_and(|v| i < v);
+            let blank_value = real_cell
+                && t.is_empty()
+                && last_label.is_none_or(|l| i > l)
+                && last_value.is_some_and(|v| i < v);
             if blank_value {
                 "—".to_string()
             } else {
@@ -150,12 +168,24 @@ mod tests {
             vec![c("一、本年新收", 1, 2), c("1", 1, 1), c("1", 1, 1)],
         ]);
         let text: Vec<String> = g.rows.iter().map(|r| row_text(r)).collect();
-        assert_eq!(text, ["note\t\t申请人情况\t", "\t\t自然人\t总计", "一、本年新收\t\t1\t1"]);
+        assert_eq!(
+            text,
+            [
+                "note\t\t申请人情况\t",
+                "\t\t自然人\t总计",
+                "一、本年新收\t\t1\t1"
+            ]
+        );
     }
 
     #[test]
     fn blank_value_cells_become_dashes() {
-        let row = vec![Slot::Cell("规章".into()), Slot::Cell(" ".into()), Slot::Cell("0".into()), Slot::Cell("".into())];
+        let row = vec![
+            Slot::Cell("规章".into()),
+            Slot::Cell(" ".into()),
+            Slot::Cell("0".into()),
+            Slot::Cell("".into()),
+        ];
         assert_eq!(row_text(&row), "规章\t—\t0\t");
     }
 

@@ -14,7 +14,9 @@ pub const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
 /// `word/document.xml` of a DOCX package, bounded in size.
 pub fn document_xml(zip: &mut Zip) -> Result<String, ReadError> {
     if !package::has(zip, "word/document.xml") {
-        return Err(ReadError::Corrupt("ZIP 文件中没有 word/document.xml，不是 Word 文档 (not a DOCX)".into()));
+        return Err(ReadError::Corrupt(
+            "ZIP 文件中没有 word/document.xml，不是 Word 文档 (not a DOCX)".into(),
+        ));
     }
     package::read(zip, "word/document.xml", MAX_XML_BYTES)
 }
@@ -73,7 +75,9 @@ impl State {
     }
 
     fn end_table(&mut self) {
-        let Some(rows) = self.tables.pop() else { return };
+        let Some(rows) = self.tables.pop() else {
+            return;
+        };
         let grid = grid(rows);
         match self.cell() {
             // A table nested in a cell: its text joins the cell.
@@ -99,28 +103,47 @@ fn grid(rows: Vec<Vec<Cell>>) -> Grid {
             if out.len() >= MAX_COLS {
                 break;
             }
-            out.push(if c.continues { Slot::Covered } else { Slot::Cell(c.text) });
+            out.push(if c.continues {
+                Slot::Covered
+            } else {
+                Slot::Cell(c.text)
+            });
             for _ in 1..c.span.clamp(1, MAX_COLS - out.len().min(MAX_COLS - 1)) {
                 out.push(Slot::Covered);
             }
         }
         out
     });
-    Grid { rows: rows.collect() }
+    Grid {
+        rows: rows.collect(),
+    }
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value.into_owned())
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.into_owned())
 }
 
 /// Elements whose whole content is not document text.
-const SKIPPED: &[&str] = &["w:del", "w:delText", "w:instrText", "w:moveFrom", "mc:Fallback", "w:rPr", "w:pPr"];
+const SKIPPED: &[&str] = &[
+    "w:del",
+    "w:delText",
+    "w:instrText",
+    "w:moveFrom",
+    "mc:Fallback",
+    "w:rPr",
+    "w:pPr",
+];
 
 pub fn document(xml: &str) -> Result<Document, ReadError> {
     let mut reader = Reader::from_str(xml);
     let mut st = State::default();
     loop {
-        let event = reader.read_event().map_err(|e| ReadError::Corrupt(format!("正文 XML 有误 (bad document.xml): {e}")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| ReadError::Corrupt(format!("正文 XML 有误 (bad document.xml): {e}")))?;
         match event {
             Event::Start(e) => {
                 let name = e.name();
@@ -140,7 +163,11 @@ pub fn document(xml: &str) -> Result<Document, ReadError> {
                     }
                     "w:tc" => {
                         if let Some(row) = st.tables.last_mut().and_then(|t| t.last_mut()) {
-                            row.push(Cell { text: String::new(), span: 1, continues: false });
+                            row.push(Cell {
+                                text: String::new(),
+                                span: 1,
+                                continues: false,
+                            });
                         }
                     }
                     _ => {}
@@ -170,7 +197,11 @@ pub fn document(xml: &str) -> Result<Document, ReadError> {
                         let n: usize = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
                         if let Some(row) = st.tables.last_mut().and_then(|t| t.last_mut()) {
                             for _ in 0..n.min(MAX_COLS) {
-                                row.push(Cell { text: String::new(), span: 1, continues: true });
+                                row.push(Cell {
+                                    text: String::new(),
+                                    span: 1,
+                                    continues: true,
+                                });
                             }
                         }
                     }
@@ -244,7 +275,10 @@ mod tests {
     use super::*;
 
     fn doc(body: &str) -> Document {
-        document(&format!("<w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>")).unwrap()
+        document(&format!(
+            "<w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>"
+        ))
+        .unwrap()
     }
 
     fn tc(text: &str, props: &str) -> String {
@@ -257,7 +291,13 @@ mod tests {
             "<w:p><w:r><w:t>一、</w:t></w:r><w:ins><w:r><w:t>总体情况</w:t></w:r></w:ins><w:del><w:r><w:delText>删去</w:delText></w:r></w:del></w:p>\
              <w:p><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t xml:space=\"preserve\">共 3 &amp; 页</w:t></w:r><w:r><w:tab/><w:t>x</w:t></w:r></w:p>",
         );
-        assert_eq!(d.blocks, [Block::Para("一、总体情况".into()), Block::Para("共 3 & 页\tx".into())]);
+        assert_eq!(
+            d.blocks,
+            [
+                Block::Para("一、总体情况".into()),
+                Block::Para("共 3 & 页\tx".into())
+            ]
+        );
     }
 
     #[test]
@@ -272,7 +312,10 @@ mod tests {
             tc("1.属于国家秘密", "") + &tc("0", "")
         );
         let d = doc(&format!("<w:tbl>{rows}</w:tbl>"));
-        assert_eq!(d.to_text(), "三、本年度办理结果\t（一）予以公开\t\t16\n\t（三）不予公开\t1.属于国家秘密\t0\n\n");
+        assert_eq!(
+            d.to_text(),
+            "三、本年度办理结果\t（一）予以公开\t\t16\n\t（三）不予公开\t1.属于国家秘密\t0\n\n"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! HTML pages: real tables (colspan/rowspan), nested markup, GBK pages with or without a
 //! declared charset.
 
-use crate::decode::{decode_as, decode};
+use crate::decode::{decode, decode_as};
 use crate::document::{Block, Document, Grid};
 use ego_tree::iter::Edge;
 use ego_tree::NodeRef;
@@ -9,11 +9,41 @@ use scraper::{Html, Node};
 
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "center", "blockquote",
-    "pre", "dl", "dt", "dd", "header", "footer", "main", "nav", "form", "fieldset", "address", "body", "html", "title",
-    "caption", "hr",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "center",
+    "blockquote",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "form",
+    "fieldset",
+    "address",
+    "body",
+    "html",
+    "title",
+    "caption",
+    "hr",
 ];
-const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe", "object"];
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "iframe", "object",
+];
 
 /// Decodes HTML bytes: BOM, then `<meta charset>`, then detection.
 pub fn decode_html(bytes: &[u8]) -> crate::Decoded {
@@ -43,9 +73,9 @@ pub const MAX_DEPTH: usize = 1_000;
 
 /// Elements without content or whose end tag may be left out: they never nest deeper.
 const FLAT: &[&str] = &[
-    "br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "source", "param", "track", "embed", "p",
-    "li", "td", "th", "tr", "option", "dt", "dd", "thead", "tbody", "tfoot", "colgroup", "caption", "rt", "rp", "optgroup",
-    "!doctype",
+    "br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "source", "param",
+    "track", "embed", "p", "li", "td", "th", "tr", "option", "dt", "dd", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rt", "rp", "optgroup", "!doctype",
 ];
 
 /// The deepest nesting of ordinary elements, by a scan of the tags (no parsing).
@@ -127,7 +157,14 @@ pub fn document(html: &str) -> Document {
     b.flush();
     // A page whose body does not repeat its <title> still has one for the metadata.
     let title = title.trim().to_string();
-    if !title.is_empty() && !b.doc.blocks.iter().take(5).any(|blk| matches!(blk, Block::Para(p) if p.contains(&title))) {
+    if !title.is_empty()
+        && !b
+            .doc
+            .blocks
+            .iter()
+            .take(5)
+            .any(|blk| matches!(blk, Block::Para(p) if p.contains(&title)))
+    {
         b.doc.blocks.insert(0, Block::Para(title));
     }
     b.doc
@@ -155,22 +192,34 @@ fn text_of(node: NodeRef<Node>) -> String {
     for d in node.descendants() {
         match d.value() {
             Node::Text(t) => s.push_str(t),
-            Node::Element(e) if matches!(e.name(), "br" | "p" | "div" | "td" | "th" | "li") => s.push(' '),
+            Node::Element(e) if matches!(e.name(), "br" | "p" | "div" | "td" | "th" | "li") => {
+                s.push(' ')
+            }
             _ => {}
         }
     }
-    s.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    s.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn span(node: NodeRef<Node>, attr: &str) -> usize {
     match node.value() {
-        Node::Element(e) => e.attr(attr).and_then(|v| v.trim().parse().ok()).unwrap_or(1),
+        Node::Element(e) => e
+            .attr(attr)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1),
         _ => 1,
     }
 }
 
-fn element_children<'a>(node: NodeRef<'a, Node>, names: &'a [&'a str]) -> impl Iterator<Item = NodeRef<'a, Node>> + 'a {
-    node.children().filter(move |c| matches!(c.value(), Node::Element(e) if names.contains(&e.name())))
+fn element_children<'a>(
+    node: NodeRef<'a, Node>,
+    names: &'a [&'a str],
+) -> impl Iterator<Item = NodeRef<'a, Node>> + 'a {
+    node.children()
+        .filter(move |c| matches!(c.value(), Node::Element(e) if names.contains(&e.name())))
 }
 
 /// The rows of a table (its own rows, not those of tables nested in its cells).
@@ -187,7 +236,11 @@ fn grid(table: NodeRef<Node>) -> Grid {
     }
     let rows: Vec<Vec<(String, usize, usize)>> = trs
         .iter()
-        .map(|tr| element_children(*tr, &["td", "th"]).map(|td| (text_of(td), span(td, "rowspan"), span(td, "colspan"))).collect())
+        .map(|tr| {
+            element_children(*tr, &["td", "th"])
+                .map(|td| (text_of(td), span(td, "rowspan"), span(td, "colspan")))
+                .collect()
+        })
         .collect();
     Grid::from_spans(&rows)
 }
@@ -204,10 +257,15 @@ mod tests {
             <table><tbody><tr><td rowspan=2>三、本年度办理结果</td><td colspan=2>（一）予以公开</td><td>16</td></tr>\
             <tr><td>（三）不予公开</td><td>1.属于国家秘密</td><td>&nbsp;</td></tr></tbody></table></body></html>";
         let d = document(html);
-        assert_eq!(d.blocks[0], Block::Para("西店镇2019年政府信息公开工作年度报告".into()));
+        assert_eq!(
+            d.blocks[0],
+            Block::Para("西店镇2019年政府信息公开工作年度报告".into())
+        );
         assert_eq!(d.blocks[2], Block::Para("正文".into()));
         assert_eq!(d.blocks[3], Block::Para("第二行".into()));
-        let Block::Table(g) = &d.blocks[4] else { panic!("{:?}", d.blocks) };
+        let Block::Table(g) = &d.blocks[4] else {
+            panic!("{:?}", d.blocks)
+        };
         assert_eq!(g.rows[0][2], Slot::Covered);
         assert_eq!(g.rows[1][0], Slot::Covered);
         assert_eq!(
@@ -219,9 +277,14 @@ mod tests {
     #[test]
     fn nested_tables_stay_inside_their_cell() {
         let d = document("<table><tr><td>a<table><tr><td>x</td><td>y</td></tr></table></td><td>1</td></tr></table>");
-        let Block::Table(g) = &d.blocks[0] else { panic!() };
+        let Block::Table(g) = &d.blocks[0] else {
+            panic!()
+        };
         assert_eq!(g.rows.len(), 1);
-        assert_eq!(g.rows[0], [Slot::Cell("a x y".into()), Slot::Cell("1".into())]);
+        assert_eq!(
+            g.rows[0],
+            [Slot::Cell("a x y".into()), Slot::Cell("1".into())]
+        );
     }
 
     #[test]
@@ -236,7 +299,11 @@ mod tests {
 
     #[test]
     fn nesting_depth() {
-        let html = format!("{}x{}", "<div>".repeat(MAX_DEPTH), "</div>".repeat(MAX_DEPTH));
+        let html = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_DEPTH),
+            "</div>".repeat(MAX_DEPTH)
+        );
         assert_eq!(depth(&html), MAX_DEPTH);
         let d = document(&html);
         assert!(matches!(&d.blocks[..], [Block::Para(p)] if p == "x"));

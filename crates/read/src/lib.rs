@@ -4,9 +4,8 @@
 //! encoding is detected from the bytes, never asked for. Files that are not text get a
 //! one-line reason instead of a panic or garbage.
 
-mod decode;
 mod convert;
-mod process;
+mod decode;
 pub mod document;
 pub mod docx;
 pub mod html;
@@ -15,6 +14,8 @@ pub mod ofd;
 pub mod package;
 pub mod pdf;
 pub mod positions;
+mod process;
+pub mod raster;
 mod sniff;
 
 pub use decode::{decode, decode_as, Decoded};
@@ -35,7 +36,9 @@ pub enum ReadError {
     Empty,
     #[error("文件过大：{size} 字节，上限 {limit} 字节 (file too large)")]
     TooLarge { size: u64, limit: u64 },
-    #[error("暂不支持 {0} 格式，请先另存为文本 (format not supported yet: {0}; save it as text first)")]
+    #[error(
+        "暂不支持 {0} 格式，请先另存为文本 (format not supported yet: {0}; save it as text first)"
+    )]
     Unsupported(&'static str),
     #[error("不是文本文件：含有二进制内容 (not a text file: binary content)")]
     Binary,
@@ -63,10 +66,15 @@ pub enum ReadError {
 pub fn read_file(path: &Path) -> Result<Source, ReadError> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
-        return Err(ReadError::Io(std::io::Error::other("是目录而不是文件 (is a directory)")));
+        return Err(ReadError::Io(std::io::Error::other(
+            "是目录而不是文件 (is a directory)",
+        )));
     }
     if meta.len() > MAX_TEXT_BYTES {
-        return Err(ReadError::TooLarge { size: meta.len(), limit: MAX_TEXT_BYTES });
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit: MAX_TEXT_BYTES,
+        });
     }
     let bytes = std::fs::read(path)?;
     read_bytes(&bytes)
@@ -106,19 +114,47 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         Format::Zip => {
             let mut zip = package::open(bytes)?;
             if package::has(&zip, "OFD.xml") {
-                (Decoded { text: ofd::document(&mut zip)?.to_text(), encoding: "UTF-8", lossy: false }, "ofd")
+                (
+                    Decoded {
+                        text: ofd::document(&mut zip)?.to_text(),
+                        encoding: "UTF-8",
+                        lossy: false,
+                    },
+                    "ofd",
+                )
             } else {
                 (docx_text(&mut zip)?, "docx")
             }
         }
         Format::Pdf => match pdf::document(bytes) {
-            Ok(doc) => (Decoded { text: doc.to_text(), encoding: "UTF-8", lossy: false }, "pdf"),
-            Err(ReadError::NoTextLayer) => (Decoded { text: ocr::pdf_document(bytes)?.to_text(), encoding: "UTF-8", lossy: false }, "pdf-ocr"),
+            Ok(doc) => (
+                Decoded {
+                    text: doc.to_text(),
+                    encoding: "UTF-8",
+                    lossy: false,
+                },
+                "pdf",
+            ),
+            Err(ReadError::NoTextLayer) => (
+                Decoded {
+                    text: ocr::pdf_document(bytes)?.to_text(),
+                    encoding: "UTF-8",
+                    lossy: false,
+                },
+                "pdf-ocr",
+            ),
             Err(e) => return Err(e),
         },
         Format::Other(kind @ ("PNG" | "JPEG")) => {
             let ext = if kind == "PNG" { "png" } else { "jpg" };
-            (Decoded { text: ocr::image_document(bytes, ext)?.to_text(), encoding: "UTF-8", lossy: false }, "image-ocr")
+            (
+                Decoded {
+                    text: ocr::image_document(bytes, ext)?.to_text(),
+                    encoding: "UTF-8",
+                    lossy: false,
+                },
+                "image-ocr",
+            )
         }
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
@@ -133,14 +169,28 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if looks_binary(&decoded.text) {
         return Err(ReadError::Binary);
     }
-    let confidence = if format.ends_with("-ocr") { ocr::CONFIDENCE } else { 1.0 };
-    Ok(Source { text: decoded.text, format, encoding: decoded.encoding, lossy: decoded.lossy, confidence })
+    let confidence = if format.ends_with("-ocr") {
+        ocr::CONFIDENCE
+    } else {
+        1.0
+    };
+    Ok(Source {
+        text: decoded.text,
+        format,
+        encoding: decoded.encoding,
+        lossy: decoded.lossy,
+        confidence,
+    })
 }
 
 fn docx_text(zip: &mut package::Zip) -> Result<Decoded, ReadError> {
     let xml = docx::document_xml(zip)?;
     let text = docx::document(&xml)?.to_text();
-    Ok(Decoded { text, encoding: "UTF-8", lossy: false })
+    Ok(Decoded {
+        text,
+        encoding: "UTF-8",
+        lossy: false,
+    })
 }
 
 /// Control characters other than layout whitespace, or many replacement characters,
@@ -170,27 +220,44 @@ mod tests {
 
     #[test]
     fn binary_garbage_is_an_error() {
-        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
-        assert!(matches!(read_bytes(&junk), Err(ReadError::Binary | ReadError::Unsupported(_))));
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        assert!(matches!(
+            read_bytes(&junk),
+            Err(ReadError::Binary | ReadError::Unsupported(_))
+        ));
     }
 
     #[test]
     fn known_binary_formats_are_named() {
-        let e = read_bytes(b"\x89PNG\r\n\x1a\n").unwrap_err();
-        assert_eq!(e.to_string(), "暂不支持 PNG 格式，请先另存为文本 (format not supported yet: PNG; save it as text first)");
-        assert!(matches!(read_bytes(b"PK\x03\x04rest"), Err(ReadError::Corrupt(_))));
+        let e = read_bytes(b"GIF89a\x01\x00").unwrap_err();
+        assert_eq!(e.to_string(), "暂不支持 GIF 格式，请先另存为文本 (format not supported yet: GIF; save it as text first)");
+        // PNG and JPEG are scans, read by OCR; a broken one is a one-line error.
+        let e = read_bytes(b"\x89PNG\r\n\x1a\n").unwrap_err().to_string();
+        assert!(e.contains("图像") || e.contains("tesseract"), "{e}");
+        assert!(matches!(
+            read_bytes(b"PK\x03\x04rest"),
+            Err(ReadError::Corrupt(_))
+        ));
     }
 
     #[test]
     fn hostile_html_is_refused_quickly() {
         let html = format!("<html><body>{}x", "<div>".repeat(200_000));
-        assert!(matches!(read_bytes(html.as_bytes()), Err(ReadError::TooDeep(_))));
+        assert!(matches!(
+            read_bytes(html.as_bytes()),
+            Err(ReadError::TooDeep(_))
+        ));
     }
 
     #[test]
     fn html_reads_as_canonical_text() {
         let s = read_bytes("<!DOCTYPE html><html><body><p>一、总体情况</p><table><tr><td>规章</td><td>0</td></tr></table></body></html>".as_bytes()).unwrap();
-        assert_eq!((s.format, s.text.as_str()), ("html", "一、总体情况\n规章\t0\n\n"));
+        assert_eq!(
+            (s.format, s.text.as_str()),
+            ("html", "一、总体情况\n规章\t0\n\n")
+        );
     }
 
     #[test]

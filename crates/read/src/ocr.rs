@@ -1,23 +1,29 @@
-//! Scanned reports: pages rendered by poppler's `pdftoppm` (300 dpi, grey), table ruling
-//! lines removed, then Tesseract with its simplified-Chinese model (`--psm 3`, TSV word
-//! boxes). The word boxes go through the same layout rebuilding as a PDF text layer.
+//! Scanned reports: pages rendered by poppler's `pdftoppm` (300 dpi, grey) and read by
+//! Tesseract with its simplified-Chinese model.
 //!
-//! Ruling lines matter: Tesseract reads a cell border beside a digit as `1` or `|`
-//! (`4` → `14`), so long horizontal and vertical dark runs are painted white first.
+//! Tables are read the way a person reads them: the ruling lines give the grid (merged
+//! cells included, see [`crate::raster`]) and each cell is recognised on its own, so a
+//! border is never read as `1` and no value is lost to page segmentation. Text outside
+//! tables is recognised with the tables blanked out (`--psm 3`), its word boxes laid out
+//! like a PDF text layer.
 
-use crate::document::Document;
+use crate::document::{Block, Document, Grid};
 use crate::positions::{self, Word};
+use crate::raster::{self, Image, Rect};
 use crate::ReadError;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 /// Pages of a scan read at most: OCR costs seconds per page, and reports have a few.
 pub const MAX_PAGES: usize = 40;
-const DPI: u32 = 300;
-const PAGE_TIMEOUT: Duration = Duration::from_secs(180);
+const DPI: usize = 300;
+const TIMEOUT: Duration = Duration::from_secs(180);
 /// Confidence carried by every value read from a scan (a text layer gives 1.0).
 pub const CONFIDENCE: f32 = 0.8;
+/// Grey level below which a pixel is ink for Tesseract (see [`Image::binarize`]).
+const INK: u8 = 200;
 
 /// OCR of a PDF without a text layer.
 pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
@@ -25,59 +31,251 @@ pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
     let input = dir.path().join("scan.pdf");
     std::fs::write(&input, bytes)?;
     let mut cmd = Command::new("pdftoppm");
-    cmd.args(["-r", &DPI.to_string(), "-gray", "-l", &MAX_PAGES.to_string()]).arg(&input).arg(dir.path().join("page"));
-    let (status, err) = crate::process::run(cmd, PAGE_TIMEOUT * 2, ReadError::NoPdfTool, "PDF 页面渲染")?;
+    cmd.args([
+        "-r",
+        &DPI.to_string(),
+        "-gray",
+        "-l",
+        &MAX_PAGES.to_string(),
+    ])
+    .arg(&input)
+    .arg(dir.path().join("page"));
+    let (status, err) =
+        crate::process::run(cmd, TIMEOUT * 2, ReadError::NoPdfTool, "PDF 页面渲染")?;
     if !status.success() {
-        let first = err.lines().next().unwrap_or("pdftoppm failed").trim().to_string();
-        return Err(ReadError::Corrupt(format!("PDF 无法渲染 (cannot render PDF): {first}")));
+        let first = err
+            .lines()
+            .next()
+            .unwrap_or("pdftoppm failed")
+            .trim()
+            .to_string();
+        return Err(ReadError::Corrupt(format!(
+            "PDF 无法渲染 (cannot render PDF): {first}"
+        )));
     }
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())?
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
         .collect();
     pages.sort();
-    let mut words = Vec::new();
-    for (i, page) in pages.iter().enumerate() {
-        let pgm = std::fs::read(page)?;
-        if let Some(clean) = remove_lines(&pgm) {
-            std::fs::write(page, clean)?;
-        }
-        words.extend(recognise(page, i as u32 + 1)?);
-    }
-    layout(words)
+    let images = pages
+        .iter()
+        .map(|p| std::fs::read(p).ok().and_then(|b| Image::from_pgm(&b)))
+        .collect::<Option<Vec<_>>>();
+    let images = images
+        .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))?;
+    read_pages(dir.path(), images)
 }
 
-/// OCR of a PNG or JPEG image (one page).
+/// OCR of a PNG or JPEG image (one page, recognised as it is).
 pub fn image_document(bytes: &[u8], extension: &str) -> Result<Document, ReadError> {
     let dir = tempfile::tempdir()?;
     let input = dir.path().join(format!("scan.{extension}"));
     std::fs::write(&input, bytes)?;
-    layout(recognise(&input, 1)?)
-}
-
-fn layout(words: Vec<Word>) -> Result<Document, ReadError> {
+    let words = recognise(&input, "3")?.remove(&1).unwrap_or_default();
     if words.is_empty() {
         return Err(ReadError::NoText);
     }
     Ok(positions::document(&words))
 }
 
-/// Tesseract on one page image; its words.
-fn recognise(image: &Path, page: u32) -> Result<Vec<Word>, ReadError> {
-    let out = image.with_extension("ocr");
+/// A page: its tables (cells to recognise) and the image of the rest.
+struct Page {
+    tables: Vec<raster::Table>,
+}
+
+fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
+    let mut pages = Vec::new();
+    let mut texts: Vec<PathBuf> = Vec::new();
+    // Cell crops to recognise: (page, table, row, cell) → path.
+    let mut crops: Vec<((usize, usize, usize, usize), PathBuf)> = Vec::new();
+    for (p, mut img) in images.into_iter().enumerate() {
+        let tables = raster::tables(&mut img, DPI);
+        for (t, table) in tables.iter().enumerate() {
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, (rect, _, _)) in row.iter().enumerate() {
+                    let inner = Rect {
+                        x0: rect.x0 + 4,
+                        y0: rect.y0 + 4,
+                        x1: rect.x1.saturating_sub(4),
+                        y1: rect.y1.saturating_sub(4),
+                    };
+                    if inner.x1 <= inner.x0 || inner.y1 <= inner.y0 || img.ink(inner) < 12 {
+                        continue;
+                    }
+                    // Just the text, with a margin: blank cell space misleads Tesseract.
+                    let Some(ink) = img.ink_box(inner) else {
+                        continue;
+                    };
+                    let grey = img.crop(ink, 12);
+                    let mut bw = grey.clone();
+                    bw.binarize(INK);
+                    let path = dir.join(format!("cell-{p}-{t}-{r}-{c}.pgm"));
+                    std::fs::write(&path, grey.to_pgm())?;
+                    std::fs::write(path.with_extension("bw.pgm"), bw.to_pgm())?;
+                    crops.push(((p, t, r, c), path));
+                }
+            }
+        }
+        let mut rest = img;
+        for t in &tables {
+            rest.fill(t.bounds);
+        }
+        rest.binarize(INK);
+        let path = dir.join(format!("text-{p}.pgm"));
+        std::fs::write(&path, rest.to_pgm())?;
+        texts.push(path);
+        pages.push(Page { tables });
+    }
+    let mut cell_text: HashMap<(usize, usize, usize, usize), String> = HashMap::new();
+    if !crops.is_empty() {
+        // Every cell twice, grey and black-and-white (each reads some glyphs the other
+        // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
+        // reading Tesseract is surer of wins.
+        let grey = dir.join("cells.txt");
+        let bw = dir.join("cells-bw.txt");
+        std::fs::write(
+            &grey,
+            crops
+                .iter()
+                .map(|(_, p)| p.display().to_string() + "\n")
+                .collect::<String>(),
+        )?;
+        std::fs::write(
+            &bw,
+            crops
+                .iter()
+                .map(|(_, p)| p.with_extension("bw.pgm").display().to_string() + "\n")
+                .collect::<String>(),
+        )?;
+        let (mut a, mut b) = (cells(&grey)?, cells(&bw)?);
+        for (i, (at, _)) in crops.iter().enumerate() {
+            let page = i as u32 + 1;
+            let (ta, ca) = a.remove(&page).unwrap_or_default();
+            let (tb, cb) = b.remove(&page).unwrap_or_default();
+            let text = if cb > ca { tb } else { ta };
+            cell_text.insert(*at, as_number(&text).unwrap_or(text));
+        }
+    }
+    let list = dir.join("pages.txt");
+    std::fs::write(
+        &list,
+        texts
+            .iter()
+            .map(|p| p.display().to_string() + "\n")
+            .collect::<String>(),
+    )?;
+    let mut page_words = recognise(&list, "3")?;
+    let mut doc = Document::default();
+    let mut any = !cell_text.values().all(String::is_empty);
+    for (p, page) in pages.iter().enumerate() {
+        let mut words = page_words.remove(&(p as u32 + 1)).unwrap_or_default();
+        any |= !words.is_empty();
+        for (t, table) in page.tables.iter().enumerate() {
+            // The paragraphs above this table, then the table.
+            let (above, below): (Vec<Word>, Vec<Word>) = words
+                .into_iter()
+                .partition(|w| w.y0 < table.bounds.y0 as f64);
+            doc.blocks.extend(positions::document(&above).blocks);
+            words = below;
+            let rows: Vec<Vec<(String, usize, usize)>> = table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(c, (_, rs, cs))| {
+                            (
+                                cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
+                                *rs,
+                                *cs,
+                            )
+                        })
+                        .collect()
+                })
+                .collect();
+            doc.blocks.push(Block::Table(Grid::from_spans(&rows)));
+        }
+        doc.blocks.extend(positions::document(&words).blocks);
+    }
+    if !any {
+        return Err(ReadError::NoText);
+    }
+    Ok(doc)
+}
+
+/// Tesseract on a list of cell images: each cell's text and Tesseract's mean confidence.
+fn cells(list: &Path) -> Result<HashMap<u32, (String, f64)>, ReadError> {
+    let tsv = tesseract(list, "6")?;
+    let mut out: HashMap<u32, (String, f64, usize)> = HashMap::new();
+    for f in tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+    {
+        if f.len() < 12 || f[0] != "5" {
+            continue;
+        }
+        let text: String = f[11..]
+            .join("")
+            .chars()
+            .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
+            .collect();
+        let (Ok(page), Ok(conf)) = (f[1].parse::<u32>(), f[10].parse::<f64>()) else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let e = out.entry(page).or_default();
+        e.0.push_str(&text);
+        e.1 += conf * text.chars().count() as f64;
+        e.2 += text.chars().count();
+    }
+    Ok(out
+        .into_iter()
+        .map(|(k, (t, c, n))| (k, (t, c / n.max(1) as f64)))
+        .collect())
+}
+
+/// Characters that are table borders read as text.
+const BORDER_MARKS: &str = "|｜丨[]【】_";
+
+/// Runs Tesseract on an image or a list of images; its TSV output.
+fn tesseract(input: &Path, psm: &str) -> Result<String, ReadError> {
+    let out = input.with_extension("ocr");
     let mut cmd = Command::new("tesseract");
-    let psm = std::env::var("NIANBAO_OCR_PSM").unwrap_or_else(|_| "3".into());
-    cmd.arg(image).arg(&out).args(["-l", "chi_sim", "--psm", &psm, "tsv"]);
-    let (status, err) = crate::process::run(cmd, PAGE_TIMEOUT, ReadError::NoOcr, "文字识别 (OCR)")?;
+    cmd.arg(input)
+        .arg(&out)
+        .args(["-l", "chi_sim", "--psm", psm, "tsv"]);
+    let (status, err) = crate::process::run(cmd, TIMEOUT * 4, ReadError::NoOcr, "文字识别 (OCR)")?;
     if !status.success() {
         if err.contains("chi_sim") {
             return Err(ReadError::NoOcr);
         }
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("tesseract failed").trim().to_string();
-        return Err(ReadError::Corrupt(format!("图像无法识别 (cannot read image): {first}")));
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("tesseract failed")
+            .trim()
+            .to_string();
+        return Err(ReadError::Corrupt(format!(
+            "图像无法识别 (cannot read image): {first}"
+        )));
     }
-    let tsv = std::fs::read_to_string(out.with_extension("ocr.tsv"))?;
-    Ok(words(&tsv, page))
+    Ok(std::fs::read_to_string(out.with_extension("ocr.tsv"))?)
+}
+
+/// Tesseract on one image or on a list of images (a text file of paths); the words of each
+/// page (1-based).
+fn recognise(input: &Path, psm: &str) -> Result<HashMap<u32, Vec<Word>>, ReadError> {
+    let tsv = tesseract(input, psm)?;
+    let mut pages: HashMap<u32, Vec<Word>> = HashMap::new();
+    for w in words(&tsv) {
+        pages.entry(w.page).or_default().push(w);
+    }
+    Ok(pages)
 }
 
 /// Words of Tesseract's TSV (the format pdftotext also writes), made to look like the
@@ -85,26 +283,55 @@ fn recognise(image: &Path, page: u32) -> Result<Vec<Word>, ReadError> {
 /// its own height, far off the baseline), characters a few pixels apart join into one word,
 /// an item number joins the label it numbers (`1.` is no value), and stray marks left by
 /// borders are dropped.
-fn words(tsv: &str, page: u32) -> Vec<Word> {
-    let rows: Vec<Vec<&str>> = tsv.lines().skip(1).map(|l| l.split('\t').collect()).filter(|f: &Vec<&str>| f.len() >= 12).collect();
+fn words(tsv: &str) -> Vec<Word> {
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .filter(|f: &Vec<&str>| f.len() >= 12)
+        .collect();
     let num = |f: &[&str], i: usize| f[i].trim().parse::<f64>().ok();
-    let id = |f: &[&str]| (f[2].to_string(), f[3].to_string(), f[4].to_string());
+    let id = |f: &[&str]| {
+        (
+            f[1].to_string(),
+            f[2].to_string(),
+            f[3].to_string(),
+            f[4].to_string(),
+        )
+    };
     let lines: std::collections::HashMap<_, (f64, f64)> = rows
         .iter()
         .filter(|f| f[0] == "4")
         .filter_map(|f| Some((id(f), (num(f, 7)?, num(f, 9)?.max(1.0)))))
         .collect();
-    let mut out: Vec<(Word, (String, String, String))> = Vec::new();
+    let mut out: Vec<(Word, (String, String, String, String))> = Vec::new();
     for f in rows.iter().filter(|f| f[0] == "5") {
-        let text: String = f[11..].join(" ").chars().filter(|c| !c.is_whitespace() && !"|｜丨[]【】_".contains(*c)).collect();
-        let (Some(x0), Some(width), Some(top), Some(height)) = (num(f, 6), num(f, 8), num(f, 7), num(f, 9)) else { continue };
+        let text: String = f[11..]
+            .join(" ")
+            .chars()
+            .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
+            .collect();
+        let (Some(x0), Some(width), Some(top), Some(height)) =
+            (num(f, 6), num(f, 8), num(f, 7), num(f, 9))
+        else {
+            continue;
+        };
         if text.is_empty() {
             continue;
         }
         let line = id(f);
         let (y0, h) = lines.get(&line).copied().unwrap_or((top, height.max(1.0)));
+        let page: u32 = f[1].parse().unwrap_or(1);
         let para = (f[3].parse().unwrap_or(0), f[2].parse().unwrap_or(0));
-        let word = Word { page, para, x0, y0, x1: x0 + width, h, text };
+        let word = Word {
+            page,
+            para,
+            x0,
+            y0,
+            x1: x0 + width,
+            h,
+            text,
+        };
         if let Some((prev, prev_line)) = out.last_mut() {
             let gap = word.x0 - prev.x1;
             let numbering = is_item_number(&prev.text) && gap < 2.0 * h;
@@ -120,91 +347,45 @@ fn words(tsv: &str, page: u32) -> Vec<Word> {
     out.into_iter().map(|(w, _)| w).collect()
 }
 
+/// A cell Tesseract read with look-alike characters (`十1`, `工`, `O`) that is a number
+/// once they are read as digits and signs: `+1`, `1`, `0`.
+fn as_number(t: &str) -> Option<String> {
+    if t.is_empty() || t.chars().count() > 12 {
+        return None;
+    }
+    let mapped: String = t
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match c {
+            '十' if i == 0 => '+',
+            '工' | 'I' | 'l' | '|' | '丨' => '1',
+            'O' | 'o' | '〇' => '0',
+            '．' | '。' | '，' if i > 0 => '.',
+            c => c,
+        })
+        .collect();
+    let body = mapped.strip_prefix(['+', '-']).unwrap_or(&mapped);
+    let number = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && body.matches('.').count() <= 1;
+    (number && mapped != t).then_some(mapped)
+}
+
 fn digit_like(t: &str) -> bool {
     t.chars().all(|c| c.is_ascii_digit() || ".,+-".contains(c))
 }
 
 /// `1.`, `2、`, `（三）`: an item number printed apart from its label.
 fn is_item_number(t: &str) -> bool {
-    let inner = t.trim_start_matches(['(', '（']).trim_end_matches([')', '）', '.', '．', '、']);
-    t != inner && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-}
-
-/// Paints table ruling lines white in a binary PGM (P5, 8-bit) page: horizontal dark runs
-/// longer than any character stroke, and vertical runs longer than a line of text.
-/// None when the bytes are not such a PGM.
-pub fn remove_lines(pgm: &[u8]) -> Option<Vec<u8>> {
-    let (w, h, start) = pgm_header(pgm)?;
-    if pgm.len() < start + w * h {
-        return None;
-    }
-    let mut out = pgm.to_vec();
-    let px = &pgm[start..start + w * h];
-    let dark = |x: usize, y: usize| px[y * w + x] < 140;
-    let min_h = (DPI as usize) / 3; // a third of an inch: 100 px
-    let min_v = (DPI as usize) / 4; // a quarter of an inch: 75 px
-    for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            if dark(x, y) {
-                let s = x;
-                while x < w && dark(x, y) {
-                    x += 1;
-                }
-                if x - s >= min_h {
-                    out[start + y * w + s..start + y * w + x].fill(255);
-                }
-            } else {
-                x += 1;
-            }
-        }
-    }
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if dark(x, y) {
-                let s = y;
-                while y < h && dark(x, y) {
-                    y += 1;
-                }
-                if y - s >= min_v {
-                    for yy in s..y {
-                        out[start + yy * w + x] = 255;
-                    }
-                }
-            } else {
-                y += 1;
-            }
-        }
-    }
-    Some(out)
-}
-
-/// Width, height and data offset of a P5 PGM with maxval 255.
-fn pgm_header(b: &[u8]) -> Option<(usize, usize, usize)> {
-    if !b.starts_with(b"P5") {
-        return None;
-    }
-    let mut fields = Vec::new();
-    let mut i = 2;
-    while fields.len() < 3 {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if b.get(i) == Some(&b'#') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        let s = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        fields.push(std::str::from_utf8(&b[s..i]).ok()?.parse::<usize>().ok()?);
-    }
-    let (w, h, max) = (fields[0], fields[1], fields[2]);
-    (max == 255 && w > 0 && h > 0 && w.checked_mul(h)? < 200_000_000).then_some((w, h, i + 1))
+    let inner = t
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）', '.', '．', '、']);
+    t != inner
+        && !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
 }
 
 #[cfg(test)]
@@ -212,27 +393,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ruling_lines_are_removed_and_strokes_kept() {
-        let (w, h) = (400, 300);
-        let mut px = vec![255u8; w * h];
-        for x in 10..390 {
-            px[50 * w + x] = 0; // a table border
-        }
-        for y in 20..280 {
-            px[y * w + 200] = 0; // a column border
-        }
-        for x in 100..130 {
-            px[150 * w + x] = 0; // the stroke of 一
-        }
-        let mut pgm = format!("P5\n{w} {h}\n255\n").into_bytes();
-        pgm.extend(&px);
-        let out = remove_lines(&pgm).unwrap();
-        let data = &out[out.len() - w * h..];
-        assert!(data[50 * w..51 * w].iter().all(|&p| p == 255));
-        assert!((20..280).all(|y| data[y * w + 200] == 255));
-        assert!((100..130).all(|x| data[150 * w + x] == 0));
-        assert!(remove_lines(b"P6\n1 1\n255\n\0\0\0").is_none());
-        assert!(remove_lines(b"P5\n99999 99999\n255\n").is_none());
+    fn look_alike_characters_in_number_cells() {
+        assert_eq!(as_number("十工").as_deref(), Some("+1"));
+        assert_eq!(as_number("1O").as_deref(), Some("10"));
+        assert_eq!(as_number("12。5").as_deref(), Some("12.5"));
+        assert_eq!(as_number("17"), None, "already a number");
+        assert_eq!(as_number("十"), None);
+        assert_eq!(as_number("规章"), None);
+        assert_eq!(as_number("工作"), None);
     }
 
     #[test]
@@ -245,8 +413,15 @@ mod tests {
                    5\t1\t1\t1\t1\t4\t200\t20\t10\t30\t40\t|\n\
                    5\t1\t1\t1\t1\t5\t300\t20\t20\t30\t88\t14\n\
                    5\t1\t1\t1\t1\t6\t360\t20\t20\t30\t88\t0\n";
-        let w = words(tsv, 3);
-        assert_eq!(w.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), vec!["1.予一", "14", "0"]);
-        assert_eq!((w[0].page, w[0].y0, w[0].h), (3, 18.0, 34.0), "words take their line's box");
+        let w = words(&tsv.replace("\t1\t1\t1\t1\t", "\t3\t1\t1\t1\t"));
+        assert_eq!(
+            w.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
+            vec!["1.予一", "14", "0"]
+        );
+        assert_eq!(
+            (w[0].page, w[0].y0, w[0].h),
+            (3, 18.0, 34.0),
+            "words take their line's box"
+        );
     }
 }

@@ -4,8 +4,8 @@
 //! layout as PDF ([`crate::positions`]).
 
 use crate::document::Document;
-use crate::positions::{self, Word};
 use crate::package::{self, Zip};
+use crate::positions::{self, Word};
 use crate::ReadError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -23,13 +23,19 @@ fn part(zip: &mut Zip, name: &str, budget: &mut u64) -> Result<String, ReadError
 
 /// `base` joined with a relative location, kept inside the package (no `..` escapes).
 fn resolve(base: &str, loc: &str) -> Result<String, ReadError> {
-    let mut parts: Vec<&str> = if loc.starts_with('/') { Vec::new() } else { base.split('/').filter(|p| !p.is_empty()).collect() };
+    let mut parts: Vec<&str> = if loc.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
     for p in loc.split('/') {
         match p {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(ReadError::Corrupt(format!("OFD 路径越界 (path leaves the package): {loc}")));
+                    return Err(ReadError::Corrupt(format!(
+                        "OFD 路径越界 (path leaves the package): {loc}"
+                    )));
                 }
             }
             p => parts.push(p),
@@ -45,10 +51,13 @@ fn local(e: &BytesStart) -> String {
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| {
-        let k = a.key.as_ref();
-        k == name || k.rsplit(':').next() == Some(name)
-    }).map(|a| a.value.into_owned())
+    e.attributes()
+        .flatten()
+        .find(|a| {
+            let k = a.key.as_ref();
+            k == name || k.rsplit(':').next() == Some(name)
+        })
+        .map(|a| a.value.into_owned())
 }
 
 /// Text of the first element named `name`, and every `BaseLoc` of elements named `list`.
@@ -56,7 +65,10 @@ fn scan(xml: &str, name: &str, list: &str) -> Result<(Option<String>, Vec<String
     let mut r = Reader::from_str(xml);
     let (mut found, mut locs, mut inside) = (None, Vec::new(), false);
     loop {
-        match r.read_event().map_err(|e| ReadError::Corrupt(format!("OFD XML 有误: {e}")))? {
+        match r
+            .read_event()
+            .map_err(|e| ReadError::Corrupt(format!("OFD XML 有误: {e}")))?
+        {
             Event::Start(e) => {
                 inside = local(&e) == name && found.is_none();
                 if local(&e) == list {
@@ -74,7 +86,9 @@ fn scan(xml: &str, name: &str, list: &str) -> Result<(Option<String>, Vec<String
 }
 
 fn numbers(s: &str) -> Vec<f64> {
-    s.split_whitespace().filter_map(|n| n.parse().ok()).collect()
+    s.split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect()
 }
 
 /// Positioned words of one page's `Content.xml`.
@@ -83,18 +97,30 @@ fn page_words(xml: &str, page: u32, out: &mut Vec<Word>) -> Result<(), ReadError
     let (mut bx, mut by, mut size, mut obj) = (0.0, 0.0, 3.5, 0u32);
     let mut code: Option<(f64, f64)> = None;
     loop {
-        match r.read_event().map_err(|e| ReadError::Corrupt(format!("OFD 页面 XML 有误: {e}")))? {
+        match r
+            .read_event()
+            .map_err(|e| ReadError::Corrupt(format!("OFD 页面 XML 有误: {e}")))?
+        {
             Event::Start(e) | Event::Empty(e) => match local(&e).as_str() {
                 "TextObject" => {
-                    let b = attr(&e, "Boundary").map(|v| numbers(&v)).unwrap_or_default();
+                    let b = attr(&e, "Boundary")
+                        .map(|v| numbers(&v))
+                        .unwrap_or_default();
                     bx = b.first().copied().unwrap_or(0.0);
                     by = b.get(1).copied().unwrap_or(0.0);
-                    size = attr(&e, "Size").and_then(|v| v.trim().parse().ok()).unwrap_or(3.5f64).max(0.1);
+                    size = attr(&e, "Size")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(3.5f64)
+                        .max(0.1);
                     obj += 1;
                 }
                 "TextCode" => {
-                    let x = attr(&e, "X").and_then(|v| v.trim().parse().ok()).unwrap_or(0.0);
-                    let y = attr(&e, "Y").and_then(|v| v.trim().parse().ok()).unwrap_or(size);
+                    let x = attr(&e, "X")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0.0);
+                    let y = attr(&e, "Y")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(size);
                     code = Some((x, y));
                 }
                 _ => {}
@@ -106,13 +132,37 @@ fn page_words(xml: &str, page: u32, out: &mut Vec<Word>) -> Result<(), ReadError
                         // Y is the baseline within the object's boundary.
                         let x0 = bx + x;
                         let top = by + y - size;
-                        out.push(Word { page, para: (obj, 0), x0, y0: top, x1: x0 + size * text.chars().count() as f64, h: size, text });
+                        out.push(Word {
+                            page,
+                            para: (obj, 0),
+                            x0,
+                            y0: top,
+                            x1: x0 + size * text.chars().count() as f64,
+                            h: size,
+                            text,
+                        });
                     }
                 }
             }
             Event::GeneralRef(g) => {
-                if let (Some((x, y)), Some(c)) = (code, match &*g { "amp" => Some('&'), "lt" => Some('<'), "gt" => Some('>'), _ => None }) {
-                    out.push(Word { page, para: (obj, 0), x0: bx + x, y0: by + y - size, x1: bx + x + size, h: size, text: c.to_string() });
+                if let (Some((x, y)), Some(c)) = (
+                    code,
+                    match &*g {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        _ => None,
+                    },
+                ) {
+                    out.push(Word {
+                        page,
+                        para: (obj, 0),
+                        x0: bx + x,
+                        y0: by + y - size,
+                        x1: bx + x + size,
+                        h: size,
+                        text: c.to_string(),
+                    });
                 }
             }
             Event::End(e) if local_end(&e) == "TextCode" => code = None,
@@ -132,7 +182,11 @@ fn local_end(e: &quick_xml::events::BytesEnd) -> String {
 pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
     let mut budget = MAX_TOTAL_BYTES;
     let (root, _) = scan(&part(zip, "OFD.xml", &mut budget)?, "DocRoot", "")?;
-    let root = resolve("", &root.ok_or_else(|| ReadError::Corrupt("OFD.xml 没有 DocRoot (no document root)".into()))?)?;
+    let root = resolve(
+        "",
+        &root
+            .ok_or_else(|| ReadError::Corrupt("OFD.xml 没有 DocRoot (no document root)".into()))?,
+    )?;
     let doc_dir = root.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let (_, pages) = scan(&part(zip, &root, &mut budget)?, "", "Page")?;
     let mut words = Vec::new();
@@ -152,8 +206,14 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_the_package() {
-        assert_eq!(resolve("Doc_0", "Pages/Page_0/Content.xml").unwrap(), "Doc_0/Pages/Page_0/Content.xml");
-        assert_eq!(resolve("Doc_0", "/Doc_0/Pages/P.xml").unwrap(), "Doc_0/Pages/P.xml");
+        assert_eq!(
+            resolve("Doc_0", "Pages/Page_0/Content.xml").unwrap(),
+            "Doc_0/Pages/Page_0/Content.xml"
+        );
+        assert_eq!(
+            resolve("Doc_0", "/Doc_0/Pages/P.xml").unwrap(),
+            "Doc_0/Pages/P.xml"
+        );
         assert_eq!(resolve("Doc_0", "../Res/x.xml").unwrap(), "Res/x.xml");
         assert!(resolve("Doc_0", "../../etc/passwd").is_err());
     }

@@ -17,14 +17,23 @@ fn tsv(bytes: &[u8]) -> Result<String, ReadError> {
     let input = dir.path().join("input.pdf");
     std::fs::write(&input, bytes)?;
     let mut cmd = Command::new("pdftotext");
-    cmd.args(["-tsv", "-enc", "UTF-8", "-l", &MAX_PAGES.to_string()]).arg(&input).arg(dir.path().join("out.tsv"));
+    cmd.args(["-tsv", "-enc", "UTF-8", "-l", &MAX_PAGES.to_string()])
+        .arg(&input)
+        .arg(dir.path().join("out.tsv"));
     let (status, err) = crate::process::run(cmd, TIMEOUT, ReadError::NoPdfTool, "PDF 文本提取")?;
     if !status.success() {
         if err.contains("password") || err.contains("Encrypted") {
             return Err(ReadError::Encrypted);
         }
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("pdftotext failed").trim().to_string();
-        return Err(ReadError::Corrupt(format!("PDF 无法解析 (unreadable PDF): {first}")));
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("pdftotext failed")
+            .trim()
+            .to_string();
+        return Err(ReadError::Corrupt(format!(
+            "PDF 无法解析 (unreadable PDF): {first}"
+        )));
     }
     Ok(std::fs::read_to_string(dir.path().join("out.tsv"))?)
 }

@@ -40,8 +40,12 @@ struct Line {
 fn is_value(t: &str) -> bool {
     let t = t.trim();
     matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
-        || (t.chars().next().is_some_and(|c| c.is_ascii_digit() || "+-增减".contains(c))
-            && t.chars().all(|c| c.is_ascii_digit() || ".,+-%增减元万亿".contains(c)))
+        || (t
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || "+-增减".contains(c))
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || ".,+-%增减元万亿".contains(c)))
 }
 
 /// `（一）…`, `1.…`, `一、…`: the first word of a numbered label, never the middle of one.
@@ -86,13 +90,22 @@ fn join_wrapped_numbers(lines: Vec<Line>) -> Vec<Line> {
 
 fn lines(words: &[Word]) -> Vec<Line> {
     let mut ws: Vec<&Word> = words.iter().collect();
-    ws.sort_by(|a, b| (a.page, a.y0 + a.h).partial_cmp(&(b.page, b.y0 + b.h)).unwrap_or(std::cmp::Ordering::Equal));
+    ws.sort_by(|a, b| {
+        (a.page, a.y0 + a.h)
+            .partial_cmp(&(b.page, b.y0 + b.h))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     let mut groups: Vec<Vec<&Word>> = Vec::new();
     for w in ws {
         match groups.last_mut() {
             // Same baseline: cells of one row share it; a group label centred over rows
             // sits a few points off and is a line of its own.
-            Some(g) if g[0].page == w.page && ((w.y0 + w.h) - (g[0].y0 + g[0].h)).abs() < 0.3 * g[0].h.min(w.h) => g.push(w),
+            Some(g)
+                if g[0].page == w.page
+                    && ((w.y0 + w.h) - (g[0].y0 + g[0].h)).abs() < 0.3 * g[0].h.min(w.h) =>
+            {
+                g.push(w)
+            }
             _ => groups.push(vec![w]),
         }
     }
@@ -106,7 +119,12 @@ fn lines(words: &[Word]) -> Vec<Line> {
                 // Within a cell words are a space apart (≈0.16 of the font height here);
                 // neighbouring cells have padding and a border between them (≈0.27).
                 match cells.last_mut() {
-                    Some(c) if w.x0 - c.1 < 0.22 * h && !is_value(&w.text) && !is_value(&c.2) && !starts_label(&w.text) => {
+                    Some(c)
+                        if w.x0 - c.1 < 0.22 * h
+                            && !is_value(&w.text)
+                            && !is_value(&c.2)
+                            && !starts_label(&w.text) =>
+                    {
                         c.2.push(' ');
                         c.2.push_str(&w.text);
                         c.1 = w.x1;
@@ -114,7 +132,10 @@ fn lines(words: &[Word]) -> Vec<Line> {
                     _ => cells.push((w.x0, w.x1, w.text.clone())),
                 }
             }
-            let first_value = cells.iter().position(|c| is_value(&c.2)).filter(|&i| cells[i..].iter().all(|c| is_value(&c.2)));
+            let first_value = cells
+                .iter()
+                .position(|c| is_value(&c.2))
+                .filter(|&i| cells[i..].iter().all(|c| is_value(&c.2)));
             Line {
                 page: g[0].page,
                 para: g[0].para,
@@ -134,7 +155,9 @@ fn lines(words: &[Word]) -> Vec<Line> {
 /// captions and headings a row's padding away stay paragraphs.
 fn attach(lines: &[Line]) -> Vec<Option<usize>> {
     let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
-    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].first_value.is_some()).collect();
+    let rows: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].first_value.is_some())
+        .collect();
     let value_x = |r: usize| lines[r].cells[lines[r].first_value.unwrap_or(0)].0;
     loop {
         let mut changed = false;
@@ -142,14 +165,19 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
             if l.first_value.is_some() || owner[i].is_some() {
                 continue;
             }
-            let (Some(first), Some(last)) = (l.cells.first(), l.cells.last()) else { continue };
+            let (Some(first), Some(last)) = (l.cells.first(), l.cells.last()) else {
+                continue;
+            };
             let best = rows
                 .iter()
                 .filter(|&&r| lines[r].page == l.page && last.0 < value_x(r) - 1.0)
                 .filter_map(|&r| {
                     // Distance to the row, or to the nearest line already joined to it.
-                    let members = std::iter::once(r).chain((0..lines.len()).filter(|&j| owner[j] == Some(r)));
-                    let d = members.map(|j| (lines[j].y - l.y).abs()).fold(f64::MAX, f64::min);
+                    let members =
+                        std::iter::once(r).chain((0..lines.len()).filter(|&j| owner[j] == Some(r)));
+                    let d = members
+                        .map(|j| (lines[j].y - l.y).abs())
+                        .fold(f64::MAX, f64::min);
                     if d > 1.3 * l.h.max(lines[r].h) {
                         return None;
                     }
@@ -157,7 +185,8 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
                     // A row whose label lies wholly above/below its values has no label cell
                     // of its own to compare with: any column fits it.
                     let own = &row.cells[..row.first_value.unwrap_or(0)];
-                    let shares_column = own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
+                    let shares_column =
+                        own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
                     let mut score = (row.y - l.y).abs();
                     if row.y < l.y {
                         score *= 0.9;
@@ -196,17 +225,33 @@ pub fn document(words: &[Word]) -> Document {
     for (i, l) in lines.iter().enumerate() {
         if let Some(fv) = l.first_value {
             // Label fragments of this row, read column by column, top to bottom.
-            let mut frags: Vec<(f64, f64, &str)> = l.cells[..fv].iter().map(|c| (c.0, l.y, c.1.as_str())).collect();
+            let mut frags: Vec<(f64, f64, &str)> = l.cells[..fv]
+                .iter()
+                .map(|c| (c.0, l.y, c.1.as_str()))
+                .collect();
             for (j, o) in owner.iter().enumerate() {
                 if *o == Some(i) {
-                    frags.extend(lines[j].cells.iter().map(|c| (c.0, lines[j].y, c.1.as_str())));
+                    frags.extend(
+                        lines[j]
+                            .cells
+                            .iter()
+                            .map(|c| (c.0, lines[j].y, c.1.as_str())),
+                    );
                 }
             }
-            frags.sort_by(|a, b| ((a.0 / 3.0).round(), a.1).partial_cmp(&((b.0 / 3.0).round(), b.1)).unwrap_or(std::cmp::Ordering::Equal));
+            frags.sort_by(|a, b| {
+                ((a.0 / 3.0).round(), a.1)
+                    .partial_cmp(&((b.0 / 3.0).round(), b.1))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
             let label: String = frags.iter().map(|f| f.2).collect::<Vec<_>>().join("");
             // A row of values only (table 四) has no label cell: an empty one would read
             // as a blank value.
-            let mut row = if label.is_empty() { Vec::new() } else { vec![Slot::Cell(label)] };
+            let mut row = if label.is_empty() {
+                Vec::new()
+            } else {
+                vec![Slot::Cell(label)]
+            };
             row.extend(l.cells[fv..].iter().map(|c| Slot::Cell(c.1.clone())));
             table.push(row);
             last_para = None;
@@ -217,14 +262,23 @@ pub fn document(words: &[Word]) -> Document {
             continue;
         }
         if !table.is_empty() {
-            doc.blocks.push(Block::Table(Grid { rows: std::mem::take(&mut table) }));
+            doc.blocks.push(Block::Table(Grid {
+                rows: std::mem::take(&mut table),
+            }));
         }
-        let text: String = l.cells.iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join(" ");
+        let text: String = l
+            .cells
+            .iter()
+            .map(|c| c.1.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let key = (l.page, l.para);
         // Without paragraph ids (OFD), a line that ran to the right edge wrapped.
         let wrapped = prev_para_line.is_some_and(|p| {
             let p = &lines[p];
-            p.page == l.page && l.y - p.y <= 1.5 * p.h.max(l.h) && p.x1 >= right[&p.page] - 2.0 * p.h
+            p.page == l.page
+                && l.y - p.y <= 1.5 * p.h.max(l.h)
+                && p.x1 >= right[&p.page] - 2.0 * p.h
         });
         match (last_para, doc.blocks.last_mut()) {
             (Some(k), Some(Block::Para(p))) if k == key || wrapped => p.push_str(&text),
@@ -244,17 +298,33 @@ mod tests {
     use super::*;
 
     fn w(page: u32, para: u32, x0: f64, y0: f64, text: &str) -> Word {
-        Word { page, para: (para, 0), x0, y0, x1: x0 + 12.0 * text.chars().count() as f64, h: 15.6, text: text.into() }
+        Word {
+            page,
+            para: (para, 0),
+            x0,
+            y0,
+            x1: x0 + 12.0 * text.chars().count() as f64,
+            h: 15.6,
+            text: text.into(),
+        }
     }
 
     #[test]
     fn numbers_wrapped_in_narrow_cells_are_joined() {
-        let ws = vec![w(1, 1, 50.0, 100.0, "七、依申请公开信息收取的费用"), w(1, 2, 400.0, 100.0, "707.1"), w(1, 3, 400.0, 115.0, "9")];
+        let ws = vec![
+            w(1, 1, 50.0, 100.0, "七、依申请公开信息收取的费用"),
+            w(1, 2, 400.0, 100.0, "707.1"),
+            w(1, 3, 400.0, 115.0, "9"),
+        ];
         let ls = join_wrapped_numbers(lines(&ws));
         assert_eq!(ls.len(), 1);
         assert_eq!(ls[0].cells[1].1, "707.19");
         // The next row, a row height below, stays a row.
-        let ws = vec![w(1, 1, 50.0, 100.0, "行政处罚"), w(1, 2, 400.0, 100.0, "7"), w(1, 3, 400.0, 133.0, "9")];
+        let ws = vec![
+            w(1, 1, 50.0, 100.0, "行政处罚"),
+            w(1, 2, 400.0, 100.0, "7"),
+            w(1, 3, 400.0, 133.0, "9"),
+        ];
         assert_eq!(join_wrapped_numbers(lines(&ws)).len(), 2);
     }
 
@@ -279,10 +349,15 @@ mod tests {
         ];
         let ls = lines(&ws);
         let owner = attach(&ls);
-        let rows: Vec<usize> = (0..ls.len()).filter(|&i| ls[i].first_value.is_some()).collect();
+        let rows: Vec<usize> = (0..ls.len())
+            .filter(|&i| ls[i].first_value.is_some())
+            .collect();
         assert_eq!(rows.len(), 3);
         // The wrapped tail of （二）, the group label and the tail of 2.其他… find their rows.
-        let tail = ls.iter().position(|l| l.cells[0].1.starts_with("情形")).unwrap();
+        let tail = ls
+            .iter()
+            .position(|l| l.cells[0].1.starts_with("情形"))
+            .unwrap();
         assert_eq!(owner[tail], Some(rows[0]));
         let group = ls.iter().position(|l| l.cells[0].1 == "不予公开").unwrap();
         assert!(owner[group] == Some(rows[1]) || owner[group] == Some(rows[2]));

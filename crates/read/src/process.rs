@@ -7,8 +7,17 @@ use std::time::{Duration, Instant};
 
 /// Runs `cmd` to completion or until `limit`, then kills it. `missing` is the error when
 /// the program is not installed. Returns the exit status and what it wrote to stderr.
-pub fn run(mut cmd: Command, limit: Duration, missing: ReadError, what: &str) -> Result<(ExitStatus, String), ReadError> {
-    let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn();
+pub fn run(
+    mut cmd: Command,
+    limit: Duration,
+    missing: ReadError,
+    what: &str,
+) -> Result<(ExitStatus, String), ReadError> {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
     let mut child = match child {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing),
@@ -22,7 +31,10 @@ pub fn run(mut cmd: Command, limit: Duration, missing: ReadError, what: &str) ->
         if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(ReadError::Corrupt(format!("{what}超过 {} 秒，已停止 ({what} timed out)", limit.as_secs())));
+            return Err(ReadError::Corrupt(format!(
+                "{what}超过 {} 秒，已停止 ({what} timed out)",
+                limit.as_secs()
+            )));
         }
         std::thread::sleep(Duration::from_millis(20));
     };

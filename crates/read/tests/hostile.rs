@@ -6,7 +6,8 @@ use std::io::Write;
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut w = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         w.start_file(*name, opts).unwrap();
         w.write_all(data).unwrap();
@@ -19,7 +20,11 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn zip_bomb_inside_a_docx_is_refused() {
     let huge = vec![b' '; 80 * 1024 * 1024];
     let bomb = zip_with(&[("word/document.xml", &huge)]);
-    assert!(bomb.len() < 1024 * 1024, "the bomb compresses: {}", bomb.len());
+    assert!(
+        bomb.len() < 1024 * 1024,
+        "the bomb compresses: {}",
+        bomb.len()
+    );
     assert!(matches!(read_bytes(&bomb), Err(ReadError::Bomb(_))));
 }
 
@@ -32,11 +37,20 @@ fn truncated_and_foreign_zips() {
         assert!(matches!(e, ReadError::Corrupt(_)), "cut at {cut}: {e}");
     }
     let other = zip_with(&[("hello.txt", b"hi")]);
-    assert!(read_bytes(&other).unwrap_err().to_string().contains("not a DOCX"));
+    assert!(read_bytes(&other)
+        .unwrap_err()
+        .to_string()
+        .contains("not a DOCX"));
     let ofd = zip_with(&[("OFD.xml", b"<ofd:OFD/>")]);
-    assert!(read_bytes(&ofd).unwrap_err().to_string().contains("DocRoot"));
+    assert!(read_bytes(&ofd)
+        .unwrap_err()
+        .to_string()
+        .contains("DocRoot"));
     let escape = zip_with(&[("OFD.xml", b"<ofd:OFD><ofd:DocBody><ofd:DocRoot>../../etc/passwd</ofd:DocRoot></ofd:DocBody></ofd:OFD>")]);
-    assert!(read_bytes(&escape).unwrap_err().to_string().contains("path leaves the package"));
+    assert!(read_bytes(&escape)
+        .unwrap_err()
+        .to_string()
+        .contains("path leaves the package"));
 }
 
 #[test]

@@ -5,7 +5,9 @@
 fn main() {
     let mut args = std::env::args().skip(1);
     let out = args.next().expect("usage: scan_pdf OUT.pdf PAGE.png…");
-    let pages: Vec<Vec<u8>> = args.map(|p| std::fs::read(&p).expect("readable image")).collect();
+    let pages: Vec<Vec<u8>> = args
+        .map(|p| std::fs::read(&p).expect("readable image"))
+        .collect();
     let pdf = nianbao_synth::image_pdf(&pages, 300.0).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&out, pdf).expect("writable output");
 }

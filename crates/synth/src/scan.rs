@@ -45,7 +45,12 @@ fn png(bytes: &[u8]) -> Result<Png, String> {
         i += 12 + len;
     }
     let (width, height, colors) = head.ok_or("PNG without IHDR")?;
-    Ok(Png { width, height, colors, data })
+    Ok(Png {
+        width,
+        height,
+        colors,
+        data,
+    })
 }
 
 /// A PDF with one page per image, each page the image at `dpi`, and no text at all.
@@ -61,7 +66,10 @@ pub fn image_pdf(pages: &[Vec<u8>], dpi: f64) -> Result<Vec<u8>, String> {
         format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
     ];
     for (i, img) in images.iter().enumerate() {
-        let (w, h) = (img.width as f64 * 72.0 / dpi, img.height as f64 * 72.0 / dpi);
+        let (w, h) = (
+            img.width as f64 * 72.0 / dpi,
+            img.height as f64 * 72.0 / dpi,
+        );
         let (content, image) = (4 + 3 * i, 5 + 3 * i);
         objects.push(
             format!(
@@ -70,8 +78,13 @@ pub fn image_pdf(pages: &[Vec<u8>], dpi: f64) -> Result<Vec<u8>, String> {
             .into_bytes(),
         );
         let draw = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q");
-        objects.push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
-        let space = if img.colors == 1 { "/DeviceGray" } else { "/DeviceRGB" };
+        objects
+            .push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
+        let space = if img.colors == 1 {
+            "/DeviceGray"
+        } else {
+            "/DeviceRGB"
+        };
         let mut obj = format!(
             "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8 \
              /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors {} /BitsPerComponent 8 /Columns {} >> /Length {} >>\nstream\n",
@@ -89,11 +102,19 @@ pub fn image_pdf(pages: &[Vec<u8>], dpi: f64) -> Result<Vec<u8>, String> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     Ok(out)
 }
 
@@ -102,6 +123,8 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_embed() {
         assert!(super::image_pdf(&[b"GIF89a".to_vec()], 300.0).is_err());
-        assert!(super::image_pdf(&[], 300.0).unwrap().starts_with(b"%PDF-1.4"));
+        assert!(super::image_pdf(&[], 300.0)
+            .unwrap()
+            .starts_with(b"%PDF-1.4"));
     }
 }

@@ -1,0 +1,443 @@
+//! Page images for OCR: grey pixels, the ruling lines of tables, and the table grids they
+//! draw (merged cells resolved from the lines that are missing between them).
+
+/// An 8-bit grey image (a binary PGM page from `pdftoppm -gray`).
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub w: usize,
+    pub h: usize,
+    pub px: Vec<u8>,
+}
+
+/// Ink: text strokes.
+const DARK: u8 = 140;
+/// Ruling lines: thin borders render as grey, anti-aliased over two pixel rows.
+const RULE: u8 = 210;
+
+impl Image {
+    /// Reads a binary PGM (P5, maxval 255).
+    pub fn from_pgm(b: &[u8]) -> Option<Image> {
+        if !b.starts_with(b"P5") {
+            return None;
+        }
+        let mut fields = Vec::new();
+        let mut i = 2;
+        while fields.len() < 3 {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if b.get(i) == Some(&b'#') {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            fields.push(std::str::from_utf8(&b[s..i]).ok()?.parse::<usize>().ok()?);
+        }
+        let (w, h) = (fields[0], fields[1]);
+        let n = w.checked_mul(h).filter(|&n| n > 0 && n < 200_000_000)?;
+        let px = b.get(i + 1..i + 1 + n)?.to_vec();
+        (fields[2] == 255).then_some(Image { w, h, px })
+    }
+
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.w, self.h).into_bytes();
+        out.extend_from_slice(&self.px);
+        out
+    }
+
+    fn dark(&self, x: usize, y: usize) -> bool {
+        self.px[y * self.w + x] < DARK
+    }
+
+    fn ruled(&self, x: usize, y: usize) -> bool {
+        self.px[y * self.w + x] < RULE
+    }
+
+    /// A region with a white margin around it (Tesseract reads isolated text better so).
+    pub fn crop(&self, r: Rect, margin: usize) -> Image {
+        let (w, h) = (r.x1 - r.x0 + 2 * margin, r.y1 - r.y0 + 2 * margin);
+        let mut px = vec![255u8; w * h];
+        for y in r.y0..r.y1 {
+            let src = &self.px[y * self.w + r.x0..y * self.w + r.x1];
+            let at = (y - r.y0 + margin) * w + margin;
+            px[at..at + src.len()].copy_from_slice(src);
+        }
+        Image { w, h, px }
+    }
+
+    /// The smallest rectangle holding the ink of `r`, if any.
+    pub fn ink_box(&self, r: Rect) -> Option<Rect> {
+        let rows: Vec<usize> = (r.y0..r.y1)
+            .filter(|&y| (r.x0..r.x1).any(|x| self.dark(x, y)))
+            .collect();
+        let cols: Vec<usize> = (r.x0..r.x1)
+            .filter(|&x| (r.y0..r.y1).any(|y| self.dark(x, y)))
+            .collect();
+        Some(Rect {
+            x0: *cols.first()?,
+            y0: *rows.first()?,
+            x1: cols.last()? + 1,
+            y1: rows.last()? + 1,
+        })
+    }
+
+    /// Black and white at a light threshold: anti-aliased strokes come out whole, which
+    /// Tesseract's Chinese model reads much better than grey ones.
+    pub fn binarize(&mut self, threshold: u8) {
+        for p in &mut self.px {
+            *p = if *p < threshold { 0 } else { 255 };
+        }
+    }
+
+    pub fn ink(&self, r: Rect) -> usize {
+        (r.y0..r.y1)
+            .map(|y| (r.x0..r.x1).filter(|&x| self.dark(x, y)).count())
+            .sum()
+    }
+
+    pub fn fill(&mut self, r: Rect) {
+        for y in r.y0..r.y1.min(self.h) {
+            self.px[y * self.w + r.x0..y * self.w + r.x1.min(self.w)].fill(255);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: usize,
+    pub y0: usize,
+    pub x1: usize,
+    pub y1: usize,
+}
+
+/// A ruling line: horizontal (`at..=last` = the rows it covers, `from..to` = x) or
+/// vertical (`at..=last` = columns, `from..to` = y).
+#[derive(Clone, Copy, Debug)]
+struct Rule {
+    at: usize,
+    last: usize,
+    from: usize,
+    to: usize,
+}
+
+/// Dark runs longer than any character stroke, merged into lines: (horizontal, vertical).
+/// Nothing is erased here: only the rules of a table are (see [`erase`]), so the strokes of
+/// a large bold title that happen to be long stay.
+fn find_rules(img: &Image, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>) {
+    let mut hs: Vec<Rule> = Vec::new();
+    for y in 0..img.h {
+        let mut x = 0;
+        while x < img.w {
+            if !img.ruled(x, y) {
+                x += 1;
+                continue;
+            }
+            let s = x;
+            while x < img.w && img.ruled(x, y) {
+                x += 1;
+            }
+            if x - s >= min_h {
+                hs.push(Rule {
+                    at: y,
+                    last: y,
+                    from: s,
+                    to: x,
+                });
+            }
+        }
+    }
+    let mut vs: Vec<Rule> = Vec::new();
+    for x in 0..img.w {
+        let mut y = 0;
+        while y < img.h {
+            if !img.ruled(x, y) {
+                y += 1;
+                continue;
+            }
+            let s = y;
+            while y < img.h && img.ruled(x, y) {
+                y += 1;
+            }
+            if y - s >= min_v {
+                vs.push(Rule {
+                    at: x,
+                    last: x,
+                    from: s,
+                    to: y,
+                });
+            }
+        }
+    }
+    (merge(hs), merge(vs))
+}
+
+/// Paints a table's rules white (a border read as `1` or `|` is a wrong value).
+fn erase(img: &mut Image, rules: &[Rule], horizontal: bool) {
+    for r in rules {
+        for a in r.at..=r.last {
+            for b in r.from..r.to {
+                let (x, y) = if horizontal { (b, a) } else { (a, b) };
+                if x < img.w && y < img.h {
+                    img.px[y * img.w + x] = 255;
+                }
+            }
+        }
+    }
+}
+
+/// Runs a few pixels apart (a line's thickness) become one rule.
+fn merge(mut runs: Vec<Rule>) -> Vec<Rule> {
+    runs.sort_by_key(|r| (r.at, r.from));
+    let mut out: Vec<Rule> = Vec::new();
+    for r in runs {
+        match out
+            .iter_mut()
+            .rev()
+            .take(64)
+            .find(|o| r.at <= o.last + 1 && r.from < o.to + 8 && o.from < r.to + 8)
+        {
+            Some(o) => {
+                o.from = o.from.min(r.from);
+                o.to = o.to.max(r.to);
+                o.last = o.last.max(r.at);
+            }
+            None => out.push(r),
+        }
+    }
+    out
+}
+
+/// A table found on a page: its outline, and its cells row by row as (rect, rowspan,
+/// colspan) in the order [`crate::document::Grid::from_spans`] takes.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub bounds: Rect,
+    pub rows: Vec<Vec<(Rect, usize, usize)>>,
+}
+
+/// Removes the ruling lines from a page and returns the tables they draw.
+pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
+    let (hs, vs) = find_rules(img, dpi / 3, dpi / 4);
+    // A rule is thin; a long stroke of a bold heading is not.
+    let thin = dpi / 40;
+    let hs: Vec<Rule> = hs.into_iter().filter(|r| r.last - r.at <= thin).collect();
+    let vs: Vec<Rule> = vs.into_iter().filter(|r| r.last - r.at <= thin).collect();
+    // Tables: groups of horizontal rules joined by vertical rules that cross them.
+    let crosses = |h: &Rule, v: &Rule| {
+        v.at + 6 >= h.from && v.at <= h.to + 6 && h.at + 6 >= v.from && h.at <= v.to + 6
+    };
+    let mut group: Vec<usize> = (0..hs.len()).collect();
+    fn root(g: &mut Vec<usize>, i: usize) -> usize {
+        let mut i = i;
+        while g[i] != i {
+            g[i] = g[g[i]];
+            i = g[i];
+        }
+        i
+    }
+    for v in &vs {
+        let touched: Vec<usize> = (0..hs.len()).filter(|&i| crosses(&hs[i], v)).collect();
+        for w in touched.windows(2) {
+            let (a, b) = (root(&mut group, w[0]), root(&mut group, w[1]));
+            group[a] = b;
+        }
+    }
+    let mut out = Vec::new();
+    let mut done = std::collections::HashSet::new();
+    for i in 0..hs.len() {
+        let r = root(&mut group, i);
+        if !done.insert(r) {
+            continue;
+        }
+        let members: Vec<Rule> = (0..hs.len())
+            .filter(|&j| root(&mut group, j) == r)
+            .map(|j| hs[j])
+            .collect();
+        let top = members.iter().map(|m| m.at).min().unwrap_or(0);
+        let bottom = members.iter().map(|m| m.at).max().unwrap_or(0);
+        let verticals: Vec<Rule> = vs
+            .iter()
+            .filter(|v| members.iter().any(|h| crosses(h, v)))
+            .copied()
+            .collect();
+        if members.len() < 2 || verticals.len() < 2 || bottom <= top {
+            continue;
+        }
+        if let Some(t) = grid(&members, &verticals) {
+            erase(img, &members, true);
+            erase(img, &verticals, false);
+            out.push(t);
+        }
+    }
+    out.sort_by_key(|t| t.bounds.y0);
+    out
+}
+
+/// Positions a few pixels apart are one.
+fn cluster(mut xs: Vec<usize>) -> Vec<usize> {
+    xs.sort_unstable();
+    let mut out: Vec<usize> = Vec::new();
+    for x in xs {
+        if out.last().is_none_or(|&l| x > l + 6) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Atomic cells between every pair of neighbouring rules, joined wherever the rule between
+/// two of them is missing (a merged cell).
+fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
+    let ys = cluster(hs.iter().map(|h| h.at).collect());
+    let xs = cluster(vs.iter().map(|v| v.at).collect());
+    let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+    if nr == 0 || nc == 0 || nr * nc > 20_000 {
+        return None;
+    }
+    // How much of [a, b] a rule at `at` (± 6 px) covers.
+    let covered = |rules: &[Rule], at: usize, a: usize, b: usize| -> bool {
+        let mut total = 0;
+        for r in rules.iter().filter(|r| r.at + 6 >= at && r.at <= at + 6) {
+            let (s, e) = (r.from.max(a), r.to.min(b));
+            total += e.saturating_sub(s);
+        }
+        total * 10 >= (b - a) * 6
+    };
+    let id = |r: usize, c: usize| r * nc + c;
+    let mut parent: Vec<usize> = (0..nr * nc).collect();
+    fn find(p: &mut [usize], i: usize) -> usize {
+        let mut i = i;
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for r in 0..nr {
+        for c in 0..nc {
+            if c + 1 < nc && !covered(vs, xs[c + 1], ys[r], ys[r + 1]) {
+                let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r, c + 1)));
+                parent[a] = b;
+            }
+            if r + 1 < nr && !covered(hs, ys[r + 1], xs[c], xs[c + 1]) {
+                let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r + 1, c)));
+                parent[a] = b;
+            }
+        }
+    }
+    // Each merged cell as the bounding box of its atoms, listed at its top-left atom.
+    let mut span: std::collections::HashMap<usize, (usize, usize, usize, usize)> =
+        std::collections::HashMap::new();
+    for r in 0..nr {
+        for c in 0..nc {
+            let root = find(&mut parent, id(r, c));
+            let e = span.entry(root).or_insert((r, c, r, c));
+            *e = (e.0.min(r), e.1.min(c), e.2.max(r), e.3.max(c));
+        }
+    }
+    let mut rows: Vec<Vec<(Rect, usize, usize)>> = vec![Vec::new(); nr];
+    let mut seen = std::collections::HashSet::new();
+    for r in 0..nr {
+        for c in 0..nc {
+            let root = find(&mut parent, id(r, c));
+            let (r0, c0, r1, c1) = span[&root];
+            if (r0, c0) != (r, c) || !seen.insert(root) {
+                continue;
+            }
+            let rect = Rect {
+                x0: xs[c0],
+                y0: ys[r0],
+                x1: xs[c1 + 1],
+                y1: ys[r1 + 1],
+            };
+            rows[r].push((rect, r1 - r0 + 1, c1 - c0 + 1));
+        }
+    }
+    Some(Table {
+        bounds: Rect {
+            x0: xs[0],
+            y0: ys[0],
+            x1: xs[nc],
+            y1: ys[nr],
+        },
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 3 × 3 table whose first column's top two cells are merged.
+    fn page() -> Image {
+        let (w, h) = (600, 400);
+        let mut img = Image {
+            w,
+            h,
+            px: vec![255; w * h],
+        };
+        let mut line = |x0: usize, y0: usize, x1: usize, y1: usize| {
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    img.px[y * w + x] = 0;
+                }
+            }
+        };
+        for y in [50, 150, 250, 350] {
+            if y == 150 {
+                line(250, y, 550, y + 1);
+            } else {
+                line(50, y, 550, y + 1);
+            }
+        }
+        for x in [50, 250, 400, 550] {
+            line(x, 50, x + 1, 351);
+        }
+        img
+    }
+
+    #[test]
+    fn merged_cells_come_from_missing_rules() {
+        let mut img = page();
+        let t = tables(&mut img, 300);
+        assert_eq!(t.len(), 1);
+        let spans: Vec<Vec<(usize, usize)>> = t[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| (c.1, c.2)).collect())
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                vec![(2, 1), (1, 1), (1, 1)],
+                vec![(1, 1), (1, 1)],
+                vec![(1, 1), (1, 1), (1, 1)]
+            ]
+        );
+        assert_eq!(
+            t[0].bounds,
+            Rect {
+                x0: 50,
+                y0: 50,
+                x1: 550,
+                y1: 350
+            }
+        );
+        assert!(img.px.iter().all(|&p| p == 255), "rules are removed");
+    }
+
+    #[test]
+    fn pgm_round_trip_and_bad_headers() {
+        let img = page();
+        let back = Image::from_pgm(&img.to_pgm()).unwrap();
+        assert_eq!((back.w, back.h, back.px.len()), (600, 400, 240_000));
+        assert!(Image::from_pgm(b"P6\n1 1\n255\n\0\0\0").is_none());
+        assert!(Image::from_pgm(b"P5\n99999 99999\n255\n").is_none());
+        assert!(Image::from_pgm(b"P5\n2 2\n255\n\0").is_none(), "truncated");
+    }
+}
