@@ -748,3 +748,24 @@ fn foreign_and_broken_databases_are_refused_untouched() {
         .to_string();
     assert!(e.contains("数据库"), "{e}");
 }
+
+#[test]
+fn postgres_database_of_another_application_is_refused_untouched() {
+    let url = match nianbao_corpus::testing::database("foreign") {
+        Ok(url) => url,
+        Err(e) if std::env::var("CI").is_err() => return eprintln!("skipping PostgreSQL test (outside CI): {e}"),
+        Err(e) => panic!("PostgreSQL test server: {e}"),
+    };
+    let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    client.batch_execute("CREATE TABLE customers (id BIGINT); INSERT INTO customers VALUES (7);").unwrap();
+    let e = Store::open(&url).err().expect("a foreign database is refused").to_string();
+    assert!(e.contains("不是 nianbao 的数据库"), "{e}");
+    let tables: i64 = client
+        .query_one("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1, "nothing was created");
+    // A server that is not there: a clear error naming the address, password hidden.
+    let e = Store::open("postgres://u:secret@127.0.0.1:1/nowhere").err().unwrap().to_string();
+    assert!(e.contains("无法打开数据库") && !e.contains("secret"), "{e}");
+}
