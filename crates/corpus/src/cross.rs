@@ -218,7 +218,15 @@ impl Store {
                      WHERE agency_id = $1",
                     &[id.into()],
                 )?;
-                c.exec("UPDATE agencies SET dirty = 0 WHERE id = $1", &[id.into()])?;
+                // The agency is named as its latest report names it (deterministic whatever
+                // order a parallel ingest stored the reports in).
+                c.exec(
+                    "UPDATE agencies SET name = COALESCE((SELECT agency_name FROM reports WHERE agency_id = $1 \
+                     AND current = 1 AND agency_name IS NOT NULL \
+                     ORDER BY (year IS NULL), year DESC, LENGTH(agency_name) DESC, agency_name LIMIT 1), name), \
+                     dirty = 0 WHERE id = $1",
+                    &[id.into()],
+                )?;
                 Ok(())
             })?;
         }

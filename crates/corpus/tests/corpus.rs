@@ -144,7 +144,7 @@ fn cross_findings(store: &mut Store) -> BTreeSet<(String, i64, String, String)> 
 fn expected_cross() -> BTreeSet<(String, i64, String, String)> {
     [
         (
-            "北冷乡",
+            "北冷乡人民政府",
             2024,
             "cross.carry_over",
             "t3.carried_in.natural t3.carried_in.total",
@@ -222,7 +222,7 @@ fn multi_year(backend: Backend) {
                 5
             ),
             (
-                "北冷乡".to_string(),
+                "北冷乡人民政府".to_string(),
                 "宁海县".to_string(),
                 "乡镇/街道".to_string(),
                 8
@@ -291,12 +291,14 @@ fn multi_year(backend: Backend) {
     let beileng = store.agencies().unwrap()[1].id;
     let new = store.split_agency(beileng, "北冷乡人民政府").unwrap();
     let split = cross_findings(&mut store);
-    assert!(
+    // The spelling split off has the years 2018, 2021 and 2024: gaps; the rest is named
+    // as its latest report (2023) spells it.
+    let gap = |name: &str| {
         split
             .iter()
-            .any(|f| f.0 == "北冷乡人民政府" && f.2 == "cross.missing_year"),
-        "{split:?}"
-    );
+            .any(|f| f.0 == name && f.2 == "cross.missing_year")
+    };
+    assert!(gap("北冷乡人民政府") && gap("北冷乡"), "{split:?}");
     store.merge_agencies(beileng, new).unwrap();
     assert_eq!(cross_findings(&mut store), expected_cross());
 
@@ -413,7 +415,7 @@ fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
     let col = |k: &str| header.iter().position(|h| h == k).unwrap();
     let row = rows
         .iter()
-        .find(|r| &r[col("agency")] == "北冷乡" && &r[col("year")] == "2024")
+        .find(|r| &r[col("agency")] == "北冷乡人民政府" && &r[col("year")] == "2024")
         .unwrap();
     let want = find("北冷乡", 2024);
     assert_eq!(
@@ -589,7 +591,7 @@ fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
     for row in reader.get_row_iter(None).unwrap() {
         let row = row.unwrap();
         let fields: Vec<String> = row.get_column_iter().map(|(_, f)| f.to_string()).collect();
-        if fields[ia] == "\"北冷乡\"" && fields[iy] == "2024" {
+        if fields[ia] == "\"北冷乡人民政府\"" && fields[iy] == "2024" {
             assert_eq!(
                 fields[ik].parse::<f64>().unwrap(),
                 want.int("t3.carried_in.natural").unwrap() as f64
@@ -753,19 +755,32 @@ fn foreign_and_broken_databases_are_refused_untouched() {
 fn postgres_database_of_another_application_is_refused_untouched() {
     let url = match nianbao_corpus::testing::database("foreign") {
         Ok(url) => url,
-        Err(e) if std::env::var("CI").is_err() => return eprintln!("skipping PostgreSQL test (outside CI): {e}"),
+        Err(e) if std::env::var("CI").is_err() => {
+            return eprintln!("skipping PostgreSQL test (outside CI): {e}")
+        }
         Err(e) => panic!("PostgreSQL test server: {e}"),
     };
     let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
-    client.batch_execute("CREATE TABLE customers (id BIGINT); INSERT INTO customers VALUES (7);").unwrap();
-    let e = Store::open(&url).err().expect("a foreign database is refused").to_string();
+    client
+        .batch_execute("CREATE TABLE customers (id BIGINT); INSERT INTO customers VALUES (7);")
+        .unwrap();
+    let e = Store::open(&url)
+        .err()
+        .expect("a foreign database is refused")
+        .to_string();
     assert!(e.contains("不是 nianbao 的数据库"), "{e}");
     let tables: i64 = client
-        .query_one("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+        .query_one(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(tables, 1, "nothing was created");
     // A server that is not there: a clear error naming the address, password hidden.
-    let e = Store::open("postgres://u:secret@127.0.0.1:1/nowhere").err().unwrap().to_string();
+    let e = Store::open("postgres://u:secret@127.0.0.1:1/nowhere")
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("无法打开数据库") && !e.contains("secret"), "{e}");
 }
