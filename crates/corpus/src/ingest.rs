@@ -186,21 +186,20 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every file under the inputs, directories walked lazily in name order (a batch of any
-/// size holds only the directories on the current path in memory).
+/// Every file under the inputs, directories streamed as the file system lists them (not
+/// sorted: a directory of any size costs no memory; the batch is parallel anyway).
 fn walk(paths: &[PathBuf]) -> Walk {
     Walk {
-        stack: vec![paths
-            .iter()
-            .map(|p| (p.clone(), true))
-            .collect::<Vec<_>>()
-            .into_iter()],
+        named: paths.to_vec().into_iter(),
+        dirs: Vec::new(),
     }
 }
 
 struct Walk {
-    /// Per open directory, the entries still to visit; `true` for paths named by the user.
-    stack: Vec<std::vec::IntoIter<(PathBuf, bool)>>,
+    /// Paths the user named: taken whatever their extension.
+    named: std::vec::IntoIter<PathBuf>,
+    /// The open directories, innermost last.
+    dirs: Vec<std::fs::ReadDir>,
 }
 
 impl Iterator for Walk {
@@ -208,32 +207,31 @@ impl Iterator for Walk {
 
     fn next(&mut self) -> Option<PathBuf> {
         loop {
-            let top = self.stack.last_mut()?;
-            let Some((path, named)) = top.next() else {
-                self.stack.pop();
-                continue;
+            let (path, named) = match self.dirs.last_mut() {
+                Some(dir) => match dir.next() {
+                    Some(Ok(entry)) => (entry.path(), false),
+                    Some(Err(_)) => continue,
+                    None => {
+                        self.dirs.pop();
+                        continue;
+                    }
+                },
+                None => (self.named.next()?, true),
             };
+            let hidden = !named
+                && path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
             if path.is_dir() {
-                // An unreadable directory is passed on, to be reported with its reason.
-                let Ok(entries) = std::fs::read_dir(&path) else {
-                    return Some(path);
-                };
-                let mut children: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|c| {
-                        !c.file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.starts_with('.'))
-                    })
-                    .collect();
-                children.sort();
-                self.stack.push(
-                    children
-                        .into_iter()
-                        .map(|c| (c, false))
-                        .collect::<Vec<_>>()
-                        .into_iter(),
-                );
+                match std::fs::read_dir(&path) {
+                    Ok(entries) => self.dirs.push(entries),
+                    // An unreadable directory is passed on, to be reported with its reason.
+                    Err(_) => return Some(path),
+                }
             } else if named || has_report_extension(&path) {
                 return Some(path);
             }
