@@ -116,7 +116,11 @@ fn main() {
             if !set.exists() {
                 std::fs::create_dir_all(&set).unwrap();
                 for d in dirs {
-                    std::os::unix::fs::symlink(std::fs::canonicalize(d).unwrap(), set.join(d.file_name().unwrap())).unwrap();
+                    std::os::unix::fs::symlink(
+                        std::fs::canonicalize(d).unwrap(),
+                        set.join(d.file_name().unwrap()),
+                    )
+                    .unwrap();
                 }
             }
             let db = match backend.as_str() {

@@ -233,6 +233,14 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
                     let tmp = w
                         .into_inner()
                         .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    // A temporary file is private (0600); the export is an ordinary file.
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::PermissionsExt;
+                        let _ = tmp
+                            .as_file()
+                            .set_permissions(std::fs::Permissions::from_mode(0o644));
+                    }
                     tmp.persist(path).map_err(|e| {
                         StoreError::Invalid(format!(
                             "无法写入 {} (cannot write): {e}",

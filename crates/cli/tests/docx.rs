@@ -17,19 +17,28 @@ use std::process::Command;
 /// in CI it is a failure, since `.ci/run` installs every one.
 fn available(found: bool, tool: &str) -> bool {
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must have {tool}: .ci/run installs it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {tool}: .ci/run installs it"
+        );
         eprintln!("skipped: {tool} not installed");
     }
     found
 }
 
 fn soffice() -> bool {
-    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     available(found, "LibreOffice (soffice)")
 }
 
 fn pdftotext() -> bool {
-    available(Command::new("pdftotext").arg("-v").output().is_ok(), "pdftotext (poppler-utils)")
+    available(
+        Command::new("pdftotext").arg("-v").output().is_ok(),
+        "pdftotext (poppler-utils)",
+    )
 }
 
 /// Converts HTML pages to `format` in one LibreOffice run; returns the new files.
@@ -238,7 +247,11 @@ fn bad_pdfs(good: &Path, dir: &Path) {
 
 fn tesseract() -> bool {
     let langs = Command::new("tesseract").arg("--list-langs").output();
-    let found = langs.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l == "chi_sim"));
+    let found = langs.is_ok_and(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .any(|l| l == "chi_sim")
+    });
     available(found, "tesseract with chi_sim")
 }
 

@@ -197,6 +197,12 @@ fn cli_commands_over_a_store() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&xlsx).unwrap().permissions().mode() & 0o777,
+        0o644,
+        "an ordinary file, not a private temporary one"
+    );
 
     let out = Command::new(bin)
         .args(["stats", "--db", &db, "--by", "template", "--format", "csv"])
