@@ -1,6 +1,9 @@
 //! End to end over the real reports in `corpus/`: the `nianbao` binary against the
 //! hand-checked gold values.
 
+mod common;
+
+use common::extract;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,20 +30,6 @@ fn golds(dir: &Path) -> Vec<(PathBuf, Value)> {
             (src, gold)
         })
         .collect()
-}
-
-fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .args(files)
-        .output()
-        .unwrap();
-    let lines = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (lines, out.status.code().unwrap_or(-1))
 }
 
 fn same(a: &Value, b: &Value) -> bool {

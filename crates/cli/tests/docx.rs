@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{differences, gold_file};
+use common::{differences, extract, gold_file};
 use nianbao_model::{Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 use serde_json::Value;
@@ -210,19 +210,7 @@ fn bad_pdfs(good: &Path, dir: &Path) {
     )
     .unwrap();
     let scan = convert(&[page], "pdf", &dir.join("scan"));
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .arg(&truncated)
-        .arg(&garbage)
-        .arg(&scan[0])
-        .arg(good)
-        .output()
-        .unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (lines, code) = extract(&[truncated, garbage, scan[0].clone(), good.to_path_buf()]);
     assert_eq!(lines.len(), 4);
     assert!(lines[0]["error"].is_string() || lines[0]["values"].is_object());
     assert!(
@@ -242,7 +230,7 @@ fn bad_pdfs(good: &Path, dir: &Path) {
         lines[2]
     );
     assert_eq!(lines[3]["format"], "pdf");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(code, 2);
 }
 
 fn tesseract() -> bool {
@@ -285,12 +273,8 @@ fn scanned_seed(pdf: &Path, want: &Report, dir: &Path) {
         "the scan has no text layer"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .arg(&scan)
-        .output()
-        .unwrap();
-    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (mut lines, _) = extract(&[scan]);
+    let got = lines.remove(0);
     assert_eq!(got["format"], "pdf-ocr", "{got}");
     let cells = nianbao_model::keys_for(want.template).len();
     let d = differences(want, &got);
@@ -313,16 +297,7 @@ fn scanned_seed(pdf: &Path, want: &Report, dir: &Path) {
 }
 
 fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .args(files)
-        .output()
-        .unwrap();
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (lines, _) = extract(files);
     assert_eq!(lines.len(), reports.len());
     for (want, got) in reports.iter().zip(&lines) {
         assert_eq!(got["format"], format, "{got}");

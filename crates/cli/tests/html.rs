@@ -4,13 +4,11 @@
 
 mod common;
 
-use common::{differences, from_gold};
+use common::{differences, extract, from_gold};
 use nianbao_model::{Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 use proptest::prelude::*;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf {
     let html = html_page(r, style);
@@ -22,19 +20,6 @@ fn write_page(dir: &Path, name: &str, r: &Report, style: &HtmlStyle) -> PathBuf 
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-fn extract(files: &[PathBuf]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .args(files)
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]
@@ -66,7 +51,7 @@ fn every_seed_as_an_html_page() {
             .enumerate()
             .map(|(i, r)| write_page(dir.path(), &format!("seed{i}.html"), r, &style))
             .collect();
-        let out = extract(&files);
+        let (out, _) = extract(&files);
         for (want, got) in golds.iter().zip(&out) {
             assert_eq!(got["format"], "html");
             let d = differences(want, got);
@@ -85,7 +70,7 @@ proptest! {
         let style = HtmlStyle::random(&mut r);
         let dir = tempfile::tempdir().unwrap();
         let file = write_page(dir.path(), "page.html", &want, &style);
-        let got = extract(&[file]);
+        let (got, _) = extract(&[file]);
         let d = differences(&want, &got[0]);
         prop_assert!(d.is_empty(), "seed {seed} {style:?}: {d:?}");
     }

@@ -4,7 +4,8 @@
 
 use nianbao_model::{Num, Report, Template};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub fn from_gold(gold: &Value) -> Report {
     let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
@@ -52,4 +53,19 @@ pub fn differences(want: &Report, got: &Value) -> Vec<String> {
         }
     }
     d
+}
+
+/// Runs `nianbao extract` on the files: its JSON lines and exit status.
+pub fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .args(files)
+        .output()
+        .unwrap();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, out.status.code().unwrap_or(-1))
 }
