@@ -79,11 +79,6 @@ pub fn image_document(bytes: &[u8], extension: &str) -> Result<Document, ReadErr
     Ok(positions::document(&words))
 }
 
-/// A page: its tables (cells to recognise) and the image of the rest.
-struct Page {
-    tables: Vec<raster::Table>,
-}
-
 fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
     let mut texts: Vec<PathBuf> = Vec::new();
@@ -125,7 +120,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         let path = dir.join(format!("text-{p}.pgm"));
         std::fs::write(&path, rest.to_pgm())?;
         texts.push(path);
-        pages.push(Page { tables });
+        pages.push(tables);
     }
     let mut cell_text: HashMap<(usize, usize, usize, usize), String> = HashMap::new();
     if !crops.is_empty() {
@@ -168,10 +163,10 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     let mut page_words = recognise(&list, "3")?;
     let mut doc = Document::default();
     let mut any = !cell_text.values().all(String::is_empty);
-    for (p, page) in pages.iter().enumerate() {
+    for (p, tables) in pages.iter().enumerate() {
         let mut words = page_words.remove(&(p as u32 + 1)).unwrap_or_default();
         any |= !words.is_empty();
-        for (t, table) in page.tables.iter().enumerate() {
+        for (t, table) in tables.iter().enumerate() {
             // The paragraphs above this table, then the table.
             let (above, below): (Vec<Word>, Vec<Word>) = words
                 .into_iter()

@@ -129,51 +129,45 @@ struct Rule {
 /// Nothing is erased here: only the rules of a table are (see [`erase`]), so the strokes of
 /// a large bold title that happen to be long stay.
 fn find_rules(img: &Image, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>) {
-    let mut hs: Vec<Rule> = Vec::new();
-    for y in 0..img.h {
-        let mut x = 0;
-        while x < img.w {
-            if !img.ruled(x, y) {
-                x += 1;
-                continue;
-            }
-            let s = x;
-            while x < img.w && img.ruled(x, y) {
-                x += 1;
-            }
-            if x - s >= min_h {
-                hs.push(Rule {
-                    at: y,
-                    last: y,
-                    from: s,
-                    to: x,
-                });
-            }
-        }
-    }
-    let mut vs: Vec<Rule> = Vec::new();
-    for x in 0..img.w {
-        let mut y = 0;
-        while y < img.h {
-            if !img.ruled(x, y) {
-                y += 1;
-                continue;
-            }
-            let s = y;
-            while y < img.h && img.ruled(x, y) {
-                y += 1;
-            }
-            if y - s >= min_v {
-                vs.push(Rule {
-                    at: x,
-                    last: x,
-                    from: s,
-                    to: y,
-                });
-            }
-        }
-    }
+    let hs = runs(img.h, img.w, min_h, |y, x| img.ruled(x, y));
+    let vs = runs(img.w, img.h, min_v, |x, y| img.ruled(x, y));
     (merge(hs), merge(vs))
+}
+
+/// Along each of `lines` lines of `len` pixels, the ruled runs at least `min` long.
+fn runs(lines: usize, len: usize, min: usize, ruled: impl Fn(usize, usize) -> bool) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for at in 0..lines {
+        let mut i = 0;
+        while i < len {
+            if !ruled(at, i) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < len && ruled(at, i) {
+                i += 1;
+            }
+            if i - s >= min {
+                out.push(Rule {
+                    at,
+                    last: at,
+                    from: s,
+                    to: i,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The root of `i` in a union-find forest, compressing the path on the way.
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
 }
 
 /// Paints a table's rules white (a border read as `1` or `|` is a wrong value).
@@ -232,14 +226,6 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
         v.at + 6 >= h.from && v.at <= h.to + 6 && h.at + 6 >= v.from && h.at <= v.to + 6
     };
     let mut group: Vec<usize> = (0..hs.len()).collect();
-    fn root(g: &mut Vec<usize>, i: usize) -> usize {
-        let mut i = i;
-        while g[i] != i {
-            g[i] = g[g[i]];
-            i = g[i];
-        }
-        i
-    }
     for v in &vs {
         let touched: Vec<usize> = (0..hs.len()).filter(|&i| crosses(&hs[i], v)).collect();
         for w in touched.windows(2) {
@@ -310,22 +296,14 @@ fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     };
     let id = |r: usize, c: usize| r * nc + c;
     let mut parent: Vec<usize> = (0..nr * nc).collect();
-    fn find(p: &mut [usize], i: usize) -> usize {
-        let mut i = i;
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
     for r in 0..nr {
         for c in 0..nc {
             if c + 1 < nc && !covered(vs, xs[c + 1], ys[r], ys[r + 1]) {
-                let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r, c + 1)));
+                let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r, c + 1)));
                 parent[a] = b;
             }
             if r + 1 < nr && !covered(hs, ys[r + 1], xs[c], xs[c + 1]) {
-                let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r + 1, c)));
+                let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r + 1, c)));
                 parent[a] = b;
             }
         }
@@ -335,8 +313,8 @@ fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
         std::collections::HashMap::new();
     for r in 0..nr {
         for c in 0..nc {
-            let root = find(&mut parent, id(r, c));
-            let e = span.entry(root).or_insert((r, c, r, c));
+            let top = root(&mut parent, id(r, c));
+            let e = span.entry(top).or_insert((r, c, r, c));
             *e = (e.0.min(r), e.1.min(c), e.2.max(r), e.3.max(c));
         }
     }
@@ -344,9 +322,9 @@ fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     let mut seen = std::collections::HashSet::new();
     for r in 0..nr {
         for c in 0..nc {
-            let root = find(&mut parent, id(r, c));
-            let (r0, c0, r1, c1) = span[&root];
-            if (r0, c0) != (r, c) || !seen.insert(root) {
+            let top = root(&mut parent, id(r, c));
+            let (r0, c0, r1, c1) = span[&top];
+            if (r0, c0) != (r, c) || !seen.insert(top) {
                 continue;
             }
             let rect = Rect {
