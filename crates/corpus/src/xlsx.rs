@@ -10,7 +10,7 @@ use nianbao_model::{key_def, keys_for, Report, Template, COLUMN_LABELS};
 use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Report sheets beyond this many are left out (the summary sheet still has every row):
 /// a workbook is for reading, the CSV and Parquet exports are for volume.
@@ -329,15 +329,14 @@ impl Sheet<'_> {
         }
         self.text(row + 1, 9, row + 2, 9, COLUMN_LABELS[6], &h)?;
         let first = row + 3;
-        // Row keys in template order, each with its label levels.
-        let mut rows: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
+        // Row stems in template order (a row's keys are consecutive), each with its label levels.
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for key in keys_for(self.report.template)
             .iter()
             .filter(|k| k.starts_with("t3."))
         {
             let stem = key.rsplit_once('.').map_or(*key, |(s, _)| s).to_string();
-            if !order.contains(&stem) {
+            if rows.last().is_none_or(|r| r.0 != stem) {
                 let path = label(self.report.template, key);
                 let mut parts: Vec<String> = path.split('/').skip(1).map(str::to_string).collect();
                 // Drop the column part(s): `自然人`, `总计`, or `法人或其他组织/…`.
@@ -350,11 +349,10 @@ impl Sheet<'_> {
                 if parts.first().is_some_and(|p| p == "三") {
                     parts[0] = "三、本年度办理结果".to_string();
                 }
-                rows.insert(order.len(), (stem.clone(), parts));
-                order.push(stem);
+                rows.push((stem, parts));
             }
         }
-        let labels: Vec<&Vec<String>> = rows.values().map(|(_, p)| p).collect();
+        let labels: Vec<&Vec<String>> = rows.iter().map(|(_, p)| p).collect();
         for level in 0..3u16 {
             let mut i = 0;
             while i < labels.len() {
@@ -381,7 +379,7 @@ impl Sheet<'_> {
                 i = j;
             }
         }
-        for (i, (stem, _)) in rows.values().enumerate() {
+        for (i, (stem, _)) in rows.iter().enumerate() {
             for (c, col) in nianbao_model::COLUMNS.iter().enumerate() {
                 self.value(first + i as u32, 3 + c as u16, &format!("{stem}.{col}"))?;
             }
