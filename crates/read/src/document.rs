@@ -88,10 +88,17 @@ impl Grid {
 /// Looks like a number or a placeholder: a value cell rather than a label.
 fn is_value(t: &str) -> bool {
     let t = t.trim_matches(|c: char| c.is_whitespace());
+    // A numbered label (`8.属于行政查询事项`) starts with a digit too; a value has no
+    // words in it beyond 增/减 and a unit.
+    let wordless = || {
+        t.chars()
+            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+            .all(|c| "增减元万亿".contains(c))
+    };
     matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
-        || t.chars().next().is_some_and(|c| {
+        || (t.chars().next().is_some_and(|c| {
             c.is_ascii_digit() || ('０'..='９').contains(&c) || "+-增减".contains(c)
-        })
+        }) && wordless())
 }
 
 fn one_line(s: &str) -> String {

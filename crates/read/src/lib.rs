@@ -12,6 +12,7 @@ pub mod html;
 pub mod ocr;
 pub mod ofd;
 pub mod package;
+mod pages;
 pub mod pdf;
 pub mod positions;
 mod process;

@@ -7,7 +7,8 @@
 //! tables is recognised with the tables blanked out (`--psm 3`), its word boxes laid out
 //! like a PDF text layer.
 
-use crate::document::{Block, Document, Grid};
+use crate::document::Document;
+use crate::pages::{self, PageTable};
 use crate::positions::{self, Word};
 use crate::raster::{self, Image, Rect};
 use crate::ReadError;
@@ -27,43 +28,8 @@ const INK: u8 = 200;
 
 /// OCR of a PDF without a text layer.
 pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
+    let images = pages::render(bytes, DPI, MAX_PAGES)?;
     let dir = tempfile::tempdir()?;
-    let input = dir.path().join("scan.pdf");
-    std::fs::write(&input, bytes)?;
-    let mut cmd = Command::new("pdftoppm");
-    cmd.args([
-        "-r",
-        &DPI.to_string(),
-        "-gray",
-        "-l",
-        &MAX_PAGES.to_string(),
-    ])
-    .arg(&input)
-    .arg(dir.path().join("page"));
-    let (status, err) =
-        crate::process::run(cmd, TIMEOUT * 2, ReadError::NoPdfTool, "PDF 页面渲染")?;
-    if !status.success() {
-        let first = err
-            .lines()
-            .next()
-            .unwrap_or("pdftoppm failed")
-            .trim()
-            .to_string();
-        return Err(ReadError::Corrupt(format!(
-            "PDF 无法渲染 (cannot render PDF): {first}"
-        )));
-    }
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
-        .collect();
-    pages.sort();
-    let images = pages
-        .iter()
-        .map(|p| std::fs::read(p).ok().and_then(|b| Image::from_pgm(&b)))
-        .collect::<Option<Vec<_>>>();
-    let images = images
-        .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))?;
     read_pages(dir.path(), images)
 }
 
@@ -164,35 +130,29 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     let mut doc = Document::default();
     let mut any = !cell_text.values().all(String::is_empty);
     for (p, tables) in pages.iter().enumerate() {
-        let mut words = page_words.remove(&(p as u32 + 1)).unwrap_or_default();
+        let words = page_words.remove(&(p as u32 + 1)).unwrap_or_default();
         any |= !words.is_empty();
-        for (t, table) in tables.iter().enumerate() {
-            // The paragraphs above this table, then the table.
-            let (above, below): (Vec<Word>, Vec<Word>) = words
-                .into_iter()
-                .partition(|w| w.y0 < table.bounds.y0 as f64);
-            doc.blocks.extend(positions::document(&above).blocks);
-            words = below;
-            let rows: Vec<Vec<(String, usize, usize)>> = table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(r, row)| {
-                    row.iter()
-                        .enumerate()
-                        .map(|(c, (_, rs, cs))| {
-                            (
-                                cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
-                                *rs,
-                                *cs,
-                            )
-                        })
-                        .collect()
-                })
-                .collect();
-            doc.blocks.push(Block::Table(Grid::from_spans(&rows)));
-        }
-        doc.blocks.extend(positions::document(&words).blocks);
+        let tables = tables
+            .iter()
+            .enumerate()
+            .map(|(t, table)| PageTable {
+                top: table.bounds.y0 as f64,
+                cells: table
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| {
+                        row.iter()
+                            .enumerate()
+                            .map(|(c, (_, rs, cs))| {
+                                (cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(), *rs, *cs)
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        doc.blocks.extend(pages::blocks(words, tables));
     }
     if !any {
         return Err(ReadError::NoText);

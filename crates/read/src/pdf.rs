@@ -1,8 +1,14 @@
 //! PDFs with a text layer: word boxes from poppler's `pdftotext -tsv` (correct CJK through
-//! ToUnicode/CID fonts, run as a separate program), laid out by [`crate::positions`].
+//! ToUnicode/CID fonts, run as a separate program). Tables are read from their ruling
+//! lines: the pages are rendered (`pdftoppm`), the grid found as for scans
+//! ([`crate::raster`]) and every word put in the cell it lies in, so merged and wrapped
+//! labels keep their rows however tightly the rows are set. Words outside ruled tables
+//! (and every word when pages cannot be rendered) are laid out by [`crate::positions`].
 
 use crate::document::Document;
-use crate::positions::{self, Word};
+use crate::pages::{self, PageTable};
+use crate::raster::{self, Rect};
+use crate::positions::Word;
 use crate::ReadError;
 use std::process::Command;
 use std::time::Duration;
@@ -10,6 +16,10 @@ use std::time::Duration;
 /// Pages read at most: reports have a few dozen.
 pub const MAX_PAGES: usize = 500;
 pub const TIMEOUT: Duration = Duration::from_secs(120);
+/// Pages searched for ruled tables (report tables come in the first few pages), and the
+/// resolution: rules are a pixel or two wide at 150 dpi.
+const RULED_PAGES: usize = 40;
+const DPI: usize = 150;
 
 /// Runs `pdftotext -tsv` on the bytes and returns its output.
 fn tsv(bytes: &[u8]) -> Result<String, ReadError> {
@@ -38,6 +48,18 @@ fn tsv(bytes: &[u8]) -> Result<String, ReadError> {
     Ok(std::fs::read_to_string(dir.path().join("out.tsv"))?)
 }
 
+/// Page widths in points from the page records (level 1) of the TSV.
+fn page_widths(tsv: &str) -> std::collections::HashMap<u32, f64> {
+    tsv.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.len() >= 10 && f[0] == "1").then_some(())?;
+            Some((f[1].parse().ok()?, f[8].parse::<f64>().ok().filter(|w| *w > 0.0)?))
+        })
+        .collect()
+}
+
 fn words(tsv: &str) -> Vec<Word> {
     tsv.lines()
         .skip(1)
@@ -62,11 +84,112 @@ fn words(tsv: &str) -> Vec<Word> {
         .collect()
 }
 
-/// The document: paragraphs and table rows rebuilt from the word boxes.
+fn is_cjk(c: char) -> bool {
+    ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+}
+
+/// A cell's words in reading order: lines top to bottom, words left to right; a space only
+/// between two non-Chinese words of one line (never inside `行政许可`).
+fn cell_text(mut ws: Vec<&Word>) -> String {
+    ws.sort_by(|a, b| a.y0.partial_cmp(&b.y0).unwrap_or(std::cmp::Ordering::Equal));
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for w in ws {
+        match lines.last_mut() {
+            Some(l) if (w.y0 - l[0].y0).abs() < 0.5 * w.h.min(l[0].h) => l.push(w),
+            _ => lines.push(vec![w]),
+        }
+    }
+    let mut out = String::new();
+    for mut l in lines {
+        l.sort_by(|a, b| a.x0.partial_cmp(&b.x0).unwrap_or(std::cmp::Ordering::Equal));
+        for (i, w) in l.iter().enumerate() {
+            // Lines of a cell wrapped: they continue each other (`707.1` / `9` is 707.19).
+            let spaced = i > 0
+                && out.chars().last().is_some_and(|c| !is_cjk(c))
+                && w.text.chars().next().is_some_and(|c| !is_cjk(c));
+            if spaced {
+                out.push(' ');
+            }
+            out.push_str(&w.text);
+        }
+    }
+    out
+}
+
+/// The page's ruled tables with the words inside them; the other words are returned.
+fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTable>, Vec<Word>) {
+    let inside = |r: &Rect, x: f64, y: f64| {
+        x >= r.x0 as f64 && x < r.x1 as f64 && y >= r.y0 as f64 && y < r.y1 as f64
+    };
+    // (table, row, cell) of each word, or None.
+    let place: Vec<Option<(usize, usize, usize)>> = words
+        .iter()
+        .map(|w| {
+            let (x, y) = ((w.x0 + w.x1) / 2.0 * scale, (w.y0 + w.h / 2.0) * scale);
+            tables.iter().enumerate().find_map(|(t, table)| {
+                table.rows.iter().enumerate().find_map(|(r, row)| {
+                    row.iter().position(|(rect, _, _)| inside(rect, x, y)).map(|c| (t, r, c))
+                })
+            })
+        })
+        .collect();
+    let out = tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| PageTable {
+            top: table.bounds.y0 as f64 / scale,
+            cells: table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(c, (_, rs, cs))| {
+                            let ws = words
+                                .iter()
+                                .zip(&place)
+                                .filter(|(_, p)| **p == Some((t, r, c)))
+                                .map(|(w, _)| w)
+                                .collect();
+                            (cell_text(ws), *rs, *cs)
+                        })
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let rest = words.into_iter().zip(place).filter(|(_, p)| p.is_none()).map(|(w, _)| w).collect();
+    (out, rest)
+}
+
+/// The document: ruled tables cell by cell, everything else from the word positions.
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    let words = words(&tsv(bytes)?);
+    let tsv = tsv(bytes)?;
+    let words = words(&tsv);
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    Ok(positions::document(&words))
+    // Without pdftoppm, or on a page it cannot render, the word positions alone are used.
+    let images = pages::render(bytes, DPI, RULED_PAGES).unwrap_or_default();
+    let widths = page_widths(&tsv);
+    let mut by_page: std::collections::BTreeMap<u32, Vec<Word>> = Default::default();
+    for w in words {
+        by_page.entry(w.page).or_default().push(w);
+    }
+    let mut doc = Document::default();
+    for (page, words) in by_page {
+        let image = images.get(page as usize - 1);
+        let scale = match (image, widths.get(&page)) {
+            (Some(img), Some(w)) => img.w as f64 / w,
+            _ => 0.0,
+        };
+        let tables = match image {
+            Some(img) if scale > 0.0 => raster::tables(&mut img.clone(), DPI),
+            _ => Vec::new(),
+        };
+        let (tables, rest) = fill(words, &tables, scale);
+        doc.blocks.extend(pages::blocks(rest, tables));
+    }
+    Ok(doc)
 }
