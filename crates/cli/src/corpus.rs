@@ -215,41 +215,11 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
         chinese_headers: args.zh_headers,
         filter: filter.filter(),
     };
-    // Written to a temporary file beside the target first, so a failed export never leaves
-    // half a file under the real name.
     let result = match &args.output {
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| {
-                    StoreError::Invalid(format!("无法创建 {} (cannot create): {e}", path.display()))
-                })
-                .and_then(|tmp| {
-                    let mut w = std::io::BufWriter::new(tmp);
-                    let n = export::export(&mut store, &opts, &mut w)?;
-                    let tmp = w
-                        .into_inner()
-                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    // A temporary file is private (0600); the export is an ordinary file.
-                    #[cfg(unix)]
-                    {
-                        use std::os::unix::fs::PermissionsExt;
-                        let _ = tmp
-                            .as_file()
-                            .set_permissions(std::fs::Permissions::from_mode(0o644));
-                    }
-                    tmp.persist(path).map_err(|e| {
-                        StoreError::Invalid(format!(
-                            "无法写入 {} (cannot write): {e}",
-                            path.display()
-                        ))
-                    })?;
-                    Ok(n)
-                })
-        }
+        Some(path) => crate::files::write_atomically(path, |w| {
+            export::export(&mut store, &opts, w).map_err(|e| e.to_string())
+        })
+        .map_err(StoreError::Invalid),
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout());
             export::export(&mut store, &opts, &mut w).and_then(|n| {

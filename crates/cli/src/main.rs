@@ -1,8 +1,10 @@
 //! `nianbao`: the command-line front of the library crates.
 
 mod corpus;
+mod files;
 mod human;
 mod output;
+mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao_model::{Finding, Report, Severity};
@@ -115,6 +117,14 @@ report's tables laid out like the official template and cells with findings high
         #[command(flatten)]
         filter: corpus::FilterArgs,
     },
+    /// 按官方格式生成报告：HTML、DOCX、PDF (write a report in the official layout)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao extract 2021年报.txt > r.json && nianbao render r.json --to docx -o 2021年报.docx\n  \
+nianbao render --id 12 --to pdf -o 报告.pdf\n\n\
+The input is the object nianbao extract prints for one file (values, sections, agency, year, template), or\n\
+the same shape written by hand; unknown keys are refused. PDF needs LibreOffice (soffice)."
+    )]
+    Render(render::RenderArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -168,6 +178,7 @@ fn main() -> ExitCode {
             format,
             filter,
         } => return corpus::stats(&db.db, by, &filter, format),
+        Cmd::Render(args) => return render::run(args),
     };
     match result {
         Ok(code) => code,

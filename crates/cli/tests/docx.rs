@@ -6,33 +6,12 @@
 
 mod common;
 
-use common::{differences, extract, gold_file};
+use common::{available, differences, extract, gold_file, soffice};
 use nianbao_model::{Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Whether a tool the test needs is installed: outside CI a missing tool skips the test;
-/// in CI it is a failure, since `.ci/run` installs every one.
-fn available(found: bool, tool: &str) -> bool {
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have {tool}: .ci/run installs it"
-        );
-        eprintln!("skipped: {tool} not installed");
-    }
-    found
-}
-
-fn soffice() -> bool {
-    let found = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    available(found, "LibreOffice (soffice)")
-}
 
 fn pdftotext() -> bool {
     available(

@@ -409,6 +409,19 @@ impl Store {
         Ok(())
     }
 
+    /// One stored report by id (any version).
+    pub fn report(&mut self, id: i64) -> Result<Option<Stored>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
+             r.version, r.path, r.doc FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1",
+            &[id.into()],
+        )?;
+        match rows.first() {
+            Some(head) => Ok(Some(self.load(head)?)),
+            None => Ok(None),
+        }
+    }
+
     fn load(&mut self, head: &Row) -> Result<Stored, StoreError> {
         let id = head.int(0).unwrap_or(0);
         let mut report: Report = serde_json::from_str(head.str(7))

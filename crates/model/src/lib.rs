@@ -6,6 +6,7 @@
 //! extracted value carries its [`Evidence`].
 
 mod finding;
+pub mod json;
 mod keys;
 mod report;
 mod value;

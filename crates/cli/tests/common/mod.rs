@@ -69,3 +69,24 @@ pub fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
         .collect();
     (lines, out.status.code().unwrap_or(-1))
 }
+
+/// Whether a tool the test needs is installed: outside CI a missing tool skips the test;
+/// in CI it is a failure, since `.ci/run` installs every one.
+pub fn available(found: bool, tool: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {tool}: .ci/run installs it"
+        );
+        eprintln!("skipped: {tool} not installed");
+    }
+    found
+}
+
+pub fn soffice() -> bool {
+    let found = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    available(found, "LibreOffice (soffice)")
+}

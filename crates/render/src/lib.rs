@@ -1,0 +1,42 @@
+//! Writes a report in the official layout of its template (2019, 2021, or the statistics
+//! form of earlier years): HTML, DOCX, and PDF (the DOCX converted by LibreOffice, so the
+//! two look the same).
+
+pub mod doc;
+mod docx;
+pub mod html;
+mod legacy;
+mod pdf;
+
+pub use doc::{document, Block};
+pub use legacy::LEGACY_ROWS;
+pub use pdf::docx_to_pdf;
+
+use nianbao_model::Report;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("无法生成 DOCX (cannot write DOCX): {0}")]
+    Docx(String),
+    #[error("未找到 LibreOffice (soffice)，无法生成 PDF；请安装 libreoffice-writer-nogui (LibreOffice is needed for PDF)")]
+    NoLibreOffice,
+    #[error("LibreOffice 转换 PDF 失败 (PDF conversion failed): {0}")]
+    Pdf(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The report as an HTML page (UTF-8).
+pub fn to_html(r: &Report) -> String {
+    html::page(&document(r))
+}
+
+/// The report as a DOCX file.
+pub fn to_docx(r: &Report) -> Result<Vec<u8>, RenderError> {
+    docx::write(&document(r))
+}
+
+/// The report as a PDF (DOCX through LibreOffice headless).
+pub fn to_pdf(r: &Report) -> Result<Vec<u8>, RenderError> {
+    docx_to_pdf(&to_docx(r)?)
+}
