@@ -20,12 +20,21 @@ fn outcome_rows(t: Template) -> Vec<String> {
         .filter(|k| k.starts_with("t3.") && k.ends_with(".total"))
         .map(|k| k.trim_end_matches(".total").to_string())
         .collect();
-    rows.retain(|r| !matches!(r.as_str(), "t3.received" | "t3.carried_in" | "t3.processed" | "t3.carried_over"));
+    rows.retain(|r| {
+        !matches!(
+            r.as_str(),
+            "t3.received" | "t3.carried_in" | "t3.processed" | "t3.carried_over"
+        )
+    });
     rows
 }
 
 fn t3_rows(t: Template) -> Vec<String> {
-    keys_for(t).iter().filter(|k| k.starts_with("t3.") && k.ends_with(".total")).map(|k| k.trim_end_matches(".total").to_string()).collect()
+    keys_for(t)
+        .iter()
+        .filter(|k| k.starts_with("t3.") && k.ends_with(".total"))
+        .map(|k| k.trim_end_matches(".total").to_string())
+        .collect()
 }
 
 /// The printed label of a row of table 三, from its label path (`三/三/（二）部分公开/总计`).
@@ -35,7 +44,12 @@ fn row_label(t: Template, row: &str) -> String {
         |d| {
             let parts: Vec<&str> = d.label_path.split('/').collect();
             let inner = &parts[1..parts.len().saturating_sub(1)];
-            inner.iter().filter(|p| **p != "三").copied().collect::<Vec<_>>().join(" ")
+            inner
+                .iter()
+                .filter(|p| **p != "三")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
         },
     )
 }
@@ -62,7 +76,9 @@ pub fn identities(t: Template) -> Vec<Identity> {
             lhs: COLUMNS[..6].iter().map(|c| format!("{row}.{c}")).collect(),
             rhs: vec![format!("{row}.total")],
             what_zh: format!("表三“{name}”行：总计应等于六类申请人之和"),
-            what_en: format!("table 三, row {name}: 总计 must equal the sum of the six applicant columns"),
+            what_en: format!(
+                "table 三, row {name}: 总计 must equal the sum of the six applicant columns"
+            ),
         });
     }
     let outcomes = outcome_rows(t);
@@ -72,16 +88,27 @@ pub fn identities(t: Template) -> Vec<Identity> {
             lhs: vec![format!("t3.processed.{c}")],
             rhs: outcomes.iter().map(|r| format!("{r}.{c}")).collect(),
             what_zh: format!("表三“{label}”列：（七）总计应等于各项办理结果之和"),
-            what_en: format!("table 三, column {label}: （七）总计 must equal the sum of the outcome rows"),
+            what_en: format!(
+                "table 三, column {label}: （七）总计 must equal the sum of the outcome rows"
+            ),
         });
     }
-    for (g, name) in [("review", "行政复议"), ("suit_direct", "未经复议直接起诉"), ("suit_after_review", "复议后起诉")] {
+    for (g, name) in [
+        ("review", "行政复议"),
+        ("suit_direct", "未经复议直接起诉"),
+        ("suit_after_review", "复议后起诉"),
+    ] {
         out.push(Identity {
             rule: "t4.group_total",
-            lhs: ["upheld", "corrected", "other", "pending"].iter().map(|p| format!("t4.{g}.{p}")).collect(),
+            lhs: ["upheld", "corrected", "other", "pending"]
+                .iter()
+                .map(|p| format!("t4.{g}.{p}"))
+                .collect(),
             rhs: vec![format!("t4.{g}.total")],
             what_zh: format!("表四“{name}”：总计应等于结果维持+结果纠正+其他结果+尚未审结"),
-            what_en: format!("table 四, {name}: 总计 must equal upheld + corrected + other + pending"),
+            what_en: format!(
+                "table 四, {name}: 总计 must equal upheld + corrected + other + pending"
+            ),
         });
     }
     out
@@ -111,20 +138,37 @@ fn table_present(r: &Report, rule: &str) -> bool {
 
 /// The one cell whose change makes every failing identity hold, if there is exactly one.
 pub fn single_fix(r: &Report, ids: &[Identity]) -> Option<Fix> {
-    let failing: Vec<&Identity> =
-        ids.iter().filter(|id| sides(r, id, None).is_some_and(|(l, rr)| l != rr)).collect();
+    let failing: Vec<&Identity> = ids
+        .iter()
+        .filter(|id| sides(r, id, None).is_some_and(|(l, rr)| l != rr))
+        .collect();
     let first = failing.first()?;
     let (l, rr) = sides(r, first, None)?;
     let mut fixes: Vec<Fix> = Vec::new();
-    for (k, on_left) in first.lhs.iter().map(|k| (k, true)).chain(first.rhs.iter().map(|k| (k, false))) {
+    for (k, on_left) in first
+        .lhs
+        .iter()
+        .map(|k| (k, true))
+        .chain(first.rhs.iter().map(|k| (k, false)))
+    {
         let cur = r.int(k).unwrap_or(0);
-        let v = if on_left { cur + (rr - l) } else { cur + (l - rr) };
+        let v = if on_left {
+            cur + (rr - l)
+        } else {
+            cur + (l - rr)
+        };
         if v < 0 {
             continue;
         }
-        let holds = ids.iter().all(|id| sides(r, id, Some((k, v))).is_none_or(|(a, b)| a == b));
+        let holds = ids
+            .iter()
+            .all(|id| sides(r, id, Some((k, v))).is_none_or(|(a, b)| a == b));
         if holds && !fixes.iter().any(|f| &f.key == k) {
-            fixes.push(Fix { key: k.clone(), current: r.int(k), value: v });
+            fixes.push(Fix {
+                key: k.clone(),
+                current: r.int(k),
+                value: v,
+            });
         }
     }
     (fixes.len() == 1).then(|| fixes.remove(0))
@@ -138,7 +182,9 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
         if !table_present(r, id.rule) {
             continue;
         }
-        let Some((l, rr)) = sides(r, id, None) else { continue };
+        let Some((l, rr)) = sides(r, id, None) else {
+            continue;
+        };
         if l == rr {
             continue;
         }
@@ -159,8 +205,16 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 "identity.single_fix",
                 Severity::Info,
-                format!("若将“{name}”由 {cur} 改为 {}，全部勾稽关系即成立", fix.value),
-                format!("changing “{}” from {} to {} makes every identity hold", fix.key, fix.current.map_or("blank".into(), |c| c.to_string()), fix.value),
+                format!(
+                    "若将“{name}”由 {cur} 改为 {}，全部勾稽关系即成立",
+                    fix.value
+                ),
+                format!(
+                    "changing “{}” from {} to {} makes every identity hold",
+                    fix.key,
+                    fix.current.map_or("blank".into(), |c| c.to_string()),
+                    fix.value
+                ),
                 vec![fix.key.clone()],
             );
             f.fix = Some(fix);

@@ -22,7 +22,11 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
 fn tables(r: &Report, out: &mut Vec<Finding>) {
     let wanted: &[(&str, &str, &str)] = match r.template {
         Template::Legacy => &[("统计表", "政府信息公开情况统计表", "t")],
-        _ => &[("二", "二、主动公开政府信息情况", "t2."), ("三", "三、收到和处理政府信息公开申请情况", "t3."), ("四", "四、行政复议、行政诉讼情况", "t4.")],
+        _ => &[
+            ("二", "二、主动公开政府信息情况", "t2."),
+            ("三", "三、收到和处理政府信息公开申请情况", "t3."),
+            ("四", "四、行政复议、行政诉讼情况", "t4."),
+        ],
     };
     for (name, title, prefix) in wanted {
         if r.has_table(name) {
@@ -38,7 +42,11 @@ fn tables(r: &Report, out: &mut Vec<Finding>) {
             severity,
             format!("未找到{title}的统计表{zh_note}"),
             format!("the table of {title} was not found"),
-            r.cells.keys().filter(|k| k.starts_with(prefix)).cloned().collect(),
+            r.cells
+                .keys()
+                .filter(|k| k.starts_with(prefix))
+                .cloned()
+                .collect(),
         ));
     }
 }
@@ -47,9 +55,15 @@ fn sections(r: &Report, out: &mut Vec<Finding>) {
     if r.template == Template::Legacy {
         return;
     }
-    let severity = if r.template == Template::Y2021 { Severity::Error } else { Severity::Warning };
-    let missing: Vec<&str> =
-        (1..=6u8).filter(|n| !r.sections.iter().any(|s| s.number == *n)).map(|n| SECTION_NAMES[n as usize - 1]).collect();
+    let severity = if r.template == Template::Y2021 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let missing: Vec<&str> = (1..=6u8)
+        .filter(|n| !r.sections.iter().any(|s| s.number == *n))
+        .map(|n| SECTION_NAMES[n as usize - 1])
+        .collect();
     if missing.is_empty() {
         return;
     }
@@ -69,12 +83,24 @@ fn template_year(r: &Report, out: &mut Vec<Finding>) {
         return;
     }
     // Using a newer format than prescribed is odd; using an outdated one breaks the rules.
-    let severity = if r.template < due { Severity::Error } else { Severity::Warning };
+    let severity = if r.template < due {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     out.push(Finding::new(
         "template.year",
         severity,
-        format!("{year}年度报告应使用{}，实际为{}", due.name_zh(), r.template.name_zh()),
-        format!("a report for {year} should use the {}, found the {}", due.name_en(), r.template.name_en()),
+        format!(
+            "{year}年度报告应使用{}，实际为{}",
+            due.name_zh(),
+            r.template.name_zh()
+        ),
+        format!(
+            "a report for {year} should use the {}, found the {}",
+            due.name_en(),
+            r.template.name_en()
+        ),
         Vec::new(),
     ));
 }
@@ -83,14 +109,23 @@ fn template_year(r: &Report, out: &mut Vec<Finding>) {
 /// people's government's own report (county level and up); 31 January otherwise.
 pub fn deadline(year: i32, agency: Option<&str>) -> Date {
     let own_government = agency.is_some_and(|a| {
-        a.ends_with("人民政府") && !["乡", "镇", "街道"].iter().any(|t| a.trim_end_matches("人民政府").ends_with(t))
+        a.ends_with("人民政府")
+            && !["乡", "镇", "街道"]
+                .iter()
+                .any(|t| a.trim_end_matches("人民政府").ends_with(t))
     });
     let march = year <= 2018 || own_government;
-    Date { year: year + 1, month: if march { 3 } else { 1 }, day: 31 }
+    Date {
+        year: year + 1,
+        month: if march { 3 } else { 1 },
+        day: 31,
+    }
 }
 
 fn deadline_check(r: &Report, out: &mut Vec<Finding>) {
-    let (Some(year), Some(published)) = (r.year, r.published) else { return };
+    let (Some(year), Some(published)) = (r.year, r.published) else {
+        return;
+    };
     let due = deadline(year, r.agency.as_deref());
     if published > due {
         out.push(Finding::new(
@@ -108,8 +143,21 @@ fn legacy_sums(r: &Report, out: &mut Vec<Finding>) {
         return;
     }
     const SUMS: &[(&str, &[&str], &str)] = &[
-        ("legacy.request.received", &["legacy.request.in_person", "legacy.request.fax", "legacy.request.online", "legacy.request.letter"], "收到申请数"),
-        ("legacy.request.completed", &["legacy.request.on_time", "legacy.request.extended"], "申请办结数"),
+        (
+            "legacy.request.received",
+            &[
+                "legacy.request.in_person",
+                "legacy.request.fax",
+                "legacy.request.online",
+                "legacy.request.letter",
+            ],
+            "收到申请数",
+        ),
+        (
+            "legacy.request.completed",
+            &["legacy.request.on_time", "legacy.request.extended"],
+            "申请办结数",
+        ),
         (
             "legacy.reply.total",
             &[
@@ -124,8 +172,24 @@ fn legacy_sums(r: &Report, out: &mut Vec<Finding>) {
             ],
             "申请答复数",
         ),
-        ("legacy.review.total", &["legacy.review.upheld", "legacy.review.corrected", "legacy.review.other"], "行政复议数量"),
-        ("legacy.suit.total", &["legacy.suit.upheld", "legacy.suit.corrected", "legacy.suit.other"], "行政诉讼数量"),
+        (
+            "legacy.review.total",
+            &[
+                "legacy.review.upheld",
+                "legacy.review.corrected",
+                "legacy.review.other",
+            ],
+            "行政复议数量",
+        ),
+        (
+            "legacy.suit.total",
+            &[
+                "legacy.suit.upheld",
+                "legacy.suit.corrected",
+                "legacy.suit.other",
+            ],
+            "行政诉讼数量",
+        ),
     ];
     for (total, parts, name) in SUMS {
         let Some(t) = r.int(total) else { continue };

@@ -15,18 +15,28 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
             ClaimKind::NoRequests if received.unwrap_or(0) > 0 => out.push(Finding::new(
                 "narrative.no_requests",
                 Severity::Warning,
-                format!("正文称未收到政府信息公开申请（{at}），但表三本年新收申请为 {}", received.unwrap_or(0)),
-                format!("the text says no requests were received ({at_en}), but table 三 shows {}", received.unwrap_or(0)),
+                format!(
+                    "正文称未收到政府信息公开申请（{at}），但表三本年新收申请为 {}",
+                    received.unwrap_or(0)
+                ),
+                format!(
+                    "the text says no requests were received ({at_en}), but table 三 shows {}",
+                    received.unwrap_or(0)
+                ),
                 vec!["t3.received.total".into()],
             )),
             ClaimKind::RequestsReceived => {
-                let (Some(n), Some(t)) = (c.value, received) else { continue };
+                let (Some(n), Some(t)) = (c.value, received) else {
+                    continue;
+                };
                 if n != t && n != t + carried {
                     out.push(Finding::new(
                         "narrative.count",
                         Severity::Warning,
                         format!("正文称收到申请 {n} 件（{at}），表三本年新收申请为 {t} 件"),
-                        format!("the text states {n} requests ({at_en}), table 三 shows {t} received"),
+                        format!(
+                            "the text states {n} requests ({at_en}), table 三 shows {t} received"
+                        ),
                         vec!["t3.received.total".into()],
                     ));
                 }

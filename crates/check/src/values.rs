@@ -8,7 +8,10 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
         let Some(v) = cell.value else { continue };
         let money = key.ends_with("_wan");
         let signed = key.ends_with(".delta");
-        let raw = cell.evidence.as_ref().map_or_else(|| v.to_string(), |e| e.raw.clone());
+        let raw = cell
+            .evidence
+            .as_ref()
+            .map_or_else(|| v.to_string(), |e| e.raw.clone());
         if v.as_f64() < 0.0 && !signed {
             out.push(Finding::new(
                 "value.negative",

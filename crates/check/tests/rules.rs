@@ -1,7 +1,9 @@
 //! Every rule fires where it should and stays quiet on a clean report.
 
 use nianbao_check::check;
-use nianbao_model::{Claim, ClaimKind, Date, Evidence, Finding, Num, Report, Section, Severity, Template};
+use nianbao_model::{
+    Claim, ClaimKind, Date, Evidence, Finding, Num, Report, Section, Severity, Template,
+};
 
 /// A clean generated report: identities hold, every table and section present, on time.
 fn clean(template: Template, seed: u64) -> Report {
@@ -12,7 +14,13 @@ fn clean(template: Template, seed: u64) -> Report {
         Template::Legacy => vec!["统计表".into()],
         _ => vec!["二".into(), "三".into(), "四".into()],
     };
-    r.sections = (1..=6).map(|n| Section { number: n, title: format!("{n}"), text: String::new() }).collect();
+    r.sections = (1..=6)
+        .map(|n| Section {
+            number: n,
+            title: format!("{n}"),
+            text: String::new(),
+        })
+        .collect();
     r.published = Date::new(r.year.unwrap() + 1, 1, 20);
     r
 }
@@ -27,7 +35,15 @@ fn add(r: &mut Report, key: &str, d: i64) {
 }
 
 fn ev() -> Evidence {
-    Evidence { raw: "收到政府信息公开申请5件".into(), line: 3, column: 1, offset: 0, len: 10, unit: None, confidence: 1.0 }
+    Evidence {
+        raw: "收到政府信息公开申请5件".into(),
+        line: 3,
+        column: 1,
+        offset: 0,
+        len: 10,
+        unit: None,
+        confidence: 1.0,
+    }
 }
 
 #[test]
@@ -54,7 +70,10 @@ fn balance_fires_and_names_the_single_fix() {
     let fix = with("identity.single_fix", &f);
     assert_eq!(fix.len(), 1);
     let x = fix[0].fix.clone().unwrap();
-    assert_eq!((x.key.as_str(), Some(x.value)), ("t3.carried_over.natural", before));
+    assert_eq!(
+        (x.key.as_str(), Some(x.value)),
+        ("t3.carried_over.natural", before)
+    );
     assert_eq!(b[0].fix.as_ref().unwrap().key, "t3.carried_over.natural");
 }
 
@@ -65,9 +84,16 @@ fn row_total_fires() {
     let f = check(&r);
     let rt = with("t3.row_total", &f);
     assert_eq!(rt.len(), 1);
-    assert!(rt[0].message_zh.contains("（一）予以公开"), "{}", rt[0].message_zh);
+    assert!(
+        rt[0].message_zh.contains("（一）予以公开"),
+        "{}",
+        rt[0].message_zh
+    );
     assert_eq!(with("t3.outcome_sum", &f).len(), 1);
-    assert_eq!(with("identity.single_fix", &f)[0].fix.as_ref().unwrap().key, "t3.granted.total");
+    assert_eq!(
+        with("identity.single_fix", &f)[0].fix.as_ref().unwrap().key,
+        "t3.granted.total"
+    );
 }
 
 #[test]
@@ -110,23 +136,37 @@ fn negative_counts_and_fractions() {
     let mut r = clean(Template::Y2019, 6);
     r.set("t2.license.delta", Some(Num::Int(-3)));
     r.set("t2.procurement.amount_wan", Some(Num::Dec(12.360414)));
-    assert!(check(&r).is_empty(), "a negative 本年增/减 and a decimal amount are fine");
+    assert!(
+        check(&r).is_empty(),
+        "a negative 本年增/减 and a decimal amount are fine"
+    );
     r.set("t2.license.decisions", Some(Num::Int(-3)));
     r.set("t2.penalty.decisions", Some(Num::Dec(2.5)));
     let f = check(&r);
-    assert_eq!(with("value.negative", &f)[0].cells, ["t2.license.decisions"]);
-    assert_eq!(with("value.fraction", &f)[0].cells, ["t2.penalty.decisions"]);
+    assert_eq!(
+        with("value.negative", &f)[0].cells,
+        ["t2.license.decisions"]
+    );
+    assert_eq!(
+        with("value.fraction", &f)[0].cells,
+        ["t2.penalty.decisions"]
+    );
 }
 
 #[test]
 fn missing_sections_are_warnings_in_2019_and_errors_from_2021() {
-    for (t, sev) in [(Template::Y2019, Severity::Warning), (Template::Y2021, Severity::Error)] {
+    for (t, sev) in [
+        (Template::Y2019, Severity::Warning),
+        (Template::Y2021, Severity::Error),
+    ] {
         let mut r = clean(t, 7);
         r.sections.retain(|s| s.number != 3);
         let f = with("section.missing", &check(&r));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, sev);
-        assert!(f[0].message_zh.contains("三、收到和处理政府信息公开申请情况"));
+        assert!(f[0]
+            .message_zh
+            .contains("三、收到和处理政府信息公开申请情况"));
     }
     let mut legacy = clean(Template::Legacy, 7);
     legacy.sections.clear();
@@ -144,18 +184,28 @@ fn template_must_fit_the_year() {
     let mut r = clean(Template::Y2021, 8);
     r.year = Some(2020);
     r.published = Date::new(2021, 1, 10);
-    assert_eq!(with("template.year", &check(&r))[0].severity, Severity::Warning);
+    assert_eq!(
+        with("template.year", &check(&r))[0].severity,
+        Severity::Warning
+    );
     let mut r = clean(Template::Legacy, 8);
     r.year = Some(2019);
     r.published = Date::new(2020, 1, 10);
-    assert_eq!(with("template.year", &check(&r))[0].severity, Severity::Error);
+    assert_eq!(
+        with("template.year", &check(&r))[0].severity,
+        Severity::Error
+    );
 }
 
 #[test]
 fn narrative_no_requests() {
     let mut r = clean(Template::Y2021, 9);
     r.set("t3.received.total", Some(Num::Int(0)));
-    r.claims.push(Claim { kind: ClaimKind::NoRequests, value: None, evidence: ev() });
+    r.claims.push(Claim {
+        kind: ClaimKind::NoRequests,
+        value: None,
+        evidence: ev(),
+    });
     assert!(with("narrative.no_requests", &check(&r)).is_empty());
     r.set("t3.received.total", Some(Num::Int(3)));
     assert_eq!(with("narrative.no_requests", &check(&r)).len(), 1);
@@ -167,7 +217,11 @@ fn narrative_count() {
     r.set("t3.received.total", Some(Num::Int(21)));
     r.set("t3.carried_in.total", Some(Num::Int(2)));
     for (n, fires) in [(21, false), (23, false), (20, true)] {
-        r.claims = vec![Claim { kind: ClaimKind::RequestsReceived, value: Some(n), evidence: ev() }];
+        r.claims = vec![Claim {
+            kind: ClaimKind::RequestsReceived,
+            value: Some(n),
+            evidence: ev(),
+        }];
         let f = with("narrative.count", &check(&r));
         assert_eq!(f.len(), usize::from(fires), "claim {n}");
     }
@@ -178,8 +232,20 @@ fn publication_deadline() {
     let cases = [
         (Template::Y2021, 2021, "西店镇", (2022, 1, 31), false),
         (Template::Y2021, 2021, "西店镇", (2022, 2, 1), true),
-        (Template::Y2021, 2021, "尉氏县洧川镇人民政府", (2022, 2, 10), true),
-        (Template::Y2021, 2021, "尉氏县人民政府", (2022, 3, 20), false),
+        (
+            Template::Y2021,
+            2021,
+            "尉氏县洧川镇人民政府",
+            (2022, 2, 10),
+            true,
+        ),
+        (
+            Template::Y2021,
+            2021,
+            "尉氏县人民政府",
+            (2022, 3, 20),
+            false,
+        ),
         (Template::Y2021, 2021, "尉氏县人民政府", (2022, 4, 1), true),
         (Template::Legacy, 2018, "河口镇", (2019, 3, 31), false),
         (Template::Legacy, 2018, "河口镇", (2019, 4, 1), true),

@@ -3,6 +3,7 @@
 mod corpus;
 mod files;
 mod human;
+mod ledger;
 mod output;
 mod render;
 
@@ -125,6 +126,15 @@ The input is the object nianbao extract prints for one file (values, sections, a
 the same shape written by hand; unknown keys are refused. PDF needs LibreOffice (soffice)."
     )]
     Render(render::RenderArgs),
+    /// 依申请公开台账：由逐件申请生成表三、表四，并提示答复期限 (request ledger → tables 三/四, deadlines)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao ledger 台账.xlsx --year 2024\n  \
+nianbao ledger 台账.csv --year 2024 --agency 某镇人民政府 --json > 2024.json && nianbao render 2024.json --to docx -o 2024.docx\n\n\
+Columns (header row, Chinese or English): 编号, 收到日期, 申请人类型, 办理结果, 答复日期, 延期, 复议日期, 复议结果,\n\
+诉讼日期, 诉讼结果, 诉讼类型. Deadline: 20 working days after receipt, 40 when extended; holidays of 2024–2025\n\
+are built in, other years from --holidays. Exit status: 0 fine, 1 an overdue request or a table error, 2 unreadable ledger."
+    )]
+    Ledger(ledger::LedgerArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -179,6 +189,7 @@ fn main() -> ExitCode {
             filter,
         } => return corpus::stats(&db.db, by, &filter, format),
         Cmd::Render(args) => return render::run(args),
+        Cmd::Ledger(args) => return ledger::run(args),
     };
     match result {
         Ok(code) => code,

@@ -39,7 +39,12 @@ fn read_json(path: &PathBuf) -> Result<Report, String> {
     let mut objects = serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>();
     let first = match objects.next() {
         Some(Ok(v)) => v,
-        Some(Err(e)) => return Err(format!("{}: 不是有效的 JSON (not valid JSON): {e}", path.display())),
+        Some(Err(e)) => {
+            return Err(format!(
+                "{}: 不是有效的 JSON (not valid JSON): {e}",
+                path.display()
+            ))
+        }
         None => return Err(format!("{}: 文件为空 (empty file)", path.display())),
     };
     if objects.next().is_some() {
@@ -58,7 +63,9 @@ fn load(args: &RenderArgs) -> Result<Report, String> {
             let mut store = nianbao_corpus::Store::open(&args.db.db).map_err(|e| e.to_string())?;
             match store.report(id).map_err(|e| e.to_string())? {
                 Some(s) => Ok(s.report),
-                None => Err(format!("语料库中没有编号为 {id} 的报告 (no stored report {id})")),
+                None => Err(format!(
+                    "语料库中没有编号为 {id} 的报告 (no stored report {id})"
+                )),
             }
         }
         (None, None) => Err("请给出报告 JSON 文件或 --id (give a report file or --id)".into()),
@@ -68,7 +75,9 @@ fn load(args: &RenderArgs) -> Result<Report, String> {
 pub fn run(args: RenderArgs) -> ExitCode {
     let binary = !matches!(args.to, To::Html);
     if binary && args.output.is_none() && std::io::stdout().is_terminal() {
-        eprintln!("nianbao: DOCX/PDF 是二进制文件，请用 -o 文件名 指定输出 (binary output: give -o FILE)");
+        eprintln!(
+            "nianbao: DOCX/PDF 是二进制文件，请用 -o 文件名 指定输出 (binary output: give -o FILE)"
+        );
         return ExitCode::from(2);
     }
     let bytes = load(&args).and_then(|r| {
@@ -80,10 +89,14 @@ pub fn run(args: RenderArgs) -> ExitCode {
         .map_err(|e| e.to_string())
     });
     let written = bytes.and_then(|bytes| match &args.output {
-        Some(path) => crate::files::write_atomically(path, |w| w.write_all(&bytes).map_err(|e| e.to_string())),
+        Some(path) => {
+            crate::files::write_atomically(path, |w| w.write_all(&bytes).map_err(|e| e.to_string()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes).and_then(|_| out.flush()).map_err(|e| e.to_string())
+            out.write_all(&bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| e.to_string())
         }
     });
     match written {

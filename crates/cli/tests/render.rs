@@ -27,7 +27,10 @@ fn render(input: &Path, to: &str, out: &Path) -> (i32, String) {
         .arg(input)
         .output()
         .unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// Reports to round-trip: every seed as `nianbao extract` reads it, and generated reports
@@ -36,18 +39,48 @@ fn inputs(dir: &Path) -> Vec<(PathBuf, Report)> {
     let mut out = Vec::new();
     let seeds = seeds();
     assert_eq!(seeds.len(), 5);
-    let (lines, _) = extract(&seeds.iter().map(|g| PathBuf::from(g.to_string_lossy().replace(".gold.json", ".txt"))).collect::<Vec<_>>());
+    let (lines, _) = extract(
+        &seeds
+            .iter()
+            .map(|g| PathBuf::from(g.to_string_lossy().replace(".gold.json", ".txt")))
+            .collect::<Vec<_>>(),
+    );
     for (gold, line) in seeds.iter().zip(lines) {
         let want = gold_file(gold);
-        assert!(differences(&want, &line).is_empty(), "{}: extraction differs from gold", gold.display());
-        let path = dir.join(gold.file_name().unwrap().to_string_lossy().replace(".gold", ""));
+        assert!(
+            differences(&want, &line).is_empty(),
+            "{}: extraction differs from gold",
+            gold.display()
+        );
+        let path = dir.join(
+            gold.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".gold", ""),
+        );
         std::fs::write(&path, line.to_string()).unwrap();
         out.push((path, want));
     }
     let mut g = rng(2026);
-    for (i, template) in [Template::Y2019, Template::Y2021, Template::Legacy, Template::Y2021].into_iter().enumerate() {
+    for (i, template) in [
+        Template::Y2019,
+        Template::Y2021,
+        Template::Legacy,
+        Template::Y2021,
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let mut r = report(&mut g, template);
-        r.agency = Some(["东湖街道办事处", "尉氏县交通运输局", "北冷乡人民政府", "某市生态环境局"][i].into());
+        r.agency = Some(
+            [
+                "东湖街道办事处",
+                "尉氏县交通运输局",
+                "北冷乡人民政府",
+                "某市生态环境局",
+            ][i]
+                .into(),
+        );
         r.year = Some(match template {
             Template::Legacy => 2017,
             Template::Y2019 => 2020,
@@ -61,7 +94,11 @@ fn inputs(dir: &Path) -> Vec<(PathBuf, Report)> {
             ];
         }
         let path = dir.join(format!("generated-{i}.json"));
-        std::fs::write(&path, json::to_json("generated", "synth", &r, &[]).to_string()).unwrap();
+        std::fs::write(
+            &path,
+            json::to_json("generated", "synth", &r, &[]).to_string(),
+        )
+        .unwrap();
         out.push((path, r));
     }
     out
@@ -105,9 +142,21 @@ fn docx_and_pdf_round_trip_gives_identical_values() {
 fn bad_report_objects_are_refused_with_a_reason_and_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("typo.json", r#"{"template":"2021","values":{"t3.recieved.total":5}}"#, "t3.recieved.total"),
-        ("words.json", r#"{"template":"2021","values":{"t3.received.total":"五件"}}"#, "t3.received.total"),
-        ("two.json", "{\"template\":\"2021\"}\n{\"template\":\"2021\"}\n", "多份报告"),
+        (
+            "typo.json",
+            r#"{"template":"2021","values":{"t3.recieved.total":5}}"#,
+            "t3.recieved.total",
+        ),
+        (
+            "words.json",
+            r#"{"template":"2021","values":{"t3.received.total":"五件"}}"#,
+            "t3.received.total",
+        ),
+        (
+            "two.json",
+            "{\"template\":\"2021\"}\n{\"template\":\"2021\"}\n",
+            "多份报告",
+        ),
         ("broken.json", "{\"template\":", "JSON"),
         ("empty.json", "", "为空"),
     ];
@@ -153,4 +202,79 @@ fn a_stored_report_renders_by_id() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("99"));
+}
+
+#[test]
+fn a_ledger_becomes_tables_a_report_and_deadline_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("台账.csv");
+    std::fs::write(
+        &csv,
+        "编号,收到日期,申请人类型,办理结果,答复日期,延期,复议日期,复议结果\n\
+         2024-01,2024-02-01,自然人,予以公开,2024-02-20,否,,\n\
+         2024-02,2024/3/1,商业企业,不予公开-属于国家秘密,2024-03-15,否,2024-04-10,\n\
+         2024-03,2024年9月27日,自然人,,,否,,\n\
+         2024-04,2024-12-16,科研机构,部分公开,2025-01-08,是,,\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("ledger")
+            .arg(&csv)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--year", "2024", "--today", "2024-10-23"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("本年新收 4，上年结转 0，本年办结 2，结转下年度 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2024-10-30") && text.contains("还剩 5 个工作日"),
+        "{text}"
+    );
+    let o = run(&["--year", "2024", "--today", "2024-10-31"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("逾期 1 个工作日"));
+    // The report object goes to render; the rendered page reads back to the same tables.
+    let o = run(&[
+        "--year",
+        "2024",
+        "--today",
+        "2024-10-01",
+        "--agency",
+        "某镇人民政府",
+        "--json",
+    ]);
+    let json_path = dir.path().join("2024.json");
+    std::fs::write(&json_path, &o.stdout).unwrap();
+    let page = dir.path().join("2024.html");
+    assert_eq!(render(&json_path, "html", &page).0, 0);
+    let (lines, _) = extract(&[page]);
+    let v = |k: &str| lines[0]["values"][k].as_i64().unwrap();
+    assert_eq!(
+        (
+            v("t3.received.total"),
+            v("t3.granted.natural"),
+            v("t3.denied.secret.commercial")
+        ),
+        (4, 1, 1)
+    );
+    assert_eq!(
+        (
+            v("t3.carried_over.total"),
+            v("t4.review.pending"),
+            v("t4.review.total")
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(lines[0]["agency"], "某镇人民政府");
+    // A ledger with a bad row: exit 2, the row named.
+    std::fs::write(&csv, "收到日期,申请人类型\n2024-02-30,自然人\n").unwrap();
+    let o = run(&["--year", "2024"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
 }

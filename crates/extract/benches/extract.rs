@@ -10,13 +10,22 @@ use std::time::Instant;
 
 fn cpu() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = info.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).unwrap_or("unknown").trim().to_string();
+    let model = info
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("unknown")
+        .trim()
+        .to_string();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("{model}, {cores} cores")
 }
 
 fn main() {
-    let n: usize = std::env::var("NIANBAO_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::var("NIANBAO_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let mut r = rng(2026);
     let texts: Vec<String> = (0..n)
         .map(|i| {
@@ -28,7 +37,10 @@ fn main() {
         .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("machine: {}", cpu());
-    println!("corpus: {n} generated reports (legacy/2019/2021 in turn, random layouts), {:.1} MB", bytes as f64 / 1e6);
+    println!(
+        "corpus: {n} generated reports (legacy/2019/2021 in turn, random layouts), {:.1} MB",
+        bytes as f64 / 1e6
+    );
 
     let start = Instant::now();
     let mut cells = 0usize;
@@ -37,7 +49,11 @@ fn main() {
         cells += rep.cells.values().filter(|c| c.value.is_some()).count();
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("extract:          {:>8.0} reports/s  {:>6.1} MB/s  ({cells} cells, {secs:.2} s)", n as f64 / secs, bytes as f64 / 1e6 / secs);
+    println!(
+        "extract:          {:>8.0} reports/s  {:>6.1} MB/s  ({cells} cells, {secs:.2} s)",
+        n as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
 
     let start = Instant::now();
     let mut findings = 0usize;
@@ -46,5 +62,8 @@ fn main() {
         findings += nianbao_check::findings(&rep).len();
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("extract + check:  {:>8.0} reports/s  ({findings} findings, {secs:.2} s)", n as f64 / secs);
+    println!(
+        "extract + check:  {:>8.0} reports/s  ({findings} findings, {secs:.2} s)",
+        n as f64 / secs
+    );
 }

@@ -8,7 +8,14 @@ fn main() {
     let items = nianbao_extract::tokens::items(&norm);
     for p in nianbao_extract::table::pairs(&items, false) {
         let label: String = p.label.iter().collect();
-        let tail: String = label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = label
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         println!("{tail}\t{}", p.run.len());
     }
 }

@@ -13,11 +13,16 @@ pub struct Found {
     pub b: usize,
 }
 
-const NOT_REQUESTS: [&str; 9] = ["复议", "诉讼", "举报", "投诉", "信访", "热线", "办结", "答复", "咨询"];
+const NOT_REQUESTS: [&str; 9] = [
+    "复议", "诉讼", "举报", "投诉", "信访", "热线", "办结", "答复", "咨询",
+];
 
 fn window(c: &Compact, from: usize, max: usize) -> usize {
     let mut e = from;
-    while e < c.chars.len() && e - from < max && !matches!(c.chars[e], '。' | ';' | '；' | '!' | '?') {
+    while e < c.chars.len()
+        && e - from < max
+        && !matches!(c.chars[e], '。' | ';' | '；' | '!' | '?')
+    {
         e += 1;
     }
     e
@@ -34,11 +39,18 @@ pub fn claims(c: &Compact, skip: &[(usize, usize)]) -> Vec<Found> {
             let end = window(c, start, 30);
             let w = c.slice(start, end);
             // "申请人" is the applicant ("未收到该申请人提交的补正"), not a request.
-            let about_requests = w.match_indices("申请").any(|(i, _)| !w[i..].starts_with("申请人"))
+            let about_requests = w
+                .match_indices("申请")
+                .any(|(i, _)| !w[i..].starts_with("申请人"))
                 && !NOT_REQUESTS.iter().any(|n| w.contains(n));
             let near = trig != "无" || w.starts_with("政府信息公开申请") || w.starts_with("依申请");
             if about_requests && near && outside(p) && !w.chars().any(|ch| ch.is_ascii_digit()) {
-                out.push(Found { kind: ClaimKind::NoRequests, value: None, a: p, b: end });
+                out.push(Found {
+                    kind: ClaimKind::NoRequests,
+                    value: None,
+                    a: p,
+                    b: end,
+                });
             }
         }
     }
@@ -81,11 +93,20 @@ fn count_in(c: &Compact, start: usize, end: usize) -> Option<Found> {
         }
         let before: String = w[..a].iter().collect();
         let after: String = w[i + 1..].iter().take(12).collect();
-        let asks = before.contains("申请") || after.starts_with("政府信息公开申请") || after.starts_with("申请") || after.starts_with("依申请");
-        let noise = NOT_REQUESTS.iter().any(|n| before.contains(n)) || before.contains('年') && before.ends_with('年');
+        let asks = before.contains("申请")
+            || after.starts_with("政府信息公开申请")
+            || after.starts_with("申请")
+            || after.starts_with("依申请");
+        let noise = NOT_REQUESTS.iter().any(|n| before.contains(n))
+            || before.contains('年') && before.ends_with('年');
         if asks && !noise && !text[..].is_empty() {
             let value: i64 = w[a..i].iter().collect::<String>().parse().ok()?;
-            return Some(Found { kind: ClaimKind::RequestsReceived, value: Some(value), a: start + a, b: start + i });
+            return Some(Found {
+                kind: ClaimKind::RequestsReceived,
+                value: Some(value),
+                a: start + a,
+                b: start + i,
+            });
         }
         return None;
     }
@@ -100,22 +121,37 @@ mod tests {
     fn found(s: &str) -> Vec<(ClaimKind, Option<i64>)> {
         let n = Norm::new(s);
         let c = Compact::new(&n);
-        claims(&c, &[]).into_iter().map(|f| (f.kind, f.value)).collect()
+        claims(&c, &[])
+            .into_iter()
+            .map(|f| (f.kind, f.value))
+            .collect()
     }
 
     #[test]
     fn counts() {
-        assert_eq!(found("全年我局共收到政府信息公开申请14件，均为网络申请"), [(ClaimKind::RequestsReceived, Some(14))]);
-        assert_eq!(found("本年度收到6件政府信息公开申请。"), [(ClaimKind::RequestsReceived, Some(6))]);
+        assert_eq!(
+            found("全年我局共收到政府信息公开申请14件，均为网络申请"),
+            [(ClaimKind::RequestsReceived, Some(14))]
+        );
+        assert_eq!(
+            found("本年度收到6件政府信息公开申请。"),
+            [(ClaimKind::RequestsReceived, Some(6))]
+        );
         assert_eq!(found("受理“12345”政府热线46件"), []);
         assert_eq!(found("收到行政复议申请2件"), []);
     }
 
     #[test]
     fn no_requests() {
-        assert_eq!(found("2018年，未收到公民提出的公开政府信息申请。"), [(ClaimKind::NoRequests, None)]);
+        assert_eq!(
+            found("2018年，未收到公民提出的公开政府信息申请。"),
+            [(ClaimKind::NoRequests, None)]
+        );
         assert_eq!(found("本年度未收到行政复议申请。"), []);
-        assert_eq!(found("全年无政府信息公开申请。"), [(ClaimKind::NoRequests, None)]);
+        assert_eq!(
+            found("全年无政府信息公开申请。"),
+            [(ClaimKind::NoRequests, None)]
+        );
         assert_eq!(found("因未收到该申请人提交的补正，结转下年度办理。"), []);
     }
 }

@@ -28,7 +28,8 @@ impl Compact {
         if p.is_empty() || self.chars.len() < p.len() {
             return None;
         }
-        (from..=self.chars.len() - p.len()).find(|&i| self.chars[i] == p[0] && self.chars[i..i + p.len()] == p[..])
+        (from..=self.chars.len() - p.len())
+            .find(|&i| self.chars[i] == p[0] && self.chars[i..i + p.len()] == p[..])
     }
 
     pub fn contains(&self, pat: &str) -> bool {
@@ -46,6 +47,8 @@ impl Compact {
     }
 
     pub fn slice(&self, a: usize, b: usize) -> String {
-        self.chars[a.min(self.chars.len())..b.min(self.chars.len())].iter().collect()
+        self.chars[a.min(self.chars.len())..b.min(self.chars.len())]
+            .iter()
+            .collect()
     }
 }

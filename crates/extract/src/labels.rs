@@ -14,7 +14,10 @@ pub fn canon(s: &str) -> String {
         if c == '(' {
             if let Some(close) = chars[i..].iter().position(|&x| x == ')').map(|p| i + p) {
                 let inner = &chars[i + 1..close];
-                if !inner.is_empty() && inner.len() <= 3 && inner.iter().all(|c| "一二三四五六七八九十".contains(*c)) {
+                if !inner.is_empty()
+                    && inner.len() <= 3
+                    && inner.iter().all(|c| "一二三四五六七八九十".contains(*c))
+                {
                     out.push('(');
                     out.extend(inner);
                     out.push(')');
@@ -27,8 +30,8 @@ pub fn canon(s: &str) -> String {
         }
         match c {
             '、' | '.' if i > 0 && chars[i - 1].is_ascii_digit() => out.push('.'),
-            ':' | ',' | ';' | '、' | '.' | '。' | '“' | '”' | '"' | '\'' | '‘' | '’' | '《' | '》' | '·' | ')' | '「'
-            | '」' => {}
+            ':' | ',' | ';' | '、' | '.' | '。' | '“' | '”' | '"' | '\'' | '‘' | '’' | '《'
+            | '》' | '·' | ')' | '「' | '」' => {}
             _ => out.push(c),
         }
         i += 1;
@@ -45,8 +48,15 @@ pub fn allowed(len: usize) -> usize {
 /// after label char `i` (1-based) with the row: entry `j` is the distance between
 /// `label[..i]` and a piece of `text` ending at `j`, which starts anywhere when
 /// `free_start` (suffix matching) and at 0 otherwise (prefix matching). Returns the last row.
-fn edit_rows(label: &[char], text: &[char], free_start: bool, mut row: impl FnMut(usize, &[usize])) -> Vec<usize> {
-    let mut prev: Vec<usize> = (0..=text.len()).map(|j| if free_start { 0 } else { j }).collect();
+fn edit_rows(
+    label: &[char],
+    text: &[char],
+    free_start: bool,
+    mut row: impl FnMut(usize, &[usize]),
+) -> Vec<usize> {
+    let mut prev: Vec<usize> = (0..=text.len())
+        .map(|j| if free_start { 0 } else { j })
+        .collect();
     let mut cur = vec![0usize; text.len() + 1];
     for (i, &lc) in label.iter().enumerate() {
         cur[0] = i + 1;
@@ -80,7 +90,9 @@ pub fn wrapped_prefix(label: &[char], seg: &[char]) -> Option<usize> {
     let text = &seg[seg.len().saturating_sub(reach(label))..];
     let d = prefix_suffix_dists(label, text);
     let min_len = (label.len() * 3).div_ceil(5).max(6);
-    (min_len..label.len()).filter(|&i| d[i] <= allowed(i) / 2).max_by_key(|&i| 2 * i as isize - 4 * d[i] as isize)
+    (min_len..label.len())
+        .filter(|&i| d[i] <= allowed(i) / 2)
+        .max_by_key(|&i| 2 * i as isize - 4 * d[i] as isize)
 }
 
 /// Longest piece of text worth comparing with a label.
@@ -172,7 +184,9 @@ pub fn suffix_score(alternatives: &[&str], seg: &[char]) -> Option<usize> {
 /// Strips one trailing unit cell (`件`, `条`, `人次`, `万元` …) that legacy tables put
 /// between label and value; returns the rest and the unit.
 pub fn strip_unit(seg: &str) -> (&str, Option<&str>) {
-    for u in ["人次", "万元", "元", "条", "件", "个", "人", "次", "篇", "项", "家"] {
+    for u in [
+        "人次", "万元", "元", "条", "件", "个", "人", "次", "篇", "项", "家",
+    ] {
         if let Some(rest) = seg.strip_suffix(u) {
             return (rest, Some(u));
         }
@@ -190,41 +204,79 @@ mod tests {
 
     #[test]
     fn canonical_forms() {
-        assert_eq!(canon("(二) 部分公开(区分处理的,只计这一情形,不计其他情形)"), "(二)部分公开");
+        assert_eq!(
+            canon("(二) 部分公开(区分处理的,只计这一情形,不计其他情形)"),
+            "(二)部分公开"
+        );
         assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
         assert_eq!(canon("1、当面申请数"), "1.当面申请数");
-        assert_eq!(canon("一、本年新收政府信息公开申请数量"), "一本年新收政府信息公开申请数量");
-        assert_eq!(canon("其中:主要负责同志参加新闻发布会次数"), "其中主要负责同志参加新闻发布会次数");
+        assert_eq!(
+            canon("一、本年新收政府信息公开申请数量"),
+            "一本年新收政府信息公开申请数量"
+        );
+        assert_eq!(
+            canon("其中:主要负责同志参加新闻发布会次数"),
+            "其中主要负责同志参加新闻发布会次数"
+        );
     }
 
     #[test]
     fn fuzzy_suffix() {
-        assert_eq!(suffix_dist(&v("4.无正当理由大量反复申请"), &v("(五)不予处理4.无正当理由由大量反复申请")), 1);
+        assert_eq!(
+            suffix_dist(
+                &v("4.无正当理由大量反复申请"),
+                &v("(五)不予处理4.无正当理由由大量反复申请")
+            ),
+            1
+        );
         assert_eq!(suffix_dist(&v("规章"), &v("对外公开总数量规章")), 0);
         assert!(suffix_score(&["规章"], &v("规范性文件")).is_none());
-        assert!(suffix_score(&["2.其他法律行政法规禁止公开"], &v("2.其他法律法规禁止公开")).is_some());
+        assert!(suffix_score(
+            &["2.其他法律行政法规禁止公开"],
+            &v("2.其他法律法规禁止公开")
+        )
+        .is_some());
         assert!(suffix_score(&["2.重复申请"], &v("1.信访举报投诉类申请")).is_none());
     }
 
     #[test]
     fn labels_cut_by_a_break() {
         let l = v("5.要求行政机关确认或重新出具已获取信息");
-        assert_eq!(wrapped_prefix(&l, &v("4.无正当理由大量反复申请5.要求行政机关确认或重新")), Some(13));
+        assert_eq!(
+            wrapped_prefix(&l, &v("4.无正当理由大量反复申请5.要求行政机关确认或重新")),
+            Some(13)
+        );
         assert!(wrapped_prefix(&l, &v("5.要求行政机关")).is_none());
-        assert!(suffix_score(&["5.要求行政机关确认或重新出具已获取信息"], &v("(五)不予处理5.要求行政机关确认或重新")).is_some());
+        assert!(suffix_score(
+            &["5.要求行政机关确认或重新出具已获取信息"],
+            &v("(五)不予处理5.要求行政机关确认或重新")
+        )
+        .is_some());
         assert!(suffix_score(&["2.重复申请"], &v("2.重复")).is_none());
     }
 
     #[test]
     fn fuzzy_prefix() {
-        assert_eq!(prefix_dist(&v("政府信息公开行政复议行政诉讼情况"), &v("政府信息公开行政法复议行政诉讼情况行政复议")), 1);
+        assert_eq!(
+            prefix_dist(
+                &v("政府信息公开行政复议行政诉讼情况"),
+                &v("政府信息公开行政法复议行政诉讼情况行政复议")
+            ),
+            1
+        );
         assert_eq!(prefix_dist(&v("总体情况"), &v("总体情况2019年")), 0);
     }
 
     #[test]
     fn units_stripped() {
-        assert_eq!(strip_unit("接受培训人员数人次"), ("接受培训人员数", Some("人次")));
-        assert_eq!(strip_unit("依申请公开信息收取的费用万元"), ("依申请公开信息收取的费用", Some("万元")));
+        assert_eq!(
+            strip_unit("接受培训人员数人次"),
+            ("接受培训人员数", Some("人次"))
+        );
+        assert_eq!(
+            strip_unit("依申请公开信息收取的费用万元"),
+            ("依申请公开信息收取的费用", Some("万元"))
+        );
         assert_eq!(strip_unit("举报投诉数量"), ("举报投诉数量", None));
     }
 }

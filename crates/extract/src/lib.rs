@@ -61,13 +61,23 @@ pub fn extract(src: &str) -> Report {
         }
     }
 
-    let skip: Vec<(usize, usize)> =
-        regions.all().into_iter().map(|(a, b)| (compact.pos_of(a), compact.pos_of(b))).collect();
+    let skip: Vec<(usize, usize)> = regions
+        .all()
+        .into_iter()
+        .map(|(a, b)| (compact.pos_of(a), compact.pos_of(b)))
+        .collect();
     for f in claims::claims(&compact, &skip) {
         let a = compact.norm_at(f.a, norm.chars.len());
-        let b = compact.at.get(f.b.saturating_sub(1)).map_or(norm.chars.len(), |&i| i + 1);
+        let b = compact
+            .at
+            .get(f.b.saturating_sub(1))
+            .map_or(norm.chars.len(), |&i| i + 1);
         let evidence = write::evidence(&norm, a, b, None, 1.0);
-        report.claims.push(Claim { kind: f.kind, value: f.value, evidence });
+        report.claims.push(Claim {
+            kind: f.kind,
+            value: f.value,
+            evidence,
+        });
     }
     report
 }

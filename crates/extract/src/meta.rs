@@ -19,11 +19,19 @@ fn clean(line: &str) -> String {
 }
 
 fn field<'s>(line: &'s str, names: &[&str]) -> Option<&'s str> {
-    names.iter().find_map(|n| line.strip_prefix(n)).map(|r| r.trim_start_matches([':', ' ', '\t']).trim())
+    names
+        .iter()
+        .find_map(|n| line.strip_prefix(n))
+        .map(|r| r.trim_start_matches([':', ' ', '\t']).trim())
 }
 
 pub fn meta(src: &str) -> Meta {
-    let lines: Vec<String> = src.lines().map(clean).filter(|l| !l.is_empty()).take(40).collect();
+    let lines: Vec<String> = src
+        .lines()
+        .map(clean)
+        .filter(|l| !l.is_empty())
+        .take(40)
+        .collect();
     let mut m = Meta::default();
     let mut title_at = None;
     for (i, l) in lines.iter().enumerate() {
@@ -47,7 +55,9 @@ pub fn meta(src: &str) -> Meta {
         title_at = lines.first().and_then(|l| {
             let head: String = l.chars().take(100).collect();
             let end = head.find("报告")? + "报告".len();
-            head[..end].contains("公开").then(|| (0, head[..end].to_string()))
+            head[..end]
+                .contains("公开")
+                .then(|| (0, head[..end].to_string()))
         });
     }
     if let Some((i, title)) = title_at {
@@ -55,17 +65,28 @@ pub fn meta(src: &str) -> Meta {
         let year = find_year(&title);
         let mut agency = match year {
             Some((_, at)) => title[..at].to_string(),
-            None => ["政府信息公开", "政务公开", "信息公开"].iter().find_map(|k| title.find(k)).map_or(String::new(), |p| title[..p].to_string()),
+            None => ["政府信息公开", "政务公开", "信息公开"]
+                .iter()
+                .find_map(|k| title.find(k))
+                .map_or(String::new(), |p| title[..p].to_string()),
         };
         let mut full_title = title.clone();
         if agency.is_empty() && i > 0 {
-            let prev: String = lines[i - 1].chars().filter(|c| !c.is_whitespace()).collect();
-            if prev.chars().count() <= 40 && !prev.contains("报告") && field(&lines[i - 1], &["发布", "来源"]).is_none() {
+            let prev: String = lines[i - 1]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            if prev.chars().count() <= 40
+                && !prev.contains("报告")
+                && field(&lines[i - 1], &["发布", "来源"]).is_none()
+            {
                 agency = prev.clone();
                 full_title = format!("{prev}{title}");
             }
         }
-        let agency = agency.trim_matches(|c: char| c == '“' || c == '”' || c == '"' || c == ':').to_string();
+        let agency = agency
+            .trim_matches(|c: char| c == '“' || c == '”' || c == '"' || c == ':')
+            .to_string();
         m.agency = (!agency.is_empty()).then_some(agency);
         m.year = year.map(|(y, _)| y);
         m.title = Some(full_title);
@@ -99,10 +120,18 @@ fn find_year(s: &str) -> Option<(i32, usize)> {
 /// When no title gives the year: the statistics period (`自2018年1月1日起`), or the first
 /// `YYYY年度` in the text.
 fn fallback_year(src: &str) -> Option<i32> {
-    let s: String = src.chars().map(norm_char).filter(|c| *c != '\0' && !c.is_whitespace()).take(4000).collect();
+    let s: String = src
+        .chars()
+        .map(norm_char)
+        .filter(|c| *c != '\0' && !c.is_whitespace())
+        .take(4000)
+        .collect();
     for pat in ["年1月1日起", "年度政府信息公开", "年政府信息公开", "年度"] {
         for (p, _) in s.match_indices(pat) {
-            let digits = s.as_bytes().get(p.saturating_sub(4)..p).filter(|d| d.len() == 4 && d.iter().all(u8::is_ascii_digit));
+            let digits = s
+                .as_bytes()
+                .get(p.saturating_sub(4)..p)
+                .filter(|d| d.len() == 4 && d.iter().all(u8::is_ascii_digit));
             if let Some(y) = digits.and_then(|d| std::str::from_utf8(d).ok()?.parse::<i32>().ok()) {
                 if (1990..=2100).contains(&y) {
                     return Some(y);
@@ -115,7 +144,10 @@ fn fallback_year(src: &str) -> Option<i32> {
 
 fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
     for l in lines {
-        if let Some(v) = field(l, &["发布时间", "发布日期", "成文日期", "公开日期", "发文日期"]) {
+        if let Some(v) = field(
+            l,
+            &["发布时间", "发布日期", "成文日期", "公开日期", "发文日期"],
+        ) {
             if let Some((d, _)) = dates(v).into_iter().next() {
                 return Some(d);
             }
@@ -124,7 +156,11 @@ fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
     // Otherwise the date under the signature: the last date after the report year.
     let y = year?;
     let s: String = src.chars().map(norm_char).filter(|c| *c != '\0').collect();
-    dates(&s).into_iter().filter(|(d, _)| d.year > y && d.year <= y + 2).last().map(|(d, _)| d)
+    dates(&s)
+        .into_iter()
+        .filter(|(d, _)| d.year > y && d.year <= y + 2)
+        .last()
+        .map(|(d, _)| d)
 }
 
 /// Dates written `2019年1月21日`, `2019-01-21` or `2019/1/21` (spaces allowed between parts).
@@ -203,22 +239,36 @@ mod tests {
         let m = meta("尉氏县洧川镇人民政府\n2021年度信息公开工作年度报告\n\n");
         assert_eq!(m.agency.as_deref(), Some("尉氏县洧川镇人民政府"));
         assert_eq!(m.year, Some(2021));
-        assert_eq!(m.title.as_deref(), Some("尉氏县洧川镇人民政府2021年度信息公开工作年度报告"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("尉氏县洧川镇人民政府2021年度信息公开工作年度报告")
+        );
     }
 
     #[test]
     fn markdown_and_field_titles() {
         let m = meta("# 南召县城关镇人民政府 2020 年政府信息公开工作年度报告\n");
-        assert_eq!((m.agency.as_deref(), m.year), (Some("南召县城关镇人民政府"), Some(2020)));
-        let m = meta("标题: 平潭综合实验区公安局2018年政府信息公开工作报告\n发布时间: 2019-01-16 09:40\n");
-        assert_eq!((m.agency.as_deref(), m.year), (Some("平潭综合实验区公安局"), Some(2018)));
+        assert_eq!(
+            (m.agency.as_deref(), m.year),
+            (Some("南召县城关镇人民政府"), Some(2020))
+        );
+        let m = meta(
+            "标题: 平潭综合实验区公安局2018年政府信息公开工作报告\n发布时间: 2019-01-16 09:40\n",
+        );
+        assert_eq!(
+            (m.agency.as_deref(), m.year),
+            (Some("平潭综合实验区公安局"), Some(2018))
+        );
         assert_eq!(m.published, Date::new(2019, 1, 16));
     }
 
     #[test]
     fn title_at_the_start_of_one_long_line() {
         let m = meta("寻甸县交通与建设局2018年政府信息公开工作年度报告 一、概述 通过门户网站发布各类信息273条，……");
-        assert_eq!((m.agency.as_deref(), m.year), (Some("寻甸县交通与建设局"), Some(2018)));
+        assert_eq!(
+            (m.agency.as_deref(), m.year),
+            (Some("寻甸县交通与建设局"), Some(2018))
+        );
     }
 
     #[test]

@@ -43,7 +43,12 @@ impl<'a> Norm<'a> {
             }
         }
         offs.push(src.len());
-        Norm { src, chars, offs, line_starts }
+        Norm {
+            src,
+            chars,
+            offs,
+            line_starts,
+        }
     }
 
     /// 1-based line and character column of a byte offset.
@@ -57,7 +62,15 @@ impl<'a> Norm<'a> {
     /// Byte range in the source of normalised chars `a..b`.
     pub fn byte_range(&self, a: usize, b: usize) -> (usize, usize) {
         let start = self.offs[a];
-        let end = if b > a { self.offs[b - 1] + self.src[self.offs[b - 1]..].chars().next().map_or(0, char::len_utf8) } else { start };
+        let end = if b > a {
+            self.offs[b - 1]
+                + self.src[self.offs[b - 1]..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8)
+        } else {
+            start
+        };
         (start, end)
     }
 
@@ -85,7 +98,9 @@ fn split_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
 /// A Markdown table rule such as `|---|:---:|`: layout, not content.
 fn is_table_rule(line: &str) -> bool {
     let t = line.trim();
-    t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '+' | '\r' | '\n'))
+    t.contains("---")
+        && t.chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '+' | '\r' | '\n'))
 }
 
 /// Length of a word-processor artefact at the start of `s`, e.g. `[bookmark: _GoBack]`.
@@ -100,7 +115,9 @@ fn artefact_len(s: &str) -> Option<usize> {
 /// One character's normal form; `'\0'` drops it.
 pub fn norm_char(c: char) -> char {
     match c {
-        '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FFFD}' | '\u{AD}' => '\0',
+        '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FFFD}' | '\u{AD}' => {
+            '\0'
+        }
         '\u{3000}' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
         '\r' | '\u{B}' | '\u{C}' => ' ',
         '|' | '\u{2502}' | '\u{FF5C}' => '\t',

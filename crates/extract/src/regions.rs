@@ -17,7 +17,10 @@ pub struct Regions {
 
 impl Regions {
     pub fn all(&self) -> Vec<Range> {
-        [self.t2, self.t3, self.t4, self.legacy].into_iter().flatten().collect()
+        [self.t2, self.t3, self.t4, self.legacy]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -28,7 +31,9 @@ fn heading(heads: &[Heading], n: u8) -> Option<&Heading> {
 /// Finds the table regions. Positions are compact positions until the end, where they
 /// become normalised char indices.
 pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize) -> Regions {
-    let to_norm = |r: Option<(usize, usize)>| r.map(|(a, b)| (c.norm_at(a, norm_len), c.norm_at(b, norm_len)));
+    let to_norm = |r: Option<(usize, usize)>| {
+        r.map(|(a, b)| (c.norm_at(a, norm_len), c.norm_at(b, norm_len)))
+    };
     let end = c.chars.len();
     if template == Template::Legacy {
         let start = ["统计表", "统计指标", "指标名称", "统计数据", "指标名"]
@@ -41,11 +46,19 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         // The table is usually an appendix after the narrative; a table elsewhere is
         // still found because alignment skips what does not match.
         let start = if table_follows(c, start) { start } else { 0 };
-        return Regions { legacy: to_norm(Some((start, end.min(start + 30_000)))), ..Regions::default() };
+        return Regions {
+            legacy: to_norm(Some((start, end.min(start + 30_000)))),
+            ..Regions::default()
+        };
     }
     let sec = |n| heading(heads, n).map(|h| h.start);
-    let t2 = c.find("第二十条第(一)项", sec(2).unwrap_or(0)).or_else(|| c.find("第二十条第(一)项", 0)).or(sec(2));
-    let t3_row = c.find("本年新收政府信息公开申请", t2.unwrap_or(0)).or_else(|| c.find("本年新收政府信息公开申请", 0));
+    let t2 = c
+        .find("第二十条第(一)项", sec(2).unwrap_or(0))
+        .or_else(|| c.find("第二十条第(一)项", 0))
+        .or(sec(2));
+    let t3_row = c
+        .find("本年新收政府信息公开申请", t2.unwrap_or(0))
+        .or_else(|| c.find("本年新收政府信息公开申请", 0));
     let t3 = match t3_row {
         Some(p) => Some(
             ["勾稽", "钩稽", "申请人情况"]
@@ -57,11 +70,15 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         ),
         None => c.find("申请人情况", t2.unwrap_or(0)),
     };
-    let t4_from = t3.or(t2).or(sec(4).map(|p| p.saturating_sub(1))).unwrap_or(0);
+    let t4_from = t3
+        .or(t2)
+        .or(sec(4).map(|p| p.saturating_sub(1)))
+        .unwrap_or(0);
     let t4 = review_anchor(c, t4_from);
     let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
     // Real tables are a few thousand characters; the caps keep hostile input cheap.
-    let cap = |start: Option<usize>, end: usize, max: usize| start.map_or(end, |s| end.min(s + max));
+    let cap =
+        |start: Option<usize>, end: usize, max: usize| start.map_or(end, |s| end.min(s + max));
     let t2_end = cap(t2, t3.or(t4).or(sec(3)).or(sec5).unwrap_or(end), 12_000);
     let t3_end = cap(t3, t4.or(sec5).unwrap_or(end), 20_000);
     let t4_end = cap(t4, sec5.unwrap_or(end), 3_000);
@@ -88,7 +105,12 @@ fn review_anchor(c: &Compact, from: usize) -> Option<usize> {
 }
 
 fn table_follows(c: &Compact, start: usize) -> bool {
-    start > 0 && c.chars[start..].iter().filter(|ch| ch.is_ascii_digit()).count() >= 5
+    start > 0
+        && c.chars[start..]
+            .iter()
+            .filter(|ch| ch.is_ascii_digit())
+            .count()
+            >= 5
 }
 
 /// The items of a region: those that end inside it and start before its end.

@@ -2,14 +2,19 @@
 
 use crate::compact::Compact;
 use crate::labels::{allowed, edits_at_least, prefix_match, CharSet};
-use std::sync::OnceLock;
 use crate::norm::Norm;
 use nianbao_model::Section;
+use std::sync::OnceLock;
 
 /// Heading phrases per section, in canonical form (no punctuation).
 const HEADINGS: [&[&str]; 6] = [
     &["总体情况", "概述", "基本情况"],
-    &["主动公开政府信息情况", "政府信息主动公开情况", "主动公开情况", "行政机关主动公开政府信息情况"],
+    &[
+        "主动公开政府信息情况",
+        "政府信息主动公开情况",
+        "主动公开情况",
+        "行政机关主动公开政府信息情况",
+    ],
     &[
         "收到和处理政府信息公开申请情况",
         "行政机关收到和处理政府信息公开申请情况",
@@ -49,18 +54,29 @@ pub struct Heading {
 
 fn heading_chars() -> &'static Vec<Vec<Vec<char>>> {
     static CHARS: OnceLock<Vec<Vec<Vec<char>>>> = OnceLock::new();
-    CHARS.get_or_init(|| HEADINGS.iter().map(|vs| vs.iter().map(|v| v.chars().collect()).collect()).collect())
+    CHARS.get_or_init(|| {
+        HEADINGS
+            .iter()
+            .map(|vs| vs.iter().map(|v| v.chars().collect()).collect())
+            .collect()
+    })
 }
 
 pub fn headings(c: &Compact) -> Vec<Heading> {
     let mut cands = Vec::new();
     for p in 0..c.chars.len().saturating_sub(2) {
-        let Some(num) = NUMERALS.iter().position(|&n| n == c.chars[p]) else { continue };
+        let Some(num) = NUMERALS.iter().position(|&n| n == c.chars[p]) else {
+            continue;
+        };
         if c.chars[p + 1] != '、' || (p > 0 && NUMERALS.contains(&c.chars[p - 1])) {
             continue;
         }
-        let text: Vec<char> =
-            c.chars[p + 2..].iter().take(40).filter(|ch| !matches!(ch, '、' | ',' | '“' | '”')).copied().collect();
+        let text: Vec<char> = c.chars[p + 2..]
+            .iter()
+            .take(40)
+            .filter(|ch| !matches!(ch, '、' | ',' | '“' | '”'))
+            .copied()
+            .collect();
         let set = CharSet::of(&text);
         for (s, variants) in heading_chars().iter().enumerate() {
             let best = variants
@@ -81,7 +97,12 @@ pub fn headings(c: &Compact) -> Vec<Heading> {
                     }
                     end += 1;
                 }
-                cands.push(Heading { number: s as u8 + 1, start: p, end, numbered_right: num == s });
+                cands.push(Heading {
+                    number: s as u8 + 1,
+                    start: p,
+                    end,
+                    numbered_right: num == s,
+                });
             }
         }
     }
@@ -90,7 +111,10 @@ pub fn headings(c: &Compact) -> Vec<Heading> {
     for n in 1..=6u8 {
         let after = out.last().map_or(0, |h| h.end);
         let of_n = cands.iter().filter(|h| h.number == n && h.start >= after);
-        let pick = of_n.clone().find(|h| h.numbered_right).or_else(|| of_n.clone().next());
+        let pick = of_n
+            .clone()
+            .find(|h| h.numbered_right)
+            .or_else(|| of_n.clone().next());
         if let Some(h) = pick {
             out.push(*h);
         }
@@ -104,10 +128,16 @@ pub fn sections(norm: &Norm, c: &Compact, hs: &[Heading]) -> Vec<Section> {
         .map(|(i, h)| {
             let a = c.norm_at(h.start, norm.chars.len());
             let b = c.norm_at(h.end, norm.chars.len());
-            let next = hs.get(i + 1).map_or(norm.chars.len(), |n| c.norm_at(n.start, norm.chars.len()));
+            let next = hs
+                .get(i + 1)
+                .map_or(norm.chars.len(), |n| c.norm_at(n.start, norm.chars.len()));
             Section {
                 number: h.number,
-                title: norm.raw(a, b).split_whitespace().collect::<Vec<_>>().join(""),
+                title: norm
+                    .raw(a, b)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(""),
                 text: norm.raw(b, next.max(b)).trim().to_string(),
             }
         })

@@ -19,7 +19,12 @@ pub struct Piece {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PieceKind {
     Null,
-    Num { sign: Sign, digits: String, frac: String, unit: Unit },
+    Num {
+        sign: Sign,
+        digits: String,
+        frac: String,
+        unit: Unit,
+    },
 }
 
 impl Piece {
@@ -27,8 +32,14 @@ impl Piece {
     pub fn plain(&self) -> Option<f64> {
         match &self.kind {
             PieceKind::Null => None,
-            PieceKind::Num { sign, digits, frac, .. } => {
-                let s = if frac.is_empty() { digits.clone() } else { format!("{digits}.{frac}") };
+            PieceKind::Num {
+                sign, digits, frac, ..
+            } => {
+                let s = if frac.is_empty() {
+                    digits.clone()
+                } else {
+                    format!("{digits}.{frac}")
+                };
                 let v: f64 = s.parse().ok()?;
                 Some(if *sign == Sign::Minus { -v } else { v })
             }
@@ -38,7 +49,9 @@ impl Piece {
     pub fn text(&self) -> String {
         match &self.kind {
             PieceKind::Null => "—".into(),
-            PieceKind::Num { sign, digits, frac, .. } => {
+            PieceKind::Num {
+                sign, digits, frac, ..
+            } => {
                 let s = if *sign == Sign::Minus { "-" } else { "" };
                 if frac.is_empty() {
                     format!("{s}{digits}")
@@ -53,11 +66,18 @@ impl Piece {
 fn whole(c: &Chunk) -> Piece {
     let kind = match &c.kind {
         ChunkKind::Placeholder => PieceKind::Null,
-        ChunkKind::Number(n) => {
-            PieceKind::Num { sign: n.sign, digits: n.digits.clone(), frac: n.frac.clone(), unit: n.unit }
-        }
+        ChunkKind::Number(n) => PieceKind::Num {
+            sign: n.sign,
+            digits: n.digits.clone(),
+            frac: n.frac.clone(),
+            unit: n.unit,
+        },
     };
-    Piece { a: c.a, b: c.b, kind }
+    Piece {
+        a: c.a,
+        b: c.b,
+        kind,
+    }
 }
 
 /// Longest digit run that is split into cells; longer ones are not a table row.
@@ -70,7 +90,9 @@ pub fn splits(run: &[Chunk], n: usize, limit: usize) -> Vec<Vec<Piece>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let extra = n.saturating_sub(run.len());
-    let too_long = run.iter().any(|c| matches!(&c.kind, ChunkKind::Number(t) if t.digits.len() > MAX_SPLIT_DIGITS));
+    let too_long = run
+        .iter()
+        .any(|c| matches!(&c.kind, ChunkKind::Number(t) if t.digits.len() > MAX_SPLIT_DIGITS));
     if extra > 0 && too_long {
         return out;
     }
@@ -79,7 +101,14 @@ pub fn splits(run: &[Chunk], n: usize, limit: usize) -> Vec<Vec<Piece>> {
     out
 }
 
-fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, limit: usize, budget: &mut usize) {
+fn rec(
+    run: &[Chunk],
+    extra: usize,
+    cur: &mut Vec<Piece>,
+    out: &mut Vec<Vec<Piece>>,
+    limit: usize,
+    budget: &mut usize,
+) {
     if out.len() >= limit || *budget == 0 {
         return;
     }
@@ -114,8 +143,17 @@ fn rec(run: &[Chunk], extra: usize, cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piec
 }
 
 /// Enumerates cuts of a number chunk's digits into `parts` pieces without leading zeros.
-fn cut(c: &Chunk, parts: usize, from: usize, acc: &mut Vec<Piece>, steps: &mut usize, emit: &mut dyn FnMut(&[Piece])) {
-    let ChunkKind::Number(t) = &c.kind else { return };
+fn cut(
+    c: &Chunk,
+    parts: usize,
+    from: usize,
+    acc: &mut Vec<Piece>,
+    steps: &mut usize,
+    emit: &mut dyn FnMut(&[Piece]),
+) {
+    let ChunkKind::Number(t) = &c.kind else {
+        return;
+    };
     *steps += 1;
     if *steps > BUDGET {
         return;
@@ -175,7 +213,13 @@ pub fn drops(run: &[Chunk], n: usize) -> Vec<Vec<Piece>> {
     let mut out = Vec::new();
     let mut dropped = Vec::new();
     choose(run.len(), extra, 0, &mut dropped, &mut |d| {
-        out.push(run.iter().enumerate().filter(|(i, _)| !d.contains(i)).map(|(_, c)| whole(c)).collect());
+        out.push(
+            run.iter()
+                .enumerate()
+                .filter(|(i, _)| !d.contains(i))
+                .map(|(_, c)| whole(c))
+                .collect(),
+        );
     });
     out
 }
@@ -200,11 +244,16 @@ mod tests {
 
     fn run(s: &str) -> Vec<Chunk> {
         let n = Norm::new(s);
-        items(&n).into_iter().find_map(|i| if let Item::Run(r) = i { Some(r) } else { None }).unwrap()
+        items(&n)
+            .into_iter()
+            .find_map(|i| if let Item::Run(r) = i { Some(r) } else { None })
+            .unwrap()
     }
 
     fn show(c: &[Vec<Piece>]) -> Vec<String> {
-        c.iter().map(|p| p.iter().map(Piece::text).collect::<Vec<_>>().join("|")).collect()
+        c.iter()
+            .map(|p| p.iter().map(Piece::text).collect::<Vec<_>>().join("|"))
+            .collect()
     }
 
     #[test]
@@ -214,7 +263,10 @@ mod tests {
 
     #[test]
     fn digits_split_without_leading_zeros() {
-        assert_eq!(show(&splits(&run("x 5615"), 3, 100)), ["5|6|15", "5|61|5", "56|1|5"]);
+        assert_eq!(
+            show(&splits(&run("x 5615"), 3, 100)),
+            ["5|6|15", "5|61|5", "56|1|5"]
+        );
         assert_eq!(show(&splits(&run("x 0000000"), 7, 100)), ["0|0|0|0|0|0|0"]);
         let c = splits(&run("x 1400000 14"), 7, 100);
         assert!(show(&c).contains(&"14|0|0|0|0|0|14".to_string()));

@@ -29,7 +29,12 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
                 } else {
                     (c, None)
                 };
-                out.push(Pair { label: label.chars().collect(), raw_label: last_seg.to_string(), unit, run });
+                out.push(Pair {
+                    label: label.chars().collect(),
+                    raw_label: last_seg.to_string(),
+                    unit,
+                    run,
+                });
                 last_seg = "";
             }
         }
@@ -41,13 +46,18 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
 /// Returns, per row, the index of its pair.
 pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
     let (n, m) = (pairs.len(), rows.len());
-    let alts: Vec<Vec<Vec<char>>> = rows.iter().map(|r| r.labels.iter().map(|l| l.chars().collect()).collect()).collect();
+    let alts: Vec<Vec<Vec<char>>> = rows
+        .iter()
+        .map(|r| r.labels.iter().map(|l| l.chars().collect()).collect())
+        .collect();
     let longest = alts.iter().flatten().map(Vec::len).max().unwrap_or(0);
     let score: Vec<Vec<Option<usize>>> = pairs
         .iter()
         .map(|p| {
             let tail = tail_set(&p.label, longest);
-            alts.iter().map(|a| suffix_score_with(a, &p.label, tail)).collect()
+            alts.iter()
+                .map(|a| suffix_score_with(a, &p.label, tail))
+                .collect()
         })
         .collect();
     let mut dp = vec![vec![0usize; m + 1]; n + 1];
@@ -87,7 +97,11 @@ pub struct RowRead {
 
 /// Reads every candidate way the run fills `cols` cells, keeping those with the best
 /// row-level score (`row_score` counts identities that hold).
-pub fn read_row(run: &[Chunk], cols: usize, row_score: &dyn Fn(&[Option<f64>]) -> usize) -> RowRead {
+pub fn read_row(
+    run: &[Chunk],
+    cols: usize,
+    row_score: &dyn Fn(&[Option<f64>]) -> usize,
+) -> RowRead {
     let (mut cands, extra) = if run.len() > cols {
         (drops(run, cols), true)
     } else {
@@ -99,7 +113,11 @@ pub fn read_row(run: &[Chunk], cols: usize, row_score: &dyn Fn(&[Option<f64>]) -
         let mut pieces: Vec<Piece> = splits(run, run.len(), 1).pop().unwrap_or_default();
         let end = pieces.last().map_or(0, |p| p.b);
         while pieces.len() < cols {
-            pieces.push(Piece { a: end, b: end, kind: crate::split::PieceKind::Null });
+            pieces.push(Piece {
+                a: end,
+                b: end,
+                kind: crate::split::PieceKind::Null,
+            });
         }
         cands = vec![pieces];
         short = true;
@@ -116,7 +134,11 @@ pub fn read_row(run: &[Chunk], cols: usize, row_score: &dyn Fn(&[Option<f64>]) -
             cands.truncate(1);
         }
     }
-    RowRead { cands, extra, short }
+    RowRead {
+        cands,
+        extra,
+        short,
+    }
 }
 
 pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
@@ -126,16 +148,28 @@ pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
 /// Among equally good candidates prefer the one the soft rules favour, then the simplest
 /// reading: the smallest largest count, then the most zero cells. Split digits far more
 /// often hide many small counts (and zeros) than one huge one.
-pub fn prior(cands: &[Vec<Piece>], kinds: &[(&str, ColKind)], soft: &dyn Fn(&[Option<f64>]) -> usize) -> usize {
+pub fn prior(
+    cands: &[Vec<Piece>],
+    kinds: &[(&str, ColKind)],
+    soft: &dyn Fn(&[Option<f64>]) -> usize,
+) -> usize {
     let key = |c: &Vec<Piece>| {
-        let counts = c.iter().zip(kinds).filter(|(_, k)| k.1 != ColKind::Money).filter_map(|(p, _)| p.plain());
-        let (max, zeros) = counts.fold((0.0f64, 0usize), |(m, z), v| (m.max(v), z + usize::from(v == 0.0)));
+        let counts = c
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| k.1 != ColKind::Money)
+            .filter_map(|(p, _)| p.plain());
+        let (max, zeros) = counts.fold((0.0f64, 0usize), |(m, z), v| {
+            (m.max(v), z + usize::from(v == 0.0))
+        });
         (soft(&values(c)), max, zeros)
     };
     (0..cands.len())
         .min_by(|&a, &b| {
             let (ka, kb) = (key(&cands[a]), key(&cands[b]));
-            kb.0.cmp(&ka.0).then(ka.1.total_cmp(&kb.1)).then(kb.2.cmp(&ka.2))
+            kb.0.cmp(&ka.0)
+                .then(ka.1.total_cmp(&kb.1))
+                .then(kb.2.cmp(&ka.2))
         })
         .unwrap_or(0)
 }
@@ -201,6 +235,9 @@ mod tests {
         let Item::Run(run) = &it[1] else { panic!() };
         let r = read_row(run, 7, &t3_row_score);
         assert_eq!(r.cands.len(), 1);
-        assert_eq!(values(&r.cands[0]), [14., 0., 0., 0., 0., 0., 14.].map(Some));
+        assert_eq!(
+            values(&r.cands[0]),
+            [14., 0., 0., 0., 0., 0., 14.].map(Some)
+        );
     }
 }

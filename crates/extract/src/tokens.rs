@@ -119,7 +119,15 @@ pub fn items(norm: &Norm) -> Vec<Item> {
             continue;
         }
         if let Some(end) = placeholder_end(chars, i) {
-            push_chunk(&mut out, chars, Chunk { a: i, b: end, kind: ChunkKind::Placeholder });
+            push_chunk(
+                &mut out,
+                chars,
+                Chunk {
+                    a: i,
+                    b: end,
+                    kind: ChunkKind::Placeholder,
+                },
+            );
             i = end;
             continue;
         }
@@ -155,9 +163,18 @@ fn push_chunk(out: &mut Vec<Item>, chars: &[char], chunk: Chunk) {
         let prev_end = r.last().map_or(chunk.a, |c| c.b);
         let gap = &chars[prev_end..chunk.a];
         if !gap.contains(&'\n') {
-            let tabs: Vec<usize> = gap.iter().enumerate().filter(|(_, &c)| c == '\t').map(|(k, _)| prev_end + k).collect();
+            let tabs: Vec<usize> = gap
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c == '\t')
+                .map(|(k, _)| prev_end + k)
+                .collect();
             for w in tabs.windows(2) {
-                r.push(Chunk { a: w[0] + 1, b: w[0] + 1, kind: ChunkKind::Placeholder });
+                r.push(Chunk {
+                    a: w[0] + 1,
+                    b: w[0] + 1,
+                    kind: ChunkKind::Placeholder,
+                });
             }
         }
         r.push(chunk);
@@ -209,7 +226,9 @@ fn text_run_end(chars: &[char], from: usize) -> usize {
     let mut k = from;
     while k < chars.len() {
         let c = chars[k];
-        if c.is_whitespace() || (k > from && (starts_number(chars, k) || group_end(chars, k).is_some())) {
+        if c.is_whitespace()
+            || (k > from && (starts_number(chars, k) || group_end(chars, k).is_some()))
+        {
             break;
         }
         k += 1;
@@ -246,7 +265,10 @@ fn year_end(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     let digits: String = chars.get(i..i + 4)?.iter().collect();
-    let year: u32 = digits.parse().ok().filter(|_| digits.chars().all(|c| c.is_ascii_digit()))?;
+    let year: u32 = digits
+        .parse()
+        .ok()
+        .filter(|_| digits.chars().all(|c| c.is_ascii_digit()))?;
     let mut k = i + 4;
     while chars.get(k) == Some(&' ') {
         k += 1;
@@ -259,7 +281,8 @@ fn year_end(chars: &[char], i: usize) -> Option<usize> {
 /// reads ambiguously to people.)
 fn inside_spaced_label(chars: &[char], i: usize) -> bool {
     let spaced_char = |j: Option<usize>| {
-        j.and_then(|j| chars.get(j)).is_some_and(|&c| is_cjk(c) && c != '无')
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|&c| is_cjk(c) && c != '无')
     };
     i >= 3
         && chars[i - 1] == ' '
@@ -311,7 +334,13 @@ fn number(chars: &[char], i: usize) -> (Option<Chunk>, Option<usize>) {
         let chunk = Chunk {
             a: i,
             b: item_at,
-            kind: ChunkKind::Number(NumTok { sign, digits, digit_pos, frac: String::new(), unit: Unit::None }),
+            kind: ChunkKind::Number(NumTok {
+                sign,
+                digits,
+                digit_pos,
+                frac: String::new(),
+                unit: Unit::None,
+            }),
         };
         return (Some(chunk), Some(item_at));
     }
@@ -324,12 +353,23 @@ fn number(chars: &[char], i: usize) -> (Option<Chunk>, Option<usize>) {
         }
     }
     let (unit, after) = unit_at(chars, k);
-    let chunk = Chunk { a: i, b: after, kind: ChunkKind::Number(NumTok { sign, digits, digit_pos, frac, unit }) };
+    let chunk = Chunk {
+        a: i,
+        b: after,
+        kind: ChunkKind::Number(NumTok {
+            sign,
+            digits,
+            digit_pos,
+            frac,
+            unit,
+        }),
+    };
     (Some(chunk), None)
 }
 
 fn thousands_group(chars: &[char], k: usize) -> bool {
-    (1..=3).all(|d| chars.get(k + d).is_some_and(|&c| is_digit(c))) && !chars.get(k + 4).is_some_and(|&c| is_digit(c))
+    (1..=3).all(|d| chars.get(k + d).is_some_and(|&c| is_digit(c)))
+        && !chars.get(k + 4).is_some_and(|&c| is_digit(c))
 }
 
 fn is_item_marker(chars: &[char], k: usize) -> bool {
@@ -340,7 +380,9 @@ fn is_item_marker(chars: &[char], k: usize) -> bool {
     while j < chars.len() && chars[j] == ' ' {
         j += 1;
     }
-    chars.get(j).is_some_and(|&c| is_cjk(c) || matches!(c, '“' | '"' | '‘'))
+    chars
+        .get(j)
+        .is_some_and(|&c| is_cjk(c) || matches!(c, '“' | '"' | '‘'))
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -348,7 +390,11 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn unit_at(chars: &[char], k: usize) -> (Unit, usize) {
-    let at = |s: &str| s.chars().enumerate().all(|(d, c)| chars.get(k + d) == Some(&c));
+    let at = |s: &str| {
+        s.chars()
+            .enumerate()
+            .all(|(d, c)| chars.get(k + d) == Some(&c))
+    };
     let boundary = |j: usize| j >= chars.len() || chars[j].is_whitespace();
     if at("万元") {
         (Unit::Wan, k + 2)
@@ -360,7 +406,11 @@ fn unit_at(chars: &[char], k: usize) -> (Unit, usize) {
         (Unit::Percent, k + 1)
     } else if at("人次") && boundary(k + 2) {
         (Unit::Count, k + 2)
-    } else if chars.get(k).is_some_and(|&c| "件条个项次篇人家".contains(c)) && boundary(k + 1) {
+    } else if chars
+        .get(k)
+        .is_some_and(|&c| "件条个项次篇人家".contains(c))
+        && boundary(k + 1)
+    {
         (Unit::Count, k + 1)
     } else {
         (Unit::None, k)
@@ -388,7 +438,11 @@ mod tests {
                                     Sign::Plus => "+",
                                     Sign::Minus => "-",
                                 };
-                                let frac = if n.frac.is_empty() { String::new() } else { format!(".{}", n.frac) };
+                                let frac = if n.frac.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(".{}", n.frac)
+                                };
                                 let unit = match n.unit {
                                     Unit::None | Unit::Count => "",
                                     Unit::Yuan => "元",
@@ -408,37 +462,77 @@ mod tests {
 
     #[test]
     fn tab_row() {
-        assert_eq!(show("规章\t0\t0\t0\n规范性文件\t1\t2\t3"), ["L:规章", "V:0,0,0", "L:规范性文件", "V:1,2,3"]);
+        assert_eq!(
+            show("规章\t0\t0\t0\n规范性文件\t1\t2\t3"),
+            ["L:规章", "V:0,0,0", "L:规范性文件", "V:1,2,3"]
+        );
     }
 
     #[test]
     fn run_together_with_item_numbers() {
         assert_eq!(
             show("（四）无法提供 1.本机关不掌握相关政府信息50000052.没有现成信息"),
-            ["L:(四)无法提供1.本机关不掌握相关政府信息", "V:5000005", "L:2.没有现成信息"]
+            [
+                "L:(四)无法提供1.本机关不掌握相关政府信息",
+                "V:5000005",
+                "L:2.没有现成信息"
+            ]
         );
-        assert_eq!(show("申请100000 12.申请人"), ["L:申请", "V:100000,1", "L:2.申请人"]);
+        assert_eq!(
+            show("申请100000 12.申请人"),
+            ["L:申请", "V:100000,1", "L:2.申请人"]
+        );
     }
 
     #[test]
     fn spaced_labels_and_groups_with_digits() {
-        assert_eq!(show("三、 本 年 度 办 理 结 果\t(一) 予以公开\t0"), ["L:三、本年度办理结果(一)予以公开", "V:0"]);
-        assert_eq!(show("采购总金额（单位：万元，保留4位小数）\n政府集中采购\t0"), ["L:采购总金额(单位:万元,保留4位小数)政府集中采购", "V:0"]);
+        assert_eq!(
+            show("三、 本 年 度 办 理 结 果\t(一) 予以公开\t0"),
+            ["L:三、本年度办理结果(一)予以公开", "V:0"]
+        );
+        assert_eq!(
+            show("采购总金额（单位：万元，保留4位小数）\n政府集中采购\t0"),
+            ["L:采购总金额(单位:万元,保留4位小数)政府集中采购", "V:0"]
+        );
         assert_eq!(show("1. 属于国家秘密\t0"), ["L:1.属于国家秘密", "V:0"]);
     }
 
     #[test]
     fn signs_units_placeholders() {
-        assert_eq!(show("行政事业性收费\n　4\n 增1\n"), ["L:行政事业性收费", "V:4,+1"]);
-        assert_eq!(show("政府集中采购\n　33\n123604.14元"), ["L:政府集中采购", "V:33,123604.14元"]);
-        assert_eq!(show("a\t—\t/\t无\t-\t-3\t1,234"), ["L:a", "V:_,_,_,_,-3,1234"]);
+        assert_eq!(
+            show("行政事业性收费\n　4\n 增1\n"),
+            ["L:行政事业性收费", "V:4,+1"]
+        );
+        assert_eq!(
+            show("政府集中采购\n　33\n123604.14元"),
+            ["L:政府集中采购", "V:33,123604.14元"]
+        );
+        assert_eq!(
+            show("a\t—\t/\t无\t-\t-3\t1,234"),
+            ["L:a", "V:_,_,_,_,-3,1234"]
+        );
         assert_eq!(show("本年增/减\t无法提供"), ["L:本年增/减无法提供"]);
-        assert_eq!(show("三、依申请公开情况 | —— | |"), ["L:三、依申请公开情况", "V:_"]);
+        assert_eq!(
+            show("三、依申请公开情况 | —— | |"),
+            ["L:三、依申请公开情况", "V:_"]
+        );
         assert_eq!(show("规章\t\t1\t\t2\t\n"), ["L:规章", "V:1,_,2"]);
         assert_eq!(show("| 规章 |  | 1 |  | 2 |"), ["L:规章", "V:1,_,2"]);
         assert_eq!(show("规章\t1\n\t\t2"), ["L:规章", "V:1,2"]);
-        assert_eq!(show("指标名称单位2017年度历年累计主动公开信息数条1811568"), ["L:指标名称单位2017年度历年累计主动公开信息数条", "V:1811568"]);
-        assert_eq!(show("1.申 请 人 无 正 当 理 由 0"), ["L:1.申请人无正当理由", "V:0"]);
-        assert_eq!(show("行政许可 无 第二十条"), ["L:行政许可", "V:_", "L:第二十条"]);
+        assert_eq!(
+            show("指标名称单位2017年度历年累计主动公开信息数条1811568"),
+            [
+                "L:指标名称单位2017年度历年累计主动公开信息数条",
+                "V:1811568"
+            ]
+        );
+        assert_eq!(
+            show("1.申 请 人 无 正 当 理 由 0"),
+            ["L:1.申请人无正当理由", "V:0"]
+        );
+        assert_eq!(
+            show("行政许可 无 第二十条"),
+            ["L:行政许可", "V:_", "L:第二十条"]
+        );
     }
 }

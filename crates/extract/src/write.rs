@@ -50,36 +50,73 @@ fn row_name(spec: &RowSpec) -> &'static str {
 
 impl<'a> Writer<'a> {
     pub fn new(norm: &'a Norm<'a>, r: &'a mut Report) -> Writer<'a> {
-        Writer { norm, r, extra_rows: Vec::new(), short_rows: Vec::new() }
+        Writer {
+            norm,
+            r,
+            extra_rows: Vec::new(),
+            short_rows: Vec::new(),
+        }
     }
 
     /// One finding per table for the rows that had too many or too few values.
     fn flush(&mut self, table: &str, cols: usize) {
         for (rule, rows, zh, en) in [
-            ("extract.extra_values", std::mem::take(&mut self.extra_rows), "数值多于", "more numbers than"),
-            ("extract.missing_values", std::mem::take(&mut self.short_rows), "数值少于", "fewer numbers than"),
+            (
+                "extract.extra_values",
+                std::mem::take(&mut self.extra_rows),
+                "数值多于",
+                "more numbers than",
+            ),
+            (
+                "extract.missing_values",
+                std::mem::take(&mut self.short_rows),
+                "数值少于",
+                "fewer numbers than",
+            ),
         ] {
             if rows.is_empty() {
                 continue;
             }
             let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
             let (zh_tail, en_tail) = if rule == "extract.extra_values" {
-                ("已按勾稽关系取舍，请核对原文", "kept the values the identities support; check the source")
+                (
+                    "已按勾稽关系取舍，请核对原文",
+                    "kept the values the identities support; check the source",
+                )
             } else {
                 ("缺少的单元格留空", "missing cells left blank")
             };
             self.doubt(
                 rule,
                 Severity::Warning,
-                format!("{}有{}行的{zh}{cols}列（{}），{zh_tail}", tname(table).0, rows.len(), names.join("、")),
-                format!("{}: {} rows have {en} {cols} columns ({}); {en_tail}", tname(table).1, rows.len(), names.join(", ")),
+                format!(
+                    "{}有{}行的{zh}{cols}列（{}），{zh_tail}",
+                    tname(table).0,
+                    rows.len(),
+                    names.join("、")
+                ),
+                format!(
+                    "{}: {} rows have {en} {cols} columns ({}); {en_tail}",
+                    tname(table).1,
+                    rows.len(),
+                    names.join(", ")
+                ),
                 rows.into_iter().flat_map(|r| r.1).collect(),
             );
         }
     }
 
-    fn doubt(&mut self, rule: &str, severity: Severity, zh: String, en: String, cells: Vec<String>) {
-        self.r.doubts.push(Finding::new(rule, severity, zh, en, cells));
+    fn doubt(
+        &mut self,
+        rule: &str,
+        severity: Severity,
+        zh: String,
+        en: String,
+        cells: Vec<String>,
+    ) {
+        self.r
+            .doubts
+            .push(Finding::new(rule, severity, zh, en, cells));
     }
 
     fn put(&mut self, key: String, kind: ColKind, p: &Piece, money_hint: Unit, confidence: f32) {
@@ -92,7 +129,15 @@ impl<'a> Writer<'a> {
     }
 
     /// Writes a row from the chosen candidate, with the doubts its reading raised.
-    fn row(&mut self, table: &str, spec: &RowSpec, read: &RowRead, pick: usize, ties: usize, money_hint: Unit) {
+    fn row(
+        &mut self,
+        table: &str,
+        spec: &RowSpec,
+        read: &RowRead,
+        pick: usize,
+        ties: usize,
+        money_hint: Unit,
+    ) {
         let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
         let pieces = &read.cands[pick];
         for (i, p) in pieces.iter().enumerate() {
@@ -127,35 +172,68 @@ impl<'a> Writer<'a> {
     }
 
     fn missing_rows(&mut self, table: &str, rows: &[&RowSpec], assigned: &[Option<usize>]) {
-        let missing: Vec<&RowSpec> = rows.iter().zip(assigned).filter(|(_, a)| a.is_none()).map(|(r, _)| *r).collect();
+        let missing: Vec<&RowSpec> = rows
+            .iter()
+            .zip(assigned)
+            .filter(|(_, a)| a.is_none())
+            .map(|(r, _)| *r)
+            .collect();
         if missing.is_empty() || missing.len() == rows.len() {
             return;
         }
         let names: Vec<&str> = missing.iter().map(|r| row_name(r)).collect();
-        let cells = missing.iter().flat_map(|r| (0..r.cols.len()).map(|i| r.cell_key(i))).collect();
+        let cells = missing
+            .iter()
+            .flat_map(|r| (0..r.cols.len()).map(|i| r.cell_key(i)))
+            .collect();
         self.doubt(
             "extract.row_missing",
             Severity::Warning,
-            format!("{}中未找到以下行，对应单元格留空：{}", tname(table).0, names.join("、")),
-            format!("{}: rows not found, their cells left blank: {}", tname(table).1, names.join(", ")),
+            format!(
+                "{}中未找到以下行，对应单元格留空：{}",
+                tname(table).0,
+                names.join("、")
+            ),
+            format!(
+                "{}: rows not found, their cells left blank: {}",
+                tname(table).1,
+                names.join(", ")
+            ),
             cells,
         );
     }
 
     /// A label that matched a row exactly appears again with values of its own.
-    fn duplicates(&mut self, table: &str, rows: &[&RowSpec], assigned: &[Option<usize>], ps: &[Pair]) {
+    fn duplicates(
+        &mut self,
+        table: &str,
+        rows: &[&RowSpec],
+        assigned: &[Option<usize>],
+        ps: &[Pair],
+    ) {
         for (i, p) in ps.iter().enumerate() {
             if assigned.contains(&Some(i)) || p.label.len() < 4 {
                 continue;
             }
             for (r, a) in rows.iter().zip(assigned) {
-                let exact = r.labels.iter().any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
+                let exact = r
+                    .labels
+                    .iter()
+                    .any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
                 if a.is_some() && exact {
                     self.doubt(
                         "extract.duplicate_label",
                         Severity::Warning,
-                        format!("{}的行“{}”出现了两次，只采用了其中一次的数值", tname(table).0, row_name(r)),
-                        format!("{}: row “{}” appears twice; only one occurrence was used", tname(table).1, row_name(r)),
+                        format!(
+                            "{}的行“{}”出现了两次，只采用了其中一次的数值",
+                            tname(table).0,
+                            row_name(r)
+                        ),
+                        format!(
+                            "{}: row “{}” appears twice; only one occurrence was used",
+                            tname(table).1,
+                            row_name(r)
+                        ),
                         (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
                     );
                 }
@@ -166,7 +244,15 @@ impl<'a> Writer<'a> {
 
 /// The number a piece stands for in a column, and the unit it was converted from.
 fn to_num(p: &Piece, kind: ColKind, money_hint: Unit) -> (Option<Num>, Option<&'static str>) {
-    let PieceKind::Num { sign, digits, frac, unit } = &p.kind else { return (None, None) };
+    let PieceKind::Num {
+        sign,
+        digits,
+        frac,
+        unit,
+    } = &p.kind
+    else {
+        return (None, None);
+    };
     if digits.len() > 15 {
         return (None, None);
     }
@@ -176,8 +262,14 @@ fn to_num(p: &Piece, kind: ColKind, money_hint: Unit) -> (Option<Num>, Option<&'
             Unit::Yuan | Unit::Wan | Unit::Yi => *unit,
             _ => money_hint,
         };
-        let text = if frac.is_empty() { digits.clone() } else { format!("{digits}.{frac}") };
-        let Ok(v) = text.parse::<f64>() else { return (None, None) };
+        let text = if frac.is_empty() {
+            digits.clone()
+        } else {
+            format!("{digits}.{frac}")
+        };
+        let Ok(v) = text.parse::<f64>() else {
+            return (None, None);
+        };
         let (factor, name) = match unit {
             Unit::Yuan => (1e-4, Some("元")),
             Unit::Yi => (1e4, Some("亿元")),
@@ -185,13 +277,23 @@ fn to_num(p: &Piece, kind: ColKind, money_hint: Unit) -> (Option<Num>, Option<&'
         };
         let v = ((v * factor) * 1e10).round() / 1e10;
         let v = if neg { -v } else { v };
-        let num = if v.fract() == 0.0 && v.abs() < 1e15 { Num::Int(v as i64) } else { Num::Dec(v) };
+        let num = if v.fract() == 0.0 && v.abs() < 1e15 {
+            Num::Int(v as i64)
+        } else {
+            Num::Dec(v)
+        };
         return (Some(num), name);
     }
     let n = if frac.is_empty() {
-        digits.parse::<i64>().ok().map(|v| Num::Int(if neg { -v } else { v }))
+        digits
+            .parse::<i64>()
+            .ok()
+            .map(|v| Num::Int(if neg { -v } else { v }))
     } else {
-        format!("{digits}.{frac}").parse::<f64>().ok().map(|v| Num::Dec(if neg { -v } else { v }))
+        format!("{digits}.{frac}")
+            .parse::<f64>()
+            .ok()
+            .map(|v| Num::Dec(if neg { -v } else { v }))
     };
     (n, None)
 }
@@ -252,8 +354,10 @@ pub fn t3(w: &mut Writer, items: &[Item]) {
         return;
     }
     w.r.tables.push("三".into());
-    let reads: Vec<Option<RowRead>> =
-        assigned.iter().map(|a| a.map(|i| read_row(ps[i].run, 7, &t3_row_score))).collect();
+    let reads: Vec<Option<RowRead>> = assigned
+        .iter()
+        .map(|a| a.map(|i| read_row(ps[i].run, 7, &t3_row_score)))
+        .collect();
     let (picks, ties) = resolve_t3(&reads, &rows);
     for (k, spec) in rows.iter().enumerate() {
         if let Some(read) = &reads[k] {
@@ -269,9 +373,14 @@ pub fn t3(w: &mut Writer, items: &[Item]) {
 /// (一+二 = 总计+四 and 总计 = the sum of the outcome rows, per column).
 fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<usize>) {
     let n = reads.len();
-    let priors: Vec<usize> =
-        reads.iter().zip(rows).map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols, &no_soft))).collect();
-    let ambiguous: Vec<usize> = (0..n).filter(|&k| reads[k].as_ref().is_some_and(|r| r.cands.len() > 1)).collect();
+    let priors: Vec<usize> = reads
+        .iter()
+        .zip(rows)
+        .map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols, &no_soft)))
+        .collect();
+    let ambiguous: Vec<usize> = (0..n)
+        .filter(|&k| reads[k].as_ref().is_some_and(|r| r.cands.len() > 1))
+        .collect();
     if ambiguous.is_empty() {
         return (priors, vec![1; n]);
     }
@@ -279,7 +388,11 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
     let vals: Vec<Vec<Vec<f64>>> = reads
         .iter()
         .map(|r| match r {
-            Some(r) => r.cands.iter().map(|c| values(c).into_iter().map(|x| x.unwrap_or(0.0)).collect()).collect(),
+            Some(r) => r
+                .cands
+                .iter()
+                .map(|c| values(c).into_iter().map(|x| x.unwrap_or(0.0)).collect())
+                .collect(),
             None => vec![vec![0.0; 7]],
         })
         .collect();
@@ -293,15 +406,22 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
             })
             .sum()
     };
-    let sizes: Vec<usize> = ambiguous.iter().map(|&k| reads[k].as_ref().map_or(1, |r| r.cands.len())).collect();
-    let product = sizes.iter().try_fold(1usize, |acc, &s| acc.checked_mul(s)).unwrap_or(usize::MAX);
+    let sizes: Vec<usize> = ambiguous
+        .iter()
+        .map(|&k| reads[k].as_ref().map_or(1, |r| r.cands.len()))
+        .collect();
+    let product = sizes
+        .iter()
+        .try_fold(1usize, |acc, &s| acc.checked_mul(s))
+        .unwrap_or(usize::MAX);
     let distance = |p: &[usize]| p.iter().zip(&priors).filter(|(a, b)| a != b).count();
     let mut pick = priors.clone();
     let mut best_score = score(&pick);
     // Among the best combinations: the one closest to the priors, and per row the options seen
     // (a row is settled when only one option occurs).
     let mut chosen = pick.clone();
-    let mut options: Vec<std::collections::BTreeSet<usize>> = pick.iter().map(|&p| std::iter::once(p).collect()).collect();
+    let mut options: Vec<std::collections::BTreeSet<usize>> =
+        pick.iter().map(|&p| std::iter::once(p).collect()).collect();
     if product <= 50_000 {
         let mut odo = vec![0usize; ambiguous.len()];
         loop {
@@ -345,7 +465,12 @@ fn resolve_t3(reads: &[Option<RowRead>], rows: &[&RowSpec]) -> (Vec<usize>, Vec<
 }
 
 pub fn t4(w: &mut Writer, items: &[Item]) {
-    let Some(run) = items.iter().find_map(|it| if let Item::Run(r) = it { Some(r) } else { None }) else { return };
+    let Some(run) = items
+        .iter()
+        .find_map(|it| if let Item::Run(r) = it { Some(r) } else { None })
+    else {
+        return;
+    };
     w.r.tables.push("四".into());
     let read = read_row(run, 15, &t4_row_score);
     const COLS: &[(&str, ColKind)] = &[("", ColKind::Count); 15];
@@ -358,10 +483,17 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     let keys: Vec<String> = T4_KEYS.iter().map(|k| k.to_string()).collect();
     if read.extra || read.short {
         w.doubt(
-            if read.extra { "extract.extra_values" } else { "extract.missing_values" },
+            if read.extra {
+                "extract.extra_values"
+            } else {
+                "extract.missing_values"
+            },
             Severity::Warning,
             format!("表四应有15个数值，实际读到{}个，请核对原文", run.len()),
-            format!("table 四 should have 15 numbers, found {}; check the source", run.len()),
+            format!(
+                "table 四 should have 15 numbers, found {}; check the source",
+                run.len()
+            ),
             keys.clone(),
         );
     }
@@ -387,14 +519,18 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
             (rows, a, s + extra)
         })
         .max_by_key(|(_, _, s)| *s);
-    let Some((rows, assigned, _)) = best else { return };
+    let Some((rows, assigned, _)) = best else {
+        return;
+    };
     if assigned.iter().all(Option::is_none) {
         return;
     }
     w.r.tables.push("统计表".into());
     // 福建-style tables carry a second value column, 历年累计, which is never below the
     // year's figure: that settles most runs of digits.
-    let cumulative = c.slice(c.pos_of(region.0), c.pos_of(region.1)).contains("累计");
+    let cumulative = c
+        .slice(c.pos_of(region.0), c.pos_of(region.1))
+        .contains("累计");
     let cols = if cumulative { 2 } else { 1 };
     let cum_score = |v: &[Option<f64>]| match v {
         [Some(y), Some(total)] => usize::from(total >= y),
@@ -406,16 +542,32 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let p = &ps[i];
         let read = read_row(p.run, cols, &cum_score);
         let pick = prior(&read.cands, TWO, &no_soft);
-        let hint = if p.unit.as_deref() == Some("元") { Unit::Yuan } else { Unit::Wan };
+        let hint = if p.unit.as_deref() == Some("元") {
+            Unit::Yuan
+        } else {
+            Unit::Wan
+        };
         // Only the year's column is kept; the readings differ in it or in the total.
-        let one = RowRead { cands: read.cands.iter().map(|c| vec![c[0].clone()]).collect(), extra: false, short: false };
+        let one = RowRead {
+            cands: read.cands.iter().map(|c| vec![c[0].clone()]).collect(),
+            extra: false,
+            short: false,
+        };
         w.row("统计表", spec, &one, pick, read.cands.len(), hint);
         if read.extra && !cumulative {
             w.doubt(
                 "extract.extra_values",
                 Severity::Warning,
-                format!("统计表“{}”一行有{}个数值，只采用了第一个", row_name(spec), p.run.len()),
-                format!("statistics row “{}” has {} numbers; only the first was used", row_name(spec), p.run.len()),
+                format!(
+                    "统计表“{}”一行有{}个数值，只采用了第一个",
+                    row_name(spec),
+                    p.run.len()
+                ),
+                format!(
+                    "statistics row “{}” has {} numbers; only the first was used",
+                    row_name(spec),
+                    p.run.len()
+                ),
                 vec![spec.cell_key(0)],
             );
         }
@@ -431,8 +583,19 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         }
         let (value, unit) = to_num(piece, ColKind::Count, Unit::None);
         let (label, _) = strip_unit(&p.raw_label);
-        let label: String = label.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
-        w.r.extra_items.push(ExtraItem { label, value, evidence: evidence(w.norm, piece.a, piece.b, unit, 1.0) });
+        let label: String = label
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        w.r.extra_items.push(ExtraItem {
+            label,
+            value,
+            evidence: evidence(w.norm, piece.a, piece.b, unit, 1.0),
+        });
     }
 }
 
@@ -444,7 +607,11 @@ fn assign_out_of_order(rows: &[&RowSpec], ps: &[Pair], assigned: &mut [Option<us
         if assigned[r].is_some() {
             continue;
         }
-        let unique = rows.iter().filter(|o| o.labels[0] == rows[r].labels[0]).count() == 1;
+        let unique = rows
+            .iter()
+            .filter(|o| o.labels[0] == rows[r].labels[0])
+            .count()
+            == 1;
         if !unique {
             continue;
         }

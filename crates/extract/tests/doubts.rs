@@ -18,7 +18,16 @@ fn rules(text: &str) -> Vec<String> {
 
 /// Replaces the line that starts with `label` (after tabs) by `new`.
 fn replace_row(text: &str, label: &str, new: &str) -> String {
-    text.lines().map(|l| if l.trim_start().starts_with(label) { new.to_string() } else { l.to_string() }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with(label) {
+                new.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -32,9 +41,18 @@ fn clean_text_has_no_doubts() {
 #[test]
 fn extra_values() {
     let (_, text) = tab_text(Template::Y2021, 2);
-    let text = replace_row(&text, "一、本年新收", "一、本年新收政府信息公开申请数量\t0\t3\t0\t0\t0\t0\t0\t3");
+    let text = replace_row(
+        &text,
+        "一、本年新收",
+        "一、本年新收政府信息公开申请数量\t0\t3\t0\t0\t0\t0\t0\t3",
+    );
     let r = extract(&text);
-    assert!(r.doubts.iter().any(|d| d.rule == "extract.extra_values" && d.cells.contains(&"t3.received.total".into())));
+    assert!(
+        r.doubts
+            .iter()
+            .any(|d| d.rule == "extract.extra_values"
+                && d.cells.contains(&"t3.received.total".into()))
+    );
     // The identity 总计 = sum picks the reading that drops the leading 0.
     assert_eq!(r.int("t3.received.commercial"), Some(0));
     assert_eq!(r.int("t3.received.natural"), Some(3));
@@ -44,7 +62,11 @@ fn extra_values() {
 #[test]
 fn missing_values() {
     let (_, text) = tab_text(Template::Y2021, 3);
-    let text = replace_row(&text, "一、本年新收", "一、本年新收政府信息公开申请数量\t0\t0\t0");
+    let text = replace_row(
+        &text,
+        "一、本年新收",
+        "一、本年新收政府信息公开申请数量\t0\t0\t0",
+    );
     let r = extract(&text);
     assert!(r.doubts.iter().any(|d| d.rule == "extract.missing_values"));
     assert_eq!(r.int("t3.received.research"), Some(0));
@@ -58,7 +80,11 @@ fn ambiguous_split() {
     assert!(!rules(&quiet).contains(&"extract.ambiguous_split".to_string()));
     let amb = replace_row(&text, "行政规范性文件", "行政规范性文件5615");
     let r = extract(&amb);
-    let d = r.doubts.iter().find(|d| d.rule == "extract.ambiguous_split").expect("ambiguous split reported");
+    let d = r
+        .doubts
+        .iter()
+        .find(|d| d.rule == "extract.ambiguous_split")
+        .expect("ambiguous split reported");
     assert!(d.message_zh.contains("5|6|15"), "{}", d.message_zh);
     let ev = r.cells["t2.normative.in_force"].evidence.clone().unwrap();
     assert!(ev.confidence < 1.0);
@@ -68,7 +94,11 @@ fn ambiguous_split() {
 #[test]
 fn run_together_table_three_rows_are_settled_by_the_identities() {
     let (_, text) = tab_text(Template::Y2021, 5);
-    let text = replace_row(&text, "一、本年新收", "一、本年新收政府信息公开申请数量1400000 14");
+    let text = replace_row(
+        &text,
+        "一、本年新收",
+        "一、本年新收政府信息公开申请数量1400000 14",
+    );
     let r = extract(&text);
     assert_eq!(r.int("t3.received.natural"), Some(14));
     assert_eq!(r.int("t3.received.total"), Some(14));
@@ -78,16 +108,26 @@ fn run_together_table_three_rows_are_settled_by_the_identities() {
 #[test]
 fn duplicate_label() {
     let (_, text) = tab_text(Template::Y2021, 6);
-    let text = text.replacen("2.重复申请", "2.重复申请\t0\t0\t0\t0\t0\t0\t0\n2.重复申请", 1);
+    let text = text.replacen(
+        "2.重复申请",
+        "2.重复申请\t0\t0\t0\t0\t0\t0\t0\n2.重复申请",
+        1,
+    );
     assert!(rules(&text).contains(&"extract.duplicate_label".to_string()));
 }
 
 #[test]
 fn row_missing() {
     let (_, text) = tab_text(Template::Y2021, 7);
-    let without: String = text.lines().filter(|l| !l.starts_with("规章")).collect::<Vec<_>>().join("\n");
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("规章"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let r = extract(&without);
-    assert!(r.doubts.iter().any(|d| d.rule == "extract.row_missing" && d.cells.contains(&"t2.regulation.issued".into())));
+    assert!(r.doubts.iter().any(
+        |d| d.rule == "extract.row_missing" && d.cells.contains(&"t2.regulation.issued".into())
+    ));
     assert_eq!(r.value("t2.regulation.issued"), None);
 }
 
@@ -98,11 +138,22 @@ fn unit_unknown() {
     let bare = replace_row(&bare, "政府集中采购", "政府集中采购\t3\t1234.5");
     let r = extract(&bare);
     assert!(r.doubts.iter().any(|d| d.rule == "extract.unit_unknown"));
-    assert_eq!(r.value("t2.procurement.amount_wan").map(|v| v.as_f64()), Some(1234.5));
+    assert_eq!(
+        r.value("t2.procurement.amount_wan").map(|v| v.as_f64()),
+        Some(1234.5)
+    );
     let yuan = replace_row(&bare, "政府集中采购", "政府集中采购\t3\t123604.14元");
     let r = extract(&yuan);
     assert!(!r.doubts.iter().any(|d| d.rule == "extract.unit_unknown"));
     let v = r.value("t2.procurement.amount_wan").unwrap().as_f64();
     assert!((v - 12.360414).abs() < 1e-12);
-    assert_eq!(r.cells["t2.procurement.amount_wan"].evidence.as_ref().unwrap().unit.as_deref(), Some("元"));
+    assert_eq!(
+        r.cells["t2.procurement.amount_wan"]
+            .evidence
+            .as_ref()
+            .unwrap()
+            .unit
+            .as_deref(),
+        Some("元")
+    );
 }

@@ -30,7 +30,11 @@ fn diff(want: &Report, got: &Report) -> Vec<String> {
     for (key, v) in want.values_in_order() {
         let g = got.value(key);
         if !same(g, v) {
-            let raw = got.cells.get(key).and_then(|c| c.evidence.as_ref()).map(|e| e.raw.clone());
+            let raw = got
+                .cells
+                .get(key)
+                .and_then(|c| c.evidence.as_ref())
+                .map(|e| e.raw.clone());
             out.push(format!("{key}: got {g:?} (raw {raw:?}) want {v:?}"));
         }
     }
@@ -47,14 +51,23 @@ fn roundtrip(seed: u64, template: Template, style: Option<Style>) -> Result<(), 
     if d.is_empty() {
         Ok(())
     } else {
-        Err(format!("seed {seed} {template} {style:?}\n{}\n--- text ---\n{text}", d.join("\n")))
+        Err(format!(
+            "seed {seed} {template} {style:?}\n{}\n--- text ---\n{text}",
+            d.join("\n")
+        ))
     }
 }
 
 #[test]
 fn every_layout_and_template_plain() {
     for t in Template::ALL {
-        for layout in [Layout::Tabs, Layout::CellPerLine, Layout::Markdown, Layout::Pipes, Layout::OneLine] {
+        for layout in [
+            Layout::Tabs,
+            Layout::CellPerLine,
+            Layout::Markdown,
+            Layout::Pipes,
+            Layout::OneLine,
+        ] {
             for seed in 0..20 {
                 if let Err(e) = roundtrip(seed, t, Some(Style::plain(layout))) {
                     panic!("{e}");

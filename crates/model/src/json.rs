@@ -10,9 +10,15 @@ pub fn to_json(file: &str, format: &str, r: &Report, findings: &[Finding]) -> Va
     let mut values = Map::new();
     let mut evidence = Map::new();
     for (key, v) in r.values_in_order() {
-        values.insert(key.to_string(), serde_json::to_value(v).unwrap_or(Value::Null));
+        values.insert(
+            key.to_string(),
+            serde_json::to_value(v).unwrap_or(Value::Null),
+        );
         if let Some(ev) = r.cells.get(key).and_then(|c| c.evidence.as_ref()) {
-            evidence.insert(key.to_string(), serde_json::to_value(ev).unwrap_or(Value::Null));
+            evidence.insert(
+                key.to_string(),
+                serde_json::to_value(ev).unwrap_or(Value::Null),
+            );
         }
     }
     json!({
@@ -57,7 +63,11 @@ fn num(key: &str, v: &Value) -> Result<Option<Num>, String> {
             } else if let Ok(i) = s.parse::<i64>() {
                 Ok(Some(Num::Int(i)))
             } else {
-                s.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| Some(Num::Dec(f))).ok_or_else(bad)
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| Some(Num::Dec(f)))
+                    .ok_or_else(bad)
             }
         }
         _ => Err(bad()),
@@ -66,18 +76,24 @@ fn num(key: &str, v: &Value) -> Result<Option<Num>, String> {
 
 /// The template a `values` object belongs to: the one all its keys are canonical in.
 fn infer_template(values: &Map<String, Value>) -> Option<Template> {
-    [Template::Y2021, Template::Y2019, Template::Legacy].into_iter().find(|t| {
-        let keys = keys_for(*t);
-        !values.is_empty() && values.keys().all(|k| keys.contains(&k.as_str()))
-    })
+    [Template::Y2021, Template::Y2019, Template::Legacy]
+        .into_iter()
+        .find(|t| {
+            let keys = keys_for(*t);
+            !values.is_empty() && values.keys().all(|k| keys.contains(&k.as_str()))
+        })
 }
 
 /// Reads a report object. Unknown keys are refused (a misspelt key would silently leave
 /// its cell blank); missing keys are blank cells.
 pub fn from_json(v: &Value) -> Result<Report, String> {
-    let obj = v.as_object().ok_or("报告应为 JSON 对象 (a report must be a JSON object)")?;
+    let obj = v
+        .as_object()
+        .ok_or("报告应为 JSON 对象 (a report must be a JSON object)")?;
     if let Some(e) = obj.get("error").and_then(Value::as_str) {
-        return Err(format!("这是一条读取失败的记录 (this line records a read error): {e}"));
+        return Err(format!(
+            "这是一条读取失败的记录 (this line records a read error): {e}"
+        ));
     }
     let empty = Map::new();
     let values = match obj.get("values") {
@@ -96,7 +112,11 @@ pub fn from_json(v: &Value) -> Result<Report, String> {
     };
     let mut r = Report::new(template);
     let keys = keys_for(template);
-    let unknown: Vec<&str> = values.keys().map(String::as_str).filter(|k| !keys.contains(k)).collect();
+    let unknown: Vec<&str> = values
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !keys.contains(k))
+        .collect();
     if !unknown.is_empty() {
         let shown: Vec<&str> = unknown.iter().take(5).copied().collect();
         return Err(format!(
@@ -120,7 +140,8 @@ pub fn from_json(v: &Value) -> Result<Report, String> {
             y.as_i64()
                 .or_else(|| y.as_str().and_then(|s| s.trim().parse().ok()))
                 .filter(|y| (1990..=2200).contains(y))
-                .ok_or_else(|| format!("year 应为年份 (year must be a year): {y}"))? as i32,
+                .ok_or_else(|| format!("year 应为年份 (year must be a year): {y}"))?
+                as i32,
         ),
     };
     r.published = match opt_str(v, "published")? {
@@ -132,7 +153,10 @@ pub fn from_json(v: &Value) -> Result<Report, String> {
             .map_err(|e| format!("sections 格式不对 (sections malformed): {e}"))?;
     }
     if let Some(t) = obj.get("tables").and_then(Value::as_array) {
-        r.tables = t.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
+        r.tables = t
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect();
     }
     Ok(r)
 }
@@ -148,21 +172,32 @@ mod tests {
         r.year = Some(2023);
         r.set("t3.received.natural", Some(Num::Int(21)));
         r.set("t2.fee.amount_wan", Some(Num::Dec(12.3604)));
-        r.sections.push(Section { number: 1, title: "一、总体情况".into(), text: "本年度……".into() });
+        r.sections.push(Section {
+            number: 1,
+            title: "一、总体情况".into(),
+            text: "本年度……".into(),
+        });
         let back = from_json(&to_json("a.txt", "text", &r, &[])).unwrap();
         assert_eq!(back.values_in_order(), r.values_in_order());
-        assert_eq!((back.agency, back.year, back.sections), (r.agency, r.year, r.sections));
+        assert_eq!(
+            (back.agency, back.year, back.sections),
+            (r.agency, r.year, r.sections)
+        );
     }
 
     #[test]
     fn hand_written_objects_are_read_or_refused_with_a_reason() {
-        let r = from_json(&json!({"values": {"t2.regulation.issued": "3", "t3.received.total": 5}})).unwrap();
+        let r =
+            from_json(&json!({"values": {"t2.regulation.issued": "3", "t3.received.total": 5}}))
+                .unwrap();
         assert_eq!(r.template, Template::Y2021);
         assert_eq!(r.int("t2.regulation.issued"), Some(3));
         assert_eq!(r.int("t3.received.natural"), None);
-        let e = from_json(&json!({"template": "2021", "values": {"t3.recieved.total": 5}})).unwrap_err();
+        let e = from_json(&json!({"template": "2021", "values": {"t3.recieved.total": 5}}))
+            .unwrap_err();
         assert!(e.contains("t3.recieved.total"), "{e}");
-        let e = from_json(&json!({"template": "2021", "values": {"t3.received.total": "五"}})).unwrap_err();
+        let e = from_json(&json!({"template": "2021", "values": {"t3.received.total": "五"}}))
+            .unwrap_err();
         assert!(e.contains("t3.received.total"), "{e}");
         assert!(from_json(&json!([1])).is_err());
         assert!(from_json(&json!({"template": "2030"})).is_err());

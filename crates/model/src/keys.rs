@@ -52,7 +52,11 @@ fn table() -> &'static Vec<KeyDef> {
                     "legacy" => &[Template::Legacy],
                     other => panic!("keys.tsv: unknown template column {other:?}"),
                 };
-                KeyDef { key, templates, label_path: parts.next().unwrap_or_default() }
+                KeyDef {
+                    key,
+                    templates,
+                    label_path: parts.next().unwrap_or_default(),
+                }
             })
             .collect()
     })
@@ -63,9 +67,17 @@ pub fn keys_for(template: Template) -> &'static [&'static str] {
     static CACHE: OnceLock<[Vec<&'static str>; 3]> = OnceLock::new();
     let cache = CACHE.get_or_init(|| {
         let of = |t: Template| -> Vec<&'static str> {
-            table().iter().filter(|d| d.templates.contains(&t)).map(|d| d.key).collect()
+            table()
+                .iter()
+                .filter(|d| d.templates.contains(&t))
+                .map(|d| d.key)
+                .collect()
         };
-        [of(Template::Legacy), of(Template::Y2019), of(Template::Y2021)]
+        [
+            of(Template::Legacy),
+            of(Template::Y2019),
+            of(Template::Y2021),
+        ]
     });
     match template {
         Template::Legacy => &cache[0],
@@ -76,7 +88,9 @@ pub fn keys_for(template: Template) -> &'static [&'static str] {
 
 /// The definition of a key within a template, if the template has it.
 pub fn key_def(template: Template, key: &str) -> Option<&'static KeyDef> {
-    table().iter().find(|d| d.key == key && d.templates.contains(&template))
+    table()
+        .iter()
+        .find(|d| d.key == key && d.templates.contains(&template))
 }
 
 #[cfg(test)]
@@ -105,9 +119,15 @@ mod tests {
 
     #[test]
     fn embedded_copy_matches_shared_schema() {
-        let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/schema/keys.tsv");
+        let shared = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/schema/keys.tsv"
+        );
         match std::fs::read_to_string(shared) {
-            Ok(s) => assert_eq!(s, KEYS_TSV, "crates/model/data/keys.tsv is stale: copy shared/schema/keys.tsv"),
+            Ok(s) => assert_eq!(
+                s, KEYS_TSV,
+                "crates/model/data/keys.tsv is stale: copy shared/schema/keys.tsv"
+            ),
             Err(_) if std::env::var_os("CI").is_none() => {}
             Err(e) => panic!("CI must have shared/ beside the repo: {e}"),
         }

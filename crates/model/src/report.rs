@@ -22,7 +22,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1..=days).contains(&day) && (1900..=2200).contains(&year)).then_some(Date { year, month, day })
+        ((1..=days).contains(&day) && (1900..=2200).contains(&year)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 }
 
@@ -42,7 +46,12 @@ impl TryFrom<String> for Date {
     type Error = String;
     fn try_from(s: String) -> Result<Date, String> {
         let mut it = s.split('-').map(|p| p.parse::<i64>().ok());
-        match (it.next().flatten(), it.next().flatten(), it.next().flatten(), it.next()) {
+        match (
+            it.next().flatten(),
+            it.next().flatten(),
+            it.next().flatten(),
+            it.next(),
+        ) {
             (Some(y), Some(m), Some(d), None) => {
                 Date::new(y as i32, m as u32, d as u32).ok_or_else(|| format!("not a date: {s}"))
             }
@@ -117,7 +126,10 @@ impl Report {
             template,
             published: None,
             sections: Vec::new(),
-            cells: keys_for(template).iter().map(|k| (k.to_string(), Cell::default())).collect(),
+            cells: keys_for(template)
+                .iter()
+                .map(|k| (k.to_string(), Cell::default()))
+                .collect(),
             extra_items: Vec::new(),
             claims: Vec::new(),
             tables: Vec::new(),
@@ -140,7 +152,10 @@ impl Report {
 
     /// The values in canonical key order, as `nianbao extract` prints them.
     pub fn values_in_order(&self) -> Vec<(&'static str, Option<Num>)> {
-        keys_for(self.template).iter().map(|k| (*k, self.value(k))).collect()
+        keys_for(self.template)
+            .iter()
+            .map(|k| (*k, self.value(k)))
+            .collect()
     }
 
     /// Lowers the confidence of every piece of evidence by a factor (values read by OCR).
@@ -186,7 +201,10 @@ mod tests {
     #[test]
     fn numbers_serialize_as_json_numbers() {
         assert_eq!(serde_json::to_string(&Num::Int(21)).unwrap(), "21");
-        assert_eq!(serde_json::to_string(&Num::Dec(12.360414)).unwrap(), "12.360414");
+        assert_eq!(
+            serde_json::to_string(&Num::Dec(12.360414)).unwrap(),
+            "12.360414"
+        );
         assert_eq!(Num::Dec(3.0).as_int(), Some(3));
         assert_eq!(Num::Dec(3.5).as_int(), None);
     }

@@ -145,7 +145,11 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                         row.iter()
                             .enumerate()
                             .map(|(c, (_, rs, cs))| {
-                                (cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(), *rs, *cs)
+                                (
+                                    cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
+                                    *rs,
+                                    *cs,
+                                )
                             })
                             .collect()
                     })

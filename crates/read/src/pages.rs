@@ -16,13 +16,26 @@ pub fn render(bytes: &[u8], dpi: usize, max_pages: usize) -> Result<Vec<Image>, 
     let input = dir.path().join("input.pdf");
     std::fs::write(&input, bytes)?;
     let mut cmd = Command::new("pdftoppm");
-    cmd.args(["-r", &dpi.to_string(), "-gray", "-l", &max_pages.to_string()])
-        .arg(&input)
-        .arg(dir.path().join("page"));
+    cmd.args([
+        "-r",
+        &dpi.to_string(),
+        "-gray",
+        "-l",
+        &max_pages.to_string(),
+    ])
+    .arg(&input)
+    .arg(dir.path().join("page"));
     let (status, err) = crate::process::run(cmd, TIMEOUT, ReadError::NoPdfTool, "PDF 页面渲染")?;
     if !status.success() {
-        let first = err.lines().next().unwrap_or("pdftoppm failed").trim().to_string();
-        return Err(ReadError::Corrupt(format!("PDF 无法渲染 (cannot render PDF): {first}")));
+        let first = err
+            .lines()
+            .next()
+            .unwrap_or("pdftoppm failed")
+            .trim()
+            .to_string();
+        return Err(ReadError::Corrupt(format!(
+            "PDF 无法渲染 (cannot render PDF): {first}"
+        )));
     }
     let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -75,7 +88,10 @@ pub fn unstack(rows: &[Vec<(String, usize, usize)>]) -> Vec<Vec<(String, usize, 
             while owner[r].get(c).is_some_and(Option::is_some) {
                 c += 1;
             }
-            let (rs, cs) = ((*rs).clamp(1, rows.len() - r), (*cs).clamp(1, crate::document::MAX_COLS));
+            let (rs, cs) = (
+                (*rs).clamp(1, rows.len() - r),
+                (*cs).clamp(1, crate::document::MAX_COLS),
+            );
             if c + cs > crate::document::MAX_COLS {
                 return rows.to_vec();
             }
@@ -109,8 +125,9 @@ pub fn unstack(rows: &[Vec<(String, usize, usize)>]) -> Vec<Vec<(String, usize, 
     let mut out: Vec<Vec<(String, usize, usize)>> = vec![Vec::new(); rows.len()];
     for (a, b) in bands {
         // A band of one row (a full-width caption) has no columns to line up.
-        let kept: Vec<bool> =
-            (0..width).map(|c| c == 0 || b - a == 1 || (a..b).any(|r| rule(r, c))).collect();
+        let kept: Vec<bool> = (0..width)
+            .map(|c| c == 0 || b - a == 1 || (a..b).any(|r| rule(r, c)))
+            .collect();
         for &(r, c, rs, cs, i) in cells.iter().filter(|x| (a..b).contains(&x.0)) {
             let new_cs = (c..c + cs).filter(|&k| kept[k]).count().max(1);
             out[r].push((rows[r][i].0.clone(), rs, new_cs));
@@ -131,13 +148,24 @@ mod tests {
     fn stacked_tables_keep_their_own_columns() {
         // Two tables of three columns at different positions, found as one five-column grid.
         let rows = vec![
-            vec![c("信息内容", 1, 1), c("本年新制作数量", 1, 2), c("本年新公开数量", 1, 2)],
+            vec![
+                c("信息内容", 1, 1),
+                c("本年新制作数量", 1, 2),
+                c("本年新公开数量", 1, 2),
+            ],
             vec![c("规章", 1, 1), c("3", 1, 2), c("4", 1, 2)],
-            vec![c("信息内容", 1, 2), c("上一年项目数量", 1, 2), c("本年增/减", 1, 1)],
+            vec![
+                c("信息内容", 1, 2),
+                c("上一年项目数量", 1, 2),
+                c("本年增/减", 1, 1),
+            ],
             vec![c("行政许可", 1, 2), c("5", 1, 2), c("6", 1, 1)],
         ];
         let got = unstack(&rows);
-        let spans: Vec<Vec<usize>> = got.iter().map(|r| r.iter().map(|x| x.2).collect()).collect();
+        let spans: Vec<Vec<usize>> = got
+            .iter()
+            .map(|r| r.iter().map(|x| x.2).collect())
+            .collect();
         assert_eq!(spans, vec![vec![1, 1, 1]; 4]);
         assert_eq!(got[3][2].0, "6");
     }
@@ -146,11 +174,32 @@ mod tests {
     fn a_single_table_with_merged_cells_is_unchanged() {
         let rows = vec![
             vec![c("note", 3, 3), c("申请人情况", 1, 3)],
-            vec![c("自然人", 2, 1), c("法人或其他组织", 1, 1), c("总计", 2, 1)],
+            vec![
+                c("自然人", 2, 1),
+                c("法人或其他组织", 1, 1),
+                c("总计", 2, 1),
+            ],
             vec![c("商业企业", 1, 1)],
-            vec![c("一、本年新收", 1, 3), c("1", 1, 1), c("0", 1, 1), c("1", 1, 1)],
-            vec![c("三、结果", 2, 1), c("（一）予以公开", 1, 2), c("1", 1, 1), c("0", 1, 1), c("1", 1, 1)],
-            vec![c("（三）不予公开", 1, 1), c("1.属于国家秘密", 1, 1), c("0", 1, 1), c("0", 1, 1), c("0", 1, 1)],
+            vec![
+                c("一、本年新收", 1, 3),
+                c("1", 1, 1),
+                c("0", 1, 1),
+                c("1", 1, 1),
+            ],
+            vec![
+                c("三、结果", 2, 1),
+                c("（一）予以公开", 1, 2),
+                c("1", 1, 1),
+                c("0", 1, 1),
+                c("1", 1, 1),
+            ],
+            vec![
+                c("（三）不予公开", 1, 1),
+                c("1.属于国家秘密", 1, 1),
+                c("0", 1, 1),
+                c("0", 1, 1),
+                c("0", 1, 1),
+            ],
             vec![c("第二十条第（一）项", 1, 6)],
         ];
         assert_eq!(unstack(&rows), rows);

@@ -7,8 +7,8 @@
 
 use crate::document::Document;
 use crate::pages::{self, PageTable};
-use crate::raster::{self, Rect};
 use crate::positions::Word;
+use crate::raster::{self, Rect};
 use crate::ReadError;
 use std::process::Command;
 use std::time::Duration;
@@ -55,7 +55,10 @@ fn page_widths(tsv: &str) -> std::collections::HashMap<u32, f64> {
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
             (f.len() >= 10 && f[0] == "1").then_some(())?;
-            Some((f[1].parse().ok()?, f[8].parse::<f64>().ok().filter(|w| *w > 0.0)?))
+            Some((
+                f[1].parse().ok()?,
+                f[8].parse::<f64>().ok().filter(|w| *w > 0.0)?,
+            ))
         })
         .collect()
 }
@@ -128,7 +131,9 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
             let (x, y) = ((w.x0 + w.x1) / 2.0 * scale, (w.y0 + w.h / 2.0) * scale);
             tables.iter().enumerate().find_map(|(t, table)| {
                 table.rows.iter().enumerate().find_map(|(r, row)| {
-                    row.iter().position(|(rect, _, _)| inside(rect, x, y)).map(|c| (t, r, c))
+                    row.iter()
+                        .position(|(rect, _, _)| inside(rect, x, y))
+                        .map(|c| (t, r, c))
                 })
             })
         })
@@ -159,7 +164,12 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
                 .collect(),
         })
         .collect();
-    let rest = words.into_iter().zip(place).filter(|(_, p)| p.is_none()).map(|(w, _)| w).collect();
+    let rest = words
+        .into_iter()
+        .zip(place)
+        .filter(|(_, p)| p.is_none())
+        .map(|(w, _)| w)
+        .collect();
     (out, rest)
 }
 

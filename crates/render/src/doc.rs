@@ -88,43 +88,97 @@ fn row(cells: Vec<Cell>) -> Row {
 }
 
 /// The 第二十条 items of table 二: (item, column heads, rows of (label, key, columns)).
-type Item = (&'static str, &'static [&'static str], &'static [(&'static str, &'static str, &'static [&'static str])]);
+type Item = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str, &'static [&'static str])],
+);
 
 const T2_2021: &[Item] = &[
-    ("一", &["本年制发件数", "本年废止件数", "现行有效件数"], &[
-        ("规章", "t2.regulation", &["issued", "repealed", "in_force"]),
-        ("行政规范性文件", "t2.normative", &["issued", "repealed", "in_force"]),
-    ]),
-    ("五", &["本年处理决定数量"], &[("行政许可", "t2.license", &["decisions"])]),
-    ("六", &["本年处理决定数量"], &[
-        ("行政处罚", "t2.penalty", &["decisions"]),
-        ("行政强制", "t2.coercion", &["decisions"]),
-    ]),
-    ("八", &["本年收费金额（单位：万元）"], &[("行政事业性收费", "t2.fee", &["amount_wan"])]),
+    (
+        "一",
+        &["本年制发件数", "本年废止件数", "现行有效件数"],
+        &[
+            ("规章", "t2.regulation", &["issued", "repealed", "in_force"]),
+            (
+                "行政规范性文件",
+                "t2.normative",
+                &["issued", "repealed", "in_force"],
+            ),
+        ],
+    ),
+    (
+        "五",
+        &["本年处理决定数量"],
+        &[("行政许可", "t2.license", &["decisions"])],
+    ),
+    (
+        "六",
+        &["本年处理决定数量"],
+        &[
+            ("行政处罚", "t2.penalty", &["decisions"]),
+            ("行政强制", "t2.coercion", &["decisions"]),
+        ],
+    ),
+    (
+        "八",
+        &["本年收费金额（单位：万元）"],
+        &[("行政事业性收费", "t2.fee", &["amount_wan"])],
+    ),
 ];
 
 const T2_2019: &[Item] = &[
-    ("一", &["本年新制作数量", "本年新公开数量", "对外公开总数量"], &[
-        ("规章", "t2.regulation", &["made", "published", "total"]),
-        ("规范性文件", "t2.normative", &["made", "published", "total"]),
-    ]),
-    ("五", &["上一年项目数量", "本年增/减", "处理决定数量"], &[
-        ("行政许可", "t2.license", &["prev", "delta", "decisions"]),
-        ("其他对外管理服务事项", "t2.other_service", &["prev", "delta", "decisions"]),
-    ]),
-    ("六", &["上一年项目数量", "本年增/减", "处理决定数量"], &[
-        ("行政处罚", "t2.penalty", &["prev", "delta", "decisions"]),
-        ("行政强制", "t2.coercion", &["prev", "delta", "decisions"]),
-    ]),
-    ("八", &["上一年项目数量", "本年增/减"], &[("行政事业性收费", "t2.fee", &["prev", "delta"])]),
-    ("九", &["采购项目数量", "采购总金额（单位：万元）"], &[
-        ("政府集中采购", "t2.procurement", &["count", "amount_wan"]),
-    ]),
+    (
+        "一",
+        &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        &[
+            ("规章", "t2.regulation", &["made", "published", "total"]),
+            (
+                "规范性文件",
+                "t2.normative",
+                &["made", "published", "total"],
+            ),
+        ],
+    ),
+    (
+        "五",
+        &["上一年项目数量", "本年增/减", "处理决定数量"],
+        &[
+            ("行政许可", "t2.license", &["prev", "delta", "decisions"]),
+            (
+                "其他对外管理服务事项",
+                "t2.other_service",
+                &["prev", "delta", "decisions"],
+            ),
+        ],
+    ),
+    (
+        "六",
+        &["上一年项目数量", "本年增/减", "处理决定数量"],
+        &[
+            ("行政处罚", "t2.penalty", &["prev", "delta", "decisions"]),
+            ("行政强制", "t2.coercion", &["prev", "delta", "decisions"]),
+        ],
+    ),
+    (
+        "八",
+        &["上一年项目数量", "本年增/减"],
+        &[("行政事业性收费", "t2.fee", &["prev", "delta"])],
+    ),
+    (
+        "九",
+        &["采购项目数量", "采购总金额（单位：万元）"],
+        &[("政府集中采购", "t2.procurement", &["count", "amount_wan"])],
+    ),
 ];
 
 /// Table 二: four columns; an item with fewer columns widens its last one.
 pub fn t2(r: &Report) -> Table {
-    let items = if r.template == Template::Y2021 { T2_2021 } else { T2_2019 };
+    let items = if r.template == Template::Y2021 {
+        T2_2021
+    } else {
+        T2_2019
+    };
     let mut rows = Vec::new();
     for (item, heads, lines) in items {
         let mut first = row(vec![label(&format!("第二十条第（{item}）项"), 1, 4)]);
@@ -139,12 +193,19 @@ pub fn t2(r: &Report) -> Table {
         for (name, key, cols) in lines.iter() {
             let mut cells = vec![label(name, 1, 1)];
             for (i, c) in cols.iter().enumerate() {
-                cells.push(value(r, format!("{key}.{c}"), if i == last { 4 - cols.len() } else { 1 }));
+                cells.push(value(
+                    r,
+                    format!("{key}.{c}"),
+                    if i == last { 4 - cols.len() } else { 1 },
+                ));
             }
             rows.push(row(cells));
         }
     }
-    Table { widths: vec![31, 23, 23, 23], rows }
+    Table {
+        widths: vec![31, 23, 23, 23],
+        rows,
+    }
 }
 
 /// Rows of table 三's result block: (group, [(sub-label, key)]); an empty sub-label means
@@ -152,38 +213,65 @@ pub fn t2(r: &Report) -> Table {
 fn t3_groups(y2021: bool) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         ("（一）予以公开", vec![("", "t3.granted")]),
-        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", vec![("", "t3.partial")]),
-        ("（三）不予公开", vec![
-            ("1.属于国家秘密", "t3.denied.secret"),
-            ("2.其他法律行政法规禁止公开", "t3.denied.prohibited"),
-            ("3.危及“三安全一稳定”", "t3.denied.safety"),
-            ("4.保护第三方合法权益", "t3.denied.third_party"),
-            ("5.属于三类内部事务信息", "t3.denied.internal"),
-            ("6.属于四类过程性信息", "t3.denied.process"),
-            ("7.属于行政执法案卷", "t3.denied.enforcement"),
-            ("8.属于行政查询事项", "t3.denied.inquiry"),
-        ]),
-        ("（四）无法提供", vec![
-            ("1.本机关不掌握相关政府信息", "t3.unavailable.not_held"),
-            ("2.没有现成信息需要另行制作", "t3.unavailable.needs_creation"),
-            ("3.补正后申请内容仍不明确", "t3.unavailable.unclear"),
-        ]),
-        ("（五）不予处理", vec![
-            ("1.信访举报投诉类申请", "t3.not_processed.petition"),
-            ("2.重复申请", "t3.not_processed.repeat"),
-            ("3.要求提供公开出版物", "t3.not_processed.publication"),
-            ("4.无正当理由大量反复申请", "t3.not_processed.excessive"),
-            ("5.要求行政机关确认或重新出具已获取信息", "t3.not_processed.confirm"),
-        ]),
-        ("（六）其他处理", if y2021 {
+        (
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            vec![("", "t3.partial")],
+        ),
+        (
+            "（三）不予公开",
             vec![
-                ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "t3.other.no_correction"),
-                ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "t3.other.no_fee"),
-                ("3.其他", "t3.other.other"),
-            ]
-        } else {
-            vec![("", "t3.other")]
-        }),
+                ("1.属于国家秘密", "t3.denied.secret"),
+                ("2.其他法律行政法规禁止公开", "t3.denied.prohibited"),
+                ("3.危及“三安全一稳定”", "t3.denied.safety"),
+                ("4.保护第三方合法权益", "t3.denied.third_party"),
+                ("5.属于三类内部事务信息", "t3.denied.internal"),
+                ("6.属于四类过程性信息", "t3.denied.process"),
+                ("7.属于行政执法案卷", "t3.denied.enforcement"),
+                ("8.属于行政查询事项", "t3.denied.inquiry"),
+            ],
+        ),
+        (
+            "（四）无法提供",
+            vec![
+                ("1.本机关不掌握相关政府信息", "t3.unavailable.not_held"),
+                (
+                    "2.没有现成信息需要另行制作",
+                    "t3.unavailable.needs_creation",
+                ),
+                ("3.补正后申请内容仍不明确", "t3.unavailable.unclear"),
+            ],
+        ),
+        (
+            "（五）不予处理",
+            vec![
+                ("1.信访举报投诉类申请", "t3.not_processed.petition"),
+                ("2.重复申请", "t3.not_processed.repeat"),
+                ("3.要求提供公开出版物", "t3.not_processed.publication"),
+                ("4.无正当理由大量反复申请", "t3.not_processed.excessive"),
+                (
+                    "5.要求行政机关确认或重新出具已获取信息",
+                    "t3.not_processed.confirm",
+                ),
+            ],
+        ),
+        (
+            "（六）其他处理",
+            if y2021 {
+                vec![
+                    (
+                        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                        "t3.other.no_correction",
+                    ),
+                    (
+                        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                        "t3.other.no_fee",
+                    ),
+                    ("3.其他", "t3.other.other"),
+                ]
+            } else {
+                vec![("", "t3.other")]
+            },
+        ),
         ("（七）总计", vec![("", "t3.processed")]),
     ]
 }
@@ -198,14 +286,28 @@ fn t3_values(r: &Report, key: &str, cells: &mut Vec<Cell>) {
 pub fn t3(r: &Report) -> Table {
     let mut rows = vec![
         row(vec![
-            label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+            label(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                3,
+                3,
+            ),
             label("申请人情况", 1, 7),
         ]),
-        row(vec![label("自然人", 2, 1), label("法人或其他组织", 1, 5), label("总计", 2, 1)]),
-        row(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-            .iter()
-            .map(|h| label(h, 1, 1))
-            .collect()),
+        row(vec![
+            label("自然人", 2, 1),
+            label("法人或其他组织", 1, 5),
+            label("总计", 2, 1),
+        ]),
+        row([
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+        ]
+        .iter()
+        .map(|h| label(h, 1, 1))
+        .collect()),
     ];
     for (text, key) in [
         ("一、本年新收政府信息公开申请数量", "t3.received"),
@@ -265,7 +367,11 @@ pub fn t4(r: &Report) -> Table {
         rows: vec![
             row(vec![label("行政复议", 1, 5), label("行政诉讼", 1, 10)]),
             row(heads),
-            row(results.iter().chain(&results).map(|h| label(h, 1, 1)).collect()),
+            row(results
+                .iter()
+                .chain(&results)
+                .map(|h| label(h, 1, 1))
+                .collect()),
             row(values),
         ],
     }
@@ -273,12 +379,23 @@ pub fn t4(r: &Report) -> Table {
 
 /// The national statistics form (reports up to 2018).
 pub fn legacy(r: &Report) -> Table {
-    let mut rows = vec![row(vec![label("统计指标", 1, 1), label("单位", 1, 1), label("统计数", 1, 1)])];
+    let mut rows = vec![row(vec![
+        label("统计指标", 1, 1),
+        label("单位", 1, 1),
+        label("统计数", 1, 1),
+    ])];
     for (text, unit, key) in LEGACY_ROWS {
-        let last = if key.is_empty() { label("", 1, 1) } else { value(r, key.to_string(), 1) };
+        let last = if key.is_empty() {
+            label("", 1, 1)
+        } else {
+            value(r, key.to_string(), 1)
+        };
         rows.push(row(vec![label(text, 1, 1), label(unit, 1, 1), last]));
     }
-    Table { widths: vec![66, 12, 22], rows }
+    Table {
+        widths: vec![66, 12, 22],
+        rows,
+    }
 }
 
 /// The official section headings of the 2019 and 2021 formats.
@@ -442,8 +559,12 @@ mod tests {
 
     #[test]
     fn section_prose_stops_where_the_copied_table_starts() {
-        let text = "本年度主动公开信息120条。\n\n第二十条第（一）项\n信息内容\t本年制发件数\n规章\t0";
+        let text =
+            "本年度主动公开信息120条。\n\n第二十条第（一）项\n信息内容\t本年制发件数\n规章\t0";
         assert_eq!(paragraphs(text, true), vec!["本年度主动公开信息120条。"]);
-        assert_eq!(paragraphs("### 改进措施\n\n1.加强学习。", false), vec!["改进措施", "1.加强学习。"]);
+        assert_eq!(
+            paragraphs("### 改进措施\n\n1.加强学习。", false),
+            vec!["改进措施", "1.加强学习。"]
+        );
     }
 }

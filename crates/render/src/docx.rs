@@ -17,7 +17,10 @@ const BODY: usize = 32; // half-points: 三号 16 pt
 const TABLE: usize = 21; // 五号 10.5 pt
 
 fn fonts(east_asia: &str) -> RunFonts {
-    RunFonts::new().east_asia(east_asia).ascii("Times New Roman").hi_ansi("Times New Roman")
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
 }
 
 fn run(text: &str, font: &str, size: usize) -> Run {
@@ -27,13 +30,22 @@ fn run(text: &str, font: &str, size: usize) -> Run {
 fn para(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, "仿宋_GB2312", BODY))
-        .indent(None, Some(SpecialIndentType::FirstLine((2.0 * 16.0 * 20.0) as i32)), None, None)
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine((2.0 * 16.0 * 20.0) as i32)),
+            None,
+            None,
+        )
         .line_spacing(LineSpacing::new().line(560))
 }
 
 fn cell_paragraph(text: &str, left: bool) -> Paragraph {
     let p = Paragraph::new().line_spacing(LineSpacing::new().line(280).before(0).after(0));
-    let p = if left { p.align(AlignmentType::Left) } else { p.align(AlignmentType::Center) };
+    let p = if left {
+        p.align(AlignmentType::Left)
+    } else {
+        p.align(AlignmentType::Center)
+    };
     if text.is_empty() {
         p
     } else {
@@ -56,13 +68,21 @@ fn table(t: &Table) -> DTable {
         while col < widths.len() {
             let Some((r0, c0, _)) = slots[ri][col] else {
                 // A slot the template leaves uncovered (never in the official tables).
-                cells.push(TableCell::new().add_paragraph(Paragraph::new()).width(widths[col], WidthType::Dxa));
+                cells.push(
+                    TableCell::new()
+                        .add_paragraph(Paragraph::new())
+                        .width(widths[col], WidthType::Dxa),
+                );
                 col += 1;
                 continue;
             };
             let c = &t.rows[r0].cells[c0];
-            let width: usize = widths[col..(col + c.colspan).min(widths.len())].iter().sum();
-            let mut tc = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+            let width: usize = widths[col..(col + c.colspan).min(widths.len())]
+                .iter()
+                .sum();
+            let mut tc = TableCell::new()
+                .width(width, WidthType::Dxa)
+                .vertical_align(VAlignType::Center);
             if c.colspan > 1 {
                 tc = tc.grid_span(c.colspan);
             }
@@ -73,7 +93,9 @@ fn table(t: &Table) -> DTable {
                     tc = tc.vertical_merge(VMergeType::Restart);
                 }
             } else {
-                tc = tc.add_paragraph(Paragraph::new()).vertical_merge(VMergeType::Continue);
+                tc = tc
+                    .add_paragraph(Paragraph::new())
+                    .vertical_merge(VMergeType::Continue);
             }
             cells.push(tc);
             col += c.colspan.max(1);
@@ -129,6 +151,8 @@ pub fn write(doc: &[Block]) -> Result<Vec<u8>, RenderError> {
         };
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| RenderError::Docx(e.to_string()))?;
+    d.build()
+        .pack(&mut out)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(out.into_inner())
 }

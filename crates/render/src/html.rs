@@ -43,7 +43,10 @@ pub fn table(out: &mut String, t: &Table) {
     let total: u32 = t.widths.iter().sum::<u32>().max(1);
     out.push_str("<table><colgroup>");
     for w in &t.widths {
-        out.push_str(&format!("<col style=\"width:{:.1}%\">", *w as f64 * 100.0 / total as f64));
+        out.push_str(&format!(
+            "<col style=\"width:{:.1}%\">",
+            *w as f64 * 100.0 / total as f64
+        ));
     }
     out.push_str("</colgroup><tbody>\n");
     for row in &t.rows {

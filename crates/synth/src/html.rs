@@ -30,7 +30,8 @@ impl HtmlStyle {
     }
 }
 
-const OPEN: &str = "<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n";
+const OPEN: &str =
+    "<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n";
 const CLOSE: &str = "</tbody></table>\n";
 
 fn cell(out: &mut String, c: &Cell, style: &HtmlStyle) {
@@ -39,7 +40,9 @@ fn cell(out: &mut String, c: &Cell, style: &HtmlStyle) {
         (Role::Value, None) if style.blanks => String::new(),
         (Role::Value, None) => "—".into(),
         (Role::Value, Some(n)) => match n.as_int() {
-            Some(i) if i > 0 && c.key.as_deref().is_some_and(|k| k.ends_with(".delta")) => format!("+{i}"),
+            Some(i) if i > 0 && c.key.as_deref().is_some_and(|k| k.ends_with(".delta")) => {
+                format!("+{i}")
+            }
             _ => n.to_string(),
         },
     };
@@ -71,8 +74,15 @@ fn open(out: &mut String, t: &Table) {
         return;
     }
     let total: u32 = t.widths.iter().sum::<u32>().max(1);
-    let cols: String = t.widths.iter().map(|w| format!("<col width=\"{}%\">", w * 100 / total)).collect();
-    out.push_str(OPEN.replace("<tbody>", &format!("<colgroup>{cols}</colgroup><tbody>")).as_str());
+    let cols: String = t
+        .widths
+        .iter()
+        .map(|w| format!("<col width=\"{}%\">", w * 100 / total))
+        .collect();
+    out.push_str(
+        OPEN.replace("<tbody>", &format!("<colgroup>{cols}</colgroup><tbody>"))
+            .as_str(),
+    );
 }
 
 fn table(out: &mut String, t: &Table, style: &HtmlStyle) {
@@ -118,4 +128,3 @@ pub fn html_page(r: &Report, style: &HtmlStyle) -> String {
     ));
     out
 }
-

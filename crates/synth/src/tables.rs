@@ -314,7 +314,6 @@ pub fn t4(r: &Report, w: &mut dyn Writer) -> Grid {
     g
 }
 
-
 pub fn legacy(r: &Report, w: &mut dyn Writer) -> Grid {
     let mut g: Grid = vec![vec![s("统 计 指 标"), s("单位"), s("统计数")]];
     for (label, unit, key) in LEGACY_ROWS {
