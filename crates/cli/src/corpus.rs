@@ -51,6 +51,7 @@ impl FilterArgs {
             region: self.region.clone(),
             template: self.template,
             all_versions: self.all_versions,
+            ..Filter::default()
         }
     }
 }

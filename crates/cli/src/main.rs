@@ -135,6 +135,45 @@ Columns (header row, Chinese or English): 编号, 收到日期, 申请人类型,
 are built in, other years from --holidays. Exit status: 0 fine, 1 an overdue request or a table error, 2 unreadable ledger."
     )]
     Ledger(ledger::LedgerArgs),
+    /// 启动网页应用：浏览、核对、修改、对比、图表 (serve the web application)
+    #[command(
+        after_help = "Example / 示例:\n  nianbao users add 管理员 --role admin   # 先建第一个管理员，密码从标准输入读\n  \
+nianbao serve --db nianbao.db --listen 127.0.0.1:8080\n\n\
+Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.json) answering 401 without a session."
+    )]
+    Serve {
+        #[command(flatten)]
+        db: corpus::DbArg,
+        /// 监听地址 (address to listen on)
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// 单个上传文件的上限（MB）(largest upload per file, MB)
+        #[arg(long, default_value_t = 50)]
+        max_upload_mb: usize,
+    },
+    /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersAction {
+    /// 新增用户 (add a user)
+    Add {
+        name: String,
+        /// admin（管理用户、合并机构）、reviewer（上传、修改、确认问题）、viewer（只读）
+        #[arg(long, default_value = "viewer", value_parser = |s: &str| nianbao_corpus::review::Role::parse(s).ok_or("角色应为 admin、reviewer 或 viewer"))]
+        role: nianbao_corpus::review::Role,
+        #[command(flatten)]
+        db: corpus::DbArg,
+    },
+    /// 列出用户 (list users)
+    List {
+        #[command(flatten)]
+        db: corpus::DbArg,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -190,11 +229,58 @@ fn main() -> ExitCode {
         } => return corpus::stats(&db.db, by, &filter, format),
         Cmd::Render(args) => return render::run(args),
         Cmd::Ledger(args) => return ledger::run(args),
+        Cmd::Serve {
+            db,
+            listen,
+            max_upload_mb,
+        } => {
+            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("nianbao: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Cmd::Users { action } => return users(action),
     };
     match result {
         Ok(code) => code,
         // Only writing to stdout can fail here (e.g. a closed pipe).
         Err(_) => ExitCode::from(3),
+    }
+}
+
+fn users(action: UsersAction) -> ExitCode {
+    let result = match action {
+        UsersAction::Add { name, role, db } => {
+            let db = db.db.as_str();
+            let mut line = String::new();
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!("{name} 的密码（至少 10 个字符）: ");
+            }
+            match std::io::stdin().read_line(&mut line) {
+                Ok(_) => {
+                    nianbao_web::add_user(db, &name, line.trim_end_matches(['\r', '\n']), role)
+                        .map(|_| println!("已新增用户 {name}（{}）", role.name_zh()))
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        UsersAction::List { db } => nianbao_corpus::Store::open(&db.db)
+            .and_then(|mut s| s.users())
+            .map(|list| {
+                list.iter()
+                    .for_each(|u| println!("{}\t{}", u.name, u.role.as_str()))
+            })
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nianbao: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -52,7 +52,7 @@ impl Summary {
 
 /// One unit of work: a file on disk, or an entry already read out of an archive.
 enum Job {
-    File(PathBuf),
+    File(PathBuf, String),
     Entry(String, Result<Vec<u8>, String>),
     Error(String, String),
 }
@@ -64,10 +64,47 @@ pub fn count(paths: &[PathBuf]) -> usize {
         .sum()
 }
 
+/// How inputs are named in the store and in messages: their path, or (uploads) their
+/// path below a private directory under a label.
+#[derive(Clone, Default)]
+struct Names(Option<(PathBuf, String)>);
+
+impl Names {
+    fn of(&self, p: &Path) -> String {
+        match &self.0 {
+            Some((base, label)) => match p.strip_prefix(base) {
+                Ok(rel) => format!("{label}{}", rel.display()),
+                Err(_) => p.display().to_string(),
+            },
+            None => p.display().to_string(),
+        }
+    }
+}
+
 /// Ingests every input; `progress` is called once per input, from the writer thread.
 pub fn ingest(
     store: &mut Store,
     paths: &[PathBuf],
+    progress: &mut dyn FnMut(&str, &Outcome),
+) -> Result<Summary, StoreError> {
+    run(store, paths, Names::default(), progress)
+}
+
+/// Ingests the files saved in `dir` (uploads), naming each `label` + its name in `dir`.
+pub fn ingest_dir_as(
+    store: &mut Store,
+    dir: &Path,
+    label: &str,
+    progress: &mut dyn FnMut(&str, &Outcome),
+) -> Result<Summary, StoreError> {
+    let names = Names(Some((dir.to_path_buf(), label.to_string())));
+    run(store, &[dir.to_path_buf()], names, progress)
+}
+
+fn run(
+    store: &mut Store,
+    paths: &[PathBuf],
+    names: Names,
     progress: &mut dyn FnMut(&str, &Outcome),
 ) -> Result<Summary, StoreError> {
     // Finish the cross-year work of an earlier run that was interrupted.
@@ -80,9 +117,11 @@ pub fn ingest(
     std::thread::scope(|scope| {
         let known = &known;
         scope.spawn(move || {
-            jobs(paths).par_bridge().for_each_with(tx, |tx, job| {
-                let _ = tx.send(work(job, known));
-            });
+            jobs(paths, names.clone())
+                .par_bridge()
+                .for_each_with(tx, |tx, job| {
+                    let _ = tx.send(work(job, known));
+                });
         });
         for (name, result) in rx {
             summary.read += 1;
@@ -116,8 +155,7 @@ pub fn ingest(
 
 fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) {
     let (name, bytes) = match job {
-        Job::File(path) => {
-            let name = path.display().to_string();
+        Job::File(path, name) => {
             let bytes = read_limited(&path);
             (name, bytes)
         }
@@ -273,18 +311,18 @@ fn archive_len(path: &Path) -> usize {
 }
 
 /// Files become jobs; archives are opened here and their entries read one by one.
-fn jobs(paths: &[PathBuf]) -> impl Iterator<Item = Job> + Send {
-    walk(paths).flat_map(|p| -> Box<dyn Iterator<Item = Job> + Send> {
+fn jobs(paths: &[PathBuf], names: Names) -> impl Iterator<Item = Job> + Send {
+    walk(paths).flat_map(move |p| -> Box<dyn Iterator<Item = Job> + Send> {
+        let name = names.of(&p);
         if is_archive(&p) {
-            Box::new(archive_jobs(p))
+            Box::new(archive_jobs(p, name))
         } else {
-            Box::new(std::iter::once(Job::File(p)))
+            Box::new(std::iter::once(Job::File(p, name)))
         }
     })
 }
 
-fn archive_jobs(path: PathBuf) -> impl Iterator<Item = Job> + Send {
-    let name = path.display().to_string();
+fn archive_jobs(path: PathBuf, name: String) -> impl Iterator<Item = Job> + Send {
     let archive = std::fs::File::open(&path)
         .map_err(|e| e.to_string())
         .and_then(|f| zip::ZipArchive::new(f).map_err(|e| e.to_string()));

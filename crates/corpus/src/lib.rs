@@ -13,6 +13,7 @@ pub mod export;
 pub mod ingest;
 mod postgres;
 mod pq;
+pub mod review;
 pub mod schema;
 mod sqlite;
 pub mod stats;

@@ -31,6 +31,8 @@ pub struct Group {
     pub identity_pass_rate: Option<f64>,
     /// Share of reports with a publication date that were published by 31 January.
     pub on_time_rate: Option<f64>,
+    /// Share of reports on the format their year prescribes.
+    pub template_right_rate: Option<f64>,
 }
 
 /// Keys summed for each figure, over every template.
@@ -96,13 +98,14 @@ impl Store {
         let sql = format!(
             "SELECT g, COUNT(*), SUM(received), SUM(processed), SUM(granted), SUM(partial), SUM(denied), \
              SUM(reviews), SUM(reviews_corrected), SUM(suits), SUM(suits_corrected), SUM(pass), \
-             SUM(on_time), SUM(dated) FROM ( \
+             SUM(on_time), SUM(dated), SUM(tpl) FROM ( \
                SELECT {group} AS g, {} AS received, {} AS processed, {} AS granted, {} AS partial, {} AS denied, \
                  {} AS reviews, {} AS reviews_corrected, {} AS suits, {} AS suits_corrected, \
                  CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END AS pass, \
                  CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL \
                       AND r.published <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END AS on_time, \
-                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END AS dated \
+                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END AS dated, \
+                 CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = 'template.year') THEN 0 ELSE 1 END AS tpl \
                FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
              ) t GROUP BY g ORDER BY g",
             sum_of(RECEIVED),
@@ -136,6 +139,7 @@ impl Store {
                     suit_corrected_rate: ratio(f(10), f(9)),
                     identity_pass_rate: ratio(f(11), reports as f64),
                     on_time_rate: ratio(f(12), f(13)),
+                    template_right_rate: ratio(f(14), reports as f64),
                 }
             })
             .collect())

@@ -200,7 +200,7 @@ const CELL_COLUMNS: [&str; 11] = [
     "unit",
     "confidence",
 ];
-pub(crate) const FINDING_COLUMNS: [&str; 9] = [
+pub const FINDING_COLUMNS: [&str; 9] = [
     "report_id",
     "origin",
     "rule",
@@ -254,7 +254,7 @@ pub(crate) fn finding_rows(id: i64, origin: &str, findings: &[Finding]) -> Vec<V
         .collect()
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -341,6 +341,22 @@ pub struct Filter {
     pub template: Option<Template>,
     /// Older versions too (default: only the current version of each report).
     pub all_versions: bool,
+    pub agency_id: Option<i64>,
+    /// Level as stored (`乡镇`, `县级部门`, …).
+    pub level: Option<String>,
+    pub status: Option<Status>,
+    /// Words in the agency's name.
+    pub name: Option<String>,
+    /// Words anywhere in the report's text (narrative sections included).
+    pub text: Option<String>,
+}
+
+/// Reports by their worst finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Errors,
+    Warnings,
+    Clean,
 }
 
 impl Filter {
@@ -373,6 +389,37 @@ impl Filter {
             params.push(t.as_str().into());
             conds.push(format!("r.template = ${}", params.len()));
         }
+        if let Some(a) = self.agency_id {
+            params.push(a.into());
+            conds.push(format!("r.agency_id = ${}", params.len()));
+        }
+        if let Some(l) = &self.level {
+            params.push(l.as_str().into());
+            conds.push(format!("a.level = ${}", params.len()));
+        }
+        match self.status {
+            Some(Status::Errors) => conds.push("r.errors > 0".into()),
+            Some(Status::Warnings) => conds.push("r.errors = 0 AND r.warnings > 0".into()),
+            Some(Status::Clean) => conds.push("r.errors = 0 AND r.warnings = 0".into()),
+            None => {}
+        }
+        if let Some(n) = self.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            params.push(format!("%{}%", like_escape(n.trim())).into());
+            conds.push(format!(
+                "COALESCE(a.name, r.agency_name, '') LIKE ${} ESCAPE '\\'",
+                params.len()
+            ));
+        }
+        if let Some(t) = self.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            // Every word must occur (Chinese has no spaces; people type 复议 纠错).
+            for word in t.split_whitespace().take(8) {
+                params.push(format!("%{}%", like_escape(word)).into());
+                conds.push(format!(
+                    "r.id IN (SELECT report_id FROM sources WHERE text LIKE ${} ESCAPE '\\')",
+                    params.len()
+                ));
+            }
+        }
         let clause = if conds.is_empty() {
             String::new()
         } else {
@@ -380,6 +427,13 @@ impl Filter {
         };
         (clause, params)
     }
+}
+
+/// `%` and `_` typed by a person are literal characters, not patterns.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Store {

@@ -90,3 +90,5 @@ pub fn soffice() -> bool {
         .is_ok_and(|o| o.status.success());
     available(found, "LibreOffice (soffice)")
 }
+
+pub mod web;

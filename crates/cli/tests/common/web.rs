@@ -1,0 +1,249 @@
+//! A running `nianbao serve` over a fresh store with one user of each role, and a small
+//! HTTP client that keeps cookies (for the API and security tests).
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "correct-horse-42";
+
+pub struct Server {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn nianbao() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+}
+
+/// Starts the server on a free port with users admin, reviewer and viewer.
+pub fn start(max_upload_mb: usize) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("web.db");
+    for (name, role) in [
+        ("admin", "admin"),
+        ("reviewer", "reviewer"),
+        ("viewer", "viewer"),
+    ] {
+        let mut c = nianbao()
+            .args(["users", "add", name, "--role", role, "--db"])
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
+        assert!(c.wait().unwrap().success());
+    }
+    let port = free_port();
+    let child = nianbao()
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--max-upload-mb",
+            &max_upload_mb.to_string(),
+            "--db",
+        ])
+        .arg(&db)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { url, dir, child }
+}
+
+/// A report text with a planted error: the generated 2022 report of 某镇 with one cell of
+/// table 三 raised by 1, so exactly one cell fixes every broken identity.
+pub fn broken_report(dir: &Path) -> (PathBuf, String, i64) {
+    let mut g = nianbao_synth::rng(5);
+    let mut r = nianbao_synth::report(&mut g, nianbao_model::Template::Y2021);
+    r.agency = Some("测试镇人民政府".into());
+    r.year = Some(2022);
+    let key = "t3.granted.natural".to_string();
+    let good = r.int(&key).unwrap();
+    r.set(&key, Some(nianbao_model::Num::Int(good + 1)));
+    let html = nianbao_synth::html_page(&r, &nianbao_synth::HtmlStyle::default());
+    let path = dir.join("测试镇2022年报.html");
+    std::fs::write(&path, html).unwrap();
+    (path, key, good)
+}
+
+/// A cookie-keeping HTTP client.
+pub struct Http {
+    pub base: String,
+    cookies: Vec<(String, String)>,
+    agent: ureq::Agent,
+}
+
+impl Http {
+    pub fn new(base: &str) -> Http {
+        Http {
+            base: base.to_string(),
+            cookies: Vec::new(),
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, r: &ureq::Response) {
+        for h in r.all("set-cookie") {
+            if let Some((kv, _)) = h.split_once(';') {
+                if let Some((k, v)) = kv.split_once('=') {
+                    self.cookies.retain(|(n, _)| n != k);
+                    if !v.is_empty() {
+                        self.cookies.push((k.to_string(), v.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, r: Result<ureq::Response, ureq::Error>) -> (u16, String, ureq::Response) {
+        let r = match r {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&r);
+        let status = r.status();
+        let body = r.into_string().unwrap_or_default();
+        (status, body, ureq::Response::new(status, "", "").unwrap())
+    }
+
+    pub fn get(&mut self, path: &str) -> (u16, String) {
+        let req = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header());
+        let (s, b, _) = self.finish(req.call());
+        (s, b)
+    }
+
+    pub fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header());
+        let (s, b, _) = self.finish(req.send_form(fields));
+        (s, b)
+    }
+
+    pub fn json(
+        &mut self,
+        path: &str,
+        csrf: Option<&str>,
+        body: serde_json::Value,
+    ) -> (u16, String) {
+        let mut req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header());
+        if let Some(t) = csrf {
+            req = req.set("X-CSRF-Token", t);
+        }
+        let req = req.set("Content-Type", "application/json");
+        let (s, b, _) = self.finish(req.send_string(&body.to_string()));
+        (s, b)
+    }
+
+    /// A multipart upload of (file name, bytes) parts plus a `csrf` field.
+    pub fn upload(
+        &mut self,
+        path: &str,
+        csrf: &str,
+        files: &[(&str, &[u8])],
+        header: bool,
+    ) -> (u16, String) {
+        let boundary = "nianbao-test-boundary-7d3f";
+        let mut body = Vec::new();
+        if !header {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+        }
+        for (name, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header())
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            );
+        if header {
+            req = req.set("X-CSRF-Token", csrf);
+        }
+        let (s, b, _) = self.finish(req.send_bytes(&body));
+        (s, b)
+    }
+
+    /// Signs in through the form; returns the status of the sign-in POST.
+    pub fn login(&mut self, name: &str, password: &str) -> u16 {
+        let (_, page) = self.get("/login");
+        let token = between(&page, "name=\"csrf\" value=\"", "\"");
+        self.form(
+            "/login",
+            &[("name", name), ("password", password), ("csrf", &token)],
+        )
+        .0
+    }
+
+    /// The session's CSRF token (from /api/me).
+    pub fn csrf(&mut self) -> String {
+        let (_, body) = self.get("/api/me");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["csrf"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+pub fn between(s: &str, a: &str, b: &str) -> String {
+    let start = s
+        .find(a)
+        .map(|i| i + a.len())
+        .unwrap_or_else(|| panic!("{a} not in page"));
+    s[start..].split(b).next().unwrap().to_string()
+}

@@ -1,0 +1,351 @@
+//! The web application in a real headless Chromium (chromedriver): sign in, upload a
+//! report, see its table, click a cell and see its evidence, correct the value and watch
+//! its finding resolve, see charts render, sign out; a viewer cannot correct; the API
+//! refuses callers without a session.
+
+mod common;
+
+use common::available;
+use common::web::{broken_report, free_port, start, Http, PASSWORD};
+use fantoccini::{ClientBuilder, Locator};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn chromedriver() -> bool {
+    let found = Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    available(found, "chromium and chromedriver")
+}
+
+struct Driver(std::process::Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !f().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_a_report_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let (file, key, good) = broken_report(server.dir.path());
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                                    "--disable-background-networking", "--no-first-run", "--disable-extensions"] }),
+    );
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps);
+    let start_at = Instant::now();
+    let c = loop {
+        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(c) => break c,
+            Err(e) => {
+                assert!(
+                    start_at.elapsed() < Duration::from_secs(30),
+                    "chromedriver: {e}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let url = &server.url;
+
+    // Sign in as the reviewer.
+    c.goto(&format!("{url}/")).await.unwrap();
+    assert!(
+        c.current_url().await.unwrap().path().ends_with("/login"),
+        "pages need a session"
+    );
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("reviewer")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("signin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("the report list", || async {
+        c.current_url().await.unwrap().path() == "/"
+    })
+    .await;
+    assert!(c.find(Locator::Id("reports")).await.is_ok());
+
+    // Upload the report (file input, progress, results).
+    c.goto(&format!("{url}/upload")).await.unwrap();
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let results = c
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#upload-results li"))
+        .await
+        .unwrap();
+    let text = results.text().await.unwrap();
+    assert!(
+        text.contains("测试镇2022年报.html") && text.contains("已入库"),
+        "{text}"
+    );
+    assert_eq!(results.attr("class").await.unwrap().as_deref(), Some("ok"));
+
+    // The report in the list, its page with the tables drawn like the template.
+    c.goto(&format!("{url}/?q=测试镇")).await.unwrap();
+    c.find(Locator::Css("#reports a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("the report page", || async {
+        c.find(Locator::Id("tables")).await.is_ok()
+    })
+    .await;
+    let heads = c
+        .find(Locator::Id("tables"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for h in [
+        "申请人情况",
+        "法人或其他组织",
+        "三、本年度办理结果",
+        "（三）不予公开",
+        "行政复议",
+        "未经复议直接起诉",
+    ] {
+        assert!(heads.contains(h), "table 三/四 head {h} missing");
+    }
+    let cell = c
+        .find(Locator::Css(&format!("td.v[data-key='{key}']")))
+        .await
+        .unwrap();
+    assert_eq!(
+        cell.attr("class").await.unwrap().as_deref(),
+        Some("v err"),
+        "the broken cell is highlighted"
+    );
+    assert_eq!(cell.text().await.unwrap(), (good + 1).to_string());
+    let finding = c
+        .find(Locator::Css("#findings li.err"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(finding.contains("表三"), "{finding}");
+
+    // Click the cell: its evidence is highlighted in the source beside the table.
+    cell.click().await.unwrap();
+    let hit = c.wait().for_element(Locator::Id("hit")).await.unwrap();
+    assert_eq!(hit.text().await.unwrap(), (good + 1).to_string());
+    let info = c
+        .find(Locator::Id("evidence-info"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(info.contains(&key) && info.contains("第"), "{info}");
+    assert_eq!(
+        c.find(Locator::Id("key"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(key.as_str())
+    );
+
+    // Take the proposed fix, give a reason, save: the finding resolves, the history shows it.
+    c.find(Locator::Css(&format!("button.fix[data-key='{key}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.find(Locator::Id("value"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap(),
+        Some(good.to_string())
+    );
+    c.find(Locator::Id("reason"))
+        .await
+        .unwrap()
+        .send_keys("与原件核对，予以公开自然人应为原值")
+        .await
+        .unwrap();
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("the saved correction", || async {
+        c.find(Locator::Css("#history td")).await.is_ok()
+    })
+    .await;
+    let cell = c
+        .find(Locator::Css(&format!("td.v[data-key='{key}']")))
+        .await
+        .unwrap();
+    assert_eq!(cell.text().await.unwrap(), good.to_string());
+    assert_eq!(cell.attr("class").await.unwrap().as_deref(), Some("v"));
+    let errors = c.find_all(Locator::Css("#findings li.err")).await.unwrap();
+    assert!(errors.is_empty(), "error findings remain after the fix");
+    let history = c
+        .find(Locator::Id("history"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("reviewer") && history.contains(&format!("{} → {good}", good + 1)),
+        "{history}"
+    );
+
+    // The dashboard draws its charts (canvas pixels, and a screenshot that is not blank).
+    c.goto(&format!("{url}/dashboard")).await.unwrap();
+    wait("charts", || async {
+        c.execute("return document.body.getAttribute('data-charts')", vec![])
+            .await
+            .unwrap()
+            == serde_json::json!("ready")
+    })
+    .await;
+    let inked = c
+        .execute(
+            "const cv = document.querySelector('#chart-requests canvas'); const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;\
+             let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++; } return n;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        inked.as_u64().unwrap() > 2_000,
+        "chart canvas nearly empty: {inked}"
+    );
+    let shot = c
+        .find(Locator::Id("chart-outcomes"))
+        .await
+        .unwrap()
+        .screenshot()
+        .await
+        .unwrap();
+    assert!(
+        shot.starts_with(b"\x89PNG") && shot.len() > 5_000,
+        "chart screenshot {} bytes",
+        shot.len()
+    );
+    std::fs::write(server.dir.path().join("chart.png"), &shot).unwrap();
+
+    // Sign out: back to the sign-in page, and pages need a session again.
+    c.find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("sign-in page", || async {
+        c.current_url().await.unwrap().path() == "/login"
+    })
+    .await;
+    c.goto(&format!("{url}/dashboard")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    c.close().await.unwrap();
+
+    // A viewer sees the report but cannot correct it (403), page or API.
+    let mut viewer = Http::new(url);
+    assert_eq!(viewer.login("viewer", PASSWORD), 303);
+    let (status, page) = viewer.get("/reports/1");
+    assert_eq!(status, 200);
+    assert!(!page.contains("id=\"correct\""));
+    let csrf = viewer.csrf();
+    let (status, _) = viewer.form(
+        "/reports/1/cells",
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("value", "0"),
+            ("reason", "x"),
+        ],
+    );
+    assert_eq!(status, 403);
+    let (status, _) = viewer.json(
+        "/api/reports/1/cells",
+        Some(&csrf),
+        serde_json::json!({"key": key, "value": 0, "reason": "x"}),
+    );
+    assert_eq!(status, 403);
+
+    // Without a session the API answers 401 (JSON), the OpenAPI document is public.
+    let mut anon = Http::new(url);
+    for path in ["/api/reports", "/api/reports/1", "/api/stats", "/api/me"] {
+        let (status, body) = anon.get(path);
+        assert_eq!(status, 401, "{path}");
+        assert!(body.contains("\"error\""), "{path}: {body}");
+    }
+    let (status, body) = anon.get("/api/openapi.json");
+    assert_eq!(status, 200);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/reports/{id}/cells"]["post"].is_object());
+}

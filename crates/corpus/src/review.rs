@@ -1,0 +1,422 @@
+//! What reviewers do to the corpus: sign in (users, sessions), list and search reports,
+//! correct a cell or accept a finding as it is — each change kept with who, when, old,
+//! new and why, and the report's checks rerun at once.
+
+use crate::db::{transaction, Conn, Row, Value};
+use crate::store::{finding_rows, now, Filter, FINDING_COLUMNS};
+use crate::{Store, StoreError};
+use nianbao_model::{Finding, Num, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Viewer,
+    Reviewer,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "viewer" => Some(Role::Viewer),
+            "reviewer" => Some(Role::Reviewer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Role::Viewer => "只读",
+            Role::Reviewer => "审核员",
+            Role::Admin => "管理员",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A row of the report list.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Summary {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub agency: String,
+    pub region: String,
+    pub level: String,
+    pub year: Option<i64>,
+    pub template: String,
+    pub version: i64,
+    pub errors: i64,
+    pub warnings: i64,
+}
+
+/// One entry of a report's history.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Change {
+    pub id: i64,
+    /// `correct` (a cell's value) or `accept` (a finding accepted as it is).
+    pub kind: String,
+    pub key: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub reason: String,
+    pub user: String,
+    pub at: String,
+}
+
+fn user(r: &Row) -> User {
+    User {
+        id: r.int(0).unwrap_or(0),
+        name: r.str(1).to_string(),
+        role: Role::parse(r.str(2)).unwrap_or(Role::Viewer),
+    }
+}
+
+/// The key an acceptance is recorded under: the rule and the cells it names.
+pub fn finding_key(f: &Finding) -> String {
+    format!("{}|{}", f.rule, f.cells.join(" "))
+}
+
+impl Store {
+    pub fn create_user(&mut self, name: &str, hash: &str, role: Role) -> Result<i64, StoreError> {
+        let c = self.conn();
+        if !c
+            .query("SELECT id FROM users WHERE name = $1", &[name.into()])?
+            .is_empty()
+        {
+            return Err(StoreError::Invalid(format!(
+                "用户 {name} 已存在 (user exists)"
+            )));
+        }
+        c.query(
+            "INSERT INTO users (name, hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            &[name.into(), hash.into(), role.as_str().into(), now().into()],
+        )?
+        .first()
+        .and_then(|r| r.int(0))
+        .ok_or_else(|| StoreError::Sql("INSERT returned no id".into()))
+    }
+
+    /// The user and their password hash.
+    pub fn user_by_name(&mut self, name: &str) -> Result<Option<(User, String)>, StoreError> {
+        let rows = self.conn().query(
+            "SELECT id, name, role, hash FROM users WHERE name = $1",
+            &[name.into()],
+        )?;
+        Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))
+    }
+
+    pub fn users(&mut self) -> Result<Vec<User>, StoreError> {
+        Ok(self
+            .conn()
+            .query("SELECT id, name, role FROM users ORDER BY name", &[])?
+            .iter()
+            .map(user)
+            .collect())
+    }
+
+    pub fn user_count(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query("SELECT COUNT(*) FROM users", &[])?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0))
+    }
+
+    pub fn set_role(&mut self, id: i64, role: Role) -> Result<(), StoreError> {
+        self.conn().exec(
+            "UPDATE users SET role = $1 WHERE id = $2",
+            &[role.as_str().into(), id.into()],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_password(&mut self, id: i64, hash: &str) -> Result<(), StoreError> {
+        let c = self.conn();
+        c.exec(
+            "UPDATE users SET hash = $1 WHERE id = $2",
+            &[hash.into(), id.into()],
+        )?;
+        c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
+        Ok(())
+    }
+
+    /// Stores a session under the hash of its token (a stolen database gives no live cookie).
+    pub fn create_session(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires: i64,
+    ) -> Result<(), StoreError> {
+        let c = self.conn();
+        c.exec(
+            "DELETE FROM sessions WHERE expires < $1",
+            &[unix_now().into()],
+        )?;
+        c.exec(
+            "INSERT INTO sessions (token, user_id, csrf, expires) VALUES ($1, $2, $3, $4)",
+            &[
+                token_hash.into(),
+                user_id.into(),
+                csrf.into(),
+                expires.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The signed-in user and the session's CSRF token, if the session is live.
+    pub fn session(&mut self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
+        let rows = self.conn().query(
+            "SELECT u.id, u.name, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token = $1 AND s.expires > $2",
+            &[token_hash.into(), unix_now().into()],
+        )?;
+        Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))
+    }
+
+    pub fn end_session(&mut self, token_hash: &str) -> Result<(), StoreError> {
+        self.conn().exec(
+            "DELETE FROM sessions WHERE token = $1",
+            &[token_hash.into()],
+        )?;
+        Ok(())
+    }
+
+    /// A page of the reports a filter selects, newest year first, and how many there are.
+    pub fn list(
+        &mut self,
+        filter: &Filter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<Summary>), StoreError> {
+        let (clause, mut params) = filter.sql();
+        let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause}");
+        let c = self.conn();
+        let total = c
+            .query(&format!("SELECT COUNT(*) {from}"), &params)?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0);
+        params.push(limit.into());
+        params.push(offset.into());
+        let n = params.len();
+        let rows = c.query(
+            &format!(
+                "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
+                 r.year, r.template, r.version, r.errors, r.warnings {from} \
+                 ORDER BY r.year DESC, COALESCE(a.name, r.agency_name, ''), r.id LIMIT ${} OFFSET ${}",
+                n - 1,
+                n
+            ),
+            &params,
+        )?;
+        let list = rows
+            .iter()
+            .map(|r| Summary {
+                id: r.int(0).unwrap_or(0),
+                agency_id: r.int(1),
+                agency: r.str(2).to_string(),
+                region: r.str(3).to_string(),
+                level: r.str(4).to_string(),
+                year: r.int(5),
+                template: r.str(6).to_string(),
+                version: r.int(7).unwrap_or(1),
+                errors: r.int(8).unwrap_or(0),
+                warnings: r.int(9).unwrap_or(0),
+            })
+            .collect();
+        Ok((total, list))
+    }
+
+    /// The canonical text the report's evidence offsets point into.
+    pub fn source(&mut self, id: i64) -> Result<Option<String>, StoreError> {
+        let rows = self.conn().query(
+            "SELECT text FROM sources WHERE report_id = $1",
+            &[id.into()],
+        )?;
+        Ok(rows.first().map(|r| r.str(0).to_string()))
+    }
+
+    pub fn history(&mut self, id: i64) -> Result<Vec<Change>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT id, kind, key, old, new, reason, user_name, at FROM corrections WHERE report_id = $1 ORDER BY id DESC",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Change {
+                id: r.int(0).unwrap_or(0),
+                kind: r.str(1).to_string(),
+                key: r.str(2).to_string(),
+                old: r.text(3).map(str::to_string),
+                new: r.text(4).map(str::to_string),
+                reason: r.str(5).to_string(),
+                user: r.str(6).to_string(),
+                at: r.str(7).to_string(),
+            })
+            .collect())
+    }
+
+    /// Keys of the findings accepted as they are (see [`finding_key`]).
+    pub fn accepted(&mut self, id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT key FROM corrections WHERE report_id = $1 AND kind = 'accept'",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| r.str(0).to_string())
+            .collect())
+    }
+
+    /// Sets one cell of a stored report (None = blank), reruns the report's checks and the
+    /// agency's cross-year checks, and records the change. Returns the report's findings.
+    pub fn correct(
+        &mut self,
+        id: i64,
+        key: &str,
+        value: Option<Num>,
+        reason: &str,
+        user: &str,
+    ) -> Result<Vec<Finding>, StoreError> {
+        let stored = self.report(id)?.ok_or_else(|| {
+            StoreError::Invalid(format!("没有编号为 {id} 的报告 (no report {id})"))
+        })?;
+        if !stored.report.cells.contains_key(key) {
+            return Err(StoreError::Invalid(format!(
+                "{key} 不是 {} 模板的单元格 (not a cell of the template)",
+                stored.report.template.as_str()
+            )));
+        }
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "请填写修改理由 (a reason is required)".into(),
+            ));
+        }
+        let old = stored.report.value(key);
+        let mut report = stored.report;
+        report.set(key, value);
+        let findings = nianbao_check::findings(&report);
+        let agency = stored.agency_id;
+        transaction(self.conn(), |c| {
+            let exists = !c
+                .query(
+                    "SELECT 1 FROM cells WHERE report_id = $1 AND key = $2",
+                    &[id.into(), key.into()],
+                )?
+                .is_empty();
+            let text: Value = value.map(|v| v.to_string()).into();
+            let num: Value = value.map(Num::as_f64).into();
+            if exists {
+                c.exec(
+                    "UPDATE cells SET value = $1, num = $2 WHERE report_id = $3 AND key = $4",
+                    &[text, num, id.into(), key.into()],
+                )?;
+            } else {
+                c.exec(
+                    "INSERT INTO cells (report_id, key, value, num) VALUES ($1, $2, $3, $4)",
+                    &[id.into(), key.into(), text, num],
+                )?;
+            }
+            replace_findings(c, id, &findings)?;
+            c.exec(
+                "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, 'correct', $2, $3, $4, $5, $6, $7)",
+                &[id.into(), key.into(), old.map(|v| v.to_string()).into(), value.map(|v| v.to_string()).into(), reason.into(), user.into(), now().into()],
+            )?;
+            if let Some(a) = agency {
+                c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
+            }
+            Ok(())
+        })?;
+        self.refresh_cross()?;
+        self.findings(id)
+    }
+
+    /// Records that a finding is accepted as it is (the report is right as printed).
+    pub fn accept(
+        &mut self,
+        id: i64,
+        finding: &str,
+        reason: &str,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "请填写理由 (a reason is required)".into(),
+            ));
+        }
+        let known = self.findings(id)?.iter().any(|f| finding_key(f) == finding);
+        if !known {
+            return Err(StoreError::Invalid(
+                "该报告没有这条问题 (no such finding)".into(),
+            ));
+        }
+        self.conn().exec(
+            "INSERT INTO corrections (report_id, kind, key, reason, user_name, at) VALUES ($1, 'accept', $2, $3, $4, $5)",
+            &[id.into(), finding.into(), reason.into(), user.into(), now().into()],
+        )?;
+        Ok(())
+    }
+
+    /// The values a report had before any correction, for exports that show them.
+    pub fn originals(&mut self, id: i64) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        // The first correction of each key holds the value as extracted.
+        Ok(self
+            .conn()
+            .query(
+                "SELECT key, old FROM corrections WHERE report_id = $1 AND kind = 'correct' AND id IN \
+                 (SELECT MIN(id) FROM corrections WHERE report_id = $1 AND kind = 'correct' GROUP BY key)",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| (r.str(0).to_string(), r.text(1).map(str::to_string)))
+            .collect())
+    }
+}
+
+fn replace_findings(c: &mut dyn Conn, id: i64, findings: &[Finding]) -> Result<(), StoreError> {
+    c.exec(
+        "DELETE FROM findings WHERE report_id = $1 AND origin = 'report'",
+        &[id.into()],
+    )?;
+    c.insert_rows(
+        "findings",
+        &FINDING_COLUMNS,
+        &finding_rows(id, "report", findings),
+    )?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count() as i64;
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count() as i64;
+    c.exec(
+        "UPDATE reports SET errors = $1, warnings = $2 WHERE id = $3",
+        &[errors.into(), warnings.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

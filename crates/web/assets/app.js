@@ -1,0 +1,85 @@
+// Report page: a click on a number shows where it came from in the source and fills the
+// correction form. Upload page: drag and drop, progress, results per file.
+(function () {
+  var source = document.getElementById('source');
+  var evidenceEl = document.getElementById('evidence');
+  if (source && evidenceEl) {
+    var text = source.textContent;
+    var evidence = JSON.parse(evidenceEl.textContent);
+    var info = document.getElementById('evidence-info');
+    var show = function (td) {
+      var key = td.getAttribute('data-key');
+      document.querySelectorAll('td.v.selected').forEach(function (x) { x.classList.remove('selected'); });
+      td.classList.add('selected');
+      var e = evidence[key];
+      source.textContent = '';
+      if (!e) {
+        source.textContent = text;
+        info.textContent = key + '：原文中没有对应的文字（空白单元格）';
+        info.setAttribute('data-key', key);
+      } else {
+        var mark = document.createElement('mark');
+        mark.id = 'hit';
+        mark.textContent = text.slice(e.start, e.end);
+        source.append(text.slice(0, e.start), mark, text.slice(e.end));
+        info.textContent = key + '：原文“' + e.raw + '”，第 ' + e.line + ' 行' + (e.confidence < 1 ? '（可信度 ' + e.confidence + '）' : '');
+        info.setAttribute('data-key', key);
+        mark.scrollIntoView({ block: 'center' });
+      }
+      var k = document.getElementById('key'), v = document.getElementById('value');
+      if (k && v) { k.value = key; v.value = td.getAttribute('data-value'); }
+    };
+    document.querySelectorAll('td.v').forEach(function (td) {
+      td.addEventListener('click', function () { show(td); });
+      td.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') show(td); });
+    });
+    document.querySelectorAll('button.fix').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var td = document.querySelector('td.v[data-key="' + b.getAttribute('data-key') + '"]');
+        if (td) show(td);
+        var v = document.getElementById('value');
+        if (v) { v.value = b.getAttribute('data-value'); document.getElementById('reason').focus(); }
+      });
+    });
+  }
+
+  var form = document.getElementById('upload-form');
+  if (form) {
+    var input = document.getElementById('files'), drop = document.getElementById('drop');
+    var bar = document.getElementById('progress'), results = document.getElementById('results');
+    var dropped = null;
+    drop.addEventListener('dragover', function (e) { e.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', function () { drop.classList.remove('over'); });
+    drop.addEventListener('drop', function (e) {
+      e.preventDefault(); drop.classList.remove('over'); dropped = e.dataTransfer.files;
+      drop.setAttribute('data-count', dropped.length);
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var data = new FormData();
+      var files = dropped || input.files;
+      for (var i = 0; i < files.length; i++) data.append('files', files[i], files[i].name);
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', '/api/upload');
+      xhr.setRequestHeader('X-CSRF-Token', document.querySelector('meta[name=csrf]').content);
+      bar.hidden = false;
+      xhr.upload.onprogress = function (p) { if (p.lengthComputable) bar.value = Math.round(100 * p.loaded / p.total); };
+      xhr.onload = function () {
+        bar.value = 100;
+        results.textContent = '';
+        var list = document.createElement('ul');
+        list.id = 'upload-results';
+        var body = JSON.parse(xhr.responseText);
+        (body.files || [{ file: '', ok: false, message: body.error }]).forEach(function (r) {
+          var li = document.createElement('li');
+          li.className = r.ok ? 'ok' : 'bad';
+          li.textContent = r.file + '：' + r.message;
+          list.appendChild(li);
+        });
+        results.appendChild(list);
+        var a = document.createElement('a'); a.href = '/'; a.textContent = '查看报告'; results.appendChild(a);
+      };
+      xhr.send(data);
+    });
+  }
+})();

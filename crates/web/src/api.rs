@@ -1,0 +1,225 @@
+//! The JSON API under `/api/`: everything the pages do. A session cookie signs in; every
+//! request that changes something carries the session's CSRF token in `X-CSRF-Token`.
+//! Without a session the answer is 401.
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::pages::{self, ListQuery, PAGE};
+use crate::report::{self, parse_value};
+use crate::state::Shared;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use nianbao_corpus::review::{finding_key, Role};
+use nianbao_corpus::stats::By;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+type Api = Result<Json<Value>, Fail>;
+
+fn csrf(s: &Session, h: &HeaderMap) -> Result<(), Fail> {
+    let given = h
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    s.check_csrf(given).map_err(Fail::api)
+}
+
+pub async fn me(s: Session) -> Api {
+    Ok(Json(
+        json!({ "name": s.user.name, "role": s.user.role.as_str(), "csrf": s.csrf }),
+    ))
+}
+
+pub async fn reports(State(st): State<Shared>, _s: Session, Query(q): Query<ListQuery>) -> Api {
+    let page = q.page.unwrap_or(1).max(1);
+    let filter = q.filter();
+    let (total, rows) = st
+        .with(move |s| s.list(&filter, (page - 1) * PAGE, PAGE))
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(
+        json!({ "total": total, "page": page, "per_page": PAGE, "reports": rows }),
+    ))
+}
+
+pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) -> Api {
+    let l = report::load(&st, id).await.map_err(Fail::api)?;
+    let findings: Vec<Value> = l
+        .stored
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+            v["key"] = json!(finding_key(f));
+            v["accepted"] = json!(l.accepted.contains(&finding_key(f)));
+            v
+        })
+        .collect();
+    let mut v = nianbao_model::json::to_json(&l.stored.path, "", &l.stored.report, &[]);
+    v["id"] = json!(l.stored.id);
+    v["agency_id"] = json!(l.stored.agency_id);
+    v["agency"] = json!(l.stored.agency);
+    v["version"] = json!(l.stored.version);
+    v["findings"] = Value::Array(findings);
+    v["history"] = json!(l.history);
+    v.as_object_mut().map(|o| o.remove("format"));
+    Ok(Json(v))
+}
+
+pub async fn source(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) -> Api {
+    let text = st
+        .with(move |s| s.source(id))
+        .await
+        .map_err(Fail::api)?
+        .ok_or_else(|| Fail::not_found().api())?;
+    Ok(Json(json!({ "text": text })))
+}
+
+#[derive(Deserialize)]
+pub struct Correction {
+    key: String,
+    /// A number, a numeric string, or null for a blank cell.
+    value: Value,
+    reason: String,
+}
+
+pub async fn correct(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+    Json(c): Json<Correction>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let value = match &c.value {
+        Value::Null => None,
+        Value::String(t) => parse_value(t).map_err(Fail::api)?,
+        Value::Number(n) => parse_value(&n.to_string()).map_err(Fail::api)?,
+        _ => return Err(Fail::bad("value 应为数字或 null (value must be a number or null)").api()),
+    };
+    let user = s.user.name.clone();
+    let findings = st
+        .with(move |store| store.correct(id, c.key.trim(), value, &c.reason, &user))
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "findings": findings })))
+}
+
+#[derive(Deserialize)]
+pub struct Acceptance {
+    finding: String,
+    reason: String,
+}
+
+pub async fn accept(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+    Json(a): Json<Acceptance>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.accept(id, &a.finding, &a.reason, &user))
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "accepted": true })))
+}
+
+pub async fn agencies(State(st): State<Shared>, _s: Session) -> Api {
+    let list = st.with(|s| s.agencies()).await.map_err(Fail::api)?;
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|a| json!({ "id": a.id, "name": a.name, "region": a.region, "level": a.level, "reports": a.reports, "years": a.years, "aliases": a.aliases }))
+        .collect();
+    Ok(Json(json!({ "agencies": rows })))
+}
+
+pub async fn series(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) -> Api {
+    let list = report::series(&st, id).await.map_err(Fail::api)?;
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|r| {
+            let mut v = nianbao_model::json::to_json(&r.path, "", &r.report, &r.findings);
+            v["id"] = json!(r.id);
+            v.as_object_mut().map(|o| {
+                o.remove("evidence");
+                o.remove("sections");
+                o.remove("format");
+            });
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "agency_id": id, "reports": rows })))
+}
+
+#[derive(Deserialize)]
+pub struct StatsQuery {
+    #[serde(default)]
+    by: String,
+    #[serde(flatten)]
+    filter: ListQuery,
+}
+
+pub async fn stats(State(st): State<Shared>, _s: Session, Query(q): Query<StatsQuery>) -> Api {
+    let by = match q.by.as_str() {
+        "" | "all" => By::All,
+        "year" => By::Year,
+        "region" => By::Region,
+        "level" => By::Level,
+        "template" => By::Template,
+        _ => return Err(Fail::bad("by 应为 all、year、region、level 或 template").api()),
+    };
+    let f = q.filter.filter();
+    let groups = st.with(move |s| s.stats(by, &f)).await.map_err(Fail::api)?;
+    Ok(Json(json!({ "groups": groups })))
+}
+
+pub async fn upload(State(st): State<Shared>, s: Session, h: HeaderMap, mp: Multipart) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let files = pages::receive(&st, mp, &s, true).await?;
+    Ok(Json(json!({ "files": files })))
+}
+
+/// The OpenAPI 3.1 description of this API.
+pub async fn openapi() -> Json<Value> {
+    let id =
+        json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
+    let list_params = json!(["q", "text", "region", "level", "year", "template", "status", "page"]
+        .iter()
+        .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))
+        .collect::<Vec<_>>());
+    let ok = |d: &str| json!({ "200": { "description": d, "content": { "application/json": {} } }, "401": { "description": "未登录 (no session)" } });
+    let write = |d: &str| json!({ "200": { "description": d }, "400": { "description": "输入有误" }, "401": { "description": "未登录" }, "403": { "description": "角色不允许或 CSRF 令牌不对" } });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": { "title": "nianbao API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "政府信息公开工作年度报告语料库 API。登录后使用会话 cookie；修改类请求须带 X-CSRF-Token 头（见 /api/me）。" },
+        "components": { "securitySchemes": {
+            "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE },
+            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token" } } },
+        "security": [{ "session": [] }],
+        "paths": {
+            "/api/me": { "get": { "summary": "当前用户、角色和 CSRF 令牌", "responses": ok("user") } },
+            "/api/reports": { "get": { "summary": "报告列表（筛选、分页，每页 50 份）", "parameters": list_params, "responses": ok("{total, page, reports}") } },
+            "/api/reports/{id}": { "get": { "summary": "一份报告：全部单元格、证据、问题（含是否已接受）、修改记录", "parameters": id, "responses": ok("report") } },
+            "/api/reports/{id}/source": { "get": { "summary": "证据偏移所指的原文", "parameters": id, "responses": ok("{text}") } },
+            "/api/reports/{id}/cells": { "post": { "summary": "修改一个单元格（审核员），立即重新核对", "parameters": id, "security": [{ "session": [], "csrf": [] }],
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "required": ["key", "value", "reason"],
+                    "properties": { "key": { "type": "string" }, "value": { "type": ["number", "string", "null"] }, "reason": { "type": "string" } } } } } },
+                "responses": write("{findings}") } },
+            "/api/reports/{id}/accept": { "post": { "summary": "按原样接受一条问题（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }],
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "required": ["finding", "reason"],
+                    "properties": { "finding": { "type": "string", "description": "问题的 key（见报告的 findings）" }, "reason": { "type": "string" } } } } } },
+                "responses": write("{accepted}") } },
+            "/api/agencies": { "get": { "summary": "机构列表", "responses": ok("{agencies}") } },
+            "/api/agencies/{id}/series": { "get": { "summary": "一个机构的历年报告", "parameters": id, "responses": ok("{reports}") } },
+            "/api/stats": { "get": { "summary": "统计（by=all|year|region|level|template，筛选同报告列表）", "responses": ok("{groups}") } },
+            "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
+        }
+    }))
+}

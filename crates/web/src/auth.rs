@@ -1,0 +1,199 @@
+//! Sign-in: argon2id password hashes, random session tokens kept only as their SHA-256 in
+//! the store, HttpOnly SameSite=Strict Secure cookies, a CSRF token per session, and failed
+//! attempts slowed down and then refused for a while.
+
+use crate::fail::Fail;
+use crate::state::Shared;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use nianbao_corpus::review::{Role, User};
+use rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+pub const COOKIE: &str = "nianbao_session";
+/// The pre-sign-in CSRF cookie of the sign-in form.
+pub const LOGIN_COOKIE: &str = "nianbao_login";
+pub const SESSION_SECS: i64 = 12 * 3600;
+/// Failed attempts per name within [`WINDOW`] before sign-in is refused.
+pub const MAX_FAILURES: usize = 5;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Each failed attempt is answered this much later (slows guessing without locking anyone out).
+pub const FAILURE_DELAY: Duration = Duration::from_millis(400);
+
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Rules for a new password.
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < 10 {
+        return Err("密码至少 10 个字符 (a password needs at least 10 characters)".into());
+    }
+    Ok(())
+}
+
+/// 32 random bytes as hex.
+pub fn token() -> String {
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn token_hash(t: &str) -> String {
+    Sha256::digest(t.as_bytes())
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// Equal strings compared in time independent of where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: i64) -> String {
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age={max_age}")
+}
+
+/// The signed-in user of a request.
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl Session {
+    pub fn require(&self, role: Role) -> Result<(), Fail> {
+        if self.user.role >= role {
+            Ok(())
+        } else {
+            Err(Fail::forbidden())
+        }
+    }
+
+    pub fn check_csrf(&self, given: &str) -> Result<(), Fail> {
+        if same(given, &self.csrf) {
+            Ok(())
+        } else {
+            Err(Fail::csrf())
+        }
+    }
+}
+
+impl FromRequestParts<Shared> for Session {
+    type Rejection = Fail;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
+        let api = parts.uri.path().starts_with("/api/");
+        let mark = |f: Fail| if api { f.api() } else { f };
+        let Some(t) = cookie(parts, COOKIE).filter(|t| t.len() == 64) else {
+            return Err(mark(Fail::unauthorized()));
+        };
+        let hash = token_hash(&t);
+        let h = hash.clone();
+        let found = state.with(move |s| s.session(&h)).await.map_err(mark)?;
+        match found {
+            Some((user, csrf)) => Ok(Session {
+                user,
+                csrf,
+                token_hash: hash,
+            }),
+            None => Err(mark(Fail::unauthorized())),
+        }
+    }
+}
+
+/// Whether `name` may try to sign in now; when not, the seconds to wait.
+pub fn may_try(state: &Shared, name: &str) -> Result<(), u64> {
+    let mut map = state.attempts.lock().map_err(|_| 60u64)?;
+    let list = map.entry(name.to_lowercase()).or_default();
+    list.retain(|t| t.elapsed() < WINDOW);
+    if list.len() >= MAX_FAILURES {
+        let wait = WINDOW.saturating_sub(list[0].elapsed()).as_secs().max(1);
+        return Err(wait);
+    }
+    Ok(())
+}
+
+pub fn failed(state: &Shared, name: &str) {
+    if let Ok(mut map) = state.attempts.lock() {
+        map.entry(name.to_lowercase())
+            .or_default()
+            .push(Instant::now());
+    }
+}
+
+pub fn succeeded(state: &Shared, name: &str) {
+    if let Ok(mut map) = state.attempts.lock() {
+        map.remove(&name.to_lowercase());
+    }
+}
+
+pub fn too_many(wait: u64) -> Fail {
+    let mut f = Fail::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "登录失败次数过多，请 {} 分钟后再试 (too many failed sign-ins; try again later)",
+            wait.div_ceil(60)
+        ),
+    );
+    f.retry_after = Some(wait);
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterx", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(h, hash_password("correct horse battery").unwrap(), "salted");
+    }
+
+    #[test]
+    fn tokens_are_random_and_compared_whole() {
+        let (a, b) = (token(), token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(same(&a, &a.clone()));
+        assert!(!same(&a, &b));
+        assert!(!same(&a, &a[..63]));
+    }
+}

@@ -1,0 +1,62 @@
+//! Page frame and escaping. Every value that comes from a report, a file name or a person
+//! goes through [`esc`] (text and attribute values alike).
+
+use crate::auth::Session;
+use nianbao_corpus::review::Role;
+
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A hidden CSRF field for a form.
+pub fn csrf_field(s: &Session) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(&s.csrf)
+    )
+}
+
+pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
+    let nav = match session {
+        Some(s) => {
+            let admin = if s.user.role >= Role::Admin {
+                "<a href=\"/admin/users\">用户</a>"
+            } else {
+                ""
+            };
+            let upload = if s.user.role >= Role::Reviewer {
+                "<a href=\"/upload\">上传</a>"
+            } else {
+                ""
+            };
+            format!(
+                "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a><a href=\"/\">报告</a><a href=\"/dashboard\">仪表盘</a>{upload}{admin}\
+                 <span class=\"who\">{} · {}</span><form method=\"post\" action=\"/logout\" class=\"inline\">{}<button id=\"logout\">退出</button></form></nav>",
+                esc(&s.user.name),
+                s.user.role.name_zh(),
+                csrf_field(s)
+            )
+        }
+        None => "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a></nav>".to_string(),
+    };
+    let csrf_meta = session.map_or(String::new(), |s| {
+        format!("<meta name=\"csrf\" content=\"{}\">", esc(&s.csrf))
+    });
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         {csrf_meta}<title>{} · nianbao</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head>\
+         <body>{nav}<main>{body}</main><script src=\"/assets/app.js\"></script></body></html>\n",
+        esc(title)
+    )
+}

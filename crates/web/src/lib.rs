@@ -1,0 +1,165 @@
+//! `nianbao serve`: the web application over the corpus store (the same SQLite file or
+//! PostgreSQL server the CLI uses). Pages for people (Chinese), a JSON API under `/api/`
+//! for programs, an OpenAPI document at `/api/openapi.json`.
+
+mod api;
+pub mod auth;
+mod dashboard;
+mod fail;
+mod html;
+mod pages;
+mod report;
+mod state;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+pub use state::State;
+
+/// Largest file accepted by upload, unless `serve` is told otherwise.
+pub const MAX_UPLOAD: usize = 50 << 20;
+
+fn asset(name: &str) -> Option<(&'static str, &'static [u8])> {
+    Some(match name {
+        "app.css" => (
+            "text/css; charset=utf-8",
+            include_bytes!("../assets/app.css"),
+        ),
+        "app.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/app.js"),
+        ),
+        "dashboard.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/dashboard.js"),
+        ),
+        "echarts.min.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/echarts.min.js"),
+        ),
+        _ => return None,
+    })
+}
+
+async fn assets(
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> axum::response::Response {
+    match asset(&name) {
+        Some((ty, body)) => (
+            [
+                (header::CONTENT_TYPE, ty),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            body,
+        )
+            .into_response(),
+        None => fail::Fail::not_found().into_response(),
+    }
+}
+
+/// Headers every answer carries: no framing, no sniffing, scripts only from this server.
+async fn headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    );
+    resp
+}
+
+pub fn app(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/", get(pages::index))
+        .route("/reports/{id}", get(report::page))
+        .route("/reports/{id}/cells", post(report::correct))
+        .route("/reports/{id}/accept", post(report::accept))
+        .route("/reports/{id}/render", get(report::render))
+        .route("/agencies/{id}", get(report::agency))
+        .route("/dashboard", get(dashboard::page))
+        .route("/upload", get(pages::upload_form).post(pages::upload))
+        .route("/admin/users", get(pages::users).post(pages::add_user))
+        .route("/admin/agencies/merge", post(pages::merge))
+        .route("/assets/{name}", get(assets))
+        .route("/api/me", get(api::me))
+        .route("/api/reports", get(api::reports))
+        .route("/api/reports/{id}", get(api::report))
+        .route("/api/reports/{id}/source", get(api::source))
+        .route("/api/reports/{id}/cells", post(api::correct))
+        .route("/api/reports/{id}/accept", post(api::accept))
+        .route("/api/agencies", get(api::agencies))
+        .route("/api/agencies/{id}/series", get(api::series))
+        .route("/api/stats", get(api::stats))
+        .route("/api/upload", post(api::upload))
+        .route("/api/openapi.json", get(api::openapi))
+        .layer(DefaultBodyLimit::max(4 * MAX_UPLOAD))
+        .layer(axum::middleware::from_fn(headers))
+        .with_state(state)
+}
+
+/// Serves until interrupted (Ctrl-C).
+pub fn serve(db: &str, listen: &str, max_upload: usize) -> Result<(), String> {
+    let state = Arc::new(State::open(db, max_upload).map_err(|e| e.to_string())?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("无法监听 {listen} (cannot listen): {e}"))?;
+        eprintln!(
+            "nianbao 已启动：http://{} （数据库 {db}；Ctrl-C 停止）",
+            listener
+                .local_addr()
+                .map_or(listen.to_string(), |a| a.to_string())
+        );
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Creates a user (the first admin comes from `nianbao users add NAME --role admin`).
+pub fn add_user(
+    db: &str,
+    name: &str,
+    password: &str,
+    role: nianbao_corpus::review::Role,
+) -> Result<(), String> {
+    auth::check_password(password)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err("用户名应为 1–64 个字符 (user name of 1–64 characters)".into());
+    }
+    let hash = auth::hash_password(password)?;
+    let mut store = nianbao_corpus::Store::open(db).map_err(|e| e.to_string())?;
+    store
+        .create_user(name, &hash, role)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,489 @@
+//! The report page: tables drawn like the template beside the source text, findings with
+//! their proposed fixes, corrections and acceptances with their history; and one agency's
+//! reports year by year.
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::html::{csrf_field, esc, layout};
+use crate::state::Shared;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use nianbao_corpus::review::{finding_key, Change, Role};
+use nianbao_corpus::store::{Filter, Stored};
+use nianbao_model::{Finding, Num, Report, Severity, Template};
+use nianbao_render::doc::{document, Block, Role as CellRole, Table};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything the report page and `/api/reports/{id}` show.
+pub struct Loaded {
+    pub stored: Stored,
+    pub source: String,
+    pub accepted: Vec<String>,
+    pub history: Vec<Change>,
+}
+
+pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
+    st.with(move |s| {
+        let Some(stored) = s.report(id)? else {
+            return Ok(None);
+        };
+        let source = s.source(id)?.unwrap_or_default();
+        let accepted = s.accepted(id)?;
+        let history = s.history(id)?;
+        Ok(Some(Loaded {
+            stored,
+            source,
+            accepted,
+            history,
+        }))
+    })
+    .await?
+    .ok_or_else(Fail::not_found)
+}
+
+/// Evidence positions as UTF-16 offsets into the source (what the page's script indexes).
+pub fn evidence_json(r: &Report, source: &str) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for (key, cell) in &r.cells {
+        let Some(e) = &cell.evidence else { continue };
+        let (a, b) = (
+            e.offset.min(source.len()),
+            (e.offset + e.len).min(source.len()),
+        );
+        if !source.is_char_boundary(a) || !source.is_char_boundary(b) {
+            continue;
+        }
+        let start = source[..a].encode_utf16().count();
+        let end = start + source[a..b].encode_utf16().count();
+        out.insert(
+            key.clone(),
+            serde_json::json!({ "start": start, "end": end, "raw": e.raw, "line": e.line, "confidence": e.confidence }),
+        );
+    }
+    serde_json::Value::Object(out)
+}
+
+/// JSON safe inside a `<script>` element.
+pub fn script_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn flagged(findings: &[Finding], accepted: &[String]) -> BTreeMap<String, Severity> {
+    let mut m = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| !accepted.contains(&finding_key(f)))
+    {
+        for c in &f.cells {
+            let e = m.entry(c.clone()).or_insert(f.severity);
+            if f.severity == Severity::Error {
+                *e = Severity::Error;
+            }
+        }
+    }
+    m
+}
+
+pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
+    let mut out = String::from("<table class=\"tpl\"><tbody>");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for c in &row.cells {
+            let span = format!(
+                "{}{}",
+                if c.rowspan > 1 {
+                    format!(" rowspan=\"{}\"", c.rowspan)
+                } else {
+                    String::new()
+                },
+                if c.colspan > 1 {
+                    format!(" colspan=\"{}\"", c.colspan)
+                } else {
+                    String::new()
+                }
+            );
+            match (&c.key, c.role) {
+                (Some(k), CellRole::Value) => {
+                    let class = match flags.get(k) {
+                        Some(Severity::Error) => "v err",
+                        Some(_) => "v warn",
+                        None => "v",
+                    };
+                    out.push_str(&format!(
+                        "<td{span} class=\"{class}\" data-key=\"{}\" data-value=\"{}\" tabindex=\"0\" title=\"{}\">{}</td>",
+                        esc(k),
+                        esc(&c.text),
+                        esc(k),
+                        esc(&c.text)
+                    ));
+                }
+                _ => out.push_str(&format!("<td{span} class=\"l\">{}</td>", esc(&c.text))),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64) -> String {
+    let sev = match f.severity {
+        Severity::Error => ("err", "错误"),
+        Severity::Warning => ("warn", "警告"),
+        Severity::Info => ("info", "提示"),
+    };
+    let fix = f.fix.as_ref().map_or(String::new(), |x| {
+        format!(
+            " <button type=\"button\" class=\"fix\" data-key=\"{}\" data-value=\"{}\">建议：{} 改为 {}</button>",
+            esc(&x.key),
+            x.value,
+            esc(&x.key),
+            x.value
+        )
+    });
+    let accept = if accepted {
+        " <span class=\"badge ok\">已确认无误</span>".to_string()
+    } else if s.user.role >= Role::Reviewer {
+        format!(
+            "<form method=\"post\" action=\"/reports/{id}/accept\" class=\"inline accept\">{}\
+             <input type=\"hidden\" name=\"finding\" value=\"{}\"><input name=\"reason\" placeholder=\"理由\" required>\
+             <button>按原样接受</button></form>",
+            csrf_field(s),
+            esc(&finding_key(f))
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<li class=\"{}{}\" id=\"finding-{i}\" data-rule=\"{}\"><span class=\"badge {}\">{}</span> {}{fix}{accept}</li>",
+        sev.0,
+        if accepted { " accepted" } else { "" },
+        esc(&f.rule),
+        sev.0,
+        sev.1,
+        esc(&f.message_zh)
+    )
+}
+
+pub async fn page(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, Fail> {
+    let l = load(&st, id).await?;
+    let r = &l.stored.report;
+    let flags = flagged(&l.stored.findings, &l.accepted);
+    let mut tables = String::new();
+    for b in document(r) {
+        match b {
+            Block::Heading(h)
+                if h.starts_with('二')
+                    || h.starts_with('三')
+                    || h.starts_with('四')
+                    || h.starts_with("附件") =>
+            {
+                tables.push_str(&format!("<h3>{}</h3>", esc(&h)))
+            }
+            Block::Table(t) => tables.push_str(&table_html(&t, &flags)),
+            _ => {}
+        }
+    }
+    let findings: String = l
+        .stored
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| finding_html(f, i, l.accepted.contains(&finding_key(f)), &s, id))
+        .collect();
+    let findings = if findings.is_empty() {
+        "<p class=\"ok\" id=\"no-findings\">没有发现问题。</p>".to_string()
+    } else {
+        format!("<ul class=\"findings\" id=\"findings\">{findings}</ul>")
+    };
+    let correct = if s.user.role >= Role::Reviewer {
+        format!(
+            "<form method=\"post\" action=\"/reports/{id}/cells\" id=\"correct\" class=\"card\">{}\
+             <label>单元格 <input name=\"key\" id=\"key\" required readonly placeholder=\"点击表格中的数字\"></label>\
+             <label>新值 <input name=\"value\" id=\"value\" placeholder=\"留空表示空白\"></label>\
+             <label>理由 <input name=\"reason\" id=\"reason\" required></label><button id=\"save\">保存修改</button></form>",
+            csrf_field(&s)
+        )
+    } else {
+        "<p class=\"muted\">只读账号不能修改。</p>".into()
+    };
+    let history: String = l
+        .history
+        .iter()
+        .map(|c| {
+            let what = if c.kind == "accept" {
+                "按原样接受".to_string()
+            } else {
+                format!(
+                    "{}：{} → {}",
+                    c.key,
+                    c.old.as_deref().unwrap_or("空"),
+                    c.new.as_deref().unwrap_or("空")
+                )
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.at),
+                esc(&c.user),
+                esc(&what),
+                esc(&c.reason)
+            )
+        })
+        .collect();
+    let agency = if l.stored.agency.is_empty() {
+        "（机构不详）".to_string()
+    } else {
+        l.stored.agency.clone()
+    };
+    let series = l.stored.agency_id.map_or(String::new(), |a| {
+        format!(" · <a href=\"/agencies/{a}\" id=\"series\">历年对比</a>")
+    });
+    let title = format!(
+        "{agency} {}",
+        r.year.map_or(String::new(), |y| format!("{y}年"))
+    );
+    let body = format!(
+        "<h1>{}</h1><p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a></p>\
+         <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
+         <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p><pre id=\"source\">{}</pre></aside></div>\
+         <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
+         <script type=\"application/json\" id=\"evidence\">{}</script>",
+        esc(&title),
+        esc(r.template.name_zh()),
+        l.stored.version,
+        esc(&l.stored.path),
+        esc(&l.source),
+        script_json(&evidence_json(r, &l.source))
+    );
+    Ok(Html(layout(&title, Some(&s), &body)))
+}
+
+/// A value typed by a person: blank, an integer, or a decimal.
+pub fn parse_value(s: &str) -> Result<Option<Num>, Fail> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(i) = t.parse::<i64>() {
+        return Ok(Some(Num::Int(i)));
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() => Ok(Some(Num::Dec(f))),
+        _ => Err(Fail::bad(format!("“{t}”不是数字 (not a number)"))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CorrectForm {
+    csrf: String,
+    key: String,
+    value: String,
+    reason: String,
+}
+
+pub async fn correct(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<CorrectForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let value = parse_value(&f.value)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.correct(id, f.key.trim(), value, &f.reason, &user))
+        .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    csrf: String,
+    finding: String,
+    reason: String,
+}
+
+pub async fn accept(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<AcceptForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.accept(id, &f.finding, &f.reason, &user))
+        .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct RenderQuery {
+    to: String,
+}
+
+pub async fn render(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<RenderQuery>,
+) -> Result<Response, Fail> {
+    let l = load(&st, id).await?;
+    let r = l.stored.report;
+    match q.to.as_str() {
+        "html" => Ok(Html(nianbao_render::to_html(&r)).into_response()),
+        "docx" => {
+            let bytes = tokio::task::spawn_blocking(move || nianbao_render::to_docx(&r))
+                .await
+                .map_err(|_| Fail::internal("render"))?
+                .map_err(|e| Fail::internal(&e.to_string()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"report-{id}.docx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        _ => Err(Fail::bad("to 应为 html 或 docx (to must be html or docx)")),
+    }
+}
+
+/// The current reports of an agency, oldest first.
+pub async fn series(st: &Shared, agency: i64) -> Result<Vec<Stored>, Fail> {
+    st.with(move |s| {
+        let mut out = Vec::new();
+        s.each_report(
+            &Filter {
+                agency_id: Some(agency),
+                ..Filter::default()
+            },
+            &mut |r| {
+                out.push(r);
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    })
+    .await
+}
+
+/// Year-over-year page: every key of the agency's templates as a row, a column per year,
+/// the cells of carry-over breaks and other cross-year findings marked.
+pub async fn agency(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, Fail> {
+    let list = series(&st, id).await?;
+    if list.is_empty() {
+        return Err(Fail::not_found());
+    }
+    let name = list.last().map(|r| r.agency.clone()).unwrap_or_default();
+    let mut keys: Vec<&'static str> = Vec::new();
+    for t in [Template::Y2021, Template::Y2019, Template::Legacy] {
+        if list.iter().any(|r| r.report.template == t) {
+            for k in nianbao_model::keys_for(t) {
+                if !keys.contains(k) {
+                    keys.push(k);
+                }
+            }
+        }
+    }
+    let marked: Vec<BTreeSet<String>> = list
+        .iter()
+        .map(|r| {
+            r.findings
+                .iter()
+                .filter(|f| f.rule.starts_with("cross."))
+                .flat_map(|f| f.cells.iter().cloned())
+                .collect()
+        })
+        .collect();
+    let head: String = list
+        .iter()
+        .map(|r| {
+            format!(
+                "<th><a href=\"/reports/{}\">{}</a></th>",
+                r.id,
+                r.report.year.map_or("—".into(), |y| y.to_string())
+            )
+        })
+        .collect();
+    let rows: String = keys
+        .iter()
+        .map(|k| {
+            let label = nianbao_model::key_def(
+                list.last().map_or(Template::Y2021, |r| r.report.template),
+                k,
+            )
+            .or_else(|| {
+                list.iter()
+                    .find_map(|r| nianbao_model::key_def(r.report.template, k))
+            })
+            .map_or(k.to_string(), |d| d.label_path.to_string());
+            let cells: String = list
+                .iter()
+                .zip(&marked)
+                .map(|(r, m)| {
+                    let v = if r.report.cells.contains_key(*k) {
+                        r.report.value(k).map_or("".into(), |v| v.to_string())
+                    } else {
+                        "·".into()
+                    };
+                    let class = if m.contains(*k) { " class=\"err\"" } else { "" };
+                    format!("<td{class}>{}</td>", esc(&v))
+                })
+                .collect();
+            format!(
+                "<tr><th title=\"{}\">{}</th>{cells}</tr>",
+                esc(k),
+                esc(&label)
+            )
+        })
+        .collect();
+    let cross: String = list
+        .iter()
+        .flat_map(|r| {
+            r.findings
+                .iter()
+                .filter(|f| f.rule.starts_with("cross."))
+                .map(move |f| (r, f))
+        })
+        .map(|(r, f)| {
+            format!(
+                "<li class=\"err\">{}年：{}</li>",
+                r.report.year.unwrap_or(0),
+                esc(&f.message_zh)
+            )
+        })
+        .collect();
+    let cross = if cross.is_empty() {
+        "<p class=\"ok\">历年数据衔接无问题。</p>".into()
+    } else {
+        format!("<ul id=\"cross\">{cross}</ul>")
+    };
+    Ok(Html(layout(
+        &name,
+        Some(&s),
+        &format!("<h1>{} · 历年对比</h1>{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
+    )))
+}

@@ -1,0 +1,56 @@
+//! Shared state: a small pool of store connections (the store API is synchronous; handlers
+//! use it on tokio's blocking threads) and the sign-in attempt counter.
+
+use crate::fail::Fail;
+use nianbao_corpus::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub struct State {
+    pub db: String,
+    pool: Mutex<Vec<Store>>,
+    /// Failed sign-ins per user name: their times (see [`crate::auth`]).
+    pub attempts: Mutex<HashMap<String, Vec<Instant>>>,
+    /// Largest upload accepted per file.
+    pub max_upload: usize,
+}
+
+pub type Shared = Arc<State>;
+
+impl State {
+    pub fn open(db: &str, max_upload: usize) -> Result<State, StoreError> {
+        // Opening once up front creates or checks the schema and reports a bad database now.
+        let first = Store::open(db)?;
+        Ok(State {
+            db: db.to_string(),
+            pool: Mutex::new(vec![first]),
+            attempts: Mutex::new(HashMap::new()),
+            max_upload,
+        })
+    }
+
+    /// Runs `f` with a store connection on a blocking thread.
+    pub async fn with<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, Fail> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = me.pool.lock().map_err(|_| Fail::internal("pool"))?.pop();
+            let mut store = match store {
+                Some(s) => s,
+                None => Store::open(&me.db).map_err(Fail::store)?,
+            };
+            let out = f(&mut store).map_err(Fail::store);
+            if let Ok(mut pool) = me.pool.lock() {
+                if pool.len() < 8 {
+                    pool.push(store);
+                }
+            }
+            out
+        })
+        .await
+        .map_err(|_| Fail::internal("task"))?
+    }
+}
