@@ -18,26 +18,53 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "bench-password-1";
 
 fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn login(base: &str) -> (ureq::Agent, String) {
     let agent = ureq::AgentBuilder::new().redirects(0).build();
     let r = agent.get(&format!("{base}/login")).call().unwrap();
-    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let page = r.into_string().unwrap();
-    let token = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = agent
         .post(&format!("{base}/login"))
         .set("Cookie", &cookie)
         .send_form(&[("name", "bench"), ("password", PASSWORD), ("csrf", &token)])
         .unwrap();
-    let session = r.header("set-cookie").expect("signed in").split(';').next().unwrap().to_string();
+    let session = r
+        .header("set-cookie")
+        .expect("signed in")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     (agent, session)
 }
 
 /// Latencies (ms) of `n` GETs spread over `clients` threads, each path from `path(i)`.
-fn run(base: &str, clients: usize, n: usize, path: impl Fn(usize) -> String + Sync) -> (Vec<f64>, f64) {
+fn run(
+    base: &str,
+    clients: usize,
+    n: usize,
+    path: impl Fn(usize) -> String + Sync,
+) -> (Vec<f64>, f64) {
     let start = Instant::now();
     let mut all: Vec<f64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..clients)
@@ -48,7 +75,11 @@ fn run(base: &str, clients: usize, n: usize, path: impl Fn(usize) -> String + Sy
                     let mut out = Vec::new();
                     for i in (c..n).step_by(clients) {
                         let t = Instant::now();
-                        let r = agent.get(&format!("{base}{}", path(i))).set("Cookie", &session).call().expect("request");
+                        let r = agent
+                            .get(&format!("{base}{}", path(i)))
+                            .set("Cookie", &session)
+                            .call()
+                            .expect("request");
                         assert_eq!(r.status(), 200);
                         let _ = r.into_string().unwrap();
                         out.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -57,7 +88,10 @@ fn run(base: &str, clients: usize, n: usize, path: impl Fn(usize) -> String + Sy
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     let secs = start.elapsed().as_secs_f64();
     all.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -73,8 +107,12 @@ fn main() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_nianbao");
-    let root = PathBuf::from(std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench-ingest".into()));
-    let size: usize = list("NIANBAO_BENCH_SIZES", "100000")[0].parse().expect("size");
+    let root = PathBuf::from(
+        std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench-ingest".into()),
+    );
+    let size: usize = list("NIANBAO_BENCH_SIZES", "100000")[0]
+        .parse()
+        .expect("size");
     let db = root.join(format!("bench-{size}.db"));
     if !db.exists() {
         let dirs = corpus(&root.join("reports"), size);
@@ -87,12 +125,33 @@ fn main() {
             }
         }
         eprintln!("ingesting {size} reports into {}", db.display());
-        assert!(Command::new(bin).args(["ingest", "-q", "--db"]).arg(&db).arg(&set).status().unwrap().success());
+        assert!(Command::new(bin)
+            .args(["ingest", "-q", "--db"])
+            .arg(&db)
+            .arg(&set)
+            .status()
+            .unwrap()
+            .success());
     }
-    let mut add = Command::new(bin).args(["users", "add", "bench", "--role", "reviewer", "--db"]).arg(&db).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    let mut add = Command::new(bin)
+        .args(["users", "add", "bench", "--role", "reviewer", "--db"])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
     let _ = add.wait(); // fails harmlessly when the user exists from an earlier run
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut server = Command::new(bin)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(&db)
@@ -106,22 +165,47 @@ fn main() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let (agent, session) = login(&base);
-    let total: serde_json::Value = serde_json::from_str(&agent.get(&format!("{base}/api/reports")).set("Cookie", &session).call().unwrap().into_string().unwrap()).unwrap();
+    let total: serde_json::Value = serde_json::from_str(
+        &agent
+            .get(&format!("{base}/api/reports"))
+            .set("Cookie", &session)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap(),
+    )
+    .unwrap();
     let reports = total["total"].as_u64().unwrap() as usize;
     let clients = env_num("NIANBAO_BENCH_CLIENTS", 4);
-    let (n_pages, n_dash) = (env_num("NIANBAO_BENCH_REPORTS", 2000), env_num("NIANBAO_BENCH_DASHBOARDS", 40));
+    let (n_pages, n_dash) = (
+        env_num("NIANBAO_BENCH_REPORTS", 2000),
+        env_num("NIANBAO_BENCH_DASHBOARDS", 40),
+    );
     // Report ids spread over the store by a fixed stride (deterministic, no RNG needed).
     let page = |i: usize| format!("/reports/{}", 1 + (i * 7919) % reports);
     let _ = run(&base, clients, 50.min(n_pages), page); // warm-up
-    println!("store: {} ({reports} current reports), {clients} client threads, loopback", db.display());
+    println!(
+        "store: {} ({reports} current reports), {clients} client threads, loopback",
+        db.display()
+    );
     println!("page            requests   p50 ms   p95 ms   max ms   requests/s");
     for (name, n, f) in [
-        ("report page", n_pages, &page as &(dyn Fn(usize) -> String + Sync)),
+        (
+            "report page",
+            n_pages,
+            &page as &(dyn Fn(usize) -> String + Sync),
+        ),
         ("dashboard", n_dash, &|_| "/dashboard".to_string()),
         ("report list", n_dash, &|i| format!("/?page={}", 1 + i)),
     ] {
         let (lat, secs) = run(&base, clients, n, f);
-        println!("{name:<15} {n:>8} {:>8.1} {:>8.1} {:>8.1} {:>12.1}", pct(&lat, 0.5), pct(&lat, 0.95), lat[lat.len() - 1], n as f64 / secs);
+        println!(
+            "{name:<15} {n:>8} {:>8.1} {:>8.1} {:>8.1} {:>12.1}",
+            pct(&lat, 0.5),
+            pct(&lat, 0.95),
+            lat[lat.len() - 1],
+            n as f64 / secs
+        );
     }
     let _ = server.kill();
     let _ = server.wait();

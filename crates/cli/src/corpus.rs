@@ -36,6 +36,9 @@ pub struct FilterArgs {
     /// 包括旧版本 (include superseded versions)
     #[arg(long)]
     pub all_versions: bool,
+    /// 导出提取时的原值，而不是审核员更正后的值 (values as extracted, before reviewers' corrections)
+    #[arg(long)]
+    pub original_values: bool,
 }
 
 fn parse_template(s: &str) -> Result<Template, String> {
@@ -51,6 +54,7 @@ impl FilterArgs {
             region: self.region.clone(),
             template: self.template,
             all_versions: self.all_versions,
+            originals: self.original_values,
             ..Filter::default()
         }
     }

@@ -11,7 +11,9 @@ use std::time::Instant;
 fn total(h: &mut Http, query: &str) -> i64 {
     let (status, body) = h.get(&format!("/api/reports{query}"));
     assert_eq!(status, 200, "{body}");
-    serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"].as_i64().unwrap()
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"]
+        .as_i64()
+        .unwrap()
 }
 
 #[test]
@@ -19,36 +21,117 @@ fn csrf_token_is_required_on_every_change() {
     let server = start(5);
     let mut h = Http::new(&server.url);
     // Sign-in itself needs the token of the sign-in form.
-    let (status, _) = h.form("/login", &[("name", "reviewer"), ("password", PASSWORD), ("csrf", "guess")]);
+    let (status, _) = h.form(
+        "/login",
+        &[
+            ("name", "reviewer"),
+            ("password", PASSWORD),
+            ("csrf", "guess"),
+        ],
+    );
     assert_eq!(status, 403);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let (path, key, good) = broken_report(server.dir.path());
     let bytes = std::fs::read(&path).unwrap();
     // Upload: without the token (form field or header) nothing is stored.
-    assert_eq!(h.upload("/upload", "wrong", &[("a.html", &bytes)], false).0, 403);
-    assert_eq!(h.upload("/api/upload", "", &[("a.html", &bytes)], true).0, 403);
+    assert_eq!(
+        h.upload("/upload", "wrong", &[("a.html", &bytes)], false).0,
+        403
+    );
+    assert_eq!(
+        h.upload("/api/upload", "", &[("a.html", &bytes)], true).0,
+        403
+    );
     assert_eq!(total(&mut h, ""), 0);
     let (status, body) = h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true);
     assert_eq!(status, 200, "{body}");
     assert_eq!(total(&mut h, ""), 1);
     // Corrections, acceptances and sign-out refuse a missing or wrong token.
     let value = good.to_string();
-    assert_eq!(h.form("/reports/1/cells", &[("csrf", "x"), ("key", &key), ("value", &value), ("reason", "r")]).0, 403);
-    assert_ne!(h.form("/reports/1/cells", &[("key", &key), ("value", &value), ("reason", "r")]).0, 303);
-    assert_eq!(h.json("/api/reports/1/cells", None, serde_json::json!({"key": key, "value": good, "reason": "r"})).0, 403);
-    assert_eq!(h.json("/api/reports/1/cells", Some("x"), serde_json::json!({"key": key, "value": good, "reason": "r"})).0, 403);
-    assert_eq!(h.json("/api/reports/1/accept", None, serde_json::json!({"finding": "x", "reason": "r"})).0, 403);
+    assert_eq!(
+        h.form(
+            "/reports/1/cells",
+            &[
+                ("csrf", "x"),
+                ("key", &key),
+                ("value", &value),
+                ("reason", "r")
+            ]
+        )
+        .0,
+        403
+    );
+    assert_ne!(
+        h.form(
+            "/reports/1/cells",
+            &[("key", &key), ("value", &value), ("reason", "r")]
+        )
+        .0,
+        303
+    );
+    assert_eq!(
+        h.json(
+            "/api/reports/1/cells",
+            None,
+            serde_json::json!({"key": key, "value": good, "reason": "r"})
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        h.json(
+            "/api/reports/1/cells",
+            Some("x"),
+            serde_json::json!({"key": key, "value": good, "reason": "r"})
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        h.json(
+            "/api/reports/1/accept",
+            None,
+            serde_json::json!({"finding": "x", "reason": "r"})
+        )
+        .0,
+        403
+    );
     assert_eq!(h.form("/logout", &[("csrf", "x")]).0, 403);
     let (_, report) = h.get("/api/reports/1");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
-    assert_eq!(report["values"][&key], good + 1, "nothing changed without the token");
+    assert_eq!(
+        report["values"][&key],
+        good + 1,
+        "nothing changed without the token"
+    );
     assert!(report["history"].as_array().unwrap().is_empty());
     // With the token the same correction goes through and resolves the findings.
-    let (status, body) = h.json("/api/reports/1/cells", Some(&csrf), serde_json::json!({"key": key, "value": good, "reason": "核对原件"}));
+    let (status, body) = h.json(
+        "/api/reports/1/cells",
+        Some(&csrf),
+        serde_json::json!({"key": key, "value": good, "reason": "核对原件"}),
+    );
     assert_eq!(status, 200, "{body}");
     let findings: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert!(findings["findings"].as_array().unwrap().iter().all(|f| !f["rule"].as_str().unwrap().starts_with("t3.")));
+    assert!(findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["rule"].as_str().unwrap().starts_with("t3.")));
+    // Exports give the corrected value, or with --original-values the one extracted.
+    let export = |extra: &[&str]| -> serde_json::Value {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(["export", "--format", "json", "--db"])
+            .arg(server.dir.path().join("web.db"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap()
+    };
+    assert_eq!(export(&[])[&key], good);
+    assert_eq!(export(&["--original-values"])[&key], good + 1);
 }
 
 #[test]
@@ -60,17 +143,43 @@ fn injected_html_and_sql_stay_text() {
     let evil = "<script>alert(1)</script>'; DROP TABLE reports; --";
     // A report whose title and prose carry markup and SQL.
     let (path, key, _) = broken_report(server.dir.path());
-    let page = std::fs::read_to_string(&path).unwrap().replacen("<h1>", &format!("<h1>{}", evil.replace('<', "&lt;")), 1);
-    let page = page.replacen("<h2>一、总体情况</h2>", &format!("<h2>一、总体情况</h2><p>{}</p>", evil.replace('<', "&lt;")), 1);
-    let (status, body) = h.upload("/api/upload", &csrf, &[("<img src=x onerror=alert(2)>.html", page.as_bytes())], true);
+    let page = std::fs::read_to_string(&path).unwrap().replacen(
+        "<h1>",
+        &format!("<h1>{}", evil.replace('<', "&lt;")),
+        1,
+    );
+    let page = page.replacen(
+        "<h2>一、总体情况</h2>",
+        &format!("<h2>一、总体情况</h2><p>{}</p>", evil.replace('<', "&lt;")),
+        1,
+    );
+    let (status, body) = h.upload(
+        "/api/upload",
+        &csrf,
+        &[("<img src=x onerror=alert(2)>.html", page.as_bytes())],
+        true,
+    );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("已入库"), "{body}");
     // A correction reason and a user name with markup.
     let (status, _) = h.json("/api/reports/1/cells", Some(&csrf), serde_json::json!({"key": key, "value": 1, "reason": "<img src=x onerror=alert(3)>' OR 1=1 --"}));
     assert_eq!(status, 200);
-    let (status, _) = h.form("/admin/users", &[("csrf", &csrf), ("name", "<b onmouseover=alert(4)>x</b>"), ("password", "long enough password"), ("role", "viewer")]);
+    let (status, _) = h.form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("name", "<b onmouseover=alert(4)>x</b>"),
+            ("password", "long enough password"),
+            ("role", "viewer"),
+        ],
+    );
     assert_eq!(status, 303);
-    for path in ["/", "/reports/1", "/admin/users", "/?q=%3Cscript%3E&text=%3Cscript%3E"] {
+    for path in [
+        "/",
+        "/reports/1",
+        "/admin/users",
+        "/?q=%3Cscript%3E&text=%3Cscript%3E",
+    ] {
         let (status, html) = h.get(path);
         assert_eq!(status, 200, "{path}");
         for raw in ["<script>alert", "<img src=x", "<b onmouseover"] {
@@ -78,17 +187,38 @@ fn injected_html_and_sql_stay_text() {
         }
     }
     let (_, report_page) = h.get("/reports/1");
-    assert!(report_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the source shows the text escaped");
-    assert!(report_page.contains("&lt;img src=x onerror=alert(3)&gt;"), "the history shows the reason escaped");
+    assert!(
+        report_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the source shows the text escaped"
+    );
+    assert!(
+        report_page.contains("&lt;img src=x onerror=alert(3)&gt;"),
+        "the history shows the reason escaped"
+    );
     // SQL in search fields is a string to look for, not SQL: nothing found, nothing dropped.
-    for q in ["?q=%27%20OR%20%271%27%3D%271", "?text=%27%3B%20DROP%20TABLE%20reports%3B%20--x", "?q=%25", "?q=_", "?region=%27)%20OR%201%3D1--"] {
+    for q in [
+        "?q=%27%20OR%20%271%27%3D%271",
+        "?text=%27%3B%20DROP%20TABLE%20reports%3B%20--x",
+        "?q=%25",
+        "?q=_",
+        "?region=%27)%20OR%201%3D1--",
+    ] {
         assert_eq!(total(&mut h, q), 0, "{q}");
     }
     assert_eq!(total(&mut h, ""), 1);
-    assert_eq!(total(&mut h, "?text=DROP%20TABLE"), 1, "the words are found as words");
+    assert_eq!(
+        total(&mut h, "?text=DROP%20TABLE"),
+        1,
+        "the words are found as words"
+    );
     // The API gives JSON with the text as it was uploaded.
     let (_, api) = h.get("/api/reports/1/source");
-    assert!(serde_json::from_str::<serde_json::Value>(&api).unwrap()["text"].as_str().unwrap().contains(evil));
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&api).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .contains(evil)
+    );
 }
 
 #[test]
@@ -103,7 +233,11 @@ fn uploads_with_path_tricks_or_over_the_limit_are_refused_and_the_rest_stored() 
     let mut zip_bytes = Vec::new();
     {
         let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
-        z.start_file("../../escaped.html", zip::write::SimpleFileOptions::default()).unwrap();
+        z.start_file(
+            "../../escaped.html",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         z.write_all(&good).unwrap();
         z.finish().unwrap();
     }
@@ -120,18 +254,48 @@ fn uploads_with_path_tricks_or_over_the_limit_are_refused_and_the_rest_stored() 
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     let results = v["files"].as_array().unwrap();
-    let outcome = |name: &str| results.iter().find(|r| r["file"].as_str().unwrap().contains(name)).unwrap_or_else(|| panic!("{name} missing: {body}"));
+    let outcome = |name: &str| {
+        results
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("{name} missing: {body}"))
+    };
     for name in ["../evil.html", "a/../../b.html", ".hidden.html"] {
         assert_eq!(outcome(name)["ok"], false, "{name}");
-        assert!(outcome(name)["message"].as_str().unwrap().contains("文件名不安全"), "{name}");
+        assert!(
+            outcome(name)["message"]
+                .as_str()
+                .unwrap()
+                .contains("文件名不安全"),
+            "{name}"
+        );
     }
-    assert!(outcome("big.html")["message"].as_str().unwrap().contains("1 MB"), "{body}");
-    assert!(outcome("escaped.html")["message"].as_str().unwrap().contains("路径不安全"), "{body}");
+    assert!(
+        outcome("big.html")["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 MB"),
+        "{body}"
+    );
+    assert!(
+        outcome("escaped.html")["message"]
+            .as_str()
+            .unwrap()
+            .contains("路径不安全"),
+        "{body}"
+    );
     assert_eq!(outcome("good.html")["ok"], true);
     assert_eq!(total(&mut h, ""), 1, "only the good file is stored");
-    for dir in [server.dir.path().to_path_buf(), server.dir.path().parent().unwrap().to_path_buf()] {
+    for dir in [
+        server.dir.path().to_path_buf(),
+        server.dir.path().parent().unwrap().to_path_buf(),
+    ] {
         for name in ["evil.html", "b.html", "escaped.html"] {
-            assert!(!dir.join(name).exists(), "{name} escaped into {}", dir.display());
+            assert!(
+                !dir.join(name).exists(),
+                "{name} escaped into {}",
+                dir.display()
+            );
         }
     }
 }
@@ -143,12 +307,18 @@ fn password_guessing_is_slowed_and_then_refused() {
     for _ in 0..5 {
         let t = Instant::now();
         assert_eq!(h.login("admin", "wrong password!"), 401);
-        assert!(t.elapsed().as_millis() >= 400, "a failed attempt is answered late");
+        assert!(
+            t.elapsed().as_millis() >= 400,
+            "a failed attempt is answered late"
+        );
     }
     // Now even the right password is refused for a while, with Retry-After.
     let (_, page) = h.get("/login");
     let token = common::web::between(&page, "name=\"csrf\" value=\"", "\"");
-    let (status, body) = h.form("/login", &[("name", "admin"), ("password", PASSWORD), ("csrf", &token)]);
+    let (status, body) = h.form(
+        "/login",
+        &[("name", "admin"), ("password", PASSWORD), ("csrf", &token)],
+    );
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("登录失败次数过多"));
     // Other users are not locked out by guesses at admin.

@@ -218,7 +218,7 @@ impl Store {
             &format!(
                 "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
                  r.year, r.template, r.version, r.errors, r.warnings {from} \
-                 ORDER BY r.year DESC, COALESCE(a.name, r.agency_name, ''), r.id LIMIT ${} OFFSET ${}",
+                 ORDER BY r.year DESC, r.agency_id, r.id LIMIT ${} OFFSET ${}",
                 n - 1,
                 n
             ),

@@ -116,6 +116,12 @@ fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     }
 }
 
+/// Indexes added after a schema version shipped, created when missing (cheap when present).
+fn indexes(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    // The report list: current reports, newest year first, page by page.
+    conn.batch("CREATE INDEX IF NOT EXISTS reports_list ON reports (current, year, agency_id, id)")
+}
+
 fn tables(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
     let sql = match conn.kind() {
         Kind::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
@@ -133,21 +139,22 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let existing = tables(conn)?;
     if existing.is_empty() {
         let ddl = dialect(conn, &(TABLES.to_string() + REVIEW));
-        return transaction(conn, |c| {
+        transaction(conn, |c| {
             c.batch(&ddl)?;
             c.exec(
                 "INSERT INTO nianbao_meta (key, value) VALUES ('schema', $1)",
                 &[VERSION.to_string().into()],
             )?;
             Ok(())
-        });
+        })?;
+        return indexes(conn);
     }
     if !existing.iter().any(|t| t == "nianbao_meta") {
         return Err(StoreError::Foreign(name.to_string()));
     }
     let rows = conn.query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
     match rows.first().and_then(|r| r.int(0)) {
-        Some(VERSION) => Ok(()),
+        Some(VERSION) => indexes(conn),
         // A corpus made before the web application: add its tables, keep everything else.
         Some(1) => {
             let ddl = dialect(conn, REVIEW);

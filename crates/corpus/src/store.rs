@@ -349,6 +349,8 @@ pub struct Filter {
     pub name: Option<String>,
     /// Words anywhere in the report's text (narrative sections included).
     pub text: Option<String>,
+    /// Values as extracted, before reviewers' corrections (default: corrected values).
+    pub originals: bool,
 }
 
 /// Reports by their worst finding.
@@ -457,7 +459,12 @@ impl Store {
             Ok(())
         })?;
         for head in heads {
-            let stored = self.load(&head)?;
+            let mut stored = self.load(&head)?;
+            if filter.originals {
+                for (key, old) in self.originals(stored.id)? {
+                    stored.report.set(&key, old.as_deref().and_then(parse_num));
+                }
+            }
             f(stored)?;
         }
         Ok(())

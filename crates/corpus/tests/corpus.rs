@@ -7,7 +7,7 @@ use nianbao_corpus::ingest::{ingest, Summary};
 use nianbao_corpus::stats::By;
 use nianbao_corpus::store::Filter;
 use nianbao_corpus::Store;
-use nianbao_model::{keys_for, Num, Report, Template};
+use nianbao_model::{keys_for, Num, Report, Severity, Template};
 use nianbao_synth::{add, render, series, Layout, Style};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -690,7 +690,194 @@ macro_rules! on_both {
     };
 }
 
-on_both!(multi_year, bad_inputs);
+/// Reviewers' work on a stored corpus: users and sessions, the filtered list, corrections
+/// that rerun the report's and the agency's checks, acceptances, history and originals.
+fn review(backend: Backend) {
+    use nianbao_corpus::review::{finding_key, Role};
+    use nianbao_corpus::store::Status;
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "review") else {
+        return;
+    };
+    let root = dir.path().join("reports");
+    let n = corpus(&root).len() as i64;
+    run(&mut store, &[root]);
+
+    let id = store
+        .create_user("审核员甲", "$argon2id$fake", Role::Reviewer)
+        .unwrap();
+    assert!(
+        store.create_user("审核员甲", "x", Role::Viewer).is_err(),
+        "names are unique"
+    );
+    let (u, hash) = store.user_by_name("审核员甲").unwrap().unwrap();
+    assert_eq!(
+        (u.id, u.role, hash.as_str()),
+        (id, Role::Reviewer, "$argon2id$fake")
+    );
+    assert!(store.user_by_name("nobody").unwrap().is_none());
+    let now = nianbao_corpus::review::unix_now();
+    store.create_session("live", id, "csrf1", now + 60).unwrap();
+    store.create_session("old", id, "csrf2", now - 1).unwrap();
+    assert_eq!(
+        store.session("live").unwrap().map(|(u, c)| (u.name, c)),
+        Some(("审核员甲".into(), "csrf1".into()))
+    );
+    assert!(store.session("old").unwrap().is_none(), "expired");
+    store.end_session("live").unwrap();
+    assert!(store.session("live").unwrap().is_none());
+
+    // The list: paging, status, name, words of the text, level.
+    let (total, page) = store.list(&Filter::default(), 0, 10).unwrap();
+    assert_eq!((total, page.len()), (n, 10));
+    let (_, rest) = store.list(&Filter::default(), 20, 10).unwrap();
+    assert_eq!(rest.len(), (n - 20) as usize);
+    let mut with_errors = 0;
+    store
+        .each_report(&Filter::default(), &mut |s| {
+            with_errors += i64::from(s.findings.iter().any(|f| f.severity == Severity::Error));
+            Ok(())
+        })
+        .unwrap();
+    let errors = Filter {
+        status: Some(Status::Errors),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&errors, 0, 100).unwrap().0, with_errors);
+    let by_name = Filter {
+        name: Some("北冷".into()),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&by_name, 0, 100).unwrap().0, 8);
+    let by_text = Filter {
+        text: Some("收到 处理".into()),
+        name: Some("自然资源".into()),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&by_text, 0, 100).unwrap().0, 3);
+    let literal = Filter {
+        name: Some("%".into()),
+        ..Filter::default()
+    };
+    assert_eq!(
+        store.list(&literal, 0, 100).unwrap().0,
+        0,
+        "% is a character, not a pattern"
+    );
+    let towns = Filter {
+        level: Some("乡镇/街道".into()),
+        ..Filter::default()
+    };
+    assert_eq!(store.list(&towns, 0, 100).unwrap().0, 8 + 5);
+
+    // The planted carry-over break of 北冷乡 2024: correct 上年结转 and the cross finding goes.
+    let (_, list) = store
+        .list(
+            &Filter {
+                name: Some("北冷".into()),
+                years: vec![2024],
+                ..Filter::default()
+            },
+            0,
+            10,
+        )
+        .unwrap();
+    let rid = list[0].id;
+    let before = store.report(rid).unwrap().unwrap();
+    assert!(before.findings.iter().any(|f| f.rule == "cross.carry_over"));
+    let key = "t3.carried_in.natural";
+    let old = before.report.int(key).unwrap();
+    // Correcting one cell of the row breaks the row total: a report finding appears …
+    let after = store
+        .correct(
+            rid,
+            key,
+            Some(Num::Int(old - 1)),
+            "与上年结转核对",
+            "审核员甲",
+        )
+        .unwrap();
+    assert!(after.iter().any(|f| f.rule == "t3.row_total"), "{after:?}");
+    // … and the total too: everything holds again.
+    let total_old = before.report.int("t3.carried_in.total").unwrap();
+    let after = store
+        .correct(
+            rid,
+            "t3.carried_in.total",
+            Some(Num::Int(total_old - 1)),
+            "总计随之更正",
+            "审核员甲",
+        )
+        .unwrap();
+    assert!(
+        !after
+            .iter()
+            .any(|f| f.rule == "cross.carry_over" || f.rule.starts_with("t3.row")),
+        "{after:?}"
+    );
+    let stored = store.report(rid).unwrap().unwrap();
+    assert_eq!(stored.report.int(key), Some(old - 1));
+    let history = store.history(rid).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (
+            history[1].key.as_str(),
+            history[1].old.clone(),
+            history[1].new.clone()
+        ),
+        (key, Some(old.to_string()), Some((old - 1).to_string()))
+    );
+    store
+        .correct(rid, key, Some(Num::Int(old + 5)), "再次修改", "审核员甲")
+        .unwrap();
+    let originals = store.originals(rid).unwrap();
+    assert!(
+        originals.contains(&(key.to_string(), Some(old.to_string()))),
+        "the first old value is the extracted one: {originals:?}"
+    );
+    // Wrong key, empty reason: refused, nothing recorded.
+    assert!(store
+        .correct(rid, "t3.nonsense", Some(Num::Int(1)), "r", "u")
+        .is_err());
+    assert!(store
+        .correct(rid, key, Some(Num::Int(1)), " ", "u")
+        .is_err());
+    assert_eq!(store.history(rid).unwrap().len(), 3);
+    // Accept a finding as it is.
+    let f = store
+        .findings(rid)
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a finding to accept");
+    store
+        .accept(rid, &finding_key(&f), "原件如此", "审核员甲")
+        .unwrap();
+    assert_eq!(store.accepted(rid).unwrap(), vec![finding_key(&f)]);
+    assert!(store.accept(rid, "no.such|rule", "r", "u").is_err());
+}
+
+on_both!(multi_year, bad_inputs, review);
+
+#[test]
+fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").display().to_string();
+    let mut store = Store::open(&path).unwrap();
+    let root = dir.path().join("reports");
+    corpus(&root);
+    run(&mut store, &[root]);
+    store.conn().batch("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';").unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
+    assert_eq!(store.user_count().unwrap(), 0);
+    let v = store
+        .conn()
+        .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])
+        .unwrap();
+    assert_eq!(v[0].str(0), "2");
+}
 
 #[test]
 fn foreign_and_broken_databases_are_refused_untouched() {

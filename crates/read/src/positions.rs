@@ -117,10 +117,12 @@ fn lines(words: &[Word]) -> Vec<Line> {
             let mut cells: Vec<(f64, f64, String)> = Vec::new();
             for w in &g {
                 // Within a cell words are a space apart (≈0.16 of the font height here);
-                // neighbouring cells have padding and a border between them (≈0.27).
+                // neighbouring cells have padding and a border between them (≈0.27). Words
+                // that overlap are in different cells whose widths were estimated (OFD).
                 match cells.last_mut() {
                     Some(c)
                         if w.x0 - c.1 < 0.22 * h
+                            && w.x0 - c.1 > -0.1 * h
                             && !is_value(&w.text)
                             && !is_value(&c.2)
                             && !starts_label(&w.text) =>
@@ -203,7 +205,86 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
             }
         }
         if !changed {
-            return owner;
+            break;
+        }
+    }
+    continue_across_pages(lines, &mut owner);
+    owner
+}
+
+/// `- 3 -`, `3`, `第 3 页`, `3/12`: a footer, not content.
+fn is_page_number(l: &Line) -> bool {
+    let t: String = l
+        .cells
+        .iter()
+        .map(|c| c.1.as_str())
+        .collect::<Vec<_>>()
+        .join("");
+    let core = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    let core = core
+        .strip_prefix('第')
+        .and_then(|c| c.strip_suffix('页'))
+        .unwrap_or(core)
+        .trim();
+    !core.is_empty()
+        && core.len() <= 9
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+}
+
+/// A row label wrapped over a page break: label-only lines at the top of a page, above any
+/// row of that page and left of the values of the row that ends the previous page, finish
+/// that row's label.
+fn continue_across_pages(lines: &[Line], owner: &mut [Option<usize>]) {
+    for i in 0..lines.len() {
+        let l = &lines[i];
+        if l.first_value.is_some() || owner[i].is_some() || l.page == 0 {
+            continue;
+        }
+        // Every line of this page above `l` must be a continuation too (none is prose).
+        let above_ok = (0..i)
+            .filter(|&j| lines[j].page == l.page)
+            .all(|j| owner[j].is_some() && lines[j].first_value.is_none());
+        // The last line of the previous page, page numbers in the footer skipped.
+        let Some(prev) = (0..i)
+            .rev()
+            .find(|&j| lines[j].page < l.page && !is_page_number(&lines[j]))
+        else {
+            continue;
+        };
+        let row = if lines[prev].first_value.is_some() {
+            Some(prev)
+        } else {
+            owner[prev]
+        };
+        let (Some(r), true) = (row, above_ok) else {
+            continue;
+        };
+        let last_of_page = (0..lines.len())
+            .filter(|&j| lines[j].page == lines[r].page && !is_page_number(&lines[j]))
+            .all(|j| lines[j].y <= lines[prev].y);
+        let value_x = lines[r].cells[lines[r].first_value.unwrap_or(0)].0;
+        let left = l.cells.last().is_some_and(|c| c.0 < value_x - 1.0);
+        // It continues a label: starts in the column of one of the row's label pieces and
+        // does not start a numbered label or heading of its own (`三、…`, `（二）…`).
+        let Some(first) = l.cells.first() else {
+            continue;
+        };
+        // (Or it starts right of the row's first label piece: a sub-label column, where
+        // estimated word widths, as in OFD, may have merged the pieces of the row's line.)
+        let pieces: Vec<f64> = std::iter::once(r)
+            .chain((0..lines.len()).filter(|&j| owner[j] == Some(r)))
+            .flat_map(|j| {
+                let fv = lines[j].first_value.unwrap_or(lines[j].cells.len());
+                lines[j].cells[..fv].iter().map(|c| c.0)
+            })
+            .collect();
+        let leftmost = pieces.iter().copied().fold(f64::MAX, f64::min);
+        let column = pieces.iter().any(|x| (x - first.0).abs() < 2.0) || first.0 > leftmost + 2.0;
+        if last_of_page && left && column && !starts_label(&first.1) && lines[r].page + 1 == l.page
+        {
+            owner[i] = Some(r);
         }
     }
 }
@@ -225,9 +306,10 @@ pub fn document(words: &[Word]) -> Document {
     for (i, l) in lines.iter().enumerate() {
         if let Some(fv) = l.first_value {
             // Label fragments of this row, read column by column, top to bottom.
-            let mut frags: Vec<(f64, f64, &str)> = l.cells[..fv]
+            // (x, page, y, text): read column by column, top to bottom, page after page.
+            let mut frags: Vec<(f64, u32, f64, &str)> = l.cells[..fv]
                 .iter()
-                .map(|c| (c.0, l.y, c.1.as_str()))
+                .map(|c| (c.0, l.page, l.y, c.1.as_str()))
                 .collect();
             for (j, o) in owner.iter().enumerate() {
                 if *o == Some(i) {
@@ -235,16 +317,38 @@ pub fn document(words: &[Word]) -> Document {
                         lines[j]
                             .cells
                             .iter()
-                            .map(|c| (c.0, lines[j].y, c.1.as_str())),
+                            .map(|c| (c.0, lines[j].page, lines[j].y, c.1.as_str())),
                     );
                 }
             }
             frags.sort_by(|a, b| {
-                ((a.0 / 3.0).round(), a.1)
-                    .partial_cmp(&((b.0 / 3.0).round(), b.1))
+                ((a.0 / 3.0).round(), a.1, a.2)
+                    .partial_cmp(&((b.0 / 3.0).round(), b.1, b.2))
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
-            let label: String = frags.iter().map(|f| f.2).collect::<Vec<_>>().join("");
+            let mut pieces: Vec<&str> = frags.iter().map(|f| f.3).collect();
+            // A group label cut inside its brackets over two rows (`（四` / `）无法提供`):
+            // the closing part goes back after the opening one, on the row above.
+            if let (Some(first), Some(Slot::Cell(prev))) =
+                (pieces.first(), table.last_mut().and_then(|r| r.first_mut()))
+            {
+                let open = prev.matches(['（', '(']).count() > prev.matches(['）', ')']).count();
+                if let (true, true, Some(at)) = (
+                    open,
+                    first.starts_with(['）', ')']),
+                    prev.rfind(['（', '(']),
+                ) {
+                    let after = at + prev[at..].chars().next().map_or(1, char::len_utf8);
+                    let numeral: usize = prev[after..]
+                        .chars()
+                        .take_while(|c| "一二三四五六七八九十".contains(*c))
+                        .map(char::len_utf8)
+                        .sum();
+                    prev.insert_str(after + numeral, first);
+                    pieces.remove(0);
+                }
+            }
+            let label: String = pieces.join("");
             // A row of values only (table 四) has no label cell: an empty one would read
             // as a blank value.
             let mut row = if label.is_empty() {
@@ -326,6 +430,44 @@ mod tests {
             w(1, 3, 400.0, 133.0, "9"),
         ];
         assert_eq!(join_wrapped_numbers(lines(&ws)).len(), 2);
+    }
+
+    #[test]
+    fn a_label_wrapped_over_a_page_break_finishes_its_row() {
+        let ws = vec![
+            w(
+                1,
+                1,
+                100.0,
+                700.0,
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政",
+            ),
+            w(1, 2, 300.0, 700.0, "0"),
+            w(1, 3, 340.0, 700.0, "0"),
+            w(1, 4, 200.0, 780.0, "- 3 -"),
+            w(2, 5, 100.0, 60.0, "府信息公开申请"),
+            w(2, 6, 100.0, 110.0, "2.申请人逾期未按收费通知要求缴纳费用"),
+            w(2, 7, 300.0, 110.0, "1"),
+            w(2, 8, 340.0, 110.0, "2"),
+        ];
+        let text = document(&ws).to_text();
+        assert!(
+            text.contains("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0"),
+            "{text}"
+        );
+        // Prose at the top of a page is not taken into a row.
+        let ws = vec![
+            w(1, 1, 100.0, 700.0, "行政许可"),
+            w(1, 2, 300.0, 700.0, "5"),
+            w(2, 3, 100.0, 60.0, "四、政府信息公开行政复议情况"),
+        ];
+        assert!(
+            document(&ws)
+                .to_text()
+                .contains("\n\n四、政府信息公开行政复议情况"),
+            "{}",
+            document(&ws).to_text()
+        );
     }
 
     #[test]

@@ -12,11 +12,64 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use nianbao_corpus::stats::By;
 
+/// What the corpus looks like now, cheaply: changes whenever a report, a correction or an
+/// agency merge does.
+async fn version(st: &Shared) -> Result<String, Fail> {
+    st.with(|s| {
+        let rows = s.conn().query(
+            // A new version is a new id; merges change the number of agencies.
+            "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(id) FROM corrections), (SELECT COUNT(*) FROM agencies), 0",
+            &[],
+        )?;
+        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{:?}", r.int(0), r.int(1), r.int(2), r.int(3))))
+    })
+    .await
+}
+
+/// The statistics by year and by region (computed side by side on two connections),
+/// cached until the corpus changes.
 pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail> {
+    let key = format!(
+        "{}|{}|{}|{}|{}|{}|{}",
+        q.region, q.level, q.year, q.template, q.status, q.q, q.text
+    );
+    let now = version(st).await?;
+    let cached = |st: &Shared| {
+        st.dashboards
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+            .filter(|(v, _)| *v == now)
+            .map(|(_, d)| d)
+    };
+    if let Some(d) = cached(st) {
+        return Ok(d);
+    }
+    // One computation at a time: requests arriving meanwhile wait for its result.
+    let _turn = st.computing.lock().await;
+    if let Some(d) = cached(st) {
+        return Ok(d);
+    }
     let (f1, f2) = (q.filter(), q.filter());
-    let years = st.with(move |s| s.stats(By::Year, &f1)).await?;
-    let regions = st.with(move |s| s.stats(By::Region, &f2)).await?;
-    Ok(serde_json::json!({ "years": years, "regions": regions }))
+    let (years, regions) = tokio::join!(
+        st.with(move |s| s.stats(By::Year, &f1)),
+        st.with(move |s| s.stats(By::Region, &f2))
+    );
+    let data = serde_json::json!({ "years": years?, "regions": regions? });
+    if let Ok(mut m) = st.dashboards.lock() {
+        if m.len() > 64 {
+            m.clear();
+        }
+        m.insert(key, (now, data.clone()));
+    }
+    Ok(data)
+}
+
+/// Computes the unfiltered dashboard in the background when the server starts.
+pub fn warm(st: Shared) {
+    tokio::spawn(async move {
+        let _ = data(&st, &ListQuery::default()).await;
+    });
 }
 
 pub async fn page(

@@ -129,6 +129,7 @@ pub fn serve(db: &str, listen: &str, max_upload: usize) -> Result<(), String> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("无法监听 {listen} (cannot listen): {e}"))?;
+        dashboard::warm(state.clone());
         eprintln!(
             "nianbao 已启动：http://{} （数据库 {db}；Ctrl-C 停止）",
             listener

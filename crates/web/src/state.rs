@@ -14,6 +14,10 @@ pub struct State {
     pub attempts: Mutex<HashMap<String, Vec<Instant>>>,
     /// Largest upload accepted per file.
     pub max_upload: usize,
+    /// Dashboard data by (filter, corpus version): statistics take seconds over 100 000
+    /// reports and change only when the corpus does.
+    pub dashboards: Mutex<HashMap<String, (String, serde_json::Value)>>,
+    pub computing: tokio::sync::Mutex<()>,
 }
 
 pub type Shared = Arc<State>;
@@ -27,6 +31,8 @@ impl State {
             pool: Mutex::new(vec![first]),
             attempts: Mutex::new(HashMap::new()),
             max_upload,
+            dashboards: Mutex::new(HashMap::new()),
+            computing: tokio::sync::Mutex::new(()),
         })
     }
 

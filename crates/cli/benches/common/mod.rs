@@ -46,4 +46,3 @@ pub fn corpus(root: &Path, n: usize) -> Vec<PathBuf> {
     }
     dirs
 }
-
