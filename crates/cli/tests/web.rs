@@ -43,15 +43,10 @@ where
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn review_a_report_in_chromium() {
-    if !chromedriver() {
-        return;
-    }
-    let server = start(5);
-    let (file, key, good) = broken_report(server.dir.path());
+/// A headless Chromium session through a private chromedriver.
+async fn browser() -> (Driver, fantoccini::Client) {
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -80,6 +75,43 @@ async fn review_a_report_in_chromium() {
             }
         }
     };
+    (driver, c)
+}
+
+async fn sign_in(c: &fantoccini::Client, url: &str, name: &str) {
+    c.goto(&format!("{url}/login")).await.unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("signin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("the report list", || async {
+        c.current_url().await.unwrap().path() == "/"
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_a_report_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let (file, key, good) = broken_report(server.dir.path());
+    let (_driver, c) = browser().await;
     let url = &server.url;
 
     // Sign in as the reviewer.
@@ -348,4 +380,161 @@ async fn review_a_report_in_chromium() {
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/reports/{id}/cells"]["post"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_a_report_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let url = &server.url;
+    // Last year's report of the agency is in the corpus.
+    let (file, _, _) = broken_report(server.dir.path());
+    let last = {
+        let mut g = nianbao_synth::rng(5);
+        nianbao_synth::report(&mut g, nianbao_model::Template::Y2021)
+    };
+    let mut h = Http::new(url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let (status, _) = h.upload(
+        "/api/upload",
+        &csrf,
+        &[("last.html", &std::fs::read(&file).unwrap())],
+        true,
+    );
+    assert_eq!(status, 200);
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+    c.goto(&format!("{url}/new?agency=%E6%B5%8B%E8%AF%95%E9%95%87%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&year=2023")).await.unwrap();
+    assert!(
+        c.find(Locator::Id("prefilled")).await.is_ok(),
+        "carry-over prefilled from 2022"
+    );
+    let input = |k: &str| format!("input[data-key='{k}']");
+    let carried = c
+        .find(Locator::Css(&input("t3.carried_in.natural")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        carried,
+        last.int("t3.carried_over.natural").map(|v| v.to_string())
+    );
+    // Live checks: a row total that does not add up is flagged as it is typed, and cleared.
+    let checked = || async {
+        c.find(Locator::Id("live-findings"))
+            .await
+            .unwrap()
+            .attr("data-checked")
+            .await
+            .unwrap()
+    };
+    let before = checked().await;
+    for col in ["commercial", "research", "nonprofit", "legal", "other_org"] {
+        c.find(Locator::Css(&input(&format!("t3.received.{col}"))))
+            .await
+            .unwrap()
+            .send_keys("0")
+            .await
+            .unwrap();
+    }
+    let natural = c
+        .find(Locator::Css(&input("t3.received.natural")))
+        .await
+        .unwrap();
+    natural.send_keys("5").await.unwrap();
+    let total = c
+        .find(Locator::Css(&input("t3.received.total")))
+        .await
+        .unwrap();
+    total.send_keys("4").await.unwrap();
+    let row_total = || async {
+        let list = c
+            .find(Locator::Id("live-findings"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        list.contains("行：总计应等于六类申请人之和")
+    };
+    wait("live check", || async {
+        checked().await != before && row_total().await
+    })
+    .await;
+    assert_eq!(total.attr("class").await.unwrap().as_deref(), Some("err"));
+    total.clear().await.unwrap();
+    total.send_keys("5").await.unwrap();
+    wait("the row-total finding to clear", || async {
+        !row_total().await
+    })
+    .await;
+    // Submit: the report is stored and shown.
+    c.find(Locator::Css("textarea[name=s1]"))
+        .await
+        .unwrap()
+        .send_keys("2023年，本镇认真贯彻落实《条例》。")
+        .await
+        .unwrap();
+    c.find(Locator::Id("submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("the stored report", || async {
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/reports/")
+    })
+    .await;
+    let cell = c
+        .find(Locator::Css("td.v[data-key='t3.received.natural']"))
+        .await
+        .unwrap();
+    assert_eq!(cell.text().await.unwrap(), "5");
+    let title = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        title.contains("测试镇人民政府") && title.contains("2023"),
+        "{title}"
+    );
+    c.close().await.unwrap();
+
+    // The same form rendered to DOCX and PDF reads back to the typed values.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("agency", "测试镇人民政府"),
+        ("year", "2023"),
+        ("s1", "本年度工作情况。"),
+        ("v:t3.received.natural", "5"),
+        ("v:t3.received.commercial", "0"),
+        ("v:t3.received.total", "5"),
+    ];
+    magic_check(&mut h, &fields, server.dir.path());
+}
+
+/// Downloads the rendered DOCX and PDF of the form and extracts them again.
+fn magic_check(h: &mut Http, fields: &[(&str, &str)], dir: &std::path::Path) {
+    for (to, magic) in [("docx", &b"PK"[..]), ("pdf", &b"%PDF"[..])] {
+        let bytes = h.form_bytes(&format!("/new/render?to={to}"), fields);
+        assert!(bytes.starts_with(magic), "{to}");
+        let path = dir.join(format!("new.{to}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let (lines, _) = common::extract(&[path]);
+        assert_eq!(lines[0]["values"]["t3.received.natural"], 5, "{to}");
+        assert_eq!(lines[0]["agency"], "测试镇人民政府", "{to}");
+    }
 }

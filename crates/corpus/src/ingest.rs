@@ -181,6 +181,12 @@ fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) 
     (name.clone(), parsed.map_err(Outcome::Failed))
 }
 
+/// Reads, extracts and checks one file's bytes, as ingest does (for reports made in the
+/// web form and stored without a file on disk).
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, String> {
+    parse(name, hex(&Sha256::digest(bytes)), bytes)
+}
+
 fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
     let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
     let mut report = nianbao_extract::extract(&source.text);

@@ -4,6 +4,7 @@
 
 mod api;
 pub mod auth;
+mod compose;
 mod dashboard;
 mod fail;
 mod html;
@@ -36,6 +37,10 @@ fn asset(name: &str) -> Option<(&'static str, &'static [u8])> {
         "dashboard.js" => (
             "text/javascript; charset=utf-8",
             include_bytes!("../assets/dashboard.js"),
+        ),
+        "compose.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/compose.js"),
         ),
         "echarts.min.js" => (
             "text/javascript; charset=utf-8",
@@ -98,6 +103,10 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/render", get(report::render))
         .route("/agencies/{id}", get(report::agency))
         .route("/dashboard", get(dashboard::page))
+        .route("/new", get(compose::page))
+        .route("/new/render", post(compose::render))
+        .route("/new/submit", post(compose::submit))
+        .route("/api/check", post(compose::check))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/admin/users", get(pages::users).post(pages::add_user))
         .route("/admin/agencies/merge", post(pages::merge))

@@ -167,6 +167,19 @@ impl Http {
         (s, b)
     }
 
+    /// A form POST whose answer is a file.
+    pub fn form_bytes(&mut self, path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
+        let r = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header())
+            .send_form(fields)
+            .unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut out).unwrap();
+        out
+    }
+
     pub fn json(
         &mut self,
         path: &str,

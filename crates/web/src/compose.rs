@@ -1,0 +1,327 @@
+//! 新建年报: a form for the current template — narrative sections and the three tables —
+//! checked as the user types (the rules of `nianbao check`), last year's 结转 prefilled from
+//! the corpus, rendered to DOCX/PDF/HTML, and submitted into the corpus through the same
+//! read–extract–check path as any uploaded file.
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::html::{csrf_field, esc, layout};
+use crate::report::script_json;
+use crate::state::Shared;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use nianbao_corpus::review::Role;
+use nianbao_corpus::store::Filter;
+use nianbao_model::{Report, Section, Template, COLUMNS};
+use nianbao_render::doc::{document, Block, HEADINGS};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+/// The report the form describes (fields `agency`, `year`, `s1`…`s6`, `v:KEY`).
+fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let year: i32 = get("year")
+        .parse()
+        .map_err(|_| Fail::bad("请填写年度 (year required)"))?;
+    if !(2019..=2100).contains(&year) {
+        return Err(Fail::bad(
+            "年度应为 2019 年以后 (the form is for 2019 and later)",
+        ));
+    }
+    let mut r = Report::new(Template::for_year(year));
+    r.year = Some(year);
+    r.agency = Some(get("agency")).filter(|a| !a.is_empty());
+    for (n, title) in HEADINGS.iter().enumerate() {
+        let text = get(&format!("s{}", n + 1));
+        if !text.is_empty() {
+            r.sections.push(Section {
+                number: n as u8 + 1,
+                title: title.to_string(),
+                text,
+            });
+        }
+    }
+    for (name, value) in fields {
+        let Some(key) = name.strip_prefix("v:") else {
+            continue;
+        };
+        if !r.cells.contains_key(key) {
+            return Err(Fail::bad(format!(
+                "{key} 不是本模板的单元格 (not a cell of the template)"
+            )));
+        }
+        r.set(key, crate::report::parse_value(value)?);
+    }
+    r.tables = vec!["二".into(), "三".into(), "四".into()];
+    Ok(r)
+}
+
+/// Last year's 结转下年度 of the agency, as this year's 上年结转.
+async fn prefill(st: &Shared, r: &mut Report) -> Result<Option<i32>, Fail> {
+    let (Some(agency), Some(year)) = (r.agency.clone(), r.year) else {
+        return Ok(None);
+    };
+    let filter = Filter {
+        name: Some(agency),
+        years: vec![year - 1],
+        ..Filter::default()
+    };
+    let last = st
+        .with(move |s| {
+            let (_, list) = s.list(&filter, 0, 1)?;
+            match list.first() {
+                Some(x) => s.report(x.id),
+                None => Ok(None),
+            }
+        })
+        .await?;
+    let Some(last) = last else { return Ok(None) };
+    for c in COLUMNS {
+        r.set(
+            &format!("t3.carried_in.{c}"),
+            last.report.value(&format!("t3.carried_over.{c}")),
+        );
+    }
+    Ok(last.report.year)
+}
+
+fn form_tables(r: &Report) -> String {
+    let mut out = String::new();
+    for b in document(r) {
+        match b {
+            Block::Heading(h) => {
+                let n = HEADINGS.iter().position(|x| *x == h).map_or(0, |i| i + 1);
+                let text = r
+                    .sections
+                    .iter()
+                    .find(|s| s.number as usize == n)
+                    .map_or("", |s| s.text.as_str());
+                out.push_str(&format!(
+                    "<h3>{}</h3><textarea name=\"s{n}\" rows=\"3\" class=\"prose\">{}</textarea>",
+                    esc(&h),
+                    esc(text)
+                ));
+            }
+            Block::Table(t) => {
+                out.push_str("<table class=\"tpl form\"><tbody>");
+                for row in &t.rows {
+                    out.push_str("<tr>");
+                    for c in &row.cells {
+                        let span = format!(
+                            "{}{}",
+                            if c.rowspan > 1 {
+                                format!(" rowspan=\"{}\"", c.rowspan)
+                            } else {
+                                String::new()
+                            },
+                            if c.colspan > 1 {
+                                format!(" colspan=\"{}\"", c.colspan)
+                            } else {
+                                String::new()
+                            }
+                        );
+                        match &c.key {
+                            Some(k) => out.push_str(&format!(
+                                "<td{span}><input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\"></td>",
+                                esc(k),
+                                esc(k),
+                                esc(&c.text)
+                            )),
+                            None => out.push_str(&format!("<td{span} class=\"l\">{}</td>", esc(&c.text))),
+                        }
+                    }
+                    out.push_str("</tr>");
+                }
+                out.push_str("</tbody></table>");
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+pub async fn page(
+    State(st): State<Shared>,
+    s: Session,
+    Query(q): Query<NewQuery>,
+) -> Result<Html<String>, Fail> {
+    s.require(Role::Reviewer)?;
+    let year = q.year.unwrap_or(2025).clamp(2019, 2100);
+    let mut r = Report::new(Template::for_year(year));
+    r.year = Some(year);
+    r.agency = Some(q.agency.trim().to_string()).filter(|a| !a.is_empty());
+    let from = prefill(&st, &mut r).await?;
+    let note = match from {
+        Some(y) => format!("<p class=\"ok\" id=\"prefilled\">“二、上年结转”已按 {y} 年报告的“结转下年度继续办理”预填。</p>"),
+        None => "<p class=\"muted\">填写机构名称和年度后点“载入”，可按语料库中上一年度报告预填“上年结转”。</p>".into(),
+    };
+    let body = format!(
+        "<h1>新建年报 · {}</h1>\
+         <form method=\"get\" action=\"/new\" class=\"filters\"><input name=\"agency\" id=\"new-agency\" placeholder=\"机构名称\" value=\"{}\">\
+         <input name=\"year\" id=\"new-year\" size=\"6\" value=\"{year}\"><button id=\"load\">载入</button></form>{note}\
+         <div class=\"split\"><form method=\"post\" action=\"/new/submit\" id=\"compose\">{}\
+         <input type=\"hidden\" name=\"agency\" value=\"{}\"><input type=\"hidden\" name=\"year\" value=\"{year}\">{}\
+         <p class=\"actions\"><button formaction=\"/new/render?to=docx\" id=\"to-docx\">下载 DOCX</button> \
+         <button formaction=\"/new/render?to=pdf\" id=\"to-pdf\">下载 PDF</button> \
+         <button id=\"submit\">提交入库</button></p></form>\
+         <aside><h2>实时核对</h2><ul class=\"findings\" id=\"live-findings\"></ul></aside></div>\
+         <script type=\"application/json\" id=\"template\">{}</script><script src=\"/assets/compose.js\"></script>",
+        esc(r.template.name_zh()),
+        esc(&q.agency),
+        csrf_field(&s),
+        esc(&q.agency),
+        form_tables(&r),
+        script_json(&serde_json::json!({ "template": r.template.as_str() }))
+    );
+    Ok(Html(layout("新建年报", Some(&s), &body)))
+}
+
+#[derive(Deserialize)]
+pub struct CheckBody {
+    year: i32,
+    #[serde(default)]
+    values: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The findings of `nianbao check` for the tables as typed (sections are not required
+/// while typing, so section and table-presence findings are left out).
+pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_json::Value>, Fail> {
+    let mut fields = vec![("year".to_string(), b.year.to_string())];
+    for (k, v) in b.values {
+        let text = match v {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        fields.push((format!("v:{k}"), text));
+    }
+    let r = from_fields(&fields).map_err(Fail::api)?;
+    let findings: Vec<_> = nianbao_check::findings(&r)
+        .into_iter()
+        .filter(|f| {
+            !f.rule.starts_with("section.")
+                && !f.rule.starts_with("table.")
+                && !f.rule.starts_with("narrative.")
+                && !f.rule.starts_with("publish.")
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "findings": findings })))
+}
+
+#[derive(Deserialize)]
+pub struct To {
+    to: String,
+}
+
+fn csrf_of(s: &Session, fields: &[(String, String)]) -> Result<(), Fail> {
+    s.check_csrf(
+        fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map_or("", |(_, v)| v.as_str()),
+    )
+}
+
+pub async fn render(
+    s: Session,
+    Query(t): Query<To>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    csrf_of(&s, &fields)?;
+    s.require(Role::Reviewer)?;
+    let r = from_fields(&fields)?;
+    let name = format!(
+        "{}{}年政府信息公开工作年度报告",
+        r.agency.clone().unwrap_or_default(),
+        r.year.unwrap_or(0)
+    );
+    let (ty, ext, bytes) = match t.to.as_str() {
+        "html" => (
+            "text/html; charset=utf-8",
+            "html",
+            nianbao_render::to_html(&r).into_bytes(),
+        ),
+        "docx" | "pdf" => {
+            let pdf = t.to == "pdf";
+            let bytes = tokio::task::spawn_blocking(move || {
+                if pdf {
+                    nianbao_render::to_pdf(&r)
+                } else {
+                    nianbao_render::to_docx(&r)
+                }
+            })
+            .await
+            .map_err(|_| Fail::internal("render"))?
+            .map_err(|e| Fail::internal(&e.to_string()))?;
+            if pdf {
+                ("application/pdf", "pdf", bytes)
+            } else {
+                (
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "docx",
+                    bytes,
+                )
+            }
+        }
+        _ => return Err(Fail::bad("to 应为 html、docx 或 pdf")),
+    };
+    let disposition = format!(
+        "attachment; filename=\"report.{ext}\"; filename*=UTF-8''{}.{ext}",
+        crate::pages::url(&name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, ty.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Stores the report: rendered as the official HTML page and read back like an upload, so
+/// its cells carry evidence into that page and every check runs.
+pub async fn submit(
+    State(st): State<Shared>,
+    s: Session,
+    _h: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Redirect, Fail> {
+    csrf_of(&s, &fields)?;
+    s.require(Role::Reviewer)?;
+    let r = from_fields(&fields)?;
+    let page = nianbao_render::to_html(&r);
+    let name = format!(
+        "新建/{}{}年.html",
+        r.agency.clone().unwrap_or_default(),
+        r.year.unwrap_or(0)
+    );
+    let parsed = nianbao_corpus::ingest::parse_bytes(&name, page.as_bytes()).map_err(Fail::bad)?;
+    let id = st
+        .with(move |store| {
+            store.save(&parsed)?;
+            store.refresh_cross()?;
+            let rows = store.conn().query(
+                "SELECT id FROM reports WHERE hash = $1",
+                &[parsed.hash.as_str().into()],
+            )?;
+            Ok(rows.first().and_then(|r| r.int(0)).unwrap_or(0))
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
