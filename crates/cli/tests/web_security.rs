@@ -328,3 +328,88 @@ fn password_guessing_is_slowed_and_then_refused() {
     let mut third = Http::new(&server.url);
     assert_eq!(third.login("nobody", "wrong password!"), 401);
 }
+
+#[test]
+fn year_over_year_page_marks_carry_over_breaks_and_admins_merge_agencies() {
+    let server = start(5);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("admin", PASSWORD), 303);
+    let csrf = h.csrf();
+    // Three years of one agency with a carry-over break in the last, and one more agency.
+    let mut g = nianbao_synth::rng(9);
+    let mut years = nianbao_synth::series(&mut g, "东湖街道办事处", 2021..=2023);
+    nianbao_synth::add(&mut years[2], "t3.carried_in", "natural", 2);
+    nianbao_synth::add(&mut years[2], "t3.carried_over", "natural", 2);
+    // A renamed office the resolver cannot know is the same: an admin merges it.
+    let mut other = nianbao_synth::series(&mut g, "湖东新区管理办公室", 2024..=2024);
+    years.append(&mut other);
+    let pages: Vec<(String, Vec<u8>)> = years
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                format!("{i}.html"),
+                nianbao_synth::html_page(r, &nianbao_synth::HtmlStyle::default()).into_bytes(),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = pages
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let (status, body) = h.upload("/api/upload", &csrf, &files, true);
+    assert_eq!(status, 200, "{body}");
+    let (_, agencies) = h.get("/api/agencies");
+    let agencies: serde_json::Value = serde_json::from_str(&agencies).unwrap();
+    let id_of = |name: &str| {
+        agencies["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .map(|a| a["id"].as_i64().unwrap())
+    };
+    let (east, renamed) = (
+        id_of("东湖街道办事处").expect("agency"),
+        id_of("湖东新区管理办公室").expect("second agency"),
+    );
+    let (status, page) = h.get(&format!("/agencies/{east}"));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("id=\"cross\""),
+        "the carry-over break is listed"
+    );
+    assert!(page.contains("上年结转"), "{page}");
+    assert!(
+        page.contains("<td class=\"err\">"),
+        "the broken cells are marked"
+    );
+    let (_, series) = h.get(&format!("/api/agencies/{east}/series"));
+    let series: serde_json::Value = serde_json::from_str(&series).unwrap();
+    assert_eq!(series["reports"].as_array().unwrap().len(), 3);
+    // The admin merges the renamed office into it: the series grows.
+    let (status, _) = h.form(
+        "/admin/agencies/merge",
+        &[
+            ("csrf", &csrf),
+            ("keep", &east.to_string()),
+            ("other", &renamed.to_string()),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, series) = h.get(&format!("/api/agencies/{east}/series"));
+    let series: serde_json::Value = serde_json::from_str(&series).unwrap();
+    assert_eq!(series["reports"].as_array().unwrap().len(), 4);
+    // A reviewer may not merge.
+    let mut r = Http::new(&server.url);
+    assert_eq!(r.login("reviewer", PASSWORD), 303);
+    let c = r.csrf();
+    assert_eq!(
+        r.form(
+            "/admin/agencies/merge",
+            &[("csrf", &c), ("keep", "1"), ("other", "2")]
+        )
+        .0,
+        403
+    );
+}
