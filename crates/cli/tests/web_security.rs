@@ -413,3 +413,89 @@ fn year_over_year_page_marks_carry_over_breaks_and_admins_merge_agencies() {
         403
     );
 }
+
+#[test]
+fn the_ledger_page_derives_tables_and_deadline_warnings() {
+    let server = start(5);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let csv = "编号,收到日期,申请人类型,办理结果,答复日期,延期,复议日期,复议结果\n\
+               2024-01,2024-02-01,自然人,予以公开,2024-02-20,否,,\n\
+               2024-02,2024/3/1,商业企业,不予公开-属于国家秘密,2024-03-15,否,2024-04-10,\n\
+               2024-03,2024年9月27日,自然人,,,否,,\n";
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("agency", "某镇人民政府"),
+        ("year", "2024"),
+        ("today", "2024-10-31"),
+        ("rows", ""),
+    ];
+    let (status, page) = h.multipart("/ledger", &fields, &[("file", "台账.csv", csv.as_bytes())]);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("台账 3 条申请"), "{page}");
+    assert!(page.contains("data-rule=\"ledger.overdue\"") && page.contains("逾期 1 个工作日"));
+    assert!(
+        page.contains("data-key=\"t3.received.total\" data-value=\"3\""),
+        "table 三 drawn with the counts"
+    );
+    assert!(page.contains("data-key=\"t4.review.pending\" data-value=\"1\""));
+    // Rows typed into the page instead of a file (header optional).
+    let typed = [
+        ("csrf", csrf.as_str()),
+        ("agency", ""),
+        ("year", "2024"),
+        ("today", "2024-10-01"),
+        (
+            "rows",
+            "A1,2024-05-06,法律服务机构,予以公开,2024-05-20,否,,,,,",
+        ),
+    ];
+    let (status, page) = h.multipart("/ledger", &typed, &[]);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("data-key=\"t3.granted.legal\" data-value=\"1\""),
+        "{page}"
+    );
+    // A bad row is named; no CSRF token, no result.
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("agency", ""),
+        ("year", "2024"),
+        ("today", ""),
+        ("rows", "A1,2024-02-30,自然人"),
+    ];
+    let (status, page) = h.multipart("/ledger", &bad, &[]);
+    assert_eq!(status, 400);
+    assert!(page.contains("第 2 行"), "{page}");
+    assert_eq!(
+        h.multipart("/ledger", &[("csrf", "x"), ("year", "2024")], &[])
+            .0,
+        403
+    );
+    // A holiday list for a year nianbao does not know moves the deadline: received Friday
+    // 2030-09-27 is due 2030-10-25 on weekends alone, and one working day later with
+    // 2030-10-01 off.
+    let rows = ("rows", "B1,2030-09-27,自然人,,,否,,,,,");
+    let weekends = [
+        ("csrf", csrf.as_str()),
+        ("year", "2030"),
+        ("today", "2030-10-22"),
+        rows,
+    ];
+    assert!(h
+        .multipart("/ledger", &weekends, &[])
+        .1
+        .contains("2030-10-25"));
+    let holiday = [
+        ("csrf", csrf.as_str()),
+        ("year", "2030"),
+        ("today", "2030-10-22"),
+        rows,
+        ("holidays", "2030-10-01 休"),
+    ];
+    assert!(h
+        .multipart("/ledger", &holiday, &[])
+        .1
+        .contains("2030-10-28"));
+}

@@ -36,7 +36,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
                 ""
             };
             let upload = if s.user.role >= Role::Reviewer {
-                "<a href=\"/upload\">上传</a><a href=\"/new\">新建年报</a>"
+                "<a href=\"/upload\">上传</a><a href=\"/new\">新建年报</a><a href=\"/ledger\">台账</a>"
             } else {
                 ""
             };

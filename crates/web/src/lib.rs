@@ -8,6 +8,7 @@ mod compose;
 mod dashboard;
 mod fail;
 mod html;
+mod ledger;
 mod pages;
 mod report;
 mod state;
@@ -103,6 +104,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/render", get(report::render))
         .route("/agencies/{id}", get(report::agency))
         .route("/dashboard", get(dashboard::page))
+        .route("/ledger", get(ledger::page).post(ledger::derive))
         .route("/new", get(compose::page))
         .route("/new/render", post(compose::render))
         .route("/new/submit", post(compose::submit))

@@ -232,6 +232,41 @@ impl Http {
         (s, b)
     }
 
+    /// A multipart form of text fields and (field, file name, bytes) files.
+    pub fn multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (u16, String) {
+        let boundary = "nianbao-form-boundary-2b9e";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header())
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            );
+        let (s, b, _) = self.finish(req.send_bytes(&body));
+        (s, b)
+    }
+
     /// Signs in through the form; returns the status of the sign-in POST.
     pub fn login(&mut self, name: &str, password: &str) -> u16 {
         let (_, page) = self.get("/login");
