@@ -78,26 +78,19 @@ async fn browser() -> (Driver, fantoccini::Client) {
     (driver, c)
 }
 
+async fn typed(c: &fantoccini::Client, at: Locator<'_>, text: &str) {
+    c.find(at).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn click(c: &fantoccini::Client, at: Locator<'_>) {
+    c.find(at).await.unwrap().click().await.unwrap();
+}
+
 async fn sign_in(c: &fantoccini::Client, url: &str, name: &str) {
     c.goto(&format!("{url}/login")).await.unwrap();
-    c.find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys(name)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("signin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    typed(&c, Locator::Id("name"), name).await;
+    typed(&c, Locator::Id("password"), PASSWORD).await;
+    click(&c, Locator::Id("signin")).await;
     wait("the report list", || async {
         c.current_url().await.unwrap().path() == "/"
     })
@@ -120,44 +113,13 @@ async fn review_a_report_in_chromium() {
         c.current_url().await.unwrap().path().ends_with("/login"),
         "pages need a session"
     );
-    c.find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys("reviewer")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("signin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait("the report list", || async {
-        c.current_url().await.unwrap().path() == "/"
-    })
-    .await;
+    sign_in(&c, url, "reviewer").await;
     assert!(c.find(Locator::Id("reports")).await.is_ok());
 
     // Upload the report (file input, progress, results).
     c.goto(&format!("{url}/upload")).await.unwrap();
-    c.find(Locator::Id("files"))
-        .await
-        .unwrap()
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Id("send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    typed(&c, Locator::Id("files"), file.to_str().unwrap()).await;
+    click(&c, Locator::Id("send")).await;
     let results = c
         .wait()
         .at_most(Duration::from_secs(60))
@@ -173,12 +135,7 @@ async fn review_a_report_in_chromium() {
 
     // The report in the list, its page with the tables drawn like the template.
     c.goto(&format!("{url}/?q=测试镇")).await.unwrap();
-    c.find(Locator::Css("#reports a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#reports a")).await;
     wait("the report page", || async {
         c.find(Locator::Id("tables")).await.is_ok()
     })
@@ -243,12 +200,7 @@ async fn review_a_report_in_chromium() {
     );
 
     // Take the proposed fix, give a reason, save: the finding resolves, the history shows it.
-    c.find(Locator::Css(&format!("button.fix[data-key='{key}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css(&format!("button.fix[data-key='{key}']"))).await;
     assert_eq!(
         c.find(Locator::Id("value"))
             .await
@@ -258,18 +210,13 @@ async fn review_a_report_in_chromium() {
             .unwrap(),
         Some(good.to_string())
     );
-    c.find(Locator::Id("reason"))
-        .await
-        .unwrap()
-        .send_keys("与原件核对，予以公开自然人应为原值")
-        .await
-        .unwrap();
-    c.find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    typed(
+        &c,
+        Locator::Id("reason"),
+        "与原件核对，予以公开自然人应为原值",
+    )
+    .await;
+    click(&c, Locator::Id("save")).await;
     wait("the saved correction", || async {
         c.find(Locator::Css("#history td")).await.is_ok()
     })
@@ -330,12 +277,7 @@ async fn review_a_report_in_chromium() {
     std::fs::write(server.dir.path().join("chart.png"), &shot).unwrap();
 
     // Sign out: back to the sign-in page, and pages need a session again.
-    c.find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Id("logout")).await;
     wait("sign-in page", || async {
         c.current_url().await.unwrap().path() == "/login"
     })
@@ -475,18 +417,13 @@ async fn compose_a_report_in_chromium() {
     })
     .await;
     // Submit: the report is stored and shown.
-    c.find(Locator::Css("textarea[name=s1]"))
-        .await
-        .unwrap()
-        .send_keys("2023年，本镇认真贯彻落实《条例》。")
-        .await
-        .unwrap();
-    c.find(Locator::Id("submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    typed(
+        &c,
+        Locator::Css("textarea[name=s1]"),
+        "2023年，本镇认真贯彻落实《条例》。",
+    )
+    .await;
+    click(&c, Locator::Id("submit")).await;
     wait("the stored report", || async {
         c.current_url()
             .await

@@ -21,14 +21,21 @@ table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:10.5pt;lin
 td{border:1px solid #000;padding:2pt 3pt;text-align:center;vertical-align:middle}\
 td.label{text-align:left}";
 
-fn cell(out: &mut String, c: &Cell, left: bool) {
-    out.push_str("<td");
+/// ` rowspan="…" colspan="…"` for a merged cell (nothing for a plain one).
+pub fn spans(c: &Cell) -> String {
+    let mut out = String::new();
     if c.rowspan > 1 {
         out.push_str(&format!(" rowspan=\"{}\"", c.rowspan));
     }
     if c.colspan > 1 {
         out.push_str(&format!(" colspan=\"{}\"", c.colspan));
     }
+    out
+}
+
+fn cell(out: &mut String, c: &Cell, left: bool) {
+    out.push_str("<td");
+    out.push_str(&spans(c));
     if let Some(k) = &c.key {
         out.push_str(&format!(" data-key=\"{}\"", esc(k)));
     } else if left {

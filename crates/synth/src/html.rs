@@ -47,12 +47,7 @@ fn cell(out: &mut String, c: &Cell, style: &HtmlStyle) {
         },
     };
     out.push_str("<td");
-    if c.rowspan > 1 {
-        out.push_str(&format!(" rowspan=\"{}\"", c.rowspan));
-    }
-    if c.colspan > 1 {
-        out.push_str(&format!(" colspan=\"{}\"", c.colspan));
-    }
+    out.push_str(&nianbao_render::html::spans(c));
     out.push('>');
     match (style.markup && !text.is_empty(), c.role) {
         (false, _) => out.push_str(&esc(&text)),

@@ -122,19 +122,7 @@ fn form_tables(r: &Report) -> String {
                 for row in &t.rows {
                     out.push_str("<tr>");
                     for c in &row.cells {
-                        let span = format!(
-                            "{}{}",
-                            if c.rowspan > 1 {
-                                format!(" rowspan=\"{}\"", c.rowspan)
-                            } else {
-                                String::new()
-                            },
-                            if c.colspan > 1 {
-                                format!(" colspan=\"{}\"", c.colspan)
-                            } else {
-                                String::new()
-                            }
-                        );
+                        let span = nianbao_render::html::spans(c);
                         match &c.key {
                             Some(k) => out.push_str(&format!(
                                 "<td{span}><input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\"></td>",

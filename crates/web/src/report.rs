@@ -95,19 +95,7 @@ pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
     for row in &t.rows {
         out.push_str("<tr>");
         for c in &row.cells {
-            let span = format!(
-                "{}{}",
-                if c.rowspan > 1 {
-                    format!(" rowspan=\"{}\"", c.rowspan)
-                } else {
-                    String::new()
-                },
-                if c.colspan > 1 {
-                    format!(" colspan=\"{}\"", c.colspan)
-                } else {
-                    String::new()
-                }
-            );
+            let span = nianbao_render::html::spans(c);
             match (&c.key, c.role) {
                 (Some(k), CellRole::Value) => {
                     let class = match flags.get(k) {
