@@ -499,3 +499,40 @@ fn the_ledger_page_derives_tables_and_deadline_warnings() {
         .1
         .contains("2030-10-28"));
 }
+
+#[test]
+fn the_web_application_runs_on_postgresql() {
+    let db = match nianbao_corpus::testing::database("web") {
+        Ok(url) => url,
+        Err(e) if std::env::var("CI").is_err() => {
+            return eprintln!("skipping PostgreSQL test (outside CI): {e}")
+        }
+        Err(e) => panic!("PostgreSQL test server: {e}"),
+    };
+    let server = common::web::start_on(tempfile::tempdir().unwrap(), db, 5);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let (path, key, good) = broken_report(server.dir.path());
+    let (status, body) = h.upload(
+        "/api/upload",
+        &csrf,
+        &[("a.html", &std::fs::read(&path).unwrap())],
+        true,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(total(&mut h, "?status=errors"), 1);
+    let (status, _) = h.json(
+        "/api/reports/1/cells",
+        Some(&csrf),
+        serde_json::json!({"key": key, "value": good, "reason": "核对原件"}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(total(&mut h, "?status=errors"), 0);
+    let (status, page) = h.get("/reports/1");
+    assert_eq!(status, 200);
+    assert!(page.contains("核对原件"));
+    let (status, dash) = h.get("/dashboard");
+    assert_eq!(status, 200);
+    assert!(dash.contains("\"years\""));
+}

@@ -38,7 +38,12 @@ fn nianbao() -> Command {
 /// Starts the server on a free port with users admin, reviewer and viewer.
 pub fn start(max_upload_mb: usize) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("web.db");
+    let db = dir.path().join("web.db").display().to_string();
+    start_on(dir, db, max_upload_mb)
+}
+
+/// The same over a store given by its spec (a PostgreSQL URL).
+pub fn start_on(dir: tempfile::TempDir, db: String, max_upload_mb: usize) -> Server {
     for (name, role) in [
         ("admin", "admin"),
         ("reviewer", "reviewer"),
