@@ -22,7 +22,13 @@ fn chromedriver() -> bool {
 struct Driver(std::process::Child);
 
 impl Drop for Driver {
+    /// Stops chromedriver and the browsers it started (its process group), even when a
+    /// test failed before closing its session.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(format!("-{}", self.0.id()))
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -46,8 +52,10 @@ where
 /// A headless Chromium session through a private chromedriver.
 async fn browser() -> (Driver, fantoccini::Client) {
     let port = free_port();
+    use std::os::unix::process::CommandExt;
     let driver = Driver(
         Command::new("chromedriver")
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

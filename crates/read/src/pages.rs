@@ -12,6 +12,19 @@ const TIMEOUT: Duration = Duration::from_secs(360);
 
 /// The first `max_pages` pages at `dpi`, grey.
 pub fn render(bytes: &[u8], dpi: usize, max_pages: usize) -> Result<Vec<Image>, ReadError> {
+    Ok(render_range(bytes, dpi, 1, max_pages as u32)?
+        .into_iter()
+        .map(|(_, img)| img)
+        .collect())
+}
+
+/// Pages `first..=last` at `dpi`, grey, with their page numbers.
+pub fn render_range(
+    bytes: &[u8],
+    dpi: usize,
+    first: u32,
+    last: u32,
+) -> Result<Vec<(u32, Image)>, ReadError> {
     let dir = tempfile::tempdir()?;
     let input = dir.path().join("input.pdf");
     std::fs::write(&input, bytes)?;
@@ -20,8 +33,10 @@ pub fn render(bytes: &[u8], dpi: usize, max_pages: usize) -> Result<Vec<Image>, 
         "-r",
         &dpi.to_string(),
         "-gray",
+        "-f",
+        &first.to_string(),
         "-l",
-        &max_pages.to_string(),
+        &last.to_string(),
     ])
     .arg(&input)
     .arg(dir.path().join("page"));
@@ -37,15 +52,24 @@ pub fn render(bytes: &[u8], dpi: usize, max_pages: usize) -> Result<Vec<Image>, 
             "PDF 无法渲染 (cannot render PDF): {first}"
         )));
     }
-    let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())?
+    // pdftoppm names pages `page-N.pgm` (N zero-padded): the number is the page's.
+    let mut pages: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir(dir.path())?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .filter_map(|p| {
+            let n = p.file_stem()?.to_str()?.rsplit('-').next()?.parse().ok()?;
+            Some((n, p))
+        })
         .collect();
-    // pdftoppm pads page numbers to one width, so names sort in page order.
     pages.sort();
     pages
-        .iter()
-        .map(|p| std::fs::read(p).ok().and_then(|b| Image::from_pgm(&b)))
+        .into_iter()
+        .map(|(n, p)| {
+            std::fs::read(&p)
+                .ok()
+                .and_then(|b| Image::from_pgm(&b))
+                .map(|img| (n, img))
+        })
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))
 }

@@ -180,22 +180,42 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    // Without pdftoppm, or on a page it cannot render, the word positions alone are used.
-    let images = pages::render(bytes, DPI, RULED_PAGES).unwrap_or_default();
     let widths = page_widths(&tsv);
     let mut by_page: std::collections::BTreeMap<u32, Vec<Word>> = Default::default();
     for w in words {
         by_page.entry(w.page).or_default().push(w);
     }
+    // Only pages that may hold a statistics table are rendered (a few bare numbers at least),
+    // from the first such page to the last.
+    let numeric = |ws: &Vec<Word>| {
+        ws.iter()
+            .filter(|w| w.text.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .count()
+            >= 4
+    };
+    let table_pages: Vec<u32> = by_page
+        .iter()
+        .filter(|(p, ws)| **p as usize <= RULED_PAGES && numeric(ws))
+        .map(|(p, _)| *p)
+        .collect();
+    // Without pdftoppm, or on a page it cannot render, the word positions alone are used.
+    let mut images: std::collections::HashMap<u32, crate::raster::Image> =
+        match (table_pages.first(), table_pages.last()) {
+            (Some(&a), Some(&b)) => pages::render_range(bytes, DPI, a, b)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            _ => Default::default(),
+        };
     let mut doc = Document::default();
     for (page, words) in by_page {
-        let image = images.get(page as usize - 1);
-        let scale = match (image, widths.get(&page)) {
+        let image = images.remove(&page);
+        let scale = match (&image, widths.get(&page)) {
             (Some(img), Some(w)) => img.w as f64 / w,
             _ => 0.0,
         };
         let tables = match image {
-            Some(img) if scale > 0.0 => raster::tables(&mut img.clone(), DPI),
+            Some(mut img) if scale > 0.0 => raster::tables(&mut img, DPI),
             _ => Vec::new(),
         };
         let (tables, rest) = fill(words, &tables, scale);
