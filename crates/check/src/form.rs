@@ -1,15 +1,6 @@
 //! Form compliance: tables and sections present, template fits the year, published on time.
 
-use nianbao_model::{Date, Finding, Report, Severity, Template};
-
-const SECTION_NAMES: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
+use nianbao_model::{Date, Finding, Report, Severity, Template, SECTION_HEADINGS};
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
     tables(r, out);
@@ -62,7 +53,7 @@ fn sections(r: &Report, out: &mut Vec<Finding>) {
     };
     let missing: Vec<&str> = (1..=6u8)
         .filter(|n| !r.sections.iter().any(|s| s.number == *n))
-        .map(|n| SECTION_NAMES[n as usize - 1])
+        .map(|n| SECTION_HEADINGS[n as usize - 1])
         .collect();
     if missing.is_empty() {
         return;

@@ -18,6 +18,16 @@ pub use value::{Cell, Evidence, Num};
 
 use serde::{Deserialize, Serialize};
 
+/// The six statutory section headings of the 2019 and 2021 formats, in order.
+pub const SECTION_HEADINGS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
 /// The official format a report follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum Template {

@@ -4,7 +4,7 @@
 //! encoding is detected from the bytes, never asked for. Files that are not text get a
 //! one-line reason instead of a panic or garbage.
 
-mod convert;
+pub mod convert;
 mod decode;
 pub mod document;
 pub mod docx;

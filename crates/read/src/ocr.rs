@@ -135,25 +135,10 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         let tables = tables
             .iter()
             .enumerate()
-            .map(|(t, table)| PageTable {
-                top: table.bounds.y0 as f64,
-                cells: table
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(r, row)| {
-                        row.iter()
-                            .enumerate()
-                            .map(|(c, (_, rs, cs))| {
-                                (
-                                    cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
-                                    *rs,
-                                    *cs,
-                                )
-                            })
-                            .collect()
-                    })
-                    .collect(),
+            .map(|(t, table)| {
+                PageTable::from_raster(table, 1.0, |r, c| {
+                    cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default()
+                })
             })
             .collect();
         doc.blocks.extend(pages::blocks(words, tables));

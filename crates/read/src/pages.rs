@@ -81,6 +81,31 @@ pub struct PageTable {
     pub cells: Vec<Vec<(String, usize, usize)>>,
 }
 
+impl PageTable {
+    /// A table found by [`crate::raster::tables`] (pixel coordinates, `scale` pixels per
+    /// word unit), each cell's text given by `text(row, cell)`.
+    pub fn from_raster(
+        table: &crate::raster::Table,
+        scale: f64,
+        mut text: impl FnMut(usize, usize) -> String,
+    ) -> PageTable {
+        PageTable {
+            top: table.bounds.y0 as f64 / scale,
+            cells: table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(c, (_, rs, cs))| (text(r, c), *rs, *cs))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One page's blocks: the words above each table laid out as text, then the table, and
 /// the words below the last table. Words inside tables must already be removed.
 pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>) -> Vec<Block> {

@@ -141,27 +141,14 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
     let out = tables
         .iter()
         .enumerate()
-        .map(|(t, table)| PageTable {
-            top: table.bounds.y0 as f64 / scale,
-            cells: table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(r, row)| {
-                    row.iter()
-                        .enumerate()
-                        .map(|(c, (_, rs, cs))| {
-                            let ws = words
-                                .iter()
-                                .zip(&place)
-                                .filter(|(_, p)| **p == Some((t, r, c)))
-                                .map(|(w, _)| w)
-                                .collect();
-                            (cell_text(ws), *rs, *cs)
-                        })
-                        .collect()
-                })
-                .collect(),
+        .map(|(t, table)| {
+            PageTable::from_raster(table, scale, |r, c| {
+                let here = words
+                    .iter()
+                    .zip(&place)
+                    .filter(|(_, p)| **p == Some((t, r, c)));
+                cell_text(here.map(|(w, _)| w).collect())
+            })
         })
         .collect();
     let rest = words

@@ -398,15 +398,8 @@ pub fn legacy(r: &Report) -> Table {
     }
 }
 
-/// The official section headings of the 2019 and 2021 formats.
-pub const HEADINGS: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
+/// The statutory section headings (kept in the model crate, used by `check` too).
+pub use nianbao_model::SECTION_HEADINGS as HEADINGS;
 
 /// Where a section's prose stops and its table (as text copied from the source) begins.
 fn is_table_text(line: &str) -> bool {

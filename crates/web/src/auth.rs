@@ -71,9 +71,8 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -118,7 +117,7 @@ impl FromRequestParts<Shared> for Session {
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
         let api = parts.uri.path().starts_with("/api/");
         let mark = |f: Fail| if api { f.api() } else { f };
-        let Some(t) = cookie(parts, COOKIE).filter(|t| t.len() == 64) else {
+        let Some(t) = cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) else {
             return Err(mark(Fail::unauthorized()));
         };
         let hash = token_hash(&t);

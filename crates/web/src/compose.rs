@@ -9,7 +9,7 @@ use crate::html::{csrf_field, esc, layout};
 use crate::report::script_json;
 use crate::state::Shared;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use nianbao_corpus::review::Role;
@@ -287,7 +287,6 @@ pub async fn render(
 pub async fn submit(
     State(st): State<Shared>,
     s: Session,
-    _h: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Redirect, Fail> {
     csrf_of(&s, &fields)?;

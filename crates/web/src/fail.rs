@@ -66,10 +66,7 @@ impl Fail {
 impl IntoResponse for Fail {
     fn into_response(self) -> Response {
         // A page asked for without a session leads to the sign-in form.
-        if self.status == StatusCode::UNAUTHORIZED
-            && !self.json
-            && self.message.starts_with("请先登录")
-        {
+        if self.status == StatusCode::UNAUTHORIZED && !self.json {
             return axum::response::Redirect::to("/login").into_response();
         }
         let mut resp = if self.json {

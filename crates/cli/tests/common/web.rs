@@ -142,7 +142,7 @@ impl Http {
         }
     }
 
-    fn finish(&mut self, r: Result<ureq::Response, ureq::Error>) -> (u16, String, ureq::Response) {
+    fn finish(&mut self, r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
         let r = match r {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
@@ -151,7 +151,7 @@ impl Http {
         self.keep(&r);
         let status = r.status();
         let body = r.into_string().unwrap_or_default();
-        (status, body, ureq::Response::new(status, "", "").unwrap())
+        (status, body)
     }
 
     pub fn get(&mut self, path: &str) -> (u16, String) {
@@ -159,8 +159,7 @@ impl Http {
             .agent
             .get(&format!("{}{path}", self.base))
             .set("Cookie", &self.cookie_header());
-        let (s, b, _) = self.finish(req.call());
-        (s, b)
+        self.finish(req.call())
     }
 
     pub fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
@@ -168,8 +167,7 @@ impl Http {
             .agent
             .post(&format!("{}{path}", self.base))
             .set("Cookie", &self.cookie_header());
-        let (s, b, _) = self.finish(req.send_form(fields));
-        (s, b)
+        self.finish(req.send_form(fields))
     }
 
     /// A form POST whose answer is a file.
@@ -199,11 +197,11 @@ impl Http {
             req = req.set("X-CSRF-Token", t);
         }
         let req = req.set("Content-Type", "application/json");
-        let (s, b, _) = self.finish(req.send_string(&body.to_string()));
-        (s, b)
+        self.finish(req.send_string(&body.to_string()))
     }
 
-    /// A multipart upload of (file name, bytes) parts plus a `csrf` field.
+    /// An upload of (file name, bytes) parts as `files`, the CSRF token in the `X-CSRF-Token`
+    /// header (`header`) or as a `csrf` form field.
     pub fn upload(
         &mut self,
         path: &str,
@@ -211,30 +209,13 @@ impl Http {
         files: &[(&str, &[u8])],
         header: bool,
     ) -> (u16, String) {
-        let boundary = "nianbao-test-boundary-7d3f";
-        let mut body = Vec::new();
-        if !header {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
-        }
-        for (name, bytes) in files {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-            body.extend_from_slice(bytes);
-            body.extend(b"\r\n");
-        }
-        body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let mut req = self
-            .agent
-            .post(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header())
-            .set(
-                "Content-Type",
-                &format!("multipart/form-data; boundary={boundary}"),
-            );
+        let parts: Vec<(&str, &str, &[u8])> =
+            files.iter().map(|(n, b)| ("files", *n, *b)).collect();
         if header {
-            req = req.set("X-CSRF-Token", csrf);
+            self.send_multipart(path, &[], &parts, Some(csrf))
+        } else {
+            self.send_multipart(path, &[("csrf", csrf)], &parts, None)
         }
-        let (s, b, _) = self.finish(req.send_bytes(&body));
-        (s, b)
     }
 
     /// A multipart form of text fields and (field, file name, bytes) files.
@@ -243,6 +224,16 @@ impl Http {
         path: &str,
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
+    ) -> (u16, String) {
+        self.send_multipart(path, fields, files, None)
+    }
+
+    fn send_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+        csrf_header: Option<&str>,
     ) -> (u16, String) {
         let boundary = "nianbao-form-boundary-2b9e";
         let mut body = Vec::new();
@@ -255,12 +246,15 @@ impl Http {
             );
         }
         for (k, name, bytes) in files {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\n\r\n").as_bytes());
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .as_bytes(),
+            );
             body.extend_from_slice(bytes);
             body.extend(b"\r\n");
         }
         body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let req = self
+        let mut req = self
             .agent
             .post(&format!("{}{path}", self.base))
             .set("Cookie", &self.cookie_header())
@@ -268,8 +262,10 @@ impl Http {
                 "Content-Type",
                 &format!("multipart/form-data; boundary={boundary}"),
             );
-        let (s, b, _) = self.finish(req.send_bytes(&body));
-        (s, b)
+        if let Some(t) = csrf_header {
+            req = req.set("X-CSRF-Token", t);
+        }
+        self.finish(req.send_bytes(&body))
     }
 
     /// Signs in through the form; returns the status of the sign-in POST.
