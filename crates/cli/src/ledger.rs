@@ -31,15 +31,6 @@ pub struct LedgerArgs {
     json: bool,
 }
 
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    // China Standard Time (UTC+8), the day the deadlines are kept in.
-    nianbao_ledger::calendar::from_days((secs + 8 * 3600).div_euclid(86_400))
-}
-
 pub fn run(args: LedgerArgs) -> ExitCode {
     let fail = |e: String| {
         eprintln!("nianbao: {e}");
@@ -64,7 +55,11 @@ pub fn run(args: LedgerArgs) -> ExitCode {
     let mut report = nianbao_ledger::report(&requests, args.year, template);
     report.agency = args.agency.clone();
     report.file = Some(args.file.display().to_string());
-    let mut findings = nianbao_ledger::deadlines(&requests, &cal, args.today.unwrap_or_else(today));
+    let mut findings = nianbao_ledger::deadlines(
+        &requests,
+        &cal,
+        args.today.unwrap_or_else(nianbao_ledger::calendar::today),
+    );
     // Only the checks of the two tables the ledger gives (no sections, no table 二 here).
     findings.extend(
         nianbao_check::findings(&report)

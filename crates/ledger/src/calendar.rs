@@ -32,6 +32,14 @@ pub fn from_days(z: i64) -> Date {
     Date { year, month, day }
 }
 
+/// Today in China Standard Time (UTC+8), the calendar deadlines are kept in.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    from_days((secs + 8 * 3600).div_euclid(86_400))
+}
+
 /// 0 = Monday … 6 = Sunday.
 pub fn weekday(d: Date) -> i64 {
     (days(d) + 3).rem_euclid(7)

@@ -125,9 +125,7 @@ pub async fn derive(
         nianbao_model::Template::for_year(y).max(nianbao_model::Template::Y2019),
     );
     r.agency = Some(agency.trim().to_string()).filter(|a| !a.is_empty());
-    let today = import::date(&today).unwrap_or_else(|| {
-        nianbao_ledger::calendar::from_days(nianbao_corpus::review::unix_now().div_euclid(86_400))
-    });
+    let today = import::date(&today).unwrap_or_else(nianbao_ledger::calendar::today);
     let mut cal = Calendar::default();
     cal.add(&holidays)
         .map_err(|e| Fail::bad(format!("节假日安排：{e}")))?;
