@@ -237,40 +237,59 @@ fn is_page_number(l: &Line) -> bool {
 /// row of that page and left of the values of the row that ends the previous page, finish
 /// that row's label.
 fn continue_across_pages(lines: &[Line], owner: &mut [Option<usize>]) {
-    for i in 0..lines.len() {
+    // Lines are in page order: each page's lines are one run. Only the top of a page is
+    // looked at, down to its first row or first line that is not a continuation, so the
+    // pass costs one walk over the lines.
+    let mut start = 0;
+    while start < lines.len() {
+        let page = lines[start].page;
+        let end = (start..lines.len())
+            .find(|&j| lines[j].page != page)
+            .unwrap_or(lines.len());
+        if start > 0 {
+            continue_page(lines, owner, start, end);
+        }
+        start = end;
+    }
+}
+
+/// The top lines `start..` of one page (which ends before `end`) that finish the row the
+/// previous page ended with.
+fn continue_page(lines: &[Line], owner: &mut [Option<usize>], start: usize, end: usize) {
+    let page = lines[start].page;
+    // The last line of the previous page, page numbers in the footer skipped.
+    let Some(prev) = (0..start).rev().find(|&j| !is_page_number(&lines[j])) else {
+        return;
+    };
+    let row = if lines[prev].first_value.is_some() {
+        Some(prev)
+    } else {
+        owner[prev]
+    };
+    let Some(r) = row else { return };
+    if lines[r].page + 1 != page {
+        return;
+    }
+    let last_of_page = (0..start)
+        .filter(|&j| lines[j].page == lines[r].page && !is_page_number(&lines[j]))
+        .all(|j| lines[j].y <= lines[prev].y);
+    if !last_of_page {
+        return;
+    }
+    let value_x = lines[r].cells[lines[r].first_value.unwrap_or(0)].0;
+    for i in start..end {
         let l = &lines[i];
-        if l.first_value.is_some() || owner[i].is_some() || l.page == 0 {
+        if l.first_value.is_some() {
+            return;
+        }
+        // Lines already joined to a row of this page stay with it; the next may still continue.
+        if owner[i].is_some() {
             continue;
         }
-        // Every line of this page above `l` must be a continuation too (none is prose).
-        let above_ok = (0..i)
-            .filter(|&j| lines[j].page == l.page)
-            .all(|j| owner[j].is_some() && lines[j].first_value.is_none());
-        // The last line of the previous page, page numbers in the footer skipped.
-        let Some(prev) = (0..i)
-            .rev()
-            .find(|&j| lines[j].page < l.page && !is_page_number(&lines[j]))
-        else {
-            continue;
-        };
-        let row = if lines[prev].first_value.is_some() {
-            Some(prev)
-        } else {
-            owner[prev]
-        };
-        let (Some(r), true) = (row, above_ok) else {
-            continue;
-        };
-        let last_of_page = (0..lines.len())
-            .filter(|&j| lines[j].page == lines[r].page && !is_page_number(&lines[j]))
-            .all(|j| lines[j].y <= lines[prev].y);
-        let value_x = lines[r].cells[lines[r].first_value.unwrap_or(0)].0;
         let left = l.cells.last().is_some_and(|c| c.0 < value_x - 1.0);
         // It continues a label: starts in the column of one of the row's label pieces and
         // does not start a numbered label or heading of its own (`三、…`, `（二）…`).
-        let Some(first) = l.cells.first() else {
-            continue;
-        };
+        let Some(first) = l.cells.first() else { return };
         // (Or it starts right of the row's first label piece: a sub-label column, where
         // estimated word widths, as in OFD, may have merged the pieces of the row's line.)
         let pieces: Vec<f64> = std::iter::once(r)
@@ -282,10 +301,11 @@ fn continue_across_pages(lines: &[Line], owner: &mut [Option<usize>]) {
             .collect();
         let leftmost = pieces.iter().copied().fold(f64::MAX, f64::min);
         let column = pieces.iter().any(|x| (x - first.0).abs() < 2.0) || first.0 > leftmost + 2.0;
-        if last_of_page && left && column && !starts_label(&first.1) && lines[r].page + 1 == l.page
-        {
-            owner[i] = Some(r);
+        if !(left && column && !starts_label(&first.1)) {
+            // Prose or a heading: nothing below it on this page continues the row.
+            return;
         }
+        owner[i] = Some(r);
     }
 }
 
