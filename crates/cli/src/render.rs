@@ -35,7 +35,25 @@ pub struct RenderArgs {
 
 /// The one report object in a JSON file (a JSON-lines file must hold exactly one).
 fn read_json(path: &PathBuf) -> Result<Report, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A report object is a few hundred KB; anything far larger is not one.
+    const MAX: u64 = 64 << 20;
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    if size > MAX {
+        return Err(format!(
+            "{}: 文件过大（{} MB），不是一份报告 (file too large for a report object)",
+            path.display(),
+            size >> 20
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => format!(
+            "{}: 不是 UTF-8 编码的 JSON (JSON must be UTF-8)",
+            path.display()
+        ),
+        _ => format!("{}: {e}", path.display()),
+    })?;
     let mut objects = serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>();
     let first = match objects.next() {
         Some(Ok(v)) => v,

@@ -159,10 +159,24 @@ fn bad_report_objects_are_refused_with_a_reason_and_no_file() {
         ),
         ("broken.json", "{\"template\":", "JSON"),
         ("empty.json", "", "为空"),
+        ("gbk.json", "", "UTF-8"),
+        ("huge.json", "", "过大"),
     ];
     for (name, text, reason) in cases {
         let input = dir.path().join(name);
         std::fs::write(&input, text).unwrap();
+        match name {
+            // 报告 in GBK: not UTF-8.
+            "gbk.json" => std::fs::write(&input, b"{\"agency\":\"\xb1\xa8\xb8\xe6\"}").unwrap(),
+            // A sparse file of 1 GB.
+            "huge.json" => std::fs::File::options()
+                .write(true)
+                .open(&input)
+                .unwrap()
+                .set_len(1 << 30)
+                .unwrap(),
+            _ => {}
+        }
         let out = dir.path().join("out.html");
         let (code, err) = render(&input, "html", &out);
         assert_eq!(code, 2, "{name}");
