@@ -67,6 +67,63 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(label.as_bytes())
 }
 
+/// Markup as a JavaScript/JSON string holds it (`<\/td>`, `\u003ctd`, `\"`) or escaped as
+/// entities (`&lt;td&gt;`) turned back into markup, when the escaped tags outnumber the real
+/// ones (a page whose own scripts contain `<\/script>` stays as it is).
+pub fn unescape_markup(text: &str) -> std::borrow::Cow<'_, str> {
+    let real = text.matches("</").count() + text.matches("<td").count();
+    let js = text.matches("<\\/").count()
+        + text.matches("\\u003c").count()
+        + text.matches("\\u003C").count()
+        + text.matches("\\x3c").count();
+    let entities = text.matches("&lt;").count();
+    if js > real && js >= 3 {
+        return std::borrow::Cow::Owned(unescape_js(text));
+    }
+    if entities > real && entities >= 3 {
+        let t = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        return std::borrow::Cow::Owned(t);
+    }
+    std::borrow::Cow::Borrowed(text)
+}
+
+/// JavaScript string escapes: `\"`, `\/`, `\n`, `\t`, `\uXXXX`, `\xXX`.
+fn unescape_js(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') | Some('r') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(d @ ('u' | 'x')) => {
+                let n = if d == 'u' { 4 } else { 2 };
+                let hex: String = chars.clone().take(n).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == n => {
+                        out.push(ch);
+                        for _ in 0..n {
+                            chars.next();
+                        }
+                    }
+                    _ => out.push(d),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Nesting deeper than this is not a report page: the HTML parser's time grows with
 /// depth × tags, so such input is refused before parsing.
 pub const MAX_DEPTH: usize = 1_000;
@@ -295,6 +352,19 @@ mod tests {
         let bare = "<html><body><p>政府信息公开工作年度报告，本年新收政府信息公开申请数量</p></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(bare);
         assert_eq!(decode_html(&bytes).text, bare);
+    }
+
+    #[test]
+    fn escaped_markup_is_unescaped() {
+        let js = r#"var content = "<p style=\"x\">一、总体情况<\/p><table><tr><td>规章<\/td><td>0<\/td><\/tr><\/table>";"#;
+        let u = unescape_markup(js);
+        assert!(u.contains("<td>规章</td><td>0</td>"), "{u}");
+        let json = r#"{"body":"\u003cp\u003e一\u003c/p\u003e\u003ctable\u003e\u003ctr\u003e\u003ctd\u003e规章\u003c/td\u003e"}"#;
+        assert!(unescape_markup(json).contains("<td>规章</td>"));
+        let ent = "&lt;table&gt;&lt;tr&gt;&lt;td&gt;规章&lt;/td&gt;&lt;td&gt;0&lt;/td&gt;";
+        assert!(unescape_markup(ent).contains("<td>规章</td><td>0</td>"));
+        let page = "<html><body><p>a</p><script>document.write('<\\/script>')</script></body></html>";
+        assert_eq!(unescape_markup(page), page);
     }
 
     #[test]

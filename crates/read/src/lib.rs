@@ -4,6 +4,7 @@
 //! encoding is detected from the bytes, never asked for. Files that are not text get a
 //! one-line reason instead of a panic or garbage.
 
+mod boxes;
 pub mod convert;
 mod decode;
 pub mod document;
@@ -106,10 +107,11 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         Format::Text => (decode(bytes), "text"),
         Format::Html => {
             let d = html::decode_html(bytes);
-            if html::depth(&d.text) > html::MAX_DEPTH {
+            let markup = html::unescape_markup(&d.text);
+            if html::depth(&markup) > html::MAX_DEPTH {
                 return Err(ReadError::TooDeep(html::MAX_DEPTH));
             }
-            let text = html::document(&d.text).to_text();
+            let text = html::document(&markup).to_text();
             (Decoded { text, ..d }, "html")
         }
         Format::Zip => {

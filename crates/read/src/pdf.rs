@@ -163,7 +163,8 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
 /// The document: ruled tables cell by cell, everything else from the word positions.
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     let tsv = tsv(bytes)?;
-    let words = words(&tsv);
+    let mut words = words(&tsv);
+    crate::boxes::normalise(&mut words);
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }

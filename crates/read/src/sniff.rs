@@ -55,10 +55,25 @@ pub fn sniff(bytes: &[u8]) -> Format {
         || starts("<div")
         || starts("<p>")
         || starts("<!--") && markup.contains("<html")
+        || markup_dense(bytes)
     {
         return Format::Html;
     }
     Format::Text
+}
+
+/// Markup wherever it starts: a CMS snippet (`<p style=…>` with no `<html>`), a page after
+/// some junk, a JavaScript or JSON string holding the page (`<\/td>`, `\u003ctd`), or markup
+/// escaped as entities. Table cells or closed paragraphs in numbers no plain text or
+/// Markdown report has (a `<br>` in a Markdown cell is not enough).
+fn markup_dense(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256 * 1024)]);
+    let head = head.replace('\0', "");
+    let head = crate::html::unescape_markup(&head).to_ascii_lowercase();
+    let count = |pat: &str| head.matches(pat).count();
+    let cells = count("<td") + count("<th") + count("<tr");
+    let closed = count("</p>") + count("</div>") + count("</td>") + count("</span>");
+    cells >= 4 || closed >= 3
 }
 
 /// An encrypted OOXML file is an OLE container with an `EncryptionInfo` stream.
@@ -68,4 +83,27 @@ pub fn ole_encrypted(bytes: &[u8]) -> bool {
         .flat_map(u16::to_le_bytes)
         .collect();
     bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_found_wherever_it_starts() {
+        let snippet = "<p style='text-align:center'>北冷乡2019年政府信息公开工作年度报告</p><p>正文</p>\
+            <table><tr><td>规章</td><td>0</td></tr><tr><td>规范性文件</td><td>0</td></tr></table>";
+        assert_eq!(sniff(snippet.as_bytes()), Format::Html);
+        let js = r#"var content = "<p>一、总体情况<\/p><p>二<\/p><table><tr><td>规章<\/td><td>0<\/td><\/tr><\/table>";"#;
+        assert_eq!(sniff(js.as_bytes()), Format::Html);
+        let junk_first = format!("{}<div>a</div><div>b</div><p>c</p>", "x".repeat(3000));
+        assert_eq!(sniff(junk_first.as_bytes()), Format::Html);
+    }
+
+    #[test]
+    fn markdown_with_a_stray_tag_stays_text() {
+        let md = "| 规章<br>数量 | 0 |\n|---|---|\n| 行政许可 | 5 |\n<br>\n";
+        assert_eq!(sniff(md.as_bytes()), Format::Text);
+        assert_eq!(sniff("规章 0 <b>注</b>".as_bytes()), Format::Text);
+    }
 }
