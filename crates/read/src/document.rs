@@ -115,8 +115,9 @@ impl Document {
                     out.push('\n');
                 }
                 Block::Table(g) => {
+                    let cols = value_columns(g);
                     for row in &g.rows {
-                        out.push_str(&row_text(row));
+                        out.push_str(&row_text(row, cols.clone()));
                         out.push('\n');
                     }
                     out.push('\n');
@@ -127,10 +128,39 @@ impl Document {
     }
 }
 
+/// The columns of a grid that hold values: from the leftmost column where a row's values
+/// start to the rightmost value. A report's zero cells are often left blank, whole rows of
+/// them included; those blanks still sit in value columns.
+fn value_columns(g: &Grid) -> std::ops::Range<usize> {
+    let text = |s: &Slot| match s {
+        Slot::Cell(t) => t.trim().to_string(),
+        Slot::Covered => String::new(),
+    };
+    let mut first = usize::MAX;
+    let mut last = 0;
+    for row in &g.rows {
+        let texts: Vec<String> = row.iter().map(text).collect();
+        let Some(v) = texts.iter().position(|t| is_value(t)) else {
+            continue;
+        };
+        // A row of values after its labels (a header row of numbers is not one).
+        if texts[..v].iter().any(|t| !t.is_empty()) {
+            first = first.min(v);
+            last = last.max(texts.iter().rposition(|t| is_value(t)).unwrap_or(v));
+        }
+    }
+    if first == usize::MAX {
+        0..0
+    } else {
+        first..last + 1
+    }
+}
+
 /// A row as tab-separated cells. An empty cell after the row's labels and before one of
 /// its values is a blank value and is written `—`, so a blank first value cannot be
-/// mistaken for merged-cell layout.
-fn row_text(row: &[Slot]) -> String {
+/// mistaken for merged-cell layout; so is an empty cell of a labelled row in the table's
+/// value columns (`cols`) when no header text shares the row's value columns.
+fn row_text(row: &[Slot], cols: std::ops::Range<usize>) -> String {
     let texts: Vec<String> = row
         .iter()
         .map(|s| match s {
@@ -140,6 +170,11 @@ fn row_text(row: &[Slot]) -> String {
         .collect();
     let last_label = texts.iter().rposition(|t| !t.is_empty() && !is_value(t));
     let last_value = texts.iter().rposition(|t| is_value(t));
+    let labelled_row = last_label.is_some_and(|l| l < cols.start)
+        && texts
+            .iter()
+            .enumerate()
+            .all(|(i, t)| !cols.contains(&i) || t.is_empty() || is_value(t));
     texts
         .iter()
         .enumerate()
@@ -148,7 +183,7 @@ fn row_text(row: &[Slot]) -> String {
             let blank_value = real_cell
                 && t.is_empty()
                 && last_label.is_none_or(|l| i > l)
-                && last_value.is_some_and(|v| i < v);
+                && (last_value.is_some_and(|v| i < v) || labelled_row && cols.contains(&i));
             if blank_value {
                 "—".to_string()
             } else {
@@ -174,7 +209,7 @@ mod tests {
             vec![c("自然人", 1, 1), c("总计", 1, 1)],
             vec![c("一、本年新收", 1, 2), c("1", 1, 1), c("1", 1, 1)],
         ]);
-        let text: Vec<String> = g.rows.iter().map(|r| row_text(r)).collect();
+        let text: Vec<String> = g.rows.iter().map(|r| row_text(r, value_columns(&g))).collect();
         assert_eq!(
             text,
             [
@@ -193,7 +228,17 @@ mod tests {
             Slot::Cell("0".into()),
             Slot::Cell("".into()),
         ];
-        assert_eq!(row_text(&row), "规章\t—\t0\t");
+        assert_eq!(row_text(&row, 0..0), "规章\t—\t0\t");
+        // In the table's value columns, a labelled row's blanks are blank values too.
+        assert_eq!(row_text(&row, 1..4), "规章\t—\t0\t—");
+        let blank = vec![
+            Slot::Cell("（六）其他处理".into()),
+            Slot::Cell("".into()),
+            Slot::Covered,
+        ];
+        assert_eq!(row_text(&blank, 1..3), "（六）其他处理\t—\t");
+        let header = vec![Slot::Cell("信息内容".into()), Slot::Cell("本年新制作数量".into()), Slot::Cell("".into())];
+        assert_eq!(row_text(&header, 1..3), "信息内容\t本年新制作数量\t");
     }
 
     #[test]
