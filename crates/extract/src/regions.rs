@@ -90,18 +90,25 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
     }
 }
 
-/// `行政复议` followed closely by `行政诉讼`: the head of table 四.
+/// `行政复议` followed closely by `行政诉讼`: the head of table 四. The first such pair whose
+/// result columns (`维持`) follow closely is the table itself; a section heading
+/// (`四、政府信息公开行政复议、行政诉讼情况`) separated from its table — converters put the
+/// text of a page before its tables — is taken only when no table head follows.
 fn review_anchor(c: &Compact, from: usize) -> Option<usize> {
     let mut at = from;
+    let mut first = None;
     while let Some(p) = c.find("行政复议", at) {
         if let Some(q) = c.find("行政诉讼", p) {
             if q - p <= 40 {
-                return Some(p);
+                first = first.or(Some(p));
+                if c.find("维持", q).is_some_and(|m| m - q <= 120) {
+                    return Some(p);
+                }
             }
         }
         at = p + 1;
     }
-    None
+    first
 }
 
 fn table_follows(c: &Compact, start: usize) -> bool {
