@@ -6,6 +6,7 @@
 
 mod boxes;
 pub mod convert;
+pub mod deskew;
 mod decode;
 pub mod document;
 pub mod docx;

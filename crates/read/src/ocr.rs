@@ -51,6 +51,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     // Cell crops to recognise: (page, table, row, cell) → path.
     let mut crops: Vec<((usize, usize, usize, usize), PathBuf)> = Vec::new();
     for (p, mut img) in images.into_iter().enumerate() {
+        crate::deskew::straighten(&mut img);
         let tables = raster::tables(&mut img, DPI);
         for (t, table) in tables.iter().enumerate() {
             for (r, row) in table.rows.iter().enumerate() {
