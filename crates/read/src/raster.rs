@@ -221,6 +221,26 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
     let thin = dpi / 40;
     let hs: Vec<Rule> = hs.into_iter().filter(|r| r.last - r.at <= thin).collect();
     let vs: Vec<Rule> = vs.into_iter().filter(|r| r.last - r.at <= thin).collect();
+    // A table's rules run from rule to rule: a short vertical one starts and ends on
+    // horizontal ones, and a short horizontal one on vertical ones. The arcs and star of a
+    // seal (at most a third of its 4 cm across is straight enough to be a run) and a
+    // signature's strokes end anywhere. Rules longer than an inch are kept as they are
+    // (tables without side borders).
+    let tol = dpi / 25;
+    let long = |r: &Rule| r.to - r.from >= dpi;
+    let ends_on = |at: usize, along: usize, others: &[Rule]| {
+        others.iter().any(|o| {
+            o.at <= at + tol && at <= o.last + tol && o.from <= along + tol && along <= o.to + tol
+        })
+    };
+    let vs: Vec<Rule> = vs
+        .into_iter()
+        .filter(|v| long(v) || ends_on(v.from, v.at, &hs) && ends_on(v.to - 1, v.at, &hs))
+        .collect();
+    let hs: Vec<Rule> = hs
+        .into_iter()
+        .filter(|h| long(h) || ends_on(h.from, h.at, &vs) && ends_on(h.to - 1, h.at, &vs))
+        .collect();
     // Tables: groups of horizontal rules joined by vertical rules that cross them.
     let crosses = |h: &Rule, v: &Rule| {
         v.at + 6 >= h.from && v.at <= h.to + 6 && h.at + 6 >= v.from && h.at <= v.to + 6
