@@ -35,7 +35,11 @@ impl<'a> Norm<'a> {
                         continue;
                     }
                 }
-                let n = if rule { ' ' } else { norm_char(c) };
+                let n = if rule {
+                    ' '
+                } else {
+                    bracket(&line[i..], &line[..i]).unwrap_or_else(|| norm_char(c))
+                };
                 if n != '\0' {
                     chars.push(n);
                     offs.push(line_start + i);
@@ -93,6 +97,26 @@ fn split_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
         start = end;
         Some(item)
     })
+}
+
+/// The brackets of an item number as OCR misreads them (`《二)`, `〈三〉`, `[四）`): a
+/// bracket-like character right before `numeral)` opens it, right after `(numeral` closes it.
+fn bracket(rest: &str, before: &str) -> Option<char> {
+    const OPEN: &str = "《〈<{【[「『〔(（";
+    const CLOSE: &str = "》〉>}】]」』〕)）";
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let mut it = rest.chars();
+    let c = it.next()?;
+    let (n, d) = (it.next(), it.next());
+    if OPEN.contains(c) && n.is_some_and(numeral) && d.is_some_and(|d| CLOSE.contains(d)) {
+        return Some('(');
+    }
+    let mut back = before.chars().rev();
+    let (p, q) = (back.next(), back.next());
+    if CLOSE.contains(c) && p.is_some_and(numeral) && q.is_some_and(|q| OPEN.contains(q)) {
+        return Some(')');
+    }
+    None
 }
 
 /// A Markdown table rule such as `|---|:---:|`: layout, not content.
@@ -166,6 +190,16 @@ fn radical_supplement(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn misread_item_brackets() {
+        let t = |s: &str| Norm::new(s).chars.iter().collect::<String>();
+        assert_eq!(t("《二)部分公开"), "(二)部分公开");
+        assert_eq!(t("〈三〉不予公开"), "(三)不予公开");
+        assert_eq!(t("[四）无法提供"), "(四)无法提供");
+        // Title marks of prose stay.
+        assert_eq!(t("《条例》"), "《条例》");
+    }
+
     use super::*;
 
     fn norm(s: &str) -> String {

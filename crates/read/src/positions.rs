@@ -189,11 +189,19 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
                     let own = &row.cells[..row.first_value.unwrap_or(0)];
                     let shares_column =
                         own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
+                    // A numbered item (`（二）…`) in the column where the row has its own
+                    // numbered item starts another row.
+                    let second_item = l.cells.iter().any(|c| {
+                        starts_label(&c.1)
+                            && own
+                                .iter()
+                                .any(|o| starts_label(&o.1) && (o.0 - c.0).abs() < 2.0)
+                    });
                     let mut score = (row.y - l.y).abs();
                     if row.y < l.y {
                         score *= 0.9;
                     }
-                    if !shares_column {
+                    if !shares_column || second_item {
                         score += 1000.0;
                     }
                     Some((score, r))
