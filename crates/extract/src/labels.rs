@@ -25,6 +25,15 @@ pub fn canon(s: &str) -> String {
                 i = close + 1;
                 continue;
             }
+            // An annotation cut off by a page break or a cell's end (`（不包括…的经`):
+            // dropped like a closed one. An item number missing its `）` (`（一政府…`) stays.
+            let rest = &chars[i + 1..];
+            let numbering = rest
+                .first()
+                .is_some_and(|c| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit());
+            if i > 0 && rest.len() >= 4 && !numbering {
+                break;
+            }
             i += 1;
             continue;
         }
@@ -209,6 +218,12 @@ mod tests {
             "(二)部分公开"
         );
         assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
+        // An annotation cut by a page break is dropped; an item number missing `）` stays.
+        assert_eq!(
+            canon("(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经"),
+            "(四)政府信息公开专项经费"
+        );
+        assert_eq!(canon("八机构建设(一政府信息公开工作专门机构数"), "八机构建设一政府信息公开工作专门机构数");
         assert_eq!(canon("1、当面申请数"), "1.当面申请数");
         assert_eq!(
             canon("一、本年新收政府信息公开申请数量"),

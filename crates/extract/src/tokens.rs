@@ -209,6 +209,11 @@ fn group_end(chars: &[char], i: usize) -> Option<usize> {
     let open = chars[i];
     let mut depth = 0;
     for (k, &c) in chars.iter().enumerate().skip(i).take(160) {
+        // A number standing alone between breaks is a value cell: the bracket was left
+        // open (a label cut by a page break, `…的经` / `0` / `费）`), not a group.
+        if c.is_whitespace() && lone_number_at(chars, k + 1) {
+            return None;
+        }
         if c == open {
             depth += 1;
         } else if c == close {
@@ -219,6 +224,15 @@ fn group_end(chars: &[char], i: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Digits (and a decimal point) from `at` up to whitespace or the end.
+fn lone_number_at(chars: &[char], at: usize) -> bool {
+    let run = chars[at.min(chars.len())..]
+        .iter()
+        .take_while(|c| !c.is_whitespace())
+        .collect::<Vec<_>>();
+    !run.is_empty() && run.iter().all(|c| c.is_ascii_digit() || **c == '.') && run[0].is_ascii_digit()
 }
 
 /// Label text runs until whitespace, a number or a bracketed group.

@@ -101,6 +101,18 @@ fn is_value(t: &str) -> bool {
         }) && wordless())
 }
 
+/// `（六）…`, `(6)…`, `2.…`, `2、…`, `二、…`: the numbering of a report's table items.
+fn numbered(t: &str) -> bool {
+    let c: Vec<char> = t.trim().chars().take(4).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match c.as_slice() {
+        ['（' | '(', n, ..] => numeral(*n) || n.is_ascii_digit(),
+        [d, '.' | '．' | '、', ..] => d.is_ascii_digit() || numeral(*d) && c[1] == '、',
+        [d, e, '.' | '．' | '、', ..] => d.is_ascii_digit() && e.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -170,7 +182,9 @@ fn row_text(row: &[Slot], cols: std::ops::Range<usize>) -> String {
         .collect();
     let last_label = texts.iter().rposition(|t| !t.is_empty() && !is_value(t));
     let last_value = texts.iter().rposition(|t| is_value(t));
-    let labelled_row = last_label.is_some_and(|l| l < cols.start)
+    // Only a row whose label starts an item (`（六）…`, `2.…`, `二、…`): the rest of a
+    // label wrapped onto the next row or page (`费）`) is not a row of blank values.
+    let labelled_row = last_label.is_some_and(|l| l < cols.start && numbered(&texts[l]))
         && texts
             .iter()
             .enumerate()
@@ -230,7 +244,16 @@ mod tests {
         ];
         assert_eq!(row_text(&row, 0..0), "规章\t—\t0\t");
         // In the table's value columns, a labelled row's blanks are blank values too.
-        assert_eq!(row_text(&row, 1..4), "规章\t—\t0\t—");
+        assert_eq!(row_text(&row, 1..4), "规章\t—\t0\t");
+        let item = vec![
+            Slot::Cell("1.属于国家秘密".into()),
+            Slot::Cell("".into()),
+            Slot::Cell("0".into()),
+            Slot::Cell("".into()),
+        ];
+        assert_eq!(row_text(&item, 1..4), "1.属于国家秘密\t—\t0\t—");
+        let wrapped = vec![Slot::Cell("费）".into()), Slot::Cell("".into()), Slot::Cell("".into())];
+        assert_eq!(row_text(&wrapped, 1..3), "费）\t\t");
         let blank = vec![
             Slot::Cell("（六）其他处理".into()),
             Slot::Cell("".into()),
