@@ -39,6 +39,16 @@ struct Line {
 
 fn is_value(t: &str) -> bool {
     let t = t.trim();
+    // `1.` / `2、` set apart from their label (a Latin font's digits in a Chromium PDF)
+    // number the label; they are not a value.
+    if t.len() > 1
+        && t.ends_with(['.', '、'])
+        && t[..t.len() - t.chars().last().map_or(0, char::len_utf8)]
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
     matches!(t, "—" | "——" | "-" | "/" | "无" | "－")
         || (t
             .chars()
