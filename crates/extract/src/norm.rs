@@ -150,7 +150,9 @@ pub fn norm_char(c: char) -> char {
         '\u{2F00}'..='\u{2FDF}' => kangxi(c),
         '\u{2E80}'..='\u{2EFF}' => radical_supplement(c),
         '\u{2212}' | '\u{FE63}' => '-',
-        '\u{FE59}' => '(',
+        // Angle brackets are OCR's usual misreading of （ ） and never open a title (《》 do).
+        '\u{FE59}' | '\u{3008}' | '\u{2329}' => '(',
+        '\u{3009}' | '\u{232A}' => ')',
         '\u{FE5A}' => ')',
         '\u{3014}' => '〔',
         _ => c,
@@ -194,6 +196,7 @@ mod tests {
     fn misread_item_brackets() {
         let t = |s: &str| Norm::new(s).chars.iter().collect::<String>();
         assert_eq!(t("《二)部分公开"), "(二)部分公开");
+        assert_eq!(t("(二)部分公开〈区分处理的〉"), "(二)部分公开(区分处理的)");
         assert_eq!(t("〈三〉不予公开"), "(三)不予公开");
         assert_eq!(t("[四）无法提供"), "(四)无法提供");
         // Title marks of prose stay.
