@@ -19,6 +19,7 @@ pub mod pdf;
 pub mod positions;
 mod process;
 pub mod raster;
+pub mod seal;
 mod sniff;
 
 pub use decode::{decode, decode_as, Decoded};

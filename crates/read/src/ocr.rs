@@ -53,6 +53,11 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     for (p, mut img) in images.into_iter().enumerate() {
         crate::deskew::straighten(&mut img);
         let tables = raster::tables(&mut img, DPI);
+        // The seal goes after the grid is found (its arcs are no rules) and before any text
+        // is read (its strokes are no characters).
+        if let Some(seal) = crate::seal::find(&img, DPI) {
+            crate::seal::clean(&mut img, &seal);
+        }
         for (t, table) in tables.iter().enumerate() {
             for (r, row) in table.rows.iter().enumerate() {
                 for (c, (rect, _, _)) in row.iter().enumerate() {
@@ -89,7 +94,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         texts.push(path);
         pages.push(tables);
     }
-    let mut cell_text: HashMap<(usize, usize, usize, usize), String> = HashMap::new();
+    let mut cell_text: HashMap<CellId, String> = HashMap::new();
     if !crops.is_empty() {
         // Every cell twice, grey and black-and-white (each reads some glyphs the other
         // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
@@ -110,13 +115,36 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 .map(|(_, p)| p.with_extension("bw.pgm").display().to_string() + "\n")
                 .collect::<String>(),
         )?;
-        let (mut a, mut b) = (cells(&grey)?, cells(&bw)?);
+        let (mut a, mut b) = (cells(&grey, &[])?, cells(&bw, &[])?);
         for (i, (at, _)) in crops.iter().enumerate() {
             let page = i as u32 + 1;
             let (ta, ca) = a.remove(&page).unwrap_or_default();
             let (tb, cb) = b.remove(&page).unwrap_or_default();
             let text = if cb > ca { tb } else { ta };
             cell_text.insert(*at, as_number(&text).unwrap_or(text));
+        }
+        let noisy: Vec<usize> = (0..crops.len())
+            .filter(|&i| suspect(&cell_text, crops[i].0))
+            .collect();
+        // A number with marks around it (`0从`, `0ZA\`: a seal, a signature or speckles over
+        // the cell) is read again with digits only.
+        if !noisy.is_empty() {
+            let list = dir.join("cells-digits.txt");
+            std::fs::write(
+                &list,
+                noisy
+                    .iter()
+                    .map(|&i| crops[i].1.display().to_string() + "\n")
+                    .collect::<String>(),
+            )?;
+            let mut again = cells(&list, &["-c", "tessedit_char_whitelist=0123456789.+-"])?;
+            for (k, &i) in noisy.iter().enumerate() {
+                if let Some((t, _)) = again.remove(&(k as u32 + 1)) {
+                    if digit_like(&t) && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                        cell_text.insert(crops[i].0, t);
+                    }
+                }
+            }
         }
     }
     let list = dir.join("pages.txt");
@@ -151,8 +179,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
 }
 
 /// Tesseract on a list of cell images: each cell's text and Tesseract's mean confidence.
-fn cells(list: &Path) -> Result<HashMap<u32, (String, f64)>, ReadError> {
-    let tsv = tesseract(list, "6")?;
+fn cells(list: &Path, config: &[&str]) -> Result<HashMap<u32, (String, f64)>, ReadError> {
+    let tsv = tesseract(list, "6", config)?;
     let mut out: HashMap<u32, (String, f64, usize)> = HashMap::new();
     for f in tsv
         .lines()
@@ -188,12 +216,14 @@ fn cells(list: &Path) -> Result<HashMap<u32, (String, f64)>, ReadError> {
 const BORDER_MARKS: &str = "|｜丨[]【】_";
 
 /// Runs Tesseract on an image or a list of images; its TSV output.
-fn tesseract(input: &Path, psm: &str) -> Result<String, ReadError> {
+fn tesseract(input: &Path, psm: &str, config: &[&str]) -> Result<String, ReadError> {
     let out = input.with_extension("ocr");
     let mut cmd = Command::new("tesseract");
     cmd.arg(input)
         .arg(&out)
-        .args(["-l", "chi_sim", "--psm", psm, "tsv"]);
+        .args(["-l", "chi_sim", "--psm", psm])
+        .args(config)
+        .arg("tsv");
     let (status, err) = crate::process::run(cmd, TIMEOUT * 4, ReadError::NoOcr, "文字识别 (OCR)")?;
     if !status.success() {
         if err.contains("chi_sim") {
@@ -215,7 +245,7 @@ fn tesseract(input: &Path, psm: &str) -> Result<String, ReadError> {
 /// Tesseract on one image or on a list of images (a text file of paths); the words of each
 /// page (1-based).
 fn recognise(input: &Path, psm: &str) -> Result<HashMap<u32, Vec<Word>>, ReadError> {
-    let tsv = tesseract(input, psm)?;
+    let tsv = tesseract(input, psm, &[])?;
     let mut pages: HashMap<u32, Vec<Word>> = HashMap::new();
     for w in words(&tsv) {
         pages.entry(w.page).or_default().push(w);
@@ -298,6 +328,13 @@ fn as_number(t: &str) -> Option<String> {
     if t.is_empty() || t.chars().count() > 12 {
         return None;
     }
+    // A seal's or a border's remains around a number: `(0)`, `【3】`.
+    let original = t;
+    let t = t
+        .strip_prefix(['(', '（', '【', '['])
+        .and_then(|u| u.strip_suffix([')', '）', '】', ']']))
+        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(t);
     let mapped: String = t
         .chars()
         .enumerate()
@@ -314,7 +351,38 @@ fn as_number(t: &str) -> Option<String> {
         && body.chars().all(|c| c.is_ascii_digit() || c == '.')
         && body.chars().next().is_some_and(|c| c.is_ascii_digit())
         && body.matches('.').count() <= 1;
-    (number && mapped != t).then_some(mapped)
+    (number && mapped != original).then_some(mapped)
+}
+
+type CellId = (usize, usize, usize, usize);
+
+/// A cell to read again as a number: a number with marks around it, or a short reading
+/// with no digit among the numbers of a row (a seal's star read as `有`).
+fn suspect(cells: &HashMap<CellId, String>, (p, t, r, c): CellId) -> bool {
+    let text = &cells[&(p, t, r, c)];
+    if noisy_number(text) {
+        return true;
+    }
+    let numbers: Vec<usize> = cells
+        .iter()
+        .filter(|(k, v)| (k.0, k.1, k.2) == (p, t, r) && !v.is_empty() && digit_like(v))
+        .map(|(k, _)| k.3)
+        .collect();
+    numbers.len() >= 3
+        && numbers.iter().any(|&n| n < c)
+        && !digit_like(text)
+        && text.chars().count() <= 2
+        && !text.contains(['—', '-', '/', '无', '增', '减'])
+}
+
+/// A value cell read with marks that are no digits: it starts with a digit, is no number,
+/// and has at most two Chinese characters (a numbered label such as `2.重复申请` has more).
+fn noisy_number(t: &str) -> bool {
+    let cjk = t.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !digit_like(t)
+        && cjk <= 2
+        && !t.contains(['增', '减', '元', '万'])
 }
 
 fn digit_like(t: &str) -> bool {
@@ -343,6 +411,8 @@ mod tests {
         assert_eq!(as_number("1O").as_deref(), Some("10"));
         assert_eq!(as_number("12。5").as_deref(), Some("12.5"));
         assert_eq!(as_number("17"), None, "already a number");
+        assert_eq!(as_number("(0)").as_deref(), Some("0"));
+        assert_eq!(as_number("（12）").as_deref(), Some("12"));
         assert_eq!(as_number("十"), None);
         assert_eq!(as_number("规章"), None);
         assert_eq!(as_number("工作"), None);

@@ -1,0 +1,30 @@
+//! Debug aid: straightens a page image (binary PGM, e.g. `pdftoppm -r 300 -gray`), prints
+//! the skew and the tables found, and writes the straightened page with the cells drawn:
+//! `cargo run -p nianbao-read --example grid -- PAGE.pgm OUT.pgm`
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (input, out) = (args.next().expect("usage: grid PAGE.pgm OUT.pgm"), args.next());
+    let bytes = std::fs::read(&input).expect("readable file");
+    let mut img = nianbao_read::raster::Image::from_pgm(&bytes).expect("a binary PGM");
+    let skew = nianbao_read::deskew::straighten(&mut img);
+    println!("skew {skew:.2}°");
+    let mut drawn = img.clone();
+    for t in nianbao_read::raster::tables(&mut img, 300) {
+        println!("table {:?}: {} rows", t.bounds, t.rows.len());
+        for row in &t.rows {
+            println!("  {:?}", row.iter().map(|c| (c.0.x0, c.0.x1, c.1, c.2)).collect::<Vec<_>>());
+            for (r, _, _) in row {
+                for x in r.x0..r.x1 {
+                    drawn.px[r.y0 * drawn.w + x] = 0;
+                }
+                for y in r.y0..r.y1 {
+                    drawn.px[y * drawn.w + r.x0] = 0;
+                }
+            }
+        }
+    }
+    if let Some(out) = out {
+        std::fs::write(out, drawn.to_pgm()).expect("writable output");
+    }
+}
