@@ -9,6 +9,9 @@ use crate::tokens::{Chunk, Item};
 /// A run of values with the label text before it.
 pub struct Pair<'i> {
     pub label: Vec<char>,
+    /// The label without its last line when that line is a short fragment: in text laid
+    /// out in columns, a group label's piece (`无法提`) sits on the line of the values.
+    pub alt: Option<Vec<char>>,
     pub raw_label: String,
     pub unit: Option<String>,
     pub run: &'i [Chunk],
@@ -18,11 +21,16 @@ pub struct Pair<'i> {
 pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
     let mut out = Vec::new();
     let mut last_seg = "";
+    let mut last_line = 0;
     for item in items {
         match item {
-            Item::Seg(s) => last_seg = &s.text,
+            Item::Seg(s) => (last_seg, last_line) = (&s.text, s.last_line),
             Item::Run(run) => {
                 let c = canon(last_seg);
+                let alt = (last_line > 0 && !legacy)
+                    .then(|| (canon(&last_seg[..last_line]), canon(&last_seg[last_line..])))
+                    .filter(|(head, tail)| !head.is_empty() && tail.chars().count() <= 4)
+                    .map(|(head, _)| head.chars().collect());
                 let (label, unit) = if legacy {
                     let (rest, unit) = strip_unit(&c);
                     (rest.to_string(), unit.map(str::to_string))
@@ -31,11 +39,13 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
                 };
                 out.push(Pair {
                     label: label.chars().collect(),
+                    alt,
                     raw_label: last_seg.to_string(),
                     unit,
                     run,
                 });
                 last_seg = "";
+                last_line = 0;
             }
         }
     }
@@ -55,8 +65,17 @@ pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
         .iter()
         .map(|p| {
             let tail = tail_set(&p.label, longest);
+            let alt_tail = p.alt.as_ref().map(|l| (l, tail_set(l, longest)));
             alts.iter()
-                .map(|a| suffix_score_with(a, &p.label, tail))
+                .map(|a| {
+                    let full = suffix_score_with(a, &p.label, tail);
+                    // The label without a fragment of another column, scored just below
+                    // an equal match of the whole label.
+                    let cut = alt_tail
+                        .and_then(|(l, t)| suffix_score_with(a, l, t))
+                        .map(|s| s.saturating_sub(1));
+                    full.max(cut)
+                })
                 .collect()
         })
         .collect();

@@ -58,6 +58,8 @@ pub struct Seg {
     pub a: usize,
     pub b: usize,
     pub text: String,
+    /// Byte index in `text` where the segment's last source line begins (0: one line).
+    pub last_line: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -149,10 +151,18 @@ fn end_of_last(out: &[Item]) -> usize {
 fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
     let text: String = chars[a..b].iter().filter(|c| !c.is_whitespace()).collect();
     if let Some(Item::Seg(s)) = out.last_mut() {
+        if chars[s.b.min(a)..a].contains(&'\n') {
+            s.last_line = s.text.len();
+        }
         s.b = b;
         s.text.push_str(&text);
     } else {
-        out.push(Item::Seg(Seg { a, b, text }));
+        out.push(Item::Seg(Seg {
+            a,
+            b,
+            text,
+            last_line: 0,
+        }));
     }
 }
 
