@@ -16,6 +16,7 @@ fn main() {
             .into_iter()
             .rev()
             .collect();
-        println!("{tail}\t{}", p.run.len());
+        let alt: String = p.alt.iter().flatten().collect();
+        println!("{tail}\t{}\t{alt}", p.run.len());
     }
 }

@@ -21,16 +21,13 @@ pub struct Pair<'i> {
 pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
     let mut out = Vec::new();
     let mut last_seg = "";
-    let mut last_line = 0;
+    let mut lines: &[usize] = &[];
     for item in items {
         match item {
-            Item::Seg(s) => (last_seg, last_line) = (&s.text, s.last_line),
+            Item::Seg(s) => (last_seg, lines) = (&s.text, &s.lines),
             Item::Run(run) => {
                 let c = canon(last_seg);
-                let alt = (last_line > 0 && !legacy)
-                    .then(|| (canon(&last_seg[..last_line]), canon(&last_seg[last_line..])))
-                    .filter(|(head, tail)| !head.is_empty() && tail.chars().count() <= 4)
-                    .map(|(head, _)| head.chars().collect());
+                let alt = if legacy { None } else { without_fragments(last_seg, lines) };
                 let (label, unit) = if legacy {
                     let (rest, unit) = strip_unit(&c);
                     (rest.to_string(), unit.map(str::to_string))
@@ -45,11 +42,43 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
                     run,
                 });
                 last_seg = "";
-                last_line = 0;
+                lines = &[];
             }
         }
     }
     out
+}
+
+/// A label spread over lines without its short unnumbered lines (at most four
+/// characters): in text laid out in columns, pieces of a group label (`无法提`, `其他处`)
+/// sit between the lines of a row's own label. A short numbered line (`3.其他`) is a label
+/// of its own and stays. None when nothing would change.
+fn without_fragments(text: &str, lines: &[usize]) -> Option<Vec<char>> {
+    if lines.is_empty() {
+        return None;
+    }
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(lines.iter().copied())
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let parts: Vec<String> = bounds.windows(2).map(|w| canon(&text[w[0]..w[1]])).collect();
+    let kept: String = parts
+        .iter()
+        .filter(|p| p.chars().count() > 4 || numbered(p))
+        .map(String::as_str)
+        .collect();
+    (!kept.is_empty() && kept.len() < parts.concat().len()).then(|| kept.chars().collect())
+}
+
+/// `(四)…`, `3.…`, `三…` after canonicalisation: the numbering of an item.
+fn numbered(label: &str) -> bool {
+    let c: Vec<char> = label.chars().take(3).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match c.as_slice() {
+        ['(', n, ..] => numeral(*n),
+        [d, '.', ..] => d.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 /// Monotonic alignment of rows to pairs maximising the total label score.

@@ -58,8 +58,8 @@ pub struct Seg {
     pub a: usize,
     pub b: usize,
     pub text: String,
-    /// Byte index in `text` where the segment's last source line begins (0: one line).
-    pub last_line: usize,
+    /// Byte index in `text` where each source line after the first begins.
+    pub lines: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -152,7 +152,7 @@ fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
     let text: String = chars[a..b].iter().filter(|c| !c.is_whitespace()).collect();
     if let Some(Item::Seg(s)) = out.last_mut() {
         if chars[s.b.min(a)..a].contains(&'\n') {
-            s.last_line = s.text.len();
+            s.lines.push(s.text.len());
         }
         s.b = b;
         s.text.push_str(&text);
@@ -161,7 +161,7 @@ fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
             a,
             b,
             text,
-            last_line: 0,
+            lines: Vec::new(),
         }));
     }
 }
