@@ -150,11 +150,10 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             ),
             Err(e) => return Err(e),
         },
-        Format::Other(kind @ ("PNG" | "JPEG")) => {
-            let ext = if kind == "PNG" { "png" } else { "jpg" };
+        Format::Other("PNG" | "JPEG" | "TIFF") => {
             (
                 Decoded {
-                    text: ocr::image_document(bytes, ext)?.to_text(),
+                    text: ocr::image_document(bytes)?.to_text(),
                     encoding: "UTF-8",
                     lossy: false,
                 },

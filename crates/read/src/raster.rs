@@ -100,6 +100,56 @@ impl Image {
             .sum()
     }
 
+    /// Removes specks: blobs of at most `max_area` pixels darker than a faint rule
+    /// (8-connected, so a rule's faint stretches keep it one blob) with nothing around them, as a copier's dust and a scanner's noise leave them. A full stop
+    /// or a decimal point of printed text is larger than the specks this is called with.
+    pub fn despeckle(&mut self, max_area: usize) {
+        let (w, h) = (self.w, self.h);
+        let mut seen = vec![false; w * h];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut blob: Vec<usize> = Vec::new();
+        for start in 0..w * h {
+            if seen[start] || self.px[start] >= RULE {
+                continue;
+            }
+            seen[start] = true;
+            stack.push(start);
+            blob.clear();
+            let mut large = false;
+            while let Some(i) = stack.pop() {
+                if blob.len() <= max_area {
+                    blob.push(i);
+                } else {
+                    large = true;
+                }
+                let (x, y) = (i % w, i / w);
+                for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                    for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                        let j = ny * w + nx;
+                        if !seen[j] && self.px[j] < RULE {
+                            seen[j] = true;
+                            stack.push(j);
+                        }
+                    }
+                }
+            }
+            if !large && blob.len() <= max_area {
+                for &i in &blob {
+                    // The speck and its grey fringe.
+                    let (x, y) = (i % w, i / w);
+                    for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                        for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                            if self.px[ny * w + nx] >= RULE {
+                                self.px[ny * w + nx] = 255;
+                            }
+                        }
+                    }
+                    self.px[i] = 255;
+                }
+            }
+        }
+    }
+
     pub fn fill(&mut self, r: Rect) {
         for y in r.y0..r.y1.min(self.h) {
             self.px[y * self.w + r.x0..y * self.w + r.x1.min(self.w)].fill(255);
@@ -427,6 +477,26 @@ mod tests {
             }
         );
         assert!(img.px.iter().all(|&p| p == 255), "rules are removed");
+    }
+
+    #[test]
+    fn specks_go_and_print_stays() {
+        let mut img = page();
+        // Specks of one and four pixels; a decimal point of 5 × 5 pixels.
+        img.px[100 * 600 + 100] = 0;
+        for (x, y) in [(300, 300), (301, 300), (300, 301), (301, 301)] {
+            img.px[y * 600 + x] = 20;
+        }
+        for y in 200..205 {
+            for x in 120..125 {
+                img.px[y * 600 + x] = 0;
+            }
+        }
+        img.despeckle(20);
+        assert_eq!(img.px[100 * 600 + 100], 255);
+        assert_eq!(img.px[300 * 600 + 300], 255);
+        assert_eq!(img.px[202 * 600 + 122], 0, "a decimal point stays");
+        assert_eq!(tables(&mut img, 300).len(), 1, "rules stay");
     }
 
     #[test]

@@ -27,9 +27,11 @@ pub fn sniff(bytes: &[u8]) -> Format {
     {
         return Format::Pdf;
     }
-    const MAGIC: [(&[u8], &str); 4] = [
+    const MAGIC: [(&[u8], &str); 6] = [
         (b"\x89PNG", "PNG"),
         (b"\xFF\xD8\xFF", "JPEG"),
+        (b"II*\0", "TIFF"),
+        (b"MM\0*", "TIFF"),
         (b"GIF8", "GIF"),
         (b"{\\rtf", "RTF"),
     ];
