@@ -265,14 +265,19 @@ fn scanned_seed(pdf: &Path, want: &Report, dir: &Path) {
         d.len() * 100 <= cells,
         "OCR must get at least 99 % of {cells} cells: {d:?}"
     );
-    // Every value read from the scan says so in its evidence.
+    // Every value read from the scan carries Tesseract's confidence in its cell: below
+    // 1 (text layers give 1), above chance, and not one constant for all cells.
     let ev = got["evidence"].as_object().unwrap();
     assert!(!ev.is_empty());
-    assert!(
-        ev.values()
-            .all(|e| (e["confidence"].as_f64().unwrap() - 0.8).abs() < 1e-6),
-        "OCR confidence"
-    );
+    let conf: Vec<f64> = ev
+        .values()
+        .map(|e| e["confidence"].as_f64().unwrap())
+        .collect();
+    assert!(conf.iter().all(|c| *c > 0.3 && *c < 1.0), "OCR confidence {conf:?}");
+    let (lo, hi) = conf
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), c| (lo.min(*c), hi.max(*c)));
+    assert!(hi - lo > 0.01, "confidence per cell, not a constant: {lo}..{hi}");
 }
 
 fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {

@@ -159,15 +159,14 @@ impl Report {
     }
 
     /// Lowers the confidence of every piece of evidence by a factor (values read by OCR).
-    pub fn scale_confidence(&mut self, factor: f32) {
-        if factor >= 1.0 {
-            return;
-        }
+    /// Multiplies every evidence's confidence by the reading's confidence at its offset
+    /// (the OCR engine's for a cell read from an image, the source's elsewhere).
+    pub fn scale_confidence_at(&mut self, at: impl Fn(usize) -> f32) {
         let evidence = self.cells.values_mut().filter_map(|c| c.evidence.as_mut());
         let extra = self.extra_items.iter_mut().map(|e| &mut e.evidence);
         let claims = self.claims.iter_mut().map(|c| &mut c.evidence);
         for e in evidence.chain(extra).chain(claims) {
-            e.confidence *= factor;
+            e.confidence *= at(e.offset).min(1.0);
         }
     }
 

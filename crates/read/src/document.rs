@@ -14,6 +14,9 @@ pub enum Slot {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Grid {
     pub rows: Vec<Vec<Slot>>,
+    /// How sure the recogniser was of each cell read from an image: per row, per cell in
+    /// the row's order (the `Slot::Cell`s), 0–1. Empty for text read from the file.
+    pub confidence: Vec<Vec<Option<f32>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +76,7 @@ impl Grid {
             }
         }
         Grid {
+            confidence: Vec::new(),
             rows: grid
                 .into_iter()
                 .map(|row| {
@@ -117,9 +121,24 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A stretch of the canonical text (byte range) read from an image, with the recogniser's
+/// confidence in it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+}
+
 impl Document {
     pub fn to_text(&self) -> String {
+        self.to_text_spans().0
+    }
+
+    /// The canonical text and the spans of its cells that carry a confidence.
+    pub fn to_text_spans(&self) -> (String, Vec<Span>) {
         let mut out = String::new();
+        let mut spans = Vec::new();
         for b in &self.blocks {
             match b {
                 Block::Para(p) => {
@@ -128,15 +147,35 @@ impl Document {
                 }
                 Block::Table(g) => {
                     let cols = value_columns(g);
-                    for row in &g.rows {
-                        out.push_str(&row_text(row, cols.clone()));
+                    for (r, row) in g.rows.iter().enumerate() {
+                        let line = row_text(row, cols.clone());
+                        if let Some(conf) = g.confidence.get(r) {
+                            // Cells are tab-separated in slot order; the k-th real cell
+                            // has the k-th confidence.
+                            let mut at = out.len();
+                            let mut k = 0;
+                            for (slot, text) in row.iter().zip(line.split('\t')) {
+                                if matches!(slot, Slot::Cell(_)) {
+                                    if let (Some(Some(c)), false) = (conf.get(k), text.is_empty()) {
+                                        spans.push(Span {
+                                            start: at,
+                                            end: at + text.len(),
+                                            confidence: *c,
+                                        });
+                                    }
+                                    k += 1;
+                                }
+                                at += text.len() + 1;
+                            }
+                        }
+                        out.push_str(&line);
                         out.push('\n');
                     }
                     out.push('\n');
                 }
             }
         }
-        out
+        (out, spans)
     }
 }
 
@@ -262,6 +301,24 @@ mod tests {
         assert_eq!(row_text(&blank, 1..3), "（六）其他处理\t—\t");
         let header = vec![Slot::Cell("信息内容".into()), Slot::Cell("本年新制作数量".into()), Slot::Cell("".into())];
         assert_eq!(row_text(&header, 1..3), "信息内容\t本年新制作数量\t");
+    }
+
+    #[test]
+    fn cell_confidences_become_spans_of_the_text() {
+        let mut g = Grid::from_spans(&[
+            vec![c("规章", 1, 1), c("3", 1, 1), c("12", 1, 1)],
+            vec![c("行政许可", 1, 2), c("7", 1, 1)],
+        ]);
+        g.confidence = vec![vec![None, Some(0.9), Some(0.6)], vec![None, Some(0.7)]];
+        let doc = Document {
+            blocks: vec![Block::Para("一、总体情况".into()), Block::Table(g)],
+        };
+        let (text, spans) = doc.to_text_spans();
+        let read: Vec<(&str, f32)> = spans
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.confidence))
+            .collect();
+        assert_eq!(read, [("3", 0.9), ("12", 0.6), ("7", 0.7)]);
     }
 
     #[test]

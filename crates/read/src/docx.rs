@@ -116,6 +116,7 @@ fn grid(rows: Vec<Vec<Cell>>) -> Grid {
     });
     Grid {
         rows: rows.collect(),
+        confidence: Vec::new(),
     }
 }
 

@@ -23,7 +23,7 @@ pub mod seal;
 mod sniff;
 
 pub use decode::{decode, decode_as, Decoded};
-pub use document::{Block, Document, Grid, Slot};
+pub use document::{Block, Document, Grid, Slot, Span};
 pub use sniff::{sniff, Format};
 
 use std::path::Path;
@@ -98,6 +98,21 @@ pub struct Source {
     /// How far the text can be trusted: 1.0 when read from the file's text, lower when
     /// recognised from page images (OCR). Evidence of extracted values carries it.
     pub confidence: f32,
+    /// For text recognised from images: the table cells' spans in `text` with the
+    /// recogniser's own confidence, which evidence inside them carries instead.
+    pub spans: Vec<Span>,
+}
+
+impl Source {
+    /// The confidence of text at byte `offset`: its cell's from the recogniser, else the
+    /// source's.
+    pub fn confidence_at(&self, offset: usize) -> f32 {
+        let i = self.spans.partition_point(|s| s.end <= offset);
+        match self.spans.get(i) {
+            Some(s) if s.start <= offset => s.confidence,
+            _ => self.confidence,
+        }
+    }
 }
 
 /// Reads bytes already in memory, choosing the reader from the content.
@@ -105,6 +120,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
+    let mut spans = Vec::new();
     let (decoded, format) = match sniff(bytes) {
         Format::Text => (decode(bytes), "text"),
         Format::Html => {
@@ -140,20 +156,26 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
                 },
                 "pdf",
             ),
-            Err(ReadError::NoTextLayer) => (
-                Decoded {
-                    text: ocr::pdf_document(bytes)?.to_text(),
-                    encoding: "UTF-8",
-                    lossy: false,
-                },
-                "pdf-ocr",
-            ),
+            Err(ReadError::NoTextLayer) => {
+                let (text, s) = ocr::pdf_document(bytes)?.to_text_spans();
+                spans = s;
+                (
+                    Decoded {
+                        text,
+                        encoding: "UTF-8",
+                        lossy: false,
+                    },
+                    "pdf-ocr",
+                )
+            }
             Err(e) => return Err(e),
         },
         Format::Other("PNG" | "JPEG" | "TIFF") => {
+            let (text, s) = ocr::image_document(bytes)?.to_text_spans();
+            spans = s;
             (
                 Decoded {
-                    text: ocr::image_document(bytes)?.to_text(),
+                    text,
                     encoding: "UTF-8",
                     lossy: false,
                 },
@@ -184,6 +206,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         encoding: decoded.encoding,
         lossy: decoded.lossy,
         confidence,
+        spans,
     })
 }
 

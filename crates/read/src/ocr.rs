@@ -214,6 +214,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         pages.push(tables);
     }
     let mut cell_text: HashMap<CellId, String> = HashMap::new();
+    // Tesseract's confidence in each cell's reading (its words' mean, 0–1).
+    let mut cell_conf: HashMap<CellId, f32> = HashMap::new();
     if !crops.is_empty() {
         // Every cell twice, grey and black-and-white (each reads some glyphs the other
         // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
@@ -239,7 +241,10 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             let page = i as u32 + 1;
             let (ta, ca) = a.remove(&page).unwrap_or_default();
             let (tb, cb) = b.remove(&page).unwrap_or_default();
-            let text = if cb > ca { tb } else { ta };
+            let (text, conf) = if cb > ca { (tb, cb) } else { (ta, ca) };
+            if !text.is_empty() {
+                cell_conf.insert(*at, (conf / 100.0).clamp(0.0, 1.0) as f32);
+            }
             cell_text.insert(*at, as_number(&text).unwrap_or(text));
         }
         let noisy: Vec<usize> = (0..crops.len())
@@ -258,9 +263,14 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             )?;
             let mut again = cells(&list, &["-c", "tessedit_char_whitelist=0123456789.+-"])?;
             for (k, &i) in noisy.iter().enumerate() {
-                if let Some((t, _)) = again.remove(&(k as u32 + 1)) {
+                if let Some((t, conf)) = again.remove(&(k as u32 + 1)) {
                     if digit_like(&t) && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         cell_text.insert(crops[i].0, t);
+                        // Read again because the first reading was doubtful: never surer
+                        // than that reading's doubt allows.
+                        let first = cell_conf.get(&crops[i].0).copied().unwrap_or(1.0);
+                        let again = (conf / 100.0).clamp(0.0, 1.0) as f32;
+                        cell_conf.insert(crops[i].0, again.min(first.max(0.5)));
                     }
                 }
             }
@@ -285,7 +295,10 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             .enumerate()
             .map(|(t, table)| {
                 PageTable::from_raster(table, 1.0, |r, c| {
-                    cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default()
+                    (
+                        cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
+                        cell_conf.get(&(p, t, r, c)).copied(),
+                    )
                 })
             })
             .collect();

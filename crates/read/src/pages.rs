@@ -79,6 +79,8 @@ pub fn render_range(
 pub struct PageTable {
     pub top: f64,
     pub cells: Vec<Vec<(String, usize, usize)>>,
+    /// The recogniser's confidence per cell (same shape as `cells`), for tables read by OCR.
+    pub confidence: Vec<Vec<Option<f32>>>,
 }
 
 impl PageTable {
@@ -87,21 +89,30 @@ impl PageTable {
     pub fn from_raster(
         table: &crate::raster::Table,
         scale: f64,
-        mut text: impl FnMut(usize, usize) -> String,
+        mut text: impl FnMut(usize, usize) -> (String, Option<f32>),
     ) -> PageTable {
+        let mut confidence = Vec::new();
+        let cells = table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let (cells, conf): (Vec<_>, Vec<_>) = row
+                    .iter()
+                    .enumerate()
+                    .map(|(c, (_, rs, cs))| {
+                        let (t, conf) = text(r, c);
+                        ((t, *rs, *cs), conf)
+                    })
+                    .unzip();
+                confidence.push(conf);
+                cells
+            })
+            .collect();
         PageTable {
             top: table.bounds.y0 as f64 / scale,
-            cells: table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(r, row)| {
-                    row.iter()
-                        .enumerate()
-                        .map(|(c, (_, rs, cs))| (text(r, c), *rs, *cs))
-                        .collect()
-                })
-                .collect(),
+            cells,
+            confidence,
         }
     }
 }
@@ -114,7 +125,12 @@ pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>) -> Vec<Block> {
         let (above, below): (Vec<Word>, Vec<Word>) = words.into_iter().partition(|w| w.y0 < t.top);
         out.extend(positions::document(&above).blocks);
         words = below;
-        out.push(Block::Table(Grid::from_spans(&unstack(&t.cells))));
+        // unstack and from_spans keep each row's cells in order, so the confidences do too.
+        let mut grid = Grid::from_spans(&unstack(&t.cells));
+        if t.confidence.iter().flatten().any(Option::is_some) {
+            grid.confidence = t.confidence;
+        }
+        out.push(Block::Table(grid));
     }
     out.extend(positions::document(&words).blocks);
     out

@@ -147,7 +147,7 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
                     .iter()
                     .zip(&place)
                     .filter(|(_, p)| **p == Some((t, r, c)));
-                cell_text(here.map(|(w, _)| w).collect())
+                (cell_text(here.map(|(w, _)| w).collect()), None)
             })
         })
         .collect();

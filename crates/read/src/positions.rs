@@ -406,6 +406,7 @@ pub fn document(words: &[Word]) -> Document {
         if !table.is_empty() {
             doc.blocks.push(Block::Table(Grid {
                 rows: std::mem::take(&mut table),
+                confidence: Vec::new(),
             }));
         }
         let text: String = l
@@ -430,7 +431,10 @@ pub fn document(words: &[Word]) -> Document {
         prev_para_line = Some(i);
     }
     if !table.is_empty() {
-        doc.blocks.push(Block::Table(Grid { rows: table }));
+        doc.blocks.push(Block::Table(Grid {
+            rows: table,
+            confidence: Vec::new(),
+        }));
     }
     doc
 }
