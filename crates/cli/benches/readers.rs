@@ -3,7 +3,10 @@
 //! HTML: generated official-layout pages read and extracted in memory (reports/s).
 //! DOCX and PDF: the first pages converted once by LibreOffice headless (untimed), then read
 //! and extracted (reports/s; pages/s for PDF, which runs poppler's pdftotext per file).
-//! `NIANBAO_BENCH_HTML` (default 3000) and `NIANBAO_BENCH_OFFICE` (default 60) set the sizes.
+//! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
+//! image-only PDFs (untimed), then read by OCR (seconds per page).
+//! `NIANBAO_BENCH_HTML` (default 3000), `NIANBAO_BENCH_OFFICE` (default 60) and
+//! `NIANBAO_BENCH_SCANS` (default 4) set the sizes.
 
 use nianbao_model::Template;
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
@@ -117,5 +120,44 @@ fn main() {
         "pdf:   {office} files, {pages} pages: {:.1} pages/s ({:.1} reports/s)",
         pages as f64 / secs,
         office as f64 / secs
+    );
+
+    let scans = env("NIANBAO_BENCH_SCANS", 4).min(office);
+    if Command::new("tesseract").arg("--version").output().is_err() {
+        println!("ocr: skipped (Tesseract not installed)");
+        return;
+    }
+    let mut scan_pages = 0;
+    let scan_bytes: Vec<Vec<u8>> = pdf[..scans]
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let prefix = dir.path().join(format!("s{i:03}"));
+            let ok = Command::new("pdftoppm")
+                .args(["-r", "200", "-gray", "-png"])
+                .arg(f)
+                .arg(&prefix)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+            let mut pngs: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(&format!("s{i:03}-")))
+                })
+                .collect();
+            pngs.sort();
+            scan_pages += pngs.len();
+            let images: Vec<Vec<u8>> = pngs.iter().map(|p| std::fs::read(p).unwrap()).collect();
+            nianbao_synth::image_pdf(&images, 200.0).unwrap()
+        })
+        .collect();
+    let secs = extract_all(&scan_bytes);
+    println!(
+        "ocr:   {scans} scans (200 dpi grey), {scan_pages} pages: {:.1} s/page (Tesseract runs \
+         on both cores; read and extracted one file at a time)",
+        secs / scan_pages as f64
     );
 }

@@ -160,14 +160,27 @@ pub fn read_row(
         // Not enough digits to fill the row: keep what there is, left-aligned.
         let mut pieces: Vec<Piece> = splits(run, run.len(), 1).pop().unwrap_or_default();
         let end = pieces.last().map_or(0, |p| p.b);
-        while pieces.len() < cols {
-            pieces.push(Piece {
-                a: end,
-                b: end,
-                kind: crate::split::PieceKind::Null,
-            });
+        let blank = || Piece {
+            a: end,
+            b: end,
+            kind: crate::split::PieceKind::Null,
+        };
+        // Blank cells printed as nothing (a borderless table): the last value may be the
+        // row's total in the last column. Kept when the row identity then holds and did
+        // not before; the row is still reported short.
+        let mut total_last = pieces.clone();
+        if let Some(last) = total_last.pop().filter(|_| pieces.len() >= 2) {
+            while total_last.len() + 1 < cols {
+                total_last.push(blank());
+            }
+            total_last.push(last);
         }
-        cands = vec![pieces];
+        while pieces.len() < cols {
+            pieces.push(blank());
+        }
+        let better = total_last.len() == cols
+            && row_score(&values(&total_last)) > row_score(&values(&pieces));
+        cands = vec![if better { total_last } else { pieces }];
         short = true;
     }
     if cands.len() > 1 {
@@ -274,6 +287,23 @@ mod tests {
         let rows = t3_rows(Template::Y2021);
         let (a, _) = align(&rows, &p);
         assert_eq!(&a[..4], &[Some(0), Some(1), Some(2), None]);
+    }
+
+    #[test]
+    fn short_row_keeps_its_total_last_when_the_identity_says_so() {
+        let n = Norm::new("x 14 2 16");
+        let it = items(&n);
+        let Item::Run(run) = &it[1] else { panic!() };
+        let r = read_row(run, 7, &t3_row_score);
+        assert!(r.short);
+        let v = values(&r.cands[0]);
+        assert_eq!(v, [Some(14.), Some(2.), None, None, None, None, Some(16.)]);
+        // Without the identity, left-aligned as printed.
+        let n = Norm::new("x 14 2 15");
+        let it = items(&n);
+        let Item::Run(run) = &it[1] else { panic!() };
+        let v = values(&read_row(run, 7, &t3_row_score).cands[0]);
+        assert_eq!(v, [Some(14.), Some(2.), Some(15.), None, None, None, None]);
     }
 
     #[test]
