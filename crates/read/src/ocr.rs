@@ -511,7 +511,15 @@ fn suspect(cells: &HashMap<CellId, String>, (p, t, r, c): CellId) -> bool {
 /// and has at most two Chinese characters (a numbered label such as `2.重复申请` has more).
 fn noisy_number(t: &str) -> bool {
     let cjk = t.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
-    t.chars().next().is_some_and(|c| c.is_ascii_digit())
+    // `3.其他`: a numbered label, not a number.
+    let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    let numbered = rest.starts_with(['.', '、', '．'])
+        && rest
+            .chars()
+            .nth(1)
+            .is_some_and(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    !numbered
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
         && !digit_like(t)
         && cjk <= 2
         && !t.contains(['增', '减', '元', '万'])
@@ -544,6 +552,8 @@ mod tests {
         assert_eq!(as_number("12。5").as_deref(), Some("12.5"));
         assert_eq!(as_number("17"), None, "already a number");
         assert_eq!(as_number("(0)").as_deref(), Some("0"));
+        assert!(noisy_number("0从") && noisy_number("0ZA\\"));
+        assert!(!noisy_number("3.其他") && !noisy_number("2.重复申请") && !noisy_number("12"));
         assert_eq!(as_number("（12）").as_deref(), Some("12"));
         assert_eq!(as_number("十"), None);
         assert_eq!(as_number("规章"), None);
