@@ -1,0 +1,110 @@
+//! The shared reports in the forms real reports take (`shared/corpus/variants/<family>`:
+//! portal pages, CMS snippets, LibreOffice DOCX and PDF, Chromium PDFs, `pdftotext -layout`
+//! text, PDF-to-Markdown, stamped skewed scans), none of them made by nianbao: the cells
+//! read right, per family, at least as often as measured when this test was written
+//! (README, "Accuracy per input form"). A drop in any family fails here.
+//!
+//! The folder lies beside the project (`../shared`, as CI lays it). Scans are measured on
+//! three reports (OCR costs seconds per page); `scripts/accuracy` scores all of them.
+
+mod common;
+
+use common::{extract, gold_file};
+use nianbao_model::Report;
+use std::path::{Path, PathBuf};
+
+fn variants() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants")
+}
+
+/// The (source, gold) pairs of a family, sorted; at most `limit`.
+fn family(name: &str, limit: usize) -> Vec<(PathBuf, Report)> {
+    let dir = variants().join(name);
+    let mut golds: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (shared/ must lie beside the project)", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
+        .collect();
+    golds.sort();
+    golds
+        .into_iter()
+        .take(limit)
+        .map(|g| {
+            let stem = g.to_string_lossy().trim_end_matches(".gold.json").to_string();
+            let source = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    let s = p.to_string_lossy();
+                    s.starts_with(&format!("{stem}.")) && !s.ends_with(".gold.json")
+                })
+                .unwrap_or_else(|| panic!("no source beside {}", g.display()));
+            (source, gold_file(&g))
+        })
+        .collect()
+}
+
+/// Cells right and cells in all, over the family's reports; template and year must be
+/// right on every report.
+fn score(name: &str, limit: usize) -> (usize, usize) {
+    let docs = family(name, limit);
+    let files: Vec<PathBuf> = docs.iter().map(|d| d.0.clone()).collect();
+    let (lines, _) = extract(&files);
+    assert_eq!(lines.len(), docs.len(), "{name}: one line per file");
+    let (mut right, mut total) = (0, 0);
+    for ((file, want), got) in docs.iter().zip(&lines) {
+        assert_eq!(got["template"], want.template.as_str(), "{}", file.display());
+        assert_eq!(
+            got["year"].as_i64().map(|y| y as i32),
+            want.year,
+            "{}",
+            file.display()
+        );
+        let cells = want.values_in_order().len();
+        let wrong = common::differences(want, got)
+            .iter()
+            .filter(|d| d.contains(':'))
+            .count();
+        right += cells - wrong;
+        total += cells;
+    }
+    eprintln!("{name}: {right}/{total} cells right");
+    (right, total)
+}
+
+/// At least `per_mille`/1000 of the cells right.
+fn at_least(name: &str, limit: usize, per_mille: usize) {
+    let (right, total) = score(name, limit);
+    assert!(
+        right * 1000 >= total * per_mille,
+        "{name}: {right}/{total} cells right, below {per_mille}‰"
+    );
+}
+
+#[test]
+fn portal_pages_snippets_and_office_files_are_exact() {
+    for name in ["html", "fragment", "docx"] {
+        at_least(name, usize::MAX, 1000);
+    }
+}
+
+#[test]
+fn libreoffice_pdfs_are_exact() {
+    at_least("pdf", usize::MAX, 1000);
+}
+
+#[test]
+fn converter_text_and_markdown() {
+    at_least("pdf-tables-md", usize::MAX, 998);
+    at_least("pdftotext-layout", usize::MAX, 992);
+}
+
+#[test]
+fn chromium_pdfs() {
+    at_least("chrome-pdf", usize::MAX, 989);
+}
+
+#[test]
+fn stamped_skewed_scans() {
+    at_least("scan", 3, 990);
+}
