@@ -111,6 +111,18 @@ fn bracket(rest: &str, before: &str) -> Option<char> {
     if OPEN.contains(c) && n.is_some_and(numeral) && d.is_some_and(|d| CLOSE.contains(d)) {
         return Some('(');
     }
+    // `《区分处理的，…情形)`: a title mark closed by a bracket on the same line was a bracket.
+    if matches!(c, '《' | '〈') {
+        let closer = rest
+            .chars()
+            .skip(1)
+            .take(60)
+            .take_while(|&x| x != '\n')
+            .find(|x| matches!(x, ')' | '）' | '》' | '〉'));
+        if matches!(closer, Some(')' | '）')) {
+            return Some('(');
+        }
+    }
     let mut back = before.chars().rev();
     let (p, q) = (back.next(), back.next());
     if CLOSE.contains(c) && p.is_some_and(numeral) && q.is_some_and(|q| OPEN.contains(q)) {
@@ -197,6 +209,8 @@ mod tests {
         let t = |s: &str| Norm::new(s).chars.iter().collect::<String>();
         assert_eq!(t("《二)部分公开"), "(二)部分公开");
         assert_eq!(t("(二)部分公开〈区分处理的〉"), "(二)部分公开(区分处理的)");
+        assert_eq!(t("《二)部分公开《区分处理的，不计其他情形)"), "(二)部分公开(区分处理的,不计其他情形)");
+        assert_eq!(t("依据《条例》（2019年修订）"), "依据《条例》(2019年修订)");
         assert_eq!(t("〈三〉不予公开"), "(三)不予公开");
         assert_eq!(t("[四）无法提供"), "(四)无法提供");
         // Title marks of prose stay.
