@@ -424,7 +424,16 @@ pub fn document(words: &[Word]) -> Document {
                 && p.x1 >= right[&p.page] - 2.0 * p.h
         });
         match (last_para, doc.blocks.last_mut()) {
-            (Some(k), Some(Block::Para(p))) if k == key || wrapped => p.push_str(&text),
+            (Some(k), Some(Block::Para(p))) if k == key || wrapped => {
+                // Digits on both sides of the line break (`…申请4.` / `5.要求…`, item numbers
+                // of a table with no values) are not one number.
+                if p.ends_with(|c: char| c.is_ascii_digit() || c == '.')
+                    && text.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    p.push(' ');
+                }
+                p.push_str(&text)
+            }
             _ => doc.blocks.push(Block::Para(text)),
         }
         last_para = Some(key);
