@@ -107,6 +107,10 @@ fn bracket(rest: &str, before: &str) -> Option<char> {
     let numeral = |c: char| "一二三四五六七八九十".contains(c);
     let mut it = rest.chars();
     let c = it.next()?;
+    // Called for every character: most are no bracket at all.
+    if !OPEN.contains(c) && !CLOSE.contains(c) {
+        return None;
+    }
     let (n, d) = (it.next(), it.next());
     if OPEN.contains(c) && n.is_some_and(numeral) && d.is_some_and(|d| CLOSE.contains(d)) {
         return Some('(');
@@ -124,11 +128,10 @@ fn bracket(rest: &str, before: &str) -> Option<char> {
         }
     }
     let mut back = before.chars().rev();
-    let (p, q) = (back.next(), back.next());
-    if CLOSE.contains(c) && p.is_some_and(numeral) && q.is_some_and(|q| OPEN.contains(q)) {
-        return Some(')');
-    }
-    None
+    let closes_item = CLOSE.contains(c)
+        && back.next().is_some_and(numeral)
+        && back.next().is_some_and(|q| OPEN.contains(q));
+    closes_item.then_some(')')
 }
 
 /// A Markdown table rule such as `|---|:---:|`: layout, not content.

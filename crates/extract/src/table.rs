@@ -289,29 +289,28 @@ mod tests {
         assert_eq!(&a[..4], &[Some(0), Some(1), Some(2), None]);
     }
 
-    #[test]
-    fn short_row_keeps_its_total_last_when_the_identity_says_so() {
-        let n = Norm::new("x 14 2 16");
+    /// The run of values after a label, read into a row of table 三.
+    fn t3_row(text: &str) -> RowRead {
+        let n = Norm::new(text);
         let it = items(&n);
         let Item::Run(run) = &it[1] else { panic!() };
-        let r = read_row(run, 7, &t3_row_score);
+        read_row(run, 7, &t3_row_score)
+    }
+
+    #[test]
+    fn short_row_keeps_its_total_last_when_the_identity_says_so() {
+        let r = t3_row("x 14 2 16");
         assert!(r.short);
         let v = values(&r.cands[0]);
         assert_eq!(v, [Some(14.), Some(2.), None, None, None, None, Some(16.)]);
         // Without the identity, left-aligned as printed.
-        let n = Norm::new("x 14 2 15");
-        let it = items(&n);
-        let Item::Run(run) = &it[1] else { panic!() };
-        let v = values(&read_row(run, 7, &t3_row_score).cands[0]);
+        let v = values(&t3_row("x 14 2 15").cands[0]);
         assert_eq!(v, [Some(14.), Some(2.), Some(15.), None, None, None, None]);
     }
 
     #[test]
     fn row_identity_settles_split() {
-        let n = Norm::new("x 1400000 14");
-        let it = items(&n);
-        let Item::Run(run) = &it[1] else { panic!() };
-        let r = read_row(run, 7, &t3_row_score);
+        let r = t3_row("x 1400000 14");
         assert_eq!(r.cands.len(), 1);
         assert_eq!(
             values(&r.cands[0]),

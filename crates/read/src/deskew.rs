@@ -56,7 +56,7 @@ pub fn skew(img: &Image) -> f64 {
 pub fn rotate(img: &Image, deg: f64) -> Image {
     let (s, c) = deg.to_radians().sin_cos();
     let (cx, cy) = (img.w as f64 / 2.0, img.h as f64 / 2.0);
-    let mut px = vec![255u8; img.w * img.h];
+    let mut out = Image::white(img.w, img.h);
     let at = |x: isize, y: isize| -> f64 {
         if x < 0 || y < 0 || x as usize >= img.w || y as usize >= img.h {
             255.0
@@ -70,21 +70,11 @@ pub fn rotate(img: &Image, deg: f64) -> Image {
             let dx = x as f64 - cx;
             let sx = cx + dx * c - dy * s;
             let sy = cy + dx * s + dy * c;
-            let (x0, y0) = (sx.floor(), sy.floor());
-            let (fx, fy) = (sx - x0, sy - y0);
-            let (x0, y0) = (x0 as isize, y0 as isize);
-            let v = at(x0, y0) * (1.0 - fx) * (1.0 - fy)
-                + at(x0 + 1, y0) * fx * (1.0 - fy)
-                + at(x0, y0 + 1) * (1.0 - fx) * fy
-                + at(x0 + 1, y0 + 1) * fx * fy;
-            px[y * img.w + x] = v.round().clamp(0.0, 255.0) as u8;
+            let v = crate::raster::bilinear(sx, sy, at);
+            out.px[y * img.w + x] = v.round().clamp(0.0, 255.0) as u8;
         }
     }
-    Image {
-        w: img.w,
-        h: img.h,
-        px,
-    }
+    out
 }
 
 /// Straightens a page in place when it is turned by more than a twentieth of a degree;
@@ -104,11 +94,7 @@ mod tests {
     /// A page with ruled lines and a column of text-like blocks, turned by `deg`.
     fn page(deg: f64) -> Image {
         let (w, h) = (1200, 900);
-        let mut flat = Image {
-            w,
-            h,
-            px: vec![255; w * h],
-        };
+        let mut flat = Image::white(w, h);
         for y in (100..800).step_by(60) {
             for x in 100..1100 {
                 flat.px[y * w + x] = 0;
@@ -137,11 +123,7 @@ mod tests {
 
     #[test]
     fn blank_page_has_no_skew() {
-        let img = Image {
-            w: 100,
-            h: 100,
-            px: vec![255; 10_000],
-        };
+        let img = Image::white(100, 100);
         assert_eq!(skew(&img), 0.0);
     }
 }

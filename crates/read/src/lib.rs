@@ -157,30 +157,12 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
                 "pdf",
             ),
             Err(ReadError::NoTextLayer) => {
-                let (text, s) = ocr::pdf_document(bytes)?.to_text_spans();
-                spans = s;
-                (
-                    Decoded {
-                        text,
-                        encoding: "UTF-8",
-                        lossy: false,
-                    },
-                    "pdf-ocr",
-                )
+                (recognised(ocr::pdf_document(bytes)?, &mut spans), "pdf-ocr")
             }
             Err(e) => return Err(e),
         },
         Format::Other("PNG" | "JPEG" | "TIFF") => {
-            let (text, s) = ocr::image_document(bytes)?.to_text_spans();
-            spans = s;
-            (
-                Decoded {
-                    text,
-                    encoding: "UTF-8",
-                    lossy: false,
-                },
-                "image-ocr",
-            )
+            (recognised(ocr::image_document(bytes)?, &mut spans), "image-ocr")
         }
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
@@ -208,6 +190,17 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         confidence,
         spans,
     })
+}
+
+/// The text of a document read by OCR; its cells' confidence spans go to `spans`.
+fn recognised(doc: Document, spans: &mut Vec<Span>) -> Decoded {
+    let (text, s) = doc.to_text_spans();
+    *spans = s;
+    Decoded {
+        text,
+        encoding: "UTF-8",
+        lossy: false,
+    }
 }
 
 fn docx_text(zip: &mut package::Zip) -> Result<Decoded, ReadError> {

@@ -142,23 +142,20 @@ fn at_dpi(page: Image) -> Image {
         (page.w as f64 * f).round().max(1.0) as usize,
         (page.h as f64 * f).round().max(1.0) as usize,
     );
-    // Bilinear: Tesseract reads smooth strokes far better than blocky ones.
-    let at = |x: usize, y: usize| page.px[y.min(page.h - 1) * page.w + x.min(page.w - 1)] as f64;
-    let mut px = vec![255u8; w * h];
+    // Bilinear, edges repeated: Tesseract reads smooth strokes far better than blocky ones.
+    let at = |x: isize, y: isize| {
+        let (x, y) = (x.clamp(0, page.w as isize - 1), y.clamp(0, page.h as isize - 1));
+        page.px[y as usize * page.w + x as usize] as f64
+    };
+    let mut out = Image::white(w, h);
     for y in 0..h {
         let sy = ((y as f64 + 0.5) / f - 0.5).max(0.0);
-        let (y0, fy) = (sy as usize, sy.fract());
         for x in 0..w {
             let sx = ((x as f64 + 0.5) / f - 0.5).max(0.0);
-            let (x0, fx) = (sx as usize, sx.fract());
-            let v = at(x0, y0) * (1.0 - fx) * (1.0 - fy)
-                + at(x0 + 1, y0) * fx * (1.0 - fy)
-                + at(x0, y0 + 1) * (1.0 - fx) * fy
-                + at(x0 + 1, y0 + 1) * fx * fy;
-            px[y * w + x] = v.round() as u8;
+            out.px[y * w + x] = raster::bilinear(sx, sy, at).round() as u8;
         }
     }
-    Image { w, h, px }
+    out
 }
 
 fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
@@ -247,8 +244,19 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             }
             cell_text.insert(*at, as_number(&text).unwrap_or(text));
         }
+        // The columns of each table row that read as numbers.
+        let mut numbers: HashMap<(usize, usize, usize), Vec<usize>> = HashMap::new();
+        for (&(p, t, r, c), v) in &cell_text {
+            if !v.is_empty() && digit_like(v) {
+                numbers.entry((p, t, r)).or_default().push(c);
+            }
+        }
         let noisy: Vec<usize> = (0..crops.len())
-            .filter(|&i| suspect(&cell_text, crops[i].0))
+            .filter(|&i| {
+                let (p, t, r, c) = crops[i].0;
+                let row = numbers.get(&(p, t, r)).map_or(&[][..], Vec::as_slice);
+                suspect(&cell_text[&crops[i].0], c, row)
+            })
             .collect();
         // A number with marks around it (`0从`, `0ZA\`: a seal, a signature or speckles over
         // the cell) is read again with digits only.
@@ -489,17 +497,12 @@ fn as_number(t: &str) -> Option<String> {
 type CellId = (usize, usize, usize, usize);
 
 /// A cell to read again as a number: a number with marks around it, or a short reading
-/// with no digit among the numbers of a row (a seal's star read as `有`).
-fn suspect(cells: &HashMap<CellId, String>, (p, t, r, c): CellId) -> bool {
-    let text = &cells[&(p, t, r, c)];
+/// with no digit among the numbers of a row (a seal's star read as `有`);
+/// `numbers` are the columns of the cell's row that read as numbers.
+fn suspect(text: &str, c: usize, numbers: &[usize]) -> bool {
     if noisy_number(text) {
         return true;
     }
-    let numbers: Vec<usize> = cells
-        .iter()
-        .filter(|(k, v)| (k.0, k.1, k.2) == (p, t, r) && !v.is_empty() && digit_like(v))
-        .map(|(k, _)| k.3)
-        .collect();
     numbers.len() >= 3
         && numbers.iter().any(|&n| n < c)
         && !digit_like(text)

@@ -44,6 +44,15 @@ impl Image {
         (fields[2] == 255).then_some(Image { w, h, px })
     }
 
+    /// A blank white page.
+    pub fn white(w: usize, h: usize) -> Image {
+        Image {
+            w,
+            h,
+            px: vec![255; w * h],
+        }
+    }
+
     pub fn to_pgm(&self) -> Vec<u8> {
         let mut out = format!("P5\n{} {}\n255\n", self.w, self.h).into_bytes();
         out.extend_from_slice(&self.px);
@@ -155,6 +164,18 @@ impl Image {
             self.px[y * self.w + r.x0..y * self.w + r.x1.min(self.w)].fill(255);
         }
     }
+}
+
+/// The value at (`sx`, `sy`) between the four pixels around it, each read by `at` (which
+/// decides what lies beyond the page).
+pub fn bilinear(sx: f64, sy: f64, at: impl Fn(isize, isize) -> f64) -> f64 {
+    let (x0, y0) = (sx.floor(), sy.floor());
+    let (fx, fy) = (sx - x0, sy - y0);
+    let (x0, y0) = (x0 as isize, y0 as isize);
+    at(x0, y0) * (1.0 - fx) * (1.0 - fy)
+        + at(x0 + 1, y0) * fx * (1.0 - fy)
+        + at(x0, y0 + 1) * (1.0 - fx) * fy
+        + at(x0 + 1, y0 + 1) * fx * fy
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -424,11 +445,7 @@ mod tests {
     /// A 3 × 3 table whose first column's top two cells are merged.
     fn page() -> Image {
         let (w, h) = (600, 400);
-        let mut img = Image {
-            w,
-            h,
-            px: vec![255; w * h],
-        };
+        let mut img = Image::white(w, h);
         let mut line = |x0: usize, y0: usize, x1: usize, y1: usize| {
             for y in y0..=y1 {
                 for x in x0..=x1 {

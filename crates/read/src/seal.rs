@@ -164,11 +164,7 @@ mod tests {
     /// A 300 dpi page part with black text-like bars and a grey seal ring of radius 240.
     fn page(with_seal: bool) -> Image {
         let (w, h) = (1200, 1000);
-        let mut img = Image {
-            w,
-            h,
-            px: vec![255; w * h],
-        };
+        let mut img = Image::white(w, h);
         for y in (100..900).step_by(50) {
             for x in (100..1100).step_by(40) {
                 for dy in 0..20 {
