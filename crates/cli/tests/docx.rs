@@ -273,11 +273,17 @@ fn scanned_seed(pdf: &Path, want: &Report, dir: &Path) {
         .values()
         .map(|e| e["confidence"].as_f64().unwrap())
         .collect();
-    assert!(conf.iter().all(|c| *c > 0.3 && *c < 1.0), "OCR confidence {conf:?}");
+    assert!(
+        conf.iter().all(|c| *c > 0.3 && *c < 1.0),
+        "OCR confidence {conf:?}"
+    );
     let (lo, hi) = conf
         .iter()
         .fold((1.0f64, 0.0f64), |(lo, hi), c| (lo.min(*c), hi.max(*c)));
-    assert!(hi - lo > 0.01, "confidence per cell, not a constant: {lo}..{hi}");
+    assert!(
+        hi - lo > 0.01,
+        "confidence per cell, not a constant: {lo}..{hi}"
+    );
 }
 
 fn assert_same(reports: &[Report], files: &[PathBuf], format: &str) {

@@ -220,10 +220,15 @@ mod tests {
         assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
         // An annotation cut by a page break is dropped; an item number missing `）` stays.
         assert_eq!(
-            canon("(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经"),
+            canon(
+                "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经"
+            ),
             "(四)政府信息公开专项经费"
         );
-        assert_eq!(canon("八机构建设(一政府信息公开工作专门机构数"), "八机构建设一政府信息公开工作专门机构数");
+        assert_eq!(
+            canon("八机构建设(一政府信息公开工作专门机构数"),
+            "八机构建设一政府信息公开工作专门机构数"
+        );
         assert_eq!(canon("1、当面申请数"), "1.当面申请数");
         assert_eq!(
             canon("一、本年新收政府信息公开申请数量"),

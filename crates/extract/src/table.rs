@@ -21,13 +21,20 @@ pub struct Pair<'i> {
 pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
     let mut out = Vec::new();
     let mut last_seg = "";
-    let mut lines: &[usize] = &[];
+    let mut lines: Vec<usize> = Vec::new();
     for item in items {
         match item {
-            Item::Seg(s) => (last_seg, lines) = (&s.text, &s.lines),
+            Item::Seg(s) => (last_seg, lines) = (&s.text, s.lines.clone()),
             Item::Run(run) => {
+                if !legacy {
+                    (last_seg, lines) = last_item(last_seg, &lines);
+                }
                 let c = canon(last_seg);
-                let alt = if legacy { None } else { without_fragments(last_seg, lines) };
+                let alt = if legacy {
+                    None
+                } else {
+                    without_fragments(last_seg, &lines)
+                };
                 let (label, unit) = if legacy {
                     let (rest, unit) = strip_unit(&c);
                     (rest.to_string(), unit.map(str::to_string))
@@ -42,11 +49,31 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
                     run,
                 });
                 last_seg = "";
-                lines = &[];
+                lines.clear();
             }
         }
     }
     out
+}
+
+/// The label of a run whose segment holds several numbered items on lines of their own
+/// (`2.申请人逾期未按收费通知…` / `3.其他`): the items before the last are rows whose
+/// cells are all blank, so the run belongs to the last item alone.
+fn last_item<'s>(text: &'s str, lines: &[usize]) -> (&'s str, Vec<usize>) {
+    let starts: Vec<usize> = std::iter::once(0).chain(lines.iter().copied()).collect();
+    let items: Vec<usize> = (0..starts.len())
+        .filter(|&k| {
+            let c: Vec<char> = canon(&text[starts[k]..]).chars().take(2).collect();
+            matches!(c.as_slice(), [d, '.'] if d.is_ascii_digit())
+        })
+        .collect();
+    match items.as_slice() {
+        [_, .., last] if *last > 0 => {
+            let at = starts[*last];
+            (&text[at..], lines[*last..].iter().map(|l| l - at).collect())
+        }
+        _ => (text, lines.to_vec()),
+    }
 }
 
 /// A label spread over lines without its short unnumbered lines (at most four
@@ -61,13 +88,22 @@ fn without_fragments(text: &str, lines: &[usize]) -> Option<Vec<char>> {
         .chain(lines.iter().copied())
         .chain(std::iter::once(text.len()))
         .collect();
-    let parts: Vec<String> = bounds.windows(2).map(|w| canon(&text[w[0]..w[1]])).collect();
+    let parts: Vec<String> = bounds
+        .windows(2)
+        .map(|w| canon(&text[w[0]..w[1]]))
+        .collect();
     let kept: String = parts
         .iter()
-        .filter(|p| p.chars().count() > 4 || numbered(p))
+        .filter(|p| p.chars().count() > 4 || numbered(p) && !group_number(p))
         .map(String::as_str)
         .collect();
     (!kept.is_empty() && kept.len() < parts.concat().len()).then(|| kept.chars().collect())
+}
+
+/// `(五)`, `(五)不`: a group label's number with at most a character of its text, the
+/// piece of a group label that `-layout` text puts on a line of its own.
+fn group_number(p: &str) -> bool {
+    p.starts_with('(') && p.chars().count() <= 4
 }
 
 /// `(四)…`, `3.…`, `三…` after canonicalisation: the numbering of an item.

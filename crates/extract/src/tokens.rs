@@ -203,7 +203,19 @@ fn is_sign(c: char) -> bool {
 
 fn starts_number(chars: &[char], i: usize) -> bool {
     let c = chars[i];
-    is_digit(c) || (is_sign(c) && chars.get(i + 1).is_some_and(|&d| is_digit(d)))
+    is_digit(c)
+        || (is_sign(c) && chars.get(i + 1).is_some_and(|&d| is_digit(d)))
+        || loose_sign(chars, i)
+}
+
+/// `增 143`, `增\t18`: a sign set apart from its digits (text laid out from a PDF), standing
+/// alone after a cell gap, so never the end of a word like `新增 3`.
+fn loose_sign(chars: &[char], i: usize) -> bool {
+    if !matches!(chars[i], '增' | '减') || i > 0 && !chars[i - 1].is_whitespace() {
+        return false;
+    }
+    let after = chars[i + 1..].iter().position(|&c| c != ' ' && c != '\t');
+    after.is_some_and(|n| (1..=3).contains(&n) && is_digit(chars[i + 1 + n]))
 }
 
 /// A bracketed group (annotation, numbering, law title): always label text, even with
@@ -242,7 +254,9 @@ fn lone_number_at(chars: &[char], at: usize) -> bool {
         .iter()
         .take_while(|c| !c.is_whitespace())
         .collect::<Vec<_>>();
-    !run.is_empty() && run.iter().all(|c| c.is_ascii_digit() || **c == '.') && run[0].is_ascii_digit()
+    !run.is_empty()
+        && run.iter().all(|c| c.is_ascii_digit() || **c == '.')
+        && run[0].is_ascii_digit()
 }
 
 /// Label text runs until whitespace, a number or a bracketed group.
@@ -321,6 +335,7 @@ fn inside_spaced_label(chars: &[char], i: usize) -> bool {
 /// an item marker (`2.其他`), where the label text starts.
 fn number(chars: &[char], i: usize) -> (Option<Chunk>, Option<usize>) {
     let mut k = i;
+    let loose = loose_sign(chars, k);
     let sign = match chars[k] {
         '增' | '+' => {
             k += 1;
@@ -332,6 +347,9 @@ fn number(chars: &[char], i: usize) -> (Option<Chunk>, Option<usize>) {
         }
         _ => Sign::None,
     };
+    while loose && matches!(chars.get(k), Some(' ' | '\t')) {
+        k += 1;
+    }
     let mut digits = String::new();
     let mut digit_pos = Vec::new();
     while k < chars.len() {
@@ -527,6 +545,16 @@ mod tests {
             show("行政事业性收费\n　4\n 增1\n"),
             ["L:行政事业性收费", "V:4,+1"]
         );
+        // A sign set apart by the layout; the end of a word is no sign.
+        assert_eq!(
+            show("行政处罚                88        增 143          14"),
+            ["L:行政处罚", "V:88,+143,14"]
+        );
+        assert_eq!(
+            show("行政许可\t20\t增\t18\t0"),
+            ["L:行政许可", "V:20,+18,0"]
+        );
+        assert_eq!(show("本年新增 3 项"), ["L:本年新增", "V:3", "L:项"]);
         assert_eq!(
             show("政府集中采购\n　33\n123604.14元"),
             ["L:政府集中采购", "V:33,123604.14元"]

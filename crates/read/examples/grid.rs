@@ -4,7 +4,10 @@
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (input, out) = (args.next().expect("usage: grid PAGE.pgm OUT.pgm"), args.next());
+    let (input, out) = (
+        args.next().expect("usage: grid PAGE.pgm OUT.pgm"),
+        args.next(),
+    );
     let bytes = std::fs::read(&input).expect("readable file");
     let mut img = nianbao_read::raster::Image::from_pgm(&bytes).expect("a binary PGM");
     let skew = nianbao_read::deskew::straighten(&mut img);
@@ -13,7 +16,12 @@ fn main() {
     for t in nianbao_read::raster::tables(&mut img, 300) {
         println!("table {:?}: {} rows", t.bounds, t.rows.len());
         for row in &t.rows {
-            println!("  {:?}", row.iter().map(|c| (c.0.x0, c.0.x1, c.1, c.2)).collect::<Vec<_>>());
+            println!(
+                "  {:?}",
+                row.iter()
+                    .map(|c| (c.0.x0, c.0.x1, c.1, c.2))
+                    .collect::<Vec<_>>()
+            );
             for (r, _, _) in row {
                 for x in r.x0..r.x1 {
                     drawn.px[r.y0 * drawn.w + x] = 0;

@@ -57,8 +57,7 @@ pub fn normalise(words: &mut [Word]) {
             _ => continue,
         };
         let (w, em) = big;
-        let touching =
-            (w.x1 - small.x0).abs() < 0.3 * em || (small.x1 - w.x0).abs() < 0.3 * em;
+        let touching = (w.x1 - small.x0).abs() < 0.3 * em || (small.x1 - w.x0).abs() < 0.3 * em;
         let overlaps = small.y0 < w.y0 + w.h && small.y0 + small.h > w.y0;
         if touching && overlaps && small.h < 1.6 * em {
             let top = small.y0 + small.h / 2.0 - em / 2.0;

@@ -262,7 +262,11 @@ mod tests {
             vec![c("自然人", 1, 1), c("总计", 1, 1)],
             vec![c("一、本年新收", 1, 2), c("1", 1, 1), c("1", 1, 1)],
         ]);
-        let text: Vec<String> = g.rows.iter().map(|r| row_text(r, value_columns(&g))).collect();
+        let text: Vec<String> = g
+            .rows
+            .iter()
+            .map(|r| row_text(r, value_columns(&g)))
+            .collect();
         assert_eq!(
             text,
             [
@@ -291,7 +295,11 @@ mod tests {
             Slot::Cell("".into()),
         ];
         assert_eq!(row_text(&item, 1..4), "1.属于国家秘密\t—\t0\t—");
-        let wrapped = vec![Slot::Cell("费）".into()), Slot::Cell("".into()), Slot::Cell("".into())];
+        let wrapped = vec![
+            Slot::Cell("费）".into()),
+            Slot::Cell("".into()),
+            Slot::Cell("".into()),
+        ];
         assert_eq!(row_text(&wrapped, 1..3), "费）\t\t");
         let blank = vec![
             Slot::Cell("（六）其他处理".into()),
@@ -299,7 +307,11 @@ mod tests {
             Slot::Covered,
         ];
         assert_eq!(row_text(&blank, 1..3), "（六）其他处理\t—\t");
-        let header = vec![Slot::Cell("信息内容".into()), Slot::Cell("本年新制作数量".into()), Slot::Cell("".into())];
+        let header = vec![
+            Slot::Cell("信息内容".into()),
+            Slot::Cell("本年新制作数量".into()),
+            Slot::Cell("".into()),
+        ];
         assert_eq!(row_text(&header, 1..3), "信息内容\t本年新制作数量\t");
     }
 

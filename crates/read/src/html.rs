@@ -363,7 +363,8 @@ mod tests {
         assert!(unescape_markup(json).contains("<td>规章</td>"));
         let ent = "&lt;table&gt;&lt;tr&gt;&lt;td&gt;规章&lt;/td&gt;&lt;td&gt;0&lt;/td&gt;";
         assert!(unescape_markup(ent).contains("<td>规章</td><td>0</td>"));
-        let page = "<html><body><p>a</p><script>document.write('<\\/script>')</script></body></html>";
+        let page =
+            "<html><body><p>a</p><script>document.write('<\\/script>')</script></body></html>";
         assert_eq!(unescape_markup(page), page);
     }
 

@@ -6,8 +6,8 @@
 
 mod boxes;
 pub mod convert;
-pub mod deskew;
 mod decode;
+pub mod deskew;
 pub mod document;
 pub mod docx;
 pub mod html;
@@ -161,9 +161,10 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             }
             Err(e) => return Err(e),
         },
-        Format::Other("PNG" | "JPEG" | "TIFF") => {
-            (recognised(ocr::image_document(bytes)?, &mut spans), "image-ocr")
-        }
+        Format::Other("PNG" | "JPEG" | "TIFF") => (
+            recognised(ocr::image_document(bytes)?, &mut spans),
+            "image-ocr",
+        ),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
             let docx = convert::doc_to_docx(bytes)?;

@@ -46,7 +46,9 @@ pub fn image_document(bytes: &[u8]) -> Result<Document, ReadError> {
 }
 
 fn decode_pages(bytes: &[u8]) -> Result<Vec<Image>, ReadError> {
-    let bad = |e: image::ImageError| ReadError::Corrupt(format!("图像无法解码 (cannot decode image): {e}"));
+    let bad = |e: image::ImageError| {
+        ReadError::Corrupt(format!("图像无法解码 (cannot decode image): {e}"))
+    };
     let format = image::guess_format(bytes).map_err(bad)?;
     if format == image::ImageFormat::Tiff {
         return tiff_pages(bytes);
@@ -63,7 +65,8 @@ fn decode_pages(bytes: &[u8]) -> Result<Vec<Image>, ReadError> {
 fn tiff_pages(bytes: &[u8]) -> Result<Vec<Image>, ReadError> {
     use tiff::decoder::{Decoder, DecodingResult};
     use tiff::ColorType;
-    let bad = |e: tiff::TiffError| ReadError::Corrupt(format!("TIFF 无法解码 (cannot decode TIFF): {e}"));
+    let bad =
+        |e: tiff::TiffError| ReadError::Corrupt(format!("TIFF 无法解码 (cannot decode TIFF): {e}"));
     let mut dec = Decoder::new(std::io::Cursor::new(bytes)).map_err(bad)?;
     let mut pages = Vec::new();
     loop {
@@ -88,23 +91,41 @@ fn tiff_pages(bytes: &[u8]) -> Result<Vec<Image>, ReadError> {
                 (0..h)
                     .flat_map(|y| (0..w).map(move |x| (y, x)))
                     .map(|(y, x)| {
-                        let bit = data.get(y * stride + x / 8).map_or(0, |b| (b >> (7 - x % 8)) & 1);
-                        if bit == 1 { 255 } else { 0 }
+                        let bit = data
+                            .get(y * stride + x / 8)
+                            .map_or(0, |b| (b >> (7 - x % 8)) & 1);
+                        if bit == 1 {
+                            255
+                        } else {
+                            0
+                        }
                     })
                     .collect()
             }
             ColorType::RGB(8) | ColorType::RGBA(8) | ColorType::RGB(16) | ColorType::RGBA(16) => {
-                let n = if matches!(colour, ColorType::RGB(_)) { 3 } else { 4 };
+                let n = if matches!(colour, ColorType::RGB(_)) {
+                    3
+                } else {
+                    4
+                };
                 data.chunks_exact(n)
-                    .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+                    .map(|p| {
+                        ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8
+                    })
                     .collect()
             }
             _ => return Err(ReadError::Unsupported("TIFF (colour type)")),
         };
         if px.len() < w * h {
-            return Err(ReadError::Corrupt("TIFF 页面数据不完整 (truncated TIFF page)".into()));
+            return Err(ReadError::Corrupt(
+                "TIFF 页面数据不完整 (truncated TIFF page)".into(),
+            ));
         }
-        pages.push(at_dpi(Image { w, h, px: px[..w * h].to_vec() }));
+        pages.push(at_dpi(Image {
+            w,
+            h,
+            px: px[..w * h].to_vec(),
+        }));
         if !dec.more_images() || pages.len() >= MAX_PAGES {
             break;
         }
@@ -144,7 +165,10 @@ fn at_dpi(page: Image) -> Image {
     );
     // Bilinear, edges repeated: Tesseract reads smooth strokes far better than blocky ones.
     let at = |x: isize, y: isize| {
-        let (x, y) = (x.clamp(0, page.w as isize - 1), y.clamp(0, page.h as isize - 1));
+        let (x, y) = (
+            x.clamp(0, page.w as isize - 1),
+            y.clamp(0, page.h as isize - 1),
+        );
         page.px[y as usize * page.w + x as usize] as f64
     };
     let mut out = Image::white(w, h);
@@ -513,7 +537,10 @@ fn suspect(text: &str, c: usize, numbers: &[usize]) -> bool {
 /// A value cell read with marks that are no digits: it starts with a digit, is no number,
 /// and has at most two Chinese characters (a numbered label such as `2.重复申请` has more).
 fn noisy_number(t: &str) -> bool {
-    let cjk = t.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    let cjk = t
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
     // `3.其他`: a numbered label, not a number.
     let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
     let numbered = rest.starts_with(['.', '、', '．'])

@@ -109,10 +109,14 @@ fn lines(words: &[Word]) -> Vec<Line> {
     for w in ws {
         match groups.last_mut() {
             // Same baseline: cells of one row share it; a group label centred over rows
-            // sits a few points off and is a line of its own.
+            // sits half a line off and is a line of its own. Baselines are compared with
+            // the nearest word so far (the last, in this order): a word in another font
+            // (`4.` in a Latin one) may sit a little lower than the first word of the line.
             Some(g)
-                if g[0].page == w.page
-                    && ((w.y0 + w.h) - (g[0].y0 + g[0].h)).abs() < 0.3 * g[0].h.min(w.h) =>
+                if g[g.len() - 1].page == w.page && {
+                    let n = g[g.len() - 1];
+                    ((w.y0 + w.h) - (n.y0 + n.h)).abs() < 0.3 * n.h.min(w.h)
+                } =>
             {
                 g.push(w)
             }
@@ -158,7 +162,28 @@ fn lines(words: &[Word]) -> Vec<Line> {
                 first_value,
             }
         })
+        .flat_map(split_items)
         .collect()
+}
+
+/// A label-only line whose later cell starts a numbered item (`法提供` | `2.没有现成信息…`:
+/// a group label's piece beside a row of blank cells) is two lines: the piece may join the
+/// row its group label starts on, while the item is a row of its own.
+fn split_items(l: Line) -> Vec<Line> {
+    if l.first_value.is_some() {
+        return vec![l];
+    }
+    let Some(at) = (1..l.cells.len()).find(|&k| starts_label(&l.cells[k].1)) else {
+        return vec![l];
+    };
+    let mut head = l.clone();
+    let tail_cells = head.cells.split_off(at);
+    head.x1 = tail_cells[0].0;
+    let tail = Line {
+        cells: tail_cells,
+        ..l
+    };
+    vec![head, tail]
 }
 
 /// For each label-only line, the table row (line index) it belongs to, if any. A line
@@ -211,7 +236,12 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
                     if row.y < l.y {
                         score *= 0.9;
                     }
-                    if !shares_column || second_item {
+                    // A numbered item (`2.没有现成信息…`) under the row's own item is a row
+                    // of its own, with blank values, however near.
+                    if second_item {
+                        return None;
+                    }
+                    if !shares_column {
                         score += 1000.0;
                     }
                     Some((score, r))
@@ -424,7 +454,11 @@ pub fn document(words: &[Word]) -> Document {
                 && p.x1 >= right[&p.page] - 2.0 * p.h
         });
         match (last_para, doc.blocks.last_mut()) {
-            (Some(k), Some(Block::Para(p))) if k == key || wrapped => {
+            // A numbered item starts a paragraph of its own (the label of a row of blanks).
+            (Some(k), Some(Block::Para(p)))
+                if (k == key || wrapped)
+                    && !l.cells.first().is_some_and(|c| starts_label(&c.1)) =>
+            {
                 // Digits on both sides of the line break (`…申请4.` / `5.要求…`, item numbers
                 // of a table with no values) are not one number.
                 if p.ends_with(|c: char| c.is_ascii_digit() || c == '.')
@@ -556,5 +590,51 @@ mod tests {
         assert!(owner[group] == Some(rows[1]) || owner[group] == Some(rows[2]));
         let last = ls.iter().position(|l| l.cells[0].1 == "公开").unwrap();
         assert_eq!(owner[last], Some(rows[2]));
+    }
+
+    /// A borderless table printed by Chromium (boxes as poppler reports them): rows of
+    /// blank cells under a group label centred between rows, item numbers in a Latin font
+    /// sitting a little lower than the CJK text.
+    #[test]
+    fn rows_of_blank_cells_stay_rows_of_their_own() {
+        // Every cell a paragraph of its own, as poppler reports table cells.
+        let at = |x0: f64, y0: f64, h: f64, text: &str| Word {
+            page: 1,
+            para: (y0 as u32, x0 as u32),
+            x0,
+            y0,
+            x1: x0 + 9.0 * text.chars().count() as f64,
+            h,
+            text: text.into(),
+        };
+        let ws = vec![
+            at(160.6, 201.6, 13.3, "1."),
+            at(169.6, 202.2, 12.0, "本机关不掌握相关政府信息"),
+            at(367.4, 200.1, 13.3, "1"),
+            at(558.6, 200.1, 13.3, "1"),
+            at(100.3, 214.2, 12.0, "（四）无"),
+            at(160.6, 222.6, 13.3, "2."),
+            at(169.6, 223.2, 12.0, "没有现成信息需要另行制作"),
+            at(100.3, 232.2, 12.0, "法提供"),
+            at(160.6, 243.6, 13.3, "3."),
+            at(169.6, 244.2, 12.0, "补正后申请内容仍不明确"),
+            at(100.3, 325.2, 12.0, "予处理"),
+            at(169.6, 328.2, 12.0, "无正当理由大量反复申请"),
+            at(160.6, 327.6, 13.3, "4."),
+        ];
+        let text = document(&ws).to_text().replace(' ', "");
+        let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines[0], "（四）无1.本机关不掌握相关政府信息\t1\t1",
+            "{text}"
+        );
+        assert!(lines.contains(&"3.补正后申请内容仍不明确"), "{text}");
+        assert!(lines.contains(&"4.无正当理由大量反复申请"), "{text}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("2.没有现成信息需要另行制作")),
+            "{text}"
+        );
     }
 }

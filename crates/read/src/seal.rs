@@ -90,7 +90,12 @@ pub fn find(img: &Image, dpi: usize) -> Option<Circle> {
         }
     }
     // The strongest few centres, confirmed by ink around their circle.
-    let mut best: Vec<(u16, usize)> = acc.iter().copied().zip(0..).filter(|(v, _)| *v > 8).collect();
+    let mut best: Vec<(u16, usize)> = acc
+        .iter()
+        .copied()
+        .zip(0..)
+        .filter(|(v, _)| *v > 8)
+        .collect();
     best.sort_unstable_by(|a, b| b.0.cmp(&a.0));
     best.into_iter().take(20).find_map(|(_, i)| {
         let (k, rest) = (i / (w * h), i % (w * h));
@@ -129,8 +134,14 @@ fn ring_share(img: &Image, cx: f64, cy: f64, r: f64) -> f64 {
 /// of it), so digits under the seal keep their strokes and the ring, star and name go.
 pub fn clean(img: &mut Image, c: &Circle) {
     let reach = c.r + c.r / 12.0 + 4.0;
-    let (y0, y1) = ((c.y - reach).max(0.0) as usize, ((c.y + reach) as usize).min(img.h));
-    let (x0, x1) = ((c.x - reach).max(0.0) as usize, ((c.x + reach) as usize).min(img.w));
+    let (y0, y1) = (
+        (c.y - reach).max(0.0) as usize,
+        ((c.y + reach) as usize).min(img.h),
+    );
+    let (x0, x1) = (
+        (c.x - reach).max(0.0) as usize,
+        ((c.x + reach) as usize).min(img.w),
+    );
     if x1 <= x0 || y1 <= y0 {
         return;
     }
@@ -192,14 +203,21 @@ mod tests {
         let mut img = page(true);
         let print = img.px.iter().filter(|&&p| p == 20).count();
         let c = find(&img, 300).expect("a seal");
-        assert!((c.x - 600.0).abs() < 12.0 && (c.y - 500.0).abs() < 12.0, "{c:?}");
+        assert!(
+            (c.x - 600.0).abs() < 12.0 && (c.y - 500.0).abs() < 12.0,
+            "{c:?}"
+        );
         assert!((c.r - 238.0).abs() < 14.0, "{c:?}");
         let ring = img.px.iter().filter(|&&p| p == 110).count();
         clean(&mut img, &c);
         // Only the ink touching print stays (the soft edges of print are kept).
         let left = img.px.iter().filter(|&&p| p == 110).count();
         assert!(left * 4 < ring, "seal ink left: {left} of {ring}");
-        assert_eq!(img.px.iter().filter(|&&p| p == 20).count(), print, "print kept");
+        assert_eq!(
+            img.px.iter().filter(|&&p| p == 20).count(),
+            print,
+            "print kept"
+        );
     }
 
     #[test]

@@ -93,7 +93,8 @@ mod tests {
 
     #[test]
     fn markup_found_wherever_it_starts() {
-        let snippet = "<p style='text-align:center'>北冷乡2019年政府信息公开工作年度报告</p><p>正文</p>\
+        let snippet =
+            "<p style='text-align:center'>北冷乡2019年政府信息公开工作年度报告</p><p>正文</p>\
             <table><tr><td>规章</td><td>0</td></tr><tr><td>规范性文件</td><td>0</td></tr></table>";
         assert_eq!(sniff(snippet.as_bytes()), Format::Html);
         let js = r#"var content = "<p>一、总体情况<\/p><p>二<\/p><table><tr><td>规章<\/td><td>0<\/td><\/tr><\/table>";"#;
