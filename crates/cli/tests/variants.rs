@@ -121,3 +121,73 @@ fn chromium_pdfs() {
 fn stamped_skewed_scans() {
     at_least("scan", 3, 990);
 }
+
+/// Page images of the first scan, rendered by poppler at 300 dpi in grey.
+fn scan_pages(dir: &Path) -> Vec<PathBuf> {
+    let (pdf, _) = &family("scan", 1)[0];
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-gray"])
+        .arg(pdf)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// `scripts/photograph.py` (Pillow) on page images.
+fn photograph(args: &[&str], out: &Path, pages: &[PathBuf]) -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/photograph.py");
+    let pillow = std::process::Command::new("python3")
+        .args(["-c", "import PIL"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !common::available(pillow, "python3 with Pillow") {
+        return false;
+    }
+    let status = std::process::Command::new("python3")
+        .arg(script)
+        .args(args)
+        .arg(out)
+        .args(pages)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    true
+}
+
+/// A scan photographed in uneven light (paper falling to 55 % across the page) is read as
+/// well as the scan; the same page seen at an angle is refused with the reason.
+#[test]
+fn photographed_pages_are_read_or_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = scan_pages(dir.path());
+    let (_, want) = &family("scan", 1)[0];
+    let lit = dir.path().join("lit.tif");
+    if !photograph(&["--light", "0.45"], &lit, &pages) {
+        return;
+    }
+    let (lines, _) = extract(std::slice::from_ref(&lit));
+    let wrong = common::differences(want, &lines[0])
+        .iter()
+        .filter(|d| d.contains(':'))
+        .count();
+    let cells = want.values_in_order().len();
+    assert!(
+        wrong * 100 <= cells,
+        "uneven light: {wrong} of {cells} cells wrong"
+    );
+
+    let tilted = dir.path().join("tilted.jpg");
+    photograph(&["--light", "0", "--tilt", "0.05"], &tilted, &pages[1..2]);
+    let (lines, code) = extract(&[tilted]);
+    assert_eq!(code, 2);
+    let error = lines[0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("透视变形"), "{error}");
+}

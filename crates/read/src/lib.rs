@@ -11,12 +11,14 @@ pub mod deskew;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod light;
 pub mod ocr;
 pub mod ofd;
 pub mod package;
 mod pages;
 pub mod pdf;
 pub mod positions;
+pub mod ppocr;
 mod process;
 pub mod raster;
 pub mod seal;
@@ -54,6 +56,10 @@ pub enum ReadError {
     NoTextLayer,
     #[error("扫描件需要文字识别：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim (apt-get install tesseract-ocr tesseract-ocr-chi-sim) (a scan needs OCR: install tesseract with its simplified-Chinese model)")]
     NoOcr,
+    #[error("未找到 PP-OCR 识别模型：请运行 scripts/fetch-ppocr，或设 NIANBAO_PPOCR 为模型目录（查找位置 {0}）(PP-OCR model not installed: run scripts/fetch-ppocr)")]
+    NoPpocr(String),
+    #[error("无法识别：{0}")]
+    Unreadable(String),
     #[error("扫描件中未识别出文字 (no text recognised in the scan)")]
     NoText,
     #[error("文件已损坏 (corrupt file): {0}")]

@@ -33,6 +33,10 @@ pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
     read_pages(dir.path(), images)
 }
 
+/// Degrees by which a page's lines may turn across it (see [`crate::light::convergence`])
+/// before the page counts as photographed at an angle: a flat scan's turn by hundredths.
+const MAX_CONVERGENCE: f64 = 1.0;
+
 /// Largest image page read, in pixels (an A4 page at 600 dpi is 35 million).
 const MAX_PIXELS: u64 = 60_000_000;
 
@@ -187,11 +191,28 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     let mut texts: Vec<PathBuf> = Vec::new();
     // Cell crops to recognise: (page, table, row, cell) → path.
     let mut crops: Vec<((usize, usize, usize, usize), PathBuf)> = Vec::new();
+    let mut crop_images: Vec<Image> = Vec::new();
+    let ppocr = engine() == Engine::Ppocr;
     for (p, mut img) in images.into_iter().enumerate() {
         // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
         // noise, a bilevel scan's grain. A printed full stop is larger.
+        if let crate::light::Light::TooDark { darkest } = crate::light::flatten(&mut img) {
+            return Err(ReadError::Unreadable(format!(
+                "第 {} 页过暗（纸面灰度 {darkest}），请在光线均匀处重新扫描或拍摄 (page {} too dark to read: rescan it in even light)",
+                p + 1,
+                p + 1
+            )));
+        }
         img.despeckle(20);
         crate::deskew::straighten(&mut img);
+        let turn = crate::light::convergence(&img);
+        if turn > MAX_CONVERGENCE {
+            return Err(ReadError::Unreadable(format!(
+                "第 {} 页透视变形（表格线相差 {turn:.1}°，像是斜着拍的照片），表格无法对齐：请用扫描仪扫描，或正对页面拍摄 (page {} is seen at an angle: its lines converge by {turn:.1}°; scan it flat or photograph it square-on)",
+                p + 1,
+                p + 1
+            )));
+        }
         let tables = raster::tables(&mut img, DPI);
         // The seal goes after the grid is found (its arcs are no rules) and before any text
         // is read (its strokes are no characters).
@@ -221,6 +242,9 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                     std::fs::write(&path, grey.to_pgm())?;
                     std::fs::write(path.with_extension("bw.pgm"), bw.to_pgm())?;
                     crops.push(((p, t, r, c), path));
+                    if ppocr {
+                        crop_images.push(grey);
+                    }
                 }
             }
         }
@@ -257,7 +281,23 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 .map(|(_, p)| p.with_extension("bw.pgm").display().to_string() + "\n")
                 .collect::<String>(),
         )?;
-        let (mut a, mut b) = (cells(&grey, &[])?, cells(&bw, &[])?);
+        let (mut a, mut b) = if ppocr {
+            let a = crate::ppocr::with(|rec| {
+                let mut a = HashMap::new();
+                for (i, img) in crop_images.iter().enumerate() {
+                    let (t, conf) = rec.cell(img)?;
+                    let t: String = t
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
+                        .collect();
+                    a.insert(i as u32 + 1, (t, conf as f64 * 100.0));
+                }
+                Ok(a)
+            })?;
+            (a, HashMap::new())
+        } else {
+            (cells(&grey, &[])?, cells(&bw, &[])?)
+        };
         for (i, (at, _)) in crops.iter().enumerate() {
             let page = i as u32 + 1;
             let (ta, ca) = a.remove(&page).unwrap_or_default();
@@ -285,15 +325,26 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         // A number with marks around it (`0从`, `0ZA\`: a seal, a signature or speckles over
         // the cell) is read again with digits only.
         if !noisy.is_empty() {
-            let list = dir.join("cells-digits.txt");
-            std::fs::write(
-                &list,
-                noisy
-                    .iter()
-                    .map(|&i| crops[i].1.display().to_string() + "\n")
-                    .collect::<String>(),
-            )?;
-            let mut again = cells(&list, &["-c", "tessedit_char_whitelist=0123456789.+-"])?;
+            let mut again: HashMap<u32, (String, f64)> = if ppocr {
+                crate::ppocr::with(|rec| {
+                    let mut out = HashMap::new();
+                    for (k, &i) in noisy.iter().enumerate() {
+                        let (t, conf) = rec.cell_as(&crop_images[i], DIGITS)?;
+                        out.insert(k as u32 + 1, (t, conf as f64 * 100.0));
+                    }
+                    Ok(out)
+                })?
+            } else {
+                let list = dir.join("cells-digits.txt");
+                std::fs::write(
+                    &list,
+                    noisy
+                        .iter()
+                        .map(|&i| crops[i].1.display().to_string() + "\n")
+                        .collect::<String>(),
+                )?;
+                cells(&list, &["-c", &format!("tessedit_char_whitelist={DIGITS}")])?
+            };
             for (k, &i) in noisy.iter().enumerate() {
                 if let Some((t, conf)) = again.remove(&(k as u32 + 1)) {
                     if digit_like(&t) && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
@@ -340,6 +391,24 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         return Err(ReadError::NoText);
     }
     Ok(doc)
+}
+
+/// What a number cell may hold when it is read again with digits only.
+const DIGITS: &str = "0123456789.+-";
+
+/// The engine that reads table cells (text outside tables is always Tesseract's).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Engine {
+    Tesseract,
+    Ppocr,
+}
+
+/// The cell engine chosen by `NIANBAO_OCR` (`tesseract`, `ppocr`).
+pub fn engine() -> Engine {
+    match std::env::var("NIANBAO_OCR").as_deref() {
+        Ok("ppocr") => Engine::Ppocr,
+        _ => Engine::Tesseract,
+    }
 }
 
 /// Tesseract on a list of cell images: each cell's text and Tesseract's mean confidence.
