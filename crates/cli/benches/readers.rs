@@ -154,10 +154,22 @@ fn main() {
             nianbao_synth::image_pdf(&images, 200.0).unwrap()
         })
         .collect();
-    let secs = extract_all(&scan_bytes);
-    println!(
-        "ocr:   {scans} scans (200 dpi grey), {scan_pages} pages: {:.1} s/page (Tesseract runs \
-         on both cores; read and extracted one file at a time)",
-        secs / scan_pages as f64
-    );
+    // Each cell engine in turn (text outside tables is Tesseract's with either).
+    for engine in ["tesseract", "ppocr"] {
+        if engine == "ppocr"
+            && !nianbao_read::ppocr::model_dir()
+                .join("ch_PP-OCRv4_rec_infer.onnx")
+                .is_file()
+        {
+            println!("ocr ppocr: skipped (run scripts/fetch-ppocr)");
+            continue;
+        }
+        std::env::set_var("NIANBAO_OCR", engine);
+        let secs = extract_all(&scan_bytes);
+        println!(
+            "ocr {engine}: {scans} scans (200 dpi grey), {scan_pages} pages: {:.1} s/page (read \
+             and extracted one file at a time)",
+            secs / scan_pages as f64
+        );
+    }
 }

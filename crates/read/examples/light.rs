@@ -13,6 +13,7 @@ fn main() {
         let light = nianbao_read::light::flatten(&mut img);
         let skew = nianbao_read::deskew::straighten(&mut img);
         let turn = nianbao_read::light::convergence(&img);
-        println!("{path}\tskew {skew:.2}\tconvergence {turn:.2}\t{light:?}");
+        let seal = nianbao_read::seal::find(&img, 300);
+        println!("{path}\tskew {skew:.2}\tconvergence {turn:.2}\t{light:?}\tseal {seal:?}");
     }
 }

@@ -192,7 +192,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     // Cell crops to recognise: (page, table, row, cell) → path.
     let mut crops: Vec<((usize, usize, usize, usize), PathBuf)> = Vec::new();
     let mut crop_images: Vec<Image> = Vec::new();
-    let ppocr = engine() == Engine::Ppocr;
+    let engine = engine();
+    let ppocr = engine != Engine::Tesseract;
     for (p, mut img) in images.into_iter().enumerate() {
         // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
         // noise, a bilevel scan's grain. A printed full stop is larger.
@@ -281,20 +282,26 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 .map(|(_, p)| p.with_extension("bw.pgm").display().to_string() + "\n")
                 .collect::<String>(),
         )?;
-        let (mut a, mut b) = if ppocr {
-            let a = crate::ppocr::with(|rec| {
-                let mut a = HashMap::new();
+        // PP-OCR's readings (page number → text, confidence in percent) and Tesseract's of
+        // the grey and the black-and-white crops, as the engine asks.
+        let mut pp: HashMap<u32, (String, f64)> = if ppocr {
+            crate::ppocr::with(|rec| {
+                let mut out = HashMap::new();
                 for (i, img) in crop_images.iter().enumerate() {
                     let (t, conf) = rec.cell(img)?;
                     let t: String = t
                         .chars()
                         .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
                         .collect();
-                    a.insert(i as u32 + 1, (t, conf as f64 * 100.0));
+                    out.insert(i as u32 + 1, (t, conf as f64 * 100.0));
                 }
-                Ok(a)
-            })?;
-            (a, HashMap::new())
+                Ok(out)
+            })?
+        } else {
+            HashMap::new()
+        };
+        let (mut a, mut b) = if engine == Engine::Ppocr {
+            (HashMap::new(), HashMap::new())
         } else {
             (cells(&grey, &[])?, cells(&bw, &[])?)
         };
@@ -302,7 +309,12 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             let page = i as u32 + 1;
             let (ta, ca) = a.remove(&page).unwrap_or_default();
             let (tb, cb) = b.remove(&page).unwrap_or_default();
-            let (text, conf) = if cb > ca { (tb, cb) } else { (ta, ca) };
+            let tess = if cb > ca { (tb, cb) } else { (ta, ca) };
+            let (text, conf) = match pp.remove(&page) {
+                Some(p) if engine == Engine::Both => choose(tess, p),
+                Some(p) => p,
+                None => tess,
+            };
             if !text.is_empty() {
                 cell_conf.insert(*at, (conf / 100.0).clamp(0.0, 1.0) as f32);
             }
@@ -401,13 +413,34 @@ const DIGITS: &str = "0123456789.+-";
 pub enum Engine {
     Tesseract,
     Ppocr,
+    /// Both read every cell; where they differ, [`choose`] settles it.
+    Both,
 }
 
-/// The cell engine chosen by `NIANBAO_OCR` (`tesseract`, `ppocr`).
+/// The cell engine chosen by `NIANBAO_OCR` (`tesseract`, `ppocr`, `both`).
 pub fn engine() -> Engine {
     match std::env::var("NIANBAO_OCR").as_deref() {
         Ok("ppocr") => Engine::Ppocr,
+        Ok("both") => Engine::Both,
         _ => Engine::Tesseract,
+    }
+}
+
+/// Of two engines' readings of a cell (text, confidence in percent), the one to keep: the
+/// same text, surest; a number over marks (`0` over `0从`); otherwise the surer.
+fn choose(a: (String, f64), b: (String, f64)) -> (String, f64) {
+    let norm = |t: &str| as_number(t).unwrap_or_else(|| t.to_string());
+    let (na, nb) = (norm(&a.0), norm(&b.0));
+    if na == nb {
+        return (na, a.1.max(b.1));
+    }
+    let number =
+        |t: &str| !t.is_empty() && digit_like(t) && t.starts_with(|c: char| c.is_ascii_digit());
+    match (number(&na), number(&nb)) {
+        (true, false) if !nb.is_empty() => (na, a.1),
+        (false, true) if !na.is_empty() => (nb, b.1),
+        _ if b.1 > a.1 => (nb, b.1),
+        _ => (na, a.1),
     }
 }
 
@@ -643,6 +676,18 @@ fn is_item_number(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_engines_readings_settled() {
+        let r = |t: &str, c: f64| (t.to_string(), c);
+        // Agreeing (after reading `O` as 0): the surer confidence.
+        assert_eq!(choose(r("0", 60.0), r("O", 90.0)), r("0", 90.0));
+        // A number over the same cell read with a seal's marks.
+        assert_eq!(choose(r("0从", 95.0), r("0", 70.0)), r("0", 70.0));
+        // Two numbers, or nothing against something: the surer.
+        assert_eq!(choose(r("8", 55.0), r("3", 97.0)), r("3", 97.0));
+        assert_eq!(choose(r("", 0.0), r("12", 80.0)), r("12", 80.0));
+    }
 
     #[test]
     fn look_alike_characters_in_number_cells() {

@@ -186,13 +186,20 @@ fn decode(
     let mut conf = Vec::new();
     let mut prev = 0usize;
     let ok = |i: usize| allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false));
+    let likeliest = |row: &[f32], keep: &dyn Fn(usize) -> bool| {
+        row.iter()
+            .enumerate()
+            .filter(|&(i, _)| keep(i))
+            .fold((0, f32::MIN), |a, (i, &p)| if p > a.1 { (i, p) } else { a })
+    };
     for t in 0..steps {
         let row = &probs[t * classes..(t + 1) * classes];
-        let (best, p) = row
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| ok(i))
-            .fold((0, f32::MIN), |a, (i, &p)| if p > a.1 { (i, p) } else { a });
+        let (mut best, mut p) = likeliest(row, &|_| true);
+        // A character outside the allowed ones (`(` for a `0` under a seal's ink) is read
+        // as the likeliest allowed character, never as nothing.
+        if !ok(best) {
+            (best, p) = likeliest(row, &|i| i != 0 && ok(i));
+        }
         if best != 0 && best != prev {
             if let Some(c) = chars.get(best) {
                 text.push_str(c);
@@ -277,15 +284,11 @@ mod tests {
         let (text, conf) = decode(&probs, best.len(), 4, &chars, None);
         assert_eq!(text, "112");
         assert_eq!(conf.len(), 3);
-        // Only `1` allowed: the steps reading `2` fall back to the likeliest allowed class.
-        let (text, _) = decode(
-            &probs,
-            best.len(),
-            4,
-            &chars,
-            Some(&[true, true, false, false]),
-        );
-        assert_eq!(text, "11");
+        // Only `1` allowed: a step reading `2` reads the likeliest allowed character, even
+        // where the blank is likelier than it (a `0` under a seal read as `(`).
+        let probs = [0.05f32, 0.04, 0.9, 0.01];
+        let (text, _) = decode(&probs, 1, 4, &chars, Some(&[true, true, false, false]));
+        assert_eq!(text, "1");
     }
 
     #[test]

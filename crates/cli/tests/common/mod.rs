@@ -57,9 +57,16 @@ pub fn differences(want: &Report, got: &Value) -> Vec<String> {
 
 /// Runs `nianbao extract` on the files: its JSON lines and exit status.
 pub fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
+    extract_with(files, &[])
+}
+
+/// [`extract`] with environment variables set for the process (`NIANBAO_OCR`, …).
+#[allow(dead_code)]
+pub fn extract_with(files: &[PathBuf], env: &[(&str, &str)]) -> (Vec<Value>, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .arg("extract")
         .args(files)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let lines = String::from_utf8(out.stdout)
