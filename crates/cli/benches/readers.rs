@@ -154,14 +154,10 @@ fn main() {
             nianbao_synth::image_pdf(&images, 200.0).unwrap()
         })
         .collect();
-    // Each cell engine in turn (text outside tables is Tesseract's with either).
-    for engine in ["tesseract", "ppocr"] {
-        if engine == "ppocr"
-            && !nianbao_read::ppocr::model_dir()
-                .join("ch_PP-OCRv4_rec_infer.onnx")
-                .is_file()
-        {
-            println!("ocr ppocr: skipped (run scripts/fetch-ppocr)");
+    // Each cell engine in turn (text outside tables is Tesseract's with any).
+    for engine in ["tesseract", "ppocr", "both"] {
+        if engine != "tesseract" && !nianbao_read::ppocr::installed() {
+            println!("ocr {engine}: skipped (run scripts/fetch-ppocr)");
             continue;
         }
         std::env::set_var("NIANBAO_OCR", engine);

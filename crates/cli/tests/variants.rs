@@ -124,10 +124,9 @@ fn chromium_pdfs() {
 /// Each cell engine on the first three scans (OCR costs seconds per page).
 #[test]
 fn stamped_skewed_scans() {
-    for engine in ["tesseract", "ppocr"] {
-        let model = nianbao_read::ppocr::model_dir().join("ch_PP-OCRv4_rec_infer.onnx");
-        if engine == "ppocr" && !common::available(model.is_file(), "PP-OCR (scripts/fetch-ppocr)")
-        {
+    for engine in ["tesseract", "ppocr", "both"] {
+        let model = nianbao_read::ppocr::installed();
+        if engine != "tesseract" && !common::available(model, "PP-OCR (scripts/fetch-ppocr)") {
             continue;
         }
         let (right, total) = score_with("scan", 3, &[("NIANBAO_OCR", engine)]);

@@ -31,6 +31,11 @@ pub fn model_dir() -> PathBuf {
     home.join(".local/share/nianbao/ppocr")
 }
 
+/// Whether the model is installed in [`model_dir`] (the library is checked on loading).
+pub fn installed() -> bool {
+    model_dir().join(MODEL).is_file()
+}
+
 /// A loaded recogniser: the session and the model's character list (CTC class 0 is the
 /// blank, the last class a space).
 pub struct Recognizer {
