@@ -31,9 +31,20 @@ pub fn model_dir() -> PathBuf {
     home.join(".local/share/nianbao/ppocr")
 }
 
-/// Whether the model is installed in [`model_dir`] (the library is checked on loading).
+/// Whether the model and the ONNX Runtime library are both in [`model_dir`].
 pub fn installed() -> bool {
-    model_dir().join(MODEL).is_file()
+    model_dir().join(MODEL).is_file() && library(&model_dir()).is_some()
+}
+
+/// The ONNX Runtime shared library in `dir` (`libonnxruntime.so.1.32.0`, …).
+fn library(dir: &std::path::Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir).ok().and_then(|rd| {
+        rd.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("libonnxruntime.so"))
+        })
+    })
 }
 
 /// A loaded recogniser: the session and the model's character list (CTC class 0 is the
@@ -76,13 +87,7 @@ impl Recognizer {
     fn load() -> Result<Recognizer, ReadError> {
         let dir = model_dir();
         let model = dir.join(MODEL);
-        let lib = std::fs::read_dir(&dir).ok().and_then(|rd| {
-            rd.filter_map(Result::ok).map(|e| e.path()).find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("libonnxruntime.so"))
-            })
-        });
+        let lib = library(&dir);
         let (true, Some(lib)) = (model.is_file(), lib) else {
             return Err(ReadError::NoPpocr(dir.display().to_string()));
         };
