@@ -55,29 +55,44 @@ pub struct Recognizer {
 }
 
 fn engine_error(e: impl std::fmt::Display) -> ReadError {
-    ReadError::Corrupt(format!(
+    ReadError::Unreadable(format!(
         "PP-OCR 识别模型无法运行 (PP-OCR model failed): {e}"
     ))
 }
 
 /// The process's recogniser, loaded on first use (ONNX Runtime is initialised once per
 /// process); a failure to load is kept and reported on every use.
-static SHARED: std::sync::OnceLock<Result<std::sync::Mutex<Recognizer>, String>> =
+static SHARED: std::sync::OnceLock<Result<std::sync::Mutex<Recognizer>, LoadError>> =
     std::sync::OnceLock::new();
+
+/// Why the recogniser could not be loaded, kept to be reported on every use.
+#[derive(Clone, Debug)]
+enum LoadError {
+    /// Not installed in this directory.
+    Missing(String),
+    /// Installed but would not load (the message).
+    Failed(String),
+}
 
 /// Runs `f` with the process's recogniser (one document at a time: a session is not to be
 /// run from two threads at once).
 pub fn with<T>(f: impl FnOnce(&mut Recognizer) -> Result<T, ReadError>) -> Result<T, ReadError> {
-    match SHARED.get_or_init(|| {
+    let shared = SHARED.get_or_init(|| {
         Recognizer::load()
             .map(std::sync::Mutex::new)
-            .map_err(|e| e.to_string())
-    }) {
+            .map_err(|e| match e {
+                ReadError::NoPpocr(dir) => LoadError::Missing(dir),
+                ReadError::Unreadable(why) => LoadError::Failed(why),
+                e => LoadError::Failed(e.to_string()),
+            })
+    });
+    match shared {
         Ok(m) => {
             let mut rec = m.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut rec)
         }
-        Err(e) => Err(ReadError::Unreadable(e.clone())),
+        Err(LoadError::Missing(dir)) => Err(ReadError::NoPpocr(dir.clone())),
+        Err(LoadError::Failed(why)) => Err(ReadError::Unreadable(why.clone())),
     }
 }
 
