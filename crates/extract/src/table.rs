@@ -4,7 +4,7 @@
 use crate::labels::{canon, strip_unit, suffix_score_with, tail_set};
 use crate::spec::{ColKind, RowSpec};
 use crate::split::{drops, splits, Piece};
-use crate::tokens::{Chunk, Item};
+use crate::tokens::{Chunk, Item, Seg};
 
 /// A run of values with the label text before it.
 pub struct Pair<'i> {
@@ -20,15 +20,16 @@ pub struct Pair<'i> {
 /// Pairs every run of a region with the segment before it.
 pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
     let mut out = Vec::new();
-    let mut last_seg = "";
-    let mut lines: Vec<usize> = Vec::new();
+    let mut seg: Option<&Seg> = None;
     for item in items {
         match item {
-            Item::Seg(s) => (last_seg, lines) = (&s.text, s.lines.clone()),
+            Item::Seg(s) => seg = Some(s),
             Item::Run(run) => {
-                if !legacy {
-                    (last_seg, lines) = last_item(last_seg, &lines);
-                }
+                let (last_seg, lines) = match seg.take() {
+                    Some(s) if !legacy => last_item(&s.text, &s.lines),
+                    Some(s) => (s.text.as_str(), s.lines.clone()),
+                    None => ("", Vec::new()),
+                };
                 let c = canon(last_seg);
                 let alt = if legacy {
                     None
@@ -48,8 +49,6 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
                     unit,
                     run,
                 });
-                last_seg = "";
-                lines.clear();
             }
         }
     }
@@ -61,11 +60,16 @@ pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
 /// cells are all blank, so the run belongs to the last item alone.
 fn last_item<'s>(text: &'s str, lines: &[usize]) -> (&'s str, Vec<usize>) {
     let starts: Vec<usize> = std::iter::once(0).chain(lines.iter().copied()).collect();
-    let items: Vec<usize> = (0..starts.len())
-        .filter(|&k| {
-            let c: Vec<char> = canon(&text[starts[k]..]).chars().take(2).collect();
-            matches!(c.as_slice(), [d, '.'] if d.is_ascii_digit())
+    let ends = lines.iter().copied().chain(std::iter::once(text.len()));
+    let items: Vec<usize> = starts
+        .iter()
+        .zip(ends)
+        .enumerate()
+        .filter(|(_, (&a, b))| {
+            let line = canon(&text[a..*b]);
+            numbered(&line) && line.starts_with(|c: char| c.is_ascii_digit())
         })
+        .map(|(k, _)| k)
         .collect();
     match items.as_slice() {
         [_, .., last] if *last > 0 => {

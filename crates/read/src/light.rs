@@ -135,28 +135,17 @@ const RULE_RUN: usize = 80;
 /// is thickened by two rows each way first, so a rule turned by a few degrees still runs
 /// long in one row.
 fn rules(img: &Image) -> Option<Image> {
-    // As light as the faintest rule a scan has (see raster's RULE).
-    let dark = |x: usize, y: usize| img.px[y * img.w + x] < 210;
+    // Ruled as raster's table rules are (as light as the faintest rule a scan has).
+    let thick =
+        |y: usize, x: usize| (y.saturating_sub(2)..(y + 3).min(img.h)).any(|yy| img.ruled(x, yy));
     let mut out = Image::white(img.w, img.h);
     let mut count = 0;
-    for y in 0..img.h {
-        let (y0, y1) = (y.saturating_sub(2), (y + 3).min(img.h));
-        let mut run = 0;
-        for x in 0..=img.w {
-            let on = x < img.w && (y0..y1).any(|yy| dark(x, yy));
-            if on {
-                run += 1;
-                continue;
+    for r in raster::runs(img.h, img.w, RULE_RUN, thick) {
+        for x in r.from..r.to {
+            if img.ruled(x, r.at) {
+                out.px[r.at * img.w + x] = 0;
+                count += 1;
             }
-            if run >= RULE_RUN {
-                for xx in x - run..x {
-                    if dark(xx, y) {
-                        out.px[y * img.w + xx] = 0;
-                        count += 1;
-                    }
-                }
-            }
-            run = 0;
         }
     }
     (count >= 4 * RULE_RUN).then_some(out)

@@ -189,14 +189,11 @@ fn at_dpi(page: Image) -> Image {
 fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
     let mut texts: Vec<PathBuf> = Vec::new();
-    // Cell crops to recognise: (page, table, row, cell) → path.
-    let mut crops: Vec<((usize, usize, usize, usize), PathBuf)> = Vec::new();
-    let mut crop_images: Vec<Image> = Vec::new();
+    // Cell crops to recognise, grey: (page, table, row, cell) and the crop.
+    let mut crops: Vec<(CellId, Image)> = Vec::new();
     let engine = engine();
     let ppocr = engine != Engine::Tesseract;
     for (p, mut img) in images.into_iter().enumerate() {
-        // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
-        // noise, a bilevel scan's grain. A printed full stop is larger.
         if let crate::light::Light::TooDark { darkest } = crate::light::flatten(&mut img) {
             return Err(ReadError::Unreadable(format!(
                 "第 {} 页过暗（纸面灰度 {darkest}），请在光线均匀处重新扫描或拍摄 (page {} too dark to read: rescan it in even light)",
@@ -204,6 +201,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 p + 1
             )));
         }
+        // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
+        // noise, a bilevel scan's grain. A printed full stop is larger.
         img.despeckle(20);
         crate::deskew::straighten(&mut img);
         let turn = crate::light::convergence(&img);
@@ -236,16 +235,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                     let Some(ink) = img.ink_box(inner) else {
                         continue;
                     };
-                    let grey = img.crop(ink, 12);
-                    let mut bw = grey.clone();
-                    bw.binarize(INK);
-                    let path = dir.join(format!("cell-{p}-{t}-{r}-{c}.pgm"));
-                    std::fs::write(&path, grey.to_pgm())?;
-                    std::fs::write(path.with_extension("bw.pgm"), bw.to_pgm())?;
-                    crops.push(((p, t, r, c), path));
-                    if ppocr {
-                        crop_images.push(grey);
-                    }
+                    crops.push(((p, t, r, c), img.crop(ink, 12)));
                 }
             }
         }
@@ -263,47 +253,23 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     // Tesseract's confidence in each cell's reading (its words' mean, 0–1).
     let mut cell_conf: HashMap<CellId, f32> = HashMap::new();
     if !crops.is_empty() {
-        // Every cell twice, grey and black-and-white (each reads some glyphs the other
-        // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
-        // reading Tesseract is surer of wins.
-        let grey = dir.join("cells.txt");
-        let bw = dir.join("cells-bw.txt");
-        std::fs::write(
-            &grey,
-            crops
-                .iter()
-                .map(|(_, p)| p.display().to_string() + "\n")
-                .collect::<String>(),
-        )?;
-        std::fs::write(
-            &bw,
-            crops
-                .iter()
-                .map(|(_, p)| p.with_extension("bw.pgm").display().to_string() + "\n")
-                .collect::<String>(),
-        )?;
-        // PP-OCR's readings (page number → text, confidence in percent) and Tesseract's of
-        // the grey and the black-and-white crops, as the engine asks.
-        let mut pp: HashMap<u32, (String, f64)> = if ppocr {
-            crate::ppocr::with(|rec| {
-                let mut out = HashMap::new();
-                for (i, img) in crop_images.iter().enumerate() {
-                    let (t, conf) = rec.cell(img)?;
-                    let t: String = t
-                        .chars()
-                        .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
-                        .collect();
-                    out.insert(i as u32 + 1, (t, conf as f64 * 100.0));
-                }
-                Ok(out)
-            })?
+        // Tesseract reads files; PP-OCR the crops in memory.
+        let files = if engine == Engine::Ppocr {
+            None
+        } else {
+            Some(write_crops(dir, &crops)?)
+        };
+        let mut pp = if ppocr {
+            ppocr_cells(crops.iter().map(|(_, img)| img), "")?
         } else {
             HashMap::new()
         };
-        let (mut a, mut b) = if engine == Engine::Ppocr {
-            (HashMap::new(), HashMap::new())
-        } else {
-            (cells(&grey, &[])?, cells(&bw, &[])?)
+        // Every cell twice, grey and black-and-white (each reads some glyphs the other
+        // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
+        // reading Tesseract is surer of wins.
+        let (mut a, mut b) = match &files {
+            Some(f) => (cells(&f.grey_list, &[])?, cells(&f.bw_list, &[])?),
+            None => (HashMap::new(), HashMap::new()),
         };
         for (i, (at, _)) in crops.iter().enumerate() {
             let page = i as u32 + 1;
@@ -337,25 +303,19 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         // A number with marks around it (`0从`, `0ZA\`: a seal, a signature or speckles over
         // the cell) is read again with digits only.
         if !noisy.is_empty() {
-            let mut again: HashMap<u32, (String, f64)> = if ppocr {
-                crate::ppocr::with(|rec| {
-                    let mut out = HashMap::new();
-                    for (k, &i) in noisy.iter().enumerate() {
-                        let (t, conf) = rec.cell_as(&crop_images[i], DIGITS)?;
-                        out.insert(k as u32 + 1, (t, conf as f64 * 100.0));
-                    }
-                    Ok(out)
-                })?
-            } else {
-                let list = dir.join("cells-digits.txt");
-                std::fs::write(
-                    &list,
-                    noisy
-                        .iter()
-                        .map(|&i| crops[i].1.display().to_string() + "\n")
-                        .collect::<String>(),
-                )?;
-                cells(&list, &["-c", &format!("tessedit_char_whitelist={DIGITS}")])?
+            let mut again = match &files {
+                Some(f) if !ppocr => {
+                    let list = dir.join("cells-digits.txt");
+                    std::fs::write(
+                        &list,
+                        noisy
+                            .iter()
+                            .map(|&i| f.grey[i].display().to_string() + "\n")
+                            .collect::<String>(),
+                    )?;
+                    cells(&list, &["-c", &format!("tessedit_char_whitelist={DIGITS}")])?
+                }
+                _ => ppocr_cells(noisy.iter().map(|&i| &crops[i].1), DIGITS)?,
             };
             for (k, &i) in noisy.iter().enumerate() {
                 if let Some((t, conf)) = again.remove(&(k as u32 + 1)) {
@@ -446,6 +406,64 @@ fn choose(a: (String, f64), b: (String, f64)) -> (String, f64) {
         _ if b.1 > a.1 => (nb, b.1),
         _ => (na, a.1),
     }
+}
+
+/// Cell crops as files for Tesseract: each grey and black-and-white, and a list of each
+/// variant (one Tesseract run reads a list).
+struct CropFiles {
+    grey: Vec<PathBuf>,
+    grey_list: PathBuf,
+    bw_list: PathBuf,
+}
+
+fn write_crops(dir: &Path, crops: &[(CellId, Image)]) -> Result<CropFiles, ReadError> {
+    let (mut grey, mut bw) = (Vec::new(), Vec::new());
+    for ((p, t, r, c), img) in crops {
+        let path = dir.join(format!("cell-{p}-{t}-{r}-{c}.pgm"));
+        let mut black = img.clone();
+        black.binarize(INK);
+        std::fs::write(&path, img.to_pgm())?;
+        std::fs::write(path.with_extension("bw.pgm"), black.to_pgm())?;
+        bw.push(path.with_extension("bw.pgm"));
+        grey.push(path);
+    }
+    let list = |name: &str, files: &[PathBuf]| -> Result<PathBuf, ReadError> {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            files
+                .iter()
+                .map(|p| p.display().to_string() + "\n")
+                .collect::<String>(),
+        )?;
+        Ok(path)
+    };
+    Ok(CropFiles {
+        grey_list: list("cells.txt", &grey)?,
+        bw_list: list("cells-bw.txt", &bw)?,
+        grey,
+    })
+}
+
+/// PP-OCR's reading of each image, keyed like [`cells`] (1-based position → text without
+/// spaces or border marks, confidence in percent); only the characters of `only` when it
+/// is not empty.
+fn ppocr_cells<'a>(
+    images: impl Iterator<Item = &'a Image>,
+    only: &str,
+) -> Result<HashMap<u32, (String, f64)>, ReadError> {
+    crate::ppocr::with(|rec| {
+        let mut out = HashMap::new();
+        for (i, img) in images.enumerate() {
+            let (t, conf) = rec.cell(img, only)?;
+            let t: String = t
+                .chars()
+                .filter(|c| !c.is_whitespace() && !BORDER_MARKS.contains(*c))
+                .collect();
+            out.insert(i as u32 + 1, (t, conf as f64 * 100.0));
+        }
+        Ok(out)
+    })
 }
 
 /// Tesseract on a list of cell images: each cell's text and Tesseract's mean confidence.

@@ -113,10 +113,9 @@ fn lines(words: &[Word]) -> Vec<Line> {
             // the nearest word so far (the last, in this order): a word in another font
             // (`4.` in a Latin one) may sit a little lower than the first word of the line.
             Some(g)
-                if g[g.len() - 1].page == w.page && {
-                    let n = g[g.len() - 1];
-                    ((w.y0 + w.h) - (n.y0 + n.h)).abs() < 0.3 * n.h.min(w.h)
-                } =>
+                if g.last().is_some_and(|n| {
+                    n.page == w.page && ((w.y0 + w.h) - (n.y0 + n.h)).abs() < 0.3 * n.h.min(w.h)
+                }) =>
             {
                 g.push(w)
             }

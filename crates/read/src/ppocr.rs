@@ -33,7 +33,8 @@ pub fn model_dir() -> PathBuf {
 
 /// Whether the model and the ONNX Runtime library are both in [`model_dir`].
 pub fn installed() -> bool {
-    model_dir().join(MODEL).is_file() && library(&model_dir()).is_some()
+    let dir = model_dir();
+    dir.join(MODEL).is_file() && library(&dir).is_some()
 }
 
 /// The ONNX Runtime shared library in `dir` (`libonnxruntime.so.1.32.0`, …).
@@ -129,14 +130,10 @@ impl Recognizer {
     }
 
     /// The text of a cell image (grey, ink dark) and the engine's confidence in it (the
-    /// mean probability of its characters), its lines read top to bottom and joined.
-    pub fn cell(&mut self, img: &Image) -> Result<(String, f32), ReadError> {
-        self.cell_as(img, "")
-    }
-
-    /// [`Recognizer::cell`] reading only the characters of `only` (all when empty): the
-    /// model's likeliest reading among them, as Tesseract's whitelist does.
-    pub fn cell_as(&mut self, img: &Image, only: &str) -> Result<(String, f32), ReadError> {
+    /// mean probability of its characters), its lines read top to bottom and joined. Only
+    /// the characters of `only` are read when it is not empty: the model's likeliest
+    /// reading among them, as Tesseract's whitelist does.
+    pub fn cell(&mut self, img: &Image, only: &str) -> Result<(String, f32), ReadError> {
         let allowed: Option<Vec<bool>> = (!only.is_empty()).then(|| {
             self.chars
                 .iter()

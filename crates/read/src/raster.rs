@@ -63,7 +63,7 @@ impl Image {
         self.px[y * self.w + x] < DARK
     }
 
-    fn ruled(&self, x: usize, y: usize) -> bool {
+    pub(crate) fn ruled(&self, x: usize, y: usize) -> bool {
         self.px[y * self.w + x] < RULE
     }
 
@@ -189,11 +189,11 @@ pub struct Rect {
 /// A ruling line: horizontal (`at..=last` = the rows it covers, `from..to` = x) or
 /// vertical (`at..=last` = columns, `from..to` = y).
 #[derive(Clone, Copy, Debug)]
-struct Rule {
-    at: usize,
-    last: usize,
-    from: usize,
-    to: usize,
+pub(crate) struct Rule {
+    pub(crate) at: usize,
+    pub(crate) last: usize,
+    pub(crate) from: usize,
+    pub(crate) to: usize,
 }
 
 /// Dark runs longer than any character stroke, merged into lines: (horizontal, vertical).
@@ -206,7 +206,12 @@ fn find_rules(img: &Image, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>)
 }
 
 /// Along each of `lines` lines of `len` pixels, the ruled runs at least `min` long.
-fn runs(lines: usize, len: usize, min: usize, ruled: impl Fn(usize, usize) -> bool) -> Vec<Rule> {
+pub(crate) fn runs(
+    lines: usize,
+    len: usize,
+    min: usize,
+    ruled: impl Fn(usize, usize) -> bool,
+) -> Vec<Rule> {
     let mut out = Vec::new();
     for at in 0..lines {
         let mut i = 0;
