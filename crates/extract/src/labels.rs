@@ -26,13 +26,25 @@ pub fn canon(s: &str) -> String {
                 continue;
             }
             // An annotation cut off by a page break or a cell's end (`（不包括…的经`):
-            // dropped like a closed one. An item number missing its `）` (`（一政府…`) stays.
+            // dropped like a closed one. An item number missing its `）` (`（一政府…`,
+            // `（七总计`: OCR drops a bracket) is one with it.
             let rest = &chars[i + 1..];
             let numbering = rest
                 .first()
                 .is_some_and(|c| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit());
             if i > 0 && rest.len() >= 4 && !numbering {
                 break;
+            }
+            let numerals = rest
+                .iter()
+                .take_while(|c| "一二三四五六七八九十".contains(**c))
+                .count();
+            if (1..=3).contains(&numerals) && rest.len() > numerals {
+                out.push('(');
+                out.extend(&rest[..numerals]);
+                out.push(')');
+                i += 1 + numerals;
+                continue;
             }
             i += 1;
             continue;
@@ -218,7 +230,7 @@ mod tests {
             "(二)部分公开"
         );
         assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
-        // An annotation cut by a page break is dropped; an item number missing `）` stays.
+        // An annotation cut by a page break is dropped; an item number missing `）` gets it.
         assert_eq!(
             canon(
                 "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经"
@@ -227,8 +239,9 @@ mod tests {
         );
         assert_eq!(
             canon("八机构建设(一政府信息公开工作专门机构数"),
-            "八机构建设一政府信息公开工作专门机构数"
+            "八机构建设(一)政府信息公开工作专门机构数"
         );
+        assert_eq!(canon("(七总计"), "(七)总计");
         assert_eq!(canon("1、当面申请数"), "1.当面申请数");
         assert_eq!(
             canon("一、本年新收政府信息公开申请数量"),

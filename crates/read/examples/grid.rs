@@ -1,15 +1,18 @@
 //! Debug aid: straightens a page image (binary PGM, e.g. `pdftoppm -r 300 -gray`), prints
 //! the skew and the tables found, and writes the straightened page with the cells drawn:
-//! `cargo run -p nianbao-read --example grid -- PAGE.pgm OUT.pgm`
+//! `cargo run -p nianbao-read --example grid -- PAGE.pgm [OUT.pgm [CLEAN.pgm]]`
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let (input, out) = (
-        args.next().expect("usage: grid PAGE.pgm OUT.pgm"),
+        args.next()
+            .expect("usage: grid PAGE.pgm [OUT.pgm [CLEAN.pgm]]"),
         args.next(),
     );
     let bytes = std::fs::read(&input).expect("readable file");
     let mut img = nianbao_read::raster::Image::from_pgm(&bytes).expect("a binary PGM");
+    nianbao_read::light::flatten(&mut img);
+    img.despeckle(20);
     let skew = nianbao_read::deskew::straighten(&mut img);
     println!("skew {skew:.2}°");
     let mut drawn = img.clone();
@@ -34,5 +37,13 @@ fn main() {
     }
     if let Some(out) = out {
         std::fs::write(out, drawn.to_pgm()).expect("writable output");
+    }
+    // Third argument: the page as OCR sees it (rules erased, seal cleaned).
+    if let Some(clean) = args.next() {
+        if let Some(seal) = nianbao_read::seal::find(&img, 300) {
+            println!("seal {seal:?}");
+            nianbao_read::seal::clean(&mut img, &seal);
+        }
+        std::fs::write(clean, img.to_pgm()).expect("writable output");
     }
 }

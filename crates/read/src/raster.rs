@@ -13,6 +13,8 @@ pub struct Image {
 const DARK: u8 = 140;
 /// Ruling lines: thin borders render as grey, anti-aliased over two pixel rows.
 const RULE: u8 = 210;
+/// Darker than paper: a faint rule's grey.
+const FAINT: u8 = 225;
 
 impl Image {
     /// Reads a binary PGM (P5, maxval 255).
@@ -260,6 +262,54 @@ fn erase(img: &mut Image, rules: &[Rule], horizontal: bool) {
     }
 }
 
+/// The thin line a merged rule is made of, if any: the rule itself when it is at most
+/// `thin` thick; else the band of lines that carry at least half of the ink of its fullest
+/// line, when that band is thin. A seal's arc running along a column rule for a stretch
+/// merges with it into a thick band whose arc lines are inked over a fraction of the
+/// length only; a bold heading's stroke is thick all along and stays out.
+fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
+    if r.last - r.at <= thin {
+        return Some(r);
+    }
+    let ink = |a: usize| {
+        (r.from..r.to)
+            .filter(|&b| {
+                let (x, y) = if horizontal { (b, a) } else { (a, b) };
+                img.ruled(x, y)
+            })
+            .count()
+    };
+    let counts: Vec<usize> = (r.at..=r.last).map(ink).collect();
+    let (best, &most) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
+    let (mut a, mut b) = (best, best);
+    while a > 0 && counts[a - 1] * 2 >= most {
+        a -= 1;
+    }
+    while b + 1 < counts.len() && counts[b + 1] * 2 >= most {
+        b += 1;
+    }
+    // The band must stand out: its edges against paper or a partial stroke, not a block.
+    if b - a > thin || counts.iter().filter(|&&c| c * 2 >= most).count() > b - a + 1 {
+        return None;
+    }
+    // Its extent: where the band's own lines are inked.
+    let lines = r.at + a..=r.at + b;
+    let inked = |p: usize| {
+        lines.clone().any(|l| {
+            let (x, y) = if horizontal { (p, l) } else { (l, p) };
+            img.ruled(x, y)
+        })
+    };
+    let from = (r.from..r.to).find(|&p| inked(p))?;
+    let to = (r.from..r.to).rev().find(|&p| inked(p))? + 1;
+    Some(Rule {
+        at: r.at + a,
+        last: r.at + b,
+        from,
+        to,
+    })
+}
+
 /// Runs a few pixels apart (a line's thickness) become one rule.
 fn merge(mut runs: Vec<Rule>) -> Vec<Rule> {
     runs.sort_by_key(|r| (r.at, r.from));
@@ -295,8 +345,14 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
     let (hs, vs) = find_rules(img, dpi / 3, dpi / 4);
     // A rule is thin; a long stroke of a bold heading is not.
     let thin = dpi / 40;
-    let hs: Vec<Rule> = hs.into_iter().filter(|r| r.last - r.at <= thin).collect();
-    let vs: Vec<Rule> = vs.into_iter().filter(|r| r.last - r.at <= thin).collect();
+    let hs: Vec<Rule> = hs
+        .into_iter()
+        .filter_map(|r| core(img, r, true, thin))
+        .collect();
+    let vs: Vec<Rule> = vs
+        .into_iter()
+        .filter_map(|r| core(img, r, false, thin))
+        .collect();
     // A table's rules run from rule to rule: a short vertical one starts and ends on
     // horizontal ones, and a short horizontal one on vertical ones. The arcs and star of a
     // seal (at most a third of its 4 cm across is straight enough to be a run) and a
@@ -309,14 +365,28 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
             o.at <= at + tol && at <= o.last + tol && o.from <= along + tol && along <= o.to + tol
         })
     };
-    let vs: Vec<Rule> = vs
-        .into_iter()
-        .filter(|v| long(v) || ends_on(v.from, v.at, &hs) && ends_on(v.to - 1, v.at, &hs))
-        .collect();
-    let hs: Vec<Rule> = hs
-        .into_iter()
-        .filter(|h| long(h) || ends_on(h.from, h.at, &vs) && ends_on(h.to - 1, h.at, &vs))
-        .collect();
+    // A rule may run on past its last crossing where a seal's arc or a stroke touches its
+    // end: it is cut back to the crossings when the overhang is short.
+    let overhang = dpi / 6;
+    let fitted =
+        |r: Rule, others: &[Rule]| -> Option<Rule> {
+            if long(&r) || ends_on(r.from, r.at, others) && ends_on(r.to - 1, r.at, others) {
+                return Some(r);
+            }
+            let across = others.iter().filter(|o| {
+                o.from <= r.at + tol
+                    && r.at <= o.to + tol
+                    && o.last + tol >= r.from
+                    && o.at <= r.to + tol
+            });
+            let first = across.clone().map(|o| o.at).min()?;
+            let last = across.map(|o| o.last).max()?;
+            let (from, to) = (r.from.max(first), r.to.min(last + 1));
+            (first <= r.from + overhang && last + overhang >= r.to && to > from + tol)
+                .then_some(Rule { from, to, ..r })
+        };
+    let vs: Vec<Rule> = vs.into_iter().filter_map(|v| fitted(v, &hs)).collect();
+    let hs: Vec<Rule> = hs.into_iter().filter_map(|h| fitted(h, &vs)).collect();
     // Tables: groups of horizontal rules joined by vertical rules that cross them.
     let crosses = |h: &Rule, v: &Rule| {
         v.at + 6 >= h.from && v.at <= h.to + 6 && h.at + 6 >= v.from && h.at <= v.to + 6
@@ -350,7 +420,7 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
         if members.len() < 2 || verticals.len() < 2 || bottom <= top {
             continue;
         }
-        if let Some(t) = grid(&members, &verticals) {
+        if let Some(t) = grid(img, &members, &verticals) {
             erase(img, &members, true);
             erase(img, &verticals, false);
             out.push(t);
@@ -374,7 +444,7 @@ fn cluster(mut xs: Vec<usize>) -> Vec<usize> {
 
 /// Atomic cells between every pair of neighbouring rules, joined wherever the rule between
 /// two of them is missing (a merged cell).
-fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
+fn grid(img: &Image, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     let ys = cluster(hs.iter().map(|h| h.at).collect());
     let xs = cluster(vs.iter().map(|v| v.at).collect());
     let (nr, nc) = (ys.len() - 1, xs.len() - 1);
@@ -390,15 +460,48 @@ fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
         }
         total * 10 >= (b - a) * 6
     };
+    // A rule too faint to be found as one (a thin line in a low-resolution scan, grey
+    // after JPEG and scaling): along most of it there is a thin line darker than paper and
+    // than at least one of its sides (the other may be a shaded cell), but lighter than
+    // print, where a missing rule's place has blank paper or an even shade between any
+    // text, and a character's vertical stroke is print-black.
+    let faint = |horizontal: bool, at: usize, a: usize, b: usize| -> bool {
+        let (a, b) = (a + 8, b.saturating_sub(8));
+        if b <= a || at < 8 {
+            return false;
+        }
+        let px = |p: usize, q: usize| {
+            let (x, y) = if horizontal { (p, q) } else { (q, p) };
+            img.px
+                .get(y * img.w + x)
+                .copied()
+                .filter(|_| x < img.w)
+                .unwrap_or(255)
+        };
+        let line = (a..b)
+            .filter(|&p| {
+                let dark = (at - 3..=at + 3).map(|q| px(p, q)).min().unwrap_or(255);
+                let side = px(p, at - 8).max(px(p, at + 8));
+                (DARK - 40..FAINT).contains(&dark) && dark + 30 <= side
+            })
+            .count();
+        line * 10 >= (b - a) * 8
+    };
     let id = |r: usize, c: usize| r * nc + c;
     let mut parent: Vec<usize> = (0..nr * nc).collect();
     for r in 0..nr {
         for c in 0..nc {
-            if c + 1 < nc && !covered(vs, xs[c + 1], ys[r], ys[r + 1]) {
+            if c + 1 < nc
+                && !covered(vs, xs[c + 1], ys[r], ys[r + 1])
+                && !faint(false, xs[c + 1], ys[r], ys[r + 1])
+            {
                 let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r, c + 1)));
                 parent[a] = b;
             }
-            if r + 1 < nr && !covered(hs, ys[r + 1], xs[c], xs[c + 1]) {
+            if r + 1 < nr
+                && !covered(hs, ys[r + 1], xs[c], xs[c + 1])
+                && !faint(true, ys[r + 1], xs[c], xs[c + 1])
+            {
                 let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r + 1, c)));
                 parent[a] = b;
             }
@@ -499,6 +602,66 @@ mod tests {
             }
         );
         assert!(img.px.iter().all(|&p| p == 255), "rules are removed");
+    }
+
+    fn spans(t: &Table) -> Vec<Vec<(usize, usize)>> {
+        t.rows
+            .iter()
+            .map(|r| r.iter().map(|c| (c.1, c.2)).collect())
+            .collect()
+    }
+
+    fn paint(
+        img: &mut Image,
+        x: std::ops::RangeInclusive<usize>,
+        y: std::ops::Range<usize>,
+        v: u8,
+    ) {
+        for y in y {
+            for x in x.clone() {
+                img.px[y * img.w + x] = v;
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_running_on_into_a_seal_arc_is_cut_back() {
+        let want = spans(&tables(&mut page(), 600)[0]);
+        // At 600 dpi the 300 px columns are short rules that must end on horizontal ones;
+        // a seal's arc continues one of them 40 px past the table's bottom.
+        let mut img = page();
+        paint(&mut img, 400..=401, 352..392, 0);
+        let t = tables(&mut img, 600);
+        assert_eq!(spans(&t[0]), want);
+        assert_eq!(t[0].bounds.y1, 350);
+    }
+
+    #[test]
+    fn a_seal_arc_along_a_rule_leaves_the_rule() {
+        let want = spans(&tables(&mut page(), 300)[0]);
+        // Grey seal ink beside the column at x = 400 over its lowest row: one band 11 px
+        // thick, too thick for a rule, whose rule part is the two black columns.
+        let mut img = page();
+        paint(&mut img, 402..=410, 250..350, 150);
+        let t = tables(&mut img, 300);
+        assert_eq!(spans(&t[0]), want);
+        assert_eq!(t[0].rows[2][2].0.x0, 400);
+    }
+
+    #[test]
+    fn a_faint_rule_separates_and_an_even_shade_does_not() {
+        let want = spans(&tables(&mut page(), 300)[0]);
+        let mut img = page();
+        // The column rule of the top row too light to be found as a rule (grey 215) ...
+        paint(&mut img, 250..=251, 52..150, 215);
+        // ... and the merged cell below it shaded evenly in that grey, across its missing rule.
+        paint(&mut img, 52..=248, 100..200, 215);
+        let t = tables(&mut img, 300);
+        assert_eq!(spans(&t[0]), want);
+        // Without the faint rule the merged cell takes in its neighbour on the top row.
+        let mut img = page();
+        paint(&mut img, 250..=251, 52..150, 255);
+        assert_eq!(spans(&tables(&mut img, 300)[0])[0], vec![(2, 2), (1, 1)]);
     }
 
     #[test]

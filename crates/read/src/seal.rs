@@ -24,6 +24,11 @@ const STEP: usize = 4;
 const INK: u8 = 180;
 /// Print that stays when a seal is whitened: black text and rules, darker than seal ink.
 pub const PRINT: u8 = 80;
+/// Darker than paper: the thin strokes print reaches through.
+const GREY: u8 = 170;
+/// How far (pixels at 300 dpi) print reaches through grey: a thin stroke between two dark
+/// ones, a stroke width of seal ink beside print.
+const REACH: u8 = 8;
 
 fn shrink(img: &Image) -> Image {
     let (w, h) = (img.w / STEP, img.h / STEP);
@@ -130,8 +135,13 @@ fn ring_share(img: &Image, cx: f64, cy: f64, r: f64) -> f64 {
 }
 
 /// Whitens the seal's ink inside the ring (and a margin for its width): every pixel that
-/// is neither print (darker than [`PRINT`]) nor the soft edge of print (within two pixels
-/// of it), so digits under the seal keep their strokes and the ring, star and name go.
+/// is neither print (darker than [`PRINT`]) nor reached from print within [`REACH`] pixels
+/// through darker-than-paper pixels off the ring, nor the soft edge of either (within two
+/// pixels), so
+/// digits under the seal keep their strokes and the ring, star and name go. The reach keeps
+/// the thin strokes of a low-resolution scan (the top of a `0` at 150 dpi scans as grey as
+/// seal ink) that join the dark ones; of the seal's ink only short stubs where it touches
+/// print stay.
 pub fn clean(img: &mut Image, c: &Circle) {
     let reach = c.r + c.r / 12.0 + 4.0;
     let (y0, y1) = (
@@ -146,24 +156,60 @@ pub fn clean(img: &mut Image, c: &Circle) {
         return;
     }
     let (bw, bh) = (x1 - x0, y1 - y0);
-    let mut near_print = vec![false; bw * bh];
-    for y in y0..y1 {
-        for x in x0..x1 {
-            if img.px[y * img.w + x] < PRINT {
-                for ny in y.saturating_sub(2).max(y0)..(y + 3).min(y1) {
-                    for nx in x.saturating_sub(2).max(x0)..(x + 3).min(x1) {
-                        near_print[(ny - y0) * bw + nx - x0] = true;
+    let at = |i: usize| (y0 + i / bw) * img.w + x0 + i % bw;
+    // The ring itself is only ever seal ink (print under red ink stays black): print
+    // does not reach into it.
+    let band = c.r / 20.0 + 4.0;
+    let on_ring = |i: usize| {
+        let (dx, dy) = ((x0 + i % bw) as f64 - c.x, (y0 + i / bw) as f64 - c.y);
+        ((dx * dx + dy * dy).sqrt() - c.r).abs() <= band
+    };
+    // Steps from print through grey, breadth first; u8::MAX = not reached.
+    let mut depth = vec![u8::MAX; bw * bh];
+    let mut queue = std::collections::VecDeque::new();
+    for i in 0..bw * bh {
+        if img.px[at(i)] < PRINT {
+            depth[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    while let Some(i) = queue.pop_front() {
+        if depth[i] >= REACH {
+            continue;
+        }
+        let (x, y) = (i % bw, i / bw);
+        for (nx, ny) in [
+            (x.wrapping_sub(1), y),
+            (x + 1, y),
+            (x, y.wrapping_sub(1)),
+            (x, y + 1),
+        ] {
+            if nx < bw && ny < bh {
+                let j = ny * bw + nx;
+                if depth[j] == u8::MAX && img.px[at(j)] < GREY && !on_ring(j) {
+                    depth[j] = depth[i] + 1;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    let mut keep = vec![false; bw * bh];
+    for y in 0..bh {
+        for x in 0..bw {
+            if depth[y * bw + x] != u8::MAX {
+                for ny in y.saturating_sub(2)..(y + 3).min(bh) {
+                    for nx in x.saturating_sub(2)..(x + 3).min(bw) {
+                        keep[ny * bw + nx] = true;
                     }
                 }
             }
         }
     }
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let (dx, dy) = (x as f64 - c.x, y as f64 - c.y);
-            if dx * dx + dy * dy <= reach * reach && !near_print[(y - y0) * bw + x - x0] {
-                img.px[y * img.w + x] = 255;
-            }
+    for i in 0..bw * bh {
+        let (dx, dy) = ((x0 + i % bw) as f64 - c.x, (y0 + i / bw) as f64 - c.y);
+        if dx * dx + dy * dy <= reach * reach && !keep[i] {
+            let p = at(i);
+            img.px[p] = 255;
         }
     }
 }
@@ -218,6 +264,36 @@ mod tests {
             print,
             "print kept"
         );
+    }
+
+    #[test]
+    fn thin_grey_strokes_of_print_stay_and_loose_seal_ink_goes() {
+        let mut img = page(true);
+        let c = find(&img, 300).expect("a seal");
+        let mut paint = |x: std::ops::Range<usize>, y: std::ops::Range<usize>, v: u8| {
+            for y in y {
+                for x in x.clone() {
+                    img.px[y * img.w + x] = v;
+                }
+            }
+        };
+        // Inside the ring, between the bars: a `0` of a 150 dpi scan (dark sides, grey top
+        // and bottom) and, apart from any print, a grey stroke of the seal's star.
+        paint(586..606, 475..477, 255);
+        paint(586..589, 477..497, 40);
+        paint(603..606, 477..497, 40);
+        paint(589..603, 477..480, 120);
+        paint(589..603, 494..497, 120);
+        paint(620..680, 532..536, 120);
+        clean(&mut img, &c);
+        let px = |x: usize, y: usize| img.px[y * img.w + x];
+        assert_eq!(
+            (px(596, 478), px(596, 495)),
+            (120, 120),
+            "the 0 keeps its top and bottom"
+        );
+        let left: Vec<usize> = (620..680).filter(|&x| px(x, 534) != 255).collect();
+        assert!(left.is_empty(), "the star stroke goes: {left:?}");
     }
 
     #[test]
