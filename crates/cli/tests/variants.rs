@@ -121,6 +121,22 @@ fn chromium_pdfs() {
     at_least("chrome-pdf", usize::MAX, 998);
 }
 
+/// The grid from the content streams' vector rules and the grid from pages rendered by
+/// pdftoppm give the same cells and evidence on every PDF family (LibreOffice's ruled
+/// tables, Chromium's borderless ones).
+#[test]
+fn vector_rules_read_as_the_rendered_page() {
+    for name in ["pdf", "chrome-pdf"] {
+        let files: Vec<PathBuf> = family(name, usize::MAX).into_iter().map(|d| d.0).collect();
+        let (vector, _) = common::extract_with(&files, &[]);
+        let (raster, _) = common::extract_with(&files, &[("NIANBAO_PDF_RULES", "raster")]);
+        assert_eq!(vector.len(), files.len());
+        for ((f, v), r) in files.iter().zip(&vector).zip(&raster) {
+            assert_eq!(v, r, "{}", f.display());
+        }
+    }
+}
+
 /// Each cell engine on the first three scans (OCR costs seconds per page).
 #[test]
 fn stamped_skewed_scans() {

@@ -23,6 +23,7 @@ mod process;
 pub mod raster;
 pub mod seal;
 mod sniff;
+pub mod vector;
 
 pub use decode::{decode, decode_as, Decoded};
 pub use document::{Block, Document, Grid, Slot, Span};

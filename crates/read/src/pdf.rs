@@ -186,28 +186,61 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
         .filter(|(p, ws)| **p as usize <= RULED_PAGES && numeric(ws))
         .map(|(p, _)| *p)
         .collect();
-    // Without pdftoppm, or on a page it cannot render, the word positions alone are used.
-    let mut images: std::collections::HashMap<u32, crate::raster::Image> =
-        match (table_pages.first(), table_pages.last()) {
-            (Some(&a), Some(&b)) => pages::render_range(bytes, DPI, a, b)
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-            _ => Default::default(),
-        };
+    // The grid from the vector rules, in-process; pages whose rules cannot be read so
+    // (a PDF lopdf cannot parse, a rotated page, no rules but an image) are rendered
+    // and their rules found in pixels. Without pdftoppm, or on a page it cannot render,
+    // the word positions alone are used.
+    let vectors = match rules_from() {
+        Rules::Vector => crate::vector::load(bytes)
+            .map(|d| crate::vector::pages(&d, &table_pages))
+            .unwrap_or_default(),
+        Rules::Raster => Default::default(),
+    };
+    let mut found: std::collections::HashMap<u32, Vec<raster::Table>> = vectors
+        .into_iter()
+        .filter(|(_, p)| !p.needs_raster())
+        .map(|(n, p)| (n, raster::tables_from_lines(&p.lines, DPI)))
+        .collect();
+    let raster_pages: Vec<u32> = table_pages
+        .iter()
+        .copied()
+        .filter(|p| !found.contains_key(p))
+        .collect();
+    if let (Some(&a), Some(&b)) = (raster_pages.first(), raster_pages.last()) {
+        for (page, mut img) in pages::render_range(bytes, DPI, a, b).unwrap_or_default() {
+            let Some(w) = widths.get(&page).filter(|_| raster_pages.contains(&page)) else {
+                continue;
+            };
+            // Rendered pixels to the words' points at the same scale as vectors.
+            let scale = img.w as f64 / w;
+            if (scale - DPI as f64 / 72.0).abs() < 0.05 {
+                found.insert(page, raster::tables(&mut img, DPI));
+            }
+        }
+    }
     let mut doc = Document::default();
+    let scale = DPI as f64 / 72.0;
     for (page, words) in by_page {
-        let image = images.remove(&page);
-        let scale = match (&image, widths.get(&page)) {
-            (Some(img), Some(w)) => img.w as f64 / w,
-            _ => 0.0,
-        };
-        let tables = match image {
-            Some(mut img) if scale > 0.0 => raster::tables(&mut img, DPI),
-            _ => Vec::new(),
-        };
+        let tables = found.remove(&page).unwrap_or_default();
         let (tables, rest) = fill(words, &tables, scale);
         doc.blocks.extend(pages::blocks(rest, tables));
     }
     Ok(doc)
+}
+
+/// Where the ruling lines of born-digital pages come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rules {
+    /// The content streams' path operators (default).
+    Vector,
+    /// Pages rendered by pdftoppm and their rules found in pixels, as for scans (for
+    /// comparison: `NIANBAO_PDF_RULES=raster`).
+    Raster,
+}
+
+fn rules_from() -> Rules {
+    match std::env::var("NIANBAO_PDF_RULES").as_deref() {
+        Ok("raster") => Rules::Raster,
+        _ => Rules::Vector,
+    }
 }

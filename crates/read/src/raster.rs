@@ -353,6 +353,53 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
         .into_iter()
         .filter_map(|r| core(img, r, false, thin))
         .collect();
+    let found = assemble(hs, vs, dpi, Some(img));
+    for (_, members, verticals) in &found {
+        erase(img, members, true);
+        erase(img, verticals, false);
+    }
+    found.into_iter().map(|(t, _, _)| t).collect()
+}
+
+/// The tables a PDF's vector rules draw ([`crate::vector`]), in pixels of a page at `dpi`.
+pub fn tables_from_lines(lines: &[crate::vector::Line], dpi: usize) -> Vec<Table> {
+    let scale = dpi as f64 / 72.0;
+    let px = |v: f64| (v * scale).round().max(0.0) as usize;
+    let rule = |l: &crate::vector::Line| {
+        let at = px(l.at - l.width / 2.0);
+        Rule {
+            at,
+            last: at.max(px(l.at + l.width / 2.0).saturating_sub(1)),
+            from: px(l.from),
+            to: px(l.to).max(px(l.from) + 1),
+        }
+    };
+    let pick = |horizontal: bool, min: usize| -> Vec<Rule> {
+        let rules = lines
+            .iter()
+            .filter(|l| l.horizontal == horizontal)
+            .map(rule)
+            .collect();
+        merge(rules)
+            .into_iter()
+            .filter(|r| r.to - r.from >= min && r.last - r.at <= dpi / 40)
+            .collect()
+    };
+    let (hs, vs) = (pick(true, dpi / 3), pick(false, dpi / 4));
+    assemble(hs, vs, dpi, None)
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect()
+}
+
+/// The tables that rules found on a page draw, each with its horizontal and vertical
+/// rules. `img`, when the rules were found on one, shows rules too faint to be found.
+fn assemble(
+    hs: Vec<Rule>,
+    vs: Vec<Rule>,
+    dpi: usize,
+    img: Option<&Image>,
+) -> Vec<(Table, Vec<Rule>, Vec<Rule>)> {
     // A table's rules run from rule to rule: a short vertical one starts and ends on
     // horizontal ones, and a short horizontal one on vertical ones. The arcs and star of a
     // seal (at most a third of its 4 cm across is straight enough to be a run) and a
@@ -421,12 +468,10 @@ pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
             continue;
         }
         if let Some(t) = grid(img, &members, &verticals) {
-            erase(img, &members, true);
-            erase(img, &verticals, false);
-            out.push(t);
+            out.push((t, members, verticals));
         }
     }
-    out.sort_by_key(|t| t.bounds.y0);
+    out.sort_by_key(|t| t.0.bounds.y0);
     out
 }
 
@@ -444,7 +489,7 @@ fn cluster(mut xs: Vec<usize>) -> Vec<usize> {
 
 /// Atomic cells between every pair of neighbouring rules, joined wherever the rule between
 /// two of them is missing (a merged cell).
-fn grid(img: &Image, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
+fn grid(img: Option<&Image>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     let ys = cluster(hs.iter().map(|h| h.at).collect());
     let xs = cluster(vs.iter().map(|v| v.at).collect());
     let (nr, nc) = (ys.len() - 1, xs.len() - 1);
@@ -466,6 +511,9 @@ fn grid(img: &Image, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     // print, where a missing rule's place has blank paper or an even shade between any
     // text, and a character's vertical stroke is print-black.
     let faint = |horizontal: bool, at: usize, a: usize, b: usize| -> bool {
+        let Some(img) = img else {
+            return false;
+        };
         let (a, b) = (a + 8, b.saturating_sub(8));
         if b <= a || at < 8 {
             return false;
