@@ -43,6 +43,7 @@ fn ev() -> Evidence {
         len: 10,
         unit: None,
         confidence: 1.0,
+        place: None,
     }
 }
 

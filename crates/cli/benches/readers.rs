@@ -2,7 +2,10 @@
 //!
 //! HTML: generated official-layout pages read and extracted in memory (reports/s).
 //! DOCX and PDF: the first pages converted once by LibreOffice headless (untimed), then read
-//! and extracted (reports/s; pages/s for PDF, which runs poppler's pdftotext per file).
+//! and extracted (reports/s; pages/s for PDF, which runs poppler's pdftotext per file for
+//! the words and takes the grid from the vector rules, or from pdftoppm's rendering for
+//! comparison), beside pdfplumber reading the tables of the same files; then the same for the
+//! shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
 //! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
 //! image-only PDFs (untimed), then read by OCR (seconds per page).
 //! `NIANBAO_BENCH_HTML` (default 3000), `NIANBAO_BENCH_OFFICE` (default 60) and
@@ -28,6 +31,53 @@ fn extract_all(files: &[Vec<u8>]) -> f64 {
         assert!(!r.tables.is_empty());
     }
     start.elapsed().as_secs_f64()
+}
+
+fn page_count(f: &std::path::Path) -> usize {
+    let info = Command::new("pdfinfo").arg(f).output().unwrap();
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|p| p.trim().parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Born-digital PDFs read and extracted with the grid from vector rules (the default) and
+/// from pages rendered by pdftoppm, beside pdfplumber merely reading the tables of the same
+/// files (scripts/pdfplumber-tables.py, when pdfplumber is installed).
+fn pdf_rules(what: &str, files: &[std::path::PathBuf], bytes: &[Vec<u8>], pages: usize) {
+    let mut ours = 0.0;
+    for rules in ["vector", "raster"] {
+        // Single-threaded bench: nothing else reads the environment meanwhile.
+        std::env::set_var("NIANBAO_PDF_RULES", rules);
+        let secs = extract_all(bytes);
+        if rules == "vector" {
+            ours = secs;
+        }
+        println!(
+            "pdf ({what}, {pages} pages), rules from {rules}: {:.1} pages/s ({:.1} reports/s)",
+            pages as f64 / secs,
+            files.len() as f64 / secs
+        );
+    }
+    std::env::remove_var("NIANBAO_PDF_RULES");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pdfplumber-tables.py");
+    match Command::new("python3").arg(script).args(files).output() {
+        Ok(out) if out.status.success() => {
+            let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let secs: f64 = line
+                .rsplit(", ")
+                .next()
+                .and_then(|s| s.trim_end_matches(" s").parse().ok())
+                .unwrap_or(f64::NAN);
+            println!(
+                "  peer {line}: {:.1} pages/s; nianbao's whole extraction {:.1}x faster",
+                pages as f64 / secs,
+                secs / ours
+            );
+        }
+        _ => println!("  peer pdfplumber: skipped (pip install pdfplumber)"),
+    }
 }
 
 fn main() {
@@ -105,22 +155,34 @@ fn main() {
     );
     let pdf = convert(&docx, "pdf", "pdf");
     let pdf_bytes: Vec<Vec<u8>> = pdf.iter().map(|f| std::fs::read(f).unwrap()).collect();
-    let pages: usize = pdf
-        .iter()
-        .map(|f| {
-            let info = Command::new("pdfinfo").arg(f).output().unwrap();
-            String::from_utf8_lossy(&info.stdout)
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:").and_then(|p| p.trim().parse().ok()))
-                .unwrap_or(0)
-        })
-        .sum();
-    let secs = extract_all(&pdf_bytes);
-    println!(
-        "pdf:   {office} files, {pages} pages: {:.1} pages/s ({:.1} reports/s)",
-        pages as f64 / secs,
-        office as f64 / secs
+    let pages: usize = pdf.iter().map(|f| page_count(f)).sum();
+    pdf_rules(
+        &format!("{office} LibreOffice files"),
+        &pdf,
+        &pdf_bytes,
+        pages,
     );
+    // The shared corpus's PDFs, made by LibreOffice and by Chromium (borderless tables).
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
+    for family in ["pdf", "chrome-pdf"] {
+        let Ok(entries) = std::fs::read_dir(shared.join(family)) else {
+            continue;
+        };
+        let mut files: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .collect();
+        files.sort();
+        let bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        let pages = files.iter().map(|f| page_count(f)).sum();
+        pdf_rules(
+            &format!("variants/{family}, {} files", files.len()),
+            &files,
+            &bytes,
+            pages,
+        );
+    }
 
     let scans = env("NIANBAO_BENCH_SCANS", 4).min(office);
     if Command::new("tesseract").arg("--version").output().is_err() {

@@ -289,6 +289,7 @@ fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
     let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
     let mut r = nianbao_extract::extract(&source.text);
     r.scale_confidence_at(|offset| source.confidence_at(offset));
+    r.locate(|offset| source.place_at(offset));
     r.file = Some(path.display().to_string());
     let findings = nianbao_check::findings(&r);
     Ok((r, findings, source.format))

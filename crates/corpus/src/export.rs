@@ -4,7 +4,7 @@
 use crate::db::Value;
 use crate::store::{Filter, Stored};
 use crate::{Store, StoreError};
-use nianbao_model::{key_def, keys_for, Template};
+use nianbao_model::{key_def, keys_for, Place, Template};
 use std::io::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +137,15 @@ pub fn columns(shape: Shape, template: Option<Template>) -> Vec<Column> {
                 col("line", "行", Int),
                 col("column", "列", Int),
                 col("confidence", "置信度", Real),
+                // Where the cell is in the file as published (evidence.place).
+                col("page", "页码", Int),
+                col("x0", "左(pt)", Real),
+                col("y0", "上(pt)", Real),
+                col("x1", "右(pt)", Real),
+                col("y1", "下(pt)", Real),
+                col("table_no", "表格序号", Int),
+                col("row_no", "行序号", Int),
+                col("cell_no", "单元格序号", Int),
             ]
         }
     }
@@ -159,7 +168,7 @@ pub fn rows(shape: Shape, keys_in: &[Column], s: &Stored) -> Vec<Vec<Value>> {
             .into_iter()
             .map(|(key, v)| {
                 let e = s.report.cells.get(key).and_then(|c| c.evidence.as_ref());
-                vec![
+                let mut row = vec![
                     s.id.into(),
                     s.agency.as_str().into(),
                     s.report.year.map(i64::from).into(),
@@ -171,10 +180,41 @@ pub fn rows(shape: Shape, keys_in: &[Column], s: &Stored) -> Vec<Vec<Value>> {
                     e.map(|e| i64::from(e.line)).into(),
                     e.map(|e| i64::from(e.column)).into(),
                     e.map(|e| f64::from(e.confidence)).into(),
-                ]
+                ];
+                row.extend(place_values(e.and_then(|e| e.place)));
+                row
             })
             .collect(),
     }
+}
+
+/// The long form's place columns: page and box, or table, row and cell.
+fn place_values(p: Option<Place>) -> Vec<Value> {
+    let (mut page, mut bx, mut cell) = (None, [None; 4], [None; 3]);
+    match p {
+        Some(Place::Page {
+            page: n,
+            x0,
+            y0,
+            x1,
+            y1,
+        }) => {
+            page = Some(i64::from(n));
+            bx = [Some(x0), Some(y0), Some(x1), Some(y1)];
+        }
+        Some(Place::Cell {
+            table,
+            row,
+            cell: c,
+        }) => {
+            cell = [Some(table), Some(row), Some(c)].map(|v| v.map(i64::from));
+        }
+        None => {}
+    }
+    let mut out: Vec<Value> = vec![page.into()];
+    out.extend(bx.map(Value::from));
+    out.extend(cell.map(Value::from));
+    out
 }
 
 /// Options of one export run.

@@ -191,6 +191,7 @@ fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
     let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
     let mut report = nianbao_extract::extract(&source.text);
     report.scale_confidence_at(|offset| source.confidence_at(offset));
+    report.locate(|offset| source.place_at(offset));
     if report.tables.is_empty() && report.sections.is_empty() {
         return Err(
             "未找到年度报告的章节或统计表 (no sections or tables of an annual report found)".into(),

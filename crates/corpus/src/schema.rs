@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -56,6 +56,7 @@ CREATE TABLE cells (
     len BIGINT,
     unit TEXT,
     confidence {real},
+    place TEXT,
     PRIMARY KEY (report_id, key)
 );
 CREATE TABLE findings (
@@ -155,9 +156,15 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let rows = conn.query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
     match rows.first().and_then(|r| r.int(0)) {
         Some(VERSION) => indexes(conn),
-        // A corpus made before the web application: add its tables, keep everything else.
-        Some(1) => {
-            let ddl = dialect(conn, REVIEW);
+        // A corpus made before the web application (1) gets its tables, one made before
+        // evidence carried places in the file (2) the column; everything else is kept.
+        Some(v @ (1 | 2)) => {
+            let mut ddl = if v == 1 {
+                dialect(conn, REVIEW)
+            } else {
+                String::new()
+            };
+            ddl.push_str("ALTER TABLE cells ADD COLUMN place TEXT;");
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 c.exec(

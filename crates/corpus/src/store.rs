@@ -187,7 +187,7 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     })
 }
 
-const CELL_COLUMNS: [&str; 11] = [
+const CELL_COLUMNS: [&str; 12] = [
     "report_id",
     "key",
     "value",
@@ -199,6 +199,7 @@ const CELL_COLUMNS: [&str; 11] = [
     "len",
     "unit",
     "confidence",
+    "place",
 ];
 pub const FINDING_COLUMNS: [&str; 9] = [
     "report_id",
@@ -230,6 +231,9 @@ fn cell_rows(id: i64, r: &Report) -> Vec<Vec<Value>> {
                 e.map(|e| e.len as i64).into(),
                 e.and_then(|e| e.unit.clone()).into(),
                 e.map(|e| f64::from(e.confidence)).into(),
+                e.and_then(|e| e.place.as_ref())
+                    .and_then(|p| serde_json::to_string(p).ok())
+                    .into(),
             ]
         })
         .collect()
@@ -492,7 +496,7 @@ impl Store {
             .map(|k| (k.to_string(), Cell::default()))
             .collect();
         let rows = self.conn.query(
-            "SELECT key, value, raw, line, col, pos, len, unit, confidence FROM cells WHERE report_id = $1",
+            "SELECT key, value, raw, line, col, pos, len, unit, confidence, place FROM cells WHERE report_id = $1",
             &[id.into()],
         )?;
         for r in rows {
@@ -505,6 +509,7 @@ impl Store {
                 len: r.int(6).unwrap_or(0) as usize,
                 unit: r.text(7).map(str::to_string),
                 confidence: r.real(8).unwrap_or(1.0) as f32,
+                place: r.text(9).and_then(|p| serde_json::from_str(p).ok()),
             });
             report
                 .cells

@@ -857,7 +857,7 @@ fn review(backend: Backend) {
     assert!(store.accept(rid, "no.such|rule", "r", "u").is_err());
 }
 
-on_both!(multi_year, bad_inputs, review);
+on_both!(multi_year, bad_inputs, review, places);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
@@ -867,7 +867,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
     let root = dir.path().join("reports");
     corpus(&root);
     run(&mut store, &[root]);
-    store.conn().batch("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';").unwrap();
+    store.conn().batch("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';").unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
@@ -876,7 +876,114 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
         .conn()
         .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])
         .unwrap();
-    assert_eq!(v[0].str(0), "2");
+    assert_eq!(v[0].str(0), "3");
+}
+
+#[test]
+fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").display().to_string();
+    let mut store = Store::open(&path).unwrap();
+    let root = dir.path().join("reports");
+    corpus(&root);
+    run(&mut store, &[root]);
+    store
+        .conn()
+        .batch("ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';")
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
+    let id = store
+        .conn()
+        .query("SELECT MIN(id) FROM reports", &[])
+        .unwrap()[0]
+        .int(0)
+        .unwrap();
+    let r = store.report(id).unwrap().unwrap();
+    assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
+    let v = store
+        .conn()
+        .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])
+        .unwrap();
+    assert_eq!(v[0].str(0), "3");
+}
+
+/// Evidence places of files nianbao did not make (the shared corpus's LibreOffice PDF and
+/// DOCX of one report) survive the store as extracted, and the long export carries them.
+fn places(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "places") else {
+        return;
+    };
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
+    let files = [
+        shared.join("pdf/005-txt.pdf"),
+        shared.join("docx/005-txt.docx"),
+    ];
+    for f in &files {
+        std::fs::copy(f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let copies: Vec<PathBuf> = files
+        .iter()
+        .map(|f| dir.path().join(f.file_name().unwrap()))
+        .collect();
+    run(&mut store, &copies);
+    let ids: Vec<i64> = store
+        .conn()
+        .query("SELECT id FROM reports ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.int(0).unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    for id in ids {
+        let stored = store.report(id).unwrap().unwrap();
+        let file = files
+            .iter()
+            .find(|f| {
+                stored
+                    .path
+                    .ends_with(f.file_name().unwrap().to_str().unwrap())
+            })
+            .unwrap();
+        let source = nianbao_read::read_file(file).unwrap();
+        let mut want = nianbao_extract::extract(&source.text);
+        want.locate(|o| source.place_at(o));
+        for (key, cell) in &want.cells {
+            let got = stored.report.cells[key]
+                .evidence
+                .as_ref()
+                .and_then(|e| e.place);
+            assert_eq!(got, cell.evidence.as_ref().and_then(|e| e.place), "{key}");
+        }
+        let place = stored.report.cells["t3.processed.total"]
+            .evidence
+            .as_ref()
+            .and_then(|e| e.place);
+        match place {
+            Some(nianbao_model::Place::Page { page, .. }) => assert_eq!(page, 2),
+            Some(nianbao_model::Place::Cell { table, .. }) => assert!(table >= 1),
+            None => panic!("no place for {}", file.display()),
+        }
+    }
+    let long = export_bytes(
+        &mut store,
+        export::Format::Json,
+        Shape::Long,
+        Filter::default(),
+    );
+    let cells: Vec<serde_json::Value> = long
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let total = cells
+        .iter()
+        .find(|c| c["key"] == "t3.processed.total" && c["page"] == 2)
+        .expect("the PDF's cell with its page");
+    assert!(total["x0"].as_f64().unwrap() < total["x1"].as_f64().unwrap());
+    assert!(total["table_no"].is_null());
 }
 
 #[test]

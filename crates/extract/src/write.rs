@@ -31,6 +31,7 @@ pub fn evidence(norm: &Norm, a: usize, b: usize, unit: Option<&str>, confidence:
         len: end - start,
         unit: unit.map(str::to_string),
         confidence,
+        place: None,
     }
 }
 

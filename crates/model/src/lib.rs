@@ -14,7 +14,7 @@ mod value;
 pub use finding::{Finding, Fix, Severity};
 pub use keys::{key_def, keys_for, KeyDef, COLUMNS, COLUMN_LABELS};
 pub use report::{Claim, ClaimKind, Date, ExtraItem, Report, Section};
-pub use value::{Cell, Evidence, Num};
+pub use value::{Cell, Evidence, Num, Place};
 
 use serde::{Deserialize, Serialize};
 

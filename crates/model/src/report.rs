@@ -170,6 +170,16 @@ impl Report {
         }
     }
 
+    /// Sets where each piece of evidence is in the file as published, from its offset in
+    /// the derived text.
+    pub fn locate(&mut self, at: impl Fn(usize) -> Option<crate::Place>) {
+        let evidence = self.cells.values_mut().filter_map(|c| c.evidence.as_mut());
+        let extra = self.extra_items.iter_mut().map(|e| &mut e.evidence);
+        for e in evidence.chain(extra) {
+            e.place = at(e.offset);
+        }
+    }
+
     pub fn has_table(&self, name: &str) -> bool {
         self.tables.iter().any(|t| t == name)
     }

@@ -64,6 +64,30 @@ pub struct Evidence {
     /// 1.0 when the text settles the value; lower when a run of digits had to be split
     /// into cells and more than one split was possible.
     pub confidence: f32,
+    /// Where the value's cell is in the file as published, when the reader knows (tables
+    /// of PDF, OFD, scans, DOCX and HTML); `line`/`column` above are in nianbao's derived
+    /// text, which only plain text shares with the file.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place: Option<Place>,
+}
+
+/// A table cell's place in the file as published.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Place {
+    /// PDF, OFD or scan: the 1-based page and the cell's box in PDF points (1/72 inch) from
+    /// the page's top-left corner, y downwards. For a scan, the box is on the straightened
+    /// page image taken as 300 dpi (for a scanned PDF, its page).
+    Page {
+        page: u32,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+    },
+    /// DOCX or HTML: the 0-based table (in document order, nested tables counted where
+    /// they start), row and cell (in the row's order, as the file lists them).
+    Cell { table: u32, row: u32, cell: u32 },
 }
 
 /// One table cell of a report: its value (None for blank/absent) and its evidence.

@@ -3,6 +3,8 @@
 //! (one paragraph per line, one table row per line, cells separated by tabs), so every
 //! input format goes through one extraction path.
 
+pub use nianbao_model::Place;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Slot {
     /// A cell's text, at its top-left position.
@@ -17,6 +19,8 @@ pub struct Grid {
     /// How sure the recogniser was of each cell read from an image: per row, per cell in
     /// the row's order (the `Slot::Cell`s), 0–1. Empty for text read from the file.
     pub confidence: Vec<Vec<Option<f32>>>,
+    /// Where each cell is in the file (same shape as `confidence`); empty when unknown.
+    pub places: Vec<Vec<Option<Place>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +81,7 @@ impl Grid {
         }
         Grid {
             confidence: Vec::new(),
+            places: Vec::new(),
             rows: grid
                 .into_iter()
                 .map(|row| {
@@ -121,13 +126,14 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A stretch of the canonical text (byte range) read from an image, with the recogniser's
-/// confidence in it.
+/// A table cell's stretch of the canonical text (byte range), with the recogniser's
+/// confidence in it when read from an image, and its place in the file when known.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
-    pub confidence: f32,
+    pub confidence: Option<f32>,
+    pub place: Option<Place>,
 }
 
 impl Document {
@@ -135,7 +141,7 @@ impl Document {
         self.to_text_spans().0
     }
 
-    /// The canonical text and the spans of its cells that carry a confidence.
+    /// The canonical text and the spans of its cells that carry a confidence or a place.
     pub fn to_text_spans(&self) -> (String, Vec<Span>) {
         let mut out = String::new();
         let mut spans = Vec::new();
@@ -149,24 +155,26 @@ impl Document {
                     let cols = value_columns(g);
                     for (r, row) in g.rows.iter().enumerate() {
                         let line = row_text(row, cols.clone());
-                        if let Some(conf) = g.confidence.get(r) {
-                            // Cells are tab-separated in slot order; the k-th real cell
-                            // has the k-th confidence.
-                            let mut at = out.len();
-                            let mut k = 0;
-                            for (slot, text) in row.iter().zip(line.split('\t')) {
-                                if matches!(slot, Slot::Cell(_)) {
-                                    if let (Some(Some(c)), false) = (conf.get(k), text.is_empty()) {
-                                        spans.push(Span {
-                                            start: at,
-                                            end: at + text.len(),
-                                            confidence: *c,
-                                        });
-                                    }
-                                    k += 1;
+                        let (conf, places) = (g.confidence.get(r), g.places.get(r));
+                        // Cells are tab-separated in slot order; the k-th real cell has the
+                        // k-th confidence and place.
+                        let mut at = out.len();
+                        let mut k = 0;
+                        for (slot, text) in row.iter().zip(line.split('\t')) {
+                            if matches!(slot, Slot::Cell(_)) {
+                                let confidence = conf.and_then(|c| c.get(k).copied().flatten());
+                                let place = places.and_then(|p| p.get(k).copied().flatten());
+                                if !text.is_empty() && (confidence.is_some() || place.is_some()) {
+                                    spans.push(Span {
+                                        start: at,
+                                        end: at + text.len(),
+                                        confidence,
+                                        place,
+                                    });
                                 }
-                                at += text.len() + 1;
+                                k += 1;
                             }
+                            at += text.len() + 1;
                         }
                         out.push_str(&line);
                         out.push('\n');
@@ -326,11 +334,50 @@ mod tests {
             blocks: vec![Block::Para("一、总体情况".into()), Block::Table(g)],
         };
         let (text, spans) = doc.to_text_spans();
-        let read: Vec<(&str, f32)> = spans
+        let read: Vec<(&str, Option<f32>)> = spans
             .iter()
             .map(|s| (&text[s.start..s.end], s.confidence))
             .collect();
-        assert_eq!(read, [("3", 0.9), ("12", 0.6), ("7", 0.7)]);
+        assert_eq!(
+            read,
+            [("3", Some(0.9)), ("12", Some(0.6)), ("7", Some(0.7))]
+        );
+    }
+
+    #[test]
+    fn cell_places_become_spans_of_the_text() {
+        let mut g = Grid::from_spans(&[
+            vec![c("规章", 1, 1), c("3", 1, 1), c("", 1, 1)],
+            vec![c("行政许可", 1, 2), c("7", 1, 1)],
+        ]);
+        let at = |row, cell| {
+            Some(Place::Cell {
+                table: 2,
+                row,
+                cell,
+            })
+        };
+        g.places = vec![vec![at(0, 0), at(0, 1), at(0, 2)], vec![at(1, 0), at(1, 1)]];
+        let doc = Document {
+            blocks: vec![Block::Table(g)],
+        };
+        let (text, spans) = doc.to_text_spans();
+        let read: Vec<(&str, Option<Place>)> = spans
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.place))
+            .collect();
+        // Every cell with text, the blank one written as `—`; no confidence.
+        assert_eq!(
+            read,
+            [
+                ("规章", at(0, 0)),
+                ("3", at(0, 1)),
+                ("—", at(0, 2)),
+                ("行政许可", at(1, 0)),
+                ("7", at(1, 1))
+            ]
+        );
+        assert!(spans.iter().all(|s| s.confidence.is_none()));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `word/document.xml`, with gridSpan and vMerge resolved, tracked changes accepted,
 //! field codes left out and text boxes read once.
 
-use crate::document::{Block, Document, Grid, Slot, MAX_COLS, MAX_ROWS};
+use crate::document::{Block, Document, Grid, Place, Slot, MAX_COLS, MAX_ROWS};
 use crate::package::{self, Zip};
 use crate::ReadError;
 use quick_xml::events::{BytesStart, Event};
@@ -35,6 +35,10 @@ struct State {
     paras: Vec<String>,
     /// Tables being read, innermost last: rows of cells.
     tables: Vec<Vec<Vec<Cell>>>,
+    /// Their numbers in document order (where each starts), innermost last.
+    numbers: Vec<u32>,
+    /// Tables started so far.
+    started: u32,
     /// Depth inside content that is not text: deleted runs, field codes, fallbacks.
     skip: usize,
     in_text: bool,
@@ -78,7 +82,7 @@ impl State {
         let Some(rows) = self.tables.pop() else {
             return;
         };
-        let grid = grid(rows);
+        let grid = grid(rows, self.numbers.pop().unwrap_or(0));
         match self.cell() {
             // A table nested in a cell: its text joins the cell.
             Some(cell) => {
@@ -96,27 +100,41 @@ impl State {
     }
 }
 
-fn grid(rows: Vec<Vec<Cell>>) -> Grid {
-    let rows = rows.into_iter().take(MAX_ROWS).map(|cells| {
-        let mut out = Vec::new();
-        for c in cells {
-            if out.len() >= MAX_COLS {
-                break;
+/// Table number `table`'s grid; each cell's place is its `w:tc`'s index in its `w:tr`.
+fn grid(rows: Vec<Vec<Cell>>, table: u32) -> Grid {
+    let mut places = Vec::new();
+    let rows = rows
+        .into_iter()
+        .take(MAX_ROWS)
+        .enumerate()
+        .map(|(r, cells)| {
+            let mut out = Vec::new();
+            let mut here = Vec::new();
+            for (i, c) in cells.into_iter().enumerate() {
+                if out.len() >= MAX_COLS {
+                    break;
+                }
+                out.push(if c.continues {
+                    Slot::Covered
+                } else {
+                    here.push(Some(Place::Cell {
+                        table,
+                        row: r as u32,
+                        cell: i as u32,
+                    }));
+                    Slot::Cell(c.text)
+                });
+                for _ in 1..c.span.clamp(1, MAX_COLS - out.len().min(MAX_COLS - 1)) {
+                    out.push(Slot::Covered);
+                }
             }
-            out.push(if c.continues {
-                Slot::Covered
-            } else {
-                Slot::Cell(c.text)
-            });
-            for _ in 1..c.span.clamp(1, MAX_COLS - out.len().min(MAX_COLS - 1)) {
-                out.push(Slot::Covered);
-            }
-        }
-        out
-    });
+            places.push(here);
+            out
+        });
     Grid {
         rows: rows.collect(),
         confidence: Vec::new(),
+        places,
     }
 }
 
@@ -156,7 +174,11 @@ pub fn document(xml: &str) -> Result<Document, ReadError> {
                 match name {
                     "w:p" => st.paras.push(String::new()),
                     "w:t" => st.in_text = true,
-                    "w:tbl" => st.tables.push(Vec::new()),
+                    "w:tbl" => {
+                        st.tables.push(Vec::new());
+                        st.numbers.push(st.started);
+                        st.started += 1;
+                    }
                     "w:tr" => {
                         if let Some(t) = st.tables.last_mut() {
                             t.push(Vec::new());

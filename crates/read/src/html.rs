@@ -2,7 +2,7 @@
 //! declared charset.
 
 use crate::decode::{decode, decode_as};
-use crate::document::{Block, Document, Grid};
+use crate::document::{Block, Document, Grid, Place};
 use ego_tree::iter::Edge;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
@@ -175,11 +175,18 @@ pub fn document(html: &str) -> Document {
     let mut skip_depth = 0usize;
     let mut in_table = 0usize;
     let mut title = String::new();
+    // Tables met so far, nested ones included: a table's number is its index among all
+    // `<table>` elements in document order (as `querySelectorAll("table")` lists them).
+    let mut tables = 0u32;
     for edge in dom.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(e) => {
                     let name = e.name();
+                    let number = tables;
+                    if name == "table" {
+                        tables += 1;
+                    }
                     if skip_depth > 0 || SKIP.contains(&name) {
                         if name == "title" {
                             title = text_of(node);
@@ -189,7 +196,7 @@ pub fn document(html: &str) -> Document {
                         in_table += 1;
                     } else if name == "table" {
                         b.flush();
-                        b.doc.blocks.push(Block::Table(grid(node)));
+                        b.doc.blocks.push(Block::Table(grid(node, number)));
                         in_table = 1;
                     } else if name == "br" || BLOCKS.contains(&name) {
                         b.flush();
@@ -280,7 +287,9 @@ fn element_children<'a>(
 }
 
 /// The rows of a table (its own rows, not those of tables nested in its cells).
-fn grid(table: NodeRef<Node>) -> Grid {
+/// Table number `number`'s grid; each cell's place is its row among the table's own rows
+/// and its index among the row's `td`/`th`.
+fn grid(table: NodeRef<Node>, number: u32) -> Grid {
     let mut trs: Vec<NodeRef<Node>> = Vec::new();
     for child in table.children() {
         match child.value() {
@@ -299,7 +308,23 @@ fn grid(table: NodeRef<Node>) -> Grid {
                 .collect()
         })
         .collect();
-    Grid::from_spans(&rows)
+    let mut g = Grid::from_spans(&rows);
+    g.places = rows
+        .iter()
+        .enumerate()
+        .map(|(r, cells)| {
+            (0..cells.len())
+                .map(|i| {
+                    Some(Place::Cell {
+                        table: number,
+                        row: r as u32,
+                        cell: i as u32,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    g
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ mod sniff;
 pub mod vector;
 
 pub use decode::{decode, decode_as, Decoded};
-pub use document::{Block, Document, Grid, Slot, Span};
+pub use document::{Block, Document, Grid, Place, Slot, Span};
 pub use sniff::{sniff, Format};
 
 use std::path::Path;
@@ -105,8 +105,9 @@ pub struct Source {
     /// How far the text can be trusted: 1.0 when read from the file's text, lower when
     /// recognised from page images (OCR). Evidence of extracted values carries it.
     pub confidence: f32,
-    /// For text recognised from images: the table cells' spans in `text` with the
-    /// recogniser's own confidence, which evidence inside them carries instead.
+    /// The table cells' spans in `text`: for text recognised from images with the
+    /// recogniser's own confidence, which evidence inside them carries instead; with their
+    /// place in the file where the reader knows it.
     pub spans: Vec<Span>,
 }
 
@@ -114,11 +115,19 @@ impl Source {
     /// The confidence of text at byte `offset`: its cell's from the recogniser, else the
     /// source's.
     pub fn confidence_at(&self, offset: usize) -> f32 {
+        self.span_at(offset)
+            .and_then(|s| s.confidence)
+            .unwrap_or(self.confidence)
+    }
+
+    /// Where the table cell holding the text at byte `offset` is in the file, if known.
+    pub fn place_at(&self, offset: usize) -> Option<Place> {
+        self.span_at(offset).and_then(|s| s.place)
+    }
+
+    fn span_at(&self, offset: usize) -> Option<&Span> {
         let i = self.spans.partition_point(|s| s.end <= offset);
-        match self.spans.get(i) {
-            Some(s) if s.start <= offset => s.confidence,
-            _ => self.confidence,
-        }
+        self.spans.get(i).filter(|s| s.start <= offset)
     }
 }
 
@@ -136,46 +145,32 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             if html::depth(&markup) > html::MAX_DEPTH {
                 return Err(ReadError::TooDeep(html::MAX_DEPTH));
             }
-            let text = html::document(&markup).to_text();
+            let text = laid_out(html::document(&markup), &mut spans).text;
             (Decoded { text, ..d }, "html")
         }
         Format::Zip => {
             let mut zip = package::open(bytes)?;
             if package::has(&zip, "OFD.xml") {
-                (
-                    Decoded {
-                        text: ofd::document(&mut zip)?.to_text(),
-                        encoding: "UTF-8",
-                        lossy: false,
-                    },
-                    "ofd",
-                )
+                (laid_out(ofd::document(&mut zip)?, &mut spans), "ofd")
             } else {
-                (docx_text(&mut zip)?, "docx")
+                (docx_text(&mut zip, &mut spans)?, "docx")
             }
         }
         Format::Pdf => match pdf::document(bytes) {
-            Ok(doc) => (
-                Decoded {
-                    text: doc.to_text(),
-                    encoding: "UTF-8",
-                    lossy: false,
-                },
-                "pdf",
-            ),
+            Ok(doc) => (laid_out(doc, &mut spans), "pdf"),
             Err(ReadError::NoTextLayer) => {
-                (recognised(ocr::pdf_document(bytes)?, &mut spans), "pdf-ocr")
+                (laid_out(ocr::pdf_document(bytes)?, &mut spans), "pdf-ocr")
             }
             Err(e) => return Err(e),
         },
         Format::Other("PNG" | "JPEG" | "TIFF") => (
-            recognised(ocr::image_document(bytes)?, &mut spans),
+            laid_out(ocr::image_document(bytes)?, &mut spans),
             "image-ocr",
         ),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
             let docx = convert::doc_to_docx(bytes)?;
-            (docx_text(&mut package::open(&docx)?)?, "doc")
+            (docx_text(&mut package::open(&docx)?, &mut spans)?, "doc")
         }
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
     };
@@ -200,8 +195,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     })
 }
 
-/// The text of a document read by OCR; its cells' confidence spans go to `spans`.
-fn recognised(doc: Document, spans: &mut Vec<Span>) -> Decoded {
+/// The text of a document laid out by a reader; its cells' spans (confidence, place) go
+/// to `spans`.
+fn laid_out(doc: Document, spans: &mut Vec<Span>) -> Decoded {
     let (text, s) = doc.to_text_spans();
     *spans = s;
     Decoded {
@@ -211,14 +207,9 @@ fn recognised(doc: Document, spans: &mut Vec<Span>) -> Decoded {
     }
 }
 
-fn docx_text(zip: &mut package::Zip) -> Result<Decoded, ReadError> {
+fn docx_text(zip: &mut package::Zip, spans: &mut Vec<Span>) -> Result<Decoded, ReadError> {
     let xml = docx::document_xml(zip)?;
-    let text = docx::document(&xml)?.to_text();
-    Ok(Decoded {
-        text,
-        encoding: "UTF-8",
-        lossy: false,
-    })
+    Ok(laid_out(docx::document(&xml)?, spans))
 }
 
 /// Control characters other than layout whitespace, or many replacement characters,

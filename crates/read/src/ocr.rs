@@ -349,7 +349,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             .iter()
             .enumerate()
             .map(|(t, table)| {
-                PageTable::from_raster(table, 1.0, |r, c| {
+                // Pages are at DPI (a scanned PDF's rendered so): DPI / 72 pixels a point.
+                PageTable::from_raster(table, 1.0, (p as u32 + 1, DPI as f64 / 72.0), |r, c| {
                     (
                         cell_text.get(&(p, t, r, c)).cloned().unwrap_or_default(),
                         cell_conf.get(&(p, t, r, c)).copied(),

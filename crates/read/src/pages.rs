@@ -1,7 +1,7 @@
 //! PDF pages as grey images (poppler's `pdftoppm`), and a page's blocks put together from
 //! the tables found on it and the words around them (text-layer PDFs and scans alike).
 
-use crate::document::{Block, Grid};
+use crate::document::{Block, Grid, Place};
 use crate::positions::{self, Word};
 use crate::raster::Image;
 use crate::ReadError;
@@ -81,17 +81,39 @@ pub struct PageTable {
     pub cells: Vec<Vec<(String, usize, usize)>>,
     /// The recogniser's confidence per cell (same shape as `cells`), for tables read by OCR.
     pub confidence: Vec<Vec<Option<f32>>>,
+    /// Each cell's page and box (same shape as `cells`).
+    pub places: Vec<Vec<Option<Place>>>,
 }
 
 impl PageTable {
     /// A table found by [`crate::raster::tables`] (pixel coordinates, `scale` pixels per
-    /// word unit), each cell's text given by `text(row, cell)`.
+    /// word unit, `per_point` pixels per PDF point) on page `page`, each cell's text given
+    /// by `text(row, cell)`.
     pub fn from_raster(
         table: &crate::raster::Table,
         scale: f64,
+        (page, per_point): (u32, f64),
         mut text: impl FnMut(usize, usize) -> (String, Option<f32>),
     ) -> PageTable {
         let mut confidence = Vec::new();
+        let pt = |v: usize| (v as f64 / per_point * 100.0).round() / 100.0;
+        let places = table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|(r, _, _)| {
+                        Some(Place::Page {
+                            page,
+                            x0: pt(r.x0),
+                            y0: pt(r.y0),
+                            x1: pt(r.x1),
+                            y1: pt(r.y1),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         let cells = table
             .rows
             .iter()
@@ -113,6 +135,7 @@ impl PageTable {
             top: table.bounds.y0 as f64 / scale,
             cells,
             confidence,
+            places,
         }
     }
 }
@@ -130,6 +153,7 @@ pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>) -> Vec<Block> {
         if t.confidence.iter().flatten().any(Option::is_some) {
             grid.confidence = t.confidence;
         }
+        grid.places = t.places;
         out.push(Block::Table(grid));
     }
     out.extend(positions::document(&words).blocks);

@@ -120,7 +120,12 @@ fn cell_text(mut ws: Vec<&Word>) -> String {
 }
 
 /// The page's ruled tables with the words inside them; the other words are returned.
-fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTable>, Vec<Word>) {
+fn fill(
+    words: Vec<Word>,
+    tables: &[raster::Table],
+    scale: f64,
+    page: u32,
+) -> (Vec<PageTable>, Vec<Word>) {
     let inside = |r: &Rect, x: f64, y: f64| {
         x >= r.x0 as f64 && x < r.x1 as f64 && y >= r.y0 as f64 && y < r.y1 as f64
     };
@@ -142,7 +147,7 @@ fn fill(words: Vec<Word>, tables: &[raster::Table], scale: f64) -> (Vec<PageTabl
         .iter()
         .enumerate()
         .map(|(t, table)| {
-            PageTable::from_raster(table, scale, |r, c| {
+            PageTable::from_raster(table, scale, (page, scale), |r, c| {
                 let here = words
                     .iter()
                     .zip(&place)
@@ -222,7 +227,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     let scale = DPI as f64 / 72.0;
     for (page, words) in by_page {
         let tables = found.remove(&page).unwrap_or_default();
-        let (tables, rest) = fill(words, &tables, scale);
+        let (tables, rest) = fill(words, &tables, scale, page);
         doc.blocks.extend(pages::blocks(rest, tables));
     }
     Ok(doc)

@@ -435,7 +435,7 @@ pub fn document(words: &[Word]) -> Document {
         if !table.is_empty() {
             doc.blocks.push(Block::Table(Grid {
                 rows: std::mem::take(&mut table),
-                confidence: Vec::new(),
+                ..Grid::default()
             }));
         }
         let text: String = l
@@ -475,7 +475,7 @@ pub fn document(words: &[Word]) -> Document {
     if !table.is_empty() {
         doc.blocks.push(Block::Table(Grid {
             rows: table,
-            confidence: Vec::new(),
+            ..Grid::default()
         }));
     }
     doc

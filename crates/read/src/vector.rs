@@ -42,6 +42,10 @@ impl PageLines {
 const MAX_CONTENT: usize = 64 << 20;
 /// Operators interpreted per page, forms included.
 const MAX_OPS: usize = 2_000_000;
+/// Saved graphics states kept (PDF viewers allow 28; deeper saves are ignored).
+const MAX_STACK: usize = 256;
+/// Points a path keeps: more is no table's rule (the rest of the path is dropped).
+const MAX_POINTS: usize = 100_000;
 /// Nesting of form XObjects followed.
 const MAX_DEPTH: usize = 8;
 /// Thicker than this a filled rectangle is an area (shading), not a rule: 3 pt.
@@ -196,19 +200,31 @@ struct State<'a> {
 
 impl State<'_> {
     fn run(&mut self, content: &[u8], res: Option<&Dictionary>, mut g: Graphics, depth: usize) {
-        let Ok(content) = Content::decode(content) else {
-            return;
-        };
         let mut stack: Vec<Graphics> = Vec::new();
         let mut path: Vec<Sub> = Vec::new();
-        for op in &content.operations {
+        let mut points = 0usize;
+        // One operation at a time: a page of millions of operators is never held as a list.
+        for op in Content::decode_iter(content) {
+            let Ok(op) = op else {
+                return;
+            };
+            let op = &op;
             self.ops += 1;
             if self.ops > MAX_OPS {
                 return;
             }
+            // Points of the path under construction; a path longer than any rule's is
+            // dropped.
+            if path.is_empty() {
+                points = 0;
+            }
+            points += 1;
+            if points > MAX_POINTS {
+                path.clear();
+            }
             let n = |i: usize| op.operands.get(i).and_then(|o| number(self.doc, o));
             match op.operator.as_str() {
-                "q" => stack.push(g),
+                "q" if stack.len() < MAX_STACK => stack.push(g),
                 "Q" => g = stack.pop().unwrap_or(g),
                 "cm" => {
                     if let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) =

@@ -72,3 +72,83 @@ fn encrypted_office_file() {
     ole.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
     assert!(matches!(read_bytes(&ole), Err(ReadError::Encrypted)));
 }
+
+/// A one-page PDF whose page runs `content` (uncompressed), as a hostile file would carry it.
+fn pdf_with(content: &[u8]) -> Vec<u8> {
+    let objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>".to_vec(),
+        [
+            format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+            content,
+            b"\nendstream",
+        ]
+        .concat(),
+    ];
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(o);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn rules_of(pdf: &[u8]) -> Vec<nianbao_read::vector::Line> {
+    let doc = nianbao_read::vector::load(pdf).expect("lopdf reads it");
+    nianbao_read::vector::pages(&doc, &[1])
+        .remove(&1)
+        .expect("page 1")
+        .lines
+}
+
+#[test]
+fn pdf_content_floods_are_bounded() {
+    // A million saves before a rule: the rule is still read, the saves kept to a bound.
+    let deep = [b"q ".repeat(1_000_000), b"0 G 10 10 m 200 10 l S".to_vec()].concat();
+    assert_eq!(rules_of(&pdf_with(&deep)).len(), 1);
+    // A path of three million points is no rule and is not kept.
+    let long = [
+        b"0 0 m ".to_vec(),
+        b"1 0 l ".repeat(3_000_000),
+        b"S".to_vec(),
+    ]
+    .concat();
+    assert!(rules_of(&pdf_with(&long)).is_empty());
+    // Garbage after a rule ends the page's interpretation, keeping what came before.
+    let junk = b"0 G 10 10 m 200 10 l S ] ) >> 12 0 obj stream".to_vec();
+    assert_eq!(rules_of(&pdf_with(&junk)).len(), 1);
+}
+
+#[test]
+fn broken_pdfs_get_a_one_line_error() {
+    let good = pdf_with(b"0 G 10 10 m 200 10 l S");
+    for (what, bytes) in [
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("no xref", good[..good.len() - 60].to_vec()),
+        ("header only", b"%PDF-1.7\n".to_vec()),
+    ] {
+        match read_bytes(&bytes) {
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(!msg.contains('\n'), "{what}: {msg}");
+            }
+            Ok(s) => panic!("{what}: read as {:?}", s.format),
+        }
+    }
+}

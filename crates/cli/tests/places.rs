@@ -1,0 +1,221 @@
+//! Evidence points into the file as published (`evidence.<key>.place`), checked against the
+//! files themselves with other tools: poppler's word boxes for a LibreOffice PDF, the
+//! DOCX's own XML, the HTML's own tables, and for a scan the same report's born-digital PDF.
+
+mod common;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn variant(family: &str, file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/variants")
+        .join(family)
+        .join(file)
+}
+
+fn extracted(file: &Path, env: &[(&str, &str)]) -> Value {
+    let (mut lines, _) = common::extract_with(&[file.to_path_buf()], env);
+    lines.remove(0)
+}
+
+/// The value cells whose evidence has a place: (key, raw, place). A blank cell's raw text
+/// is the `—` nianbao writes for it in its derived text.
+fn placed(v: &Value) -> Vec<(String, String, Value)> {
+    v["evidence"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, e)| !e["place"].is_null())
+        .map(|(k, e)| {
+            (
+                k.clone(),
+                e["raw"].as_str().unwrap().to_string(),
+                e["place"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn blank_as_dash(text: &str) -> &str {
+    match text.trim_matches(|c: char| c.is_whitespace()) {
+        "" => "—",
+        t => t,
+    }
+}
+
+fn f(p: &Value, k: &str) -> f64 {
+    p[k].as_f64().unwrap()
+}
+
+#[test]
+fn pdf_cells_are_boxes_around_the_words_poppler_finds() {
+    let file = variant("pdf", "005-txt.pdf");
+    let v = extracted(&file, &[]);
+    let cells = placed(&v);
+    assert!(cells.len() >= 150, "{} cells placed", cells.len());
+    let tsv = Command::new("pdftotext")
+        .args(["-tsv"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    let tsv = String::from_utf8(tsv.stdout).unwrap();
+    // (page, centre x, centre y, text) of every word.
+    let words: Vec<(u64, f64, f64, String)> = tsv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 12 && c[0] == "5").then(|| {
+                let n = |i: usize| c[i].parse::<f64>().unwrap();
+                let (x, y, w, h) = (n(6), n(7), n(8), n(9));
+                (
+                    c[1].parse().unwrap(),
+                    x + w / 2.0,
+                    y + h / 2.0,
+                    c[11].to_string(),
+                )
+            })
+        })
+        .collect();
+    for (key, raw, p) in &cells {
+        assert_eq!(p["kind"], "page", "{key}");
+        let page = p["page"].as_u64().unwrap();
+        let inside = words.iter().any(|(pg, x, y, t)| {
+            *pg == page
+                && (t == raw || raw == "—")
+                && (f(p, "x0")..f(p, "x1")).contains(x)
+                && (f(p, "y0")..f(p, "y1")).contains(y)
+        });
+        let blank = raw == "—"
+            && !words.iter().any(|(pg, x, y, _)| {
+                *pg == page
+                    && (f(p, "x0")..f(p, "x1")).contains(x)
+                    && (f(p, "y0")..f(p, "y1")).contains(y)
+            });
+        assert!(
+            inside && raw != "—" || blank,
+            "{key}: no word {raw:?} inside {p}"
+        );
+    }
+    // The first value of table 三 is on the first page; its total on the second.
+    assert_eq!(v["evidence"]["t3.received.natural"]["place"]["page"], 1);
+    assert_eq!(v["evidence"]["t3.processed.total"]["place"]["page"], 2);
+}
+
+/// Text of each `<w:tc>` by (table, row, cell), tables in document order.
+fn docx_cells(file: &Path) -> Vec<((u32, u32, u32), String)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let (mut out, mut t, mut r, mut c) = (Vec::new(), -1i64, -1i64, -1i64);
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let tag: String = rest[1..]
+            .chars()
+            .take_while(|c| !" >/".contains(*c))
+            .collect();
+        match tag.as_str() {
+            "w:tbl" => (t, r) = (t + 1, -1),
+            "w:tr" => (r, c) = (r + 1, -1),
+            "w:tc" => {
+                c += 1;
+                let end = rest.find("</w:tc>").unwrap();
+                let text: String = rest[..end]
+                    .split("<w:t")
+                    .skip(1)
+                    .filter_map(|s| s.split_once('>').map(|(_, b)| b))
+                    .map(|b| b.split('<').next().unwrap())
+                    .collect();
+                out.push(((t as u32, r as u32, c as u32), text));
+            }
+            _ => {}
+        }
+        rest = &rest[1..];
+    }
+    out
+}
+
+#[test]
+fn docx_cells_name_the_table_row_and_cell_of_the_xml() {
+    let file = variant("docx", "005-txt.docx");
+    let cells = docx_cells(&file);
+    let placed = placed(&extracted(&file, &[]));
+    assert!(placed.len() >= 150, "{} cells placed", placed.len());
+    for (key, raw, p) in &placed {
+        assert_eq!(p["kind"], "cell", "{key}");
+        let at = (
+            p["table"].as_u64().unwrap() as u32,
+            p["row"].as_u64().unwrap() as u32,
+            p["cell"].as_u64().unwrap() as u32,
+        );
+        let text = &cells.iter().find(|(k, _)| *k == at).unwrap().1;
+        assert_eq!(blank_as_dash(text), raw, "{key} at {at:?}");
+    }
+}
+
+#[test]
+fn html_cells_name_the_table_row_and_cell_of_the_page() {
+    let file = variant("html", "005-txt.html");
+    let html = std::fs::read_to_string(&file).unwrap();
+    let dom = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let tables: Vec<_> = dom.select(&sel("table")).collect();
+    let placed = placed(&extracted(&file, &[]));
+    assert!(placed.len() >= 150, "{} cells placed", placed.len());
+    for (key, raw, p) in &placed {
+        assert_eq!(p["kind"], "cell", "{key}");
+        let table = tables[p["table"].as_u64().unwrap() as usize];
+        let row = table
+            .select(&sel("tr"))
+            .nth(p["row"].as_u64().unwrap() as usize)
+            .unwrap();
+        let cell = row
+            .select(&sel("td, th"))
+            .nth(p["cell"].as_u64().unwrap() as usize)
+            .unwrap();
+        let text: String = cell.text().collect();
+        assert_eq!(blank_as_dash(&text), raw, "{key} at {p}");
+    }
+}
+
+/// A scan's cell boxes lie where the same report's born-digital PDF has them: the scan is
+/// that PDF rasterised, skewed up to 0.8° and straightened again.
+#[test]
+fn scan_cells_are_boxes_on_the_page() {
+    let stem = "000_ea60ae7e2efea9c4";
+    let scan = extracted(
+        &variant("scan", &format!("{stem}.pdf")),
+        &[("NIANBAO_OCR", "tesseract")],
+    );
+    let pdf = extracted(&variant("pdf", &format!("{stem}.pdf")), &[]);
+    let placed = placed(&scan);
+    assert!(placed.len() >= 150, "{} cells placed", placed.len());
+    let mut near = 0;
+    for (key, _, p) in &placed {
+        let q = &pdf["evidence"][key]["place"];
+        if q.is_null() {
+            continue;
+        }
+        assert_eq!(p["page"], q["page"], "{key}");
+        let centre = |p: &Value| {
+            (
+                (f(p, "x0") + f(p, "x1")) / 2.0,
+                (f(p, "y0") + f(p, "y1")) / 2.0,
+            )
+        };
+        let ((a, b), (c, d)) = (centre(p), centre(q));
+        if (a - c).abs() < 12.0 && (b - d).abs() < 12.0 {
+            near += 1;
+        }
+    }
+    assert!(
+        near * 10 >= placed.len() * 9,
+        "{near} of {} near",
+        placed.len()
+    );
+}
