@@ -118,7 +118,7 @@ fn converter_text_and_markdown() {
 
 #[test]
 fn chromium_pdfs() {
-    at_least("chrome-pdf", usize::MAX, 998);
+    at_least("chrome-pdf", usize::MAX, 999);
 }
 
 /// The grid from the content streams' vector rules and the grid from pages rendered by

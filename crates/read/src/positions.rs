@@ -224,11 +224,17 @@ fn attach(lines: &[Line]) -> Vec<Option<usize>> {
                     let shares_column =
                         own.is_empty() || own.iter().any(|c| (c.0 - first.0).abs() < 2.0);
                     // A numbered item (`（二）…`) in the column where the row has its own
-                    // numbered item starts another row.
+                    // numbered item, on its line or on a label line already joined to it
+                    // (values printed beside a wrapped label's second line), starts another
+                    // row.
+                    let joined = (0..lines.len())
+                        .filter(|&j| owner[j] == Some(r))
+                        .flat_map(|j| lines[j].cells.iter());
+                    let labels = own.iter().chain(joined);
                     let second_item = l.cells.iter().any(|c| {
                         starts_label(&c.1)
-                            && own
-                                .iter()
+                            && labels
+                                .clone()
                                 .any(|o| starts_label(&o.1) && (o.0 - c.0).abs() < 2.0)
                     });
                     let mut score = (row.y - l.y).abs();
