@@ -22,7 +22,17 @@
         mark.id = 'hit';
         mark.textContent = text.slice(e.start, e.end);
         source.append(text.slice(0, e.start), mark, text.slice(e.end));
-        info.textContent = key + '：原文“' + e.raw + '”，第 ' + e.line + ' 行' + (e.confidence < 1 ? '（可信度 ' + e.confidence + '）' : '');
+        // Where the cell is in the file as published; the line of the derived text only
+        // where nothing better is known (plain text, where it is the file's own line).
+        var p = e.place, where;
+        if (p && p.kind === 'page') {
+          where = '第 ' + p.page + ' 页，距页面左上角 ' + Math.round(p.x0) + '–' + Math.round(p.x1) + ' × ' + Math.round(p.y0) + '–' + Math.round(p.y1) + ' 磅';
+        } else if (p && p.kind === 'cell') {
+          where = '第 ' + (p.table + 1) + ' 个表格第 ' + (p.row + 1) + ' 行第 ' + (p.cell + 1) + ' 格';
+        } else {
+          where = '第 ' + e.line + ' 行';
+        }
+        info.textContent = key + '：原文“' + e.raw + '”，' + where + (e.confidence < 1 ? '（可信度 ' + Math.round(e.confidence * 100) + '%）' : '');
         info.setAttribute('data-key', key);
         mark.scrollIntoView({ block: 'center' });
       }

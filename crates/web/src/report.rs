@@ -60,7 +60,7 @@ pub fn evidence_json(r: &Report, source: &str) -> serde_json::Value {
         let end = start + source[a..b].encode_utf16().count();
         out.insert(
             key.clone(),
-            serde_json::json!({ "start": start, "end": end, "raw": e.raw, "line": e.line, "confidence": e.confidence }),
+            serde_json::json!({ "start": start, "end": end, "raw": e.raw, "line": e.line, "confidence": e.confidence, "place": e.place }),
         );
     }
     serde_json::Value::Object(out)
