@@ -366,13 +366,13 @@ mod tests {
             .iter()
             .map(|s| (&text[s.start..s.end], s.place))
             .collect();
-        // Every cell with text, the blank one written as `—`; no confidence.
+        // Every cell with text; the blank one at the row's end is written as nothing and
+        // has no span; no confidence.
         assert_eq!(
             read,
             [
                 ("规章", at(0, 0)),
                 ("3", at(0, 1)),
-                ("—", at(0, 2)),
                 ("行政许可", at(1, 0)),
                 ("7", at(1, 1))
             ]
