@@ -6,11 +6,20 @@ use nianbao_model::{Finding, Num, Report, Severity};
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
     for (key, cell) in &r.cells {
         let Some(v) = cell.value else { continue };
-        let money = key.ends_with("_wan");
-        let signed = key.ends_with(".delta");
+        let kind = nianbao_model::ValueKind::of(key);
+        let money = kind == nianbao_model::ValueKind::Money;
+        let signed = kind == nianbao_model::ValueKind::Change;
+        // The text as printed when it still gives this value; a corrected value itself.
         let raw = cell
             .evidence
             .as_ref()
+            .filter(|e| {
+                let digits = match v {
+                    Num::Int(i) => i.unsigned_abs().to_string(),
+                    Num::Dec(d) => d.abs().to_string(),
+                };
+                e.raw.contains(&digits)
+            })
             .map_or_else(|| v.to_string(), |e| e.raw.clone());
         if v.as_f64() < 0.0 && !signed {
             out.push(Finding::new(

@@ -309,6 +309,11 @@ impl Store {
                 "请填写修改理由 (a reason is required)".into(),
             ));
         }
+        if let Some((zh, en)) =
+            value.and_then(|v| nianbao_model::ValueKind::of(key).refuse(v.as_f64()))
+        {
+            return Err(StoreError::Invalid(format!("{key}：{zh} ({en})")));
+        }
         let old = stored.report.value(key);
         let mut report = stored.report;
         report.set(key, value);

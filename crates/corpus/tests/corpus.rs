@@ -842,7 +842,20 @@ fn review(backend: Backend) {
     assert!(store
         .correct(rid, key, Some(Num::Int(1)), " ", "u")
         .is_err());
+    // Values a count cannot hold: refused with the reason, nothing recorded.
+    for (bad, why) in [
+        (Num::Int(-1), "负数"),
+        (Num::Dec(1.5), "整数"),
+        (Num::Dec(1e20), "超出"),
+    ] {
+        let e = store.correct(rid, key, Some(bad), "r", "u").unwrap_err();
+        assert!(e.to_string().contains(why), "{bad:?}: {e}");
+    }
     assert_eq!(store.history(rid).unwrap().len(), 3);
+    assert_eq!(
+        store.report(rid).unwrap().unwrap().report.int(key),
+        Some(old + 5)
+    );
     // Accept a finding as it is.
     let f = store
         .findings(rid)

@@ -86,6 +86,53 @@ pub fn keys_for(template: Template) -> &'static [&'static str] {
     }
 }
 
+/// What a cell may hold: counts are whole and not negative; 本年增/减 (`….delta`) is whole
+/// and may be negative; money in 万元 (`…_wan`) may have decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Count,
+    Change,
+    Money,
+}
+
+/// Largest value a cell may hold: no agency counts or spends a trillion.
+pub const MAX_VALUE: f64 = 1e12;
+
+impl ValueKind {
+    pub fn of(key: &str) -> ValueKind {
+        if key.ends_with("_wan") {
+            ValueKind::Money
+        } else if key.ends_with(".delta") {
+            ValueKind::Change
+        } else {
+            ValueKind::Count
+        }
+    }
+
+    /// Why `v` cannot be this kind's value, in Chinese and English, if it cannot.
+    pub fn refuse(self, v: f64) -> Option<(String, String)> {
+        if !v.is_finite() || v.abs() > MAX_VALUE {
+            return Some((
+                format!("{v} 超出可填写的范围（绝对值不超过一万亿）"),
+                format!("{v} is out of range (at most 10^12)"),
+            ));
+        }
+        if v < 0.0 && self != ValueKind::Change {
+            return Some((
+                format!("{v} 为负数，只有“本年增/减”可为负"),
+                format!("{v} is negative; only 本年增/减 may be"),
+            ));
+        }
+        if v.fract() != 0.0 && self != ValueKind::Money {
+            return Some((
+                format!("{v} 不是整数，件数应为整数"),
+                format!("{v} is not a whole number"),
+            ));
+        }
+        None
+    }
+}
+
 /// The definition of a key within a template, if the template has it.
 pub fn key_def(template: Template, key: &str) -> Option<&'static KeyDef> {
     table()
@@ -96,6 +143,25 @@ pub fn key_def(template: Template, key: &str) -> Option<&'static KeyDef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_kinds_refuse_what_a_cell_cannot_hold() {
+        let count = ValueKind::of("t3.received.total");
+        assert_eq!(count, ValueKind::Count);
+        assert!(count.refuse(3.0).is_none());
+        assert!(count.refuse(-1.0).unwrap().0.contains("负数"));
+        assert!(count.refuse(1.5).unwrap().0.contains("整数"));
+        assert!(count.refuse(1e20).unwrap().0.contains("超出"));
+        assert!(count.refuse(f64::NAN).is_some());
+        let change = ValueKind::of("t2.license.delta");
+        assert_eq!(change, ValueKind::Change);
+        assert!(change.refuse(-4.0).is_none());
+        assert!(change.refuse(-4.5).is_some());
+        let money = ValueKind::of("t2.procurement.amount_wan");
+        assert_eq!(money, ValueKind::Money);
+        assert!(money.refuse(12.34).is_none());
+        assert!(money.refuse(-0.5).is_some());
+    }
 
     #[test]
     fn counts_per_template() {
