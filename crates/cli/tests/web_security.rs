@@ -164,6 +164,20 @@ fn injected_html_and_sql_stay_text() {
     // A correction reason and a user name with markup.
     let (status, _) = h.json("/api/reports/1/cells", Some(&csrf), serde_json::json!({"key": key, "value": 1, "reason": "<img src=x onerror=alert(3)>' OR 1=1 --"}));
     assert_eq!(status, 200);
+    // Values a count cannot hold are refused with the reason (issue 13, item 7).
+    for (value, why) in [
+        (serde_json::json!(-1), "负数"),
+        (serde_json::json!(1.5), "整数"),
+        (serde_json::json!("99999999999999999999"), "超出"),
+    ] {
+        let (status, body) = h.json(
+            "/api/reports/1/cells",
+            Some(&csrf),
+            serde_json::json!({"key": key, "value": value, "reason": "r"}),
+        );
+        assert_eq!(status, 400, "{value}: {body}");
+        assert!(body.contains(why), "{value}: {body}");
+    }
     let (status, _) = h.form(
         "/admin/users",
         &[
