@@ -72,6 +72,7 @@ pub struct Change {
     pub new: Option<String>,
     pub reason: String,
     pub user: String,
+    /// When, in China Standard Time (`2026-11-30T16:58:36+08:00`).
     pub at: String,
 }
 
@@ -267,7 +268,10 @@ impl Store {
                 new: r.text(4).map(str::to_string),
                 reason: r.str(5).to_string(),
                 user: r.str(6).to_string(),
-                at: r.str(7).to_string(),
+                at: r
+                    .str(7)
+                    .parse::<i64>()
+                    .map_or_else(|_| r.str(7).to_string(), beijing_time),
             })
             .collect())
     }
@@ -420,8 +424,47 @@ fn replace_findings(c: &mut dyn Conn, id: i64, findings: &[Finding]) -> Result<(
     Ok(())
 }
 
+/// Unix seconds as China Standard Time (UTC+8, no daylight saving), ISO 8601:
+/// `2026-11-30T16:58:36+08:00`.
+pub fn beijing_time(unix: i64) -> String {
+    let t = unix + 8 * 3600;
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unix_seconds_in_china_standard_time() {
+        // Checked with Python's datetime.fromtimestamp(t, UTC+8).
+        for (t, want) in [
+            (0, "1970-01-01T08:00:00+08:00"),
+            (1_796_025_408, "2026-11-30T15:56:48+08:00"),
+            (1_709_182_800, "2024-02-29T13:00:00+08:00"),
+            (951_782_400, "2000-02-29T08:00:00+08:00"),
+        ] {
+            assert_eq!(super::beijing_time(t), want);
+        }
+    }
 }

@@ -819,6 +819,12 @@ fn review(backend: Backend) {
     assert_eq!(stored.report.int(key), Some(old - 1));
     let history = store.history(rid).unwrap();
     assert_eq!(history.len(), 2);
+    // Times in China Standard Time, not Unix seconds.
+    let at = &history[0].at;
+    assert!(
+        at.starts_with("20") && at.ends_with("+08:00") && at.len() == 25,
+        "{at}"
+    );
     assert_eq!(
         (
             history[1].key.as_str(),

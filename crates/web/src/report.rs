@@ -221,7 +221,7 @@ pub async fn page(
             };
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&c.at),
+                esc(c.at.replace('T', " ").trim_end_matches("+08:00")),
                 esc(&c.user),
                 esc(&what),
                 esc(&c.reason)
