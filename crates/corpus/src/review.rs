@@ -428,19 +428,10 @@ fn replace_findings(c: &mut dyn Conn, id: i64, findings: &[Finding]) -> Result<(
 /// `2026-11-30T16:58:36+08:00`.
 pub fn beijing_time(unix: i64) -> String {
     let t = unix + 8 * 3600;
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let secs = t.rem_euclid(86_400);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+08:00",
+        "{}T{:02}:{:02}:{:02}+08:00",
+        nianbao_model::Date::from_days(t.div_euclid(86_400)),
         secs / 3600,
         secs / 60 % 60,
         secs % 60

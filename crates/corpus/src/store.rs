@@ -259,10 +259,7 @@ pub(crate) fn finding_rows(id: i64, origin: &str, findings: &[Finding]) -> Vec<V
 }
 
 pub(crate) fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    secs.to_string()
+    crate::review::unix_now().to_string()
 }
 
 /// The agency a printed name belongs to: a known spelling, or the one agency with the same

@@ -880,38 +880,17 @@ on_both!(multi_year, bad_inputs, review, places);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db").display().to_string();
-    let mut store = Store::open(&path).unwrap();
-    let root = dir.path().join("reports");
-    corpus(&root);
-    run(&mut store, &[root]);
-    store.conn().batch("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';").unwrap();
-    drop(store);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, mut store) = reopened_after("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    let v = store
-        .conn()
-        .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])
-        .unwrap();
-    assert_eq!(v[0].str(0), "3");
+    assert_eq!(schema_version(&mut store), "3");
 }
 
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db").display().to_string();
-    let mut store = Store::open(&path).unwrap();
-    let root = dir.path().join("reports");
-    corpus(&root);
-    run(&mut store, &[root]);
-    store
-        .conn()
-        .batch("ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';")
-        .unwrap();
-    drop(store);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, mut store) = reopened_after(
+        "ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+    );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
         .conn()
@@ -921,11 +900,30 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
+    assert_eq!(schema_version(&mut store), "3");
+}
+
+/// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
+/// opened again (the directory must outlive the store).
+fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").display().to_string();
+    let mut store = Store::open(&path).unwrap();
+    let root = dir.path().join("reports");
+    corpus(&root);
+    run(&mut store, &[root]);
+    store.conn().batch(sql).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    (dir, store)
+}
+
+fn schema_version(store: &mut Store) -> String {
     let v = store
         .conn()
         .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])
         .unwrap();
-    assert_eq!(v[0].str(0), "3");
+    v[0].str(0).to_string()
 }
 
 /// Evidence places of files nianbao did not make (the shared corpus's LibreOffice PDF and

@@ -7,29 +7,11 @@ use std::collections::BTreeMap;
 
 /// Days since 1970-01-01 (proleptic Gregorian), and back.
 pub fn days(d: Date) -> i64 {
-    let (y, m) = if d.month <= 2 {
-        (d.year as i64 - 1, d.month as i64 + 9)
-    } else {
-        (d.year as i64, d.month as i64 - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d.day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    d.days()
 }
 
 pub fn from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date { year, month, day }
+    Date::from_days(z)
 }
 
 /// Today in China Standard Time (UTC+8), the calendar deadlines are kept in.

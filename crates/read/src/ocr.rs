@@ -305,14 +305,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         if !noisy.is_empty() {
             let mut again = match &files {
                 Some(f) if !ppocr => {
-                    let list = dir.join("cells-digits.txt");
-                    std::fs::write(
-                        &list,
-                        noisy
-                            .iter()
-                            .map(|&i| f.grey[i].display().to_string() + "\n")
-                            .collect::<String>(),
-                    )?;
+                    let list =
+                        file_list(dir, "cells-digits.txt", noisy.iter().map(|&i| &f.grey[i]))?;
                     cells(&list, &["-c", &format!("tessedit_char_whitelist={DIGITS}")])?
                 }
                 _ => ppocr_cells(noisy.iter().map(|&i| &crops[i].1), DIGITS)?,
@@ -331,14 +325,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             }
         }
     }
-    let list = dir.join("pages.txt");
-    std::fs::write(
-        &list,
-        texts
-            .iter()
-            .map(|p| p.display().to_string() + "\n")
-            .collect::<String>(),
-    )?;
+    let list = file_list(dir, "pages.txt", &texts)?;
     let mut page_words = recognise(&list, "3")?;
     let mut doc = Document::default();
     let mut any = !cell_text.values().all(String::is_empty);
@@ -428,22 +415,27 @@ fn write_crops(dir: &Path, crops: &[(CellId, Image)]) -> Result<CropFiles, ReadE
         bw.push(path.with_extension("bw.pgm"));
         grey.push(path);
     }
-    let list = |name: &str, files: &[PathBuf]| -> Result<PathBuf, ReadError> {
-        let path = dir.join(name);
-        std::fs::write(
-            &path,
-            files
-                .iter()
-                .map(|p| p.display().to_string() + "\n")
-                .collect::<String>(),
-        )?;
-        Ok(path)
-    };
     Ok(CropFiles {
-        grey_list: list("cells.txt", &grey)?,
-        bw_list: list("cells-bw.txt", &bw)?,
+        grey_list: file_list(dir, "cells.txt", &grey)?,
+        bw_list: file_list(dir, "cells-bw.txt", &bw)?,
         grey,
     })
+}
+
+/// Writes `dir/name` listing `files` one per line (Tesseract reads a list of images in one
+/// run) and returns its path.
+fn file_list<'a>(
+    dir: &Path,
+    name: &str,
+    files: impl IntoIterator<Item = &'a PathBuf>,
+) -> Result<PathBuf, ReadError> {
+    let path = dir.join(name);
+    let text: String = files
+        .into_iter()
+        .map(|p| p.display().to_string() + "\n")
+        .collect();
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
 
 /// PP-OCR's reading of each image, keyed like [`cells`] (1-based position → text without

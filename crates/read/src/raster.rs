@@ -248,12 +248,37 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// The pixel `along` a rule's length on its line `across` (a row for a horizontal rule, a
+/// column for a vertical one), as (x, y).
+fn xy(horizontal: bool, along: usize, across: usize) -> (usize, usize) {
+    if horizontal {
+        (along, across)
+    } else {
+        (across, along)
+    }
+}
+
+/// Shortest run that can be a rule at `dpi`: horizontal rules are longer than any stroke of
+/// a character, vertical ones span at least a row.
+fn min_run(dpi: usize, horizontal: bool) -> usize {
+    if horizontal {
+        dpi / 3
+    } else {
+        dpi / 4
+    }
+}
+
+/// Thickest a rule may be at `dpi`: a long stroke of a bold heading is thicker.
+fn thin(dpi: usize) -> usize {
+    dpi / 40
+}
+
 /// Paints a table's rules white (a border read as `1` or `|` is a wrong value).
 fn erase(img: &mut Image, rules: &[Rule], horizontal: bool) {
     for r in rules {
         for a in r.at..=r.last {
             for b in r.from..r.to {
-                let (x, y) = if horizontal { (b, a) } else { (a, b) };
+                let (x, y) = xy(horizontal, b, a);
                 if x < img.w && y < img.h {
                     img.px[y * img.w + x] = 255;
                 }
@@ -274,7 +299,7 @@ fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
     let ink = |a: usize| {
         (r.from..r.to)
             .filter(|&b| {
-                let (x, y) = if horizontal { (b, a) } else { (a, b) };
+                let (x, y) = xy(horizontal, b, a);
                 img.ruled(x, y)
             })
             .count()
@@ -296,7 +321,7 @@ fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
     let lines = r.at + a..=r.at + b;
     let inked = |p: usize| {
         lines.clone().any(|l| {
-            let (x, y) = if horizontal { (p, l) } else { (l, p) };
+            let (x, y) = xy(horizontal, p, l);
             img.ruled(x, y)
         })
     };
@@ -342,16 +367,14 @@ pub struct Table {
 
 /// Removes the ruling lines from a page and returns the tables they draw.
 pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
-    let (hs, vs) = find_rules(img, dpi / 3, dpi / 4);
-    // A rule is thin; a long stroke of a bold heading is not.
-    let thin = dpi / 40;
+    let (hs, vs) = find_rules(img, min_run(dpi, true), min_run(dpi, false));
     let hs: Vec<Rule> = hs
         .into_iter()
-        .filter_map(|r| core(img, r, true, thin))
+        .filter_map(|r| core(img, r, true, thin(dpi)))
         .collect();
     let vs: Vec<Rule> = vs
         .into_iter()
-        .filter_map(|r| core(img, r, false, thin))
+        .filter_map(|r| core(img, r, false, thin(dpi)))
         .collect();
     let found = assemble(hs, vs, dpi, Some(img));
     for (_, members, verticals) in &found {
@@ -374,7 +397,7 @@ pub fn tables_from_lines(lines: &[crate::vector::Line], dpi: usize) -> Vec<Table
             to: px(l.to).max(px(l.from) + 1),
         }
     };
-    let pick = |horizontal: bool, min: usize| -> Vec<Rule> {
+    let pick = |horizontal: bool| -> Vec<Rule> {
         let rules = lines
             .iter()
             .filter(|l| l.horizontal == horizontal)
@@ -382,10 +405,10 @@ pub fn tables_from_lines(lines: &[crate::vector::Line], dpi: usize) -> Vec<Table
             .collect();
         merge(rules)
             .into_iter()
-            .filter(|r| r.to - r.from >= min && r.last - r.at <= dpi / 40)
+            .filter(|r| r.to - r.from >= min_run(dpi, horizontal) && r.last - r.at <= thin(dpi))
             .collect()
     };
-    let (hs, vs) = (pick(true, dpi / 3), pick(false, dpi / 4));
+    let (hs, vs) = (pick(true), pick(false));
     assemble(hs, vs, dpi, None)
         .into_iter()
         .map(|(t, _, _)| t)
@@ -519,7 +542,7 @@ fn grid(img: Option<&Image>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
             return false;
         }
         let px = |p: usize, q: usize| {
-            let (x, y) = if horizontal { (p, q) } else { (q, p) };
+            let (x, y) = xy(horizontal, p, q);
             img.px
                 .get(y * img.w + x)
                 .copied()

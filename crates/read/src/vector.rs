@@ -98,7 +98,7 @@ fn page(doc: &Document, id: lopdf::ObjectId) -> Option<PageLines> {
         ctm: s.base,
         ..Graphics::default()
     };
-    s.run(&content, resources.as_ref(), g, 0);
+    s.run(&content, resources, g, 0);
     Some(s.out)
 }
 
@@ -137,17 +137,14 @@ fn number(doc: &Document, o: &Object) -> Option<f64> {
 }
 
 /// The page's resource dictionary (its own or an ancestor's).
-fn resources(doc: &Document, id: lopdf::ObjectId) -> Option<Dictionary> {
+fn resources(doc: &Document, id: lopdf::ObjectId) -> Option<&Dictionary> {
     let (own, refs) = doc.get_page_resources(id).ok()?;
-    if let Some(d) = own {
-        return Some(d.clone());
-    }
-    refs.iter()
-        .find_map(|r| doc.get_dictionary(*r).ok())
-        .cloned()
+    own.or_else(|| refs.iter().find_map(|r| doc.get_dictionary(*r).ok()))
 }
 
 type Matrix = [f64; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     [
@@ -175,7 +172,7 @@ struct Graphics {
 impl Default for Graphics {
     fn default() -> Self {
         Graphics {
-            ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            ctm: IDENTITY,
             width: 1.0,
             stroke_ink: true,
             fill_ink: true,
@@ -198,8 +195,8 @@ struct State<'a> {
     base: Matrix,
 }
 
-impl State<'_> {
-    fn run(&mut self, content: &[u8], res: Option<&Dictionary>, mut g: Graphics, depth: usize) {
+impl<'a> State<'a> {
+    fn run(&mut self, content: &[u8], res: Option<&'a Dictionary>, mut g: Graphics, depth: usize) {
         let mut stack: Vec<Graphics> = Vec::new();
         let mut path: Vec<Sub> = Vec::new();
         let mut points = 0usize;
@@ -317,7 +314,7 @@ impl State<'_> {
     }
 
     /// Paints a form XObject named in the resources.
-    fn form(&mut self, name: &[u8], res: Option<&Dictionary>, g: Graphics, depth: usize) {
+    fn form(&mut self, name: &[u8], res: Option<&'a Dictionary>, g: Graphics, depth: usize) {
         let doc = self.doc;
         let Some(stream) = res
             .and_then(|r| r.get(b"XObject").ok())
@@ -344,16 +341,13 @@ impl State<'_> {
             .and_then(|o| o.as_array().ok())
             .map(|a| a.iter().filter_map(|o| number(doc, o)).collect::<Vec<_>>())
             .filter(|v| v.len() == 6)
-            .map_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], |v| {
-                [v[0], v[1], v[2], v[3], v[4], v[5]]
-            });
+            .map_or(IDENTITY, |v| [v[0], v[1], v[2], v[3], v[4], v[5]]);
         let inner = stream
             .dict
             .get(b"Resources")
             .ok()
             .and_then(|o| doc.dereference(o).ok())
-            .and_then(|(_, o)| o.as_dict().ok())
-            .cloned();
+            .and_then(|(_, o)| o.as_dict().ok());
         let Ok(content) = stream.decompressed_content_with_limit(MAX_CONTENT) else {
             return;
         };
@@ -361,7 +355,7 @@ impl State<'_> {
             ctm: mul(&matrix, &g.ctm),
             ..g
         };
-        self.run(&content, inner.as_ref().or(res), g, depth + 1);
+        self.run(&content, inner.or(res), g, depth + 1);
     }
 
     /// Stroked segments parallel to an axis are rules, as thick as the pen.
@@ -415,7 +409,7 @@ impl State<'_> {
 fn invert(m: &Matrix) -> Matrix {
     let det = m[0] * m[3] - m[1] * m[2];
     if det.abs() < 1e-12 {
-        return [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+        return IDENTITY;
     }
     let (a, b, c, d) = (m[3] / det, -m[1] / det, -m[2] / det, m[0] / det);
     [a, b, c, d, -(m[4] * a + m[5] * c), -(m[4] * b + m[5] * d)]
