@@ -105,6 +105,61 @@ fn pdf_cells_are_boxes_around_the_words_poppler_finds() {
     assert_eq!(v["evidence"]["t3.processed.total"]["place"]["page"], 2);
 }
 
+/// A Chromium PDF's borderless table (no rules: laid out from word positions): each
+/// printed value's place is a box around the word poppler finds there, blank cells have
+/// none, and the places put each value in the column it stands under.
+#[test]
+fn borderless_cells_are_the_boxes_of_their_words() {
+    let file = variant("chrome-pdf", "006-txt.pdf");
+    let v = extracted(&file, &[]);
+    let tsv = Command::new("pdftotext")
+        .args(["-tsv"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    let tsv = String::from_utf8(tsv.stdout).unwrap();
+    let words: Vec<(u64, f64, f64, String)> = tsv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 12 && c[0] == "5").then(|| {
+                let n = |i: usize| c[i].parse::<f64>().unwrap();
+                (
+                    c[1].parse().unwrap(),
+                    n(6) + n(8) / 2.0,
+                    n(7) + n(9) / 2.0,
+                    c[11].to_string(),
+                )
+            })
+        })
+        .collect();
+    let t3: Vec<_> = placed(&v)
+        .into_iter()
+        .filter(|(k, _, _)| k.starts_with("t3."))
+        .collect();
+    assert_eq!(t3.len(), 18, "{t3:?}");
+    for (key, raw, p) in &t3 {
+        let page = p["page"].as_u64().unwrap();
+        assert!(
+            words.iter().any(|(pg, x, y, t)| *pg == page
+                && t == raw
+                && (f(p, "x0")..f(p, "x1")).contains(x)
+                && (f(p, "y0")..f(p, "y1")).contains(y)),
+            "{key}: no word {raw:?} inside {p}"
+        );
+    }
+    let ev = &v["evidence"];
+    assert!(ev["t3.denied.process.commercial"]["place"].is_null());
+    // `2  2` twice: the 过程性信息 refusal under 自然人, the 其他 one under 商业企业.
+    assert_eq!(v["values"]["t3.denied.process.natural"], 2);
+    assert_eq!(v["values"]["t3.other.other.commercial"], 2);
+    let x = |k: &str| f(&ev[k]["place"], "x0");
+    assert_eq!(x("t3.denied.process.natural"), x("t3.processed.natural"));
+    assert_eq!(x("t3.other.other.commercial"), x("t3.processed.commercial"));
+}
+
 /// Text of each `<w:tc>` by (table, row, cell), tables in document order.
 fn docx_cells(file: &Path) -> Vec<((u32, u32, u32), String)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();

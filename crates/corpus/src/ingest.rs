@@ -189,7 +189,7 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, String> {
 
 fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
     let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
-    let mut report = nianbao_extract::extract(&source.text);
+    let mut report = nianbao_extract::extract_placed(&source.text, &|o| source.place_at(o));
     report.scale_confidence_at(|offset| source.confidence_at(offset));
     report.locate(|offset| source.place_at(offset));
     if report.tables.is_empty() && report.sections.is_empty() {

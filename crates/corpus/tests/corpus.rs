@@ -965,7 +965,7 @@ fn places(backend: Backend) {
             })
             .unwrap();
         let source = nianbao_read::read_file(file).unwrap();
-        let mut want = nianbao_extract::extract(&source.text);
+        let mut want = nianbao_extract::extract_placed(&source.text, &|o| source.place_at(o));
         want.locate(|o| source.place_at(o));
         for (key, cell) in &want.cells {
             let got = stored.report.cells[key]

@@ -22,13 +22,20 @@ pub mod tokens;
 mod write;
 
 use compact::Compact;
-use nianbao_model::{Claim, Report};
+use nianbao_model::{Claim, Place, Report};
 use norm::Norm;
 
 pub use meta::dates;
 
 /// Extracts a report from its decoded text.
 pub fn extract(src: &str) -> Report {
+    extract_placed(src, &|_| None)
+}
+
+/// Extracts a report from its decoded text, `at` giving where the text at a byte offset is
+/// on the page, when the reader knows: values of a borderless table printed without their
+/// blank cells are then placed in the columns they stand under.
+pub fn extract_placed(src: &str, at: &dyn Fn(usize) -> Option<Place>) -> Report {
     let norm = Norm::new(src);
     let compact = Compact::new(&norm);
     let items = tokens::items(&norm);
@@ -44,7 +51,7 @@ pub fn extract(src: &str) -> Report {
     report.sections = sections::sections(&norm, &compact, &heads);
 
     let regions = regions::find(&compact, &heads, template, norm.chars.len());
-    let mut w = write::Writer::new(&norm, &mut report);
+    let mut w = write::Writer::new(&norm, &mut report, at);
     if template == nianbao_model::Template::Legacy {
         if let Some(r) = regions.legacy {
             write::legacy(&mut w, regions::slice(&items, r), &compact, r);

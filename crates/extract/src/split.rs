@@ -224,7 +224,14 @@ pub fn drops(run: &[Chunk], n: usize) -> Vec<Vec<Piece>> {
     out
 }
 
-fn choose(len: usize, k: usize, from: usize, acc: &mut Vec<usize>, emit: &mut dyn FnMut(&[usize])) {
+/// Every way to choose `k` of `0..len` in increasing order, from `from` on.
+pub(crate) fn choose(
+    len: usize,
+    k: usize,
+    from: usize,
+    acc: &mut Vec<usize>,
+    emit: &mut dyn FnMut(&[usize]),
+) {
     if acc.len() == k {
         emit(acc);
         return;

@@ -197,30 +197,8 @@ pub fn read_row(
     };
     let mut short = false;
     if cands.is_empty() {
-        // Not enough digits to fill the row: keep what there is, left-aligned.
-        let mut pieces: Vec<Piece> = splits(run, run.len(), 1).pop().unwrap_or_default();
-        let end = pieces.last().map_or(0, |p| p.b);
-        let blank = || Piece {
-            a: end,
-            b: end,
-            kind: crate::split::PieceKind::Null,
-        };
-        // Blank cells printed as nothing (a borderless table): the last value may be the
-        // row's total in the last column. Kept when the row identity then holds and did
-        // not before; the row is still reported short.
-        let mut total_last = pieces.clone();
-        if let Some(last) = total_last.pop().filter(|_| pieces.len() >= 2) {
-            while total_last.len() + 1 < cols {
-                total_last.push(blank());
-            }
-            total_last.push(last);
-        }
-        while pieces.len() < cols {
-            pieces.push(blank());
-        }
-        let better = total_last.len() == cols
-            && row_score(&values(&total_last)) > row_score(&values(&pieces));
-        cands = vec![if better { total_last } else { pieces }];
+        let pieces: Vec<Piece> = splits(run, run.len(), 1).pop().unwrap_or_default();
+        cands = placements(&pieces, cols, row_score);
         short = true;
     }
     if cands.len() > 1 {
@@ -240,6 +218,71 @@ pub fn read_row(
         extra,
         short,
     }
+}
+
+/// At most this many ways to place a short row's values are tried.
+const MAX_PLACEMENTS: usize = 5_000;
+
+/// The ways a row with fewer values than columns (blank cells printed as nothing, as in a
+/// borderless table) can be laid out, values kept in printed order. When some placement makes
+/// the row identity hold, every placement that does is a candidate (the table's column
+/// identities choose among them), the likeliest first: all from the left or the row's total
+/// last with the others from the left, whichever the row identity favours. When none does, only the values from the
+/// left, as printed.
+fn placements(
+    pieces: &[Piece],
+    cols: usize,
+    row_score: &dyn Fn(&[Option<f64>]) -> usize,
+) -> Vec<Vec<Piece>> {
+    let end = pieces.last().map_or(0, |p| p.b);
+    let blank = Piece {
+        a: end,
+        b: end,
+        kind: crate::split::PieceKind::Null,
+    };
+    let lay = |at: &[usize]| -> Vec<Piece> {
+        let mut row = vec![blank.clone(); cols];
+        for (p, &i) in pieces.iter().zip(at) {
+            row[i] = p.clone();
+        }
+        row
+    };
+    let k = pieces.len();
+    let from_left: Vec<usize> = (0..k).collect();
+    let mut likely = vec![lay(&from_left)];
+    if (2..cols).contains(&k) {
+        let mut total_last: Vec<usize> = (0..k - 1).collect();
+        total_last.push(cols - 1);
+        let total_last = lay(&total_last);
+        if row_score(&values(&total_last)) > row_score(&values(&likely[0])) {
+            likely.insert(0, total_last);
+        } else {
+            likely.push(total_last);
+        }
+    }
+    let mut all = likely.clone();
+    if (1..cols).contains(&k) && binomial(cols, k) <= MAX_PLACEMENTS {
+        crate::split::choose(cols, k, 0, &mut Vec::new(), &mut |at| {
+            let row = lay(at);
+            if !likely.contains(&row) {
+                all.push(row);
+            }
+        });
+    }
+    let scores: Vec<usize> = all.iter().map(|c| row_score(&values(c))).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    if best == 0 {
+        return vec![lay(&from_left)];
+    }
+    all.into_iter()
+        .zip(scores)
+        .filter(|(_, s)| *s == best)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+fn binomial(n: usize, k: usize) -> usize {
+    (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
 }
 
 pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
@@ -346,6 +389,27 @@ mod tests {
         // Without the identity, left-aligned as printed.
         let v = values(&t3_row("x 14 2 15").cands[0]);
         assert_eq!(v, [Some(14.), Some(2.), Some(15.), None, None, None, None]);
+    }
+
+    #[test]
+    fn a_short_row_may_stand_in_any_columns_the_row_identity_allows() {
+        let r = t3_row("x 1 1 2");
+        assert!(r.short);
+        // The second 1 in any of columns 1–5 and the 2 as total: 5 ways (the first 1 in
+        // column 0 .. 4 with the second after it: 5 + 4 + 3 + 2 + 1 = 15).
+        assert_eq!(r.cands.len(), 15);
+        assert_eq!(
+            values(&r.cands[0]),
+            [Some(1.), Some(1.), None, None, None, None, Some(2.)]
+        );
+        assert!(r.cands.iter().all(|c| c[6].plain() == Some(2.)));
+        // No placement makes the identity hold: the values as printed, from the left.
+        let r = t3_row("x 1 1 5");
+        assert_eq!(r.cands.len(), 1);
+        assert_eq!(
+            values(&r.cands[0]),
+            [Some(1.), Some(1.), Some(5.), None, None, None, None]
+        );
     }
 
     #[test]

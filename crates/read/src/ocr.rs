@@ -345,7 +345,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 })
             })
             .collect();
-        doc.blocks.extend(pages::blocks(words, tables));
+        doc.blocks
+            .extend(pages::blocks(words, tables, DPI as f64 / 72.0));
     }
     if !any {
         return Err(ReadError::NoText);

@@ -197,7 +197,8 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    Ok(positions::document(&words))
+    // OFD lengths are millimetres.
+    Ok(positions::document(&words, 25.4 / 72.0))
 }
 
 #[cfg(test)]
@@ -229,6 +230,9 @@ mod tests {
         assert_eq!(w.len(), 2);
         assert_eq!((w[0].x0, w[0].y0, w[0].text.as_str()), (20.0, 30.0, "规章"));
         assert_eq!((w[1].x0, w[1].text.as_str()), (81.0, "15"));
-        assert_eq!(positions::document(&w).to_text(), "规章\t15\n\n");
+        assert_eq!(
+            positions::document(&w, 25.4 / 72.0).to_text(),
+            "规章\t15\n\n"
+        );
     }
 }

@@ -141,12 +141,13 @@ impl PageTable {
 }
 
 /// One page's blocks: the words above each table laid out as text, then the table, and
-/// the words below the last table. Words inside tables must already be removed.
-pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>) -> Vec<Block> {
+/// the words below the last table. Words inside tables must already be removed; words are
+/// in units of `per_point` a PDF point.
+pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>, per_point: f64) -> Vec<Block> {
     let mut out = Vec::new();
     for t in tables {
         let (above, below): (Vec<Word>, Vec<Word>) = words.into_iter().partition(|w| w.y0 < t.top);
-        out.extend(positions::document(&above).blocks);
+        out.extend(positions::document(&above, per_point).blocks);
         words = below;
         // unstack and from_spans keep each row's cells in order, so the confidences do too.
         let mut grid = Grid::from_spans(&unstack(&t.cells));
@@ -156,7 +157,7 @@ pub fn blocks(mut words: Vec<Word>, tables: Vec<PageTable>) -> Vec<Block> {
         grid.places = t.places;
         out.push(Block::Table(grid));
     }
-    out.extend(positions::document(&words).blocks);
+    out.extend(positions::document(&words, per_point).blocks);
     out
 }
 

@@ -228,7 +228,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     for (page, words) in by_page {
         let tables = found.remove(&page).unwrap_or_default();
         let (tables, rest) = fill(words, &tables, scale, page);
-        doc.blocks.extend(pages::blocks(rest, tables));
+        doc.blocks.extend(pages::blocks(rest, tables, 1.0));
     }
     Ok(doc)
 }

@@ -8,6 +8,7 @@
 //! wrapped lines of one paragraph are joined.
 
 use crate::document::{Block, Document, Grid, Slot};
+use nianbao_model::Place;
 
 #[derive(Clone, Debug)]
 pub struct Word {
@@ -32,7 +33,8 @@ struct Line {
     h: f64,
     /// Right end of the line's last word.
     x1: f64,
-    cells: Vec<(f64, String)>,
+    /// Per cell: left edge, text and box `[x0, y0, x1, y1]`.
+    cells: Vec<(f64, String, [f64; 4])>,
     /// Index of the first value cell when the line ends in values (a table row).
     first_value: Option<usize>,
 }
@@ -87,6 +89,7 @@ fn join_wrapped_numbers(lines: Vec<Line>) -> Vec<Line> {
                     if let Some(t) = targets.filter(|t| t.len() <= p.cells.len() - fv) {
                         for (k, c) in t.into_iter().zip(&l.cells) {
                             p.cells[k].1.push_str(&c.1);
+                            p.cells[k].2 = union(p.cells[k].2, c.2);
                         }
                         continue;
                     }
@@ -127,42 +130,55 @@ fn lines(words: &[Word]) -> Vec<Line> {
         .map(|mut g| {
             g.sort_by(|a, b| a.x0.partial_cmp(&b.x0).unwrap_or(std::cmp::Ordering::Equal));
             let h = g.iter().map(|w| w.h).fold(f64::MAX, f64::min);
-            let mut cells: Vec<(f64, f64, String)> = Vec::new();
+            let mut cells: Vec<(f64, String, [f64; 4])> = Vec::new();
             for w in &g {
                 // Within a cell words are a space apart (≈0.16 of the font height here);
                 // neighbouring cells have padding and a border between them (≈0.27). Words
                 // that overlap are in different cells whose widths were estimated (OFD).
                 match cells.last_mut() {
                     Some(c)
-                        if w.x0 - c.1 < 0.22 * h
-                            && w.x0 - c.1 > -0.1 * h
+                        if w.x0 - c.2[2] < 0.22 * h
+                            && w.x0 - c.2[2] > -0.1 * h
                             && !is_value(&w.text)
-                            && !is_value(&c.2)
+                            && !is_value(&c.1)
                             && !starts_label(&w.text) =>
                     {
-                        c.2.push(' ');
-                        c.2.push_str(&w.text);
-                        c.1 = w.x1;
+                        c.1.push(' ');
+                        c.1.push_str(&w.text);
+                        c.2 = union(c.2, word_box(w));
                     }
-                    _ => cells.push((w.x0, w.x1, w.text.clone())),
+                    _ => cells.push((w.x0, w.text.clone(), word_box(w))),
                 }
             }
             let first_value = cells
                 .iter()
-                .position(|c| is_value(&c.2))
-                .filter(|&i| cells[i..].iter().all(|c| is_value(&c.2)));
+                .position(|c| is_value(&c.1))
+                .filter(|&i| cells[i..].iter().all(|c| is_value(&c.1)));
             Line {
                 page: g[0].page,
                 para: g[0].para,
                 y: g[0].y0,
                 h,
                 x1: g.iter().map(|w| w.x1).fold(f64::MIN, f64::max),
-                cells: cells.into_iter().map(|c| (c.0, c.2)).collect(),
+                cells,
                 first_value,
             }
         })
         .flat_map(split_items)
         .collect()
+}
+
+fn word_box(w: &Word) -> [f64; 4] {
+    [w.x0, w.y0, w.x1, w.y0 + w.h]
+}
+
+fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
 }
 
 /// A label-only line whose later cell starts a numbered item (`法提供` | `2.没有现成信息…`:
@@ -362,8 +378,19 @@ fn continue_page(lines: &[Line], owner: &mut [Option<usize>], start: usize, end:
     }
 }
 
-/// The document: paragraphs and table rows rebuilt from word boxes.
-pub fn document(words: &[Word]) -> Document {
+/// The document: paragraphs and table rows rebuilt from word boxes, each value cell's
+/// place its words' box on the page in points (`per_point` word units a point).
+pub fn document(words: &[Word], per_point: f64) -> Document {
+    let place = |page: u32, b: [f64; 4]| {
+        let pt = |v: f64| (v / per_point * 100.0).round() / 100.0;
+        Some(Place::Page {
+            page,
+            x0: pt(b[0]),
+            y0: pt(b[1]),
+            x1: pt(b[2]),
+            y1: pt(b[3]),
+        })
+    };
     let lines = join_wrapped_numbers(lines(words));
     let owner = attach(&lines);
     // Right edge of the text on each page: a line reaching it wrapped.
@@ -375,6 +402,7 @@ pub fn document(words: &[Word]) -> Document {
     let mut prev_para_line: Option<usize> = None;
     let mut doc = Document::default();
     let mut table: Vec<Vec<Slot>> = Vec::new();
+    let mut places: Vec<Vec<Option<Place>>> = Vec::new();
     let mut last_para: Option<(u32, (u32, u32))> = None;
     for (i, l) in lines.iter().enumerate() {
         if let Some(fv) = l.first_value {
@@ -429,8 +457,11 @@ pub fn document(words: &[Word]) -> Document {
             } else {
                 vec![Slot::Cell(label)]
             };
+            let mut at: Vec<Option<Place>> = vec![None; row.len()];
             row.extend(l.cells[fv..].iter().map(|c| Slot::Cell(c.1.clone())));
+            at.extend(l.cells[fv..].iter().map(|c| place(l.page, c.2)));
             table.push(row);
+            places.push(at);
             last_para = None;
             prev_para_line = None;
             continue;
@@ -441,6 +472,7 @@ pub fn document(words: &[Word]) -> Document {
         if !table.is_empty() {
             doc.blocks.push(Block::Table(Grid {
                 rows: std::mem::take(&mut table),
+                places: std::mem::take(&mut places),
                 ..Grid::default()
             }));
         }
@@ -481,6 +513,7 @@ pub fn document(words: &[Word]) -> Document {
     if !table.is_empty() {
         doc.blocks.push(Block::Table(Grid {
             rows: table,
+            places,
             ..Grid::default()
         }));
     }
@@ -540,7 +573,7 @@ mod tests {
             w(2, 7, 300.0, 110.0, "1"),
             w(2, 8, 340.0, 110.0, "2"),
         ];
-        let text = document(&ws).to_text();
+        let text = document(&ws, 1.0).to_text();
         assert!(
             text.contains("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0"),
             "{text}"
@@ -552,11 +585,11 @@ mod tests {
             w(2, 3, 100.0, 60.0, "四、政府信息公开行政复议情况"),
         ];
         assert!(
-            document(&ws)
+            document(&ws, 1.0)
                 .to_text()
                 .contains("\n\n四、政府信息公开行政复议情况"),
             "{}",
-            document(&ws).to_text()
+            document(&ws, 1.0).to_text()
         );
     }
 
@@ -627,7 +660,7 @@ mod tests {
             at(169.6, 328.2, 12.0, "无正当理由大量反复申请"),
             at(160.6, 327.6, 13.3, "4."),
         ];
-        let text = document(&ws).to_text().replace(' ', "");
+        let text = document(&ws, 1.0).to_text().replace(' ', "");
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines[0], "（四）无1.本机关不掌握相关政府信息\t1\t1",
