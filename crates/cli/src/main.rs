@@ -150,6 +150,12 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         /// 单个上传文件的上限（MB）(largest upload per file, MB)
         #[arg(long, default_value_t = 50)]
         max_upload_mb: usize,
+        /// HTTPS：证书链 PEM 文件（与 --tls-key 同用）(serve HTTPS with this PEM certificate chain)
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// HTTPS：私钥 PEM 文件 (the PEM private key of --tls-cert)
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
     Users {
@@ -233,8 +239,13 @@ fn main() -> ExitCode {
             db,
             listen,
             max_upload_mb,
+            tls_cert,
+            tls_key,
         } => {
-            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20) {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| nianbao_web::Tls { cert, key });
+            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20, tls) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("nianbao: {e}");

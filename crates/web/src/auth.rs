@@ -1,6 +1,6 @@
 //! Sign-in: argon2id password hashes, random session tokens kept only as their SHA-256 in
-//! the store, HttpOnly SameSite=Strict Secure cookies, a CSRF token per session, and failed
-//! attempts slowed down and then refused for a while.
+//! the store, HttpOnly SameSite=Strict cookies (Secure whenever the browser came over HTTPS),
+//! a CSRF token per session, and failed attempts slowed down and then refused for a while.
 
 use crate::fail::Fail;
 use crate::state::Shared;
@@ -82,8 +82,24 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn set_cookie(name: &str, value: &str, max_age: i64) -> String {
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age={max_age}")
+/// A session or form cookie; `secure` when the browser came over HTTPS (see [`https`]).
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}; Max-Age={max_age}")
+}
+
+/// Whether the browser reached the application over HTTPS: `serve` itself speaks TLS, or a
+/// reverse proxy in front says so (`X-Forwarded-Proto: https`). Only then are cookies
+/// Secure: a browser keeps no Secure cookie set over plain HTTP, so sign-in on a LAN address
+/// served over HTTP would fail. (A client that claims `https` falsely gets a cookie its own
+/// browser will not send back over HTTP; it harms no one else.)
+pub fn https(state: &crate::state::State, headers: &axum::http::HeaderMap) -> bool {
+    state.tls
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
 /// The signed-in user of a request.

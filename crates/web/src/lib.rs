@@ -12,6 +12,7 @@ mod ledger;
 mod pages;
 mod report;
 mod state;
+mod tls;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -129,9 +130,21 @@ pub fn app(state: Arc<State>) -> Router {
         .with_state(state)
 }
 
-/// Serves until interrupted (Ctrl-C).
-pub fn serve(db: &str, listen: &str, max_upload: usize) -> Result<(), String> {
-    let state = Arc::new(State::open(db, max_upload).map_err(|e| e.to_string())?);
+/// The certificate chain and private key (PEM files) to serve HTTPS with.
+pub struct Tls {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// Serves until interrupted (Ctrl-C): HTTP, or HTTPS with `tls`.
+pub fn serve(db: &str, listen: &str, max_upload: usize, tls: Option<Tls>) -> Result<(), String> {
+    let config = tls
+        .as_ref()
+        .map(|t| tls::config(&t.cert, &t.key))
+        .transpose()?;
+    let mut state = State::open(db, max_upload).map_err(|e| e.to_string())?;
+    state.tls = config.is_some();
+    let state = Arc::new(state);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -141,18 +154,28 @@ pub fn serve(db: &str, listen: &str, max_upload: usize) -> Result<(), String> {
             .await
             .map_err(|e| format!("无法监听 {listen} (cannot listen): {e}"))?;
         dashboard::warm(state.clone());
-        eprintln!(
-            "nianbao 已启动：http://{} （数据库 {db}；Ctrl-C 停止）",
-            listener
-                .local_addr()
-                .map_or(listen.to_string(), |a| a.to_string())
-        );
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
+        let addr = listener
+            .local_addr()
+            .map_or(listen.to_string(), |a| a.to_string());
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match config {
+            Some(config) => {
+                let listener = tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
+                eprintln!("nianbao 已启动：https://{addr} （数据库 {db}；Ctrl-C 停止）");
+                axum::serve(listener, app(state))
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+            None => {
+                eprintln!("nianbao 已启动：http://{addr} （数据库 {db}；Ctrl-C 停止）");
+                axum::serve(listener, app(state))
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+        }
+        .map_err(|e| e.to_string())
     })
 }
 

@@ -39,12 +39,12 @@ fn login_page(token: &str, error: Option<&str>) -> String {
 }
 
 /// The sign-in form, with a fresh pre-sign-in CSRF token in a cookie and the form.
-pub async fn login_form() -> Response {
+pub async fn login_form(State(st): State<Shared>, headers: HeaderMap) -> Response {
     let t = auth::token();
     (
         [(
             header::SET_COOKIE,
-            auth::set_cookie(auth::LOGIN_COOKIE, &t, 3600),
+            auth::set_cookie(auth::LOGIN_COOKIE, &t, 3600, auth::https(&st, &headers)),
         )],
         Html(login_page(&t, None)),
     )
@@ -83,7 +83,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
             [(
                 header::SET_COOKIE,
-                auth::set_cookie(auth::LOGIN_COOKIE, &t, 3600),
+                auth::set_cookie(auth::LOGIN_COOKIE, &t, 3600, auth::https(&st, &headers)),
             )],
             Html(login_page(
                 &t,
@@ -101,7 +101,12 @@ pub async fn login(
     Ok((
         [(
             header::SET_COOKIE,
-            auth::set_cookie(auth::COOKIE, &token, auth::SESSION_SECS),
+            auth::set_cookie(
+                auth::COOKIE,
+                &token,
+                auth::SESSION_SECS,
+                auth::https(&st, &headers),
+            ),
         )],
         Redirect::to("/"),
     )
@@ -115,6 +120,7 @@ pub struct CsrfForm {
 
 pub async fn logout(
     State(st): State<Shared>,
+    headers: HeaderMap,
     s: Session,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, Fail> {
@@ -122,7 +128,10 @@ pub async fn logout(
     let h = s.token_hash.clone();
     st.with(move |store| store.end_session(&h)).await?;
     Ok((
-        [(header::SET_COOKIE, auth::set_cookie(auth::COOKIE, "", 0))],
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(auth::COOKIE, "", 0, auth::https(&st, &headers)),
+        )],
         Redirect::to("/login"),
     )
         .into_response())

@@ -18,6 +18,8 @@ pub struct State {
     /// reports and change only when the corpus does.
     pub dashboards: Mutex<HashMap<String, (String, serde_json::Value)>>,
     pub computing: tokio::sync::Mutex<()>,
+    /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
+    pub tls: bool,
 }
 
 pub type Shared = Arc<State>;
@@ -33,6 +35,7 @@ impl State {
             max_upload,
             dashboards: Mutex::new(HashMap::new()),
             computing: tokio::sync::Mutex::new(()),
+            tls: false,
         })
     }
 

@@ -44,6 +44,19 @@ pub fn start(max_upload_mb: usize) -> Server {
 
 /// The same over a store given by its spec (a PostgreSQL URL).
 pub fn start_on(dir: tempfile::TempDir, db: String, max_upload_mb: usize) -> Server {
+    let mb = max_upload_mb.to_string();
+    serve(dir, db, "127.0.0.1", &["--max-upload-mb", &mb], "http")
+}
+
+/// The server listening on `host` (a free port), with `extra` arguments to `serve`; its URL
+/// uses `scheme`.
+pub fn start_at(host: &str, extra: &[&str], scheme: &str) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("web.db").display().to_string();
+    serve(dir, db, host, extra, scheme)
+}
+
+fn serve(dir: tempfile::TempDir, db: String, host: &str, extra: &[&str], scheme: &str) -> Server {
     for (name, role) in [
         ("admin", "admin"),
         ("reviewer", "reviewer"),
@@ -65,21 +78,16 @@ pub fn start_on(dir: tempfile::TempDir, db: String, max_upload_mb: usize) -> Ser
     }
     let port = free_port();
     let child = nianbao()
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--max-upload-mb",
-            &max_upload_mb.to_string(),
-            "--db",
-        ])
+        .args(["serve", "--listen", &format!("{host}:{port}")])
+        .args(extra)
+        .arg("--db")
         .arg(&db)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = format!("{scheme}://{host}:{port}");
     let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while std::net::TcpStream::connect((host, port)).is_err() {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "server did not start"
