@@ -251,7 +251,7 @@ fn main() -> ExitCode {
                     eprintln!("nianbao: {e}");
                     ExitCode::from(2)
                 }
-            }
+            };
         }
         Cmd::Users { action } => return users(action),
     };

@@ -14,15 +14,26 @@ use std::process::Command;
 fn certificate(dir: &Path) -> (String, String) {
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     let ok = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
-        .args(["-subj", "/CN=127.0.0.2", "-addext", "subjectAltName=IP:127.0.0.2"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.2",
+            "-addext",
+            "subjectAltName=IP:127.0.0.2",
+        ])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
         .arg(&cert)
         .output()
         .unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     (cert.display().to_string(), key.display().to_string())
 }
 
@@ -39,11 +50,19 @@ fn curl(dir: &Path, cert: Option<&str>, args: &[&str]) -> (u16, String, String) 
         c.args(["--cacert", cert]);
     }
     let out = c.args(args).output().unwrap();
-    assert!(out.status.success(), "curl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "curl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let (rest, code) = text.rsplit_once('\n').unwrap();
     let (head, body) = rest.split_once("\r\n\r\n").unwrap_or((rest, ""));
-    (code.trim().parse().unwrap(), head.to_string(), body.to_string())
+    (
+        code.trim().parse().unwrap(),
+        head.to_string(),
+        body.to_string(),
+    )
 }
 
 /// Signs in as the reviewer through the sign-in form; returns the session cookie's header
@@ -74,7 +93,10 @@ fn signs_in_over_plain_http_on_a_lan_address() {
     let server = start_at("127.0.0.2", &[], "http");
     let (cookie, home) = sign_in(server.dir.path(), &server.url, None, &[]);
     assert!(!cookie.contains("Secure"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     assert_eq!(home, 200);
 }
 
@@ -93,7 +115,14 @@ fn signs_in_over_https_served_by_nianbao() {
     // Plain HTTP to the HTTPS port gets no page.
     let plain = server.url.replace("https://", "http://");
     let out = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", &format!("{plain}/login")])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("{plain}/login"),
+        ])
         .output()
         .unwrap();
     assert_ne!(String::from_utf8_lossy(&out.stdout), "200");
@@ -105,7 +134,11 @@ fn behind_a_tls_proxy_cookies_are_secure() {
     let (_, head, _) = curl(
         server.dir.path(),
         None,
-        &["-H", "X-Forwarded-Proto: https", &format!("{}/login", server.url)],
+        &[
+            "-H",
+            "X-Forwarded-Proto: https",
+            &format!("{}/login", server.url),
+        ],
     );
     let cookie = head
         .lines()
@@ -120,7 +153,14 @@ fn a_key_that_is_not_the_certificates_is_refused_with_the_reason() {
     let (cert, _) = certificate(dir.path());
     std::fs::write(dir.path().join("bad.pem"), "not a key").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["serve", "--listen", "127.0.0.2:0", "--tls-cert", &cert, "--tls-key"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.2:0",
+            "--tls-cert",
+            &cert,
+            "--tls-key",
+        ])
         .arg(dir.path().join("bad.pem"))
         .arg("--db")
         .arg(dir.path().join("x.db"))

@@ -352,6 +352,8 @@ pub struct Filter {
     pub text: Option<String>,
     /// Values as extracted, before reviewers' corrections (default: corrected values).
     pub originals: bool,
+    /// One stored report (whichever version it is).
+    pub report_id: Option<i64>,
 }
 
 /// Reports by their worst finding.
@@ -367,7 +369,10 @@ impl Filter {
     pub(crate) fn sql(&self) -> (String, Vec<Value>) {
         let mut conds = Vec::new();
         let mut params: Vec<Value> = Vec::new();
-        if !self.all_versions {
+        if let Some(id) = self.report_id {
+            params.push(id.into());
+            conds.push(format!("r.id = ${}", params.len()));
+        } else if !self.all_versions {
             conds.push("r.current = 1".to_string());
         }
         if !self.years.is_empty() {

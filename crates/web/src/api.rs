@@ -219,6 +219,7 @@ pub async fn openapi() -> Json<Value> {
             "/api/agencies": { "get": { "summary": "机构列表", "responses": ok("{agencies}") } },
             "/api/agencies/{id}/series": { "get": { "summary": "一个机构的历年报告", "parameters": id, "responses": ok("{reports}") } },
             "/api/stats": { "get": { "summary": "统计（by=all|year|region|level|template，筛选同报告列表）", "responses": ok("{groups}") } },
+            "/api/export": { "get": { "summary": "导出（筛选同报告列表；format=csv|xlsx|json|parquet，shape=wide|long，zh=1 中文列名，id=N 单份报告），与 nianbao export 相同的文件", "responses": { "200": { "description": "文件（附件）" }, "400": { "description": "格式或表形不支持" }, "401": { "description": "未登录" } } } },
             "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
         }
     }))

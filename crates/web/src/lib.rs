@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod compose;
 mod dashboard;
+mod export;
 mod fail;
 mod html;
 mod ledger;
@@ -124,6 +125,8 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/api/agencies/{id}/series", get(api::series))
         .route("/api/stats", get(api::stats))
         .route("/api/upload", post(api::upload))
+        .route("/export", get(export::download))
+        .route("/api/export", get(export::download))
         .route("/api/openapi.json", get(api::openapi))
         .layer(DefaultBodyLimit::max(4 * MAX_UPLOAD))
         .layer(axum::middleware::from_fn(headers))
@@ -162,7 +165,8 @@ pub fn serve(db: &str, listen: &str, max_upload: usize, tls: Option<Tls>) -> Res
         };
         match config {
             Some(config) => {
-                let listener = tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
+                let listener =
+                    tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
                 eprintln!("nianbao 已启动：https://{addr} （数据库 {db}；Ctrl-C 停止）");
                 axum::serve(listener, app(state))
                     .with_graceful_shutdown(stop)

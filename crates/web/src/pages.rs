@@ -161,6 +161,20 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The filters as a query string (without the page).
+    pub fn query(&self) -> String {
+        format!(
+            "q={}&text={}&region={}&year={}&level={}&template={}&status={}",
+            url(&self.q),
+            url(&self.text),
+            url(&self.region),
+            url(&self.year),
+            url(&self.level),
+            url(&self.template),
+            url(&self.status)
+        )
+    }
+
     pub fn filter(&self) -> Filter {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         Filter {
@@ -281,20 +295,26 @@ pub async fn index(
         .collect();
     let pages = (total + PAGE - 1) / PAGE;
     let link = |p: i64, label: &str| {
-        let mut qq = q.clone();
-        qq.page = Some(p);
-        let qs = format!(
-            "q={}&text={}&region={}&year={}&level={}&template={}&status={}&page={p}",
-            url(&qq.q),
-            url(&qq.text),
-            url(&qq.region),
-            url(&qq.year),
-            url(&qq.level),
-            url(&qq.template),
-            url(&qq.status)
-        );
+        let qs = format!("{}&page={p}", q.query());
         format!("<a href=\"/?{}\">{label}</a>", esc(&qs))
     };
+    let export: String = [
+        ("csv", "CSV"),
+        ("xlsx", "XLSX"),
+        ("parquet", "Parquet"),
+        ("json", "JSON"),
+    ]
+    .iter()
+    .map(|(f, label)| {
+        let qs = format!("{}&format={f}", q.query());
+        format!(
+            "<a class=\"export\" id=\"export-{f}\" href=\"/export?{}\">{label}</a>",
+            esc(&qs)
+        )
+    })
+    .collect::<Vec<_>>()
+    .join(" ");
+    let export = format!("<p class=\"exports\">导出筛选结果（{total} 份）：{export}</p>");
     let nav = format!(
         "<p class=\"pager\">共 {total} 份 · 第 {page}/{} 页 {} {}</p>",
         pages.max(1),
@@ -313,7 +333,7 @@ pub async fn index(
         "报告",
         Some(&s),
         &format!(
-            "<h1>报告</h1>{form}<table class=\"list\" id=\"reports\"><thead><tr><th>机构</th><th>地区</th><th>层级</th><th>年度</th><th>格式</th><th>状态</th></tr></thead><tbody>{body}</tbody></table>{nav}"
+            "<h1>报告</h1>{form}{export}<table class=\"list\" id=\"reports\"><thead><tr><th>机构</th><th>地区</th><th>层级</th><th>年度</th><th>格式</th><th>状态</th></tr></thead><tbody>{body}</tbody></table>{nav}"
         ),
     )))
 }

@@ -241,7 +241,7 @@ pub async fn page(
         r.year.map_or(String::new(), |y| format!("{y}年"))
     );
     let body = format!(
-        "<h1>{}</h1><p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a></p>\
+        "<h1>{}</h1><p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
          <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
          <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p><pre id=\"source\">{}</pre></aside></div>\
          <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\

@@ -39,6 +39,27 @@ impl State {
         })
     }
 
+    /// Runs `f` with a store connection on a blocking thread of its own, not waiting for it
+    /// (a download streamed while the store is read).
+    pub fn spawn_with(
+        self: Arc<Self>,
+        f: impl FnOnce(Result<&mut Store, StoreError>) + Send + 'static,
+    ) {
+        tokio::task::spawn_blocking(move || {
+            let store = self.pool.lock().ok().and_then(|mut p| p.pop());
+            let mut store = match store.map(Ok).unwrap_or_else(|| Store::open(&self.db)) {
+                Ok(s) => s,
+                Err(e) => return f(Err(e)),
+            };
+            f(Ok(&mut store));
+            if let Ok(mut pool) = self.pool.lock() {
+                if pool.len() < 8 {
+                    pool.push(store);
+                }
+            }
+        });
+    }
+
     /// Runs `f` with a store connection on a blocking thread.
     pub async fn with<T: Send + 'static>(
         self: &Arc<Self>,

@@ -22,12 +22,24 @@ const HANDSHAKE: Duration = Duration::from_secs(10);
 pub fn config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, String> {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .and_then(|it| it.collect::<Result<_, _>>())
-        .map_err(|e| format!("{}: 证书无法读取 (cannot read the PEM certificate): {e}", cert.display()))?;
+        .map_err(|e| {
+            format!(
+                "{}: 证书无法读取 (cannot read the PEM certificate): {e}",
+                cert.display()
+            )
+        })?;
     if chain.is_empty() {
-        return Err(format!("{}: 没有证书 (no CERTIFICATE in the file)", cert.display()));
+        return Err(format!(
+            "{}: 没有证书 (no CERTIFICATE in the file)",
+            cert.display()
+        ));
     }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| format!("{}: 私钥无法读取 (cannot read the PEM private key): {e}", key.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
+        format!(
+            "{}: 私钥无法读取 (cannot read the PEM private key): {e}",
+            key.display()
+        )
+    })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

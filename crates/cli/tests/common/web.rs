@@ -178,6 +178,28 @@ impl Http {
         self.finish(req.send_form(fields))
     }
 
+    /// A GET whose answer is a file: (status, content type, disposition, bytes).
+    pub fn get_bytes(&mut self, path: &str) -> (u16, String, String, Vec<u8>) {
+        let req = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header());
+        let r = match req.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let head = |n: &str| r.header(n).unwrap_or("").to_string();
+        let (status, kind, disposition) = (
+            r.status(),
+            head("content-type"),
+            head("content-disposition"),
+        );
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut out).unwrap();
+        (status, kind, disposition, out)
+    }
+
     /// A form POST whose answer is a file.
     pub fn form_bytes(&mut self, path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
         let r = self

@@ -1,0 +1,145 @@
+//! Export from the web (list as filtered, one report) gives the same files as
+//! `nianbao export` over the same store, for a viewer as for anyone signed in.
+
+mod common;
+
+use common::web::{broken_report, start, Http, PASSWORD};
+use std::io::Read;
+use std::process::Command;
+
+/// `nianbao export` over the server's store.
+fn cli_export(db: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("export")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The XML of the first worksheet of an XLSX.
+fn sheet(xlsx: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut s = String::new();
+    z.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+#[test]
+fn the_list_and_one_report_export_as_the_cli_does() {
+    let server = start(5);
+    let db = server.dir.path().join("web.db");
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let (broken, _, _) = broken_report(server.dir.path());
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files.push(("broken.html".into(), std::fs::read(&broken).unwrap()));
+    let parts: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let (status, body) = h.upload("/api/upload", &csrf, &parts, true);
+    assert_eq!(status, 200, "{body}");
+
+    // A viewer exports too: reading is all it takes.
+    let mut v = Http::new(&server.url);
+    assert_eq!(v.login("viewer", PASSWORD), 303);
+    for (query, args) in [
+        ("format=csv", vec!["--format", "csv"]),
+        ("format=json", vec!["--format", "json"]),
+        ("format=parquet", vec!["--format", "parquet"]),
+        (
+            "format=csv&shape=long&zh=1",
+            vec!["--format", "csv", "--shape", "long", "--zh-headers"],
+        ),
+        (
+            "format=csv&year=2024",
+            vec!["--format", "csv", "--year", "2024"],
+        ),
+    ] {
+        let (status, kind, disposition, bytes) = v.get_bytes(&format!("/export?{query}"));
+        assert_eq!(status, 200, "{query}");
+        assert!(
+            disposition.starts_with("attachment; filename=\"nianbao-export."),
+            "{disposition}"
+        );
+        let ext = query
+            .split('&')
+            .next()
+            .unwrap()
+            .trim_start_matches("format=");
+        assert!(
+            kind.contains(match ext {
+                "csv" => "text/csv",
+                "json" => "ndjson",
+                _ => "parquet",
+            }),
+            "{kind}"
+        );
+        assert_eq!(bytes, cli_export(&db, &args), "{query}");
+    }
+    let (_, _, _, xlsx) = v.get_bytes("/export?format=xlsx");
+    let file = server.dir.path().join("cli.xlsx");
+    cli_export(&db, &["--format", "xlsx", "-o", file.to_str().unwrap()]);
+    assert_eq!(sheet(&xlsx), sheet(&std::fs::read(&file).unwrap()));
+
+    // The list's filters: with errors, the planted one and seed 003 (no table 二); by name.
+    let (_, _, _, csv) = v.get_bytes("/api/export?status=errors&format=csv");
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.contains("测试镇人民政府") && text.contains("南召县城关镇"),
+        "{text}"
+    );
+    let (_, _, _, csv) = v.get_bytes("/api/export?q=%E6%B5%8B%E8%AF%95%E9%95%87&format=csv");
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+
+    // One report, from its page's link.
+    let (_, list) = v.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
+    let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (_, page) = v.get(&format!("/reports/{id}"));
+    assert!(
+        page.contains(&format!("/export?id={id}&amp;format=xlsx")),
+        "no export link"
+    );
+    let (status, _, disposition, csv) = v.get_bytes(&format!("/export?id={id}&format=csv"));
+    assert_eq!(status, 200);
+    assert!(
+        disposition.contains(&format!("nianbao-report-{id}.csv")),
+        "{disposition}"
+    );
+    assert_eq!(csv, text.into_bytes());
+
+    // Refused with the reason: an unknown format; and nothing without signing in.
+    let (status, body) = v.get("/api/export?format=pdf");
+    assert_eq!(status, 400);
+    assert!(body.contains("csv、xlsx、json、parquet"), "{body}");
+    let (status, _) = Http::new(&server.url).get("/api/export?format=csv");
+    assert_eq!(status, 401);
+}

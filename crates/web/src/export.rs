@@ -1,0 +1,150 @@
+//! Export from the web: the report list as filtered, or one report, as CSV, XLSX, JSON lines
+//! or Parquet — the same files `nianbao export` writes. The file is streamed as the store
+//! is read (CSV, JSON and Parquet in constant memory; XLSX is assembled before it is sent).
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::pages::ListQuery;
+use crate::state::Shared;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use nianbao_corpus::export::{self, Format, Options, Shape};
+use serde::Deserialize;
+use std::io::Write;
+use tokio::sync::mpsc;
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    #[serde(flatten)]
+    pub list: ListQuery,
+    /// csv (default), xlsx, json, parquet.
+    #[serde(default)]
+    pub format: String,
+    /// wide (default: a row per report) or long (a row per cell).
+    #[serde(default)]
+    pub shape: String,
+    /// Chinese column headers.
+    #[serde(default)]
+    pub zh: Option<String>,
+    /// One stored report instead of the list.
+    #[serde(default)]
+    pub id: Option<i64>,
+}
+
+impl ExportQuery {
+    fn options(&self) -> Result<Options, Fail> {
+        let format = match self.format.trim() {
+            "" | "csv" => Format::Csv,
+            "xlsx" => Format::Xlsx,
+            "json" => Format::Json,
+            "parquet" => Format::Parquet,
+            other => return Err(Fail::bad(format!(
+                "不支持的导出格式 {other:?}：可用 csv、xlsx、json、parquet (unknown export format)"
+            ))),
+        };
+        let shape = match self.shape.trim() {
+            "" | "wide" => Shape::Wide,
+            "long" => Shape::Long,
+            other => {
+                return Err(Fail::bad(format!(
+                    "不支持的表形 {other:?}：可用 wide、long (unknown shape)"
+                )))
+            }
+        };
+        let mut filter = self.list.filter();
+        filter.report_id = self.id;
+        Ok(Options {
+            format,
+            shape,
+            chinese_headers: self
+                .zh
+                .as_deref()
+                .is_some_and(|z| z != "0" && !z.is_empty()),
+            filter,
+        })
+    }
+}
+
+/// Bytes written by the export, sent on to the response in chunks.
+struct Chunks {
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl Write for Chunks {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.buf));
+        // The browser went away: stop reading the store.
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "下载已取消"))
+    }
+}
+
+/// `GET /export` and `/api/export`: the list's filters (as on `/`), `format`, `shape`, `zh`,
+/// or `id` for one report. Any signed-in user may export what they may read.
+pub async fn download(
+    State(st): State<Shared>,
+    s: Session,
+    uri: axum::http::Uri,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, Fail> {
+    let _signed_in = s;
+    let api = uri.path().starts_with("/api/");
+    let opts = q.options().map_err(|f| if api { f.api() } else { f })?;
+    let (mime, ext) = match opts.format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        Format::Json => ("application/x-ndjson; charset=utf-8", "jsonl"),
+        Format::Parquet => ("application/vnd.apache.parquet", "parquet"),
+    };
+    let name = match q.id {
+        Some(id) => format!("nianbao-report-{id}.{ext}"),
+        None => format!("nianbao-export.{ext}"),
+    };
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let fail = tx.clone();
+    // A connection of its own for the whole export, on a blocking thread.
+    st.clone().spawn_with(move |store| {
+        let mut out = Chunks {
+            tx,
+            buf: Vec::new(),
+        };
+        let done = store
+            .and_then(|store| export::export(store, &opts, &mut out))
+            .map_err(|e| e.to_string())
+            .and_then(|_| out.flush().map_err(|e| e.to_string()));
+        if let Err(e) = done {
+            // The status line has gone out: breaking the body tells the browser it failed.
+            let _ = fail.blocking_send(Err(std::io::Error::other(e)));
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut res = Body::from_stream(stream).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
