@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::web::{start_at, PASSWORD};
+use common::web::{start_at, Http, PASSWORD};
 use std::path::Path;
 use std::process::Command;
 
@@ -169,4 +169,19 @@ fn a_key_that_is_not_the_certificates_is_refused_with_the_reason() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.pem") && err.contains("私钥"), "{err}");
+}
+
+/// Guessing at a user's password from one address refuses that address only: the user
+/// signs in from another (a guesser cannot lock a colleague out).
+#[test]
+fn guesses_from_one_address_lock_out_only_that_address() {
+    let server = start_at("127.0.0.1", &[], "http");
+    let mut guesser = Http::new(&server.url);
+    for _ in 0..5 {
+        assert_eq!(guesser.login("reviewer", "wrong password!"), 401);
+    }
+    assert_eq!(guesser.login("reviewer", PASSWORD), 429);
+    let elsewhere = ["--interface", "127.0.0.2"];
+    let (_, home) = sign_in(server.dir.path(), &server.url, None, &elsewhere);
+    assert_eq!(home, 200);
 }

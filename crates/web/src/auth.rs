@@ -12,13 +12,14 @@ use axum::http::{header, StatusCode};
 use nianbao_corpus::review::{Role, User};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 pub const COOKIE: &str = "nianbao_session";
 /// The pre-sign-in CSRF cookie of the sign-in form.
 pub const LOGIN_COOKIE: &str = "nianbao_login";
 pub const SESSION_SECS: i64 = 12 * 3600;
-/// Failed attempts per name within [`WINDOW`] before sign-in is refused.
+/// Failed attempts per source and name within [`WINDOW`] before sign-in is refused.
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Each failed attempt is answered this much later (slows guessing without locking anyone out).
@@ -150,10 +151,27 @@ impl FromRequestParts<Shared> for Session {
     }
 }
 
-/// Whether `name` may try to sign in now; when not, the seconds to wait.
-pub fn may_try(state: &Shared, name: &str) -> Result<(), u64> {
+/// Failed sign-ins are counted per (source address, name): guesses from one address at
+/// one name are refused after [`MAX_FAILURES`] in [`WINDOW`], so no one elsewhere can lock
+/// a user out. Guesses at a name from everywhere together only slow its answers down.
+fn key(source: IpAddr, name: &str) -> String {
+    format!("{source}|{}", name.to_lowercase())
+}
+
+fn any_source(name: &str) -> String {
+    format!("*|{}", name.to_lowercase())
+}
+
+/// Entries kept at most; beyond, the stale ones are dropped (names typed by an attacker
+/// must not fill memory).
+const MAX_TRACKED: usize = 10_000;
+
+/// Whether `name` may try to sign in from `source` now; when not, the seconds to wait.
+pub fn may_try(state: &Shared, source: IpAddr, name: &str) -> Result<(), u64> {
     let mut map = state.attempts.lock().map_err(|_| 60u64)?;
-    let list = map.entry(name.to_lowercase()).or_default();
+    let Some(list) = map.get_mut(&key(source, name)) else {
+        return Ok(());
+    };
     list.retain(|t| t.elapsed() < WINDOW);
     if list.len() >= MAX_FAILURES {
         let wait = WINDOW.saturating_sub(list[0].elapsed()).as_secs().max(1);
@@ -162,17 +180,27 @@ pub fn may_try(state: &Shared, name: &str) -> Result<(), u64> {
     Ok(())
 }
 
-pub fn failed(state: &Shared, name: &str) {
-    if let Ok(mut map) = state.attempts.lock() {
-        map.entry(name.to_lowercase())
-            .or_default()
-            .push(Instant::now());
+/// Records a failed attempt; returns how late to answer it: [`FAILURE_DELAY`], longer
+/// (up to 12 times) while a name is being guessed at from many places.
+pub fn failed(state: &Shared, source: IpAddr, name: &str) -> Duration {
+    let Ok(mut map) = state.attempts.lock() else {
+        return FAILURE_DELAY;
+    };
+    if map.len() >= MAX_TRACKED {
+        map.retain(|_, l| l.last().is_some_and(|t| t.elapsed() < WINDOW));
     }
+    let now = Instant::now();
+    map.entry(key(source, name)).or_default().push(now);
+    let all = map.entry(any_source(name)).or_default();
+    all.retain(|t| t.elapsed() < WINDOW);
+    all.push(now);
+    let factor = (all.len() / MAX_FAILURES).clamp(1, 12) as u32;
+    FAILURE_DELAY * factor
 }
 
-pub fn succeeded(state: &Shared, name: &str) {
+pub fn succeeded(state: &Shared, source: IpAddr, name: &str) {
     if let Ok(mut map) = state.attempts.lock() {
-        map.remove(&name.to_lowercase());
+        map.remove(&key(source, name));
     }
 }
 

@@ -40,9 +40,11 @@ impl ExportQuery {
             "xlsx" => Format::Xlsx,
             "json" => Format::Json,
             "parquet" => Format::Parquet,
-            other => return Err(Fail::bad(format!(
+            other => {
+                return Err(Fail::bad(format!(
                 "不支持的导出格式 {other:?}：可用 csv、xlsx、json、parquet (unknown export format)"
-            ))),
+            )))
+            }
         };
         let shape = match self.shape.trim() {
             "" | "wide" => Shape::Wide,

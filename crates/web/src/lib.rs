@@ -69,13 +69,22 @@ async fn assets(
     }
 }
 
-/// Headers every answer carries: no framing, no sniffing, scripts only from this server.
+/// Headers every answer carries: no framing, no sniffing, scripts only from this server;
+/// and no copy kept by the browser or a proxy of anything but the static assets (pages and
+/// API answers hold what a signed-in user may see).
 async fn headers(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let asset = req.uri().path().starts_with("/assets/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if !asset {
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
     h.insert(
         header::X_FRAME_OPTIONS,
         header::HeaderValue::from_static("DENY"),
@@ -168,15 +177,21 @@ pub fn serve(db: &str, listen: &str, max_upload: usize, tls: Option<Tls>) -> Res
                 let listener =
                     tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
                 eprintln!("nianbao 已启动：https://{addr} （数据库 {db}；Ctrl-C 停止）");
-                axum::serve(listener, app(state))
-                    .with_graceful_shutdown(stop)
-                    .await
+                axum::serve(
+                    listener,
+                    app(state).into_make_service_with_connect_info::<tls::Peer>(),
+                )
+                .with_graceful_shutdown(stop)
+                .await
             }
             None => {
                 eprintln!("nianbao 已启动：http://{addr} （数据库 {db}；Ctrl-C 停止）");
-                axum::serve(listener, app(state))
-                    .with_graceful_shutdown(stop)
-                    .await
+                axum::serve(
+                    listener,
+                    app(state).into_make_service_with_connect_info::<tls::Peer>(),
+                )
+                .with_graceful_shutdown(stop)
+                .await
             }
         }
         .map_err(|e| e.to_string())

@@ -53,6 +53,7 @@ pub async fn login_form(State(st): State<Shared>, headers: HeaderMap) -> Respons
 
 pub async fn login(
     State(st): State<Shared>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<crate::tls::Peer>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, Fail> {
@@ -61,7 +62,8 @@ pub async fn login(
         return Err(Fail::csrf());
     }
     let name = f.name.trim().to_string();
-    auth::may_try(&st, &name).map_err(auth::too_many)?;
+    let source = peer.0.ip();
+    auth::may_try(&st, source, &name).map_err(auth::too_many)?;
     let n = name.clone();
     let found = st.with(move |s| s.user_by_name(&n)).await?;
     let password = f.password;
@@ -76,8 +78,8 @@ pub async fn login(
     .await
     .map_err(|_| Fail::internal("verify"))?;
     let Some(user) = verified else {
-        auth::failed(&st, &name);
-        tokio::time::sleep(auth::FAILURE_DELAY).await;
+        let late = auth::failed(&st, source, &name);
+        tokio::time::sleep(late).await;
         let t = auth::token();
         return Ok((
             StatusCode::UNAUTHORIZED,
@@ -92,7 +94,7 @@ pub async fn login(
         )
             .into_response());
     };
-    auth::succeeded(&st, &name);
+    auth::succeeded(&st, source, &name);
     let token = auth::token();
     let (hash, csrf) = (auth::token_hash(&token), auth::token());
     let expires = nianbao_corpus::review::unix_now() + auth::SESSION_SECS;
