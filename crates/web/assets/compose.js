@@ -25,7 +25,7 @@
             if (i && f.severity === 'error') i.classList.add('err');
           });
         });
-        if (findings.length === 0) { var ok = document.createElement('li'); ok.className = 'ok'; ok.id = 'all-clear'; ok.textContent = '勾稽关系全部成立。'; list.appendChild(ok); }
+        if (!findings.some(function (f) { return f.severity === 'error' || f.severity === 'warning'; })) { var ok = document.createElement('li'); ok.className = 'ok'; ok.id = 'all-clear'; ok.textContent = '勾稽关系全部成立。'; list.appendChild(ok); }
         list.setAttribute('data-checked', String(Date.now()));
       });
   }

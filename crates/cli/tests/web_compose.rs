@@ -1,0 +1,123 @@
+//! 新建年报 over HTTP, as the form posts it: a clerk types only the cells that are not 0.
+//! The report stored, and the DOCX and PDF downloaded, hold exactly what was typed and 0
+//! elsewhere (before, blank cells went through render → extract and came back missing:
+//! `t4.review.total` null, an error "1 ≠ 0" and 20 "row not found" warnings).
+
+mod common;
+
+use common::web::{start, Http, PASSWORD};
+use serde_json::Value;
+
+const TYPED: &[(&str, &str)] = &[
+    ("v:t2.regulation.issued", "2"),
+    ("v:t2.regulation.in_force", "7"),
+    ("v:t3.received.natural", "5"),
+    ("v:t3.received.total", "5"),
+    ("v:t3.granted.natural", "4"),
+    ("v:t3.granted.total", "4"),
+    ("v:t3.unavailable.not_held.natural", "1"),
+    ("v:t3.unavailable.not_held.total", "1"),
+    ("v:t3.processed.natural", "5"),
+    ("v:t3.processed.total", "5"),
+    ("v:t4.review.upheld", "1"),
+    ("v:t4.review.total", "1"),
+];
+
+fn fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("csrf", csrf),
+        ("agency", "测试镇人民政府"),
+        ("year", "2023"),
+        ("s1", "2023年，本镇认真贯彻落实《条例》。"),
+        ("s2", "主动公开情况。"),
+        ("s3", "依申请公开情况。"),
+        ("s4", "复议诉讼情况。"),
+        ("s5", "存在的主要问题及改进情况。"),
+        ("s6", "其他需要报告的事项。"),
+    ];
+    f.extend_from_slice(TYPED);
+    f
+}
+
+/// Every cell: the typed value, or 0.
+fn assert_typed_or_zero(values: &Value, what: &str) {
+    let values = values.as_object().unwrap();
+    assert_eq!(values.len(), 200, "{what}");
+    for (key, v) in values {
+        let want: i64 = TYPED
+            .iter()
+            .find(|(k, _)| k.strip_prefix("v:") == Some(key.as_str()))
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        assert_eq!(v.as_i64(), Some(want), "{what}: {key}");
+    }
+}
+
+#[test]
+fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
+    let server = start(5);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+
+    // The live check says what it assumed.
+    let (status, body) = h.json(
+        "/api/check",
+        Some(&csrf),
+        serde_json::json!({ "year": 2023, "values": {} }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let empty: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(empty["findings"][0]["rule"], "form.empty", "{body}");
+    let values: serde_json::Map<String, Value> = TYPED
+        .iter()
+        .map(|(k, v)| (k.trim_start_matches("v:").to_string(), Value::from(*v)))
+        .collect();
+    let (_, body) = h.json(
+        "/api/check",
+        Some(&csrf),
+        serde_json::json!({ "year": 2023, "values": values }),
+    );
+    let live: Value = serde_json::from_str(&body).unwrap();
+    let rules: Vec<&str> = live["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["form.blank_as_zero"], "{body}");
+    assert!(
+        live["findings"][0]["message_zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("188 个单元格未填写"),
+        "{body}"
+    );
+
+    // Submitted: stored with the typed values and 0 elsewhere, no error, no missing row.
+    let (status, _) = h.form("/new/submit", &fields(&csrf));
+    assert_eq!(status, 303);
+    let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
+    let id = serde_json::from_str::<Value>(&list).unwrap()["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (_, body) = h.get(&format!("/api/reports/{id}"));
+    let stored: Value = serde_json::from_str(&body).unwrap();
+    assert_typed_or_zero(&stored["values"], "stored");
+    let bad: Vec<&Value> = stored["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error" || f["rule"].as_str().unwrap().starts_with("extract."))
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+
+    // Downloaded as DOCX and PDF: nianbao reads back the same values.
+    for (to, magic) in [("docx", &b"PK"[..]), ("pdf", &b"%PDF"[..])] {
+        let bytes = h.form_bytes(&format!("/new/render?to={to}"), &fields(&csrf));
+        assert!(bytes.starts_with(magic), "{to}");
+        let path = server.dir.path().join(format!("new.{to}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let (lines, _) = common::extract(&[path]);
+        assert_typed_or_zero(&lines[0]["values"], to);
+    }
+}
