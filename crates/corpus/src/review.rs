@@ -67,8 +67,10 @@ pub struct Change {
     pub id: i64,
     /// `correct` (a cell's value) or `accept` (a finding accepted as it is).
     pub kind: String,
+    /// The cell (`correct`) or the finding (`accept`: `rule|cells`).
     pub key: String,
     pub old: Option<String>,
+    /// The value set (`correct`) or the finding's message when it was accepted (`accept`).
     pub new: Option<String>,
     pub reason: String,
     pub user: String,
@@ -370,15 +372,17 @@ impl Store {
                 "请填写理由 (a reason is required)".into(),
             ));
         }
-        let known = self.findings(id)?.iter().any(|f| finding_key(f) == finding);
-        if !known {
+        let found = self.findings(id)?;
+        let Some(f) = found.iter().find(|f| finding_key(f) == finding) else {
             return Err(StoreError::Invalid(
                 "该报告没有这条问题 (no such finding)".into(),
             ));
-        }
+        };
+        // The finding's message as it was accepted is kept with it (in `new`): a later
+        // correction may make the finding go away, and the history still says what it was.
         self.conn().exec(
-            "INSERT INTO corrections (report_id, kind, key, reason, user_name, at) VALUES ($1, 'accept', $2, $3, $4, $5)",
-            &[id.into(), finding.into(), reason.into(), user.into(), now().into()],
+            "INSERT INTO corrections (report_id, kind, key, new, reason, user_name, at) VALUES ($1, 'accept', $2, $3, $4, $5, $6)",
+            &[id.into(), finding.into(), f.message_zh.as_str().into(), reason.into(), user.into(), now().into()],
         )?;
         Ok(())
     }

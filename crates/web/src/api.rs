@@ -62,7 +62,20 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     v["agency"] = json!(l.stored.agency);
     v["version"] = json!(l.stored.version);
     v["findings"] = Value::Array(findings);
-    v["history"] = json!(l.history);
+    // Each change with what it did in words (`what`) and, for a correction, the cell's
+    // place in the template (`label`).
+    v["history"] = l
+        .history
+        .iter()
+        .map(|c| {
+            let mut h = json!(c);
+            h["what"] = json!(report::describe(&l.stored, c));
+            if c.kind == "correct" {
+                h["label"] = json!(report::cell_label(&l.stored.report, &c.key));
+            }
+            h
+        })
+        .collect();
     v.as_object_mut().map(|o| o.remove("format"));
     Ok(Json(v))
 }

@@ -44,6 +44,60 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
     .ok_or_else(Fail::not_found)
 }
 
+/// A cell as people read it: its place in the template (`表三 / （二）部分公开 / 法人或其他组织 /
+/// 商业企业`), or the key when the template has no such cell.
+pub fn cell_label(r: &Report, key: &str) -> String {
+    match nianbao_model::key_def(r.template, key) {
+        Some(d) => {
+            let mut parts = d.label_path.split('/');
+            let table = parts.next().unwrap_or("");
+            // Table 三's outcome rows sit under its group 三、本年度办理结果.
+            let rest: Vec<&str> = parts
+                .map(|p| {
+                    if p == "三" {
+                        "三、本年度办理结果"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            if r.template == nianbao_model::Template::Legacy {
+                format!("统计表 / {table} / {}", rest.join(" / "))
+            } else {
+                format!("表{table} / {}", rest.join(" / "))
+            }
+        }
+        None => key.to_string(),
+    }
+}
+
+/// What a change in the history did, in words: the cell and its values, or the finding
+/// accepted (its message while the report still has it, else its rule and cells).
+pub fn describe(stored: &Stored, c: &Change) -> String {
+    if c.kind == "accept" {
+        let finding = stored.findings.iter().find(|f| finding_key(f) == c.key);
+        return match (&c.new, finding) {
+            (Some(message), _) => format!("按原样接受问题：{message}"),
+            (None, Some(f)) => format!("按原样接受问题：{}", f.message_zh),
+            // Accepted before the message was kept, and gone since.
+            (None, None) => {
+                let (rule, cells) = c.key.split_once('|').unwrap_or((c.key.as_str(), ""));
+                let cells: Vec<String> = cells
+                    .split_whitespace()
+                    .map(|k| cell_label(&stored.report, k))
+                    .collect();
+                format!("按原样接受问题：{rule}（{}）", cells.join("；"))
+            }
+        };
+    }
+    format!(
+        "{}：{} → {}",
+        cell_label(&stored.report, &c.key),
+        c.old.as_deref().unwrap_or("空"),
+        c.new.as_deref().unwrap_or("空")
+    )
+}
+
 /// Evidence positions as UTF-16 offsets into the source (what the page's script indexes).
 pub fn evidence_json(r: &Report, source: &str) -> serde_json::Value {
     let mut out = serde_json::Map::new();
@@ -209,21 +263,12 @@ pub async fn page(
         .history
         .iter()
         .map(|c| {
-            let what = if c.kind == "accept" {
-                "按原样接受".to_string()
-            } else {
-                format!(
-                    "{}：{} → {}",
-                    c.key,
-                    c.old.as_deref().unwrap_or("空"),
-                    c.new.as_deref().unwrap_or("空")
-                )
-            };
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td></tr>",
                 esc(c.at.replace('T', " ").trim_end_matches("+08:00")),
                 esc(&c.user),
-                esc(&what),
+                esc(&c.key),
+                esc(&describe(&l.stored, c)),
                 esc(&c.reason)
             )
         })
