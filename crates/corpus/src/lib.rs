@@ -7,6 +7,7 @@
 
 pub mod agencies;
 pub mod agency;
+mod carry;
 pub mod cross;
 pub mod db;
 pub mod export;

@@ -87,6 +87,17 @@ fn user(r: &Row) -> User {
 }
 
 /// The key an acceptance is recorded under: the rule and the cells it names.
+/// One version of a report.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Version {
+    pub id: i64,
+    pub version: i64,
+    pub current: bool,
+    /// When it was stored, China Standard Time.
+    pub at: String,
+    pub path: String,
+}
+
 pub fn finding_key(f: &Finding) -> String {
     format!("{}|{}", f.rule, f.cells.join(" "))
 }
@@ -274,6 +285,29 @@ impl Store {
                     .str(7)
                     .parse::<i64>()
                     .map_or_else(|_| r.str(7).to_string(), beijing_time),
+            })
+            .collect())
+    }
+
+    /// Every version of report `id`'s agency and year (or, without them, its file path),
+    /// oldest first.
+    pub fn versions(&mut self, id: i64) -> Result<Vec<Version>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT v.id, v.version, v.current, v.ingested_at, v.path FROM reports r JOIN reports v ON                  (r.agency_id IS NOT NULL AND r.year IS NOT NULL AND v.agency_id = r.agency_id AND v.year = r.year)                  OR ((r.agency_id IS NULL OR r.year IS NULL) AND v.path = r.path)                  WHERE r.id = $1 ORDER BY v.version, v.id",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Version {
+                id: r.int(0).unwrap_or(0),
+                version: r.int(1).unwrap_or(1),
+                current: r.int(2) == Some(1),
+                at: r
+                    .str(3)
+                    .parse::<i64>()
+                    .map_or_else(|_| r.str(3).to_string(), beijing_time),
+                path: r.str(4).to_string(),
             })
             .collect())
     }

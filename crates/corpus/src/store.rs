@@ -99,12 +99,11 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     {
         return Ok(Saved::Unchanged);
     }
-    let r = &p.report;
-    let agency_id = match r.agency.as_deref() {
+    let agency_id = match p.report.agency.as_deref() {
         Some(name) => Some(resolve_agency(c, name, &p.path)?),
         None => None,
     };
-    let year = r.year.map(i64::from);
+    let year = p.report.year.map(i64::from);
     // The same report is the same agency and year; without them, the same path.
     let previous = match (agency_id, year) {
         (Some(a), Some(y)) => c.query(
@@ -122,19 +121,30 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         .max()
         .unwrap_or(0)
         + 1;
+    // What reviewers did to the version before comes along (see `carry`).
+    let last = previous
+        .iter()
+        .max_by_key(|row| row.int(1))
+        .and_then(|row| Some((row.int(0)?, row.int(1)?)));
+    let carried = match last {
+        Some((id, v)) => crate::carry::carry(c, id, v, &p.report)?,
+        None => None,
+    };
+    let (r, findings) = match &carried {
+        Some(k) => (&k.report, &k.findings),
+        None => (&p.report, &p.findings),
+    };
     for row in &previous {
         c.exec(
             "UPDATE reports SET current = 0 WHERE id = $1",
             &[row.int(0).into()],
         )?;
     }
-    let errors = p
-        .findings
+    let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count() as i64;
-    let warnings = p
-        .findings
+    let warnings = findings
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .count() as i64;
@@ -171,8 +181,14 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     c.insert_rows(
         "findings",
         &FINDING_COLUMNS,
-        &finding_rows(id, "report", &p.findings),
+        &finding_rows(id, "report", findings),
     )?;
+    for (kind, key, old, new, reason, user) in carried.iter().flat_map(|k| &k.changes) {
+        c.exec(
+            "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[id.into(), (*kind).into(), key.as_str().into(), old.as_deref().into(), new.as_deref().into(), reason.as_str().into(), user.as_str().into(), now().into()],
+        )?;
+    }
     c.exec(
         "INSERT INTO sources (report_id, text) VALUES ($1, $2)",
         &[id.into(), p.text.as_str().into()],
@@ -557,7 +573,7 @@ impl Store {
     }
 }
 
-fn parse_num(s: &str) -> Option<Num> {
+pub(crate) fn parse_num(s: &str) -> Option<Num> {
     if s.contains(['.', 'e', 'E']) {
         s.parse().ok().map(Num::Dec)
     } else {

@@ -5,7 +5,7 @@
 use nianbao_corpus::export::{self, Shape};
 use nianbao_corpus::ingest::{ingest, Summary};
 use nianbao_corpus::stats::By;
-use nianbao_corpus::store::Filter;
+use nianbao_corpus::store::{Filter, Saved};
 use nianbao_corpus::Store;
 use nianbao_model::{keys_for, Num, Report, Severity, Template};
 use nianbao_synth::{add, render, series, Layout, Style};
@@ -876,7 +876,107 @@ fn review(backend: Backend) {
     assert!(store.accept(rid, "no.such|rule", "r", "u").is_err());
 }
 
-on_both!(multi_year, bad_inputs, review, places);
+/// A republished report (a new version) keeps the corrections and acceptances of the
+/// version before where its source says what it said; where the source changed, the
+/// correction is left out and a finding names it.
+fn versions(backend: Backend) {
+    use nianbao_corpus::ingest::parse_bytes;
+    use nianbao_corpus::review::finding_key;
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "versions") else {
+        return;
+    };
+    let key = "t3.granted.natural";
+    let page = |value: i64, extra: &str| {
+        let mut g = nianbao_synth::rng(5);
+        let mut r = nianbao_synth::report(&mut g, nianbao_model::Template::Y2021);
+        r.agency = Some("测试镇人民政府".into());
+        r.year = Some(2022);
+        r.set(key, Some(nianbao_model::Num::Int(value)));
+        let html = nianbao_synth::html_page(&r, &nianbao_synth::HtmlStyle::default());
+        parse_bytes(
+            "测试镇.html",
+            html.replacen("</body>", &format!("<p>{extra}</p></body>"), 1)
+                .as_bytes(),
+        )
+        .unwrap()
+    };
+    let good = {
+        let mut g = nianbao_synth::rng(5);
+        nianbao_synth::report(&mut g, nianbao_model::Template::Y2021)
+            .int(key)
+            .unwrap()
+    };
+    store.save(&page(good + 1, "")).unwrap();
+    let v1 = store.list(&Filter::default(), 0, 1).unwrap().1[0].id;
+    store
+        .correct(
+            v1,
+            key,
+            Some(nianbao_model::Num::Int(good)),
+            "核对原件",
+            "甲",
+        )
+        .unwrap();
+    let warning = store
+        .findings(v1)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.severity != Severity::Error);
+    if let Some(w) = &warning {
+        store.accept(v1, &finding_key(w), "原文如此", "乙").unwrap();
+    }
+
+    assert_eq!(
+        store.save(&page(good + 1, "更新")).unwrap(),
+        Saved::NewVersion
+    );
+    let v2 = store.list(&Filter::default(), 0, 1).unwrap().1[0].id;
+    assert_ne!(v1, v2);
+    assert_eq!(
+        store.report(v2).unwrap().unwrap().report.int(key),
+        Some(good)
+    );
+    let history = store.history(v2).unwrap();
+    let carried: Vec<(&str, &str, &str)> = history
+        .iter()
+        .map(|c| (c.kind.as_str(), c.reason.as_str(), c.user.as_str()))
+        .collect();
+    let mut want = vec![("correct", "沿用第 1 版的修改：核对原件", "甲")];
+    if warning.is_some() {
+        want.insert(0, ("accept", "沿用第 1 版的接受：原文如此", "乙"));
+    }
+    assert_eq!(carried, want);
+    assert!(store
+        .findings(v2)
+        .unwrap()
+        .iter()
+        .all(|f| f.severity != Severity::Error));
+
+    store.save(&page(good + 5, "再次更新")).unwrap();
+    let v3 = store.list(&Filter::default(), 0, 1).unwrap().1[0].id;
+    assert_eq!(
+        store.report(v3).unwrap().unwrap().report.int(key),
+        Some(good + 5)
+    );
+    let flagged: Vec<Vec<String>> = store
+        .findings(v3)
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.rule == "review.correction_not_carried")
+        .map(|f| f.cells)
+        .collect();
+    assert_eq!(flagged, [vec![key.to_string()]]);
+    let versions: Vec<(i64, i64, bool)> = store
+        .versions(v1)
+        .unwrap()
+        .iter()
+        .map(|v| (v.id, v.version, v.current))
+        .collect();
+    assert_eq!(versions, [(v1, 1, false), (v2, 2, false), (v3, 3, true)]);
+}
+
+on_both!(multi_year, bad_inputs, review, places, versions);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {

@@ -62,6 +62,12 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     v["agency"] = json!(l.stored.agency);
     v["version"] = json!(l.stored.version);
     v["findings"] = Value::Array(findings);
+    v["versions"] = json!(l.versions);
+    v["changed_from_previous"] = l
+        .diff
+        .iter()
+        .map(|(k, was, now)| json!({ "key": k, "previous": was, "value": now }))
+        .collect();
     // Each change with what it did in words (`what`) and, for a correction, the cell's
     // place in the template (`label`).
     v["history"] = l

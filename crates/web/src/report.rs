@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use nianbao_corpus::review::{finding_key, Change, Role};
+use nianbao_corpus::review::{finding_key, Change, Role, Version};
 use nianbao_corpus::store::{Filter, Stored};
 use nianbao_model::{Finding, Num, Report, Severity, Template};
 use nianbao_render::doc::{document, Block, Role as CellRole, Table};
@@ -23,6 +23,10 @@ pub struct Loaded {
     pub source: String,
     pub accepted: Vec<String>,
     pub history: Vec<Change>,
+    /// Every version of this agency-year, oldest first.
+    pub versions: Vec<Version>,
+    /// Cells whose value differs from the version before: (key, before, now).
+    pub diff: Vec<(String, Option<String>, Option<String>)>,
 }
 
 pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
@@ -33,11 +37,37 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
         let source = s.source(id)?.unwrap_or_default();
         let accepted = s.accepted(id)?;
         let history = s.history(id)?;
+        let versions = s.versions(id)?;
+        let before = versions
+            .iter()
+            .filter(|v| v.version < stored.version)
+            .max_by_key(|v| v.version)
+            .map(|v| v.id);
+        let diff = match before.map(|b| s.report(b)).transpose()?.flatten() {
+            Some(b) => stored
+                .report
+                .cells
+                .keys()
+                .filter_map(|k| {
+                    let (was, now) = (b.report.value(k), stored.report.value(k));
+                    (was != now).then(|| {
+                        (
+                            k.clone(),
+                            was.map(|v| v.to_string()),
+                            now.map(|v| v.to_string()),
+                        )
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(Some(Loaded {
             stored,
             source,
             accepted,
             history,
+            versions,
+            diff,
         }))
     })
     .await?
@@ -285,8 +315,9 @@ pub async fn page(
         "{agency} {}",
         r.year.map_or(String::new(), |y| format!("{y}年"))
     );
+    let versions = versions_html(&l);
     let body = format!(
-        "<h1>{}</h1><p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
+        "<h1>{}</h1>{versions}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
          <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
          <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p><pre id=\"source\">{}</pre></aside></div>\
          <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
@@ -299,6 +330,65 @@ pub async fn page(
         script_json(&evidence_json(r, &l.source))
     );
     Ok(Html(layout(&title, Some(&s), &body)))
+}
+
+/// The versions of this agency-year: a notice on an old one, links to each, and the cells
+/// that changed from the version before.
+fn versions_html(l: &Loaded) -> String {
+    if l.versions.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::new();
+    if let Some(c) = l.versions.iter().find(|v| v.current && v.id != l.stored.id) {
+        out.push_str(&format!(
+            "<p class=\"warn\" id=\"old-version\">此为旧版本（第 {} 版）。当前为 <a href=\"/reports/{}\">第 {} 版</a>（{}）。</p>",
+            l.stored.version,
+            c.id,
+            c.version,
+            esc(&c.at.replace('T', " ").trim_end_matches("+08:00").to_string())
+        ));
+    }
+    let links: Vec<String> = l
+        .versions
+        .iter()
+        .map(|v| {
+            let label = format!(
+                "第 {} 版{}",
+                v.version,
+                if v.current { "（当前）" } else { "" }
+            );
+            if v.id == l.stored.id {
+                format!("<b>{label}</b>")
+            } else {
+                format!("<a href=\"/reports/{}\">{label}</a>", v.id)
+            }
+        })
+        .collect();
+    out.push_str(&format!(
+        "<p class=\"meta\" id=\"versions\">版本：{}</p>",
+        links.join(" · ")
+    ));
+    if l.stored.version > 1 {
+        let rows: String = l
+            .diff
+            .iter()
+            .map(|(k, was, now)| {
+                format!(
+                    "<tr><td title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(k),
+                    esc(&cell_label(&l.stored.report, k)),
+                    esc(was.as_deref().unwrap_or("空")),
+                    esc(now.as_deref().unwrap_or("空"))
+                )
+            })
+            .collect();
+        out.push_str(&if rows.is_empty() {
+            "<p class=\"muted\" id=\"diff\">与上一版本相比，表格数值没有变化。</p>".to_string()
+        } else {
+            format!("<details open><summary>与上一版本相比变化的单元格（{}）</summary><table class=\"list\" id=\"diff\"><tr><th>单元格</th><th>上一版本</th><th>本版本</th></tr>{rows}</table></details>", l.diff.len())
+        });
+    }
+    out
 }
 
 /// A value typed by a person: blank, an integer, or a decimal.

@@ -1,0 +1,135 @@
+//! A new version of a report (the agency republished it, or a corrected file was uploaded)
+//! keeps what reviewers did to the version before. A correction is carried to the new
+//! version where the source still says what it said when the reviewer corrected it; where
+//! the source changed, the correction is not applied and a finding names the cell, the old
+//! correction and the new source value, for a reviewer to decide. An acceptance is carried
+//! while the new version has the same finding.
+
+use crate::db::Conn;
+use crate::review::finding_key;
+use crate::store::parse_num;
+use crate::StoreError;
+use nianbao_model::{Finding, Report, Severity};
+use std::collections::BTreeMap;
+
+/// A change to record on the new version: (kind, key, old, new, reason, user).
+pub type Change = (
+    &'static str,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+/// What the new version gets from the one before.
+pub struct Carried {
+    /// The new version's report with the carried corrections applied.
+    pub report: Report,
+    /// Its findings: the checks of the corrected values, and one per correction not carried.
+    pub findings: Vec<Finding>,
+    pub changes: Vec<Change>,
+}
+
+/// A key's corrections on the version before, taken together.
+struct Corrected {
+    /// The value as extracted, before the first correction.
+    original: Option<String>,
+    /// The value after the last.
+    last: Option<String>,
+    reason: String,
+    user: String,
+}
+
+/// The corrections and acceptances of report `previous` (version `version`) brought to the
+/// new version `report`; None when there were none.
+pub fn carry(
+    c: &mut dyn Conn,
+    previous: i64,
+    version: i64,
+    report: &Report,
+) -> Result<Option<Carried>, StoreError> {
+    let rows = c.query(
+        "SELECT kind, key, old, new, reason, user_name FROM corrections WHERE report_id = $1 ORDER BY id",
+        &[previous.into()],
+    )?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut corrected: BTreeMap<String, Corrected> = BTreeMap::new();
+    let mut accepted: Vec<(String, Option<String>, String, String)> = Vec::new();
+    for r in &rows {
+        let (key, new) = (r.str(1).to_string(), r.text(3).map(str::to_string));
+        let (reason, user) = (r.str(4).to_string(), r.str(5).to_string());
+        if r.str(0) == "accept" {
+            accepted.push((key, new, reason, user));
+            continue;
+        }
+        let original = r.text(2).map(str::to_string);
+        let e = corrected.entry(key).or_insert(Corrected {
+            original,
+            last: None,
+            reason: String::new(),
+            user: String::new(),
+        });
+        (e.last, e.reason, e.user) = (new, reason, user);
+    }
+    let mut out = report.clone();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut conflicts = Vec::new();
+    for (key, k) in &corrected {
+        if !out.cells.contains_key(key) || k.last == k.original {
+            continue;
+        }
+        let now = report.value(key).map(|v| v.to_string());
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "空".into());
+        if now == k.original {
+            out.set(key, k.last.as_deref().and_then(parse_num));
+            let reason = format!("沿用第 {version} 版的修改：{}", k.reason);
+            changes.push((
+                "correct",
+                key.clone(),
+                now,
+                k.last.clone(),
+                reason,
+                k.user.clone(),
+            ));
+        } else {
+            conflicts.push(Finding::new(
+                "review.correction_not_carried",
+                Severity::Warning,
+                format!(
+                    "第 {version} 版中此格由 {} 改为 {}（{}：{}），新版本原文为 {}，未沿用该修改，请复核",
+                    show(&k.original),
+                    show(&k.last),
+                    k.user,
+                    k.reason,
+                    show(&now)
+                ),
+                format!(
+                    "version {version} corrected this cell from {} to {} ({}: {}); the new version's source says {}, so the correction was not carried — review it",
+                    show(&k.original),
+                    show(&k.last),
+                    k.user,
+                    k.reason,
+                    show(&now)
+                ),
+                vec![key.clone()],
+            ));
+        }
+    }
+    let mut findings = nianbao_check::findings(&out);
+    for (key, message, reason, user) in accepted {
+        if findings.iter().any(|f| finding_key(f) == key) {
+            let reason = format!("沿用第 {version} 版的接受：{reason}");
+            changes.push(("accept", key, None, message, reason, user));
+        }
+    }
+    findings.extend(conflicts);
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    Ok(Some(Carried {
+        report: out,
+        findings,
+        changes,
+    }))
+}
