@@ -130,7 +130,7 @@ pub fn ingest(paths: &[PathBuf], db: &str, quiet: bool) -> ExitCode {
     }
     let result = ingest::ingest(&mut store, paths, &mut |name, outcome| {
         bar.inc(1);
-        if let Outcome::Failed(reason) = outcome {
+        if let Outcome::Failed(reason) | Outcome::Skipped(reason) = outcome {
             bar.suspend(|| eprintln!("{name}: {reason}"));
         }
         bar.set_message(name.rsplit(['/', '\\']).next().unwrap_or(name).to_string());

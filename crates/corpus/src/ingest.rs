@@ -16,9 +16,9 @@ use std::sync::mpsc;
 
 /// Extensions taken when walking a directory; a file named on the command line is read
 /// whatever its name (the reader is chosen from the content).
-const REPORT_EXTENSIONS: [&str; 14] = [
+const REPORT_EXTENSIONS: [&str; 19] = [
     "txt", "text", "md", "markdown", "htm", "html", "shtml", "xhtml", "doc", "docx", "wps", "pdf",
-    "ofd", "zip",
+    "ofd", "zip", "png", "jpg", "jpeg", "tif", "tiff",
 ];
 /// Entries an archive may hold; more is refused as a bomb.
 const MAX_ARCHIVE_ENTRIES: usize = 1_000_000;
@@ -28,6 +28,8 @@ const MAX_ARCHIVE_ENTRIES: usize = 1_000_000;
 pub enum Outcome {
     Saved(Saved),
     Failed(String),
+    /// An archive member that is no report (by its extension), with the reason.
+    Skipped(String),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,14 +40,18 @@ pub struct Summary {
     pub unchanged: usize,
     /// (input, one-line reason)
     pub failed: Vec<(String, String)>,
+    /// Archive members passed over: (member, reason).
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Summary {
     pub fn line_zh_en(&self) -> String {
         format!(
-            "读取 {} 个文件：新增 {}，新版本 {}，未变 {}，失败 {} (read {}: new {}, new versions {}, unchanged {}, failed {})",
+            "读取 {} 个文件：新增 {}，新版本 {}，未变 {}，失败 {}{} (read {}: new {}, new versions {}, unchanged {}, failed {}{})",
             self.read, self.new, self.versions, self.unchanged, self.failed.len(),
-            self.read, self.new, self.versions, self.unchanged, self.failed.len()
+            if self.skipped.is_empty() { String::new() } else { format!("，跳过压缩包中非报告文件 {}", self.skipped.len()) },
+            self.read, self.new, self.versions, self.unchanged, self.failed.len(),
+            if self.skipped.is_empty() { String::new() } else { format!(", skipped {} archive members that are not reports", self.skipped.len()) },
         )
     }
 }
@@ -55,6 +61,7 @@ enum Job {
     File(PathBuf, String),
     Entry(String, Result<Vec<u8>, String>),
     Error(String, String),
+    Skip(String, String),
 }
 
 /// Counts the inputs a run will see (for the progress bar): files, plus archive entries.
@@ -91,6 +98,8 @@ pub fn ingest(
 }
 
 /// Ingests the files saved in `dir` (uploads), naming each `label` + its name in `dir`.
+/// Each was chosen by a person, so each is read whatever its name, and one that is no
+/// report gets the reader's reason.
 pub fn ingest_dir_as(
     store: &mut Store,
     dir: &Path,
@@ -98,7 +107,13 @@ pub fn ingest_dir_as(
     progress: &mut dyn FnMut(&str, &Outcome),
 ) -> Result<Summary, StoreError> {
     let names = Names(Some((dir.to_path_buf(), label.to_string())));
-    run(store, &[dir.to_path_buf()], names, progress)
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| StoreError::Invalid(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    run(store, &files, names, progress)
 }
 
 fn run(
@@ -142,6 +157,10 @@ fn run(
                 Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
                 Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
                 Outcome::Failed(reason) => summary.failed.push((name.clone(), reason.clone())),
+                Outcome::Skipped(reason) => {
+                    summary.read -= 1;
+                    summary.skipped.push((name.clone(), reason.clone()))
+                }
             }
             progress(&name, &outcome);
         }
@@ -161,6 +180,7 @@ fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) 
         }
         Job::Entry(name, bytes) => (name, bytes),
         Job::Error(name, reason) => return (name, Err(Outcome::Failed(reason))),
+        Job::Skip(name, reason) => return (name, Err(Outcome::Skipped(reason))),
     };
     let bytes = match bytes {
         Ok(b) => b,
@@ -379,7 +399,10 @@ fn archive_jobs(path: PathBuf, name: String) -> impl Iterator<Item = Job> + Send
             ));
         }
         if !has_report_extension(Path::new(&raw)) {
-            return None;
+            return Some(Job::Skip(
+                label,
+                "不是年报文件类型（按扩展名），已跳过 (not a report file type by its extension; skipped)".into(),
+            ));
         }
         if entry.size() > limit {
             return Some(Job::Error(

@@ -43,12 +43,13 @@ pub fn meta(src: &str) -> Meta {
         }
     }
     if title_at.is_none() {
+        // Spaces do not count: OCR and PDF text set them between characters (`年 度 报 告`).
         title_at = lines
             .iter()
+            .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
             .enumerate()
             .take(20)
-            .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80)
-            .map(|(i, l)| (i, l.clone()));
+            .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80);
     }
     if title_at.is_none() {
         // The whole report on one line: the title is the text up to the first 报告.
@@ -226,6 +227,17 @@ fn date_at(c: &[char], i: usize) -> Option<(Date, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_spaced_out_by_ocr() {
+        let m = meta("北 冷乡2019 年 政府信息公开 工作 年 度 报 告\n本报告 依据《中 华人民 共和国政 府信息 公开条例》 编制，所列 数据 统计 期 限 自 2019年 1 月 1 日 至2019年12月31日。\n");
+        assert_eq!(m.agency.as_deref(), Some("北冷乡"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("北冷乡2019年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.year, Some(2019));
+    }
 
     #[test]
     fn title_on_one_line() {

@@ -488,6 +488,7 @@ pub async fn receive(
                     (true, "已存在，未变 (already stored)".to_string())
                 }
                 Outcome::Failed(reason) => (false, reason),
+                Outcome::Skipped(reason) => (false, reason),
             };
             out.push(Received {
                 file: file.trim_start_matches("上传/").to_string(),

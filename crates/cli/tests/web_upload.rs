@@ -1,0 +1,109 @@
+//! Uploads say what became of every file: a scanned report as an image is read through the
+//! OCR table path (it was dropped without a word), a file of another kind gets the reader's
+//! reason, and archive members that are no reports are listed as skipped.
+
+mod common;
+
+use common::web::{broken_report, start, Http, PASSWORD};
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+/// The first shared scan as a multi-page TIFF (pdftoppm's pages saved by Pillow).
+fn scan_tiff(dir: &Path) -> Option<Vec<u8>> {
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/variants/scan/000_ea60ae7e2efea9c4.pdf");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "200", "-gray", "-png"])
+        .arg(&pdf)
+        .arg(dir.join("page"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let pillow = Command::new("python3")
+        .args(["-c", "import PIL"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !common::available(pillow, "python3 with Pillow") {
+        return None;
+    }
+    let out = dir.join("scan.tif");
+    let script = "import sys, glob; from PIL import Image; \
+                  p = [Image.open(f) for f in sorted(glob.glob(sys.argv[1] + '/page-*.png'))]; \
+                  p[0].save(sys.argv[2], save_all=True, append_images=p[1:], compression='tiff_lzw')";
+    let ok = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir)
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    Some(std::fs::read(out).unwrap())
+}
+
+#[test]
+fn every_uploaded_file_gets_an_answer() {
+    let server = start(50);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let work = tempfile::tempdir().unwrap();
+    let Some(tiff) = scan_tiff(work.path()) else {
+        return;
+    };
+    let (path, _, _) = broken_report(server.dir.path());
+    let good = std::fs::read(&path).unwrap();
+    let mut zip_bytes = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("style.css", o).unwrap();
+        z.write_all(b"body { color: red }").unwrap();
+        z.start_file("report.html", o).unwrap();
+        z.write_all(&good).unwrap();
+        z.finish().unwrap();
+    }
+    let files: Vec<(&str, &[u8])> = vec![
+        ("扫描件.tif", &tiff),
+        ("统计.xls", b"\xD0\xCF\x11\xE0 not really a workbook"),
+        ("bundle.zip", &zip_bytes),
+    ];
+    let (status, body) = h.upload("/api/upload", &csrf, &files, true);
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let results = v["files"].as_array().unwrap();
+    let outcome = |name: &str| {
+        results
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no answer for {name}: {body}"))
+            .clone()
+    };
+    assert_eq!(outcome("扫描件.tif")["ok"], true, "{body}");
+    let xls = outcome("统计.xls");
+    assert_eq!(xls["ok"], false);
+    assert!(!xls["message"].as_str().unwrap().is_empty(), "{body}");
+    let css = outcome("bundle.zip!/style.css");
+    assert_eq!(css["ok"], false);
+    assert!(
+        css["message"].as_str().unwrap().contains("已跳过"),
+        "{body}"
+    );
+    assert_eq!(outcome("bundle.zip!/report.html")["ok"], true);
+    assert_eq!(results.len(), 4, "{body}");
+
+    // The scan is stored as read by OCR, its agency and tables found.
+    let (_, list) = h.get("/api/reports?q=%E5%8C%97%E5%86%B7");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["reports"][0]["agency"], "北冷乡");
+    let (_, one) = h.get(&format!("/api/reports/{}", list["reports"][0]["id"]));
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(one["file"], "上传/扫描件.tif");
+    assert_eq!(
+        one["tables"],
+        serde_json::json!(["二", "三", "四"]),
+        "{}",
+        one["tables"]
+    );
+}
