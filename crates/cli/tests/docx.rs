@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{available, differences, extract, gold_file, soffice};
+use common::{available, differences, extract, gold_file, ofd_from_pdf, soffice};
 use nianbao_model::{Report, Template};
 use nianbao_synth::{html_page, report, rng, HtmlStyle};
 use serde_json::Value;
@@ -103,64 +103,6 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
         let ofd: Vec<PathBuf> = pdf.iter().map(|p| ofd_from_pdf(p)).collect();
         assert_same(&reports, &ofd, "ofd");
     }
-}
-
-/// Writes an OFD package (OFD.xml, Document.xml, PublicRes.xml, one Content.xml a page)
-/// holding the PDF's words as TextObjects at their positions, in millimetres.
-fn ofd_from_pdf(pdf: &Path) -> PathBuf {
-    use std::io::Write;
-    let tsv = Command::new("pdftotext")
-        .args(["-tsv", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let mm = |pt: f64| pt * 25.4 / 72.0;
-    let mut pages: Vec<String> = Vec::new();
-    let mut id = 10;
-    for line in String::from_utf8(tsv.stdout).unwrap().lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let page: usize = f[1].parse().unwrap();
-        while pages.len() < page {
-            pages.push(String::new());
-        }
-        if f[0] != "5" {
-            continue;
-        }
-        let n = |i: usize| f[i].parse::<f64>().unwrap();
-        let (x, y, w, h) = (mm(n(6)), mm(n(7)), mm(n(8)), mm(n(9)));
-        let text = f[11].replace('&', "&amp;").replace('<', "&lt;");
-        id += 1;
-        pages[page - 1].push_str(&format!(
-            "<ofd:TextObject ID=\"{id}\" Boundary=\"{x:.3} {y:.3} {w:.3} {h:.3}\" Font=\"2\" Size=\"{h:.3}\"><ofd:TextCode X=\"0\" Y=\"{h:.3}\">{text}</ofd:TextCode></ofd:TextObject>\n"
-        ));
-    }
-    let ns = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
-    let out = pdf.with_extension("ofd");
-    let mut z = zip::ZipWriter::new(std::fs::File::create(&out).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut put = |name: &str, body: String| {
-        z.start_file(name, opts).unwrap();
-        z.write_all(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}").as_bytes())
-            .unwrap();
-    };
-    put("OFD.xml", format!("<ofd:OFD {ns} Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-test</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"));
-    let page_list: String = (0..pages.len())
-        .map(|i| {
-            format!(
-                "<ofd:Page ID=\"{}\" BaseLoc=\"Pages/Page_{i}/Content.xml\"/>",
-                i + 3
-            )
-        })
-        .collect();
-    put("Doc_0/Document.xml", format!("<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>{id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>"));
-    put("Doc_0/PublicRes.xml", format!("<ofd:Res {ns} BaseLoc=\"Res\"><ofd:Fonts><ofd:Font ID=\"2\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts></ofd:Res>"));
-    for (i, body) in pages.iter().enumerate() {
-        put(&format!("Doc_0/Pages/Page_{i}/Content.xml"), format!("<ofd:Page {ns}><ofd:Content><ofd:Layer ID=\"1\">\n{body}</ofd:Layer></ofd:Content></ofd:Page>"));
-    }
-    z.finish().unwrap();
-    out
 }
 
 /// Truncated, garbled and image-only PDFs: a JSON line each, the batch goes on.

@@ -160,6 +160,70 @@ fn borderless_cells_are_the_boxes_of_their_words() {
     assert_eq!(x("t3.other.other.commercial"), x("t3.processed.commercial"));
 }
 
+/// An OFD (made from a LibreOffice PDF's words, in millimetres, without its rules): each
+/// value's place is its word's box converted to points — left edge, top and bottom those of
+/// the PDF's word, the right edge estimated from the font size.
+#[test]
+fn ofd_cells_are_word_boxes_in_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("005.pdf");
+    std::fs::copy(variant("pdf", "005-txt.pdf"), &pdf).unwrap();
+    let words = pdf_words(&pdf);
+    let from_pdf = extracted(&pdf, &[]);
+    let ofd = extracted(&common::ofd_from_pdf(&pdf), &[]);
+    let placed = placed(&ofd);
+    assert_eq!(ofd["values"], from_pdf["values"]);
+    // Every printed value is placed (blank cells, printed as nothing, are not).
+    let printed = ofd["evidence"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|e| !e["raw"].as_str().unwrap().is_empty())
+        .count();
+    assert_eq!((placed.len(), printed), (35, 35));
+    for (key, raw, p) in &placed {
+        let page = p["page"].as_u64().unwrap();
+        // The PDF word the value came from: same page, text, left edge and top.
+        let word = words.iter().find(|w| {
+            w.0 == page
+                && &w.5 == raw
+                && (w.1 - f(p, "x0")).abs() < 0.05
+                && (w.2 - f(p, "y0")).abs() < 0.05
+        });
+        assert!(word.is_some(), "{key}: no word {raw:?} at {p}");
+        assert!(f(p, "x1") > f(p, "x0") && f(p, "y1") > f(p, "y0"), "{key}");
+    }
+}
+
+/// Every word poppler finds: (page, x0, y0, x1, y1, text), in points.
+fn pdf_words(file: &Path) -> Vec<(u64, f64, f64, f64, f64, String)> {
+    let tsv = Command::new("pdftotext")
+        .args(["-tsv"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(tsv.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 12 && c[0] == "5").then(|| {
+                let n = |i: usize| c[i].parse::<f64>().unwrap();
+                (
+                    c[1].parse().unwrap(),
+                    n(6),
+                    n(7),
+                    n(6) + n(8),
+                    n(7) + n(9),
+                    c[11].to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Text of each `<w:tc>` by (table, row, cell), tables in document order.
 fn docx_cells(file: &Path) -> Vec<((u32, u32, u32), String)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
