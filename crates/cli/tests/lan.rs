@@ -98,6 +98,55 @@ fn signs_in_over_plain_http_on_a_lan_address() {
         "{cookie}"
     );
     assert_eq!(home, 200);
+    // Signed-in pages and API answers are not kept by the browser; static assets may be.
+    for path in ["/", "/api/reports"] {
+        let url = format!("{}{path}", server.url);
+        let (status, head, _) = curl(server.dir.path(), None, &[&url]);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.to_lowercase().contains("cache-control: no-store"),
+            "{path}: {head}"
+        );
+    }
+    let css = format!("{}/assets/app.css", server.url);
+    let (_, head, _) = curl(server.dir.path(), None, &[&css]);
+    assert!(!head.to_lowercase().contains("no-store"), "{head}");
+    // ECharts goes gzipped to a browser that takes gzip (a third of its size), as is otherwise.
+    let echarts = format!("{}/assets/echarts.min.js", server.url);
+    let plain = Command::new("curl")
+        .args(["-s", &echarts])
+        .output()
+        .unwrap()
+        .stdout;
+    let gz = [
+        "-s",
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        "-H",
+        "Accept-Encoding: gzip",
+    ];
+    let head = Command::new("curl")
+        .args(gz)
+        .args(["-w", "%{size_download}", &echarts])
+        .output()
+        .unwrap()
+        .stdout;
+    let head = String::from_utf8(head).unwrap().to_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let size: usize = head.rsplit('\n').next().unwrap().trim().parse().unwrap();
+    assert!(
+        plain.len() > 900_000 && size * 2 < plain.len(),
+        "{size} of {}",
+        plain.len()
+    );
+    let unzipped = Command::new("curl")
+        .args(["-s", "--compressed", &echarts])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(unzipped, plain);
 }
 
 #[test]

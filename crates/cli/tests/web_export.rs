@@ -118,6 +118,13 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     let text = String::from_utf8(csv).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
 
+    // The list page links the export of what it shows, its filters kept.
+    let (_, list_page) = v.get("/?status=errors&year=2022");
+    assert!(
+        list_page.contains("/export?q=&amp;text=&amp;region=&amp;year=2022&amp;level=&amp;template=&amp;status=errors&amp;format=xlsx"),
+        "no export link with the filters"
+    );
+
     // One report, from its page's link.
     let (_, list) = v.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
     let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]

@@ -79,6 +79,22 @@ fn corrections_and_acceptances_say_what_they_did() {
     );
     assert!(page.contains("按原样接受问题："), "no acceptance in words");
     assert!(page.contains(&format!("title=\"{key}\"")), "no key tooltip");
+
+    // The report's official HTML page is styled: its inline styles are allowed there, and
+    // no script is.
+    let (status, kind, _, html) = h.get_bytes("/reports/1/render?to=html");
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(
+        String::from_utf8(html).unwrap().contains("<style"),
+        "no styles in the page"
+    );
+    let csp = h.header("/reports/1/render?to=html", "content-security-policy");
+    assert!(
+        csp.contains("style-src 'unsafe-inline'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
 }
 
 /// 测试镇's 2022 report as a portal page, with the planted cell at `value`, and `extra`

@@ -391,6 +391,19 @@ fn versions_html(l: &Loaded) -> String {
     out
 }
 
+/// A report rendered as its official HTML page: its own inline styles apply (the app's
+/// policy allows only styles from this server), nothing else runs.
+pub fn rendered_page(html: String) -> Response {
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        )],
+        Html(html),
+    )
+        .into_response()
+}
+
 /// A value typed by a person: blank, an integer, or a decimal.
 pub fn parse_value(s: &str) -> Result<Option<Num>, Fail> {
     let t = s.trim();
@@ -464,7 +477,7 @@ pub async fn render(
     let l = load(&st, id).await?;
     let r = l.stored.report;
     match q.to.as_str() {
-        "html" => Ok(Html(nianbao_render::to_html(&r)).into_response()),
+        "html" => Ok(rendered_page(nianbao_render::to_html(&r))),
         "docx" => {
             let bytes = tokio::task::spawn_blocking(move || nianbao_render::to_docx(&r))
                 .await

@@ -200,6 +200,18 @@ impl Http {
         (status, kind, disposition, out)
     }
 
+    /// One header of a GET's answer ("" when absent).
+    pub fn header(&mut self, path: &str, name: &str) -> String {
+        let req = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header());
+        match req.call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r.header(name).unwrap_or("").to_string(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     /// A form POST whose answer is a file.
     pub fn form_bytes(&mut self, path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
         let r = self
