@@ -125,7 +125,7 @@ impl Store {
     /// The user and their password hash.
     pub fn user_by_name(&mut self, name: &str) -> Result<Option<(User, String)>, StoreError> {
         let rows = self.conn().query(
-            "SELECT id, name, role, hash FROM users WHERE name = $1",
+            "SELECT id, name, role, hash FROM users WHERE name = $1 AND disabled = 0",
             &[name.into()],
         )?;
         Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))
@@ -138,6 +138,93 @@ impl Store {
             .iter()
             .map(user)
             .collect())
+    }
+
+    /// Every user with whether the account is disabled, by name.
+    pub fn accounts(&mut self) -> Result<Vec<(User, bool)>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT id, name, role, disabled FROM users ORDER BY name",
+                &[],
+            )?
+            .iter()
+            .map(|r| (user(r), r.int(3) == Some(1)))
+            .collect())
+    }
+
+    /// A user by id, with whether the account is disabled.
+    pub fn account(&mut self, id: i64) -> Result<Option<(User, bool)>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT id, name, role, disabled FROM users WHERE id = $1",
+                &[id.into()],
+            )?
+            .first()
+            .map(|r| (user(r), r.int(3) == Some(1))))
+    }
+
+    /// A new password (its hash); every session of the user ends.
+    pub fn set_password(&mut self, id: i64, hash: &str) -> Result<(), StoreError> {
+        transaction(self.conn(), |c| {
+            c.exec(
+                "UPDATE users SET hash = $1 WHERE id = $2",
+                &[hash.into(), id.into()],
+            )?;
+            c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
+            Ok(())
+        })
+    }
+
+    /// Disables (no sign-in, every session ended) or enables an account. The last enabled
+    /// administrator cannot be disabled.
+    pub fn set_disabled(&mut self, id: i64, disabled: bool) -> Result<(), StoreError> {
+        if disabled {
+            self.keep_an_admin(id)?;
+        }
+        transaction(self.conn(), |c| {
+            c.exec(
+                "UPDATE users SET disabled = $1 WHERE id = $2",
+                &[i64::from(disabled).into(), id.into()],
+            )?;
+            if disabled {
+                c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes an account and its sessions; the history keeps the name it recorded. The
+    /// last enabled administrator cannot be deleted.
+    pub fn delete_user(&mut self, id: i64) -> Result<(), StoreError> {
+        self.keep_an_admin(id)?;
+        transaction(self.conn(), |c| {
+            c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
+            c.exec("DELETE FROM users WHERE id = $1", &[id.into()])?;
+            Ok(())
+        })
+    }
+
+    fn keep_an_admin(&mut self, id: i64) -> Result<(), StoreError> {
+        let others = self
+            .conn()
+            .query(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1",
+                &[id.into()],
+            )?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0);
+        let is_admin = self
+            .account(id)?
+            .is_some_and(|(u, off)| u.role == Role::Admin && !off);
+        if is_admin && others == 0 {
+            return Err(StoreError::Invalid(
+                "不能停用或删除最后一个管理员 (the last administrator cannot be disabled or deleted)".into(),
+            ));
+        }
+        Ok(())
     }
 
     pub fn user_count(&mut self) -> Result<i64, StoreError> {
@@ -154,16 +241,6 @@ impl Store {
             "UPDATE users SET role = $1 WHERE id = $2",
             &[role.as_str().into(), id.into()],
         )?;
-        Ok(())
-    }
-
-    pub fn set_password(&mut self, id: i64, hash: &str) -> Result<(), StoreError> {
-        let c = self.conn();
-        c.exec(
-            "UPDATE users SET hash = $1 WHERE id = $2",
-            &[hash.into(), id.into()],
-        )?;
-        c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
         Ok(())
     }
 
@@ -196,7 +273,7 @@ impl Store {
     pub fn session(&mut self, token_hash: &str) -> Result<Option<(User, String)>, StoreError> {
         let rows = self.conn().query(
             "SELECT u.id, u.name, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token = $1 AND s.expires > $2",
+             WHERE s.token = $1 AND s.expires > $2 AND u.disabled = 0",
             &[token_hash.into(), unix_now().into()],
         )?;
         Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))

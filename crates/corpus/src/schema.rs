@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -81,7 +81,8 @@ CREATE TABLE users (
     name TEXT NOT NULL UNIQUE,
     hash TEXT NOT NULL,
     role TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE sessions (
     token TEXT PRIMARY KEY,
@@ -157,14 +158,20 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     match rows.first().and_then(|r| r.int(0)) {
         Some(VERSION) => indexes(conn),
         // A corpus made before the web application (1) gets its tables, one made before
-        // evidence carried places in the file (2) the column; everything else is kept.
-        Some(v @ (1 | 2)) => {
+        // evidence carried places in the file (2) the column, one made before accounts
+        // could be disabled (3) that column; everything else is kept.
+        Some(v @ (1..=3)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
                 String::new()
             };
-            ddl.push_str("ALTER TABLE cells ADD COLUMN place TEXT;");
+            if v <= 2 {
+                ddl.push_str("ALTER TABLE cells ADD COLUMN place TEXT;");
+            }
+            if v >= 2 {
+                ddl.push_str("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;");
+            }
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 c.exec(

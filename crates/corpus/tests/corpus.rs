@@ -874,6 +874,41 @@ fn review(backend: Backend) {
         .unwrap();
     assert_eq!(store.accepted(rid).unwrap(), vec![finding_key(&f)]);
     assert!(store.accept(rid, "no.such|rule", "r", "u").is_err());
+
+    // Accounts: the last enabled administrator stays; a disabled account signs in nowhere.
+    let a = store
+        .create_user("管理员乙", "$argon2id$fake", Role::Admin)
+        .unwrap();
+    assert!(store.set_disabled(a, true).is_err());
+    assert!(store.delete_user(a).is_err());
+    let b = store
+        .create_user("管理员丙", "$argon2id$fake", Role::Admin)
+        .unwrap();
+    store
+        .create_session("b-session", b, "csrf-b", now + 60)
+        .unwrap();
+    store.set_disabled(b, true).unwrap();
+    assert!(
+        store.session("b-session").unwrap().is_none(),
+        "sessions end"
+    );
+    assert!(store.user_by_name("管理员丙").unwrap().is_none());
+    assert!(
+        store.set_disabled(a, true).is_err(),
+        "b is disabled: a is the last"
+    );
+    store.set_disabled(b, false).unwrap();
+    store.delete_user(a).unwrap();
+    assert!(store.account(a).unwrap().is_none());
+    assert_eq!(
+        store
+            .accounts()
+            .unwrap()
+            .iter()
+            .map(|(u, off)| (u.name.as_str(), *off))
+            .collect::<Vec<_>>(),
+        [("审核员甲", false), ("管理员丙", false)]
+    );
 }
 
 /// A republished report (a new version) keeps the corrections and acceptances of the
@@ -983,13 +1018,13 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after("DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "3");
+    assert_eq!(schema_version(&mut store), "4");
 }
 
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1000,7 +1035,22 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "3");
+    assert_eq!(schema_version(&mut store), "4");
+}
+
+#[test]
+fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
+    use nianbao_corpus::review::Role;
+    let (_dir, mut store) = reopened_after(
+        "ALTER TABLE users DROP COLUMN disabled; \
+         INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
+         UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
+    );
+    assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
+    assert_eq!(schema_version(&mut store), "4");
 }
 
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and

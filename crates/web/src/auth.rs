@@ -198,6 +198,14 @@ pub fn failed(state: &Shared, source: IpAddr, name: &str) -> Duration {
     FAILURE_DELAY * factor
 }
 
+/// Lifts every refusal of `name` (an administrator's unlock), from whichever address.
+pub fn unlock(state: &Shared, name: &str) {
+    let suffix = format!("|{}", name.to_lowercase());
+    if let Ok(mut map) = state.attempts.lock() {
+        map.retain(|k, _| !k.ends_with(&suffix));
+    }
+}
+
 pub fn succeeded(state: &Shared, source: IpAddr, name: &str) {
     if let Ok(mut map) = state.attempts.lock() {
         map.remove(&key(source, name));

@@ -157,6 +157,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/api/check", post(compose::check))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/admin/users", get(pages::users).post(pages::add_user))
+        .route("/admin/users/{id}", post(pages::user_action))
         .route("/admin/agencies/merge", post(pages::merge))
         .route("/assets/{name}", get(assets))
         .route("/api/me", get(api::me))

@@ -523,15 +523,32 @@ pub async fn upload(
 
 pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
     s.require(Role::Admin)?;
-    let list = st.with(|store| store.users()).await?;
+    let list = st.with(|store| store.accounts()).await?;
     let agencies = st.with(|store| store.agencies()).await?;
+    let c = csrf_field(&s);
     let rows: String = list
         .iter()
-        .map(|u| {
+        .map(|(u, disabled)| {
+            let action = |what: &str, label: &str| {
+                format!(
+                    "<form method=\"post\" action=\"/admin/users/{}\" class=\"inline\">{c}<input type=\"hidden\" name=\"action\" value=\"{what}\"><button id=\"{what}-{}\">{label}</button></form>",
+                    u.id, u.id
+                )
+            };
+            let state = if *disabled { "已停用" } else { "正常" };
+            let toggle = if *disabled { action("enable", "启用") } else { action("disable", "停用") };
             format!(
-                "<tr><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{state}</td><td>\
+                 <form method=\"post\" action=\"/admin/users/{}\" class=\"inline\">{c}<input type=\"hidden\" name=\"action\" value=\"reset\">\
+                 <input name=\"password\" type=\"password\" placeholder=\"新密码（至少 10 个字符）\" id=\"password-{}\"><button id=\"reset-{}\">重设密码</button></form> \
+                 {toggle} {} {}</td></tr>",
                 esc(&u.name),
-                u.role.name_zh()
+                u.role.name_zh(),
+                u.id,
+                u.id,
+                u.id,
+                action("unlock", "解除登录限制"),
+                if u.id == s.user.id { String::new() } else { action("delete", "删除") }
             )
         })
         .collect();
@@ -540,12 +557,11 @@ pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>,
         .take(500)
         .map(|a| format!("<tr><td>{}</td><td><a href=\"/agencies/{}\">{}</a></td><td>{}</td><td>{}</td></tr>", a.id, a.id, esc(&a.name), esc(&a.region), a.reports))
         .collect();
-    let c = csrf_field(&s);
     Ok(Html(layout(
         "用户",
         Some(&s),
         &format!(
-            "<h1>用户</h1><table class=\"list\"><tr><th>用户名</th><th>角色</th></tr>{rows}</table>\
+            "<h1>用户</h1><table class=\"list\" id=\"users\"><tr><th>用户名</th><th>角色</th><th>状态</th><th>管理</th></tr>{rows}</table>\
              <h2>新增用户</h2><form method=\"post\" action=\"/admin/users\" class=\"card narrow\">{c}\
              <label>用户名 <input name=\"name\" required></label><label>密码（至少 10 个字符）<input name=\"password\" type=\"password\" required></label>\
              <label>角色 {}</label><button>新增</button></form>\
@@ -583,6 +599,49 @@ pub async fn add_user(
     let hash = auth::hash_password(&f.password).map_err(|_| Fail::internal("hash"))?;
     st.with(move |store| store.create_user(&name, &hash, role))
         .await?;
+    Ok(Redirect::to("/admin/users"))
+}
+
+#[derive(Deserialize)]
+pub struct UserAction {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// An administrator's action on an account: reset its password, disable or enable it,
+/// lift sign-in refusals, delete it. Resetting and disabling end the user's sessions.
+pub async fn user_action(
+    State(st): State<Shared>,
+    s: Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<UserAction>,
+) -> Result<Redirect, Fail> {
+    s.require(Role::Admin)?;
+    s.check_csrf(&f.csrf)?;
+    let (user, _) = st
+        .with(move |store| store.account(id))
+        .await?
+        .ok_or_else(Fail::not_found)?;
+    match f.action.as_str() {
+        "reset" => {
+            auth::check_password(&f.password).map_err(Fail::bad)?;
+            let hash = auth::hash_password(&f.password).map_err(|_| Fail::internal("hash"))?;
+            st.with(move |store| store.set_password(id, &hash)).await?;
+            auth::unlock(&st, &user.name);
+        }
+        "disable" | "delete" if id == s.user.id => {
+            return Err(Fail::bad(
+                "不能停用或删除自己的账号 (you cannot disable or delete your own account)",
+            ));
+        }
+        "disable" => st.with(move |store| store.set_disabled(id, true)).await?,
+        "enable" => st.with(move |store| store.set_disabled(id, false)).await?,
+        "delete" => st.with(move |store| store.delete_user(id)).await?,
+        "unlock" => auth::unlock(&st, &user.name),
+        _ => return Err(Fail::bad("未知操作 (unknown action)")),
+    }
     Ok(Redirect::to("/admin/users"))
 }
 
