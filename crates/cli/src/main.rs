@@ -156,6 +156,9 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         /// HTTPS：私钥 PEM 文件 (the PEM private key of --tls-cert)
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// 上传文件等待后台读取的目录（默认：SQLite 文件旁的 DB.uploads）(where uploads wait to be read)
+        #[arg(long)]
+        spool: Option<std::path::PathBuf>,
     },
     /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
     Users {
@@ -241,11 +244,13 @@ fn main() -> ExitCode {
             max_upload_mb,
             tls_cert,
             tls_key,
+            spool,
         } => {
+            let spool = spool.unwrap_or_else(|| nianbao_web::default_spool(&db.db));
             let tls = tls_cert
                 .zip(tls_key)
                 .map(|(cert, key)| nianbao_web::Tls { cert, key });
-            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20, tls) {
+            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20, tls, spool) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("nianbao: {e}");

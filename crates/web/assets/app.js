@@ -70,24 +70,38 @@
       var files = dropped || input.files;
       for (var i = 0; i < files.length; i++) data.append('files', files[i], files[i].name);
       var xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/upload');
+      xhr.open('POST', '/api/jobs');
       xhr.setRequestHeader('X-CSRF-Token', document.querySelector('meta[name=csrf]').content);
       bar.hidden = false;
       xhr.upload.onprogress = function (p) { if (p.lengthComputable) bar.value = Math.round(100 * p.loaded / p.total); };
-      xhr.onload = function () {
-        bar.value = 100;
+      var stages = { queued: '排队中', reading: '读取中', stored: '已入库', failed: '未入库' };
+      // The files are read in the background: show each one's stage until all are done.
+      function show(body) {
         results.textContent = '';
+        var done = body.done;
         var list = document.createElement('ul');
-        list.id = 'upload-results';
-        var body = JSON.parse(xhr.responseText);
-        (body.files || [{ file: '', ok: false, message: body.error }]).forEach(function (r) {
+        list.id = done ? 'upload-results' : 'job-status';
+        (body.files || [{ file: '', stage: 'failed', message: body.error }]).forEach(function (r) {
           var li = document.createElement('li');
-          li.className = r.ok ? 'ok' : 'bad';
-          li.textContent = r.file + '：' + r.message;
+          li.className = r.stage === 'stored' ? 'ok' : (r.stage === 'failed' ? 'bad' : 'pending');
+          li.textContent = r.file + '：' + (r.message || stages[r.stage] || '');
+          if (r.report) { var a = document.createElement('a'); a.href = '/reports/' + r.report; a.textContent = ' 查看'; li.appendChild(a); }
           list.appendChild(li);
         });
         results.appendChild(list);
+        if (body.url) { var j = document.createElement('a'); j.href = body.url; j.id = 'job-link'; j.textContent = '任务页面'; results.appendChild(j); results.appendChild(document.createTextNode(' · ')); }
         var a = document.createElement('a'); a.href = '/'; a.textContent = '查看报告'; results.appendChild(a);
+        if (!done && body.url) setTimeout(function () { poll(body.url); }, 1000);
+      }
+      function poll(url) {
+        fetch('/api' + url).then(function (r) { return r.json(); }).then(show);
+      }
+      xhr.onload = function () {
+        bar.value = 100;
+        var body;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = { done: true, error: '上传失败 (' + xhr.status + ')' }; }
+        if (body.error) body.done = true;
+        show(body);
       };
       xhr.send(data);
     });

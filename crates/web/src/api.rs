@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 type Api = Result<Json<Value>, Fail>;
 
-fn csrf(s: &Session, h: &HeaderMap) -> Result<(), Fail> {
+pub(crate) fn csrf(s: &Session, h: &HeaderMap) -> Result<(), Fail> {
     let given = h
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
@@ -239,6 +239,8 @@ pub async fn openapi() -> Json<Value> {
             "/api/agencies/{id}/series": { "get": { "summary": "一个机构的历年报告", "parameters": id, "responses": ok("{reports}") } },
             "/api/stats": { "get": { "summary": "统计（by=all|year|region|level|template，筛选同报告列表）", "responses": ok("{groups}") } },
             "/api/export": { "get": { "summary": "导出（筛选同报告列表；format=csv|xlsx|json|parquet，shape=wide|long，zh=1 中文列名，id=N 单份报告），与 nianbao export 相同的文件", "responses": { "200": { "description": "文件（附件）" }, "400": { "description": "格式或表形不支持" }, "401": { "description": "未登录" } } } },
+            "/api/jobs": { "post": { "summary": "上传报告文件或 zip，后台读取（审核员，multipart 字段 files）：立即返回 202 和任务，逐个文件 queued → reading → stored / failed", "security": [{ "session": [], "csrf": [] }], "responses": { "202": { "description": "{job, url, done, user, at, files: [{file, stage, message, report}]}" }, "401": { "description": "未登录" }, "403": { "description": "角色不允许或 CSRF 令牌不对" } } } },
+            "/api/jobs/{id}": { "get": { "summary": "上传任务：每个文件的阶段（queued、reading、stored、failed）、说明和入库报告编号", "parameters": id, "responses": ok("{job, url, done, user, at, files}") } },
             "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
         }
     }))

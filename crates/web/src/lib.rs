@@ -9,6 +9,7 @@ mod dashboard;
 mod export;
 mod fail;
 mod html;
+mod jobs;
 mod ledger;
 mod pages;
 mod report;
@@ -155,7 +156,10 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/new/render", post(compose::render))
         .route("/new/submit", post(compose::submit))
         .route("/api/check", post(compose::check))
-        .route("/upload", get(pages::upload_form).post(pages::upload))
+        .route("/upload", get(pages::upload_form).post(jobs::form_create))
+        .route("/jobs/{id}", get(jobs::page))
+        .route("/api/jobs", post(jobs::api_create))
+        .route("/api/jobs/{id}", get(jobs::api_get))
         .route("/admin/users", get(pages::users).post(pages::add_user))
         .route("/admin/users/{id}", post(pages::user_action))
         .route("/admin/agencies/merge", post(pages::merge))
@@ -184,8 +188,24 @@ pub struct Tls {
     pub key: std::path::PathBuf,
 }
 
-/// Serves until interrupted (Ctrl-C): HTTP, or HTTPS with `tls`.
-pub fn serve(db: &str, listen: &str, max_upload: usize, tls: Option<Tls>) -> Result<(), String> {
+/// Where uploads wait to be read when `serve` is given no `--spool`: beside a SQLite file,
+/// else in the system's temporary directory.
+pub fn default_spool(db: &str) -> std::path::PathBuf {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        std::env::temp_dir().join("nianbao-uploads")
+    } else {
+        std::path::PathBuf::from(format!("{db}.uploads"))
+    }
+}
+
+/// Serves until interrupted (Ctrl-C): HTTP, or HTTPS with `tls`; uploads wait in `spool`.
+pub fn serve(
+    db: &str,
+    listen: &str,
+    max_upload: usize,
+    tls: Option<Tls>,
+    spool: std::path::PathBuf,
+) -> Result<(), String> {
     let config = tls
         .as_ref()
         .map(|t| tls::config(&t.cert, &t.key))
@@ -193,6 +213,8 @@ pub fn serve(db: &str, listen: &str, max_upload: usize, tls: Option<Tls>) -> Res
     let mut state = State::open(db, max_upload).map_err(|e| e.to_string())?;
     state.tls = config.is_some();
     let state = Arc::new(state);
+    let jobs = jobs::start(&state, spool)?;
+    let _ = state.jobs.set(jobs);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -392,15 +392,67 @@ pub struct Received {
 /// reading) and ingests them. Files refused before ingest are listed with their reason.
 pub async fn receive(
     st: &Shared,
-    mut mp: Multipart,
+    mp: Multipart,
     s: &Session,
     api: bool,
 ) -> Result<Vec<Received>, Fail> {
     let mark = |f: Fail| if api { f.api() } else { f };
     let dir = tempfile::tempdir().map_err(|_| mark(Fail::internal("tempdir")))?;
+    let (saved, mut out) = accept_files(st, mp, s, api, dir.path()).await?;
+    if !saved.is_empty() {
+        let dir_path = dir.path().to_path_buf();
+        let outcomes = st
+            .with(move |store| {
+                let mut list = Vec::new();
+                nianbao_corpus::ingest::ingest_dir_as(
+                    store,
+                    &dir_path,
+                    "上传/",
+                    &mut |name, o| list.push((name.to_string(), o.clone())),
+                )?;
+                Ok(list)
+            })
+            .await
+            .map_err(mark)?;
+        for (file, o) in outcomes {
+            let (ok, message) = outcome_text(&o);
+            out.push(Received {
+                file: file.trim_start_matches("上传/").to_string(),
+                ok,
+                message,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an ingest outcome is good, and what to tell the person.
+pub fn outcome_text(o: &nianbao_corpus::ingest::Outcome) -> (bool, String) {
+    use nianbao_corpus::ingest::Outcome;
+    use nianbao_corpus::store::Saved;
+    match o {
+        Outcome::Saved(Saved::New) => (true, "已入库 (stored)".to_string()),
+        Outcome::Saved(Saved::NewVersion) => {
+            (true, "已入库为新版本 (stored as a new version)".to_string())
+        }
+        Outcome::Saved(Saved::Unchanged) => (true, "已存在，未变 (already stored)".to_string()),
+        Outcome::Failed(reason) | Outcome::Skipped(reason) => (false, reason.clone()),
+    }
+}
+
+/// Saves the files of an upload in `dir` (names checked, sizes bounded while reading):
+/// the names saved, and the files refused with their reason.
+pub async fn accept_files(
+    st: &Shared,
+    mut mp: Multipart,
+    s: &Session,
+    api: bool,
+    dir: &std::path::Path,
+) -> Result<(Vec<String>, Vec<Received>), Fail> {
+    let mark = |f: Fail| if api { f.api() } else { f };
     let mut out = Vec::new();
     let mut csrf_ok = api;
-    let mut saved = 0;
+    let mut saved = Vec::new();
     while let Some(mut field) = mp
         .next_field()
         .await
@@ -428,7 +480,7 @@ pub async fn receive(
             });
             continue;
         }
-        let path = dir.path().join(&name);
+        let path = dir.join(&name);
         let mut bytes = Vec::new();
         let mut too_big = false;
         while let Some(chunk) = field
@@ -456,69 +508,12 @@ pub async fn receive(
         tokio::fs::write(&path, &bytes)
             .await
             .map_err(|_| mark(Fail::internal("write")))?;
-        saved += 1;
+        saved.push(name);
     }
     if !csrf_ok {
         return Err(mark(Fail::csrf()));
     }
-    if saved > 0 {
-        let dir_path = dir.path().to_path_buf();
-        let outcomes = st
-            .with(move |store| {
-                let mut list = Vec::new();
-                nianbao_corpus::ingest::ingest_dir_as(
-                    store,
-                    &dir_path,
-                    "上传/",
-                    &mut |name, o| list.push((name.to_string(), o.clone())),
-                )?;
-                Ok(list)
-            })
-            .await
-            .map_err(mark)?;
-        use nianbao_corpus::ingest::Outcome;
-        use nianbao_corpus::store::Saved;
-        for (file, o) in outcomes {
-            let (ok, message) = match o {
-                Outcome::Saved(Saved::New) => (true, "已入库 (stored)".to_string()),
-                Outcome::Saved(Saved::NewVersion) => {
-                    (true, "已入库为新版本 (stored as a new version)".to_string())
-                }
-                Outcome::Saved(Saved::Unchanged) => {
-                    (true, "已存在，未变 (already stored)".to_string())
-                }
-                Outcome::Failed(reason) => (false, reason),
-                Outcome::Skipped(reason) => (false, reason),
-            };
-            out.push(Received {
-                file: file.trim_start_matches("上传/").to_string(),
-                ok,
-                message,
-            });
-        }
-    }
-    Ok(out)
-}
-
-pub async fn upload(
-    State(st): State<Shared>,
-    s: Session,
-    mp: Multipart,
-) -> Result<Html<String>, Fail> {
-    s.require(Role::Reviewer)?;
-    let results = receive(&st, mp, &s, false).await?;
-    let rows: String = results
-        .iter()
-        .map(|r| {
-            format!(
-                "<li class=\"{}\">{}：{}</li>",
-                if r.ok { "ok" } else { "bad" },
-                esc(&r.file),
-                esc(&r.message)
-            )
-        })
-        .collect();
-    Ok(Html(layout("上传结果", Some(&s), &format!("<h1>上传结果</h1><ul id=\"upload-results\">{rows}</ul><p><a href=\"/\">查看报告</a></p>"))))
+    Ok((saved, out))
 }
 
 pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {

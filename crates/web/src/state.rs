@@ -20,6 +20,8 @@ pub struct State {
     pub computing: tokio::sync::Mutex<()>,
     /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
     pub tls: bool,
+    /// Uploads read in the background (set when the server starts).
+    pub jobs: std::sync::OnceLock<crate::jobs::Jobs>,
 }
 
 pub type Shared = Arc<State>;
@@ -36,6 +38,7 @@ impl State {
             dashboards: Mutex::new(HashMap::new()),
             computing: tokio::sync::Mutex::new(()),
             tls: false,
+            jobs: std::sync::OnceLock::new(),
         })
     }
 

@@ -14,6 +14,23 @@ pub struct Server {
     pub url: String,
     pub dir: tempfile::TempDir,
     child: Child,
+    db: String,
+    host: String,
+    extra: Vec<String>,
+    scheme: String,
+}
+
+impl Server {
+    /// Stops the server (killed, as a crash or power cut would) and starts it again over the
+    /// same store and spool, on a new port.
+    pub fn restart(mut self) -> Server {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = tempfile::tempdir().unwrap();
+        let kept = std::mem::replace(&mut self.dir, dir);
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        launch(kept, self.db.clone(), &self.host, &extra, &self.scheme)
+    }
 }
 
 impl Drop for Server {
@@ -76,6 +93,10 @@ fn serve(dir: tempfile::TempDir, db: String, host: &str, extra: &[&str], scheme:
             .unwrap();
         assert!(c.wait().unwrap().success());
     }
+    launch(dir, db, host, extra, scheme)
+}
+
+fn launch(dir: tempfile::TempDir, db: String, host: &str, extra: &[&str], scheme: &str) -> Server {
     let port = free_port();
     let child = nianbao()
         .args(["serve", "--listen", &format!("{host}:{port}")])
@@ -94,7 +115,15 @@ fn serve(dir: tempfile::TempDir, db: String, host: &str, extra: &[&str], scheme:
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    Server { url, dir, child }
+    Server {
+        url,
+        dir,
+        child,
+        db,
+        host: host.to_string(),
+        extra: extra.iter().map(|s| s.to_string()).collect(),
+        scheme: scheme.to_string(),
+    }
 }
 
 /// A report text with a planted error: the generated 2022 report of 某镇 with one cell of

@@ -1,0 +1,354 @@
+//! Uploads read in the background: the request saves the files in the spool directory and
+//! answers at once with a job; one worker thread reads the jobs' files in turn into the
+//! corpus, each file going queued → reading → stored or failed. A job is a directory of the
+//! spool (`ID/job.json` and a directory per file), so jobs left unfinished when the server
+//! stopped are taken up again when it starts.
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::html::{esc, layout};
+use crate::pages::{accept_files, outcome_text};
+use crate::state::Shared;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use nianbao_corpus::review::Role;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+
+/// Where a file of a job is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Queued,
+    Reading,
+    Stored,
+    Failed,
+}
+
+impl Stage {
+    fn zh(self) -> &'static str {
+        match self {
+            Stage::Queued => "排队中",
+            Stage::Reading => "读取中",
+            Stage::Stored => "已入库",
+            Stage::Failed => "未入库",
+        }
+    }
+
+    fn done(self) -> bool {
+        matches!(self, Stage::Stored | Stage::Failed)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JobFile {
+    pub file: String,
+    pub stage: Stage,
+    /// What became of it, for people (empty while queued).
+    pub message: String,
+    /// The stored report, once stored.
+    pub report: Option<i64>,
+    /// Its directory in the job (None for files refused on arrival and archive members).
+    #[serde(default)]
+    slot: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    pub id: u64,
+    pub user: String,
+    /// When it was made, China Standard Time.
+    pub at: String,
+    pub files: Vec<JobFile>,
+}
+
+impl Job {
+    pub fn done(&self) -> bool {
+        self.files.iter().all(|f| f.stage.done())
+    }
+}
+
+/// The spool and the worker's queue.
+pub struct Jobs {
+    spool: PathBuf,
+    next: AtomicU64,
+    queue: std::sync::Mutex<mpsc::Sender<u64>>,
+}
+
+impl Jobs {
+    fn dir(&self, id: u64) -> PathBuf {
+        self.spool.join(id.to_string())
+    }
+
+    pub fn load(&self, id: u64) -> Option<Job> {
+        let text = std::fs::read_to_string(self.dir(id).join("job.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Writes the job's state whole (a new file renamed over the old: readers never see half).
+    fn save(&self, job: &Job) -> std::io::Result<()> {
+        let dir = self.dir(job.id);
+        let tmp = dir.join("job.json.new");
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec(job).map_err(std::io::Error::other)?,
+        )?;
+        std::fs::rename(tmp, dir.join("job.json"))
+    }
+}
+
+/// Opens the spool (creating it), starts the worker, and queues the jobs left unfinished.
+pub fn start(state: &Shared, spool: PathBuf) -> Result<Jobs, String> {
+    std::fs::create_dir_all(&spool).map_err(|e| {
+        format!(
+            "{}: 无法建立上传暂存目录 (cannot create the spool): {e}",
+            spool.display()
+        )
+    })?;
+    let mut ids: Vec<u64> = std::fs::read_dir(&spool)
+        .map_err(|e| format!("{}: {e}", spool.display()))?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    let (tx, rx) = mpsc::channel();
+    let jobs = Jobs {
+        spool,
+        next: AtomicU64::new(ids.last().map_or(1, |l| l + 1)),
+        queue: std::sync::Mutex::new(tx.clone()),
+    };
+    for id in ids {
+        if jobs.load(id).is_some_and(|j| !j.done()) {
+            let _ = tx.send(id);
+        }
+    }
+    let st = state.clone();
+    std::thread::spawn(move || {
+        // The state holds the jobs once `start` has returned.
+        while st.jobs.get().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        for id in rx {
+            work(&st, id);
+        }
+    });
+    Ok(jobs)
+}
+
+/// Reads every file of job `id` not yet done.
+fn work(st: &Shared, id: u64) {
+    let Some(jobs) = st.jobs.get() else { return };
+    let Some(mut job) = jobs.load(id) else { return };
+    let Ok(mut store) = nianbao_corpus::Store::open(&st.db) else {
+        return;
+    };
+    let mut i = 0;
+    while i < job.files.len() {
+        let (stage, slot) = (job.files[i].stage, job.files[i].slot);
+        let Some(slot) = slot.filter(|_| !stage.done()) else {
+            i += 1;
+            continue;
+        };
+        job.files[i].stage = Stage::Reading;
+        let _ = jobs.save(&job);
+        let dir = jobs.dir(id).join(slot.to_string());
+        let mut outcomes = Vec::new();
+        let result =
+            nianbao_corpus::ingest::ingest_dir_as(&mut store, &dir, "上传/", &mut |name, o| {
+                outcomes.push((name.to_string(), o.clone()))
+            });
+        let name = job.files[i].file.clone();
+        let mut members = Vec::new();
+        let (mut stored, mut message) = (false, String::new());
+        for (file, o) in &outcomes {
+            let (ok, text) = outcome_text(o);
+            let report = ok.then(|| report_of(&mut store, file)).flatten();
+            let file = file.trim_start_matches("上传/").to_string();
+            if file == name {
+                (stored, message) = (ok, text);
+                job.files[i].report = report;
+            } else {
+                members.push(JobFile {
+                    file,
+                    stage: if ok { Stage::Stored } else { Stage::Failed },
+                    message: text,
+                    report,
+                    slot: None,
+                });
+            }
+        }
+        if let Err(e) = result {
+            message = e.to_string();
+        } else if !members.is_empty() {
+            let good = members.iter().filter(|m| m.stage == Stage::Stored).count();
+            stored = good > 0;
+            message = format!("压缩包：{good} 份入库，{} 个未入库", members.len() - good);
+        }
+        job.files[i].stage = if stored { Stage::Stored } else { Stage::Failed };
+        job.files[i].message = message;
+        let n = members.len();
+        job.files.splice(i + 1..i + 1, members);
+        let _ = jobs.save(&job);
+        // The bytes are in the corpus now (or refused); the spool keeps only the record.
+        let _ = std::fs::remove_dir_all(&dir);
+        i += 1 + n;
+    }
+    let _ = store.refresh_cross();
+}
+
+/// The report stored from upload `file` (its newest).
+fn report_of(store: &mut nianbao_corpus::Store, file: &str) -> Option<i64> {
+    store
+        .conn()
+        .query(
+            "SELECT MAX(id) FROM reports WHERE path = $1",
+            &[file.into()],
+        )
+        .ok()?
+        .first()?
+        .int(0)
+}
+
+/// Saves an upload as a new job and queues it.
+async fn create(st: &Shared, mp: Multipart, s: &Session, api: bool) -> Result<Job, Fail> {
+    let mark = |f: Fail| if api { f.api() } else { f };
+    let jobs = st.jobs.get().ok_or_else(|| mark(Fail::internal("jobs")))?;
+    let id = jobs.next.fetch_add(1, Ordering::SeqCst);
+    let dir = jobs.dir(id);
+    let incoming = dir.join("incoming");
+    std::fs::create_dir_all(&incoming).map_err(|_| mark(Fail::internal("spool")))?;
+    let (saved, refused) = match accept_files(st, mp, s, api, &incoming).await {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+    };
+    let mut files = Vec::new();
+    for (n, name) in saved.iter().enumerate() {
+        let slot = dir.join(n.to_string());
+        std::fs::create_dir_all(&slot)
+            .and_then(|_| std::fs::rename(incoming.join(name), slot.join(name)))
+            .map_err(|_| mark(Fail::internal("spool")))?;
+        files.push(JobFile {
+            file: name.clone(),
+            stage: Stage::Queued,
+            message: String::new(),
+            report: None,
+            slot: Some(n),
+        });
+    }
+    let _ = std::fs::remove_dir_all(&incoming);
+    files.extend(refused.into_iter().map(|r| JobFile {
+        file: r.file,
+        stage: Stage::Failed,
+        message: r.message,
+        report: None,
+        slot: None,
+    }));
+    let job = Job {
+        id,
+        user: s.user.name.clone(),
+        at: nianbao_corpus::review::beijing_time(nianbao_corpus::review::unix_now()),
+        files,
+    };
+    jobs.save(&job).map_err(|_| mark(Fail::internal("spool")))?;
+    if let Ok(q) = jobs.queue.lock() {
+        let _ = q.send(id);
+    }
+    Ok(job)
+}
+
+fn job_json(job: &Job) -> serde_json::Value {
+    serde_json::json!({ "job": job.id, "url": format!("/jobs/{}", job.id), "done": job.done(), "user": job.user, "at": job.at, "files": job.files })
+}
+
+/// `POST /api/jobs`: the upload's files saved, the job queued; 202 with the job at once.
+pub async fn api_create(
+    State(st): State<Shared>,
+    s: Session,
+    h: axum::http::HeaderMap,
+    mp: Multipart,
+) -> Result<Response, Fail> {
+    crate::api::csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let job = create(&st, mp, &s, true).await?;
+    Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
+}
+
+/// `POST /upload` (the form without script): the job's page.
+pub async fn form_create(
+    State(st): State<Shared>,
+    s: Session,
+    mp: Multipart,
+) -> Result<Redirect, Fail> {
+    s.require(Role::Reviewer)?;
+    let job = create(&st, mp, &s, false).await?;
+    Ok(Redirect::to(&format!("/jobs/{}", job.id)))
+}
+
+fn find(st: &Shared, id: u64) -> Result<Job, Fail> {
+    st.jobs
+        .get()
+        .and_then(|j| j.load(id))
+        .ok_or_else(Fail::not_found)
+}
+
+pub async fn api_get(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<u64>,
+) -> Result<Json<serde_json::Value>, Fail> {
+    Ok(Json(job_json(&find(&st, id).map_err(Fail::api)?)))
+}
+
+/// The job's page: each file's stage and what became of it, refreshed while it runs.
+pub async fn page(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<u64>,
+) -> Result<Html<String>, Fail> {
+    let job = find(&st, id)?;
+    let rows: String = job
+        .files
+        .iter()
+        .map(|f| {
+            let link = f.report.map_or(String::new(), |r| {
+                format!(" <a href=\"/reports/{r}\">查看</a>")
+            });
+            let class = match f.stage {
+                Stage::Stored => "ok",
+                Stage::Failed => "bad",
+                _ => "pending",
+            };
+            format!(
+                "<li class=\"{class}\" data-stage=\"{:?}\">{}：{}{}{link}</li>",
+                f.stage,
+                esc(&f.file),
+                f.stage.zh(),
+                if f.message.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", esc(&f.message))
+                }
+            )
+        })
+        .collect();
+    let refresh = if job.done() {
+        "<p class=\"ok\" id=\"job-done\">全部处理完毕。<a href=\"/\">查看报告</a></p>".to_string()
+    } else {
+        format!("<p class=\"muted\" id=\"job-running\">正在后台读取，可离开本页；<a href=\"/jobs/{id}\">刷新</a>查看进度。</p><meta http-equiv=\"refresh\" content=\"2\">")
+    };
+    Ok(Html(layout(
+        "上传任务",
+        Some(&s),
+        &format!(
+            "<h1>上传任务 {id}</h1><p class=\"meta\">{} · {}</p>{refresh}<ul id=\"job-files\">{rows}</ul>",
+            esc(&job.user),
+            esc(job.at.replace('T', " ").trim_end_matches("+08:00"))
+        ),
+    )))
+}
