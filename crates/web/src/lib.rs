@@ -189,10 +189,16 @@ pub struct Tls {
 }
 
 /// Where uploads wait to be read when `serve` is given no `--spool`: beside a SQLite file,
-/// else in the system's temporary directory.
+/// else in the system's temporary directory, one directory per database (two servers of two
+/// databases on one machine never read each other's uploads).
 pub fn default_spool(db: &str) -> std::path::PathBuf {
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        std::env::temp_dir().join("nianbao-uploads")
+        use sha2::Digest;
+        let h: String = sha2::Sha256::digest(db.as_bytes())[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        std::env::temp_dir().join(format!("nianbao-uploads-{h}"))
     } else {
         std::path::PathBuf::from(format!("{db}.uploads"))
     }
