@@ -292,3 +292,80 @@ fn a_ledger_becomes_tables_a_report_and_deadline_warnings() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
 }
+
+/// A composed report ready to publish: table 三's header rows repeat on the page it runs
+/// onto (a row broken there still reads back whole), the East Asian text is marked Chinese,
+/// and the 公文 faces come out as Chinese serif (仿宋, 小标宋) and sans (黑体) stand-ins —
+/// two faces, not one fallback for everything.
+#[test]
+fn composed_reports_repeat_headers_and_use_chinese_faces() {
+    if !soffice() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds/001_108787ae7295ae56.txt");
+    let (lines, _) = extract(&[seed]);
+    let json = dir.path().join("001.json");
+    std::fs::write(&json, lines[0].to_string()).unwrap();
+    let (docx, pdf) = (dir.path().join("001.docx"), dir.path().join("001.pdf"));
+    assert_eq!(render(&json, "docx", &docx).0, 0);
+    assert_eq!(render(&json, "pdf", &pdf).0, 0);
+    let unzip = |name: &str| {
+        let out = Command::new("unzip")
+            .args(["-p"])
+            .arg(&docx)
+            .arg(name)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(unzip("word/styles.xml").contains("w:eastAsia=\"zh-CN\""));
+    // Header rows of tables 二 (its first item), 三 and 四 repeat.
+    assert!(
+        unzip("word/document.xml")
+            .matches("<w:tblHeader />")
+            .count()
+            >= 5
+    );
+    // Table 三 breaks over two pages with its header on both.
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap()
+        .stdout;
+    let pages: Vec<String> = String::from_utf8(text)
+        .unwrap()
+        .split('\u{c}')
+        .map(str::to_string)
+        .collect();
+    let with_header = pages.iter().filter(|p| p.contains("申请人情况")).count();
+    assert_eq!(with_header, 2, "header not repeated");
+    let (back, _) = extract(&[pdf.clone()]);
+    assert!(differences(
+        &gold_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../corpus/seeds/001_108787ae7295ae56.gold.json")
+        ),
+        &back[0]
+    )
+    .is_empty());
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap().stdout;
+    let fonts = String::from_utf8(fonts).unwrap();
+    let cjk: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| n.contains("CJK") || n.contains("WenQuanYi"))
+        .collect();
+    let noto = cjk.iter().any(|n| n.contains("Noto"));
+    if noto {
+        assert!(
+            cjk.iter().any(|n| n.contains("Serif")) && cjk.iter().any(|n| n.contains("Sans")),
+            "{fonts}"
+        );
+    } else {
+        assert!(!cjk.is_empty(), "{fonts}");
+    }
+}

@@ -5,6 +5,7 @@
 //! one-line reason instead of a panic or garbage.
 
 mod boxes;
+mod breaks;
 pub mod convert;
 mod decode;
 pub mod deskew;

@@ -351,6 +351,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     if !any {
         return Err(ReadError::NoText);
     }
+    doc.join_page_breaks();
     Ok(doc)
 }
 

@@ -230,6 +230,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
         let (tables, rest) = fill(words, &tables, scale, page);
         doc.blocks.extend(pages::blocks(rest, tables, 1.0));
     }
+    doc.join_page_breaks();
     Ok(doc)
 }
 

@@ -100,7 +100,13 @@ fn table(t: &Table) -> DTable {
             cells.push(tc);
             col += c.colspan.max(1);
         }
-        rows.push(TableRow::new(cells));
+        // The rows above the first value are the table's header: marked so they repeat on
+        // every page the table runs onto (see `header_rows_repeat`).
+        let header = t.rows[..=ri]
+            .iter()
+            .all(|r| r.cells.iter().all(|c| c.key.is_none()));
+        let row = TableRow::new(cells);
+        rows.push(if header { row.cant_split() } else { row });
     }
     DTable::new(rows)
         .set_grid(widths)
@@ -151,8 +157,32 @@ pub fn write(doc: &[Block]) -> Result<Vec<u8>, RenderError> {
         };
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    d.build()
-        .pack(&mut out)
+    let mut xml = d.build();
+    header_rows_repeat(&mut xml.document);
+    chinese_text(&mut xml.styles);
+    xml.pack(&mut out)
         .map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// Header rows (the only rows written `cantSplit`) repeat at the top of each page a table
+/// continues on (`w:tblHeader`, which the DOCX writer does not offer).
+fn header_rows_repeat(document: &mut Vec<u8>) {
+    let text = String::from_utf8_lossy(document).replace(
+        "<w:trPr><w:cantSplit /></w:trPr>",
+        "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>",
+    );
+    *document = text.into_bytes();
+}
+
+/// The document's East Asian text is Chinese (PRC): word processors then choose Chinese
+/// glyph forms and fonts for it, not Japanese ones.
+fn chinese_text(styles: &mut Vec<u8>) {
+    // Last in the run properties, where the schema puts `w:lang` after the others used here.
+    let text = String::from_utf8_lossy(styles).replacen(
+        "</w:rPr></w:rPrDefault>",
+        "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" /></w:rPr></w:rPrDefault>",
+        1,
+    );
+    *styles = text.into_bytes();
 }
