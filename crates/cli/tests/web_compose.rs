@@ -34,6 +34,7 @@ fn fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {
         ("s4", "复议诉讼情况。"),
         ("s5", "存在的主要问题及改进情况。"),
         ("s6", "其他需要报告的事项。"),
+        ("published", "2024-01-20"),
     ];
     f.extend_from_slice(TYPED);
     f
@@ -111,6 +112,8 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         .collect();
     assert!(bad.is_empty(), "{bad:?}");
 
+    assert_eq!(stored["published"], "2024-01-20", "成文日期 stored");
+
     // Downloaded as DOCX and PDF: nianbao reads back the same values.
     for (to, magic) in [("docx", &b"PK"[..]), ("pdf", &b"%PDF"[..])] {
         let bytes = h.form_bytes(&format!("/new/render?to={to}"), &fields(&csrf));
@@ -119,5 +122,32 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         std::fs::write(&path, &bytes).unwrap();
         let (lines, _) = common::extract(&[path]);
         assert_typed_or_zero(&lines[0]["values"], to);
+        assert_eq!(
+            lines[0]["published"], "2024-01-20",
+            "{to}: the date at the foot"
+        );
     }
+
+    // Next year's form starts from this one: 上年结转 and 现行有效件数 prefilled, today's date.
+    let (_, next) = h.get(
+        "/new?agency=%E6%B5%8B%E8%AF%95%E9%95%87%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&year=2024",
+    );
+    assert!(next.contains("id=\"prefilled\""), "no prefill note");
+    let value_of = |key: &str| {
+        common::web::between(
+            &next,
+            &format!("name=\"v:{key}\" data-key=\"{key}\" value=\""),
+            "\"",
+        )
+    };
+    assert_eq!(value_of("t2.regulation.in_force"), "7");
+    assert_eq!(value_of("t2.normative.in_force"), "0");
+    assert!(next.contains("name=\"published\""), "no 成文日期 field");
+    // A date that is no date is refused with the reason.
+    let mut bad = fields(&csrf);
+    bad.retain(|(k, _)| *k != "published");
+    bad.push(("published", "2024-02-30"));
+    let (status, body) = h.form("/new/submit", &bad);
+    assert_eq!(status, 400);
+    assert!(body.contains("YYYY-MM-DD"), "{body}");
 }

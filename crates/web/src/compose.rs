@@ -46,6 +46,16 @@ fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
     let mut r = Report::new(Template::for_year(year));
     r.year = Some(year);
     r.agency = Some(get("agency")).filter(|a| !a.is_empty());
+    let published = get("published");
+    if !published.is_empty() {
+        r.published = Some(
+            nianbao_model::Date::try_from(published.clone()).map_err(|_| {
+                Fail::bad(format!(
+                    "成文日期 {published:?} 应为 YYYY-MM-DD 的日期 (the date must be YYYY-MM-DD)"
+                ))
+            })?,
+        );
+    }
     for (n, title) in HEADINGS.iter().enumerate() {
         let text = get(&format!("s{}", n + 1));
         if !text.is_empty() {
@@ -116,6 +126,12 @@ async fn prefill(st: &Shared, r: &mut Report) -> Result<Option<i32>, Fail> {
             last.report.value(&format!("t3.carried_over.{c}")),
         );
     }
+    // 现行有效件数 (2021 format) start from last year's.
+    for key in ["t2.regulation.in_force", "t2.normative.in_force"] {
+        if r.cells.contains_key(key) && last.report.cells.contains_key(key) {
+            r.set(key, last.report.value(key));
+        }
+    }
     Ok(last.report.year)
 }
 
@@ -174,15 +190,20 @@ pub async fn page(
     r.agency = Some(q.agency.trim().to_string()).filter(|a| !a.is_empty());
     let from = prefill(&st, &mut r).await?;
     let note = match from {
-        Some(y) => format!("<p class=\"ok\" id=\"prefilled\">“二、上年结转”已按 {y} 年报告的“结转下年度继续办理”预填。</p>"),
+        Some(y) => format!("<p class=\"ok\" id=\"prefilled\">“二、上年结转”已按 {y} 年报告的“结转下年度继续办理”预填，“现行有效件数”已按 {y} 年报告预填（请按本年制发、废止件数更新）。</p>"),
         None => "<p class=\"muted\">填写机构名称和年度后点“载入”，可按语料库中上一年度报告预填“上年结转”。</p>".into(),
     };
+    // Today in China Standard Time, as the date the report is signed.
+    let today = nianbao_model::Date::from_days(
+        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
+    );
     let body = format!(
         "<h1>新建年报 · {}</h1>\
          <form method=\"get\" action=\"/new\" class=\"filters\"><input name=\"agency\" id=\"new-agency\" placeholder=\"机构名称\" value=\"{}\">\
          <input name=\"year\" id=\"new-year\" size=\"6\" value=\"{year}\"><button id=\"load\">载入</button></form>{note}\
          <div class=\"split\"><form method=\"post\" action=\"/new/submit\" id=\"compose\">{}\
          <input type=\"hidden\" name=\"agency\" value=\"{}\"><input type=\"hidden\" name=\"year\" value=\"{year}\">{}\
+         <p><label>成文日期 <input type=\"date\" name=\"published\" id=\"published\" value=\"{today}\" required></label></p>\
          <p class=\"actions\"><button formaction=\"/new/render?to=docx\" id=\"to-docx\">下载 DOCX</button> \
          <button formaction=\"/new/render?to=pdf\" id=\"to-pdf\">下载 PDF</button> \
          <button id=\"submit\">提交入库</button></p></form>\
