@@ -143,6 +143,34 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     );
     assert_eq!(csv, text.into_bytes());
 
+    // The dashboard's chart data: the table `nianbao stats --format csv` prints, same filters.
+    for (query, args) in [
+        ("by=year", vec!["--by", "year"]),
+        (
+            "by=region&year=2022",
+            vec!["--by", "region", "--year", "2022"],
+        ),
+    ] {
+        let (status, kind, _, csv) = v.get_bytes(&format!("/dashboard.csv?{query}"));
+        assert_eq!(status, 200, "{query}");
+        assert!(kind.starts_with("text/csv"), "{kind}");
+        let mut cli = vec!["--format", "csv"];
+        cli.extend(args);
+        let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("stats")
+            .args(&cli)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert_eq!(csv, out.stdout, "{query}");
+    }
+    let (_, dash) = v.get("/dashboard?year=2022");
+    assert!(
+        dash.contains("/dashboard.csv?q=&amp;text=&amp;region=&amp;year=2022"),
+        "no chart-data link"
+    );
+
     // Refused with the reason: an unknown format; and nothing without signing in.
     let (status, body) = v.get("/api/export?format=pdf");
     assert_eq!(status, 400);

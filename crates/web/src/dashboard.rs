@@ -72,19 +72,88 @@ pub fn warm(st: Shared) {
     });
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct CsvQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    /// year (default) or region.
+    #[serde(default)]
+    by: String,
+}
+
+/// `GET /dashboard.csv`: the figures behind the charts, by year or by region, with the
+/// dashboard's filters — the table `nianbao stats --format csv` prints.
+pub async fn csv(
+    State(st): State<Shared>,
+    _s: Session,
+    Query(q): Query<CsvQuery>,
+) -> Result<axum::response::Response, Fail> {
+    use axum::response::IntoResponse;
+    let by = match q.by.as_str() {
+        "" | "year" => By::Year,
+        "region" => By::Region,
+        "level" => By::Level,
+        "template" => By::Template,
+        other => {
+            return Err(Fail::bad(format!(
+                "by 应为 year、region、level 或 template，不是 {other:?}"
+            )))
+        }
+    };
+    let filter = q.list.filter();
+    let groups = st.with(move |s| s.stats(by, &filter)).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut r = w.write_record(nianbao_corpus::stats::HEADERS);
+    for g in &groups {
+        r = r.and_then(|_| w.write_record(g.cells()));
+    }
+    let bytes = r
+        .map_err(|_| Fail::internal("csv"))
+        .and_then(|_| w.into_inner().map_err(|_| Fail::internal("csv")))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"nianbao-stats.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn page(
     State(st): State<Shared>,
     s: Session,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, Fail> {
     let d = data(&st, &q).await?;
+    let esc = crate::html::esc;
+    let qs = q.query();
+    let form = format!(
+        "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
+         <input name=\"year\" placeholder=\"年度（如 2023,2024）\" value=\"{}\"><input name=\"region\" placeholder=\"地区\" value=\"{}\">\
+         <input name=\"level\" placeholder=\"层级\" value=\"{}\"><input name=\"template\" placeholder=\"格式（2021、2019、legacy）\" value=\"{}\">\
+         <button>筛选</button></form>\
+         <p class=\"exports\">图表数据：<a id=\"csv-year\" href=\"/dashboard.csv?{}&amp;by=year\">按年度 CSV</a> \
+         <a id=\"csv-region\" href=\"/dashboard.csv?{}&amp;by=region\">按地区 CSV</a> · 点击柱条查看对应报告</p>",
+        esc(&q.year),
+        esc(&q.region),
+        esc(&q.level),
+        esc(&q.template),
+        esc(&qs),
+        esc(&qs)
+    );
     let body = format!(
-        "<h1>仪表盘</h1><div class=\"charts\">\
+        "<h1>仪表盘</h1>{form}<div class=\"charts\">\
          <div class=\"chart\" id=\"chart-requests\"></div><div class=\"chart\" id=\"chart-outcomes\"></div>\
          <div class=\"chart\" id=\"chart-corrections\"></div><div class=\"chart\" id=\"chart-compliance\"></div></div>\
          <script type=\"application/json\" id=\"stats\">{}</script>\
+         <script type=\"application/json\" id=\"filters\">{}</script>\
          <script src=\"/assets/echarts.min.js\"></script><script src=\"/assets/dashboard.js\"></script>",
-        script_json(&d)
+        script_json(&d),
+        script_json(&serde_json::json!({ "query": qs }))
     );
     Ok(Html(layout("仪表盘", Some(&s), &body)))
 }

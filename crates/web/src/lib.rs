@@ -151,6 +151,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/render", get(report::render))
         .route("/agencies/{id}", get(report::agency))
         .route("/dashboard", get(dashboard::page))
+        .route("/dashboard.csv", get(dashboard::csv))
         .route("/ledger", get(ledger::page).post(ledger::derive))
         .route("/new", get(compose::page))
         .route("/new/render", post(compose::render))
