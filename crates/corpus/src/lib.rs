@@ -20,6 +20,7 @@ mod sqlite;
 pub mod stats;
 pub mod store;
 pub mod testing;
+pub mod workflow;
 mod xlsx;
 
 pub use store::Store;
@@ -39,4 +40,7 @@ pub enum StoreError {
     Sql(String),
     #[error("{0}")]
     Invalid(String),
+    /// Someone else changed the report first (the change was made on an older page).
+    #[error("{0}")]
+    Conflict(String),
 }

@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -104,6 +104,27 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_report ON corrections (report_id);
 ";
 
+/// Version 5: the review workflow — each report's state and assignee, and comments on its
+/// cells.
+const WORKFLOW: &str = "
+CREATE TABLE review_states (
+    report_id BIGINT PRIMARY KEY REFERENCES reports (id),
+    state TEXT NOT NULL,
+    assignee TEXT,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE comments (
+    id {id},
+    report_id BIGINT NOT NULL REFERENCES reports (id),
+    key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX comments_report ON comments (report_id);
+";
+
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     match conn.kind() {
         Kind::Sqlite => ddl
@@ -140,7 +161,7 @@ fn tables(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
 pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let existing = tables(conn)?;
     if existing.is_empty() {
-        let ddl = dialect(conn, &(TABLES.to_string() + REVIEW));
+        let ddl = dialect(conn, &(TABLES.to_string() + REVIEW + WORKFLOW));
         transaction(conn, |c| {
             c.batch(&ddl)?;
             c.exec(
@@ -159,8 +180,9 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         Some(VERSION) => indexes(conn),
         // A corpus made before the web application (1) gets its tables, one made before
         // evidence carried places in the file (2) the column, one made before accounts
-        // could be disabled (3) that column; everything else is kept.
-        Some(v @ (1..=3)) => {
+        // could be disabled (3) that column, one made before the review workflow (4) its
+        // tables; everything else is kept.
+        Some(v @ (1..=4)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -169,9 +191,10 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if v <= 2 {
                 ddl.push_str("ALTER TABLE cells ADD COLUMN place TEXT;");
             }
-            if v >= 2 {
+            if (2..=3).contains(&v) {
                 ddl.push_str("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;");
             }
+            ddl.push_str(&dialect(conn, WORKFLOW));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 c.exec(

@@ -38,6 +38,8 @@
       }
       var k = document.getElementById('key'), v = document.getElementById('value');
       if (k && v) { k.value = key; v.value = td.getAttribute('data-value'); }
+      var ck = document.getElementById('comment-key');
+      if (ck) ck.value = key;
     };
     document.querySelectorAll('td.v').forEach(function (td) {
       td.addEventListener('click', function () { show(td); });
@@ -104,6 +106,14 @@
         show(body);
       };
       xhr.send(data);
+    });
+  }
+  // Review queue: `n` opens the next report to review (not while typing).
+  var next = document.getElementById('next-link');
+  if (next) {
+    document.addEventListener('keydown', function (ev) {
+      var t = ev.target.tagName;
+      if (ev.key === 'n' && !ev.ctrlKey && !ev.metaKey && t !== 'INPUT' && t !== 'TEXTAREA' && t !== 'SELECT') next.click();
     });
   }
 })();

@@ -63,6 +63,9 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     v["version"] = json!(l.stored.version);
     v["findings"] = Value::Array(findings);
     v["versions"] = json!(l.versions);
+    v["review"] = json!(l.review);
+    v["comments"] = json!(l.comments);
+    v["rev"] = json!(l.rev);
     v["changed_from_previous"] = l
         .diff
         .iter()
@@ -101,6 +104,9 @@ pub struct Correction {
     /// A number, a numeric string, or null for a blank cell.
     value: Value,
     reason: String,
+    /// The report's `rev` the change was made on: refused (409) when it has moved on.
+    #[serde(default)]
+    rev: Option<i64>,
 }
 
 pub async fn correct(
@@ -120,7 +126,12 @@ pub async fn correct(
     };
     let user = s.user.name.clone();
     let findings = st
-        .with(move |store| store.correct(id, c.key.trim(), value, &c.reason, &user))
+        .with(move |store| {
+            if let Some(seen) = c.rev {
+                store.check_revision(id, seen)?;
+            }
+            store.correct(id, c.key.trim(), value, &c.reason, &user)
+        })
         .await
         .map_err(Fail::api)?;
     Ok(Json(json!({ "findings": findings })))
@@ -130,6 +141,8 @@ pub async fn correct(
 pub struct Acceptance {
     finding: String,
     reason: String,
+    #[serde(default)]
+    rev: Option<i64>,
 }
 
 pub async fn accept(
@@ -142,10 +155,70 @@ pub async fn accept(
     csrf(&s, &h)?;
     s.require(Role::Reviewer).map_err(Fail::api)?;
     let user = s.user.name.clone();
-    st.with(move |store| store.accept(id, &a.finding, &a.reason, &user))
+    st.with(move |store| {
+        if let Some(seen) = a.rev {
+            store.check_revision(id, seen)?;
+        }
+        store.accept(id, &a.finding, &a.reason, &user)
+    })
+    .await
+    .map_err(Fail::api)?;
+    Ok(Json(json!({ "accepted": true })))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    state: String,
+    #[serde(default)]
+    assignee: Option<String>,
+}
+
+pub async fn set_review(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+    Json(b): Json<ReviewBody>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let (step, who) =
+        report::review_of(&b.state, b.assignee.as_deref().unwrap_or("")).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let review = st
+        .with(move |store| {
+            store.set_review(id, step, who.as_deref(), &user)?;
+            store.review(id)
+        })
         .await
         .map_err(Fail::api)?;
-    Ok(Json(json!({ "accepted": true })))
+    Ok(Json(json!({ "review": review })))
+}
+
+#[derive(Deserialize)]
+pub struct CommentBody {
+    key: String,
+    body: String,
+}
+
+pub async fn comment(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+    Json(b): Json<CommentBody>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let comments = st
+        .with(move |store| {
+            store.comment(id, b.key.trim(), &b.body, &user)?;
+            store.comments(id)
+        })
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "comments": comments })))
 }
 
 pub async fn agencies(State(st): State<Shared>, _s: Session) -> Api {
@@ -241,6 +314,8 @@ pub async fn openapi() -> Json<Value> {
             "/api/export": { "get": { "summary": "导出（筛选同报告列表；format=csv|xlsx|json|parquet，shape=wide|long，zh=1 中文列名，id=N 单份报告），与 nianbao export 相同的文件", "responses": { "200": { "description": "文件（附件）" }, "400": { "description": "格式或表形不支持" }, "401": { "description": "未登录" } } } },
             "/api/jobs": { "post": { "summary": "上传报告文件或 zip，后台读取（审核员，multipart 字段 files）：立即返回 202 和任务，逐个文件 queued → reading → stored / failed", "security": [{ "session": [], "csrf": [] }], "responses": { "202": { "description": "{job, url, done, user, at, files: [{file, stage, message, report}]}" }, "401": { "description": "未登录" }, "403": { "description": "角色不允许或 CSRF 令牌不对" } } } },
             "/api/jobs/{id}": { "get": { "summary": "上传任务：每个文件的阶段（queued、reading、stored、failed）、说明和入库报告编号", "parameters": id, "responses": ok("{job, url, done, user, at, files}") } },
+            "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）和审核人 assignee（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
+            "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
             "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
         }
     }))

@@ -54,6 +54,7 @@ impl Fail {
     pub fn store(e: StoreError) -> Fail {
         match e {
             StoreError::Invalid(m) => Fail::bad(m),
+            StoreError::Conflict(m) => Fail::new(StatusCode::CONFLICT, m),
             other => Fail::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
         }
     }

@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use nianbao_corpus::review::{finding_key, Change, Role, Version};
 use nianbao_corpus::store::{Filter, Stored};
+use nianbao_corpus::workflow::{Comment, Review, Step};
 use nianbao_model::{Finding, Num, Report, Severity, Template};
 use nianbao_render::doc::{document, Block, Role as CellRole, Table};
 use serde::Deserialize;
@@ -27,6 +28,12 @@ pub struct Loaded {
     pub versions: Vec<Version>,
     /// Cells whose value differs from the version before: (key, before, now).
     pub diff: Vec<(String, Option<String>, Option<String>)>,
+    pub review: Review,
+    pub comments: Vec<Comment>,
+    /// Reviewers' changes so far: a change from a page at another revision is refused.
+    pub rev: i64,
+    /// Who may be assigned the report.
+    pub reviewers: Vec<String>,
 }
 
 pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
@@ -61,6 +68,15 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
                 .collect(),
             None => Vec::new(),
         };
+        let review = s.review(id)?;
+        let comments = s.comments(id)?;
+        let rev = s.revision(id)?;
+        let reviewers = s
+            .accounts()?
+            .into_iter()
+            .filter(|(u, off)| !off && u.role >= Role::Reviewer)
+            .map(|(u, _)| u.name)
+            .collect();
         Ok(Some(Loaded {
             stored,
             source,
@@ -68,6 +84,10 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             history,
             versions,
             diff,
+            review,
+            comments,
+            rev,
+            reviewers,
         }))
     })
     .await?
@@ -204,7 +224,7 @@ pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
     out
 }
 
-fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64) -> String {
+fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev: i64) -> String {
     let sev = match f.severity {
         Severity::Error => ("err", "错误"),
         Severity::Warning => ("warn", "警告"),
@@ -224,7 +244,7 @@ fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64) -> 
     } else if s.user.role >= Role::Reviewer {
         format!(
             "<form method=\"post\" action=\"/reports/{id}/accept\" class=\"inline accept\">{}\
-             <input type=\"hidden\" name=\"finding\" value=\"{}\"><input name=\"reason\" placeholder=\"理由\" required>\
+             <input type=\"hidden\" name=\"finding\" value=\"{}\"><input type=\"hidden\" name=\"rev\" value=\"{rev}\"><input name=\"reason\" placeholder=\"理由\" required>\
              <button>按原样接受</button></form>",
             csrf_field(s),
             esc(&finding_key(f))
@@ -271,7 +291,7 @@ pub async fn page(
         .findings
         .iter()
         .enumerate()
-        .map(|(i, f)| finding_html(f, i, l.accepted.contains(&finding_key(f)), &s, id))
+        .map(|(i, f)| finding_html(f, i, l.accepted.contains(&finding_key(f)), &s, id, l.rev))
         .collect();
     let findings = if findings.is_empty() {
         "<p class=\"ok\" id=\"no-findings\">没有发现问题。</p>".to_string()
@@ -283,8 +303,9 @@ pub async fn page(
             "<form method=\"post\" action=\"/reports/{id}/cells\" id=\"correct\" class=\"card\">{}\
              <label>单元格 <input name=\"key\" id=\"key\" required readonly placeholder=\"点击表格中的数字\"></label>\
              <label>新值 <input name=\"value\" id=\"value\" placeholder=\"留空表示空白\"></label>\
-             <label>理由 <input name=\"reason\" id=\"reason\" required></label><button id=\"save\">保存修改</button></form>",
-            csrf_field(&s)
+             <label>理由 <input name=\"reason\" id=\"reason\" required></label><input type=\"hidden\" name=\"rev\" value=\"{}\"><button id=\"save\">保存修改</button></form>",
+            csrf_field(&s),
+            l.rev
         )
     } else {
         "<p class=\"muted\">只读账号不能修改。</p>".into()
@@ -316,8 +337,9 @@ pub async fn page(
         r.year.map_or(String::new(), |y| format!("{y}年"))
     );
     let versions = versions_html(&l);
+    let workflow = workflow_html(&l, &s, id);
     let body = format!(
-        "<h1>{}</h1>{versions}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
+        "<h1>{}</h1>{versions}{workflow}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
          <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
          <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p><pre id=\"source\">{}</pre></aside></div>\
          <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
@@ -330,6 +352,95 @@ pub async fn page(
         script_json(&evidence_json(r, &l.source))
     );
     Ok(Html(layout(&title, Some(&s), &body)))
+}
+
+/// The review card: state and assignee (a reviewer sets them), the way to the next report
+/// to review (key `n`), and the comments on cells with a form to add one.
+fn workflow_html(l: &Loaded, s: &Session, id: i64) -> String {
+    let review = &l.review;
+    let who = match &review.assignee {
+        Some(a) => format!("，由 {} 审核", esc(a)),
+        None => "，未指派".to_string(),
+    };
+    let set = if review.user.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "（{} 于 {}）",
+            esc(&review.user),
+            esc(review.at.replace('T', " ").trim_end_matches("+08:00"))
+        )
+    };
+    let mut out = format!(
+        "<div class=\"card\" id=\"review\"><p>审核状态：<b id=\"review-state\" data-state=\"{}\">{}</b>{who}{set} · \
+         <a id=\"next-link\" href=\"/next?after={id}\" title=\"快捷键 n\">下一份待审（有错误）→</a></p>",
+        review.state.as_str(),
+        review.state.name_zh()
+    );
+    if s.user.role >= Role::Reviewer {
+        let states: String = [Step::Pending, Step::Approved, Step::Returned]
+            .iter()
+            .map(|st| {
+                let sel = if *st == review.state { " selected" } else { "" };
+                format!(
+                    "<option value=\"{}\"{sel}>{}</option>",
+                    st.as_str(),
+                    st.name_zh()
+                )
+            })
+            .collect();
+        let people: String = std::iter::once(String::new())
+            .chain(l.reviewers.iter().cloned())
+            .map(|n| {
+                let sel = if review.assignee.as_deref() == Some(n.as_str())
+                    || (n.is_empty() && review.assignee.is_none())
+                {
+                    " selected"
+                } else {
+                    ""
+                };
+                let label = if n.is_empty() {
+                    "（未指派）".to_string()
+                } else {
+                    esc(&n)
+                };
+                format!("<option value=\"{}\"{sel}>{label}</option>", esc(&n))
+            })
+            .collect();
+        out.push_str(&format!(
+            "<form method=\"post\" action=\"/reports/{id}/review\" class=\"inline\" id=\"review-form\">{}\
+             <select name=\"state\" id=\"state\">{states}</select> <select name=\"assignee\" id=\"assignee\">{people}</select> \
+             <button id=\"save-review\">保存审核状态</button></form>",
+            csrf_field(s)
+        ));
+    }
+    let comments: String = l
+        .comments
+        .iter()
+        .map(|c| {
+            format!(
+                "<li data-key=\"{}\"><b>{}</b>：{} <span class=\"muted\">— {}，{}</span></li>",
+                esc(&c.key),
+                esc(&cell_label(&l.stored.report, &c.key)),
+                esc(&c.body),
+                esc(&c.user),
+                esc(c.at.replace('T', " ").trim_end_matches("+08:00"))
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "<ul class=\"comments\" id=\"comments\">{comments}</ul>"
+    ));
+    if s.user.role >= Role::Reviewer {
+        out.push_str(&format!(
+            "<form method=\"post\" action=\"/reports/{id}/comments\" id=\"comment-form\">{}\
+             <input name=\"key\" id=\"comment-key\" required readonly placeholder=\"点击表格中的数字\"> \
+             <input name=\"body\" id=\"comment-body\" required placeholder=\"对该单元格的评论\"> <button id=\"add-comment\">评论</button></form>",
+            csrf_field(s)
+        ));
+    }
+    out.push_str("</div>");
+    out
 }
 
 /// The versions of this agency-year: a notice on an old one, links to each, and the cells
@@ -425,6 +536,9 @@ pub struct CorrectForm {
     key: String,
     value: String,
     reason: String,
+    /// The revision the page was loaded at (see `Store::revision`).
+    #[serde(default)]
+    rev: Option<i64>,
 }
 
 pub async fn correct(
@@ -437,8 +551,13 @@ pub async fn correct(
     s.require(Role::Reviewer)?;
     let value = parse_value(&f.value)?;
     let user = s.user.name.clone();
-    st.with(move |store| store.correct(id, f.key.trim(), value, &f.reason, &user))
-        .await?;
+    st.with(move |store| {
+        if let Some(seen) = f.rev {
+            store.check_revision(id, seen)?;
+        }
+        store.correct(id, f.key.trim(), value, &f.reason, &user)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/reports/{id}")))
 }
 
@@ -447,6 +566,8 @@ pub struct AcceptForm {
     csrf: String,
     finding: String,
     reason: String,
+    #[serde(default)]
+    rev: Option<i64>,
 }
 
 pub async fn accept(
@@ -458,9 +579,85 @@ pub async fn accept(
     s.check_csrf(&f.csrf)?;
     s.require(Role::Reviewer)?;
     let user = s.user.name.clone();
-    st.with(move |store| store.accept(id, &f.finding, &f.reason, &user))
+    st.with(move |store| {
+        if let Some(seen) = f.rev {
+            store.check_revision(id, seen)?;
+        }
+        store.accept(id, &f.finding, &f.reason, &user)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    state: String,
+    #[serde(default)]
+    assignee: String,
+}
+
+/// Parses a review state and assignee as a person gave them.
+pub fn review_of(state: &str, assignee: &str) -> Result<(Step, Option<String>), Fail> {
+    let step = Step::parse(state.trim())
+        .ok_or_else(|| Fail::bad("审核状态应为 pending、approved 或 returned (state must be pending, approved or returned)"))?;
+    let who = Some(assignee.trim().to_string()).filter(|a| !a.is_empty());
+    Ok((step, who))
+}
+
+pub async fn set_review(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let (step, who) = review_of(&f.state, &f.assignee)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.set_review(id, step, who.as_deref(), &user))
         .await?;
     Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    csrf: String,
+    key: String,
+    body: String,
+}
+
+pub async fn comment(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.comment(id, f.key.trim(), &f.body, &user))
+        .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    after: i64,
+}
+
+/// `/next?after=ID`: the next report with errors not yet approved, or the list when none is.
+pub async fn next(
+    State(st): State<Shared>,
+    _s: Session,
+    Query(q): Query<NextQuery>,
+) -> Result<Redirect, Fail> {
+    let found = st.with(move |store| store.next_to_review(q.after)).await?;
+    Ok(Redirect::to(&match found {
+        Some(id) => format!("/reports/{id}"),
+        None => "/?status=errors".to_string(),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,191 @@
+//! The review workflow over HTTP: a queue of reports with errors not yet approved, state
+//! and assignee per report, comments on cells, and two reviewers who cannot overwrite each
+//! other (a change made on a page loaded before another reviewer's change is refused).
+
+mod common;
+
+use common::web::{broken_report, start, Http, PASSWORD};
+use serde_json::{json, Value};
+
+fn report(h: &mut Http, id: i64) -> Value {
+    serde_json::from_str(&h.get(&format!("/api/reports/{id}")).1).unwrap()
+}
+
+fn id_of(h: &mut Http, q: &str) -> i64 {
+    let (_, list) = h.get(&format!("/api/reports?q={q}"));
+    serde_json::from_str::<Value>(&list).unwrap()["reports"][0]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[test]
+fn queue_state_comments_and_no_overwrites() {
+    let server = start(5);
+    let mut a = Http::new(&server.url);
+    assert_eq!(a.login("reviewer", PASSWORD), 303);
+    let csrf = a.csrf();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let seed = |n: &str| std::fs::read(seeds.join(n)).unwrap();
+    let (path, key, good) = broken_report(server.dir.path());
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("003.txt".into(), seed("003_c6fe95c377c36cea.txt")),
+        ("000.txt".into(), seed("000_ea60ae7e2efea9c4.txt")),
+        ("broken.html".into(), std::fs::read(&path).unwrap()),
+    ];
+    let parts: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    assert_eq!(a.upload("/api/upload", &csrf, &parts, true).0, 200);
+    let broken = id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87");
+    let seed003 = id_of(&mut a, "%E5%9F%8E%E5%85%B3%E9%95%87");
+    let clean = id_of(&mut a, "%E5%8C%97%E5%86%B7");
+    assert_eq!(
+        report(&mut a, clean)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count(),
+        0
+    );
+
+    // The queue: reports with errors, in id order, round again past the end.
+    let next = |h: &mut Http, after: i64| h.header(&format!("/next?after={after}"), "location");
+    let (first, second) = (seed003.min(broken), seed003.max(broken));
+    assert_eq!(next(&mut a, 0), format!("/reports/{first}"));
+    assert_eq!(next(&mut a, first), format!("/reports/{second}"));
+    assert_eq!(next(&mut a, second), format!("/reports/{first}"));
+
+    // State and assignee: approved reports leave the queue.
+    let (_, page) = a.get(&format!("/reports/{first}"));
+    assert!(page.contains("data-state=\"pending\"") && page.contains("id=\"next-link\""));
+    let (status, _) = a.form(
+        &format!("/reports/{first}/review"),
+        &[
+            ("csrf", &csrf),
+            ("state", "approved"),
+            ("assignee", "reviewer"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let got = report(&mut a, first);
+    assert_eq!(got["review"]["state"], "approved");
+    assert_eq!(got["review"]["assignee"], "reviewer");
+    assert_eq!(got["review"]["user"], "reviewer");
+    assert_eq!(next(&mut a, 0), format!("/reports/{second}"));
+    assert_eq!(next(&mut a, second), format!("/reports/{second}"));
+    let (status, body) = a.json(
+        &format!("/api/reports/{first}/review"),
+        Some(&csrf),
+        json!({ "state": "returned" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        next(&mut a, second),
+        format!("/reports/{first}"),
+        "returned is back in the queue"
+    );
+    let (status, body) = a.json(
+        &format!("/api/reports/{first}/review"),
+        Some(&csrf),
+        json!({ "state": "done" }),
+    );
+    assert_eq!(status, 400, "{body}");
+
+    // Comments on a cell.
+    let (status, _) = a.form(
+        &format!("/reports/{broken}/comments"),
+        &[("csrf", &csrf), ("key", &key), ("body", "请与原件核对")],
+    );
+    assert_eq!(status, 303);
+    let got = report(&mut a, broken);
+    assert_eq!(got["comments"][0]["key"], key.as_str());
+    assert_eq!(got["comments"][0]["body"], "请与原件核对");
+    let (_, page) = a.get(&format!("/reports/{broken}"));
+    assert!(
+        page.contains("（一）予以公开 / 自然人</b>：请与原件核对"),
+        "comment not listed by its cell"
+    );
+    let (status, _) = a.json(
+        &format!("/api/reports/{broken}/comments"),
+        Some(&csrf),
+        json!({ "key": "no.such", "body": "x" }),
+    );
+    assert_eq!(status, 400);
+    let (status, _) = a.json(
+        &format!("/api/reports/{broken}/comments"),
+        Some(&csrf),
+        json!({ "key": key, "body": "  " }),
+    );
+    assert_eq!(status, 400);
+
+    // Two reviewers open the report; the first saves; the second's save, made on the older
+    // page, is refused with who changed it; after a reload it goes through.
+    let mut b = Http::new(&server.url);
+    assert_eq!(b.login("admin", PASSWORD), 303);
+    let b_csrf = b.csrf();
+    let rev = report(&mut a, broken)["rev"].as_i64().unwrap();
+    assert_eq!(report(&mut b, broken)["rev"], rev);
+    let page_rev = rev.to_string();
+    let good_s = good.to_string();
+    let (status, _) = a.form(
+        &format!("/reports/{broken}/cells"),
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("value", &good_s),
+            ("reason", "核对原件"),
+            ("rev", &page_rev),
+        ],
+    );
+    assert_eq!(status, 303);
+    let other = (good + 3).to_string();
+    let (status, body) = b.form(
+        &format!("/reports/{broken}/cells"),
+        &[
+            ("csrf", &b_csrf),
+            ("key", &key),
+            ("value", &other),
+            ("reason", "我也改"),
+            ("rev", &page_rev),
+        ],
+    );
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body.contains("请刷新页面后再改") && body.contains("reviewer"),
+        "{body}"
+    );
+    assert_eq!(
+        report(&mut b, broken)["values"][&key],
+        good,
+        "the first change stands"
+    );
+    let (status, body) = b.json(
+        &format!("/api/reports/{broken}/cells"),
+        Some(&b_csrf),
+        json!({ "key": key, "value": good + 3, "reason": "我也改", "rev": rev }),
+    );
+    assert_eq!(status, 409, "{body}");
+    let fresh = report(&mut b, broken)["rev"].as_i64().unwrap();
+    assert_eq!(fresh, rev + 1);
+    let (status, body) = b.json(
+        &format!("/api/reports/{broken}/cells"),
+        Some(&b_csrf),
+        json!({ "key": key, "value": good, "reason": "确认", "rev": fresh }),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    // A viewer sees the state but cannot set it.
+    let mut v = Http::new(&server.url);
+    assert_eq!(v.login("viewer", PASSWORD), 303);
+    let (_, page) = v.get(&format!("/reports/{first}"));
+    assert!(page.contains("id=\"review-state\"") && !page.contains("id=\"review-form\""));
+    let v_csrf = v.csrf();
+    let (status, _) = v.json(
+        &format!("/api/reports/{first}/review"),
+        Some(&v_csrf),
+        json!({ "state": "approved" }),
+    );
+    assert_eq!(status, 403);
+}

@@ -1,0 +1,214 @@
+//! The review workflow: each report's state (待审 pending / 已审 approved / 退回 returned)
+//! and assignee, comments on its cells, the queue of reports still to review, and the
+//! revision that keeps two reviewers from overwriting each other's work.
+
+use crate::review::beijing_time;
+use crate::store::now;
+use crate::{Store, StoreError};
+use serde::Serialize;
+
+/// Where a report is in review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Pending,
+    Approved,
+    Returned,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Pending => "pending",
+            Step::Approved => "approved",
+            Step::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        match s {
+            "pending" => Some(Step::Pending),
+            "approved" => Some(Step::Approved),
+            "returned" => Some(Step::Returned),
+            _ => None,
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Step::Pending => "待审",
+            Step::Approved => "已审",
+            Step::Returned => "退回",
+        }
+    }
+}
+
+/// A report's review state; a report never set is pending with nobody assigned.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Review {
+    pub state: Step,
+    pub assignee: Option<String>,
+    /// Who set it and when (China Standard Time); empty for a report never set.
+    pub user: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub key: String,
+    pub body: String,
+    pub user: String,
+    pub at: String,
+}
+
+fn when(s: &str) -> String {
+    s.parse::<i64>()
+        .map_or_else(|_| s.to_string(), beijing_time)
+}
+
+impl Store {
+    pub fn review(&mut self, id: i64) -> Result<Review, StoreError> {
+        let rows = self.conn().query(
+            "SELECT state, assignee, user_name, at FROM review_states WHERE report_id = $1",
+            &[id.into()],
+        )?;
+        Ok(match rows.first() {
+            Some(r) => Review {
+                state: Step::parse(r.str(0)).unwrap_or(Step::Pending),
+                assignee: r.text(1).map(str::to_string),
+                user: r.str(2).to_string(),
+                at: when(r.str(3)),
+            },
+            None => Review {
+                state: Step::Pending,
+                assignee: None,
+                user: String::new(),
+                at: String::new(),
+            },
+        })
+    }
+
+    /// Sets a report's state and assignee.
+    pub fn set_review(
+        &mut self,
+        id: i64,
+        state: Step,
+        assignee: Option<&str>,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        if self.report(id)?.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "没有编号为 {id} 的报告 (no report {id})"
+            )));
+        }
+        let c = self.conn();
+        c.exec(
+            "DELETE FROM review_states WHERE report_id = $1",
+            &[id.into()],
+        )?;
+        c.exec(
+            "INSERT INTO review_states (report_id, state, assignee, user_name, at) VALUES ($1, $2, $3, $4, $5)",
+            &[id.into(), state.as_str().into(), assignee.into(), user.into(), now().into()],
+        )?;
+        Ok(())
+    }
+
+    pub fn comments(&mut self, id: i64) -> Result<Vec<Comment>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT id, key, body, user_name, at FROM comments WHERE report_id = $1 ORDER BY id",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Comment {
+                id: r.int(0).unwrap_or(0),
+                key: r.str(1).to_string(),
+                body: r.str(2).to_string(),
+                user: r.str(3).to_string(),
+                at: when(r.str(4)),
+            })
+            .collect())
+    }
+
+    /// A comment on one cell of a report.
+    pub fn comment(
+        &mut self,
+        id: i64,
+        key: &str,
+        body: &str,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 2000 {
+            return Err(StoreError::Invalid(
+                "评论应为 1–2000 个字符 (a comment of 1–2000 characters)".into(),
+            ));
+        }
+        let stored = self.report(id)?.ok_or_else(|| {
+            StoreError::Invalid(format!("没有编号为 {id} 的报告 (no report {id})"))
+        })?;
+        if !stored.report.cells.contains_key(key) {
+            return Err(StoreError::Invalid(format!(
+                "{key} 不是本报告的单元格 (not a cell of the report)"
+            )));
+        }
+        self.conn().exec(
+            "INSERT INTO comments (report_id, key, body, user_name, at) VALUES ($1, $2, $3, $4, $5)",
+            &[id.into(), key.into(), body.into(), user.into(), now().into()],
+        )?;
+        Ok(())
+    }
+
+    /// How many changes reviewers have made to a report (corrections and acceptances): a
+    /// change made on a page loaded at another revision would overwrite someone's work.
+    pub fn revision(&mut self, id: i64) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT COUNT(*) FROM corrections WHERE report_id = $1",
+                &[id.into()],
+            )?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0))
+    }
+
+    /// Refuses a change made on a page loaded at revision `seen` when the report has moved on,
+    /// naming the change that came between.
+    pub fn check_revision(&mut self, id: i64, seen: i64) -> Result<(), StoreError> {
+        let now = self.revision(id)?;
+        if now == seen {
+            return Ok(());
+        }
+        let last = self.history(id)?.into_iter().next();
+        let who = last.map_or(String::new(), |c| {
+            format!(
+                "（{} 于 {}）",
+                c.user,
+                c.at.replace('T', " ").trim_end_matches("+08:00")
+            )
+        });
+        Err(StoreError::Conflict(format!(
+            "此报告在您打开后已被修改{who}，为免覆盖，请刷新页面后再改 (the report changed since you opened it; reload before changing it)"
+        )))
+    }
+
+    /// The next current report with errors that is not yet approved, after report `after` in
+    /// id order (from the start again past the end).
+    pub fn next_to_review(&mut self, after: i64) -> Result<Option<i64>, StoreError> {
+        let sql = "SELECT r.id FROM reports r LEFT JOIN review_states s ON s.report_id = r.id \
+                   WHERE r.current = 1 AND r.errors > 0 AND COALESCE(s.state, 'pending') <> 'approved' \
+                   AND r.id > $1 ORDER BY r.id LIMIT 1";
+        let c = self.conn();
+        let found = c
+            .query(sql, &[after.into()])?
+            .first()
+            .and_then(|r| r.int(0));
+        Ok(match found {
+            Some(id) => Some(id),
+            None => c.query(sql, &[0i64.into()])?.first().and_then(|r| r.int(0)),
+        })
+    }
+}
