@@ -201,6 +201,7 @@ impl Store {
         self.keep_an_admin(id)?;
         transaction(self.conn(), |c| {
             c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
+            c.exec("DELETE FROM api_tokens WHERE user_id = $1", &[id.into()])?;
             c.exec("DELETE FROM users WHERE id = $1", &[id.into()])?;
             Ok(())
         })

@@ -104,8 +104,8 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_report ON corrections (report_id);
 ";
 
-/// Version 5: the review workflow — each report's state and assignee, and comments on its
-/// cells.
+/// Version 5: the review workflow — each report's state and assignee, comments on its
+/// cells — and API tokens for scripts.
 const WORKFLOW: &str = "
 CREATE TABLE review_states (
     report_id BIGINT PRIMARY KEY REFERENCES reports (id),
@@ -123,6 +123,12 @@ CREATE TABLE comments (
     at TEXT NOT NULL
 );
 CREATE INDEX comments_report ON comments (report_id);
+CREATE TABLE api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 ";
 
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {

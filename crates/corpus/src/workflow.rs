@@ -212,3 +212,71 @@ impl Store {
         })
     }
 }
+
+/// An API token of a user (the token itself is shown once, when made; the store keeps its
+/// SHA-256).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Token {
+    pub name: String,
+    pub created: String,
+}
+
+impl Store {
+    pub fn create_token(&mut self, user_id: i64, name: &str, hash: &str) -> Result<(), StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(StoreError::Invalid(
+                "令牌名称应为 1–64 个字符 (a token name of 1–64 characters)".into(),
+            ));
+        }
+        if self.tokens(user_id)?.iter().any(|t| t.name == name) {
+            return Err(StoreError::Invalid(format!(
+                "已有名为 {name} 的令牌 (a token of that name exists)"
+            )));
+        }
+        self.conn().exec(
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)",
+            &[hash.into(), user_id.into(), name.into(), now().into()],
+        )?;
+        Ok(())
+    }
+
+    pub fn tokens(&mut self, user_id: i64) -> Result<Vec<Token>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY name",
+                &[user_id.into()],
+            )?
+            .iter()
+            .map(|r| Token {
+                name: r.str(0).to_string(),
+                created: when(r.str(1)),
+            })
+            .collect())
+    }
+
+    /// Revokes a user's token by name; false when there was none.
+    pub fn revoke_token(&mut self, user_id: i64, name: &str) -> Result<bool, StoreError> {
+        let had = self.tokens(user_id)?.iter().any(|t| t.name == name);
+        self.conn().exec(
+            "DELETE FROM api_tokens WHERE user_id = $1 AND name = $2",
+            &[user_id.into(), name.into()],
+        )?;
+        Ok(had)
+    }
+
+    /// The enabled user a token (by its hash) belongs to.
+    pub fn token_user(&mut self, hash: &str) -> Result<Option<crate::review::User>, StoreError> {
+        let rows = self.conn().query(
+            "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND u.disabled = 0",
+            &[hash.into()],
+        )?;
+        Ok(rows.first().map(|r| crate::review::User {
+            id: r.int(0).unwrap_or(0),
+            name: r.str(1).to_string(),
+            role: crate::review::Role::parse(r.str(2)).unwrap_or(crate::review::Role::Viewer),
+        }))
+    }
+}

@@ -293,8 +293,9 @@ pub async fn openapi() -> Json<Value> {
                   "description": "政府信息公开工作年度报告语料库 API。登录后使用会话 cookie；修改类请求须带 X-CSRF-Token 头（见 /api/me）。" },
         "components": { "securitySchemes": {
             "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE },
-            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token" } } },
-        "security": [{ "session": [] }],
+            "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token" },
+            "bearer": { "type": "http", "scheme": "bearer", "description": "API 令牌（/account 或 POST /api/tokens 生成）；用令牌时不需要 CSRF 令牌" } } },
+        "security": [{ "session": [] }, { "bearer": [] }],
         "paths": {
             "/api/me": { "get": { "summary": "当前用户、角色和 CSRF 令牌", "responses": ok("user") } },
             "/api/reports": { "get": { "summary": "报告列表（筛选、分页，每页 50 份）", "parameters": list_params, "responses": ok("{total, page, reports}") } },
@@ -316,6 +317,9 @@ pub async fn openapi() -> Json<Value> {
             "/api/jobs/{id}": { "get": { "summary": "上传任务：每个文件的阶段（queued、reading、stored、failed）、说明和入库报告编号", "parameters": id, "responses": ok("{job, url, done, user, at, files}") } },
             "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）和审核人 assignee（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
             "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
+            "/api/tokens": { "get": { "summary": "本账号的 API 令牌（名称、生成时间）", "responses": ok("{tokens: [{name, created}]}") },
+                             "post": { "summary": "生成 API 令牌 {name}：返回 {name, token}，令牌只显示这一次；脚本以 Authorization: Bearer 令牌 调用 API，无需 CSRF 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{name, token}") } },
+            "/api/tokens/{name}": { "delete": { "summary": "吊销本账号的一个 API 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{revoked}") } },
             "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
         }
     }))

@@ -108,6 +108,9 @@ pub struct Session {
     pub user: User,
     pub csrf: String,
     pub token_hash: String,
+    /// Signed in by an API token (`Authorization: Bearer …`): no cookie a browser could send
+    /// on another site's behalf, so no CSRF token is asked for.
+    pub bearer: bool,
 }
 
 impl Session {
@@ -120,7 +123,7 @@ impl Session {
     }
 
     pub fn check_csrf(&self, given: &str) -> Result<(), Fail> {
-        if same(given, &self.csrf) {
+        if self.bearer || same(given, &self.csrf) {
             Ok(())
         } else {
             Err(Fail::csrf())
@@ -134,6 +137,27 @@ impl FromRequestParts<Shared> for Session {
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
         let api = parts.uri.path().starts_with("/api/");
         let mark = |f: Fail| if api { f.api() } else { f };
+        // Scripts: an API token, for the API only.
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        if let (true, Some(t)) = (api, bearer) {
+            let hash = token_hash(&t);
+            let h = hash.clone();
+            let user = state.with(move |s| s.token_user(&h)).await.map_err(mark)?;
+            return match user {
+                Some(user) => Ok(Session {
+                    user,
+                    csrf: String::new(),
+                    token_hash: hash,
+                    bearer: true,
+                }),
+                None => Err(mark(Fail::unauthorized())),
+            };
+        }
         let Some(t) = cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) else {
             return Err(mark(Fail::unauthorized()));
         };
@@ -145,6 +169,7 @@ impl FromRequestParts<Shared> for Session {
                 user,
                 csrf,
                 token_hash: hash,
+                bearer: false,
             }),
             None => Err(mark(Fail::unauthorized())),
         }

@@ -15,6 +15,7 @@ mod pages;
 mod report;
 mod state;
 mod tls;
+mod tokens;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -171,6 +172,17 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/admin/agencies/merge", post(pages::merge))
         .route("/assets/{name}", get(assets))
         .route("/api/me", get(api::me))
+        .route(
+            "/api/tokens",
+            get(tokens::api_list).post(tokens::api_create),
+        )
+        .route(
+            "/api/tokens/{name}",
+            axum::routing::delete(tokens::api_revoke),
+        )
+        .route("/account", get(tokens::page))
+        .route("/account/tokens", post(tokens::form_create))
+        .route("/account/tokens/delete", post(tokens::form_revoke))
         .route("/api/reports", get(api::reports))
         .route("/api/reports/{id}", get(api::report))
         .route("/api/reports/{id}/source", get(api::source))

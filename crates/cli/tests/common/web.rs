@@ -147,6 +147,8 @@ pub struct Http {
     pub base: String,
     cookies: Vec<(String, String)>,
     agent: ureq::Agent,
+    /// An API token sent as `Authorization: Bearer …`.
+    token: Option<String>,
 }
 
 impl Http {
@@ -155,7 +157,34 @@ impl Http {
             base: base.to_string(),
             cookies: Vec::new(),
             agent: ureq::AgentBuilder::new().redirects(0).build(),
+            token: None,
         }
+    }
+
+    /// A client that sends an API token instead of cookies.
+    pub fn with_token(base: &str, token: &str) -> Http {
+        let mut h = Http::new(base);
+        h.token = Some(token.to_string());
+        h
+    }
+
+    fn authorization(&self) -> String {
+        self.token
+            .as_ref()
+            .map_or(String::new(), |t| format!("Bearer {t}"))
+    }
+
+    /// A DELETE, the CSRF token in its header when given.
+    pub fn delete(&mut self, path: &str, csrf: Option<&str>) -> (u16, String) {
+        let mut req = self
+            .agent
+            .delete(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
+        if let Some(t) = csrf {
+            req = req.set("X-CSRF-Token", t);
+        }
+        self.finish(req.call())
     }
 
     fn cookie_header(&self) -> String {
@@ -195,7 +224,8 @@ impl Http {
         let req = self
             .agent
             .get(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header());
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
         self.finish(req.call())
     }
 
@@ -203,7 +233,8 @@ impl Http {
         let req = self
             .agent
             .post(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header());
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
         self.finish(req.send_form(fields))
     }
 
@@ -212,7 +243,8 @@ impl Http {
         let req = self
             .agent
             .get(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header());
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
         let r = match req.call() {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
@@ -234,7 +266,8 @@ impl Http {
         let req = self
             .agent
             .get(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header());
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
         match req.call() {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r.header(name).unwrap_or("").to_string(),
             Err(e) => panic!("{e}"),
@@ -247,6 +280,7 @@ impl Http {
             .agent
             .post(&format!("{}{path}", self.base))
             .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization())
             .send_form(fields)
             .unwrap();
         let mut out = Vec::new();
@@ -263,7 +297,8 @@ impl Http {
         let mut req = self
             .agent
             .post(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie_header());
+            .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization());
         if let Some(t) = csrf {
             req = req.set("X-CSRF-Token", t);
         }
@@ -329,6 +364,7 @@ impl Http {
             .agent
             .post(&format!("{}{path}", self.base))
             .set("Cookie", &self.cookie_header())
+            .set("Authorization", &self.authorization())
             .set(
                 "Content-Type",
                 &format!("multipart/form-data; boundary={boundary}"),
