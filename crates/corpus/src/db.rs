@@ -12,6 +12,14 @@ pub enum Value {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<String>),
+    /// Bytes (a file as published): BLOB in SQLite, BYTEA in PostgreSQL.
+    Bytes(Option<Vec<u8>>),
+}
+
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(Some(v))
+    }
 }
 
 impl From<i64> for Value {
@@ -76,6 +84,13 @@ impl Row {
             _ => None,
         }
     }
+    pub fn bytes(&self, i: usize) -> Option<&[u8]> {
+        match self.0.get(i) {
+            Some(Value::Bytes(Some(b))) => Some(b),
+            _ => None,
+        }
+    }
+
     pub fn text(&self, i: usize) -> Option<&str> {
         match self.0.get(i) {
             Some(Value::Text(Some(s))) => Some(s),

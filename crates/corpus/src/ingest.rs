@@ -219,6 +219,11 @@ fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
     }
     report.file = Some(name.to_string());
     let findings = nianbao_check::findings(&report);
+    // Text and web pages are their own text; other files are kept to be seen and downloaded.
+    let kept = matches!(
+        source.format,
+        "pdf" | "pdf-ocr" | "image-ocr" | "docx" | "doc" | "ofd"
+    );
     Ok(Parsed {
         path: name.to_string(),
         hash,
@@ -226,6 +231,7 @@ fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
         text: source.text,
         report,
         findings,
+        original: kept.then(|| bytes.to_vec()),
     })
 }
 

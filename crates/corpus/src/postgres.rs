@@ -31,6 +31,7 @@ impl ToSql for Value {
             // PostgreSQL text cannot hold NUL; hostile files may.
             Value::Text(Some(s)) if s.contains('\0') => s.replace('\0', "").to_sql(ty, out),
             Value::Text(Some(s)) => s.to_sql(ty, out),
+            Value::Bytes(Some(b)) => b.as_slice().to_sql(ty, out),
             _ => Ok(IsNull::Yes),
         }
     }
@@ -130,6 +131,7 @@ impl Conn for Postgres {
                     Type::BOOL => {
                         Value::Int(r.try_get::<_, Option<bool>>(i).map_err(err)?.map(i64::from))
                     }
+                    Type::BYTEA => Value::Bytes(r.try_get(i).map_err(err)?),
                     _ => Value::Text(r.try_get(i).map_err(err)?),
                 });
             }
@@ -160,6 +162,13 @@ impl Conn for Postgres {
                     Value::Int(Some(x)) => buf.push_str(&x.to_string()),
                     Value::Real(Some(x)) => buf.push_str(&x.to_string()),
                     Value::Text(Some(s)) => copy_escape(s, &mut buf),
+                    // bytea in COPY's text format: \\x and hex digits.
+                    Value::Bytes(Some(b)) => {
+                        buf.push_str("\\\\x");
+                        for x in b {
+                            buf.push_str(&format!("{x:02x}"));
+                        }
+                    }
                     _ => buf.push_str("\\N"),
                 }
             }

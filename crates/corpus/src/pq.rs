@@ -130,7 +130,7 @@ impl<'w> Writer<'w> {
 fn is_null(v: Option<&Value>) -> bool {
     matches!(
         v,
-        None | Some(Value::Int(None) | Value::Real(None) | Value::Text(None))
+        None | Some(Value::Int(None) | Value::Real(None) | Value::Text(None) | Value::Bytes(None))
     )
 }
 
@@ -138,7 +138,7 @@ fn as_int(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => *i,
         Value::Real(f) => f.map(|f| f as i64),
-        Value::Text(_) => None,
+        Value::Text(_) | Value::Bytes(_) => None,
     }
 }
 
@@ -146,6 +146,6 @@ fn as_real(v: &Value) -> Option<f64> {
     match v {
         Value::Real(f) => *f,
         Value::Int(i) => i.map(|i| i as f64),
-        Value::Text(_) => None,
+        Value::Text(_) | Value::Bytes(_) => None,
     }
 }

@@ -17,6 +17,7 @@ impl rusqlite::ToSql for Value {
             Value::Int(Some(v)) => ToSqlOutput::from(*v),
             Value::Real(Some(v)) => ToSqlOutput::from(*v),
             Value::Text(Some(s)) => ToSqlOutput::from(s.as_str()),
+            Value::Bytes(Some(b)) => ToSqlOutput::from(b.as_slice()),
             _ => ToSqlOutput::from(rusqlite::types::Null),
         })
     }
@@ -101,9 +102,8 @@ impl Conn for Sqlite {
                     ValueRef::Null => Value::Text(None),
                     ValueRef::Integer(v) => Value::Int(Some(v)),
                     ValueRef::Real(v) => Value::Real(Some(v)),
-                    ValueRef::Text(t) | ValueRef::Blob(t) => {
-                        Value::Text(Some(String::from_utf8_lossy(t).into_owned()))
-                    }
+                    ValueRef::Text(t) => Value::Text(Some(String::from_utf8_lossy(t).into_owned())),
+                    ValueRef::Blob(b) => Value::Bytes(Some(b.to_vec())),
                 });
             }
             f(Row(values))?;

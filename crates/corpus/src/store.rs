@@ -21,6 +21,9 @@ pub struct Parsed {
     pub report: Report,
     /// Extraction doubts and check findings of the report alone.
     pub findings: Vec<Finding>,
+    /// The file as published, kept when its text is not the file itself (PDF, Word, OFD,
+    /// images), for people to see the page and download it.
+    pub original: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,6 +196,12 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         "INSERT INTO sources (report_id, text) VALUES ($1, $2)",
         &[id.into(), p.text.as_str().into()],
     )?;
+    if let Some(bytes) = &p.original {
+        c.exec(
+            "INSERT INTO originals (report_id, name, bytes) VALUES ($1, $2, $3)",
+            &[id.into(), p.path.as_str().into(), bytes.clone().into()],
+        )?;
+    }
     if let Some(a) = agency_id {
         c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
     }
@@ -570,6 +579,25 @@ impl Store {
                 fix: r.text(5).map(|k| Fix { key: k.to_string(), current: None, value: r.int(6).unwrap_or(0) }),
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// The file a report was read from, as published (name, bytes), when it was kept.
+    pub fn original(&mut self, id: i64) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        Ok(self
+            .conn
+            .query(
+                "SELECT name, bytes FROM originals WHERE report_id = $1",
+                &[id.into()],
+            )?
+            .first()
+            .map(|r| {
+                (
+                    r.str(0).to_string(),
+                    r.bytes(1).unwrap_or_default().to_vec(),
+                )
+            }))
     }
 }
 

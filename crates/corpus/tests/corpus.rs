@@ -1091,11 +1091,43 @@ fn workflow(backend: Backend) {
     assert!(e.contains("甲") && e.contains("请刷新"), "{e}");
 }
 
-on_both!(multi_year, bad_inputs, review, places, versions, workflow);
+/// Files as published are kept byte for byte (a PDF with every byte value), text is not.
+fn originals(backend: Backend) {
+    use nianbao_corpus::ingest::parse_bytes;
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "originals") else {
+        return;
+    };
+    let pdf = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpus/variants/pdf/005-txt.pdf"),
+    )
+    .unwrap();
+    assert!(pdf.contains(&0) && pdf.contains(&0xff) && pdf.contains(&b'\\'));
+    store
+        .save(&parse_bytes("a/报告.pdf", &pdf).unwrap())
+        .unwrap();
+    let txt = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds/000_ea60ae7e2efea9c4.txt"),
+    )
+    .unwrap();
+    store.save(&parse_bytes("b.txt", &txt).unwrap()).unwrap();
+    let (_, list) = store.list(&Filter::default(), 0, 10).unwrap();
+    let mut kept = Vec::new();
+    for r in &list {
+        if let Some((name, bytes)) = store.original(r.id).unwrap() {
+            kept.push(name.clone());
+            assert_eq!(bytes, pdf, "{name}");
+        }
+    }
+    assert_eq!(kept, ["a/报告.pdf"]);
+}
+
+on_both!(multi_year, bad_inputs, review, places, versions, workflow, originals);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let (_dir, mut store) = reopened_after("DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
+    let (_dir, mut store) = reopened_after("DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
     assert_eq!(schema_version(&mut store), "5");
@@ -1104,7 +1136,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1122,7 +1154,7 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
 fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     use nianbao_corpus::review::Role;
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
+        "DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
          INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
          UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
     );

@@ -132,6 +132,21 @@ impl Source {
     }
 }
 
+/// Page `page` (1-based) of a PDF as a grey PNG at `dpi`: what a person sees of the page,
+/// for showing where a cell's place is.
+pub fn page_png(pdf: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError> {
+    let (_, img) = pages::render_range(pdf, dpi, page, page)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})")))?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::GrayImage::from_raw(img.w as u32, img.h as u32, img.px)
+        .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))?
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
 /// Reads bytes already in memory, choosing the reader from the content.
 pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if bytes.is_empty() {

@@ -7,6 +7,23 @@
     var text = source.textContent;
     var evidence = JSON.parse(evidenceEl.textContent);
     var info = document.getElementById('evidence-info');
+    // The page as published, with the cell's box drawn on it (PDF originals only).
+    var view = document.getElementById('page-view');
+    var showPage = function (p) {
+      if (!view) return;
+      var img = document.getElementById('page-img'), box = document.getElementById('page-box');
+      var dpi = parseFloat(view.getAttribute('data-dpi'));
+      var place = function () {
+        var k = (img.clientWidth / img.naturalWidth) * dpi / 72;
+        box.style.left = (p.x0 * k) + 'px'; box.style.top = (p.y0 * k) + 'px';
+        box.style.width = ((p.x1 - p.x0) * k) + 'px'; box.style.height = ((p.y1 - p.y0) * k) + 'px';
+        box.hidden = false;
+        view.setAttribute('data-page', p.page);
+      };
+      view.hidden = false;
+      var src = '/reports/' + view.getAttribute('data-report') + '/pages/' + p.page;
+      if (img.getAttribute('src') !== src) { img.onload = place; img.setAttribute('src', src); } else if (img.complete) place();
+    };
     var show = function (td) {
       var key = td.getAttribute('data-key');
       document.querySelectorAll('td.v.selected').forEach(function (x) { x.classList.remove('selected'); });
@@ -27,6 +44,7 @@
         var p = e.place, where;
         if (p && p.kind === 'page') {
           where = '第 ' + p.page + ' 页，距页面左上角 ' + Math.round(p.x0) + '–' + Math.round(p.x1) + ' × ' + Math.round(p.y0) + '–' + Math.round(p.y1) + ' 磅';
+          showPage(p);
         } else if (p && p.kind === 'cell') {
           where = '第 ' + (p.table + 1) + ' 个表格第 ' + (p.row + 1) + ' 行第 ' + (p.cell + 1) + ' 格';
         } else {

@@ -34,6 +34,8 @@ pub struct Loaded {
     pub rev: i64,
     /// Who may be assigned the report.
     pub reviewers: Vec<String>,
+    /// The file as published is kept (and whether it is a PDF, whose pages can be shown).
+    pub original: Option<bool>,
 }
 
 pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
@@ -71,6 +73,15 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
         let review = s.review(id)?;
         let comments = s.comments(id)?;
         let rev = s.revision(id)?;
+        // Kept files, and whether they are PDFs (read as `pdf` or `pdf-ocr`).
+        let original = s
+            .conn()
+            .query(
+                "SELECT r.format FROM originals o JOIN reports r ON r.id = o.report_id WHERE o.report_id = $1",
+                &[id.into()],
+            )?
+            .first()
+            .map(|r| r.str(0).starts_with("pdf"));
         let reviewers = s
             .accounts()?
             .into_iter()
@@ -88,6 +99,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             comments,
             rev,
             reviewers,
+            original,
         }))
     })
     .await?
@@ -338,10 +350,21 @@ pub async fn page(
     );
     let versions = versions_html(&l);
     let workflow = workflow_html(&l, &s, id);
+    let page_view = match l.original {
+        Some(pdf) => format!(
+            "<p><a id=\"original\" href=\"/reports/{id}/original\">下载原件</a></p>{}",
+            if pdf {
+                format!("<div id=\"page-view\" class=\"page-view\" data-report=\"{id}\" data-dpi=\"{PAGE_DPI}\" hidden><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div>")
+            } else {
+                String::new()
+            }
+        ),
+        None => String::new(),
+    };
     let body = format!(
         "<h1>{}</h1>{versions}{workflow}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
          <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
-         <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p><pre id=\"source\">{}</pre></aside></div>\
+         <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p>{page_view}<pre id=\"source\">{}</pre></aside></div>\
          <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
          <script type=\"application/json\" id=\"evidence\">{}</script>",
         esc(&title),
@@ -500,6 +523,79 @@ fn versions_html(l: &Loaded) -> String {
         });
     }
     out
+}
+
+/// Page images are drawn at this resolution; places (PDF points) scale by DPI / 72.
+pub const PAGE_DPI: usize = 100;
+
+/// `GET /reports/{id}/original`: the file the report was read from, as published.
+pub async fn original(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, Fail> {
+    let (name, bytes) = st
+        .with(move |s| s.original(id))
+        .await?
+        .ok_or_else(Fail::not_found)?;
+    let file = name
+        .rsplit(['/', '\\', '!'])
+        .next()
+        .unwrap_or("original")
+        .to_string();
+    let ext = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let kind = match ext.as_str() {
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "doc" | "wps" => "application/msword",
+        "ofd" => "application/ofd",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "tif" | "tiff" => "image/tiff",
+        _ => "application/octet-stream",
+    };
+    let ascii: String = file
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-' || *c == '_')
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        if ascii.trim_matches('.').is_empty() {
+            format!("original.{ext}")
+        } else {
+            ascii
+        },
+        crate::pages::url(&file)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /reports/{id}/pages/{n}`: page n of the original PDF as a PNG at [`PAGE_DPI`].
+pub async fn page_image(
+    State(st): State<Shared>,
+    _s: Session,
+    Path((id, n)): Path<(i64, u32)>,
+) -> Result<Response, Fail> {
+    let (name, bytes) = st
+        .with(move |s| s.original(id))
+        .await?
+        .ok_or_else(Fail::not_found)?;
+    if !bytes.starts_with(b"%PDF") {
+        return Err(Fail::not_found());
+    }
+    let _ = name;
+    let png = tokio::task::spawn_blocking(move || nianbao_read::page_png(&bytes, n, PAGE_DPI))
+        .await
+        .map_err(|_| Fail::internal("page"))?
+        .map_err(|_| Fail::not_found())?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
 /// A report rendered as its official HTML page: its own inline styles apply (the app's
