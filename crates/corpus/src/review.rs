@@ -370,12 +370,27 @@ impl Store {
     /// Every version of report `id`'s agency and year (or, without them, its file path),
     /// oldest first.
     pub fn versions(&mut self, id: i64) -> Result<Vec<Version>, StoreError> {
-        Ok(self
-            .conn()
-            .query(
-                "SELECT v.id, v.version, v.current, v.ingested_at, v.path FROM reports r JOIN reports v ON                  (r.agency_id IS NOT NULL AND r.year IS NOT NULL AND v.agency_id = r.agency_id AND v.year = r.year)                  OR ((r.agency_id IS NULL OR r.year IS NULL) AND v.path = r.path)                  WHERE r.id = $1 ORDER BY v.version, v.id",
-                &[id.into()],
-            )?
+        let c = self.conn();
+        let Some(head) = c
+            .query("SELECT agency_id, year, path FROM reports WHERE id = $1", &[id.into()])?
+            .into_iter()
+            .next()
+        else {
+            return Ok(Vec::new());
+        };
+        // Two plain queries (each on an index) rather than one join on an OR.
+        let cols = "SELECT id, version, current, ingested_at, path FROM reports";
+        let rows = match (head.int(0), head.int(1)) {
+            (Some(a), Some(y)) => c.query(
+                &format!("{cols} WHERE agency_id = $1 AND year = $2 ORDER BY version, id"),
+                &[a.into(), y.into()],
+            )?,
+            _ => c.query(
+                &format!("{cols} WHERE path = $1 AND (agency_id IS NULL OR year IS NULL) ORDER BY version, id"),
+                &[head.str(2).into()],
+            )?,
+        };
+        Ok(rows
             .iter()
             .map(|r| Version {
                 id: r.int(0).unwrap_or(0),
