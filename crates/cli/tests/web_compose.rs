@@ -150,4 +150,23 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
     let (status, body) = h.form("/new/submit", &bad);
     assert_eq!(status, 400);
     assert!(body.contains("YYYY-MM-DD"), "{body}");
+    // The form comes back as typed: the date, the cells, the prose.
+    assert!(body.contains("id=\"form-error\"") && body.contains("value=\"2024-02-30\""));
+    assert!(
+        body.contains("data-key=\"t4.review.total\" value=\"1\""),
+        "typed cell lost"
+    );
+    assert!(
+        body.contains("2023年，本镇认真贯彻落实《条例》。"),
+        "typed prose lost"
+    );
+    // A cell that holds no number: refused, kept as typed.
+    let mut bad = fields(&csrf);
+    bad.push(("v:t3.granted.legal", "三"));
+    let (status, body) = h.form("/new/submit", &bad);
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("data-key=\"t3.granted.legal\" value=\"三\""),
+        "{body}"
+    );
 }

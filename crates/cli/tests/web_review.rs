@@ -156,6 +156,35 @@ fn queue_state_comments_and_no_overwrites() {
         body.contains("请刷新页面后再改") && body.contains("reviewer"),
         "{body}"
     );
+    // The page comes back with what B typed still in the form.
+    assert!(
+        body.contains("id=\"form-error\""),
+        "no reason above the form"
+    );
+    assert!(
+        body.contains(&format!("placeholder=\"留空表示空白\" value=\"{other}\"")),
+        "typed value lost"
+    );
+    assert!(body.contains("value=\"我也改\""), "typed reason lost");
+    // A value the cell cannot hold: refused the same way, nothing lost.
+    let fresh_rev = report(&mut b, broken)["rev"].as_i64().unwrap().to_string();
+    let (status, body) = b.form(
+        &format!("/reports/{broken}/cells"),
+        &[
+            ("csrf", &b_csrf),
+            ("key", &key),
+            ("value", "-1"),
+            ("reason", "负数试试"),
+            ("rev", &fresh_rev),
+        ],
+    );
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("负数")
+            && body.contains("value=\"-1\"")
+            && body.contains("value=\"负数试试\""),
+        "{body}"
+    );
     assert_eq!(
         report(&mut b, broken)["values"][&key],
         good,

@@ -297,20 +297,30 @@ impl Store {
     ) -> Result<(i64, Vec<Summary>), StoreError> {
         let (clause, mut params) = filter.sql();
         let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause}");
+        // Counting needs the agencies only when a filter names them.
+        let count_from = if clause.contains("a.") {
+            from.clone()
+        } else {
+            format!("FROM reports r {clause}")
+        };
         let c = self.conn();
         let total = c
-            .query(&format!("SELECT COUNT(*) {from}"), &params)?
+            .query(&format!("SELECT COUNT(*) {count_from}"), &params)?
             .first()
             .and_then(|r| r.int(0))
             .unwrap_or(0);
         params.push(limit.into());
         params.push(offset.into());
         let n = params.len();
+        // The page's ids first, in the order of the `reports_list` index (a walk of the index,
+        // no sort of whole rows), then those rows with their agencies.
+        let order = "ORDER BY r.year DESC, r.agency_id DESC, r.id DESC";
         let rows = c.query(
             &format!(
                 "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-                 r.year, r.template, r.version, r.errors, r.warnings {from} \
-                 ORDER BY r.year DESC, r.agency_id, r.id LIMIT ${} OFFSET ${}",
+                 r.year, r.template, r.version, r.errors, r.warnings \
+                 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id \
+                 WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${} OFFSET ${}) {order}",
                 n - 1,
                 n
             ),
@@ -372,7 +382,10 @@ impl Store {
     pub fn versions(&mut self, id: i64) -> Result<Vec<Version>, StoreError> {
         let c = self.conn();
         let Some(head) = c
-            .query("SELECT agency_id, year, path FROM reports WHERE id = $1", &[id.into()])?
+            .query(
+                "SELECT agency_id, year, path FROM reports WHERE id = $1",
+                &[id.into()],
+            )?
             .into_iter()
             .next()
         else {

@@ -17,6 +17,7 @@ use nianbao_corpus::store::Filter;
 use nianbao_model::{Finding, Num, Report, Section, Severity, Template, COLUMNS};
 use nianbao_render::doc::{document, Block, HEADINGS};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
@@ -135,7 +136,7 @@ async fn prefill(st: &Shared, r: &mut Report) -> Result<Option<i32>, Fail> {
     Ok(last.report.year)
 }
 
-fn form_tables(r: &Report) -> String {
+fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     for b in document(r) {
         match b {
@@ -163,7 +164,7 @@ fn form_tables(r: &Report) -> String {
                                 "<td{span}><input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\"></td>",
                                 esc(k),
                                 esc(k),
-                                esc(&c.text)
+                                esc(raw.get(k).unwrap_or(&c.text))
                             )),
                             None => out.push_str(&format!("<td{span} class=\"l\">{}</td>", esc(&c.text))),
                         }
@@ -197,26 +198,84 @@ pub async fn page(
     let today = nianbao_model::Date::from_days(
         (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
     );
-    let body = format!(
+    let body = compose_html(
+        &s,
+        &r,
+        &q.agency,
+        &note,
+        &today.to_string(),
+        &BTreeMap::new(),
+    );
+    Ok(Html(layout("新建年报", Some(&s), &body)))
+}
+
+/// The form for report `r`: `raw` holds cells as typed where that differs from `r` (a value
+/// the server refused, shown again as typed).
+fn compose_html(
+    s: &Session,
+    r: &Report,
+    agency: &str,
+    note: &str,
+    published: &str,
+    raw: &BTreeMap<String, String>,
+) -> String {
+    let year = r.year.unwrap_or(2025);
+    format!(
         "<h1>新建年报 · {}</h1>\
          <form method=\"get\" action=\"/new\" class=\"filters\"><input name=\"agency\" id=\"new-agency\" placeholder=\"机构名称\" value=\"{}\">\
          <input name=\"year\" id=\"new-year\" size=\"6\" value=\"{year}\"><button id=\"load\">载入</button></form>{note}\
          <div class=\"split\"><form method=\"post\" action=\"/new/submit\" id=\"compose\">{}\
          <input type=\"hidden\" name=\"agency\" value=\"{}\"><input type=\"hidden\" name=\"year\" value=\"{year}\">{}\
-         <p><label>成文日期 <input type=\"date\" name=\"published\" id=\"published\" value=\"{today}\" required></label></p>\
+         <p><label>成文日期 <input type=\"date\" name=\"published\" id=\"published\" value=\"{}\" required></label></p>\
          <p class=\"actions\"><button formaction=\"/new/render?to=docx\" id=\"to-docx\">下载 DOCX</button> \
          <button formaction=\"/new/render?to=pdf\" id=\"to-pdf\">下载 PDF</button> \
          <button id=\"submit\">提交入库</button></p></form>\
          <aside><h2>实时核对</h2><ul class=\"findings\" id=\"live-findings\"></ul></aside></div>\
          <script type=\"application/json\" id=\"template\">{}</script><script src=\"/assets/compose.js\"></script>",
         esc(r.template.name_zh()),
-        esc(&q.agency),
-        csrf_field(&s),
-        esc(&q.agency),
-        form_tables(&r),
+        esc(agency),
+        csrf_field(s),
+        esc(agency),
+        form_tables(r, raw),
+        esc(published),
         script_json(&serde_json::json!({ "template": r.template.as_str() }))
-    );
-    Ok(Html(layout("新建年报", Some(&s), &body)))
+    )
+}
+
+/// The form as posted, as far as it can be read, and every cell as typed: for showing a
+/// refused form again.
+fn as_typed(fields: &[(String, String)]) -> (Report, BTreeMap<String, String>, String) {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let year = get("year").parse().unwrap_or(2025).clamp(2019, 2100);
+    let mut r = Report::new(Template::for_year(year));
+    r.year = Some(year);
+    r.agency = Some(get("agency")).filter(|a| !a.is_empty());
+    for (n, title) in HEADINGS.iter().enumerate() {
+        let text = get(&format!("s{}", n + 1));
+        if !text.is_empty() {
+            r.sections.push(Section {
+                number: n as u8 + 1,
+                title: title.to_string(),
+                text,
+            });
+        }
+    }
+    let mut raw = BTreeMap::new();
+    for (name, value) in fields {
+        if let Some(key) = name.strip_prefix("v:") {
+            raw.insert(key.to_string(), value.clone());
+            if let Ok(v) = crate::report::parse_value(value) {
+                r.set(key, v);
+            }
+        }
+    }
+    (r, raw, get("published"))
 }
 
 #[derive(Deserialize)]
@@ -351,10 +410,24 @@ pub async fn submit(
     State(st): State<Shared>,
     s: Session,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Redirect, Fail> {
+) -> Result<Response, Fail> {
     csrf_of(&s, &fields)?;
     s.require(Role::Reviewer)?;
-    let r = report_of(&fields)?;
+    let r = match report_of(&fields) {
+        Ok(r) => r,
+        // Refused: the form again as typed, the reason above it.
+        Err(e) if e.status.is_client_error() => {
+            let (r, raw, published) = as_typed(&fields);
+            let note = format!(
+                "<p class=\"error\" id=\"form-error\">{}</p>",
+                esc(&e.message)
+            );
+            let agency = r.agency.clone().unwrap_or_default();
+            let body = compose_html(&s, &r, &agency, &note, &published, &raw);
+            return Ok((e.status, Html(layout("新建年报", Some(&s), &body))).into_response());
+        }
+        Err(e) => return Err(e),
+    };
     let page = nianbao_render::to_html(&r);
     let name = format!(
         "新建/{}{}年.html",
@@ -373,5 +446,5 @@ pub async fn submit(
             Ok(rows.first().and_then(|r| r.int(0)).unwrap_or(0))
         })
         .await?;
-    Ok(Redirect::to(&format!("/reports/{id}")))
+    Ok(Redirect::to(&format!("/reports/{id}")).into_response())
 }

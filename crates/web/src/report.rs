@@ -280,7 +280,25 @@ pub async fn page(
     s: Session,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, Fail> {
-    let l = load(&st, id).await?;
+    render_page(&st, &s, id, None).await
+}
+
+/// A correction the server refused, shown again in its form with the reason, so nothing
+/// typed is lost.
+pub struct Draft {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+    pub problem: String,
+}
+
+async fn render_page(
+    st: &Shared,
+    s: &Session,
+    id: i64,
+    draft: Option<Draft>,
+) -> Result<Html<String>, Fail> {
+    let l = load(st, id).await?;
     let r = &l.stored.report;
     let flags = flagged(&l.stored.findings, &l.accepted);
     let mut tables = String::new();
@@ -313,10 +331,14 @@ pub async fn page(
     let correct = if s.user.role >= Role::Reviewer {
         format!(
             "<form method=\"post\" action=\"/reports/{id}/cells\" id=\"correct\" class=\"card\">{}\
-             <label>单元格 <input name=\"key\" id=\"key\" required readonly placeholder=\"点击表格中的数字\"></label>\
-             <label>新值 <input name=\"value\" id=\"value\" placeholder=\"留空表示空白\"></label>\
-             <label>理由 <input name=\"reason\" id=\"reason\" required></label><input type=\"hidden\" name=\"rev\" value=\"{}\"><button id=\"save\">保存修改</button></form>",
+             {}<label>单元格 <input name=\"key\" id=\"key\" required readonly placeholder=\"点击表格中的数字\" value=\"{}\"></label>\
+             <label>新值 <input name=\"value\" id=\"value\" placeholder=\"留空表示空白\" value=\"{}\"></label>\
+             <label>理由 <input name=\"reason\" id=\"reason\" required value=\"{}\"></label><input type=\"hidden\" name=\"rev\" value=\"{}\"><button id=\"save\">保存修改</button></form>",
             csrf_field(&s),
+            draft.as_ref().map_or(String::new(), |d| format!("<p class=\"error\" id=\"form-error\">{}</p>", esc(&d.problem))),
+            esc(draft.as_ref().map_or("", |d| d.key.as_str())),
+            esc(draft.as_ref().map_or("", |d| d.value.as_str())),
+            esc(draft.as_ref().map_or("", |d| d.reason.as_str())),
             l.rev
         )
     } else {
@@ -642,19 +664,38 @@ pub async fn correct(
     s: Session,
     Path(id): Path<i64>,
     Form(f): Form<CorrectForm>,
-) -> Result<Redirect, Fail> {
+) -> Result<Response, Fail> {
     s.check_csrf(&f.csrf)?;
     s.require(Role::Reviewer)?;
-    let value = parse_value(&f.value)?;
     let user = s.user.name.clone();
-    st.with(move |store| {
-        if let Some(seen) = f.rev {
-            store.check_revision(id, seen)?;
+    let (key, reason, rev) = (f.key.clone(), f.reason.clone(), f.rev);
+    let done = match parse_value(&f.value) {
+        Ok(value) => {
+            st.with(move |store| {
+                if let Some(seen) = rev {
+                    store.check_revision(id, seen)?;
+                }
+                store.correct(id, key.trim(), value, &reason, &user)
+            })
+            .await
         }
-        store.correct(id, f.key.trim(), value, &f.reason, &user)
-    })
-    .await?;
-    Ok(Redirect::to(&format!("/reports/{id}")))
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/reports/{id}")).into_response()),
+        // Refused: the page again, the form as typed, the reason above it.
+        Err(e) if e.status.is_client_error() => {
+            let draft = Draft {
+                key: f.key,
+                value: f.value,
+                reason: f.reason,
+                problem: e.message.clone(),
+            };
+            let html = render_page(&st, &s, id, Some(draft)).await?;
+            Ok((e.status, html).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
