@@ -171,6 +171,33 @@ fn the_list_and_one_report_export_as_the_cli_does() {
         "no chart-data link"
     );
 
+    // After a change the dashboard answers at once with the figures it had, saying so, and
+    // has the new ones a moment later.
+    let fresh = |v: &mut Http| {
+        let start = std::time::Instant::now();
+        loop {
+            let (_, dash) = v.get("/dashboard");
+            if dash.contains("id=\"computed\"") {
+                return dash;
+            }
+            assert!(start.elapsed().as_secs() < 60, "never recomputed");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    assert!(!fresh(&mut v).contains("123456"));
+    let (status, body) = h.json(
+        "/api/reports/1/cells",
+        Some(&csrf),
+        serde_json::json!({ "key": "t3.received.total", "value": 123456, "reason": "试" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (_, dash) = v.get("/dashboard");
+    assert!(dash.contains("id=\"stale\""), "a change goes unmentioned");
+    assert!(
+        fresh(&mut v).contains("123456"),
+        "the new figures are not there"
+    );
+
     // Refused with the reason: an unknown format; and nothing without signing in.
     let (status, body) = v.get("/api/export?format=pdf");
     assert_eq!(status, 400);

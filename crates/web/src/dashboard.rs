@@ -27,27 +27,49 @@ async fn version(st: &Shared) -> Result<String, Fail> {
 }
 
 /// The statistics by year and by region (computed side by side on two connections),
-/// cached until the corpus changes.
+/// cached until the corpus changes. After a change the figures computed before are served at
+/// once, marked `"stale": true` with the time they were computed, while they are computed
+/// again in the background (seconds over 100 000 reports); only a filter never asked for
+/// before waits for its first computation.
 pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail> {
     let key = format!(
         "{}|{}|{}|{}|{}|{}|{}",
         q.region, q.level, q.year, q.template, q.status, q.q, q.text
     );
     let now = version(st).await?;
-    let cached = |st: &Shared| {
-        st.dashboards
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
-            .filter(|(v, _)| *v == now)
-            .map(|(_, d)| d)
-    };
-    if let Some(d) = cached(st) {
-        return Ok(d);
+    let entry = st.dashboards.lock().ok().and_then(|m| m.get(&key).cloned());
+    match entry {
+        Some((v, d)) if v == now => return Ok(d),
+        Some((_, mut old)) => {
+            let (st2, q2, key2, now2) = (st.clone(), q.clone(), key.clone(), now.clone());
+            tokio::spawn(async move {
+                let _ = compute(&st2, &q2, key2, now2).await;
+            });
+            old["stale"] = serde_json::json!(true);
+            return Ok(old);
+        }
+        None => {}
     }
-    // One computation at a time: requests arriving meanwhile wait for its result.
+    compute(st, q, key, now).await
+}
+
+/// Computes a filter's figures (one computation at a time; requests arriving meanwhile for
+/// the same corpus version take its result) and caches them.
+async fn compute(
+    st: &Shared,
+    q: &ListQuery,
+    key: String,
+    now: String,
+) -> Result<serde_json::Value, Fail> {
     let _turn = st.computing.lock().await;
-    if let Some(d) = cached(st) {
+    let fresh = st
+        .dashboards
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+        .filter(|(v, _)| *v == now)
+        .map(|(_, d)| d);
+    if let Some(d) = fresh {
         return Ok(d);
     }
     let (f1, f2) = (q.filter(), q.filter());
@@ -55,7 +77,8 @@ pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail>
         st.with(move |s| s.stats(By::Year, &f1)),
         st.with(move |s| s.stats(By::Region, &f2))
     );
-    let data = serde_json::json!({ "years": years?, "regions": regions? });
+    let at = nianbao_corpus::review::beijing_time(nianbao_corpus::review::unix_now());
+    let data = serde_json::json!({ "years": years?, "regions": regions?, "computed_at": at });
     if let Ok(mut m) = st.dashboards.lock() {
         if m.len() > 64 {
             m.clear();
@@ -130,6 +153,13 @@ pub async fn page(
 ) -> Result<Html<String>, Fail> {
     let d = data(&st, &q).await?;
     let esc = crate::html::esc;
+    let when = d["computed_at"].as_str().unwrap_or("").replace('T', " ");
+    let when = when.trim_end_matches("+08:00");
+    let freshness = if d["stale"] == true {
+        format!("<p class=\"warn\" id=\"stale\">语料库刚有变化，以下为 {when} 的统计，正在重新计算，稍后刷新即可看到最新数字。</p>")
+    } else {
+        format!("<p class=\"muted\" id=\"computed\">统计时间：{when}</p>")
+    };
     let qs = q.query();
     let form = format!(
         "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
@@ -146,7 +176,7 @@ pub async fn page(
         esc(&qs)
     );
     let body = format!(
-        "<h1>仪表盘</h1>{form}<div class=\"charts\">\
+        "<h1>仪表盘</h1>{form}{freshness}<div class=\"charts\">\
          <div class=\"chart\" id=\"chart-requests\"></div><div class=\"chart\" id=\"chart-outcomes\"></div>\
          <div class=\"chart\" id=\"chart-corrections\"></div><div class=\"chart\" id=\"chart-compliance\"></div></div>\
          <script type=\"application/json\" id=\"stats\">{}</script>\
