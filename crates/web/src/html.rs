@@ -54,7 +54,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
         format!("<meta name=\"csrf\" content=\"{}\">", esc(&s.csrf))
     });
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          {csrf_meta}<title>{} · nianbao</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head>\
          <body>{nav}<main>{body}</main><script src=\"/assets/app.js\"></script></body></html>\n",
         esc(title)
