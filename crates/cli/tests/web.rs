@@ -1,7 +1,8 @@
 //! The web application in a real headless Chromium (chromedriver): sign in, upload a
 //! report, see its table, click a cell and see its evidence, correct the value and watch
 //! its finding resolve, see charts render, sign out; a viewer cannot correct; the API
-//! refuses callers without a session.
+//! refuses callers without a session. A reviewer's day: batch upload, queue, fix, 已审,
+//! XLSX export, a new version keeping the correction. A clerk composes a report.
 
 mod common;
 
@@ -482,4 +483,193 @@ fn magic_check(h: &mut Http, fields: &[(&str, &str)], dir: &std::path::Path) {
         assert_eq!(lines[0]["values"]["t3.received.natural"], 5, "{to}");
         assert_eq!(lines[0]["agency"], "测试镇人民政府", "{to}");
     }
+}
+
+/// A reviewer's day in Chromium: upload a batch through the form (read in the background),
+/// walk the queue of reports with errors, take the proposed fix, mark the report 已审, export
+/// the list as XLSX from the page (the same sheet as `nianbao export`), and see the
+/// republished report keep the correction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewer_workflow_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let url = &server.url;
+    let (broken, key, good) = broken_report(server.dir.path());
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/seeds/003_c6fe95c377c36cea.txt")
+        .canonicalize()
+        .unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+
+    // A batch of two through the upload form: the answer comes when the job is done.
+    c.goto(&format!("{url}/upload")).await.unwrap();
+    let both = format!("{}\n{}", broken.display(), seed.display());
+    typed(&c, Locator::Id("files"), &both).await;
+    click(&c, Locator::Id("send")).await;
+    wait("both files stored", || async {
+        let items = c
+            .find_all(Locator::Css("#upload-results li.ok"))
+            .await
+            .unwrap_or_default();
+        items.len() == 2
+    })
+    .await;
+
+    // The queue: the first report with errors, then the next with `n`.
+    c.goto(&format!("{url}/next?after=0")).await.unwrap();
+    let first = c.current_url().await.unwrap().path().to_string();
+    assert!(first.starts_with("/reports/"), "{first}");
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("n")
+        .await
+        .unwrap();
+    wait("the next report in the queue", || async {
+        let now = c.current_url().await.unwrap().path().to_string();
+        now.starts_with("/reports/") && now != first
+    })
+    .await;
+
+    // On the planted report: take the proposed fix, then mark it 已审.
+    let (mut h, _) = (Http::new(url), ());
+    assert_eq!(h.login("viewer", PASSWORD), 303);
+    let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
+    let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    c.goto(&format!("{url}/reports/{id}")).await.unwrap();
+    click(&c, Locator::Css("button.fix")).await;
+    typed(&c, Locator::Id("reason"), "与原件核对").await;
+    click(&c, Locator::Id("save")).await;
+    wait("the correction in the history", || async {
+        c.find(Locator::Css("#history td")).await.is_ok()
+    })
+    .await;
+    let cell = c
+        .find(Locator::Css(&format!("td.v[data-key='{key}']")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(cell, good.to_string());
+    c.find(Locator::Id("state"))
+        .await
+        .unwrap()
+        .select_by_value("approved")
+        .await
+        .unwrap();
+    click(&c, Locator::Id("save-review")).await;
+    wait("已审", || async {
+        c.find(Locator::Css("#review-state[data-state='approved']"))
+            .await
+            .is_ok()
+    })
+    .await;
+
+    // Export the list as XLSX from the list page's link, in the browser.
+    c.goto(&format!("{url}/")).await.unwrap();
+    let href = c
+        .find(Locator::Id("export-xlsx"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let xlsx: Vec<u8> = bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    let cli = server.dir.path().join("cli.xlsx");
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["export", "--format", "xlsx", "-o"])
+        .arg(&cli)
+        .arg("--db")
+        .arg(server.dir.path().join("web.db"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(sheet(&xlsx), sheet(&std::fs::read(&cli).unwrap()));
+
+    // The portal republishes the page (a line added): the new version keeps the correction.
+    let again = server.dir.path().join("测试镇2022年报-更新.html");
+    let html = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(
+        &again,
+        html.replacen("</body>", "<p>（更新）</p></body>", 1),
+    )
+    .unwrap();
+    c.goto(&format!("{url}/upload")).await.unwrap();
+    typed(&c, Locator::Id("files"), again.to_str().unwrap()).await;
+    click(&c, Locator::Id("send")).await;
+    wait("the new version stored", || async {
+        c.find(Locator::Css("#upload-results li.ok")).await.is_ok()
+    })
+    .await;
+    let text = c
+        .find(Locator::Css("#upload-results li"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("新版本"), "{text}");
+    let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
+    let v2 = serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_ne!(v2, id);
+    c.goto(&format!("{url}/reports/{v2}")).await.unwrap();
+    let cell = c
+        .find(Locator::Css(&format!("td.v[data-key='{key}']")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        cell,
+        good.to_string(),
+        "the correction carried to the new version"
+    );
+    let history = c
+        .find(Locator::Id("history"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("沿用第 1 版的修改"), "{history}");
+    c.close().await.unwrap();
+}
+
+/// The first worksheet's XML of an XLSX.
+fn sheet(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut s = String::new();
+    z.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
 }
