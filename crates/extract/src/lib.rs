@@ -14,6 +14,7 @@ pub mod labels;
 mod meta;
 pub mod norm;
 mod regions;
+mod resolve;
 mod sections;
 pub mod spec;
 pub mod split;
