@@ -196,7 +196,11 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     assert_eq!(status, 200, "{body}");
     let (_, dash) = v.get("/dashboard");
     assert!(dash.contains("id=\"stale\""), "a change goes unmentioned");
-    assert_ne!(figures(&fresh(&mut v)), before, "the new figures are not there");
+    assert_ne!(
+        figures(&fresh(&mut v)),
+        before,
+        "the new figures are not there"
+    );
 
     // Refused with the reason: an unknown format; and nothing without signing in.
     let (status, body) = v.get("/api/export?format=pdf");

@@ -205,6 +205,27 @@ fn queue_state_comments_and_no_overwrites() {
     );
     assert_eq!(status, 200, "{body}");
 
+    // A report that is not there is 404, whatever is asked of it.
+    for (path, body) in [
+        (
+            "/api/reports/999/cells",
+            json!({ "key": key, "value": 1, "reason": "r" }),
+        ),
+        (
+            "/api/reports/999/accept",
+            json!({ "finding": "x|y", "reason": "r" }),
+        ),
+        ("/api/reports/999/review", json!({ "state": "approved" })),
+        (
+            "/api/reports/999/comments",
+            json!({ "key": key, "body": "x" }),
+        ),
+    ] {
+        let (status, text) = a.json(path, Some(&csrf), body);
+        assert_eq!(status, 404, "{path}: {text}");
+        assert!(text.contains("没有编号为 999 的报告"), "{path}: {text}");
+    }
+
     // A viewer sees the state but cannot set it.
     let mut v = Http::new(&server.url);
     assert_eq!(v.login("viewer", PASSWORD), 303);

@@ -159,7 +159,7 @@ impl Store {
             .query("SELECT id FROM agencies WHERE id = $1", &[id.into()])?
             .is_empty()
         {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::NotFound(format!(
                 "没有编号为 {id} 的机构 (no agency {id}); 用 `nianbao agencies` 查看"
             )));
         }

@@ -43,4 +43,7 @@ pub enum StoreError {
     /// Someone else changed the report first (the change was made on an older page).
     #[error("{0}")]
     Conflict(String),
+    /// What was asked for is not in the corpus (a report or agency number).
+    #[error("{0}")]
+    NotFound(String),
 }

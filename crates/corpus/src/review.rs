@@ -442,7 +442,7 @@ impl Store {
         user: &str,
     ) -> Result<Vec<Finding>, StoreError> {
         let stored = self.report(id)?.ok_or_else(|| {
-            StoreError::Invalid(format!("没有编号为 {id} 的报告 (no report {id})"))
+            StoreError::NotFound(format!("没有编号为 {id} 的报告 (no report {id})"))
         })?;
         if !stored.report.cells.contains_key(key) {
             return Err(StoreError::Invalid(format!(
@@ -511,6 +511,15 @@ impl Store {
             return Err(StoreError::Invalid(
                 "请填写理由 (a reason is required)".into(),
             ));
+        }
+        let exists = !self
+            .conn()
+            .query("SELECT 1 FROM reports WHERE id = $1", &[id.into()])?
+            .is_empty();
+        if !exists {
+            return Err(StoreError::NotFound(format!(
+                "没有编号为 {id} 的报告 (no report {id})"
+            )));
         }
         let found = self.findings(id)?;
         let Some(f) = found.iter().find(|f| finding_key(f) == finding) else {

@@ -98,7 +98,7 @@ impl Store {
         user: &str,
     ) -> Result<(), StoreError> {
         if self.report(id)?.is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::NotFound(format!(
                 "没有编号为 {id} 的报告 (no report {id})"
             )));
         }
@@ -147,7 +147,7 @@ impl Store {
             ));
         }
         let stored = self.report(id)?.ok_or_else(|| {
-            StoreError::Invalid(format!("没有编号为 {id} 的报告 (no report {id})"))
+            StoreError::NotFound(format!("没有编号为 {id} 的报告 (no report {id})"))
         })?;
         if !stored.report.cells.contains_key(key) {
             return Err(StoreError::Invalid(format!(
