@@ -133,6 +133,31 @@ impl ValueKind {
     }
 }
 
+/// A cell as people read it: its place in the template (`表三 / 三、本年度办理结果 /
+/// （二）部分公开 / 法人或其他组织 / 商业企业`), or the key when the template has no such cell.
+pub fn cell_label(template: Template, key: &str) -> String {
+    let Some(d) = key_def(template, key) else {
+        return key.to_string();
+    };
+    let mut parts = d.label_path.split('/');
+    let table = parts.next().unwrap_or("");
+    // Table 三's outcome rows sit under its group 三、本年度办理结果.
+    let rest: Vec<&str> = parts
+        .map(|p| {
+            if p == "三" {
+                "三、本年度办理结果"
+            } else {
+                p
+            }
+        })
+        .collect();
+    if template == Template::Legacy {
+        format!("统计表 / {table} / {}", rest.join(" / "))
+    } else {
+        format!("表{table} / {}", rest.join(" / "))
+    }
+}
+
 /// The definition of a key within a template, if the template has it.
 pub fn key_def(template: Template, key: &str) -> Option<&'static KeyDef> {
     table()

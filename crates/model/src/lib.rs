@@ -12,7 +12,9 @@ mod report;
 mod value;
 
 pub use finding::{Finding, Fix, Severity};
-pub use keys::{key_def, keys_for, KeyDef, ValueKind, COLUMNS, COLUMN_LABELS, MAX_VALUE};
+pub use keys::{
+    cell_label, key_def, keys_for, KeyDef, ValueKind, COLUMNS, COLUMN_LABELS, MAX_VALUE,
+};
 pub use report::{Claim, ClaimKind, Date, ExtraItem, Report, Section};
 pub use value::{Cell, Evidence, Num, Place};
 

@@ -44,6 +44,8 @@ pub enum Block {
     Title(String),
     Heading(String),
     Para(String),
+    /// A line set flush left: the addressee of a letter (主送机关).
+    Address(String),
     Table(Table),
     /// Agency and date at the foot, right-aligned.
     Signature(Vec<String>),

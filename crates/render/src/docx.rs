@@ -142,6 +142,11 @@ pub fn write(doc: &[Block]) -> Result<Vec<u8>, RenderError> {
                     .line_spacing(LineSpacing::new().line(560)),
             ),
             Block::Para(p) => d.add_paragraph(para(p)),
+            Block::Address(a) => d.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(a, "仿宋_GB2312", BODY))
+                    .line_spacing(LineSpacing::new().line(560)),
+            ),
             Block::Table(t) => d.add_table(table(t)).add_paragraph(Paragraph::new()),
             Block::Signature(lines) => {
                 let mut d = d;

@@ -16,7 +16,7 @@ body{font-family:'仿宋_GB2312','FangSong','仿宋','WenQuanYi Zen Hei',serif;f
 h1{font-family:'方正小标宋简体','SimSun','WenQuanYi Zen Hei',serif;font-size:22pt;font-weight:normal;text-align:center;margin:0 0 1em}\
 h2{font-family:'黑体','SimHei','WenQuanYi Zen Hei',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 .3em}\
 p{text-indent:2em;margin:0}\
-p.sig{text-align:right;text-indent:0}\
+p.sig{text-align:right;text-indent:0}p.address{text-indent:0}\
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:10.5pt;line-height:1.3;page-break-inside:auto}\
 td{border:1px solid #000;padding:2pt 3pt;text-align:center;vertical-align:middle}\
 td.label{text-align:left}";
@@ -92,6 +92,7 @@ pub fn body(out: &mut String, doc: &[Block]) {
             Block::Title(t) => out.push_str(&format!("<h1>{}</h1>\n", esc(t))),
             Block::Heading(h) => out.push_str(&format!("<h2>{}</h2>\n", esc(h))),
             Block::Para(p) => out.push_str(&format!("<p>{}</p>\n", esc(p))),
+            Block::Address(a) => out.push_str(&format!("<p class=\"address\">{}</p>\n", esc(a))),
             Block::Table(t) => table(out, t),
             Block::Signature(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| esc(l)).collect();

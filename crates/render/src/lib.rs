@@ -6,6 +6,7 @@ pub mod doc;
 mod docx;
 pub mod html;
 mod legacy;
+mod letter;
 mod pdf;
 
 pub use doc::{document, Block};
@@ -34,6 +35,26 @@ pub fn to_html(r: &Report) -> String {
 /// The report as a DOCX file.
 pub fn to_docx(r: &Report) -> Result<Vec<u8>, RenderError> {
     docx::write(&document(r))
+}
+
+/// 审查意见书 on a report, as DOCX: its open findings, from `office`, dated `date`.
+pub fn letter_docx(
+    r: &Report,
+    findings: &[nianbao_model::Finding],
+    office: &str,
+    date: nianbao_model::Date,
+) -> Result<Vec<u8>, RenderError> {
+    docx::write(&letter::letter(r, findings, office, date))
+}
+
+/// The same letter as PDF.
+pub fn letter_pdf(
+    r: &Report,
+    findings: &[nianbao_model::Finding],
+    office: &str,
+    date: nianbao_model::Date,
+) -> Result<Vec<u8>, RenderError> {
+    docx_to_pdf(&letter_docx(r, findings, office, date)?)
 }
 
 /// The report as a PDF (DOCX through LibreOffice headless).

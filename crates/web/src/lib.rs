@@ -156,6 +156,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/api/reports/{id}/comments", post(api::comment))
         .route("/reports/{id}/render", get(report::render))
         .route("/reports/{id}/original", get(report::original))
+        .route("/reports/{id}/letter", get(report::letter))
         .route("/reports/{id}/pages/{n}", get(report::page_image))
         .route("/agencies/{id}", get(report::agency))
         .route("/dashboard", get(dashboard::page))

@@ -109,28 +109,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
 /// A cell as people read it: its place in the template (`表三 / （二）部分公开 / 法人或其他组织 /
 /// 商业企业`), or the key when the template has no such cell.
 pub fn cell_label(r: &Report, key: &str) -> String {
-    match nianbao_model::key_def(r.template, key) {
-        Some(d) => {
-            let mut parts = d.label_path.split('/');
-            let table = parts.next().unwrap_or("");
-            // Table 三's outcome rows sit under its group 三、本年度办理结果.
-            let rest: Vec<&str> = parts
-                .map(|p| {
-                    if p == "三" {
-                        "三、本年度办理结果"
-                    } else {
-                        p
-                    }
-                })
-                .collect();
-            if r.template == nianbao_model::Template::Legacy {
-                format!("统计表 / {table} / {}", rest.join(" / "))
-            } else {
-                format!("表{table} / {}", rest.join(" / "))
-            }
-        }
-        None => key.to_string(),
-    }
+    nianbao_model::cell_label(r.template, key)
 }
 
 /// What a change in the history did, in words: the cell and its values, or the finding
@@ -384,7 +363,7 @@ async fn render_page(
         None => String::new(),
     };
     let body = format!(
-        "<h1>{}</h1>{versions}{workflow}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a></p>\
+        "<h1>{}</h1>{versions}{workflow}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a> · 审查意见书 <a id=\"letter-docx\" href=\"/reports/{id}/letter?to=docx\">DOCX</a> <a href=\"/reports/{id}/letter?to=pdf\">PDF</a></p>\
          <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
          <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p>{page_view}<pre id=\"source\">{}</pre></aside></div>\
          <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
@@ -545,6 +524,76 @@ fn versions_html(l: &Loaded) -> String {
         });
     }
     out
+}
+
+#[derive(Deserialize)]
+pub struct LetterQuery {
+    #[serde(default)]
+    to: String,
+    /// The office that signs it.
+    #[serde(default)]
+    office: String,
+}
+
+/// `GET /reports/{id}/letter?to=docx|pdf&office=…`: 审查意见书 listing the report's open
+/// findings (those not accepted as they are), dated today in China Standard Time.
+pub async fn letter(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, Fail> {
+    let l = load(&st, id).await?;
+    let open: Vec<Finding> = l
+        .stored
+        .findings
+        .iter()
+        .filter(|f| !l.accepted.contains(&finding_key(f)))
+        .cloned()
+        .collect();
+    let office = Some(q.office.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .unwrap_or_else(|| "政务公开办公室".into());
+    let today = nianbao_model::Date::from_days(
+        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
+    );
+    let pdf = match q.to.as_str() {
+        "" | "docx" => false,
+        "pdf" => true,
+        _ => return Err(Fail::bad("to 应为 docx 或 pdf (to must be docx or pdf)")),
+    };
+    let report = l.stored.report.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        if pdf {
+            nianbao_render::letter_pdf(&report, &open, &office, today)
+        } else {
+            nianbao_render::letter_docx(&report, &open, &office, today)
+        }
+    })
+    .await
+    .map_err(|_| Fail::internal("letter"))?
+    .map_err(|e| Fail::internal(&e.to_string()))?;
+    let (kind, ext) = if pdf {
+        ("application/pdf", "pdf")
+    } else {
+        (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        )
+    };
+    let name = format!("{}审查意见", l.stored.agency);
+    let disposition = format!(
+        "attachment; filename=\"letter-{id}.{ext}\"; filename*=UTF-8''{}.{ext}",
+        crate::pages::url(&name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Page images are drawn at this resolution; places (PDF points) scale by DPI / 72.

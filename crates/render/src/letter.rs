@@ -1,0 +1,159 @@
+//! 审查意见书: a supervising office's letter to an agency about its annual report — each
+//! problem found (the finding, the cells it names with the values the report gives and the text
+//! they were read from, the single-cell fix when there is one), what to do, and the office's
+//! signature — in the same official layout as the reports.
+
+use crate::doc::Block;
+use nianbao_model::{cell_label, Date, Finding, Report, Severity};
+
+/// The letter's blocks; `findings` are the report's open findings (accepted ones left out by
+/// the caller).
+pub fn letter(r: &Report, findings: &[Finding], office: &str, date: Date) -> Vec<Block> {
+    let agency = r.agency.clone().unwrap_or_else(|| "报送单位".into());
+    let year = r.year.map_or(String::new(), |y| format!("{y}年"));
+    let title = r
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{agency}{year}政府信息公开工作年度报告"));
+    let mut out = vec![
+        Block::Title(format!(
+            "关于{agency}{year}政府信息公开工作年度报告的审查意见"
+        )),
+        Block::Address(format!("{agency}：")),
+    ];
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let warnings: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .collect();
+    if errors.is_empty() && warnings.is_empty() {
+        out.push(Block::Para(format!(
+            "你单位报送的《{title}》已收悉。经审查，未发现需要更正或核实的问题。"
+        )));
+    } else {
+        out.push(Block::Para(format!(
+            "你单位报送的《{title}》已收悉。经审查，发现以下问题（错误 {} 项、需核实 {} 项），请逐项核实、修改，并于收到本意见之日起 10 个工作日内重新报送。",
+            errors.len(),
+            warnings.len()
+        )));
+    }
+    for (heading, list) in [
+        ("一、需要更正的错误", &errors),
+        ("二、需要核实的问题", &warnings),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        out.push(Block::Heading(heading.into()));
+        for (n, f) in list.iter().enumerate() {
+            out.push(Block::Para(format!("（{}）{}", n + 1, f.message_zh)));
+            // The cells with what the report gives; not for a finding about cells the report
+            // left blank altogether (a missing table, a missing row): that says nothing more.
+            let printed = f.cells.iter().any(|k| {
+                r.cells
+                    .get(k)
+                    .is_some_and(|c| c.value.is_some() || c.evidence.is_some())
+            });
+            for key in f.cells.iter().take(8).filter(|_| printed) {
+                let cell = r.cells.get(key);
+                let value = cell
+                    .and_then(|c| c.value)
+                    .map_or("空白".to_string(), |v| v.to_string());
+                let raw = cell
+                    .and_then(|c| c.evidence.as_ref())
+                    .filter(|e| !e.raw.trim().is_empty())
+                    .map_or(String::new(), |e| format!("（原文“{}”）", e.raw.trim()));
+                out.push(Block::Para(format!(
+                    "{}：报告填写 {value}{raw}。",
+                    cell_label(r.template, key)
+                )));
+            }
+            if printed && f.cells.len() > 8 {
+                out.push(Block::Para(format!(
+                    "另有 {} 个单元格，详见审查系统。",
+                    f.cells.len() - 8
+                )));
+            }
+            if let Some(fix) = &f.fix {
+                out.push(Block::Para(format!(
+                    "建议：将“{}”改为 {}，即可使全部勾稽关系成立。",
+                    cell_label(r.template, &fix.key),
+                    fix.value
+                )));
+            }
+        }
+    }
+    out.push(Block::Signature(vec![
+        office.to_string(),
+        format!("{}年{}月{}日", date.year, date.month, date.day),
+    ]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nianbao_model::{Num, Template};
+
+    #[test]
+    fn a_letter_lists_each_problem_with_its_cells_and_the_fix() {
+        let mut r = Report::new(Template::Y2021);
+        r.agency = Some("测试镇人民政府".into());
+        r.year = Some(2022);
+        r.set("t3.granted.natural", Some(Num::Int(5)));
+        let mut f = Finding::new(
+            "identity.single_fix",
+            Severity::Error,
+            "总计不符",
+            "total",
+            vec!["t3.granted.natural".into()],
+        );
+        f.fix = Some(nianbao_model::Fix {
+            key: "t3.granted.natural".into(),
+            current: Some(5),
+            value: 4,
+        });
+        let w = Finding::new(
+            "narrative.claim",
+            Severity::Warning,
+            "正文与表格不一致",
+            "prose",
+            vec![],
+        );
+        let blocks = letter(
+            &r,
+            &[f, w],
+            "某县人民政府办公室",
+            Date::new(2023, 2, 10).unwrap(),
+        );
+        let text: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Title(t) | Block::Heading(t) | Block::Para(t) | Block::Address(t) => {
+                    t.clone()
+                }
+                Block::Signature(l) => l.join("|"),
+                Block::Table(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            text[0],
+            "关于测试镇人民政府2022年政府信息公开工作年度报告的审查意见"
+        );
+        assert!(text.contains(&"一、需要更正的错误".to_string()));
+        assert!(text.contains(&"（1）总计不符".to_string()));
+        assert!(
+            text.contains(
+                &"表三 / 三、本年度办理结果 / （一）予以公开 / 自然人：报告填写 5。".to_string()
+            ),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t
+            .starts_with("建议：将“表三 / 三、本年度办理结果 / （一）予以公开 / 自然人”改为 4")));
+        assert!(text.contains(&"二、需要核实的问题".to_string()));
+        assert_eq!(text.last().unwrap(), "某县人民政府办公室|2023年2月10日");
+    }
+}
