@@ -673,3 +673,67 @@ fn sheet(xlsx: &[u8]) -> String {
         .unwrap();
     s
 }
+
+/// 新建年报 keeps a draft in the browser: leaving with unsaved typing asks first; coming back
+/// restores what was typed; the draft can be discarded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_drafts_survive_leaving_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let url = &server.url;
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+    let form_url = format!("{url}/new?agency=%E8%8D%89%E7%A8%BF%E9%95%87&year=2024");
+    c.goto(&form_url).await.unwrap();
+    let cell = "input[data-key='t2.regulation.issued']";
+    typed(&c, Locator::Css(cell), "7").await;
+    typed(&c, Locator::Css("textarea[name=s1]"), "本年度工作概况。").await;
+    // Leaving now would ask: the page cancels `beforeunload` while typing is unsaved.
+    let asks = c
+        .execute(
+            "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(asks, serde_json::json!(true));
+    // Leave (the question answered "leave"), come back: the typing is there.
+    c.execute(
+        "document.getElementById('compose').setAttribute('data-dirty', '0')",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.goto(&format!("{url}/")).await.unwrap();
+    c.goto(&form_url).await.unwrap();
+    assert!(
+        c.find(Locator::Id("draft-restored")).await.is_ok(),
+        "no draft restored"
+    );
+    let value = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(sel))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(value(cell).await.as_deref(), Some("7"));
+    assert_eq!(
+        value("textarea[name=s1]").await.as_deref(),
+        Some("本年度工作概况。")
+    );
+    // Discarded: the form as it comes, no draft.
+    click(&c, Locator::Id("discard-draft")).await;
+    wait("the form without the draft", || async {
+        c.find(Locator::Id("draft-restored")).await.is_err()
+            && value(cell).await.as_deref() == Some("")
+    })
+    .await;
+    c.close().await.unwrap();
+}

@@ -31,4 +31,43 @@
   }
   form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 300); });
   run();
+  // Drafts: what is typed is kept in this browser (per agency and year) until the report is
+  // submitted, and restored when the form is opened again; leaving with unsaved typing asks first.
+  var agency = form.querySelector('input[name=agency]').value;
+  var draftKey = 'nianbao-draft:' + agency + '|' + form.querySelector('input[name=year]').value;
+  var fields = function () { return form.querySelectorAll('input[data-key], textarea, input[name=published]'); };
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  function save() {
+    if (!store) return;
+    var d = {};
+    fields().forEach(function (i) { d[i.name] = i.value; });
+    try { store.setItem(draftKey, JSON.stringify(d)); } catch (e) { /* storage full or off */ }
+  }
+  var saved = store && store.getItem(draftKey);
+  if (saved) {
+    var d = {};
+    try { d = JSON.parse(saved) || {}; } catch (e) { d = {}; }
+    fields().forEach(function (i) { if (Object.prototype.hasOwnProperty.call(d, i.name)) i.value = d[i.name]; });
+    var note = document.createElement('p');
+    note.id = 'draft-restored'; note.className = 'ok';
+    note.textContent = '已恢复本浏览器中未提交的草稿。';
+    var discard = document.createElement('button');
+    discard.type = 'button'; discard.id = 'discard-draft'; discard.textContent = '丢弃草稿';
+    discard.addEventListener('click', function () { store.removeItem(draftKey); form.setAttribute('data-dirty', '0'); location.reload(); });
+    note.appendChild(document.createTextNode(' ')); note.appendChild(discard);
+    form.parentNode.insertBefore(note, form);
+    run();
+  }
+  form.setAttribute('data-dirty', '0');
+  form.addEventListener('input', function () { form.setAttribute('data-dirty', '1'); save(); });
+  form.addEventListener('submit', function (e) {
+    form.setAttribute('data-dirty', '0');
+    // A download keeps the draft; submitting into the corpus ends it.
+    var by = e.submitter;
+    if (!(by && by.getAttribute('formaction')) && store) store.removeItem(draftKey);
+  });
+  window.addEventListener('beforeunload', function (e) {
+    if (form.getAttribute('data-dirty') === '1') { e.preventDefault(); e.returnValue = ''; }
+  });
 })();
