@@ -737,3 +737,56 @@ async fn compose_drafts_survive_leaving_in_chromium() {
     .await;
     c.close().await.unwrap();
 }
+
+/// On a phone-sized window every page fits its width: the navigation wraps instead of
+/// running off the screen, and wide tables scroll inside their own box.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(5);
+    let url = &server.url;
+    let (file, _, _) = broken_report(server.dir.path());
+    let mut h = Http::new(url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(
+        h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true)
+            .0,
+        200
+    );
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+    c.set_window_size(390, 844).await.unwrap();
+    for path in ["/", "/reports/1", "/dashboard", "/upload", "/new?year=2024"] {
+        c.goto(&format!("{url}{path}")).await.unwrap();
+        let fit = c
+            .execute(
+                "const w = document.documentElement.clientWidth;\
+                 const items = [...document.querySelectorAll('nav a, nav button')];\
+                 const lines = e => { const r = document.createRange(); r.selectNodeContents(e); \
+                   return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; };\
+                 const bad = items.filter(e => e.getBoundingClientRect().right > w + 1 || lines(e) > 1).length;\
+                 return [document.documentElement.scrollWidth, w, bad];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, width, nav_out) = (
+            fit[0].as_i64().unwrap(),
+            fit[1].as_i64().unwrap(),
+            fit[2].as_i64().unwrap(),
+        );
+        assert!(
+            scroll <= width + 1,
+            "{path}: page {scroll} px wide in a {width} px window"
+        );
+        assert_eq!(
+            nav_out, 0,
+            "{path}: navigation items run off the screen or break over lines"
+        );
+    }
+    c.close().await.unwrap();
+}
