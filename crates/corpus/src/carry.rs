@@ -133,3 +133,40 @@ pub fn carry(
         changes,
     }))
 }
+
+/// Comments on the cells of the version before come along: as they were where the cell's
+/// value is the same in the new version, marked for review where it is not.
+pub fn comments(
+    c: &mut dyn Conn,
+    previous: i64,
+    version: i64,
+    id: i64,
+    report: &Report,
+) -> Result<(), StoreError> {
+    let rows = c.query(
+        "SELECT m.key, m.body, m.user_name, m.at, v.value FROM comments m \
+         LEFT JOIN cells v ON v.report_id = m.report_id AND v.key = m.key \
+         WHERE m.report_id = $1 ORDER BY m.id",
+        &[previous.into()],
+    )?;
+    for r in rows {
+        let key = r.str(0).to_string();
+        if !report.cells.contains_key(&key) {
+            continue;
+        }
+        let same = report.value(&key).map(|v| v.to_string()).as_deref() == r.text(4);
+        let body = if same {
+            r.str(1).to_string()
+        } else {
+            format!(
+                "（第 {version} 版的评论；此格在新版本中已变，请复核）{}",
+                r.str(1)
+            )
+        };
+        c.exec(
+            "INSERT INTO comments (report_id, key, body, user_name, at) VALUES ($1, $2, $3, $4, $5)",
+            &[id.into(), key.as_str().into(), body.as_str().into(), r.str(2).into(), r.str(3).into()],
+        )?;
+    }
+    Ok(())
+}

@@ -192,6 +192,9 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
             &[id.into(), (*kind).into(), key.as_str().into(), old.as_deref().into(), new.as_deref().into(), reason.as_str().into(), user.as_str().into(), now().into()],
         )?;
     }
+    if let Some((prev, v)) = last {
+        crate::carry::comments(c, prev, v, id, r)?;
+    }
     c.exec(
         "INSERT INTO sources (report_id, text) VALUES ($1, $2)",
         &[id.into(), p.text.as_str().into()],

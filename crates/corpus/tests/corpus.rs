@@ -953,6 +953,10 @@ fn versions(backend: Backend) {
             "甲",
         )
         .unwrap();
+    store.comment(v1, key, "与原件核对过", "甲").unwrap();
+    store
+        .comment(v1, "t3.received.total", "数字偏大？", "乙")
+        .unwrap();
     let warning = store
         .findings(v1)
         .unwrap()
@@ -987,6 +991,15 @@ fn versions(backend: Backend) {
         .unwrap()
         .iter()
         .all(|f| f.severity != Severity::Error));
+    let bodies = |store: &mut Store, id: i64| -> Vec<String> {
+        store
+            .comments(id)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.body)
+            .collect()
+    };
+    assert_eq!(bodies(&mut store, v2), ["与原件核对过", "数字偏大？"]);
 
     store.save(&page(good + 5, "再次更新")).unwrap();
     let v3 = store.list(&Filter::default(), 0, 1).unwrap().1[0].id;
@@ -1002,6 +1015,14 @@ fn versions(backend: Backend) {
         .map(|f| f.cells)
         .collect();
     assert_eq!(flagged, [vec![key.to_string()]]);
+    // The comment on the changed cell comes marked; the other as it was.
+    assert_eq!(
+        bodies(&mut store, v3),
+        [
+            "（第 2 版的评论；此格在新版本中已变，请复核）与原件核对过",
+            "数字偏大？"
+        ]
+    );
     let versions: Vec<(i64, i64, bool)> = store
         .versions(v1)
         .unwrap()
