@@ -27,15 +27,36 @@ pub struct NewQuery {
     year: Option<i32>,
 }
 
+/// A field of the posted form, trimmed ("" when absent).
+fn field(fields: &[(String, String)], k: &str) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A blank report of `year` with the form's agency and narrative sections (`s1`…`s6`).
+fn base_report(fields: &[(String, String)], year: i32) -> Report {
+    let mut r = Report::new(Template::for_year(year));
+    r.year = Some(year);
+    r.agency = Some(field(fields, "agency")).filter(|a| !a.is_empty());
+    for (n, title) in HEADINGS.iter().enumerate() {
+        let text = field(fields, &format!("s{}", n + 1));
+        if !text.is_empty() {
+            r.sections.push(Section {
+                number: n as u8 + 1,
+                title: title.to_string(),
+                text,
+            });
+        }
+    }
+    r
+}
+
 /// The report the form describes (fields `agency`, `year`, `s1`…`s6`, `v:KEY`).
 fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(fields, k);
     let year: i32 = get("year")
         .parse()
         .map_err(|_| Fail::bad("请填写年度 (year required)"))?;
@@ -44,9 +65,7 @@ fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
             "年度应为 2019 年以后 (the form is for 2019 and later)",
         ));
     }
-    let mut r = Report::new(Template::for_year(year));
-    r.year = Some(year);
-    r.agency = Some(get("agency")).filter(|a| !a.is_empty());
+    let mut r = base_report(fields, year);
     let published = get("published");
     if !published.is_empty() {
         r.published = Some(
@@ -56,16 +75,6 @@ fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
                 ))
             })?,
         );
-    }
-    for (n, title) in HEADINGS.iter().enumerate() {
-        let text = get(&format!("s{}", n + 1));
-        if !text.is_empty() {
-            r.sections.push(Section {
-                number: n as u8 + 1,
-                title: title.to_string(),
-                text,
-            });
-        }
     }
     for (name, value) in fields {
         let Some(key) = name.strip_prefix("v:") else {
@@ -245,27 +254,9 @@ fn compose_html(
 /// The form as posted, as far as it can be read, and every cell as typed: for showing a
 /// refused form again.
 fn as_typed(fields: &[(String, String)]) -> (Report, BTreeMap<String, String>, String) {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(fields, k);
     let year = get("year").parse().unwrap_or(2025).clamp(2019, 2100);
-    let mut r = Report::new(Template::for_year(year));
-    r.year = Some(year);
-    r.agency = Some(get("agency")).filter(|a| !a.is_empty());
-    for (n, title) in HEADINGS.iter().enumerate() {
-        let text = get(&format!("s{}", n + 1));
-        if !text.is_empty() {
-            r.sections.push(Section {
-                number: n as u8 + 1,
-                title: title.to_string(),
-                text,
-            });
-        }
-    }
+    let mut r = base_report(fields, year);
     let mut raw = BTreeMap::new();
     for (name, value) in fields {
         if let Some(key) = name.strip_prefix("v:") {

@@ -102,11 +102,10 @@ impl Write for Chunks {
 /// or `id` for one report. Any signed-in user may export what they may read.
 pub async fn download(
     State(st): State<Shared>,
-    s: Session,
+    _s: Session,
     uri: axum::http::Uri,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, Fail> {
-    let _signed_in = s;
     let api = uri.path().starts_with("/api/");
     let opts = q.options().map_err(|f| if api { f.api() } else { f })?;
     let (mime, ext) = match opts.format {

@@ -543,12 +543,16 @@ pub async fn letter(
     Path(id): Path<i64>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, Fail> {
-    let l = load(&st, id).await?;
-    let open: Vec<Finding> = l
-        .stored
+    // The report and what was accepted, not the whole page's load.
+    let (stored, accepted) = st
+        .with(move |s| Ok(s.report(id)?.map(|r| (r, s.accepted(id)))))
+        .await?
+        .ok_or_else(Fail::not_found)?;
+    let accepted = accepted.map_err(Fail::store)?;
+    let open: Vec<Finding> = stored
         .findings
         .iter()
-        .filter(|f| !l.accepted.contains(&finding_key(f)))
+        .filter(|f| !accepted.contains(&finding_key(f)))
         .cloned()
         .collect();
     let office = Some(q.office.trim().to_string())
@@ -562,7 +566,7 @@ pub async fn letter(
         "pdf" => true,
         _ => return Err(Fail::bad("to 应为 docx 或 pdf (to must be docx or pdf)")),
     };
-    let report = l.stored.report.clone();
+    let report = stored.report;
     let bytes = tokio::task::spawn_blocking(move || {
         if pdf {
             nianbao_render::letter_pdf(&report, &open, &office, today)
@@ -581,7 +585,7 @@ pub async fn letter(
             "docx",
         )
     };
-    let name = format!("{}审查意见", l.stored.agency);
+    let name = format!("{}审查意见", stored.agency);
     let disposition = format!(
         "attachment; filename=\"letter-{id}.{ext}\"; filename*=UTF-8''{}.{ext}",
         crate::pages::url(&name)
@@ -654,14 +658,13 @@ pub async fn page_image(
     _s: Session,
     Path((id, n)): Path<(i64, u32)>,
 ) -> Result<Response, Fail> {
-    let (name, bytes) = st
+    let (_, bytes) = st
         .with(move |s| s.original(id))
         .await?
         .ok_or_else(Fail::not_found)?;
     if !bytes.starts_with(b"%PDF") {
         return Err(Fail::not_found());
     }
-    let _ = name;
     let png = tokio::task::spawn_blocking(move || nianbao_read::page_png(&bytes, n, PAGE_DPI))
         .await
         .map_err(|_| Fail::internal("page"))?
