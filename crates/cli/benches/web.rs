@@ -189,6 +189,17 @@ fn main() {
         db.display()
     );
     println!("page            requests   p50 ms   p95 ms   max ms   requests/s");
+    // One line of the table: `n` requests of the paths `f` gives.
+    let measure = |name: &str, n: usize, f: &(dyn Fn(usize) -> String + Sync)| {
+        let (lat, secs) = run(&base, clients, n, f);
+        println!(
+            "{name:<15} {n:>8} {:>8.1} {:>8.1} {:>8.1} {:>12.1}",
+            pct(&lat, 0.5),
+            pct(&lat, 0.95),
+            lat[lat.len() - 1],
+            n as f64 / secs
+        );
+    };
     for (name, n, f) in [
         (
             "report page",
@@ -198,14 +209,7 @@ fn main() {
         ("dashboard", n_dash, &|_| "/dashboard".to_string()),
         ("report list", n_dash, &|i| format!("/?page={}", 1 + i)),
     ] {
-        let (lat, secs) = run(&base, clients, n, f);
-        println!(
-            "{name:<15} {n:>8} {:>8.1} {:>8.1} {:>8.1} {:>12.1}",
-            pct(&lat, 0.5),
-            pct(&lat, 0.95),
-            lat[lat.len() - 1],
-            n as f64 / secs
-        );
+        measure(name, n, f);
     }
     // A reviewer's correction changes the corpus; the dashboard right after it.
     let (agent, session) = login(&base);
@@ -230,15 +234,7 @@ fn main() {
                 .to_string(),
         );
     assert!(r.is_ok(), "correction for the dashboard-after-a-change run");
-    let (lat, secs) = run(&base, clients, n_dash, &|_| "/dashboard".to_string());
-    println!(
-        "{:<15} {n_dash:>8} {:>8.1} {:>8.1} {:>8.1} {:>12.1}",
-        "dash. after chg",
-        pct(&lat, 0.5),
-        pct(&lat, 0.95),
-        lat[lat.len() - 1],
-        n_dash as f64 / secs
-    );
+    measure("dash. after chg", n_dash, &|_| "/dashboard".to_string());
     let _ = server.kill();
     let _ = server.wait();
 }

@@ -55,31 +55,8 @@ fn pdf_cells_are_boxes_around_the_words_poppler_finds() {
     let v = extracted(&file, &[]);
     let cells = placed(&v);
     assert!(cells.len() >= 150, "{} cells placed", cells.len());
-    let tsv = Command::new("pdftotext")
-        .args(["-tsv"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .unwrap();
-    let tsv = String::from_utf8(tsv.stdout).unwrap();
     // (page, centre x, centre y, text) of every word.
-    let words: Vec<(u64, f64, f64, String)> = tsv
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (c.len() >= 12 && c[0] == "5").then(|| {
-                let n = |i: usize| c[i].parse::<f64>().unwrap();
-                let (x, y, w, h) = (n(6), n(7), n(8), n(9));
-                (
-                    c[1].parse().unwrap(),
-                    x + w / 2.0,
-                    y + h / 2.0,
-                    c[11].to_string(),
-                )
-            })
-        })
-        .collect();
+    let words = word_centres(&file);
     for (key, raw, p) in &cells {
         assert_eq!(p["kind"], "page", "{key}");
         let page = p["page"].as_u64().unwrap();
@@ -112,29 +89,7 @@ fn pdf_cells_are_boxes_around_the_words_poppler_finds() {
 fn borderless_cells_are_the_boxes_of_their_words() {
     let file = variant("chrome-pdf", "006-txt.pdf");
     let v = extracted(&file, &[]);
-    let tsv = Command::new("pdftotext")
-        .args(["-tsv"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .unwrap();
-    let tsv = String::from_utf8(tsv.stdout).unwrap();
-    let words: Vec<(u64, f64, f64, String)> = tsv
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (c.len() >= 12 && c[0] == "5").then(|| {
-                let n = |i: usize| c[i].parse::<f64>().unwrap();
-                (
-                    c[1].parse().unwrap(),
-                    n(6) + n(8) / 2.0,
-                    n(7) + n(9) / 2.0,
-                    c[11].to_string(),
-                )
-            })
-        })
-        .collect();
+    let words = word_centres(&file);
     let t3: Vec<_> = placed(&v)
         .into_iter()
         .filter(|(k, _, _)| k.starts_with("t3."))
@@ -193,6 +148,14 @@ fn ofd_cells_are_word_boxes_in_points() {
         assert!(word.is_some(), "{key}: no word {raw:?} at {p}");
         assert!(f(p, "x1") > f(p, "x0") && f(p, "y1") > f(p, "y0"), "{key}");
     }
+}
+
+/// Every word poppler finds by its centre: (page, x, y, text), in points.
+fn word_centres(file: &Path) -> Vec<(u64, f64, f64, String)> {
+    pdf_words(file)
+        .into_iter()
+        .map(|(page, x0, y0, x1, y1, t)| (page, (x0 + x1) / 2.0, (y0 + y1) / 2.0, t))
+        .collect()
 }
 
 /// Every word poppler finds: (page, x0, y0, x1, y1, text), in points.

@@ -7,7 +7,7 @@
 mod common;
 
 use common::available;
-use common::web::{broken_report, free_port, start, Http, PASSWORD};
+use common::web::{broken_report, free_port, reviewer_with_broken_report, start, Http, PASSWORD};
 use fantoccini::{ClientBuilder, Locator};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -664,14 +664,7 @@ async fn reviewer_workflow_in_chromium() {
 
 /// The first worksheet's XML of an XLSX.
 fn sheet(xlsx: &[u8]) -> String {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut s = String::new();
-    z.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut s)
-        .unwrap();
-    s
+    common::zip_member(xlsx, "xl/worksheets/sheet1.xml")
 }
 
 /// 新建年报 keeps a draft in the browser: leaving with unsaved typing asks first; coming back
@@ -747,16 +740,7 @@ async fn pages_fit_a_phone_in_chromium() {
     }
     let server = start(5);
     let url = &server.url;
-    let (file, _, _) = broken_report(server.dir.path());
-    let mut h = Http::new(url);
-    assert_eq!(h.login("reviewer", PASSWORD), 303);
-    let csrf = h.csrf();
-    let bytes = std::fs::read(&file).unwrap();
-    assert_eq!(
-        h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true)
-            .0,
-        200
-    );
+    reviewer_with_broken_report(&server);
     let (_driver, c) = browser().await;
     sign_in(&c, url, "reviewer").await;
     c.set_window_size(390, 844).await.unwrap();

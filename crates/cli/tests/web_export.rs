@@ -4,7 +4,6 @@
 mod common;
 
 use common::web::{broken_report, start, Http, PASSWORD};
-use std::io::Read;
 use std::process::Command;
 
 /// `nianbao export` over the server's store.
@@ -26,13 +25,7 @@ fn cli_export(db: &std::path::Path, args: &[&str]) -> Vec<u8> {
 
 /// The XML of the first worksheet of an XLSX.
 fn sheet(xlsx: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut s = String::new();
-    z.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut s)
-        .unwrap();
-    s
+    common::zip_member(xlsx, "xl/worksheets/sheet1.xml")
 }
 
 #[test]

@@ -4,19 +4,13 @@
 
 mod common;
 
-use common::web::{broken_report, start, Http, PASSWORD};
+use common::web::{reviewer_with_broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 #[test]
 fn corrections_and_acceptances_say_what_they_did() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
-    assert_eq!(h.login("reviewer", PASSWORD), 303);
-    let csrf = h.csrf();
-    let (path, key, good) = broken_report(server.dir.path());
-    let bytes = std::fs::read(&path).unwrap();
-    let (status, body) = h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true);
-    assert_eq!(status, 200, "{body}");
+    let (mut h, csrf, key, good) = reviewer_with_broken_report(&server);
     let report =
         |h: &mut Http| -> Value { serde_json::from_str(&h.get("/api/reports/1").1).unwrap() };
 

@@ -3,18 +3,12 @@
 
 mod common;
 
-use common::web::{broken_report, start, Http, PASSWORD};
+use common::web::{reviewer_with_broken_report, start};
 use serde_json::{json, Value};
-use std::io::Read;
 
 /// The text of a DOCX's body.
 fn docx_text(bytes: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = common::zip_member(bytes, "word/document.xml");
     let mut text = String::new();
     for part in xml.split("<w:t").skip(1) {
         if let Some(t) = part
@@ -31,16 +25,7 @@ fn docx_text(bytes: &[u8]) -> String {
 #[test]
 fn the_letter_lists_the_open_findings_of_the_report() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
-    assert_eq!(h.login("reviewer", PASSWORD), 303);
-    let csrf = h.csrf();
-    let (path, key, good) = broken_report(server.dir.path());
-    let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(
-        h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true)
-            .0,
-        200
-    );
+    let (mut h, csrf, key, good) = reviewer_with_broken_report(&server);
     let report: Value = serde_json::from_str(&h.get("/api/reports/1").1).unwrap();
     let findings = report["findings"].as_array().unwrap().clone();
     assert!(!findings.is_empty());

@@ -5,7 +5,6 @@
 mod common;
 
 use common::web::{broken_report, start, Http, PASSWORD};
-use std::io::Write;
 use std::time::Instant;
 
 fn total(h: &mut Http, query: &str) -> i64 {
@@ -244,17 +243,7 @@ fn uploads_with_path_tricks_or_over_the_limit_are_refused_and_the_rest_stored() 
     let (path, _, _) = broken_report(server.dir.path());
     let good = std::fs::read(&path).unwrap();
     let big = vec![b'x'; 1_500_000];
-    let mut zip_bytes = Vec::new();
-    {
-        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
-        z.start_file(
-            "../../escaped.html",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        z.write_all(&good).unwrap();
-        z.finish().unwrap();
-    }
+    let zip_bytes = common::zip_of(&[("../../escaped.html", &good)]);
     let files: Vec<(&str, &[u8])> = vec![
         ("../evil.html", &good),
         ("a/../../b.html", &good),

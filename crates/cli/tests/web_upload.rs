@@ -5,7 +5,6 @@
 mod common;
 
 use common::web::{broken_report, start, Http, PASSWORD};
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -53,16 +52,10 @@ fn every_uploaded_file_gets_an_answer() {
     };
     let (path, _, _) = broken_report(server.dir.path());
     let good = std::fs::read(&path).unwrap();
-    let mut zip_bytes = Vec::new();
-    {
-        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
-        let o = zip::write::SimpleFileOptions::default();
-        z.start_file("style.css", o).unwrap();
-        z.write_all(b"body { color: red }").unwrap();
-        z.start_file("report.html", o).unwrap();
-        z.write_all(&good).unwrap();
-        z.finish().unwrap();
-    }
+    let zip_bytes = common::zip_of(&[
+        ("style.css", b"body { color: red }"),
+        ("report.html", &good),
+    ]);
     let files: Vec<(&str, &[u8])> = vec![
         ("扫描件.tif", &tiff),
         ("统计.xls", b"\xD0\xCF\x11\xE0 not really a workbook"),

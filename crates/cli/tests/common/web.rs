@@ -142,6 +142,19 @@ pub fn broken_report(dir: &Path) -> (PathBuf, String, i64) {
     (path, key, good)
 }
 
+/// The reviewer signed in with the planted report uploaded (as report 1): the client, its
+/// CSRF token, the planted cell and the value it should have.
+pub fn reviewer_with_broken_report(server: &Server) -> (Http, String, String, i64) {
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let (path, key, good) = broken_report(server.dir.path());
+    let bytes = std::fs::read(&path).unwrap();
+    let (status, body) = h.upload("/api/upload", &csrf, &[("a.html", &bytes)], true);
+    assert_eq!(status, 200, "{body}");
+    (h, csrf, key, good)
+}
+
 /// A cookie-keeping HTTP client.
 pub struct Http {
     pub base: String,
