@@ -10,6 +10,7 @@ pub mod agency;
 mod carry;
 pub mod cross;
 pub mod db;
+pub mod divisions;
 pub mod export;
 pub mod ingest;
 mod postgres;

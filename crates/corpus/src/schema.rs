@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -14,7 +14,10 @@ CREATE TABLE agencies (
     core TEXT NOT NULL,
     region TEXT NOT NULL,
     level TEXT NOT NULL,
-    dirty BIGINT NOT NULL DEFAULT 0
+    dirty BIGINT NOT NULL DEFAULT 0,
+    division TEXT,
+    division_how TEXT,
+    division_choices TEXT
 );
 CREATE INDEX agencies_core ON agencies (core);
 CREATE TABLE aliases (
@@ -137,6 +140,13 @@ CREATE TABLE api_tokens (
 );
 ";
 
+/// Version 6: where each agency sits among the national divisions (see `divisions`).
+const DIVISIONS: &str = "
+ALTER TABLE agencies ADD COLUMN division TEXT;
+ALTER TABLE agencies ADD COLUMN division_how TEXT;
+ALTER TABLE agencies ADD COLUMN division_choices TEXT;
+";
+
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     match conn.kind() {
         Kind::Sqlite => ddl
@@ -195,8 +205,9 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // A corpus made before the web application (1) gets its tables, one made before
         // evidence carried places in the file (2) the column, one made before accounts
         // could be disabled (3) that column, one made before the review workflow (4) its
-        // tables; everything else is kept.
-        Some(v @ (1..=4)) => {
+        // tables, one made before divisions (5) the agencies' division columns, filled from
+        // the stored texts; everything else is kept.
+        Some(v @ (1..=5)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -208,15 +219,20 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if (2..=3).contains(&v) {
                 ddl.push_str("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;");
             }
-            ddl.push_str(&dialect(conn, WORKFLOW));
+            if v <= 4 {
+                ddl.push_str(&dialect(conn, WORKFLOW));
+            }
+            ddl.push_str(DIVISIONS);
             transaction(conn, |c| {
                 c.batch(&ddl)?;
+                crate::divisions::locate_all(c)?;
                 c.exec(
                     "UPDATE nianbao_meta SET value = $1 WHERE key = 'schema'",
                     &[VERSION.to_string().into()],
                 )?;
                 Ok(())
-            })
+            })?;
+            indexes(conn)
         }
         Some(v) => Err(StoreError::Version(name.to_string(), v)),
         None => Err(StoreError::Foreign(name.to_string())),

@@ -103,7 +103,7 @@ fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         return Ok(Saved::Unchanged);
     }
     let agency_id = match p.report.agency.as_deref() {
-        Some(name) => Some(resolve_agency(c, name, &p.path)?),
+        Some(name) => Some(resolve_agency(c, name, &p.path, &p.text)?),
         None => None,
     };
     let year = p.report.year.map(i64::from);
@@ -296,8 +296,15 @@ pub(crate) fn resolve_agency(
     c: &mut dyn Conn,
     printed: &str,
     path: &str,
+    text: &str,
 ) -> Result<i64, StoreError> {
     let printed = printed.trim();
+    let mut name = agency::parse(printed);
+    if name.region.is_empty() {
+        name.region = agency::region_from_path(path);
+        name.level = agency::parse(&format!("{}{}", name.region.concat(), printed)).level;
+    }
+    let hints = format!("{path}\n{text}");
     if let Some(id) = c
         .query(
             "SELECT agency_id FROM aliases WHERE name = $1",
@@ -306,12 +313,8 @@ pub(crate) fn resolve_agency(
         .first()
         .and_then(|r| r.int(0))
     {
+        crate::divisions::locate_one(c, id, &name, &hints)?;
         return Ok(id);
-    }
-    let mut name = agency::parse(printed);
-    if name.region.is_empty() {
-        name.region = agency::region_from_path(path);
-        name.level = agency::parse(&format!("{}{}", name.region.concat(), printed)).level;
     }
     let candidates: Vec<(i64, Name)> = c
         .query(
@@ -345,6 +348,7 @@ pub(crate) fn resolve_agency(
         "INSERT INTO aliases (name, agency_id) VALUES ($1, $2)",
         &[printed.into(), id.into()],
     )?;
+    crate::divisions::locate_one(c, id, &name, &hints)?;
     Ok(id)
 }
 
@@ -367,6 +371,8 @@ fn stored_name(r: &Row) -> Name {
 pub struct Filter {
     pub years: Vec<i32>,
     pub region: Option<String>,
+    /// A national division code (`3302` 宁波市): agencies in it or under it.
+    pub division: Option<String>,
     pub template: Option<Template>,
     /// Older versions too (default: only the current version of each report).
     pub all_versions: bool,
@@ -420,6 +426,9 @@ impl Filter {
                 "(a.region LIKE ${0} OR a.name LIKE ${0})",
                 params.len()
             ));
+        }
+        if let Some(code) = self.division.as_deref().filter(|c| !c.is_empty()) {
+            conds.push(crate::divisions::under(code, &mut params));
         }
         if let Some(t) = self.template {
             params.push(t.as_str().into());

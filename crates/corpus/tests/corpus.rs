@@ -1148,16 +1148,16 @@ on_both!(multi_year, bad_inputs, review, places, versions, workflow, originals);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let (_dir, mut store) = reopened_after("DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
+    let (_dir, mut store) = reopened_after("ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "5");
+    assert_eq!(schema_version(&mut store), "6");
 }
 
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1168,14 +1168,14 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "5");
+    assert_eq!(schema_version(&mut store), "6");
 }
 
 #[test]
 fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     use nianbao_corpus::review::Role;
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
+        "ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
          INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
          UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
     );
@@ -1183,7 +1183,41 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "5");
+    assert_eq!(schema_version(&mut store), "6");
+}
+
+#[test]
+fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
+    let (_dir, mut store) = reopened_after(&format!(
+        "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
+        "ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
+    ));
+    assert_eq!(schema_version(&mut store), "6");
+    let placed: Vec<(String, String, String)> = store
+        .conn()
+        .query(
+            "SELECT name, COALESCE(division, ''), division_how FROM agencies ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.str(0).into(), r.str(1).into(), r.str(2).into()))
+        .collect();
+    let mut want = vec![
+        // The generated files lie under 宁海县/, but the only 北冷乡 is in 温县: no answer.
+        ("北冷乡人民政府", "", "unknown"),
+        ("南召县城关镇人民政府", "411321100", "name"),
+        ("尉氏县市场监督管理局", "410223", "name"),
+        ("尉氏县自然资源局", "410223", "name"),
+        ("平潭综合实验区公安局", "350128", "name"),
+    ];
+    want.sort();
+    let mut got: Vec<(&str, &str, &str)> = placed
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
 }
 
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and

@@ -44,11 +44,26 @@ pub fn meta(src: &str) -> Meta {
     }
     if title_at.is_none() {
         // Spaces do not count: OCR and PDF text set them between characters (`年 度 报 告`).
-        title_at = lines
+        let squeezed: Vec<String> = lines
             .iter()
-            .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect())
+            .collect();
+        title_at = squeezed
+            .iter()
             .enumerate()
             .take(20)
+            .map(|(i, l)| match squeezed.get(i + 1) {
+                // A title wrapped by the page (`…工作年度` / `报告`) is joined back.
+                Some(next)
+                    if !l.contains("报告")
+                        && l.contains("公开")
+                        && next.chars().count() <= 8
+                        && format!("{l}{next}").contains("报告") =>
+                {
+                    (i, format!("{l}{next}"))
+                }
+                _ => (i, l.clone()),
+            })
             .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80);
     }
     if title_at.is_none() {
@@ -237,6 +252,23 @@ mod tests {
             Some("北冷乡2019年政府信息公开工作年度报告")
         );
         assert_eq!(m.year, Some(2019));
+    }
+
+    #[test]
+    fn title_wrapped_by_the_page() {
+        let m = meta("平潭综合实验区金井片区管理局 2019 年政府信息公开工作年度\n报告\n本报告依据《中华人民共和国政府信息公开条例》编制\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区金井片区管理局"));
+        assert_eq!(m.year, Some(2019));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区金井片区管理局2019年政府信息公开工作年度报告")
+        );
+        let m = meta("平潭综合实验区交通与建设局 2021 年政府信息公开工作年度报\n告\n本报告依据\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区交通与建设局"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区交通与建设局2021年政府信息公开工作年度报告")
+        );
     }
 
     #[test]
