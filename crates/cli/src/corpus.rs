@@ -89,6 +89,11 @@ pub enum ByArg {
     All,
     Year,
     Region,
+    /// National divisions: province, city, county, township (see `nianbao_division`).
+    Province,
+    City,
+    County,
+    Township,
     Level,
     Template,
 }
@@ -252,6 +257,10 @@ pub fn stats(db: &str, by: ByArg, filter: &FilterArgs, format: StatsFormat) -> E
         ByArg::All => By::All,
         ByArg::Year => By::Year,
         ByArg::Region => By::Region,
+        ByArg::Province => By::Division(2),
+        ByArg::City => By::Division(4),
+        ByArg::County => By::Division(6),
+        ByArg::Township => By::Division(9),
         ByArg::Level => By::Level,
         ByArg::Template => By::Template,
     };

@@ -14,13 +14,16 @@ pub struct AgencyRow {
     pub reports: i64,
     pub years: Vec<i64>,
     pub aliases: Vec<String>,
+    /// National division code and how it was settled (see `divisions`).
+    pub division: Option<String>,
+    pub division_how: Option<String>,
 }
 
 impl Store {
     pub fn agencies(&mut self) -> Result<Vec<AgencyRow>, StoreError> {
         let heads = self.conn().query(
             "SELECT a.id, a.name, a.region, a.level, \
-             (SELECT COUNT(*) FROM reports r WHERE r.agency_id = a.id AND r.current = 1) \
+             (SELECT COUNT(*) FROM reports r WHERE r.agency_id = a.id AND r.current = 1), a.division, a.division_how \
              FROM agencies a ORDER BY a.region, a.name, a.id",
             &[],
         )?;
@@ -50,6 +53,8 @@ impl Store {
                 reports: h.int(4).unwrap_or(0),
                 years,
                 aliases,
+                division: h.text(5).map(str::to_string),
+                division_how: h.text(6).map(str::to_string),
             });
         }
         Ok(out)

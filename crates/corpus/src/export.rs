@@ -59,6 +59,8 @@ fn report_columns() -> Vec<Column> {
         col("published", "发布日期", Text),
         col("errors", "错误数", Int),
         col("warnings", "警告数", Int),
+        col("division", "区划代码", Text),
+        col("division_path", "行政区划", Text),
     ]
 }
 
@@ -85,6 +87,8 @@ fn report_values(s: &Stored) -> Vec<Value> {
         s.report.published.map(|d| d.to_string()).into(),
         errors.into(),
         warnings.into(),
+        s.division.clone().into(),
+        s.division.as_deref().map(crate::divisions::path_of).into(),
     ]
 }
 

@@ -9,8 +9,29 @@ pub enum By {
     All,
     Year,
     Region,
+    /// The first n digits of the agencies' national division codes (2 province, 4 city,
+    /// 6 county, 9 township); groups are `code name`, `未定位` for agencies not located.
+    Division(usize),
     Level,
     Template,
+}
+
+impl By {
+    /// The grouping named in a query or on the command line.
+    pub fn parse(s: &str) -> Option<By> {
+        Some(match s {
+            "all" => By::All,
+            "year" => By::Year,
+            "region" => By::Region,
+            "province" => By::Division(2),
+            "city" => By::Division(4),
+            "county" => By::Division(6),
+            "township" => By::Division(9),
+            "level" => By::Level,
+            "template" => By::Template,
+            _ => return None,
+        })
+    }
 }
 
 /// One group's figures. Shares and rates are fractions (0–1), None when undefined.
@@ -90,6 +111,7 @@ impl Store {
             By::All => "'全部'".to_string(),
             By::Year => "COALESCE(CAST(r.year AS TEXT), '未知')".to_string(),
             By::Region => "COALESCE(NULLIF(a.region, ''), '未知')".to_string(),
+            By::Division(n) => format!("COALESCE(SUBSTR(a.division, 1, {}), '未定位')", n.min(9)),
             By::Level => "COALESCE(NULLIF(a.level, ''), '未知')".to_string(),
             By::Template => "r.template".to_string(),
         };
@@ -120,13 +142,17 @@ impl Store {
             rules.join(", "),
         );
         let rows = self.conn().query(&sql, &params)?;
+        let label = |g: &str| match (by, nianbao_division::all().get(g)) {
+            (By::Division(_), Some(d)) => format!("{} {}", d.code, d.name),
+            _ => g.to_string(),
+        };
         Ok(rows
             .iter()
             .map(|r| {
                 let f = |i: usize| r.real(i).unwrap_or(0.0);
                 let reports = r.int(1).unwrap_or(0);
                 Group {
-                    group: r.str(0).to_string(),
+                    group: label(r.str(0)),
                     reports,
                     requests_received: f(2),
                     requests_processed: f(3),

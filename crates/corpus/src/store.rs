@@ -42,6 +42,8 @@ pub struct Stored {
     pub agency: String,
     pub region: String,
     pub level: String,
+    /// The agency's national division code, when settled (see `divisions`).
+    pub division: Option<String>,
     pub version: i64,
     pub path: String,
     pub report: Report,
@@ -491,7 +493,7 @@ impl Store {
         let (clause, params) = filter.sql();
         let sql = format!(
             "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-             r.version, r.path, r.doc FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
+             r.version, r.path, r.doc, a.division FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
              ORDER BY COALESCE(a.name, r.agency_name, ''), r.year, r.version, r.id"
         );
         // Rows are collected per batch of ids so cells can be read with a second query
@@ -517,7 +519,7 @@ impl Store {
     pub fn report(&mut self, id: i64) -> Result<Option<Stored>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-             r.version, r.path, r.doc FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1",
+             r.version, r.path, r.doc, a.division FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1",
             &[id.into()],
         )?;
         match rows.first() {
@@ -563,6 +565,7 @@ impl Store {
             level: head.str(4).to_string(),
             version: head.int(5).unwrap_or(1),
             path: head.str(6).to_string(),
+            division: head.text(8).map(str::to_string),
             report,
             findings,
         })

@@ -470,7 +470,7 @@ fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
     let mut t2019 = csv::Reader::from_reader(t2019.as_slice());
     assert_eq!(
         t2019.headers().unwrap().len(),
-        11 + keys_for(Template::Y2019).len()
+        13 + keys_for(Template::Y2019).len()
     );
     assert_eq!(t2019.records().count(), 6);
 

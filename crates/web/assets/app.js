@@ -135,3 +135,14 @@
     });
   }
 })();
+
+// Region tree of the filter forms: choosing a division (or 全部 at a level) filters at once.
+(function () {
+  document.querySelectorAll('select.division').forEach(function (sel) {
+    sel.addEventListener('change', function () {
+      var form = sel.form, hidden = form.querySelector('input[name=division]');
+      hidden.value = sel.value;
+      form.submit();
+    });
+  });
+})();

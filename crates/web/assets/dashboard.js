@@ -67,5 +67,21 @@
       return { name: s[0], type: 'bar', data: regions.map(function (g) { return pct(g[s[1]]); }) };
     })
   }, function (i) { return list('region', regions[i].group); });
+  // One level below the division filter (provinces without one); a click drills down.
+  var divisions = (d.divisions || []).filter(function (g) { return /^\d/.test(g.group); });
+  var unplaced = (d.divisions || []).filter(function (g) { return !/^\d/.test(g.group); });
+  var unplacedN = unplaced.reduce(function (a, g) { return a + g.reports; }, 0);
+  chart('chart-divisions', {
+    title: { text: '下级行政区划（报告数，未定位 ' + unplacedN + ' 份）· 点击进入' },
+    xAxis: { type: 'category', data: divisions.map(function (g) { return g.group.split(' ')[1] + '\n(n=' + g.reports + ')'; }), axisLabel: { rotate: 30 } },
+    yAxis: { type: 'value' },
+    grid: { top: 72, left: 48, right: 16, bottom: 64 },
+    series: [{ name: '报告', type: 'bar', data: divisions.map(function (g) { return g.reports; }) },
+             { name: '勾稽关系不成立', type: 'bar', data: divisions.map(function (g) { return g.reports - Math.round((g.identity_pass_rate || 0) * g.reports); }) }]
+  }, function (i) {
+    var parts = query.split('&').filter(function (kv) { return kv.split('=')[0] !== 'division'; });
+    parts.push('division=' + divisions[i].group.split(' ')[0]);
+    return '/dashboard?' + parts.join('&');
+  });
   document.body.setAttribute('data-charts', 'ready');
 })();

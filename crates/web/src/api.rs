@@ -225,7 +225,8 @@ pub async fn agencies(State(st): State<Shared>, _s: Session) -> Api {
     let list = st.with(|s| s.agencies()).await.map_err(Fail::api)?;
     let rows: Vec<Value> = list
         .iter()
-        .map(|a| json!({ "id": a.id, "name": a.name, "region": a.region, "level": a.level, "reports": a.reports, "years": a.years, "aliases": a.aliases }))
+        .map(|a| json!({ "id": a.id, "name": a.name, "region": a.region, "level": a.level, "reports": a.reports, "years": a.years, "aliases": a.aliases,
+            "division": a.division, "division_path": a.division.as_deref().map(nianbao_corpus::divisions::path_of), "division_how": a.division_how }))
         .collect();
     Ok(Json(json!({ "agencies": rows })))
 }
@@ -258,12 +259,13 @@ pub struct StatsQuery {
 
 pub async fn stats(State(st): State<Shared>, _s: Session, Query(q): Query<StatsQuery>) -> Api {
     let by = match q.by.as_str() {
-        "" | "all" => By::All,
-        "year" => By::Year,
-        "region" => By::Region,
-        "level" => By::Level,
-        "template" => By::Template,
-        _ => return Err(Fail::bad("by 应为 all、year、region、level 或 template").api()),
+        "" => By::All,
+        other => By::parse(other).ok_or_else(|| {
+            Fail::bad(
+                "by 应为 all、year、region、province、city、county、township、level 或 template",
+            )
+            .api()
+        })?,
     };
     let f = q.filter.filter();
     let groups = st.with(move |s| s.stats(by, &f)).await.map_err(Fail::api)?;
@@ -281,10 +283,12 @@ pub async fn upload(State(st): State<Shared>, s: Session, h: HeaderMap, mp: Mult
 pub async fn openapi() -> Json<Value> {
     let id =
         json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
-    let list_params = json!(["q", "text", "region", "level", "year", "template", "status", "page"]
-        .iter()
-        .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))
-        .collect::<Vec<_>>());
+    let list_params = json!([
+        "q", "text", "region", "division", "level", "year", "template", "status", "page"
+    ]
+    .iter()
+    .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))
+    .collect::<Vec<_>>());
     let ok = |d: &str| json!({ "200": { "description": d, "content": { "application/json": {} } }, "401": { "description": "未登录 (no session)" } });
     let write = |d: &str| json!({ "200": { "description": d }, "400": { "description": "输入有误" }, "401": { "description": "未登录" }, "403": { "description": "角色不允许或 CSRF 令牌不对" } });
     Json(json!({
@@ -345,9 +349,10 @@ pub async fn openapi() -> Json<Value> {
                     "properties": { "finding": { "type": "string", "description": "问题的 key（见报告的 findings）" }, "reason": { "type": "string" },
                         "rev": { "type": "integer", "description": "打开页面时报告的 rev；报告已被他人修改时返回 409" } } } } } },
                 "responses": write("{accepted}") } },
-            "/api/agencies": { "get": { "summary": "机构列表", "responses": ok("{agencies}") } },
+            "/api/agencies": { "get": { "summary": "机构列表（含行政区划 division、division_path、division_how）", "responses": ok("{agencies}") } },
+            "/api/divisions": { "get": { "summary": "下级行政区划及语料库中的机构数（parent=区划代码，省级时省略）", "parameters": [{ "name": "parent", "in": "query", "required": false, "schema": { "type": "string" } }], "responses": ok("{parent, path, source, children}") } },
             "/api/agencies/{id}/series": { "get": { "summary": "一个机构的历年报告", "parameters": id, "responses": ok("{reports}") } },
-            "/api/stats": { "get": { "summary": "统计（by=all|year|region|level|template，筛选同报告列表）", "responses": ok("{groups}") } },
+            "/api/stats": { "get": { "summary": "统计（by=all|year|region|province|city|county|level|template，筛选同报告列表）", "responses": ok("{groups}") } },
             "/api/export": { "get": { "summary": "导出（筛选同报告列表；format=csv|xlsx|json|parquet，shape=wide|long，zh=1 中文列名，id=N 单份报告），与 nianbao export 相同的文件", "responses": { "200": { "description": "文件（附件）" }, "400": { "description": "格式或表形不支持" }, "401": { "description": "未登录" } } } },
             "/api/jobs": { "post": { "summary": "上传报告文件或 zip，后台读取（审核员，multipart 字段 files）：立即返回 202 和任务，逐个文件 queued → reading → stored / failed", "security": [{ "session": [], "csrf": [] }], "responses": { "202": { "description": "{job, url, done, user, at, files: [{file, stage, message, report}]}" }, "401": { "description": "未登录" }, "403": { "description": "角色不允许或 CSRF 令牌不对" } } } },
             "/api/jobs/{id}": { "get": { "summary": "上传任务：每个文件的阶段（queued、reading、stored、failed）、说明和入库报告编号", "parameters": id, "responses": { "200": { "description": "任务", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Job" } } } }, "404": { "description": "没有该任务" } } } },

@@ -33,8 +33,8 @@ async fn version(st: &Shared) -> Result<String, Fail> {
 /// before waits for its first computation.
 pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail> {
     let key = format!(
-        "{}|{}|{}|{}|{}|{}|{}",
-        q.region, q.level, q.year, q.template, q.status, q.q, q.text
+        "{}|{}|{}|{}|{}|{}|{}|{}",
+        q.region, q.division, q.level, q.year, q.template, q.status, q.q, q.text
     );
     let now = version(st).await?;
     let entry = st.dashboards.lock().ok().and_then(|m| m.get(&key).cloned());
@@ -72,13 +72,15 @@ async fn compute(
     if let Some(d) = fresh {
         return Ok(d);
     }
-    let (f1, f2) = (q.filter(), q.filter());
+    let (f1, f2, f3) = (q.filter(), q.filter(), q.filter());
+    let below = By::Division(below(&q.division));
     let (years, regions) = tokio::join!(
         st.with(move |s| s.stats(By::Year, &f1)),
         st.with(move |s| s.stats(By::Region, &f2))
     );
+    let divisions = st.with(move |s| s.stats(below, &f3)).await?;
     let at = nianbao_corpus::review::beijing_time(nianbao_corpus::review::unix_now());
-    let data = serde_json::json!({ "years": years?, "regions": regions?, "computed_at": at });
+    let data = serde_json::json!({ "years": years?, "regions": regions?, "divisions": divisions, "computed_at": at });
     if let Ok(mut m) = st.dashboards.lock() {
         if m.len() > 64 {
             m.clear();
@@ -86,6 +88,16 @@ async fn compute(
         m.insert(key, (now, data.clone()));
     }
     Ok(data)
+}
+
+/// The length of the codes one level below the division filter (provinces without one).
+fn below(division: &str) -> usize {
+    match crate::regions::clean(division).len() {
+        0 | 1 => 2,
+        2 | 3 => 4,
+        4 | 5 => 6,
+        _ => 9,
+    }
 }
 
 /// Computes the unfiltered dashboard in the background when the server starts.
@@ -113,14 +125,14 @@ pub async fn csv(
 ) -> Result<axum::response::Response, Fail> {
     use axum::response::IntoResponse;
     let by = match q.by.as_str() {
-        "" | "year" => By::Year,
-        "region" => By::Region,
-        "level" => By::Level,
-        "template" => By::Template,
-        other => {
-            return Err(Fail::bad(format!(
-                "by 应为 year、region、level 或 template，不是 {other:?}"
-            )))
+        "" => By::Year,
+        other => match By::parse(other) {
+            Some(by) => by,
+            None => {
+                return Err(Fail::bad(format!(
+                    "by 应为 year、region、province、city、county、township、level 或 template，不是 {other:?}"
+                )))
+            }
         }
     };
     let filter = q.list.filter();
@@ -161,9 +173,10 @@ pub async fn page(
         format!("<p class=\"muted\" id=\"computed\">统计时间：{when}</p>")
     };
     let qs = q.query();
+    let tree = crate::regions::cascader(&crate::regions::counts(&st).await?, &q.division);
     let form = format!(
         "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
-         <input name=\"year\" placeholder=\"年度（如 2023,2024）\" value=\"{}\"><input name=\"region\" placeholder=\"地区\" value=\"{}\">\
+         <input name=\"year\" placeholder=\"年度（如 2023,2024）\" value=\"{}\">{tree}<input name=\"region\" placeholder=\"地区\" value=\"{}\">\
          <input name=\"level\" placeholder=\"层级\" value=\"{}\"><input name=\"template\" placeholder=\"格式（2021、2019、legacy）\" value=\"{}\">\
          <button>筛选</button></form>\
          <p class=\"exports\">图表数据：<a id=\"csv-year\" href=\"/dashboard.csv?{}&amp;by=year\">按年度 CSV</a> \
@@ -178,7 +191,8 @@ pub async fn page(
     let body = format!(
         "<h1>仪表盘</h1>{form}{freshness}<div class=\"charts\">\
          <div class=\"chart\" id=\"chart-requests\"></div><div class=\"chart\" id=\"chart-outcomes\"></div>\
-         <div class=\"chart\" id=\"chart-corrections\"></div><div class=\"chart\" id=\"chart-compliance\"></div></div>\
+         <div class=\"chart\" id=\"chart-corrections\"></div><div class=\"chart\" id=\"chart-compliance\"></div>\
+         <div class=\"chart\" id=\"chart-divisions\"></div></div>\
          <script type=\"application/json\" id=\"stats\">{}</script>\
          <script type=\"application/json\" id=\"filters\">{}</script>\
          <script src=\"/assets/echarts.min.js\"></script><script src=\"/assets/dashboard.js\"></script>",

@@ -12,6 +12,7 @@ mod html;
 mod jobs;
 mod ledger;
 mod pages;
+mod regions;
 mod report;
 mod state;
 mod tls;
@@ -159,6 +160,8 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/letter", get(report::letter))
         .route("/reports/{id}/pages/{n}", get(report::page_image))
         .route("/agencies/{id}", get(report::agency))
+        .route("/agencies/{id}/division", post(regions::set))
+        .route("/api/divisions", get(regions::api_children))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard.csv", get(dashboard::csv))
         .route("/ledger", get(ledger::page).post(ledger::derive))

@@ -144,6 +144,9 @@ pub async fn logout(
 pub struct ListQuery {
     #[serde(default)]
     pub region: String,
+    /// A national division code (see `regions::cascader`).
+    #[serde(default)]
+    pub division: String,
     #[serde(default)]
     pub level: String,
     #[serde(default)]
@@ -166,10 +169,11 @@ impl ListQuery {
     /// The filters as a query string (without the page).
     pub fn query(&self) -> String {
         format!(
-            "q={}&text={}&region={}&year={}&level={}&template={}&status={}",
+            "q={}&text={}&region={}&division={}&year={}&level={}&template={}&status={}",
             url(&self.q),
             url(&self.text),
             url(&self.region),
+            url(&self.division),
             url(&self.year),
             url(&self.level),
             url(&self.template),
@@ -186,6 +190,7 @@ impl ListQuery {
                 .filter_map(|y| y.trim().parse().ok())
                 .collect(),
             region: some(&self.region),
+            division: Some(crate::regions::clean(&self.division)).filter(|c| !c.is_empty()),
             template: Template::parse(self.template.trim()),
             level: some(&self.level),
             status: match self.status.as_str() {
@@ -234,11 +239,12 @@ pub async fn index(
     let (total, rows) = st
         .with(move |store| store.list(&filter, (page - 1) * PAGE, PAGE))
         .await?;
+    let tree = crate::regions::cascader(&crate::regions::counts(&st).await?, &q.division);
     let form = format!(
         "<form method=\"get\" action=\"/\" class=\"filters\">\
          <input name=\"q\" id=\"f-q\" placeholder=\"机构名称\" value=\"{}\">\
          <input name=\"text\" id=\"f-text\" placeholder=\"正文中的词\" value=\"{}\">\
-         <input name=\"region\" placeholder=\"地区\" value=\"{}\">\
+         {tree}<input name=\"region\" placeholder=\"地区\" value=\"{}\">\
          <input name=\"year\" placeholder=\"年度\" size=\"6\" value=\"{}\">{}{}{}\
          <button id=\"search\">筛选</button></form>",
         esc(&q.q),

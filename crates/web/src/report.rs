@@ -1003,9 +1003,11 @@ pub async fn agency(
     } else {
         format!("<ul id=\"cross\">{cross}</ul>")
     };
+    let place = st.with(move |store| store.place(id)).await?;
+    let place = crate::regions::section(id, &place, &s);
     Ok(Html(layout(
         &name,
         Some(&s),
-        &format!("<h1>{} · 历年对比</h1>{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
+        &format!("<h1>{} · 历年对比</h1>{place}{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
     )))
 }

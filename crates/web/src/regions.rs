@@ -1,0 +1,170 @@
+//! Where agencies sit: the region tree (cascader) of the filter forms, drill-down by
+//! division, the agency's place on its page and a person's decision where names are shared.
+
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::html::{csrf_field, esc};
+use crate::state::Shared;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::Redirect;
+use axum::Json;
+use nianbao_corpus::divisions::{path_of, Place, Settled};
+use nianbao_corpus::review::Role;
+use nianbao_division::Division;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The code a person chose, cut to a division code's digits.
+pub fn clean(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).take(9).collect()
+}
+
+/// Chained selects, province → city → county → township, listing only divisions where the
+/// corpus has agencies (with their number); choosing one submits the form (`app.js`).
+/// Carries the choice in the hidden field `division`.
+pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
+    let all = nianbao_division::all();
+    let current = clean(current);
+    let mut selects = String::new();
+    let mut parent = String::new();
+    for depth in 0..4 {
+        let children: Vec<Division> = all
+            .children(&parent)
+            .into_iter()
+            .filter(|d| counts.get(d.code).is_some_and(|&n| n > 0))
+            .collect();
+        if children.is_empty() {
+            break;
+        }
+        let chosen = children
+            .iter()
+            .find(|d| current.starts_with(d.code))
+            .map(|d| d.code.to_string());
+        let all_label = if depth == 0 {
+            "全部地区"
+        } else {
+            "（全部）"
+        };
+        let mut opts = format!("<option value=\"{}\">{all_label}</option>", esc(&parent));
+        for d in &children {
+            let sel = if chosen.as_deref() == Some(d.code) {
+                " selected"
+            } else {
+                ""
+            };
+            opts.push_str(&format!(
+                "<option value=\"{}\"{sel}>{}（{}）</option>",
+                d.code,
+                esc(d.name),
+                counts[d.code]
+            ));
+        }
+        selects.push_str(&format!(
+            "<select class=\"division\" id=\"f-division-{depth}\" aria-label=\"行政区划\">{opts}</select>"
+        ));
+        match chosen {
+            Some(c) => parent = c,
+            None => break,
+        }
+    }
+    format!(
+        "<span class=\"cascader\">{selects}<input type=\"hidden\" name=\"division\" id=\"f-division\" value=\"{}\"></span>",
+        esc(&current)
+    )
+}
+
+/// The division counts for a cascader.
+pub async fn counts(st: &Shared) -> Result<HashMap<String, i64>, Fail> {
+    Ok(st.with(|s| s.division_counts()).await?)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChildrenQuery {
+    #[serde(default)]
+    parent: String,
+}
+
+/// `GET /api/divisions?parent=CODE`: the divisions one level below (provinces without a
+/// parent), each with the number of the corpus's agencies in it.
+pub async fn api_children(
+    State(st): State<Shared>,
+    _s: Session,
+    Query(q): Query<ChildrenQuery>,
+) -> Result<Json<serde_json::Value>, Fail> {
+    let parent = clean(&q.parent);
+    let all = nianbao_division::all();
+    if !parent.is_empty() && all.get(&parent).is_none() {
+        return Err(Fail::not_found().api());
+    }
+    let counts = counts(&st).await.map_err(Fail::api)?;
+    let children: Vec<_> = all
+        .children(&parent)
+        .iter()
+        .map(|d| json!({ "code": d.code, "name": d.name, "level": d.level().as_zh(), "agencies": counts.get(d.code).copied().unwrap_or(0) }))
+        .collect();
+    Ok(Json(json!({
+        "parent": parent,
+        "path": path_of(&parent),
+        "source": nianbao_division::SOURCE,
+        "children": children,
+    })))
+}
+
+/// The agency page's section on where it sits, with the choice for a person when the
+/// name is shared by several divisions.
+pub fn section(id: i64, place: &Place, s: &Session) -> String {
+    let how = place.how.map_or("未定位", Settled::as_zh);
+    let head = match &place.code {
+        Some(code) => format!(
+            "<p id=\"division\">行政区划：<a href=\"/?division={code}\">{}</a>（{code}，{how}）</p>",
+            esc(&path_of(code))
+        ),
+        None => format!("<p id=\"division\">行政区划：{how}</p>"),
+    };
+    if s.user.role < Role::Reviewer {
+        return head;
+    }
+    let choices: String = place
+        .choices
+        .iter()
+        .map(|c| {
+            format!(
+                "<button name=\"code\" value=\"{c}\" class=\"choice\">{}</button>",
+                esc(&path_of(c))
+            )
+        })
+        .collect();
+    let pick = if choices.is_empty() {
+        String::new()
+    } else {
+        format!("<p>同名区划，请选择：</p><div class=\"choices\">{choices}</div>")
+    };
+    format!(
+        "{head}<details{}><summary>指定行政区划</summary><form method=\"post\" action=\"/agencies/{id}/division\" class=\"card narrow\" id=\"division-form\">{}{pick}\
+         <label>区划代码 <input name=\"code\" id=\"division-code\" placeholder=\"如 330226\" inputmode=\"numeric\"></label><button id=\"division-save\">保存</button></form></details>",
+        if place.choices.is_empty() { "" } else { " open" },
+        csrf_field(s)
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DivisionForm {
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /agencies/{id}/division`: a reviewer decides where an agency sits.
+pub async fn set(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<DivisionForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let code = clean(&f.code);
+    st.with(move |store| store.set_division(id, &code)).await?;
+    Ok(Redirect::to(&format!("/agencies/{id}")))
+}
