@@ -85,6 +85,16 @@ impl Store {
                  (SELECT 1 FROM reports n WHERE n.agency_id = $1 AND n.current = 1 AND n.year = reports.year AND n.id > reports.id)",
                 &[keep.into()],
             )?;
+            // Campaigns that called on either call on the one agency left.
+            c.exec(
+                "UPDATE campaign_agencies SET agency_id = $1 WHERE agency_id = $2 AND NOT EXISTS \
+                 (SELECT 1 FROM campaign_agencies k WHERE k.agency_id = $1 AND k.campaign_id = campaign_agencies.campaign_id)",
+                &[keep.into(), other.into()],
+            )?;
+            c.exec(
+                "DELETE FROM campaign_agencies WHERE agency_id = $1",
+                &[other.into()],
+            )?;
             c.exec("DELETE FROM agencies WHERE id = $1", &[other.into()])?;
             c.exec(
                 "UPDATE agencies SET dirty = 1 WHERE id = $1",

@@ -147,6 +147,26 @@ ALTER TABLE agencies ADD COLUMN division_how TEXT;
 ALTER TABLE agencies ADD COLUMN division_choices TEXT;
 ";
 
+/// Version 6 too: filing campaigns — an office's call for one year's reports from the
+/// agencies under it (see `campaigns`).
+const CAMPAIGNS: &str = "
+CREATE TABLE campaigns (
+    id {id},
+    name TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    office TEXT NOT NULL,
+    division TEXT,
+    deadline TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE campaign_agencies (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    PRIMARY KEY (campaign_id, agency_id)
+);
+";
+
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     match conn.kind() {
         Kind::Sqlite => ddl
@@ -185,7 +205,7 @@ fn tables(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
 pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let existing = tables(conn)?;
     if existing.is_empty() {
-        let ddl = dialect(conn, &(TABLES.to_string() + REVIEW + WORKFLOW));
+        let ddl = dialect(conn, &(TABLES.to_string() + REVIEW + WORKFLOW + CAMPAIGNS));
         transaction(conn, |c| {
             c.batch(&ddl)?;
             c.exec(
@@ -223,6 +243,7 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 ddl.push_str(&dialect(conn, WORKFLOW));
             }
             ddl.push_str(DIVISIONS);
+            ddl.push_str(&dialect(conn, CAMPAIGNS));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 crate::divisions::locate_all(c)?;

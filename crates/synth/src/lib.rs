@@ -6,6 +6,7 @@
 //! digits, spaced-out labels, label variants and typos seen in real reports, `增1`,
 //! `123604.14元`, `—` for blanks.
 
+mod county;
 mod gen;
 mod html;
 mod layout;
@@ -13,6 +14,7 @@ mod scan;
 mod series;
 mod tables;
 
+pub use county::{county, county_names, DEPARTMENTS};
 pub use gen::report;
 pub use html::{html_page, HtmlStyle};
 pub use layout::{render, Layout, Style};
