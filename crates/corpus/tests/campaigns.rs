@@ -7,19 +7,8 @@ use nianbao_corpus::campaigns::{Filing, NewCampaign};
 use nianbao_corpus::ingest::{ingest, parse_bytes};
 use nianbao_corpus::workflow::Step;
 use nianbao_corpus::Store;
-use nianbao_synth::{add, county, county_names, render, Layout, Style};
+use nianbao_synth::season;
 use std::path::{Path, PathBuf};
-
-/// What was planted for the agency at index `i` of the county.
-fn missing(i: usize) -> bool {
-    i % 9 == 4
-}
-fn late(i: usize) -> bool {
-    i % 7 == 3
-}
-fn broken(i: usize) -> bool {
-    i % 5 == 1
-}
 
 fn townships() -> Vec<&'static str> {
     nianbao_division::all()
@@ -30,41 +19,33 @@ fn townships() -> Vec<&'static str> {
         .collect()
 }
 
-/// The county's 2024 reports written as text files (missing ones not written), and the
-/// report of an agency of another county.
-fn write_county(root: &Path) -> (Vec<String>, Vec<PathBuf>) {
-    let mut rng = nianbao_synth::rng(14);
-    let names = county_names("宁海县", &townships());
-    let mut reports = county(&mut rng, "宁海县", &townships(), 2024);
+/// The county's 2024 season written as text files (what was filed), and the report of an
+/// agency of another county.
+fn write_county(root: &Path) -> (Vec<nianbao_synth::Filing>, Vec<PathBuf>) {
+    let season = season(&mut nianbao_synth::rng(14), "宁海县", &townships(), 2024);
     let dir = root.join("宁海县");
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
-    for (i, r) in reports.iter_mut().enumerate() {
-        if missing(i) {
-            continue;
+    for f in &season {
+        if let Some(text) = &f.text {
+            let path = dir.join(format!("{}.txt", f.name));
+            std::fs::write(&path, text).unwrap();
+            files.push(path);
         }
-        if broken(i) {
-            // 本年新收 one more than its parts allow: table 三's balance breaks.
-            add(r, "t3.received", "natural", 1);
-        }
-        let mut text = render(r, &Style::plain(Layout::Tabs), &mut rng);
-        if late(i) {
-            assert!(text.contains("2025年1月"));
-            text = text.replace("2025年1月", "2025年2月");
-        }
-        let path = dir.join(format!("{}.txt", names[i]));
-        std::fs::write(&path, text).unwrap();
-        files.push(path);
     }
     let other =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds/000_ea60ae7e2efea9c4.txt");
     files.push(other);
-    (names, files)
+    (season, files)
 }
 
 fn campaign(store: &mut Store, root: &Path) {
-    let (names, files) = write_county(root);
+    let (season, files) = write_county(root);
+    let names: Vec<String> = season.iter().map(|f| f.name.clone()).collect();
     assert_eq!(names.len(), 36);
+    let missing = |i: usize| season[i].text.is_none();
+    let late = |i: usize| season[i].late;
+    let broken = |i: usize| season[i].broken;
     ingest(store, &files, &mut |_, _| {}).unwrap();
     let id = store
         .create_campaign(

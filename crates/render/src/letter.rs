@@ -6,9 +6,21 @@
 use crate::doc::Block;
 use nianbao_model::{cell_label, Date, Finding, Report, Severity};
 
+/// Who sends the letter, when, and what it says about the filing itself.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    /// The office that signs it.
+    pub office: String,
+    pub date: Date,
+    /// Problems of the filing rather than the report (filed after the deadline), one
+    /// sentence each.
+    pub filing: Vec<String>,
+}
+
 /// The letter's blocks; `findings` are the report's open findings (accepted ones left out by
 /// the caller).
-pub fn letter(r: &Report, findings: &[Finding], office: &str, date: Date) -> Vec<Block> {
+pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
+    let (office, date) = (sender.office.as_str(), sender.date);
     let agency = r.agency.clone().unwrap_or_else(|| "报送单位".into());
     let year = r.year.map_or(String::new(), |y| format!("{y}年"));
     let title = r
@@ -29,15 +41,16 @@ pub fn letter(r: &Report, findings: &[Finding], office: &str, date: Date) -> Vec
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .collect();
-    if errors.is_empty() && warnings.is_empty() {
+    if errors.is_empty() && warnings.is_empty() && sender.filing.is_empty() {
         out.push(Block::Para(format!(
             "你单位报送的《{title}》已收悉。经审查，未发现需要更正或核实的问题。"
         )));
     } else {
         out.push(Block::Para(format!(
-            "你单位报送的《{title}》已收悉。经审查，发现以下问题（错误 {} 项、需核实 {} 项），请逐项核实、修改，并于收到本意见之日起 10 个工作日内重新报送。",
+            "你单位报送的《{title}》已收悉。经审查，发现以下问题（错误 {} 项、需核实 {} 项{}），请逐项核实、修改，并于收到本意见之日起 10 个工作日内重新报送。",
             errors.len(),
-            warnings.len()
+            warnings.len(),
+            if sender.filing.is_empty() { "" } else { "，另有报送问题" }
         )));
     }
     for (heading, list) in [
@@ -86,6 +99,16 @@ pub fn letter(r: &Report, findings: &[Finding], office: &str, date: Date) -> Vec
             }
         }
     }
+    if !sender.filing.is_empty() {
+        let n = ["一", "二", "三"][[!errors.is_empty(), !warnings.is_empty()]
+            .iter()
+            .filter(|x| **x)
+            .count()];
+        out.push(Block::Heading(format!("{n}、报送问题")));
+        for (i, s) in sender.filing.iter().enumerate() {
+            out.push(Block::Para(format!("（{}）{s}", i + 1)));
+        }
+    }
     out.push(Block::Signature(vec![
         office.to_string(),
         format!("{}年{}月{}日", date.year, date.month, date.day),
@@ -126,8 +149,11 @@ mod tests {
         let blocks = letter(
             &r,
             &[f, w],
-            "某县人民政府办公室",
-            Date::new(2023, 2, 10).unwrap(),
+            &Sender {
+                office: "某县人民政府办公室".into(),
+                date: Date::new(2023, 2, 10).unwrap(),
+                filing: vec!["报告所署日期为 2023-02-08，晚于截止日期 2023-01-31。".into()],
+            },
         );
         let text: Vec<String> = blocks
             .iter()
@@ -154,6 +180,11 @@ mod tests {
         assert!(text.iter().any(|t| t
             .starts_with("建议：将“表三 / 三、本年度办理结果 / （一）予以公开 / 自然人”改为 4")));
         assert!(text.contains(&"二、需要核实的问题".to_string()));
+        assert!(text.contains(&"三、报送问题".to_string()));
+        assert!(
+            text.contains(&"（1）报告所署日期为 2023-02-08，晚于截止日期 2023-01-31。".to_string())
+        );
+        assert!(text[2].contains("另有报送问题"), "{}", text[2]);
         assert_eq!(text.last().unwrap(), "某县人民政府办公室|2023年2月10日");
     }
 }

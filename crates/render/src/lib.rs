@@ -11,6 +11,7 @@ mod pdf;
 
 pub use doc::{document, Block};
 pub use legacy::LEGACY_ROWS;
+pub use letter::Sender;
 pub use pdf::docx_to_pdf;
 
 use nianbao_model::Report;
@@ -37,24 +38,23 @@ pub fn to_docx(r: &Report) -> Result<Vec<u8>, RenderError> {
     docx::write(&document(r))
 }
 
-/// 审查意见书 on a report, as DOCX: its open findings, from `office`, dated `date`.
+/// 审查意见书 on a report, as DOCX: its open findings and the filing's problems, from the
+/// sender's office, dated the sender's date.
 pub fn letter_docx(
     r: &Report,
     findings: &[nianbao_model::Finding],
-    office: &str,
-    date: nianbao_model::Date,
+    sender: &letter::Sender,
 ) -> Result<Vec<u8>, RenderError> {
-    docx::write(&letter::letter(r, findings, office, date))
+    docx::write(&letter::letter(r, findings, sender))
 }
 
-/// The same letter as PDF.
+/// The same letter as PDF (through LibreOffice).
 pub fn letter_pdf(
     r: &Report,
     findings: &[nianbao_model::Finding],
-    office: &str,
-    date: nianbao_model::Date,
+    sender: &letter::Sender,
 ) -> Result<Vec<u8>, RenderError> {
-    docx_to_pdf(&letter_docx(r, findings, office, date)?)
+    docx_to_pdf(&letter_docx(r, findings, sender)?)
 }
 
 /// The report as a PDF (DOCX through LibreOffice headless).

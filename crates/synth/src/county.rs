@@ -56,3 +56,50 @@ pub fn county(rng: &mut impl Rng, county: &str, townships: &[&str], year: i32) -
         })
         .collect()
 }
+
+/// One agency's filing in a generated season.
+#[derive(Clone, Debug)]
+pub struct Filing {
+    pub name: String,
+    /// The report as filed (text, tab layout); None when the agency files nothing.
+    pub text: Option<String>,
+    /// Dated after 31 January (`{year+1}年2月…`).
+    pub late: bool,
+    /// Table 三's balance broken (本年新收 one more than its parts).
+    pub broken: bool,
+}
+
+/// A county's filing season for `year`, with what a supervising office meets: every ninth
+/// agency (from the fifth) files nothing, every seventh (from the fourth) files late, every
+/// fifth (from the second) files a report with an error.
+pub fn season(rng: &mut impl Rng, county_name: &str, townships: &[&str], year: i32) -> Vec<Filing> {
+    let names = county_names(county_name, townships);
+    let reports = county(rng, county_name, townships, year);
+    names
+        .into_iter()
+        .zip(reports)
+        .enumerate()
+        .map(|(i, (name, mut r))| {
+            let (missing, late, broken) = (i % 9 == 4, i % 7 == 3, i % 5 == 1);
+            if broken {
+                crate::series::add(&mut r, "t3.received", "natural", 1);
+            }
+            let text = (!missing).then(|| {
+                let text = crate::render(&r, &crate::Style::plain(crate::Layout::Tabs), rng);
+                if late {
+                    let jan = format!("{}年1月", year + 1);
+                    assert!(text.contains(&jan), "the signature date moved");
+                    text.replace(&jan, &format!("{}年2月", year + 1))
+                } else {
+                    text
+                }
+            });
+            Filing {
+                name,
+                late: late && !missing,
+                broken: broken && !missing,
+                text,
+            }
+        })
+        .collect()
+}

@@ -14,7 +14,7 @@ mod scan;
 mod series;
 mod tables;
 
-pub use county::{county, county_names, DEPARTMENTS};
+pub use county::{county, county_names, season, Filing, DEPARTMENTS};
 pub use gen::report;
 pub use html::{html_page, HtmlStyle};
 pub use layout::{render, Layout, Style};

@@ -349,6 +349,11 @@ pub async fn openapi() -> Json<Value> {
                     "properties": { "finding": { "type": "string", "description": "问题的 key（见报告的 findings）" }, "reason": { "type": "string" },
                         "rev": { "type": "integer", "description": "打开页面时报告的 rev；报告已被他人修改时返回 409" } } } } } },
                 "responses": write("{accepted}") } },
+            "/api/campaigns": {
+                "get": { "summary": "填报任务列表", "responses": ok("{campaigns}") },
+                "post": { "summary": "新建填报任务（name, year, office, division, deadline=YYYY-MM-DD，默认次年1月31日, agencies=[名称]），返回其看板", "responses": write("{campaign, today, counts, late, entries}") }
+            },
+            "/api/campaigns/{id}": { "get": { "summary": "填报任务看板：每个机构的状态（missing 未报 / overdue 逾期 / filed 已报 / returned 退回 / approved 已审）、逾期报送、报告与错误数；counts 为各状态机构数", "parameters": id, "responses": ok("{campaign, today, counts, late, entries}") } },
             "/api/agencies": { "get": { "summary": "机构列表（含行政区划 division、division_path、division_how）", "responses": ok("{agencies}") } },
             "/api/divisions": { "get": { "summary": "下级行政区划及语料库中的机构数（parent=区划代码，省级时省略）", "parameters": [{ "name": "parent", "in": "query", "required": false, "schema": { "type": "string" } }], "responses": ok("{parent, path, source, children}") } },
             "/api/agencies/{id}/series": { "get": { "summary": "一个机构的历年报告", "parameters": id, "responses": ok("{reports}") } },

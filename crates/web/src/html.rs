@@ -41,7 +41,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
                 ""
             };
             format!(
-                "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a><a href=\"/\">报告</a><a href=\"/dashboard\">仪表盘</a>{upload}{admin}\
+                "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a><a href=\"/\">报告</a><a href=\"/dashboard\">仪表盘</a><a href=\"/campaigns\">填报任务</a>{upload}{admin}\
                  <span class=\"who\"><a href=\"/account\" title=\"API 令牌\">{}</a> · {}</span><form method=\"post\" action=\"/logout\" class=\"inline\">{}<button id=\"logout\">退出</button></form></nav>",
                 esc(&s.user.name),
                 s.user.role.name_zh(),

@@ -4,6 +4,7 @@
 
 mod api;
 pub mod auth;
+mod campaigns;
 mod compose;
 mod dashboard;
 mod export;
@@ -162,6 +163,14 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/agencies/{id}", get(report::agency))
         .route("/agencies/{id}/division", post(regions::set))
         .route("/api/divisions", get(regions::api_children))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::page_or_csv))
+        .route("/campaigns/{id}/agencies", post(campaigns::add))
+        .route(
+            "/api/campaigns",
+            get(campaigns::api_list).post(campaigns::api_create),
+        )
+        .route("/api/campaigns/{id}", get(campaigns::api_board))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard.csv", get(dashboard::csv))
         .route("/ledger", get(ledger::page).post(ledger::derive))

@@ -533,6 +533,9 @@ pub struct LetterQuery {
     /// The office that signs it.
     #[serde(default)]
     office: String,
+    /// The filing campaign it answers: its office signs, and a late filing is named.
+    #[serde(default)]
+    campaign: Option<i64>,
 }
 
 /// `GET /reports/{id}/letter?to=docx|pdf&office=…`: 审查意见书 listing the report's open
@@ -555,12 +558,33 @@ pub async fn letter(
         .filter(|f| !accepted.contains(&finding_key(f)))
         .cloned()
         .collect();
-    let office = Some(q.office.trim().to_string())
-        .filter(|o| !o.is_empty())
-        .unwrap_or_else(|| "政务公开办公室".into());
+    let mut filing = Vec::new();
+    let mut office = q.office.trim().to_string();
+    if let Some(c) = q.campaign {
+        let day = nianbao_corpus::campaigns::today();
+        let board = st.with(move |s| s.board(c, &day)).await?;
+        if office.is_empty() {
+            office = board.campaign.office.clone();
+        }
+        let entry = board.entries.iter().find(|e| e.report_id == Some(id));
+        if let Some(filed) = entry.filter(|e| e.late).and_then(|e| e.filed.as_deref()) {
+            filing.push(format!(
+                "报告所署日期为 {filed}，晚于《{}》规定的报送截止日期 {}，请今后按时报送。",
+                board.campaign.name, board.campaign.deadline
+            ));
+        }
+    }
+    if office.is_empty() {
+        office = "政务公开办公室".into();
+    }
     let today = nianbao_model::Date::from_days(
         (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
     );
+    let sender = nianbao_render::Sender {
+        office,
+        date: today,
+        filing,
+    };
     let pdf = match q.to.as_str() {
         "" | "docx" => false,
         "pdf" => true,
@@ -569,9 +593,9 @@ pub async fn letter(
     let report = stored.report;
     let bytes = tokio::task::spawn_blocking(move || {
         if pdf {
-            nianbao_render::letter_pdf(&report, &open, &office, today)
+            nianbao_render::letter_pdf(&report, &open, &sender)
         } else {
-            nianbao_render::letter_docx(&report, &open, &office, today)
+            nianbao_render::letter_docx(&report, &open, &sender)
         }
     })
     .await
@@ -784,6 +808,9 @@ pub struct ReviewForm {
     state: String,
     #[serde(default)]
     assignee: String,
+    /// Where to go afterwards: a campaign's board (`/campaigns/N`), else the report.
+    #[serde(default)]
+    back: String,
 }
 
 /// Parses a review state and assignee as a person gave them.
@@ -806,7 +833,14 @@ pub async fn set_review(
     let user = s.user.name.clone();
     st.with(move |store| store.set_review(id, step, who.as_deref(), &user))
         .await?;
-    Ok(Redirect::to(&format!("/reports/{id}")))
+    let board = f
+        .back
+        .strip_prefix("/campaigns/")
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match board {
+        Some(n) => Ok(Redirect::to(&format!("/campaigns/{n}"))),
+        None => Ok(Redirect::to(&format!("/reports/{id}"))),
+    }
 }
 
 #[derive(Deserialize)]

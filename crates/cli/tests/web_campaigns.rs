@@ -1,0 +1,287 @@
+//! A filing season over HTTP, as a county office runs it: upload what the agencies filed (a
+//! generated 宁海县: government, 20 departments, 15 townships; some missing, some late, some
+//! with errors), open a campaign with the office's list, read the board (counts as filters,
+//! late filings marked), 退回 a report with an error from the board, download its 审查意见书
+//! (its findings and the late filing named), take the resubmitted version, 已审, the CSV and
+//! the API; a viewer opens nothing.
+
+mod common;
+
+use common::web::{start, Http, PASSWORD};
+use serde_json::{json, Value};
+
+fn docx_text(bytes: &[u8]) -> String {
+    let xml = common::zip_member(bytes, "word/document.xml");
+    xml.split("<w:t")
+        .skip(1)
+        .filter_map(|p| {
+            p.split_once('>')
+                .map(|(_, r)| r.split("</w:t>").next().unwrap_or(""))
+        })
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+fn count(page: &str, status: &str) -> i64 {
+    common::web::between(page, &format!("id=\"count-{status}\""), "</b>")
+        .rsplit("<b>")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_county_filing_season() {
+    let server = start(20);
+    let mut h = Http::new(&server.url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let townships: Vec<&str> = nianbao_division::all()
+        .children("330226")
+        .iter()
+        .take(15)
+        .map(|d| d.name)
+        .collect();
+    let season = nianbao_synth::season(&mut nianbao_synth::rng(14), "宁海县", &townships, 2024);
+    let files: Vec<(String, Vec<u8>)> = season
+        .iter()
+        .filter_map(|f| Some((format!("{}.txt", f.name), f.text.clone()?.into_bytes())))
+        .collect();
+    let parts: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    assert_eq!(h.upload("/api/upload", &csrf, &parts, true).0, 200);
+
+    // The office opens the campaign with its list of agencies (the deadline long past today).
+    let names: Vec<&str> = season.iter().map(|f| f.name.as_str()).collect();
+    let list = names.join("\n");
+    let (status, _) = h.form(
+        "/campaigns",
+        &[
+            ("csrf", &csrf),
+            ("name", "宁海县2024年度政府信息公开工作年度报告报送"),
+            ("year", "2024"),
+            ("office", "宁海县人民政府办公室"),
+            ("division", "330226"),
+            ("deadline", ""),
+            ("agencies", &list),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, campaigns) = h.get("/campaigns");
+    assert!(
+        campaigns.contains("href=\"/campaigns/1\">宁海县2024年度政府信息公开工作年度报告报送</a>")
+    );
+    assert!(campaigns.contains("<td>2025-01-31</td>"));
+
+    let (_, board) = h.get("/campaigns/1");
+    let missing = season.iter().filter(|f| f.text.is_none()).count() as i64;
+    let late = season.iter().filter(|f| f.late).count() as i64;
+    assert_eq!((missing, late), (4, 4));
+    assert_eq!(count(&board, "missing"), 0);
+    assert_eq!(count(&board, "overdue"), 4);
+    assert_eq!(count(&board, "filed"), 32);
+    assert_eq!(count(&board, "returned"), 0);
+    assert_eq!(count(&board, "approved"), 0);
+    assert!(board.contains("其中逾期报送 <b>4</b>"));
+    assert_eq!(board.matches("逾期报送</span>").count(), 4);
+    assert!(board.contains("浙江省 宁波市 宁海县"));
+    let (_, overdue) = h.get("/campaigns/1?status=overdue");
+    assert_eq!(overdue.matches("data-status=\"overdue\"").count(), 4);
+    assert_eq!(overdue.matches("data-status=\"filed\"").count(), 0);
+
+    // The board in the API: one entry per agency, the planted errors where they were planted.
+    let (_, api) = h.get("/api/campaigns/1");
+    let api: Value = serde_json::from_str(&api).unwrap();
+    assert_eq!(
+        api["counts"],
+        json!({ "missing": 0, "overdue": 4, "filed": 32, "returned": 0, "approved": 0 })
+    );
+    let entries = api["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 36);
+    for f in &season {
+        let e = entries
+            .iter()
+            .find(|e| e["agency"] == f.name.as_str())
+            .unwrap();
+        assert_eq!(e["late"], f.late, "{}", f.name);
+        assert_eq!(e["errors"].as_i64().unwrap() > 0, f.broken, "{}", f.name);
+    }
+
+    // 退回 from the board: a late report with an error, if there is one, else one with an error.
+    let pick = season
+        .iter()
+        .find(|f| f.broken && f.late)
+        .or_else(|| season.iter().find(|f| f.broken))
+        .unwrap();
+    let entry = entries
+        .iter()
+        .find(|e| e["agency"] == pick.name.as_str())
+        .unwrap();
+    let report = entry["report_id"].as_i64().unwrap();
+    let (status, _) = h.form(
+        &format!("/reports/{report}/review"),
+        &[
+            ("csrf", &csrf),
+            ("state", "returned"),
+            ("back", "/campaigns/1"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, board) = h.get("/campaigns/1");
+    assert_eq!((count(&board, "returned"), count(&board, "filed")), (1, 31));
+
+    // Its letter: every open finding of the report, signed by the campaign's office, and the
+    // late filing named when it was late.
+    let (status, _, _, docx) = h.get_bytes(&format!("/reports/{report}/letter?to=docx&campaign=1"));
+    assert_eq!(status, 200);
+    let text = docx_text(&docx);
+    let stored: Value = serde_json::from_str(&h.get(&format!("/api/reports/{report}")).1).unwrap();
+    let open: Vec<&Value> = stored["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(open.iter().any(|f| f["rule"] == "t3.balance"), "{open:?}");
+    for f in &open {
+        let m = f["message_zh"]
+            .as_str()
+            .unwrap()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(text.contains(&m), "{m}");
+    }
+    assert!(text.contains("宁海县人民政府办公室"));
+    assert_eq!(
+        text.contains(
+            "晚于《宁海县2024年度政府信息公开工作年度报告报送》规定的报送截止日期 2025-01-31"
+        ),
+        pick.late
+    );
+
+    // A late filing's letter names the lateness (none of the planted errors is late).
+    assert!(!pick.late);
+    let late_one = season.iter().find(|f| f.late).unwrap();
+    let late_report = entries
+        .iter()
+        .find(|e| e["agency"] == late_one.name.as_str())
+        .unwrap()["report_id"]
+        .as_i64()
+        .unwrap();
+    let (_, _, _, docx) = h.get_bytes(&format!("/reports/{late_report}/letter?to=docx&campaign=1"));
+    let text = docx_text(&docx);
+    assert!(
+        text.contains(
+            "晚于《宁海县2024年度政府信息公开工作年度报告报送》规定的报送截止日期 2025-01-31"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("、报送问题"), "{text}");
+
+    // The agency resubmits: a new version, 已报 again; then 已审 from the board.
+    let fixed = format!("{}\n（修订版）\n", pick.text.as_deref().unwrap());
+    let name = format!("{}-修订.txt", pick.name);
+    assert_eq!(
+        h.upload(
+            "/api/upload",
+            &csrf,
+            &[(name.as_str(), fixed.as_bytes())],
+            true
+        )
+        .0,
+        200
+    );
+    let (_, api) = h.get("/api/campaigns/1");
+    let api: Value = serde_json::from_str(&api).unwrap();
+    let again = api["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["agency"] == pick.name.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (again["status"].as_str(), again["version"].as_i64()),
+        (Some("filed"), Some(2))
+    );
+    let new_report = again["report_id"].as_i64().unwrap();
+    let (status, _) = h.form(
+        &format!("/reports/{new_report}/review"),
+        &[
+            ("csrf", &csrf),
+            ("state", "approved"),
+            ("back", "/campaigns/1"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, board) = h.get("/campaigns/1");
+    assert_eq!(
+        [
+            count(&board, "overdue"),
+            count(&board, "filed"),
+            count(&board, "returned"),
+            count(&board, "approved")
+        ],
+        [4, 31, 0, 1]
+    );
+
+    // The board as CSV: one row per agency.
+    let (status, csv) = h.get("/campaigns/1.csv");
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count(), 37);
+    assert!(csv.starts_with("机构编号,机构,区划代码,行政区划,状态,逾期报送,"));
+    assert_eq!(csv.matches(",逾期,").count(), 4);
+    assert_eq!(csv.matches(",已审,").count(), 1);
+
+    // Agencies added later from a list; a viewer can read but not open or change campaigns.
+    let (status, _) = h.form(
+        "/campaigns/1/agencies",
+        &[("csrf", &csrf), ("agencies", "宁海县档案馆\n宁海县教育局")],
+    );
+    assert_eq!(status, 303);
+    let (_, board) = h.get("/campaigns/1");
+    assert_eq!(count(&board, "overdue"), 5);
+    let mut v = Http::new(&server.url);
+    assert_eq!(v.login("viewer", PASSWORD), 303);
+    let vcsrf = v.csrf();
+    assert_eq!(v.get("/campaigns/1").0, 200);
+    assert_eq!(
+        v.form(
+            "/campaigns",
+            &[("csrf", &vcsrf), ("name", "x"), ("year", "2024")]
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        v.json(
+            "/api/campaigns",
+            Some(&vcsrf),
+            json!({ "name": "x", "year": 2024 })
+        )
+        .0,
+        403
+    );
+    // Bad input: a reason, nothing made.
+    let (status, body) = h.json(
+        "/api/campaigns",
+        Some(&csrf),
+        json!({ "name": "x", "year": 2024, "deadline": "31/01/2025" }),
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("YYYY-MM-DD"), "{body}");
+    assert_eq!(h.get("/campaigns/99").0, 404);
+    let (_, all) = h.get("/api/campaigns");
+    assert_eq!(
+        serde_json::from_str::<Value>(&all).unwrap()["campaigns"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

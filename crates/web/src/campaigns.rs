@@ -1,0 +1,390 @@
+//! Filing campaigns in the web: the list and a form to open one, each campaign's board
+//! (every agency 未报 / 逾期 / 已报 / 退回 / 已审, counts as filters, late filing marked, 退回 and
+//! 已审 in one click, the review letter per agency), agencies added from a pasted list, the
+//! board as CSV and JSON.
+
+use crate::api::csrf;
+use crate::auth::Session;
+use crate::fail::Fail;
+use crate::html::{csrf_field, esc, layout};
+use crate::state::Shared;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use nianbao_corpus::campaigns::{today, Board, Filing, NewCampaign};
+use nianbao_corpus::divisions::path_of;
+use nianbao_corpus::review::Role;
+use serde::Deserialize;
+use serde_json::json;
+
+fn new_campaign(
+    name: &str,
+    year: &str,
+    office: &str,
+    division: &str,
+    deadline: &str,
+) -> Result<NewCampaign, Fail> {
+    let year = year.trim().parse().map_err(|_| {
+        Fail::bad(format!(
+            "年度“{}”应为数字，如 2024 (year as a number)",
+            year.trim()
+        ))
+    })?;
+    Ok(NewCampaign {
+        name: name.to_string(),
+        year,
+        office: office.to_string(),
+        division: Some(crate::regions::clean(division)).filter(|d| !d.is_empty()),
+        deadline: deadline.to_string(),
+    })
+}
+
+/// `GET /campaigns`: every campaign, and the form to open one.
+pub async fn list(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
+    let all = st.with(|store| store.campaigns()).await?;
+    let rows: String = all
+        .iter()
+        .map(|c| {
+            format!(
+                "<tr><td><a href=\"/campaigns/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                c.id,
+                esc(&c.name),
+                c.year,
+                esc(&c.division.as_deref().map(path_of).unwrap_or_default()),
+                esc(&c.deadline),
+                esc(&c.office)
+            )
+        })
+        .collect();
+    let table = if all.is_empty() {
+        "<p class=\"muted\">还没有填报任务。</p>".to_string()
+    } else {
+        format!("<table class=\"list\" id=\"campaigns\"><tr><th>名称</th><th>年度</th><th>范围</th><th>截止日期</th><th>组织单位</th></tr>{rows}</table>")
+    };
+    let form = if s.user.role >= Role::Reviewer {
+        format!(
+            "<h2>新建填报任务</h2><form method=\"post\" action=\"/campaigns\" class=\"card narrow\" id=\"campaign-form\">{}\
+             <label>名称 <input name=\"name\" id=\"c-name\" required placeholder=\"如 宁海县2024年度政府信息公开工作年度报告报送\"></label>\
+             <label>年度 <input name=\"year\" id=\"c-year\" required inputmode=\"numeric\" placeholder=\"2024\"></label>\
+             <label>组织单位 <input name=\"office\" id=\"c-office\" placeholder=\"如 宁海县人民政府办公室\"></label>\
+             <label>行政区划代码（其下机构自动纳入） <input name=\"division\" id=\"c-division\" inputmode=\"numeric\" placeholder=\"如 330226\"></label>\
+             <label>截止日期 <input name=\"deadline\" id=\"c-deadline\" placeholder=\"默认次年 1 月 31 日，如 2025-01-31\"></label>\
+             <label>应报机构（每行一个名称，可留空） <textarea name=\"agencies\" id=\"c-agencies\" rows=\"6\"></textarea></label>\
+             <button id=\"c-create\">创建</button></form>",
+            csrf_field(&s)
+        )
+    } else {
+        String::new()
+    };
+    Ok(Html(layout(
+        "填报任务",
+        Some(&s),
+        &format!("<h1>填报任务</h1>{table}{form}"),
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    csrf: String,
+    name: String,
+    year: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    division: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    agencies: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `POST /campaigns`: opens a campaign (reviewers).
+pub async fn create(
+    State(st): State<Shared>,
+    s: Session,
+    Form(f): Form<CreateForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let new = new_campaign(&f.name, &f.year, &f.office, &f.division, &f.deadline)?;
+    let names = lines(&f.agencies);
+    let user = s.user.name.clone();
+    let id = st
+        .with(move |store| {
+            let id = store.create_campaign(&new, &user)?;
+            store.add_campaign_names(id, &names)?;
+            Ok(id)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/campaigns/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    #[serde(default)]
+    status: String,
+}
+
+async fn board(st: &Shared, id: i64) -> Result<Board, Fail> {
+    let day = today();
+    Ok(st.with(move |store| store.board(id, &day)).await?)
+}
+
+/// `GET /campaigns/{id}` (the board) and `GET /campaigns/{id}.csv` (the same as a table).
+pub async fn page_or_csv(
+    State(st): State<Shared>,
+    s: Session,
+    Path(name): Path<String>,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, Fail> {
+    let (number, csv) = match name.strip_suffix(".csv") {
+        Some(n) => (n, true),
+        None => (name.as_str(), false),
+    };
+    let id: i64 = number.parse().map_err(|_| Fail::not_found())?;
+    if csv {
+        return board_csv(&st, id).await;
+    }
+    Ok(page(&st, &s, id, &q).await?.into_response())
+}
+
+async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<String>, Fail> {
+    let b = board(st, id).await?;
+    let only = Filing::parse(q.status.trim());
+    let c = &b.campaign;
+    let counts: String = b
+        .counts
+        .iter()
+        .map(|(f, n)| {
+            let on = if only == Some(*f) { " on" } else { "" };
+            format!(
+                "<a class=\"count {}{on}\" id=\"count-{}\" href=\"/campaigns/{id}?status={}\">{} <b>{n}</b></a>",
+                f.as_str(),
+                f.as_str(),
+                f.as_str(),
+                f.name_zh()
+            )
+        })
+        .collect();
+    let reviewer = s.user.role >= Role::Reviewer;
+    let rows: String = b
+        .entries
+        .iter()
+        .filter(|e| only.is_none_or(|f| e.status == f))
+        .map(|e| {
+            let report = match e.report_id {
+                Some(r) => format!(
+                    "<a href=\"/reports/{r}\">第 {} 版</a> · <a href=\"/reports/{r}/letter?to=docx&amp;campaign={id}\" class=\"letter\">审查意见书</a>",
+                    e.version.unwrap_or(1)
+                ),
+                None => "—".into(),
+            };
+            let problems = match e.report_id {
+                Some(_) if e.errors > 0 => format!("<span class=\"badge err\">错误 {}</span>", e.errors),
+                Some(_) if e.warnings > 0 => format!("<span class=\"badge warn\">警告 {}</span>", e.warnings),
+                Some(_) => "<span class=\"badge ok\">通过</span>".into(),
+                None => String::new(),
+            };
+            let actions = match (e.report_id, reviewer) {
+                (Some(r), true) => format!(
+                    "<form method=\"post\" action=\"/reports/{r}/review\" class=\"inline\">{}<input type=\"hidden\" name=\"back\" value=\"/campaigns/{id}\">\
+                     <button name=\"state\" value=\"returned\" class=\"return\">退回</button><button name=\"state\" value=\"approved\" class=\"approve\">已审</button></form>",
+                    csrf_field(&s)
+                ),
+                _ => String::new(),
+            };
+            let late = if e.late { " <span class=\"badge warn\">逾期报送</span>" } else { "" };
+            format!(
+                "<tr data-agency=\"{}\" data-status=\"{}\"><td><a href=\"/agencies/{}\">{}</a></td><td>{}</td><td><span class=\"status {}\">{}</span>{late}</td><td>{}</td><td>{problems}</td><td>{report}</td><td>{actions}</td></tr>",
+                e.agency_id,
+                e.status.as_str(),
+                e.agency_id,
+                esc(&e.agency),
+                esc(&e.division.as_deref().map(path_of).unwrap_or_default()),
+                e.status.as_str(),
+                e.status.name_zh(),
+                esc(e.filed.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let add = if reviewer {
+        format!(
+            "<details><summary>添加应报机构</summary><form method=\"post\" action=\"/campaigns/{id}/agencies\" class=\"card narrow\" id=\"add-form\">{}\
+             <label>机构名称（每行一个） <textarea name=\"agencies\" id=\"add-agencies\" rows=\"5\"></textarea></label><button id=\"add-save\">添加</button></form></details>",
+            csrf_field(&s)
+        )
+    } else {
+        String::new()
+    };
+    let scope = c
+        .division
+        .as_deref()
+        .map_or("（无，仅列出的机构）".to_string(), path_of);
+    let body = format!(
+        "<h1>{}</h1><p class=\"muted\">{} 年度 · 截止 {} · 范围：{} · 组织单位：{} · 统计日 {}</p>\
+         <p class=\"counts\" id=\"counts\">{counts} <span id=\"late\">其中逾期报送 <b>{}</b></span> · 共 {} 个机构 · <a href=\"/campaigns/{id}.csv\" id=\"board-csv\">导出 CSV</a></p>\
+         <table class=\"list\" id=\"board\"><tr><th>机构</th><th>行政区划</th><th>状态</th><th>报送日期</th><th>审查</th><th>报告</th><th></th></tr>{rows}</table>{add}",
+        esc(&c.name),
+        c.year,
+        esc(&c.deadline),
+        esc(&scope),
+        esc(&c.office),
+        esc(&b.today),
+        b.late,
+        b.entries.len()
+    );
+    Ok(Html(layout(&c.name, Some(&s), &body)))
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    csrf: String,
+    agencies: String,
+}
+
+/// `POST /campaigns/{id}/agencies`: names more agencies on it.
+pub async fn add(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<AddForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let names = lines(&f.agencies);
+    st.with(move |store| store.add_campaign_names(id, &names))
+        .await?;
+    Ok(Redirect::to(&format!("/campaigns/{id}")))
+}
+
+/// The board as a table.
+async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
+    let b = board(st, id).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "机构编号",
+        "机构",
+        "区划代码",
+        "行政区划",
+        "状态",
+        "逾期报送",
+        "报送日期",
+        "报告编号",
+        "版本",
+        "错误数",
+        "警告数",
+    ];
+    w.write_record(head).map_err(|_| Fail::internal("csv"))?;
+    for e in &b.entries {
+        w.write_record([
+            e.agency_id.to_string(),
+            e.agency.clone(),
+            e.division.clone().unwrap_or_default(),
+            e.division.as_deref().map(path_of).unwrap_or_default(),
+            e.status.name_zh().to_string(),
+            if e.late { "是" } else { "否" }.to_string(),
+            e.filed.clone().unwrap_or_default(),
+            e.report_id.map(|r| r.to_string()).unwrap_or_default(),
+            e.version.map(|v| v.to_string()).unwrap_or_default(),
+            e.errors.to_string(),
+            e.warnings.to_string(),
+        ])
+        .map_err(|_| Fail::internal("csv"))?;
+    }
+    let bytes = w.into_inner().map_err(|_| Fail::internal("csv"))?;
+    Ok((
+        [
+            ("content-type", "text/csv; charset=utf-8".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"campaign-{id}.csv\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn board_json(b: &Board) -> serde_json::Value {
+    let counts: serde_json::Map<String, serde_json::Value> = b
+        .counts
+        .iter()
+        .map(|(f, n)| (f.as_str().to_string(), json!(n)))
+        .collect();
+    json!({ "campaign": b.campaign, "today": b.today, "counts": counts, "late": b.late, "entries": b.entries })
+}
+
+/// `GET /api/campaigns`: every campaign.
+pub async fn api_list(
+    State(st): State<Shared>,
+    _s: Session,
+) -> Result<Json<serde_json::Value>, Fail> {
+    let all = st
+        .with(|store| store.campaigns())
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "campaigns": all })))
+}
+
+#[derive(Deserialize)]
+pub struct CreateBody {
+    name: String,
+    year: i64,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    division: Option<String>,
+    #[serde(default)]
+    deadline: Option<String>,
+    #[serde(default)]
+    agencies: Vec<String>,
+}
+
+/// `POST /api/campaigns`: opens a campaign; answers its board.
+pub async fn api_create(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Json(b): Json<CreateBody>,
+) -> Result<Json<serde_json::Value>, Fail> {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let new = new_campaign(
+        &b.name,
+        &b.year.to_string(),
+        &b.office,
+        b.division.as_deref().unwrap_or(""),
+        b.deadline.as_deref().unwrap_or(""),
+    )
+    .map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let id = st
+        .with(move |store| {
+            let id = store.create_campaign(&new, &user)?;
+            store.add_campaign_names(id, &b.agencies)?;
+            Ok(id)
+        })
+        .await
+        .map_err(Fail::api)?;
+    let b = board(&st, id).await.map_err(Fail::api)?;
+    Ok(Json(board_json(&b)))
+}
+
+/// `GET /api/campaigns/{id}`: the board.
+pub async fn api_board(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, Fail> {
+    let b = board(&st, id).await.map_err(Fail::api)?;
+    Ok(Json(board_json(&b)))
+}
