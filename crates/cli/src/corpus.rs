@@ -30,6 +30,12 @@ pub struct FilterArgs {
     /// 地区或机构名称包含的文字 (region or agency name contains)
     #[arg(long)]
     pub region: Option<String>,
+    /// 行政区划代码：其中及其下的机构 (national division code: agencies in or under it)
+    #[arg(long)]
+    pub division: Option<String>,
+    /// 填报任务编号：任务中的机构 (the agencies of a filing campaign)
+    #[arg(long)]
+    pub campaign: Option<i64>,
     /// 模板 (template): legacy, 2019, 2021
     #[arg(long, value_parser = parse_template)]
     pub template: Option<Template>,
@@ -52,6 +58,8 @@ impl FilterArgs {
         Filter {
             years: self.year.clone(),
             region: self.region.clone(),
+            division: self.division.clone(),
+            campaign: self.campaign,
             template: self.template,
             all_versions: self.all_versions,
             originals: self.original_values,

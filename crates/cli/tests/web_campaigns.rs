@@ -22,6 +22,35 @@ fn docx_text(bytes: &[u8]) -> String {
         .join("")
 }
 
+/// Every sheet of a workbook as rows of text (numbers as written).
+fn read_xlsx(bytes: &[u8]) -> std::collections::HashMap<String, Vec<Vec<String>>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = book.worksheet_range(&n).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// How many members of a zip archive have names starting with `prefix`.
+fn zip_count(bytes: &[u8], prefix: &str) -> usize {
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    z.file_names()
+        .filter(|n| {
+            n.as_ref()
+                .is_ok_and(|n| n.starts_with(prefix) && n.ends_with(".png"))
+        })
+        .count()
+}
+
 fn count(page: &str, status: &str) -> i64 {
     common::web::between(page, &format!("id=\"count-{status}\""), "</b>")
         .rsplit("<b>")
@@ -237,6 +266,114 @@ fn a_county_filing_season() {
     assert!(csv.starts_with("机构编号,机构,区划代码,行政区划,状态,逾期报送,"));
     assert_eq!(csv.matches(",逾期,").count(), 4);
     assert_eq!(csv.matches(",已审,").count(), 1);
+
+    // The assessment: its figures per township are `nianbao stats` over the campaign's
+    // agencies and year; the ranking puts clean, timely reports first; problems by type.
+    let (status, kind, _, book) = h.get_bytes("/campaigns/1/assessment?to=xlsx");
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let sheets = read_xlsx(&book);
+    let stats = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "stats",
+            "--campaign",
+            "1",
+            "--year",
+            "2024",
+            "--by",
+            "township",
+            "--format",
+            "json",
+            "--db",
+        ])
+        .arg(server.dir.path().join("web.db"))
+        .output()
+        .unwrap();
+    assert!(
+        stats.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stats.stderr)
+    );
+    let pct = |v: &Value| {
+        v.as_f64()
+            .map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0))
+    };
+    let want: Vec<Vec<String>> = String::from_utf8(stats.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let g: Value = serde_json::from_str(l).unwrap();
+            let group = g["group"].as_str().unwrap();
+            vec![
+                group.split_once(' ').map_or(group, |(_, n)| n).to_string(),
+                g["reports"].to_string(),
+                pct(&g["identity_pass_rate"]),
+                pct(&g["on_time_rate"]),
+                pct(&g["template_right_rate"]),
+                pct(&g["review_corrected_rate"]),
+                pct(&g["suit_corrected_rate"]),
+            ]
+        })
+        .collect();
+    // The county's own agencies, and the 13 of 15 townships that filed (two file nothing).
+    assert_eq!(want.len(), 14);
+    assert_eq!(want[0][0], "宁海县");
+    assert_eq!(want[0][1], "19", "21 county agencies, two file nothing");
+    assert_eq!(sheets["各地区"][1..].to_vec(), want);
+    let ranking = &sheets["排名"];
+    assert_eq!(ranking.len(), 1 + 36);
+    assert_eq!(
+        (ranking[1][0].as_str(), ranking[1][6].as_str()),
+        ("1", "100")
+    );
+    let zero: Vec<&Vec<String>> = ranking[1..].iter().filter(|r| r[6] == "0").collect();
+    assert_eq!(zero.len(), 4, "the unfiled agencies score 0");
+    assert!(zero.iter().all(|r| r[2] == "逾期"));
+    let problems = &sheets["问题"];
+    assert!(
+        problems
+            .iter()
+            .any(|r| r[0] == "表三各列：一+二 = 三(七)+四" && r[1] == "错误"),
+        "{problems:?}"
+    );
+    let overall = &sheets["总体"];
+    let field = |k: &str| {
+        overall
+            .iter()
+            .find(|r| r[0] == k)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        (field("应报机构"), field("已报送"), field("逾期报送")),
+        ("36".into(), "32".into(), "4".into())
+    );
+
+    // The document: the same tables, two charts, signed by the office; as PDF too.
+    let (status, _, _, docx) = h.get_bytes("/campaigns/1/assessment?to=docx");
+    assert_eq!(status, 200);
+    let text = docx_text(&docx);
+    assert!(
+        text.contains("关于2024年度政府信息公开工作年度报告报送和审查情况的通报"),
+        "{text}"
+    );
+    assert!(text.contains("应报机构 36 个，已报送 32 个"), "{text}");
+    assert!(text.contains("评分方法：满分 100 分"));
+    assert!(text.contains("宁海县人民政府办公室"));
+    assert_eq!(
+        zip_count(&docx, "word/media/"),
+        2,
+        "two charts embedded as images"
+    );
+    let (status, kind, _, pdf) = h.get_bytes("/campaigns/1/assessment?to=pdf");
+    assert_eq!(status, 200);
+    assert!(kind.contains("pdf") && pdf.starts_with(b"%PDF"), "{kind}");
+    // To look at them: NIANBAO_TEST_OUT=dir keeps the documents.
+    if let Ok(dir) = std::env::var("NIANBAO_TEST_OUT") {
+        std::fs::write(format!("{dir}/assessment.pdf"), &pdf).unwrap();
+        std::fs::write(format!("{dir}/assessment.docx"), &docx).unwrap();
+    }
+    assert_eq!(h.get("/campaigns/1/assessment?to=odt").0, 400);
 
     // Agencies added later from a list; a viewer can read but not open or change campaigns.
     let (status, _) = h.form(

@@ -7,6 +7,7 @@
 
 pub mod agencies;
 pub mod agency;
+pub mod assessment;
 pub mod campaigns;
 mod carry;
 pub mod cross;

@@ -85,7 +85,7 @@ const SUITS_CORRECTED: &[&str] = &[
     "legacy.suit.corrected",
 ];
 /// Rules whose findings mean a table identity fails.
-const IDENTITY_RULES: &[&str] = &[
+pub(crate) const IDENTITY_RULES: &[&str] = &[
     "t3.balance",
     "t3.row_total",
     "t3.outcome_sum",

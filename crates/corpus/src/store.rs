@@ -375,6 +375,8 @@ pub struct Filter {
     pub region: Option<String>,
     /// A national division code (`3302` 宁波市): agencies in it or under it.
     pub division: Option<String>,
+    /// The agencies of a filing campaign (named on it, or under its division).
+    pub campaign: Option<i64>,
     pub template: Option<Template>,
     /// Older versions too (default: only the current version of each report).
     pub all_versions: bool,
@@ -431,6 +433,14 @@ impl Filter {
         }
         if let Some(code) = self.division.as_deref().filter(|c| !c.is_empty()) {
             conds.push(crate::divisions::under(code, &mut params));
+        }
+        if let Some(c) = self.campaign {
+            params.push(c.into());
+            conds.push(format!(
+                "(r.agency_id IN (SELECT agency_id FROM campaign_agencies WHERE campaign_id = ${0}) \
+                 OR a.division LIKE (SELECT division || '%' FROM campaigns WHERE id = ${0}))",
+                params.len()
+            ));
         }
         if let Some(t) = self.template {
             params.push(t.as_str().into());

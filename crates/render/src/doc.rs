@@ -49,6 +49,8 @@ pub enum Block {
     Table(Table),
     /// Agency and date at the foot, right-aligned.
     Signature(Vec<String>),
+    /// A chart (PNG) centred, its caption under it.
+    Figure(crate::chart::Chart, String),
 }
 
 impl Row {

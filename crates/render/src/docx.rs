@@ -5,7 +5,7 @@
 use crate::doc::{grid, Block, Table};
 use crate::RenderError;
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
     Table as DTable, TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
@@ -148,6 +148,23 @@ pub fn write(doc: &[Block]) -> Result<Vec<u8>, RenderError> {
                     .line_spacing(LineSpacing::new().line(560)),
             ),
             Block::Table(t) => d.add_table(table(t)).add_paragraph(Paragraph::new()),
+            Block::Figure(chart, caption) => {
+                // 15 cm wide, the height in proportion.
+                let w = (15.0 * CM) as u32 * 635;
+                let h = (w as u64 * chart.height as u64 / chart.width.max(1) as u64) as u32;
+                let pic = Pic::new_with_dimensions(chart.png.clone(), chart.width, chart.height)
+                    .size(w, h);
+                d.add_paragraph(
+                    Paragraph::new()
+                        .add_run(Run::new().add_image(pic))
+                        .align(AlignmentType::Center),
+                )
+                .add_paragraph(
+                    Paragraph::new()
+                        .add_run(run(caption, "仿宋_GB2312", 24))
+                        .align(AlignmentType::Center),
+                )
+            }
             Block::Signature(lines) => {
                 let mut d = d;
                 for l in lines {

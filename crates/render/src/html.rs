@@ -94,6 +94,9 @@ pub fn body(out: &mut String, doc: &[Block]) {
             Block::Para(p) => out.push_str(&format!("<p>{}</p>\n", esc(p))),
             Block::Address(a) => out.push_str(&format!("<p class=\"address\">{}</p>\n", esc(a))),
             Block::Table(t) => table(out, t),
+            Block::Figure(_, caption) => {
+                out.push_str(&format!("<p class=\"figure\">（图）{}</p>\n", esc(caption)))
+            }
             Block::Signature(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| esc(l)).collect();
                 out.push_str(&format!("<p class=\"sig\">{}</p>\n", lines.join("<br>")));

@@ -162,7 +162,7 @@ mod tests {
                     t.clone()
                 }
                 Block::Signature(l) => l.join("|"),
-                Block::Table(_) => String::new(),
+                Block::Table(_) | Block::Figure(..) => String::new(),
             })
             .collect();
         assert_eq!(

@@ -2,6 +2,7 @@
 //! form of earlier years): HTML, DOCX, and PDF (the DOCX converted by LibreOffice, so the
 //! two look the same).
 
+pub mod chart;
 pub mod doc;
 mod docx;
 pub mod html;
@@ -9,7 +10,7 @@ mod legacy;
 mod letter;
 mod pdf;
 
-pub use doc::{document, Block};
+pub use doc::{document, Block, Cell, Role, Row, Table};
 pub use legacy::LEGACY_ROWS;
 pub use letter::Sender;
 pub use pdf::docx_to_pdf;
@@ -55,6 +56,16 @@ pub fn letter_pdf(
     sender: &letter::Sender,
 ) -> Result<Vec<u8>, RenderError> {
     docx_to_pdf(&letter_docx(r, findings, sender)?)
+}
+
+/// Any document of blocks (an assessment, a notice) as DOCX in the reports' official layout.
+pub fn blocks_docx(blocks: &[Block]) -> Result<Vec<u8>, RenderError> {
+    docx::write(blocks)
+}
+
+/// The same as PDF (through LibreOffice).
+pub fn blocks_pdf(blocks: &[Block]) -> Result<Vec<u8>, RenderError> {
+    docx_to_pdf(&blocks_docx(blocks)?)
 }
 
 /// The report as a PDF (DOCX through LibreOffice headless).

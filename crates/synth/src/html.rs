@@ -113,7 +113,7 @@ pub fn html_page(r: &Report, style: &HtmlStyle) -> String {
             Block::Heading(h) => out.push_str(&format!("<h2>{}</h2>\n", esc(h))),
             Block::Para(p) => out.push_str(&format!("<p>{}</p>\n", esc(p))),
             Block::Table(t) => table(&mut out, t, style),
-            Block::Signature(_) | Block::Address(_) => {}
+            Block::Signature(_) | Block::Address(_) | Block::Figure(..) => {}
         }
     }
     let agency = esc(r.agency.as_deref().unwrap_or("某镇"));

@@ -231,7 +231,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
         .map_or("（无，仅列出的机构）".to_string(), path_of);
     let body = format!(
         "<h1>{}</h1><p class=\"muted\">{} 年度 · 截止 {} · 范围：{} · 组织单位：{} · 统计日 {}</p>\
-         <p class=\"counts\" id=\"counts\">{counts} <span id=\"late\">其中逾期报送 <b>{}</b></span> · 共 {} 个机构 · <a href=\"/campaigns/{id}.csv\" id=\"board-csv\">导出 CSV</a></p>\
+         <p class=\"counts\" id=\"counts\">{counts} <span id=\"late\">其中逾期报送 <b>{}</b></span> · 共 {} 个机构 · <a href=\"/campaigns/{id}.csv\" id=\"board-csv\">导出 CSV</a> · 通报：<a href=\"/campaigns/{id}/assessment?to=docx\" id=\"assess-docx\">DOCX</a> <a href=\"/campaigns/{id}/assessment?to=pdf\">PDF</a> <a href=\"/campaigns/{id}/assessment?to=xlsx\" id=\"assess-xlsx\">XLSX</a></p>\
          <table class=\"list\" id=\"board\"><tr><th>机构</th><th>行政区划</th><th>状态</th><th>报送日期</th><th>审查</th><th>报告</th><th></th></tr>{rows}</table>{add}",
         esc(&c.name),
         c.year,
@@ -387,4 +387,62 @@ pub async fn api_board(
 ) -> Result<Json<serde_json::Value>, Fail> {
     let b = board(&st, id).await.map_err(Fail::api)?;
     Ok(Json(board_json(&b)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AssessmentQuery {
+    #[serde(default)]
+    to: String,
+}
+
+/// `GET /campaigns/{id}/assessment?to=docx|pdf|xlsx`: the campaign's 通报 (assessment) as a
+/// document signed by its office and dated today, or its figures as a workbook.
+pub async fn assessment(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, Fail> {
+    let to = match q.to.trim() {
+        "" | "docx" => "docx",
+        "pdf" => "pdf",
+        "xlsx" => "xlsx",
+        other => {
+            return Err(Fail::bad(format!(
+                "to 应为 docx、pdf 或 xlsx，不是 {other:?} (to must be docx, pdf or xlsx)"
+            )))
+        }
+    };
+    let day = today();
+    let a = st.with(move |store| store.assessment(id, &day)).await?;
+    let date = nianbao_model::Date::from_days(
+        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
+    );
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        use nianbao_corpus::assessment::{document, xlsx};
+        match to {
+            "xlsx" => xlsx(&a).map_err(|e| e.to_string()),
+            "pdf" => nianbao_render::blocks_pdf(&document(&a, date)).map_err(|e| e.to_string()),
+            _ => nianbao_render::blocks_docx(&document(&a, date)).map_err(|e| e.to_string()),
+        }
+    })
+    .await
+    .map_err(|_| Fail::internal("assessment"))?
+    .map_err(|e| Fail::internal(&e))?;
+    let kind = match to {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
+        _ => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    };
+    Ok((
+        [
+            ("content-type", kind.to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"assessment-{id}.{to}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

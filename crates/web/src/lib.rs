@@ -166,6 +166,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/campaigns", get(campaigns::list).post(campaigns::create))
         .route("/campaigns/{id}", get(campaigns::page_or_csv))
         .route("/campaigns/{id}/agencies", post(campaigns::add))
+        .route("/campaigns/{id}/assessment", get(campaigns::assessment))
         .route(
             "/api/campaigns",
             get(campaigns::api_list).post(campaigns::api_create),
