@@ -84,6 +84,12 @@ pub enum ExportFormat {
     Parquet,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum PartitionArg {
+    Year,
+    Province,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ShapeArg {
     /// 每份报告一行，每个指标一列 (one row per report)
@@ -206,6 +212,7 @@ pub struct ExportArgs {
     pub shape: ShapeArg,
     pub zh_headers: bool,
     pub output: Option<PathBuf>,
+    pub partition: Vec<PartitionArg>,
 }
 
 pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
@@ -215,6 +222,9 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
         ExportFormat::Xlsx => export::Format::Xlsx,
         ExportFormat::Parquet => export::Format::Parquet,
     };
+    if !args.partition.is_empty() {
+        return partitioned(db, &args, filter, format);
+    }
     let binary = matches!(format, export::Format::Xlsx | export::Format::Parquet);
     if binary && args.output.is_none() && std::io::stdout().is_terminal() {
         eprintln!("nianbao: XLSX/Parquet 是二进制文件，请用 -o 文件名 指定输出 (binary output: give -o FILE)");
@@ -250,6 +260,81 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
     match result {
         Ok(n) => {
             eprintln!("导出 {n} 份报告 (exported {n} reports)");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `export --format parquet --partition year,province -o DIR`: the folders are written in a
+/// sibling temporary folder and renamed, so a failed export leaves no half corpus.
+fn partitioned(
+    db: &str,
+    args: &ExportArgs,
+    filter: &FilterArgs,
+    format: export::Format,
+) -> ExitCode {
+    if format != export::Format::Parquet {
+        eprintln!("nianbao: --partition 只用于 --format parquet (partitions are for Parquet)");
+        return ExitCode::from(2);
+    }
+    let Some(dir) = args.output.clone() else {
+        eprintln!("nianbao: --partition 需要用 -o 指定输出目录 (give the output folder with -o)");
+        return ExitCode::from(2);
+    };
+    if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
+        eprintln!("nianbao: {} 已存在且不为空，未作改动 (folder exists and is not empty; nothing written)", dir.display());
+        return ExitCode::from(2);
+    }
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = export::Options {
+        format,
+        shape: match args.shape {
+            ShapeArg::Wide => Shape::Wide,
+            ShapeArg::Long => Shape::Long,
+        },
+        chinese_headers: false,
+        filter: filter.filter(),
+    };
+    let by: Vec<export::Partition> = args
+        .partition
+        .iter()
+        .map(|p| match p {
+            PartitionArg::Year => export::Partition::Year,
+            PartitionArg::Province => export::Partition::Province,
+        })
+        .collect();
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = match tempfile::Builder::new()
+        .prefix(".nianbao-export-")
+        .tempdir_in(parent)
+    {
+        Ok(t) => t,
+        Err(e) => {
+            return fail(StoreError::Invalid(format!(
+                "无法创建 {} (cannot create): {e}",
+                dir.display()
+            )))
+        }
+    };
+    let result =
+        export::export_partitioned(&mut store, &opts, &by, tmp.path()).and_then(|(n, files)| {
+            let _ = std::fs::remove_dir(&dir);
+            std::fs::rename(tmp.path(), &dir)
+                .map(|_| (n, files.len()))
+                .map_err(|e| {
+                    StoreError::Invalid(format!("无法写入 {} (cannot write): {e}", dir.display()))
+                })
+        });
+    match result {
+        Ok((n, files)) => {
+            eprintln!("导出 {n} 份报告，{files} 个分区文件 (exported {n} reports in {files} partition files)");
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

@@ -101,6 +101,9 @@ report's tables laid out like the official template and cells with findings high
         /// 输出文件（缺省为标准输出）(output file; stdout when absent)
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Parquet 按目录分区（hive 风格，-o 为目录）：year、province，可组合 (hive-style partitions, -o is a folder)
+        #[arg(long, value_enum, value_delimiter = ',')]
+        partition: Vec<corpus::PartitionArg>,
         #[command(flatten)]
         filter: corpus::FilterArgs,
     },
@@ -217,6 +220,7 @@ fn main() -> ExitCode {
             shape,
             zh_headers,
             output,
+            partition,
             filter,
         } => {
             return corpus::export(
@@ -226,6 +230,7 @@ fn main() -> ExitCode {
                     shape,
                     zh_headers,
                     output,
+                    partition,
                 },
                 &filter,
             )

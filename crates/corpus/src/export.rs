@@ -6,6 +6,7 @@ use crate::store::{Filter, Stored};
 use crate::{Store, StoreError};
 use nianbao_model::{key_def, keys_for, Place, Template};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -300,6 +301,117 @@ pub fn export(
         }
     }
     Ok(n)
+}
+
+/// A column of hive-style folders in a partitioned Parquet export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partition {
+    /// `year=2024`
+    Year,
+    /// `province=33`: the first two digits of the agency's division code.
+    Province,
+}
+
+impl Partition {
+    fn name(self) -> &'static str {
+        match self {
+            Partition::Year => "year",
+            Partition::Province => "province",
+        }
+    }
+}
+
+/// Hive's folder value for a missing key.
+const NONE: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// Writes a Parquet export as one file per partition under `dir` —
+/// `year=2024/province=33/part-0.parquet`, `__HIVE_DEFAULT_PARTITION__` for a report without
+/// a year or an agency without a division — so DuckDB, Spark or Polars read the whole corpus
+/// with hive partitioning and skip folders a query does not need. Each partition is read by
+/// its own query and written before the next, so one file is open at a time. Returns the
+/// number of reports and the files written.
+pub fn export_partitioned(
+    store: &mut Store,
+    opts: &Options,
+    by: &[Partition],
+    dir: &Path,
+) -> Result<(usize, Vec<PathBuf>), StoreError> {
+    let io = |e: std::io::Error| StoreError::Invalid(format!("写出失败 (write failed): {e}"));
+    let (clause, params) = opts.filter.sql();
+    let mut parts: Vec<(Option<i64>, Option<String>)> = store
+        .conn()
+        .query(
+            &format!(
+                "SELECT DISTINCT r.year, SUBSTR(a.division, 1, 2) FROM reports r \
+                 LEFT JOIN agencies a ON a.id = r.agency_id {clause}"
+            ),
+            &params,
+        )?
+        .iter()
+        .map(|r| {
+            (
+                r.int(0).filter(|_| by.contains(&Partition::Year)),
+                r.text(1)
+                    .map(str::to_string)
+                    .filter(|_| by.contains(&Partition::Province)),
+            )
+        })
+        .collect();
+    parts.sort();
+    parts.dedup();
+    let cols = columns(opts.shape, opts.filter.template);
+    let (mut n, mut files) = (0, Vec::new());
+    for (year, province) in parts {
+        let mut filter = opts.filter.clone();
+        let mut path = dir.to_path_buf();
+        for p in by {
+            let value = match p {
+                Partition::Year => {
+                    match year {
+                        Some(y) => filter.years = vec![y as i32],
+                        None => filter.no_year = true,
+                    }
+                    year.map(|y| y.to_string())
+                }
+                Partition::Province => {
+                    match &province {
+                        // Keep a narrower division filter the export already has.
+                        Some(code)
+                            if !filter
+                                .division
+                                .as_deref()
+                                .is_some_and(|d| d.starts_with(code.as_str())) =>
+                        {
+                            filter.division = Some(code.clone())
+                        }
+                        Some(_) => {}
+                        None => filter.unplaced = true,
+                    }
+                    province.clone()
+                }
+            };
+            path.push(format!("{}={}", p.name(), value.as_deref().unwrap_or(NONE)));
+        }
+        std::fs::create_dir_all(&path).map_err(io)?;
+        path.push("part-0.parquet");
+        let file = std::fs::File::create(&path).map_err(io)?;
+        let mut out = std::io::BufWriter::new(file);
+        {
+            let out: &mut (dyn Write + Send) = &mut out;
+            let mut w = crate::pq::Writer::new(&cols, out)?;
+            store.each_report(&filter, &mut |s| {
+                n += 1;
+                for row in rows(opts.shape, &cols, &s) {
+                    w.push(row)?;
+                }
+                Ok(())
+            })?;
+            w.finish()?;
+        }
+        out.flush().map_err(io)?;
+        files.push(path);
+    }
+    Ok((n, files))
 }
 
 fn csv_field(v: &Value) -> String {

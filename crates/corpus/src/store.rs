@@ -392,6 +392,10 @@ pub struct Filter {
     pub originals: bool,
     /// One stored report (whichever version it is).
     pub report_id: Option<i64>,
+    /// Only reports without a year.
+    pub no_year: bool,
+    /// Only reports of agencies not located among the divisions.
+    pub unplaced: bool,
 }
 
 /// Reports by their worst finding.
@@ -433,6 +437,12 @@ impl Filter {
         }
         if let Some(code) = self.division.as_deref().filter(|c| !c.is_empty()) {
             conds.push(crate::divisions::under(code, &mut params));
+        }
+        if self.no_year {
+            conds.push("r.year IS NULL".into());
+        }
+        if self.unplaced {
+            conds.push("a.division IS NULL".into());
         }
         if let Some(c) = self.campaign {
             params.push(c.into());
