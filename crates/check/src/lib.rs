@@ -5,6 +5,7 @@
 mod arith;
 mod form;
 mod narrative;
+pub mod prose;
 mod values;
 
 pub use arith::{identities, single_fix, Identity};

@@ -12,6 +12,7 @@ mod fail;
 mod html;
 mod jobs;
 mod ledger;
+mod narrative;
 mod pages;
 mod regions;
 mod report;
@@ -162,6 +163,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/pages/{n}", get(report::page_image))
         .route("/agencies/{id}", get(report::agency))
         .route("/agencies/{id}/division", post(regions::set))
+        .route("/agencies/{id}/narrative", get(narrative::page))
         .route("/api/divisions", get(regions::api_children))
         .route("/campaigns", get(campaigns::list).post(campaigns::create))
         .route("/campaigns/{id}", get(campaigns::page_or_csv))

@@ -1042,6 +1042,6 @@ pub async fn agency(
     Ok(Html(layout(
         &name,
         Some(&s),
-        &format!("<h1>{} · 历年对比</h1>{place}{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
+        &format!("<h1>{} · 历年对比</h1>{place}<p><a href=\"/agencies/{id}/narrative\" id=\"narrative-link\">正文逐年对比</a></p>{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
     )))
 }
