@@ -168,6 +168,47 @@ pub fn ingest(paths: &[PathBuf], db: &str, quiet: bool) -> ExitCode {
     }
 }
 
+/// `ingest --queue`: queue the paths, then claim and store files until none is left.
+pub fn ingest_queued(paths: &[PathBuf], db: &str, quiet: bool, worker: Option<String>) -> ExitCode {
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let worker = worker.unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        format!("{}:{}", host.trim(), std::process::id())
+    });
+    let added = match nianbao_corpus::queue::enqueue(&mut store, paths) {
+        Ok(n) => n,
+        Err(e) => return fail(e),
+    };
+    if !quiet {
+        eprintln!("加入队列 {added} 个文件 (queued {added} files); 工作进程 {worker}");
+    }
+    let result = nianbao_corpus::queue::work(&mut store, &worker, &mut |name, outcome| {
+        if let Outcome::Failed(reason) = outcome {
+            eprintln!("{name}: {reason}");
+        }
+    });
+    match result {
+        Ok(summary) => {
+            let (queued, done, failed) =
+                nianbao_corpus::queue::counts(&mut store).unwrap_or((0, 0, 0));
+            eprintln!(
+                "{}  → {}；队列：待处理 {queued}，完成 {done}，失败 {failed} (queue: queued {queued}, done {done}, failed {failed})",
+                summary.line_zh_en(),
+                store.name()
+            );
+            if summary.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
 pub fn agencies(db: &str, action: Option<AgencyAction>) -> ExitCode {
     let mut store = match open(db) {
         Ok(s) => s,

@@ -63,13 +63,20 @@ one kept. Cross-year checks run for every agency whose series changed.\n\
 Exit status: 0 all stored, 2 some inputs could not be read (listed) or the database is unusable."
     )]
     Ingest {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "queue")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         db: corpus::DbArg,
         /// 不显示进度条 (no progress bar)
         #[arg(long, short)]
         quiet: bool,
+        /// 多进程共享队列（PostgreSQL）：把文件加入库中的队列，再与其他进程一起领取处理，直到队列为空
+        /// (shared queue on PostgreSQL: queue the files, then work with other processes until none is left)
+        #[arg(long)]
+        queue: bool,
+        /// 本进程在队列中的名称，缺省为 主机名:进程号 (this worker's name in the queue)
+        #[arg(long, requires = "queue")]
+        worker: Option<String>,
     },
     /// 列出机构；合并或拆分机构 (list agencies; merge or split them)
     #[command(
@@ -212,7 +219,16 @@ fn main() -> ExitCode {
             lang,
             format,
         } => check(&files, lang, format),
-        Cmd::Ingest { paths, db, quiet } => return corpus::ingest(&paths, &db.db, quiet),
+        Cmd::Ingest {
+            paths,
+            db,
+            quiet,
+            queue: true,
+            worker,
+        } => return corpus::ingest_queued(&paths, &db.db, quiet, worker),
+        Cmd::Ingest {
+            paths, db, quiet, ..
+        } => return corpus::ingest(&paths, &db.db, quiet),
         Cmd::Agencies { db, action } => return corpus::agencies(&db.db, action),
         Cmd::Export {
             db,

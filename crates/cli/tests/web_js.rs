@@ -32,6 +32,7 @@ fn dashboard_charts_say_n_add_up_and_open_their_reports() {
     let stats = json!({
         "years": [group("2023", 120, [Some(0.5), Some(0.125), Some(0.125)]), group("2024", 3, [None, None, None]), group("未知", 1, [None, None, None])],
         "regions": regions,
+        "divisions": [group("33 浙江省", 4, [None, None, None]), group("41 河南省", 2, [None, None, None]), group("未定位", 3, [None, None, None])],
     });
     let file = dir.path().join("stats.json");
     std::fs::write(&file, stats.to_string()).unwrap();
@@ -82,6 +83,21 @@ fn dashboard_charts_say_n_add_up_and_open_their_reports() {
     assert_eq!(
         chart("chart-compliance")["click"],
         "/?q=&text=&year=&level=%E4%B9%A1%E9%95%87&template=&status=&region=%E5%9C%B0%E5%8C%BA0"
+    );
+    // Divisions one level down: the located ones as bars, the unlocated counted in the
+    // title; a click drills down into the division (the dashboard, the filters kept).
+    let divisions = &chart("chart-divisions")["option"];
+    assert_eq!(
+        divisions["xAxis"]["data"],
+        json!(["浙江省\n(n=4)", "河南省\n(n=2)"])
+    );
+    assert!(divisions["title"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("未定位 3 份"));
+    assert_eq!(
+        chart("chart-divisions")["click"],
+        "/dashboard?q=&text=&region=&year=&level=%E4%B9%A1%E9%95%87&template=&status=&division=33"
     );
     // The title sits above the legend, the legend above the plot.
     let o = &chart("chart-requests")["option"];

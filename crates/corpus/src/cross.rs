@@ -177,6 +177,11 @@ impl Store {
             .collect();
         for &id in &ids {
             transaction(self.conn(), |c| {
+                // Not while a worker saves a report of this agency (see `store::save`).
+                let core = c.query("SELECT core FROM agencies WHERE id = $1", &[id.into()])?;
+                if let Some(core) = core.first() {
+                    crate::db::lock(c, &format!("agency {}", core.str(0)))?;
+                }
                 let reports = c.query(
                     "SELECT id, year, template FROM reports WHERE agency_id = $1 AND current = 1 AND year IS NOT NULL ORDER BY year",
                     &[id.into()],

@@ -161,6 +161,19 @@ pub fn transaction<T>(
     }
 }
 
+/// Serialises writers of the same thing across processes for the rest of the transaction:
+/// a PostgreSQL advisory lock on `key` (several ingest workers on one server). SQLite has
+/// one writer at a time already (`BEGIN IMMEDIATE`).
+pub fn lock(conn: &mut dyn Conn, key: &str) -> Result<(), StoreError> {
+    if conn.kind() == Kind::Postgres {
+        conn.query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))::text",
+            &[key.into()],
+        )?;
+    }
+    Ok(())
+}
+
 /// `$1` → `?1` for SQLite (a `$` followed by a digit is never anything else in our SQL).
 pub fn sqlite_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());

@@ -57,7 +57,7 @@ impl Summary {
 }
 
 /// One unit of work: a file on disk, or an entry already read out of an archive.
-enum Job {
+pub(crate) enum Job {
     File(PathBuf, String),
     Entry(String, Result<Vec<u8>, String>),
     Error(String, String),
@@ -74,7 +74,7 @@ pub fn count(paths: &[PathBuf]) -> usize {
 /// How inputs are named in the store and in messages: their path, or (uploads) their
 /// path below a private directory under a label.
 #[derive(Clone, Default)]
-struct Names(Option<(PathBuf, String)>);
+pub(crate) struct Names(Option<(PathBuf, String)>);
 
 impl Names {
     fn of(&self, p: &Path) -> String {
@@ -172,7 +172,7 @@ fn run(
     Ok(summary)
 }
 
-fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) {
+pub(crate) fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) {
     let (name, bytes) = match job {
         Job::File(path, name) => {
             let bytes = read_limited(&path);
@@ -259,14 +259,14 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Every file under the inputs, directories streamed as the file system lists them (not
 /// sorted: a directory of any size costs no memory; the batch is parallel anyway).
-fn walk(paths: &[PathBuf]) -> Walk {
+pub(crate) fn walk(paths: &[PathBuf]) -> Walk {
     Walk {
         named: paths.to_vec().into_iter(),
         dirs: Vec::new(),
     }
 }
 
-struct Walk {
+pub(crate) struct Walk {
     /// Paths the user named: taken whatever their extension.
     named: std::vec::IntoIter<PathBuf>,
     /// The open directories, innermost last.
@@ -344,7 +344,7 @@ fn archive_len(path: &Path) -> usize {
 }
 
 /// Files become jobs; archives are opened here and their entries read one by one.
-fn jobs(paths: &[PathBuf], names: Names) -> impl Iterator<Item = Job> + Send {
+pub(crate) fn jobs(paths: &[PathBuf], names: Names) -> impl Iterator<Item = Job> + Send {
     walk(paths).flat_map(move |p| -> Box<dyn Iterator<Item = Job> + Send> {
         let name = names.of(&p);
         if is_archive(&p) {

@@ -17,6 +17,7 @@ pub mod export;
 pub mod ingest;
 mod postgres;
 mod pq;
+pub mod queue;
 pub mod review;
 pub mod schema;
 mod sqlite;

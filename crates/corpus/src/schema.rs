@@ -165,6 +165,14 @@ CREATE TABLE campaign_agencies (
     agency_id BIGINT NOT NULL REFERENCES agencies (id),
     PRIMARY KEY (campaign_id, agency_id)
 );
+CREATE TABLE ingest_queue (
+    id {id},
+    path TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    worker TEXT,
+    error TEXT,
+    at TEXT
+);
 ";
 
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
@@ -201,8 +209,19 @@ fn tables(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
         .collect())
 }
 
-/// Creates the schema in an empty database, or checks that an existing one is ours.
+/// Creates the schema in an empty database, or checks that an existing one is ours. On a
+/// server, processes opening the same database at once (ingest workers) take turns.
 pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
+    if conn.kind() == Kind::Sqlite {
+        return ensure_now(conn, name);
+    }
+    conn.batch("SELECT pg_advisory_lock(hashtext('nianbao schema'))")?;
+    let result = ensure_now(conn, name);
+    conn.batch("SELECT pg_advisory_unlock(hashtext('nianbao schema'))")?;
+    result
+}
+
+fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let existing = tables(conn)?;
     if existing.is_empty() {
         let ddl = dialect(conn, &(TABLES.to_string() + REVIEW + WORKFLOW + CAMPAIGNS));

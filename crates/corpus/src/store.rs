@@ -94,7 +94,9 @@ impl Store {
     }
 }
 
-fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
+pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
+    // Two workers with the same file: one stores it, the other finds it stored.
+    crate::db::lock(c, &format!("report {}", p.hash))?;
     if !c
         .query(
             "SELECT id FROM reports WHERE hash = $1",
@@ -307,6 +309,9 @@ pub(crate) fn resolve_agency(
         name.level = agency::parse(&format!("{}{}", name.region.concat(), printed)).level;
     }
     let hints = format!("{path}\n{text}");
+    // Spellings of one agency saved by two workers at once resolve to one agency, and its
+    // versions and cross-year state change one at a time.
+    crate::db::lock(c, &format!("agency {}", name.core))?;
     if let Some(id) = c
         .query(
             "SELECT agency_id FROM aliases WHERE name = $1",

@@ -79,6 +79,7 @@
     series: [{ name: '报告', type: 'bar', data: divisions.map(function (g) { return g.reports; }) },
              { name: '勾稽关系不成立', type: 'bar', data: divisions.map(function (g) { return g.reports - Math.round((g.identity_pass_rate || 0) * g.reports); }) }]
   }, function (i) {
+    if (!divisions[i]) return window.location.href;
     var parts = query.split('&').filter(function (kv) { return kv.split('=')[0] !== 'division'; });
     parts.push('division=' + divisions[i].group.split(' ')[0]);
     return '/dashboard?' + parts.join('&');
