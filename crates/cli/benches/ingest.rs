@@ -8,11 +8,16 @@
 //! `NIANBAO_BENCH_SIZES` (default `10000,100000`), `NIANBAO_BENCH_BACKENDS` (default
 //! `sqlite,postgres`; PostgreSQL is a private server started as in the tests, or
 //! `NIANBAO_TEST_PG`), `NIANBAO_BENCH_DIR` (default `target/bench-ingest` of the workspace).
+//!
+//! `NIANBAO_BENCH_WORKERS=1,2,4` then times `ingest --queue` with that many worker processes
+//! on one PostgreSQL database for the largest size (the files queued beforehand, the clock
+//! running from the workers' start until the last exits), and checks nothing was lost or
+//! stored twice.
 
 mod common;
 
 use common::{corpus, list};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -100,5 +105,51 @@ fn main() {
                 reports as f64 / secs
             );
         }
+    }
+    let workers = list("NIANBAO_BENCH_WORKERS", "");
+    if workers.is_empty() {
+        return;
+    }
+    let set = root.join(format!("set-{largest}"));
+    let reports = all[..largest.div_ceil(7)].len() * 7;
+    println!("\nworkers   reports   seconds   reports/s   (ingest --queue, one PostgreSQL)");
+    for w in workers {
+        let w: usize = w.parse().expect("workers");
+        let db =
+            nianbao_corpus::testing::database(&format!("workers{w}")).expect("PostgreSQL server");
+        let mut store = nianbao_corpus::Store::open(&db).unwrap();
+        nianbao_corpus::queue::enqueue(&mut store, std::slice::from_ref(&set)).unwrap();
+        let start = Instant::now();
+        let mut children: Vec<_> = (0..w)
+            .map(|i| {
+                Command::new(env!("CARGO_BIN_EXE_nianbao"))
+                    .args([
+                        "ingest",
+                        "--queue",
+                        "--quiet",
+                        "--worker",
+                        &format!("w{i}"),
+                        "--db",
+                        &db,
+                    ])
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in &mut children {
+            assert!(c.wait().unwrap().success(), "worker failed");
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let stored = store
+            .conn()
+            .query("SELECT COUNT(*) FROM reports", &[])
+            .unwrap()[0]
+            .int(0)
+            .unwrap();
+        assert_eq!(stored as usize, reports, "every report stored once");
+        println!(
+            "{w:>7} {reports:>9} {secs:>9.1} {:>11.0}",
+            reports as f64 / secs
+        );
     }
 }
