@@ -536,6 +536,61 @@ impl Store {
         Ok(())
     }
 
+    /// A reviewer picks one of the readings an ambiguous row allows (`Finding::alternatives`,
+    /// by index; 0 is the one extracted): the cells that differ are corrected, each with the
+    /// history of a correction, and the finding is marked as settled.
+    pub fn choose(
+        &mut self,
+        id: i64,
+        finding: &str,
+        index: usize,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        let found = self.findings(id)?;
+        let Some(f) = found.iter().find(|f| finding_key(f) == finding).cloned() else {
+            return Err(StoreError::Invalid(
+                "该报告没有这条问题 (no such finding)".into(),
+            ));
+        };
+        let Some(pick) = f.alternatives.get(index) else {
+            return Err(StoreError::Invalid(format!(
+                "这条问题没有第 {} 种读法 (no such reading)",
+                index + 1
+            )));
+        };
+        if pick.len() != f.cells.len() {
+            return Err(StoreError::Invalid(
+                "读法与单元格数不符 (reading does not fit the cells)".into(),
+            ));
+        }
+        let shown: Vec<&str> = pick
+            .iter()
+            .map(|v| if v.is_empty() { "—" } else { v.as_str() })
+            .collect();
+        let reason = format!("选用另一种读法：{}", shown.join("|"));
+        let current = self.report(id)?.ok_or_else(|| {
+            StoreError::NotFound(format!("没有编号为 {id} 的报告 (no report {id})"))
+        })?;
+        for (key, text) in f.cells.iter().zip(pick) {
+            let value = if text.is_empty() {
+                None
+            } else {
+                Some(crate::store::parse_num(text).ok_or_else(|| {
+                    StoreError::Invalid(format!("“{text}”不是数字 (not a number)"))
+                })?)
+            };
+            if current.report.value(key) != value {
+                self.correct(id, key, value, &reason, user)?;
+            }
+        }
+        // A correction settles the doubt (the checks run again without it); keeping the
+        // extracted reading is an acceptance of the finding.
+        if self.findings(id)?.iter().any(|f| finding_key(f) == finding) {
+            self.accept(id, finding, &reason, user)?;
+        }
+        Ok(())
+    }
+
     /// The values a report had before any correction, for exports that show them.
     pub fn originals(&mut self, id: i64) -> Result<Vec<(String, Option<String>)>, StoreError> {
         // The first correction of each key holds the value as extracted.

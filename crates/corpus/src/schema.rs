@@ -71,7 +71,8 @@ CREATE TABLE findings (
     message_en TEXT NOT NULL,
     cells TEXT NOT NULL,
     fix_key TEXT,
-    fix_value BIGINT
+    fix_value BIGINT,
+    alternatives TEXT
 );
 CREATE INDEX findings_report ON findings (report_id);
 ";
@@ -140,11 +141,13 @@ CREATE TABLE api_tokens (
 );
 ";
 
-/// Version 6: where each agency sits among the national divisions (see `divisions`).
+/// Version 6: where each agency sits among the national divisions (see `divisions`), and
+/// the readings a reviewer may choose between for an ambiguous row (JSON).
 const DIVISIONS: &str = "
 ALTER TABLE agencies ADD COLUMN division TEXT;
 ALTER TABLE agencies ADD COLUMN division_how TEXT;
 ALTER TABLE agencies ADD COLUMN division_choices TEXT;
+ALTER TABLE findings ADD COLUMN alternatives TEXT;
 ";
 
 /// Version 6 too: filing campaigns — an office's call for one year's reports from the

@@ -233,7 +233,7 @@ const CELL_COLUMNS: [&str; 12] = [
     "confidence",
     "place",
 ];
-pub const FINDING_COLUMNS: [&str; 9] = [
+pub const FINDING_COLUMNS: [&str; 10] = [
     "report_id",
     "origin",
     "rule",
@@ -243,6 +243,7 @@ pub const FINDING_COLUMNS: [&str; 9] = [
     "cells",
     "fix_key",
     "fix_value",
+    "alternatives",
 ];
 
 fn cell_rows(id: i64, r: &Report) -> Vec<Vec<Value>> {
@@ -285,6 +286,9 @@ pub(crate) fn finding_rows(id: i64, origin: &str, findings: &[Finding]) -> Vec<V
                 f.cells.join(" ").into(),
                 f.fix.as_ref().map(|x| x.key.clone()).into(),
                 f.fix.as_ref().map(|x| x.value).into(),
+                (!f.alternatives.is_empty())
+                    .then(|| serde_json::to_string(&f.alternatives).unwrap_or_default())
+                    .into(),
             ]
         })
         .collect()
@@ -601,7 +605,7 @@ impl Store {
         Ok(self
             .conn
             .query(
-                "SELECT rule, severity, message_zh, message_en, cells, fix_key, fix_value FROM findings \
+                "SELECT rule, severity, message_zh, message_en, cells, fix_key, fix_value, alternatives FROM findings \
                  WHERE report_id = $1 ORDER BY origin DESC, rule",
                 &[id.into()],
             )?
@@ -617,6 +621,7 @@ impl Store {
                 message_en: r.str(3).to_string(),
                 cells: r.str(4).split_whitespace().map(str::to_string).collect(),
                 fix: r.text(5).map(|k| Fix { key: k.to_string(), current: None, value: r.int(6).unwrap_or(0) }),
+                alternatives: r.text(7).and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
             })
             .collect())
     }

@@ -1148,7 +1148,7 @@ on_both!(multi_year, bad_inputs, review, places, versions, workflow, originals);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let (_dir, mut store) = reopened_after("DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
+    let (_dir, mut store) = reopened_after("ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
     assert_eq!(schema_version(&mut store), "6");
@@ -1157,7 +1157,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1175,7 +1175,7 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
 fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     use nianbao_corpus::review::Role;
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
+        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
          INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
          UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
     );
@@ -1190,7 +1190,7 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
 fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
     let (_dir, mut store) = reopened_after(&format!(
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
-        "DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
+        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
     assert_eq!(schema_version(&mut store), "6");
     let placed: Vec<(String, String, String)> = store

@@ -187,7 +187,26 @@ impl<'a> Writer<'a> {
                     format!("{} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", tname(table).1, others.join("; ")),
                 )
             };
+            let typed = |k: usize| -> Vec<String> {
+                read.cands[k]
+                    .iter()
+                    .map(|p| match p.text().as_str() {
+                        "—" => String::new(),
+                        t => t.to_string(),
+                    })
+                    .collect()
+            };
+            let mut options = vec![typed(pick)];
+            options.extend(
+                alts.iter()
+                    .filter(|&&k| k != pick)
+                    .take(4)
+                    .map(|&k| typed(k)),
+            );
             self.doubt(rule, Severity::Warning, zh, en, keys);
+            if let Some(f) = self.r.doubts.last_mut() {
+                f.alternatives = options;
+            }
         }
     }
 

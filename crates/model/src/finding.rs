@@ -46,6 +46,12 @@ pub struct Finding {
     pub cells: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub fix: Option<Fix>,
+    /// Readings of `cells` the text allows equally (a row whose digits run together, or
+    /// whose values can sit in several columns): each is one value per cell, in the order of
+    /// `cells`, as it would be typed (`""` for a blank cell); the one extracted comes first.
+    /// A reviewer picks one.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub alternatives: Vec<Vec<String>>,
 }
 
 impl Finding {
@@ -63,6 +69,7 @@ impl Finding {
             message_en: message_en.into(),
             cells,
             fix: None,
+            alternatives: Vec::new(),
         }
     }
 }

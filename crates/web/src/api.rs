@@ -167,6 +167,41 @@ pub async fn accept(
 }
 
 #[derive(Deserialize)]
+pub struct Choice {
+    finding: String,
+    index: usize,
+    #[serde(default)]
+    rev: Option<i64>,
+}
+
+/// Picks one of the readings of an ambiguous row (`alternatives` of a finding).
+pub async fn choose(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+    Json(c): Json<Choice>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let report = st
+        .with(move |store| {
+            if let Some(seen) = c.rev {
+                store.check_revision(id, seen)?;
+            }
+            store.choose(id, &c.finding, c.index, &user)?;
+            store.report(id)
+        })
+        .await
+        .map_err(Fail::api)?;
+    let values = report.map_or(Value::Null, |r| {
+        nianbao_model::json::to_json(&r.path, "", &r.report, &[])["values"].clone()
+    });
+    Ok(Json(json!({ "chosen": true, "values": values })))
+}
+
+#[derive(Deserialize)]
 pub struct ReviewBody {
     state: String,
     #[serde(default)]
@@ -344,6 +379,10 @@ pub async fn openapi() -> Json<Value> {
                     "properties": { "key": { "type": "string" }, "value": { "type": ["number", "string", "null"] }, "reason": { "type": "string" },
                         "rev": { "type": "integer", "description": "打开页面时报告的 rev；报告已被他人修改时返回 409" } } } } } },
                 "responses": write("{findings}") } },
+            "/api/reports/{id}/choose": { "post": { "summary": "选用歧义行的另一种读法（审核员）：finding 为问题的 key，index 为其 alternatives 的序号（0 为提取结果）；不同的单元格按更正记入历史，问题标为已确认", "parameters": id, "security": [{ "session": [], "csrf": [] }],
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "required": ["finding", "index"],
+                    "properties": { "finding": { "type": "string" }, "index": { "type": "integer", "minimum": 0 }, "rev": { "type": "integer" } } } } } },
+                "responses": write("{chosen, values}") } },
             "/api/reports/{id}/accept": { "post": { "summary": "按原样接受一条问题（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }],
                 "requestBody": { "content": { "application/json": { "schema": { "type": "object", "required": ["finding", "reason"],
                     "properties": { "finding": { "type": "string", "description": "问题的 key（见报告的 findings）" }, "reason": { "type": "string" },

@@ -230,6 +230,27 @@ fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev
             x.value
         )
     });
+    // One button per other reading the row allows (the first is the one shown).
+    let choices = if !accepted && s.user.role >= Role::Reviewer && f.alternatives.len() > 1 {
+        f.alternatives
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(k, alt)| {
+                let shown: Vec<&str> = alt.iter().map(|v| if v.is_empty() { "—" } else { v.as_str() }).collect();
+                format!(
+                    "<form method=\"post\" action=\"/reports/{id}/choose\" class=\"inline choose\">{}\
+                     <input type=\"hidden\" name=\"finding\" value=\"{}\"><input type=\"hidden\" name=\"index\" value=\"{k}\"><input type=\"hidden\" name=\"rev\" value=\"{rev}\">\
+                     <button class=\"alternative\">改用 {}</button></form>",
+                    csrf_field(s),
+                    esc(&finding_key(f)),
+                    esc(&shown.join("|"))
+                )
+            })
+            .collect::<String>()
+    } else {
+        String::new()
+    };
     let accept = if accepted {
         " <span class=\"badge ok\">已确认无误</span>".to_string()
     } else if s.user.role >= Role::Reviewer {
@@ -244,7 +265,7 @@ fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev
         String::new()
     };
     format!(
-        "<li class=\"{}{}\" id=\"finding-{i}\" data-rule=\"{}\"><span class=\"badge {}\">{}</span> {}{fix}{accept}</li>",
+        "<li class=\"{}{}\" id=\"finding-{i}\" data-rule=\"{}\"><span class=\"badge {}\">{}</span> {}{fix}{choices}{accept}</li>",
         sev.0,
         if accepted { " accepted" } else { "" },
         esc(&f.rule),
@@ -797,6 +818,35 @@ pub async fn accept(
             store.check_revision(id, seen)?;
         }
         store.accept(id, &f.finding, &f.reason, &user)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct ChooseForm {
+    csrf: String,
+    finding: String,
+    index: usize,
+    #[serde(default)]
+    rev: Option<i64>,
+}
+
+/// `POST /reports/{id}/choose`: one click on a reading of an ambiguous row.
+pub async fn choose(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<ChooseForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let user = s.user.name.clone();
+    st.with(move |store| {
+        if let Some(seen) = f.rev {
+            store.check_revision(id, seen)?;
+        }
+        store.choose(id, &f.finding, f.index, &user)
     })
     .await?;
     Ok(Redirect::to(&format!("/reports/{id}")))
