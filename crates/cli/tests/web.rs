@@ -2,7 +2,8 @@
 //! report, see its table, click a cell and see its evidence, correct the value and watch
 //! its finding resolve, see charts render, sign out; a viewer cannot correct; the API
 //! refuses callers without a session. A reviewer's day: batch upload, queue, fix, 已审,
-//! XLSX export, a new version keeping the correction. A clerk composes a report.
+//! XLSX export, a new version keeping the correction. A clerk composes a report. A county
+//! office narrows the list by the region tree and runs a filing campaign's board.
 
 mod common;
 
@@ -772,5 +773,148 @@ async fn pages_fit_a_phone_in_chromium() {
             "{path}: navigation items run off the screen or break over lines"
         );
     }
+    c.close().await.unwrap();
+}
+
+/// A county office's season in the browser: the region tree narrows the list province by
+/// city; a campaign opened by typing its form; its board; 退回 one report with errors with a
+/// click; the status filter shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisor_season_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(20);
+    let url = &server.url;
+    let mut h = Http::new(url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let townships: Vec<&str> = nianbao_division::all()
+        .children("330226")
+        .iter()
+        .take(15)
+        .map(|d| d.name)
+        .collect();
+    let season = nianbao_synth::season(&mut nianbao_synth::rng(14), "宁海县", &townships, 2024);
+    let files: Vec<(String, Vec<u8>)> = season
+        .iter()
+        .filter_map(|f| Some((format!("{}.txt", f.name), f.text.clone()?.into_bytes())))
+        .collect();
+    let parts: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    assert_eq!(h.upload("/api/upload", &csrf, &parts, true).0, 200);
+    let seed = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../corpus/seeds/000_ea60ae7e2efea9c4.txt"),
+    )
+    .unwrap();
+    assert_eq!(
+        h.upload("/api/upload", &csrf, &[("000.txt", &seed)], true)
+            .0,
+        200
+    );
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+    let rows = |c: fantoccini::Client| async move {
+        c.find_all(Locator::Css("table.list tr td:first-child a"))
+            .await
+            .unwrap_or_default()
+            .len()
+    };
+    assert_eq!(rows(c.clone()).await, 33);
+
+    // The region tree: 浙江省, then 宁波市; each choice filters at once.
+    c.find(Locator::Id("f-division-0"))
+        .await
+        .unwrap()
+        .select_by_value("33")
+        .await
+        .unwrap();
+    wait("the list of 浙江省", || async {
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or("")
+            .contains("division=33")
+            && rows(c.clone()).await == 32
+            && c.find(Locator::Id("f-division-1")).await.is_ok()
+    })
+    .await;
+    c.find(Locator::Id("f-division-1"))
+        .await
+        .unwrap()
+        .select_by_value("3302")
+        .await
+        .unwrap();
+    wait("the list of 宁波市, the county level open", || async {
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or("")
+            .contains("division=3302")
+            && rows(c.clone()).await == 32
+            && c.find(Locator::Id("f-division-2")).await.is_ok()
+    })
+    .await;
+
+    // A campaign typed into its form.
+    c.goto(&format!("{url}/campaigns")).await.unwrap();
+    typed(&c, Locator::Id("c-name"), "宁海县2024年度年报报送").await;
+    typed(&c, Locator::Id("c-year"), "2024").await;
+    typed(&c, Locator::Id("c-office"), "宁海县人民政府办公室").await;
+    typed(&c, Locator::Id("c-division"), "330226").await;
+    let names: Vec<&str> = season.iter().map(|f| f.name.as_str()).collect();
+    typed(&c, Locator::Id("c-agencies"), &names.join("\n")).await;
+    click(&c, Locator::Id("c-create")).await;
+    wait("the board", || async {
+        c.current_url().await.unwrap().path() == "/campaigns/1"
+    })
+    .await;
+    let count = |c: fantoccini::Client, status: &'static str| async move {
+        c.find(Locator::Css(&format!("#count-{status} b")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(c.clone(), "overdue").await, "4");
+    assert_eq!(count(c.clone(), "filed").await, "32");
+
+    // 退回 the first report with errors, from the board.
+    click(
+        &c,
+        Locator::XPath(
+            "//tr[@data-status='filed'][.//span[contains(@class,'err')]]//button[@class='return']",
+        ),
+    )
+    .await;
+    wait("the board after 退回", || async {
+        match c.find(Locator::Css("#count-returned b")).await {
+            Ok(e) => e.text().await.unwrap_or_default() == "1",
+            Err(_) => false,
+        }
+    })
+    .await;
+    assert_eq!(count(c.clone(), "filed").await, "31");
+    click(&c, Locator::Id("count-returned")).await;
+    wait("only the returned agency", || async {
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or("")
+            .contains("status=returned")
+            && c.find_all(Locator::Css("#board tr[data-status]"))
+                .await
+                .map_or(0, |v| v.len())
+                == 1
+    })
+    .await;
     c.close().await.unwrap();
 }

@@ -175,4 +175,41 @@ fn a_reviewer_picks_another_reading() {
         .unwrap()
         .clone();
     assert_eq!(f8["accepted"], true);
+
+    // A choice on one row leaves the doubts about the other rows standing (pingtan 003 has
+    // five ambiguous rows).
+    let third = std::fs::read(shared.join("003-txt.txt")).unwrap();
+    assert_eq!(
+        h.upload("/api/upload", &csrf, &[("003.txt", &third)], true)
+            .0,
+        200
+    );
+    let list: Value = serde_json::from_str(&h.get("/api/reports?year=2020").1).unwrap();
+    let id3 = list["reports"][0]["id"].as_i64().unwrap();
+    let doubts = |h: &mut Http| -> Vec<String> {
+        let r: Value = serde_json::from_str(&h.get(&format!("/api/reports/{id3}")).1).unwrap();
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "extract.ambiguous_split")
+            .map(|f| f["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = doubts(&mut h);
+    assert_eq!(before.len(), 5, "{before:?}");
+    let license = before
+        .iter()
+        .find(|k| k.contains("t2.license.prev"))
+        .unwrap()
+        .clone();
+    let (status, body) = h.json(
+        &format!("/api/reports/{id3}/choose"),
+        Some(&csrf),
+        json!({ "finding": license, "index": 1 }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let after = doubts(&mut h);
+    let want: Vec<String> = before.into_iter().filter(|k| *k != license).collect();
+    assert_eq!(after, want);
 }

@@ -463,7 +463,15 @@ impl Store {
         let old = stored.report.value(key);
         let mut report = stored.report;
         report.set(key, value);
-        let findings = nianbao_check::findings(&report);
+        let mut findings = nianbao_check::findings(&report);
+        // Extraction's doubts about other rows stand; one about this cell's row is settled
+        // by the person's value.
+        findings.extend(
+            stored
+                .findings
+                .into_iter()
+                .filter(|f| f.rule.starts_with("extract.") && !f.cells.iter().any(|c| c == key)),
+        );
         let agency = stored.agency_id;
         transaction(self.conn(), |c| {
             let exists = !c
