@@ -91,8 +91,11 @@ fn tokens(s: &str) -> Vec<String> {
     out
 }
 
+/// Runs of text, `true` where the run changed.
+type Runs = Vec<(String, bool)>;
+
 /// The two versions of a rewritten sentence as runs, changed runs marked.
-fn runs(a: &str, b: &str) -> (Vec<(String, bool)>, Vec<(String, bool)>) {
+fn runs(a: &str, b: &str) -> (Runs, Runs) {
     let (ta, tb) = (tokens(a), tokens(b));
     let kept = lcs(&ta, &tb);
     let mark = |t: &[String], keep: &dyn Fn(usize) -> bool| {

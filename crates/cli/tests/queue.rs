@@ -51,7 +51,11 @@ fn worker(db: &str, root: &Path, name: &str) -> std::process::Child {
         .unwrap()
 }
 
-fn snapshot(db: &str) -> (Vec<(String, i64)>, BTreeSet<(String, i64, String, String)>) {
+/// (agency, year) of every current report, and (agency, year, rule, cells) of every
+/// cross-year finding.
+type Snapshot = (Vec<(String, i64)>, BTreeSet<(String, i64, String, String)>);
+
+fn snapshot(db: &str) -> Snapshot {
     let mut store = Store::open(db).unwrap();
     let reports = store
         .conn()

@@ -63,9 +63,9 @@ impl Canvas {
             return;
         }
         let i = ((y as u32 * self.w + x as u32) * 3) as usize;
-        for k in 0..3 {
-            let old = self.px[i + k] as f32;
-            self.px[i + k] = (old + (color[k] as f32 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
+        for (px, c) in self.px[i..i + 3].iter_mut().zip(color) {
+            let old = *px as f32;
+            *px = (old + (c as f32 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
         }
     }
 

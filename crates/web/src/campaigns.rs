@@ -136,7 +136,7 @@ pub struct BoardQuery {
 
 async fn board(st: &Shared, id: i64) -> Result<Board, Fail> {
     let day = today();
-    Ok(st.with(move |store| store.board(id, &day)).await?)
+    st.with(move |store| store.board(id, &day)).await
 }
 
 /// `GET /campaigns/{id}` (the board) and `GET /campaigns/{id}.csv` (the same as a table).
@@ -198,7 +198,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                 (Some(r), true) => format!(
                     "<form method=\"post\" action=\"/reports/{r}/review\" class=\"inline\">{}<input type=\"hidden\" name=\"back\" value=\"/campaigns/{id}\">\
                      <button name=\"state\" value=\"returned\" class=\"return\">退回</button><button name=\"state\" value=\"approved\" class=\"approve\">已审</button></form>",
-                    csrf_field(&s)
+                    csrf_field(s)
                 ),
                 _ => String::new(),
             };
@@ -220,7 +220,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
         format!(
             "<details><summary>添加应报机构</summary><form method=\"post\" action=\"/campaigns/{id}/agencies\" class=\"card narrow\" id=\"add-form\">{}\
              <label>机构名称（每行一个） <textarea name=\"agencies\" id=\"add-agencies\" rows=\"5\"></textarea></label><button id=\"add-save\">添加</button></form></details>",
-            csrf_field(&s)
+            csrf_field(s)
         )
     } else {
         String::new()
@@ -242,7 +242,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
         b.late,
         b.entries.len()
     );
-    Ok(Html(layout(&c.name, Some(&s), &body)))
+    Ok(Html(layout(&c.name, Some(s), &body)))
 }
 
 #[derive(Deserialize)]

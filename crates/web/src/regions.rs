@@ -76,7 +76,7 @@ pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
 
 /// The division counts for a cascader.
 pub async fn counts(st: &Shared) -> Result<HashMap<String, i64>, Fail> {
-    Ok(st.with(|s| s.division_counts()).await?)
+    st.with(|s| s.division_counts()).await
 }
 
 #[derive(Deserialize, Default)]
