@@ -171,12 +171,21 @@ fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
     }
     // Otherwise the date under the signature: the last date after the report year.
     let y = year?;
-    let s: String = src.chars().map(norm_char).filter(|c| *c != '\0').collect();
-    dates(&s)
-        .into_iter()
-        .filter(|(d, _)| d.year > y && d.year <= y + 2)
-        .last()
-        .map(|(d, _)| d)
+    let last = |text: &str| {
+        let s: String = text.chars().map(norm_char).filter(|c| *c != '\0').collect();
+        dates(&s)
+            .into_iter()
+            .filter(|(d, _)| d.year > y && d.year <= y + 2)
+            .next_back()
+            .map(|(d, _)| d)
+    };
+    // The last date of the text lies in its tail whenever the tail has one (the signature
+    // closes the report), so the whole text is read only when the tail has none.
+    let mut tail = src.len().saturating_sub(4096);
+    while !src.is_char_boundary(tail) {
+        tail += 1;
+    }
+    last(&src[tail..]).or_else(|| if tail > 0 { last(src) } else { None })
 }
 
 /// Dates written `2019年1月21日`, `2019-01-21` or `2019/1/21` (spaces allowed between parts).
