@@ -12,16 +12,17 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use nianbao_corpus::stats::By;
 
-/// What the corpus looks like now, cheaply: changes whenever a report, a correction or an
-/// agency merge does.
-async fn version(st: &Shared) -> Result<String, Fail> {
-    st.with(|s| {
+/// What the corpus looks like now, cheaply: changes whenever a report, a correction, an
+/// agency merge or a person's placing of an agency does.
+pub(crate) async fn version(st: &Shared) -> Result<String, Fail> {
+    let placed = st.placed.load(std::sync::atomic::Ordering::SeqCst);
+    st.with(move |s| {
         let rows = s.conn().query(
             // A new version is a new id; merges change the number of agencies.
             "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(id) FROM corrections), (SELECT COUNT(*) FROM agencies), 0",
             &[],
         )?;
-        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{:?}", r.int(0), r.int(1), r.int(2), r.int(3))))
+        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{:?}/{placed}", r.int(0), r.int(1), r.int(2), r.int(3))))
     })
     .await
 }

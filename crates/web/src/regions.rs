@@ -74,9 +74,19 @@ pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
     )
 }
 
-/// The division counts for a cascader.
+/// The division counts for a cascader, counted again only when the corpus changed.
 pub async fn counts(st: &Shared) -> Result<HashMap<String, i64>, Fail> {
-    st.with(|s| s.division_counts()).await
+    let now = crate::dashboard::version(st).await?;
+    if let Some((v, c)) = st.division_counts.lock().ok().and_then(|m| m.clone()) {
+        if v == now {
+            return Ok(c);
+        }
+    }
+    let counts = st.with(|s| s.division_counts()).await?;
+    if let Ok(mut m) = st.division_counts.lock() {
+        *m = Some((now, counts.clone()));
+    }
+    Ok(counts)
 }
 
 #[derive(Deserialize, Default)]
@@ -166,5 +176,6 @@ pub async fn set(
     s.require(Role::Reviewer)?;
     let code = clean(&f.code);
     st.with(move |store| store.set_division(id, &code)).await?;
+    st.placed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(Redirect::to(&format!("/agencies/{id}")))
 }

@@ -18,6 +18,11 @@ pub struct State {
     /// reports and change only when the corpus does.
     pub dashboards: Mutex<HashMap<String, (String, serde_json::Value)>>,
     pub computing: tokio::sync::Mutex<()>,
+    /// Bumped when a person places an agency among the divisions (nothing else in the
+    /// corpus's version shows it).
+    pub placed: std::sync::atomic::AtomicU64,
+    /// Agencies per division code for the region tree, with the corpus version they count.
+    pub division_counts: Mutex<Option<(String, HashMap<String, i64>)>>,
     /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
     pub tls: bool,
     /// Uploads read in the background (set when the server starts).
@@ -37,6 +42,8 @@ impl State {
             max_upload,
             dashboards: Mutex::new(HashMap::new()),
             computing: tokio::sync::Mutex::new(()),
+            placed: std::sync::atomic::AtomicU64::new(0),
+            division_counts: Mutex::new(None),
             tls: false,
             jobs: std::sync::OnceLock::new(),
         })
