@@ -1,6 +1,7 @@
 //! Every report of the shared corpora lands at its national division: the seeds and the
 //! pingtan portal as text, and the same reports as web pages, CMS snippets, `pdftotext
-//! -layout` text and PDF-to-Markdown (their agencies read from those forms).
+//! -layout` text, PDF-to-Markdown, Word files and PDFs of LibreOffice and Chromium (their
+//! agencies read from those forms).
 
 use nianbao_corpus::ingest::ingest;
 use nianbao_corpus::Store;
@@ -132,6 +133,9 @@ fn the_same_reports_in_other_forms_land_at_the_same_divisions() {
         "variants/fragment",
         "variants/pdftotext-layout",
         "variants/pdf-tables-md",
+        "variants/docx",
+        "variants/pdf",
+        "variants/chrome-pdf",
     ];
     let mut seen = 0;
     for form in forms {
@@ -144,5 +148,5 @@ fn the_same_reports_in_other_forms_land_at_the_same_divisions() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 4 * 25);
+    assert_eq!(seen, forms.len() * 25);
 }
