@@ -263,8 +263,17 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
         ExportFormat::Xlsx => export::Format::Xlsx,
         ExportFormat::Parquet => export::Format::Parquet,
     };
+    let opts = export::Options {
+        format,
+        shape: match args.shape {
+            ShapeArg::Wide => Shape::Wide,
+            ShapeArg::Long => Shape::Long,
+        },
+        chinese_headers: args.zh_headers,
+        filter: filter.filter(),
+    };
     if !args.partition.is_empty() {
-        return partitioned(db, &args, filter, format);
+        return partitioned(db, &args, &opts);
     }
     let binary = matches!(format, export::Format::Xlsx | export::Format::Parquet);
     if binary && args.output.is_none() && std::io::stdout().is_terminal() {
@@ -274,15 +283,6 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
     let mut store = match open(db) {
         Ok(s) => s,
         Err(code) => return code,
-    };
-    let opts = export::Options {
-        format,
-        shape: match args.shape {
-            ShapeArg::Wide => Shape::Wide,
-            ShapeArg::Long => Shape::Long,
-        },
-        chinese_headers: args.zh_headers,
-        filter: filter.filter(),
     };
     let result = match &args.output {
         Some(path) => crate::files::write_atomically(path, |w| {
@@ -309,13 +309,8 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
 
 /// `export --format parquet --partition year,province -o DIR`: the folders are written in a
 /// sibling temporary folder and renamed, so a failed export leaves no half corpus.
-fn partitioned(
-    db: &str,
-    args: &ExportArgs,
-    filter: &FilterArgs,
-    format: export::Format,
-) -> ExitCode {
-    if format != export::Format::Parquet {
+fn partitioned(db: &str, args: &ExportArgs, opts: &export::Options) -> ExitCode {
+    if opts.format != export::Format::Parquet {
         eprintln!("nianbao: --partition 只用于 --format parquet (partitions are for Parquet)");
         return ExitCode::from(2);
     }
@@ -330,15 +325,6 @@ fn partitioned(
     let mut store = match open(db) {
         Ok(s) => s,
         Err(code) => return code,
-    };
-    let opts = export::Options {
-        format,
-        shape: match args.shape {
-            ShapeArg::Wide => Shape::Wide,
-            ShapeArg::Long => Shape::Long,
-        },
-        chinese_headers: false,
-        filter: filter.filter(),
     };
     let by: Vec<export::Partition> = args
         .partition
@@ -365,7 +351,7 @@ fn partitioned(
         }
     };
     let result =
-        export::export_partitioned(&mut store, &opts, &by, tmp.path()).and_then(|(n, files)| {
+        export::export_partitioned(&mut store, opts, &by, tmp.path()).and_then(|(n, files)| {
             let _ = std::fs::remove_dir(&dir);
             std::fs::rename(tmp.path(), &dir)
                 .map(|_| (n, files.len()))

@@ -8,7 +8,10 @@
 mod common;
 
 use common::available;
-use common::web::{broken_report, free_port, reviewer_with_broken_report, start, Http, PASSWORD};
+use common::web::{
+    broken_report, free_port, reviewer_with_broken_report, start, upload_county_season, Http,
+    PASSWORD,
+};
 use fantoccini::{ClientBuilder, Locator};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -789,22 +792,7 @@ async fn supervisor_season_in_chromium() {
     let mut h = Http::new(url);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
-    let townships: Vec<&str> = nianbao_division::all()
-        .children("330226")
-        .iter()
-        .take(15)
-        .map(|d| d.name)
-        .collect();
-    let season = nianbao_synth::season(&mut nianbao_synth::rng(14), "宁海县", &townships, 2024);
-    let files: Vec<(String, Vec<u8>)> = season
-        .iter()
-        .filter_map(|f| Some((format!("{}.txt", f.name), f.text.clone()?.into_bytes())))
-        .collect();
-    let parts: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    assert_eq!(h.upload("/api/upload", &csrf, &parts, true).0, 200);
+    let season = upload_county_season(&mut h, &csrf);
     let seed = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../corpus/seeds/000_ea60ae7e2efea9c4.txt"),

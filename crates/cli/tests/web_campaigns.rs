@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::web::{start, Http, PASSWORD};
+use common::web::{start, upload_county_season, Http, PASSWORD};
 use serde_json::{json, Value};
 
 fn docx_text(bytes: &[u8]) -> String {
@@ -66,22 +66,7 @@ fn a_county_filing_season() {
     let mut h = Http::new(&server.url);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
-    let townships: Vec<&str> = nianbao_division::all()
-        .children("330226")
-        .iter()
-        .take(15)
-        .map(|d| d.name)
-        .collect();
-    let season = nianbao_synth::season(&mut nianbao_synth::rng(14), "宁海县", &townships, 2024);
-    let files: Vec<(String, Vec<u8>)> = season
-        .iter()
-        .filter_map(|f| Some((format!("{}.txt", f.name), f.text.clone()?.into_bytes())))
-        .collect();
-    let parts: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    assert_eq!(h.upload("/api/upload", &csrf, &parts, true).0, 200);
+    let season = upload_county_season(&mut h, &csrf);
 
     // The office opens the campaign with its list of agencies (the deadline long past today).
     let names: Vec<&str> = season.iter().map(|f| f.name.as_str()).collect();

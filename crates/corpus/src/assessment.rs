@@ -57,16 +57,6 @@ pub struct Assessment {
     pub corrected_reports: i64,
 }
 
-/// The code length one level below a division (provinces for none).
-pub fn below(division: Option<&str>) -> usize {
-    match division.map_or(0, str::len) {
-        0 | 1 => 2,
-        2 | 3 => 4,
-        4 | 5 => 6,
-        _ => 9,
-    }
-}
-
 impl Assessment {
     /// The filter that gives this assessment's figures with `nianbao stats`.
     pub fn filter(campaign: i64, year: i64) -> Filter {
@@ -118,7 +108,7 @@ impl Store {
         let board = self.board(id, today)?;
         let filter = Assessment::filter(id, board.campaign.year);
         let overall = self.stats(By::All, &filter)?.into_iter().next();
-        let level = below(board.campaign.division.as_deref());
+        let level = crate::divisions::below(board.campaign.division.as_deref().unwrap_or(""));
         let regions = self.stats(By::Division(level), &filter)?;
         let (clause, params) = filter.sql();
         let scope = format!(

@@ -210,6 +210,16 @@ impl Store {
     }
 }
 
+/// The length of the codes one level below a division code (provinces below none).
+pub fn below(code: &str) -> usize {
+    match code.len() {
+        0 | 1 => 2,
+        2 | 3 => 4,
+        4 | 5 => 6,
+        _ => 9,
+    }
+}
+
 /// The agencies whose division starts with `prefix`, as a filter condition.
 pub(crate) fn under(prefix: &str, params: &mut Vec<Value>) -> String {
     params.push(

@@ -74,7 +74,9 @@ async fn compute(
         return Ok(d);
     }
     let (f1, f2, f3) = (q.filter(), q.filter(), q.filter());
-    let below = By::Division(below(&q.division));
+    let below = By::Division(nianbao_corpus::divisions::below(&crate::regions::clean(
+        &q.division,
+    )));
     let (years, regions) = tokio::join!(
         st.with(move |s| s.stats(By::Year, &f1)),
         st.with(move |s| s.stats(By::Region, &f2))
@@ -89,16 +91,6 @@ async fn compute(
         m.insert(key, (now, data.clone()));
     }
     Ok(data)
-}
-
-/// The length of the codes one level below the division filter (provinces without one).
-fn below(division: &str) -> usize {
-    match crate::regions::clean(division).len() {
-        0 | 1 => 2,
-        2 | 3 => 4,
-        4 | 5 => 6,
-        _ => 9,
-    }
 }
 
 /// Computes the unfiltered dashboard in the background when the server starts.

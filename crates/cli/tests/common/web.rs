@@ -409,6 +409,28 @@ impl Http {
     }
 }
 
+/// A county's filing season (宁海县: government, 20 departments, its first 15 townships; see
+/// `nianbao_synth::season`), uploaded by a signed-in reviewer; what each agency filed.
+pub fn upload_county_season(h: &mut Http, csrf: &str) -> Vec<nianbao_synth::Filing> {
+    let townships: Vec<&str> = nianbao_division::all()
+        .children("330226")
+        .iter()
+        .take(15)
+        .map(|d| d.name)
+        .collect();
+    let season = nianbao_synth::season(&mut nianbao_synth::rng(14), "宁海县", &townships, 2024);
+    let files: Vec<(String, Vec<u8>)> = season
+        .iter()
+        .filter_map(|f| Some((format!("{}.txt", f.name), f.text.clone()?.into_bytes())))
+        .collect();
+    let parts: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    assert_eq!(h.upload("/api/upload", csrf, &parts, true).0, 200);
+    season
+}
+
 pub fn between(s: &str, a: &str, b: &str) -> String {
     let start = s
         .find(a)
