@@ -10,7 +10,7 @@
 //! is 已报 again.
 
 use crate::db::transaction;
-use crate::review::{beijing_time, unix_now};
+use crate::review::beijing_time;
 use crate::store::{now, resolve_agency};
 use crate::{Store, StoreError};
 use serde::Serialize;
@@ -132,7 +132,7 @@ impl Board {
 
 /// Today in China, `YYYY-MM-DD`.
 pub fn today() -> String {
-    beijing_time(unix_now())[..10].to_string()
+    crate::review::beijing_today().to_string()
 }
 
 /// A `YYYY-MM-DD` date that exists, or None.

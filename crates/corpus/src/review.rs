@@ -654,6 +654,11 @@ pub fn beijing_time(unix: i64) -> String {
     )
 }
 
+/// Today's date in China Standard Time.
+pub fn beijing_today() -> nianbao_model::Date {
+    nianbao_model::Date::from_days((unix_now() + 8 * 3600).div_euclid(86_400))
+}
+
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

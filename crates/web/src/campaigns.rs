@@ -415,9 +415,7 @@ pub async fn assessment(
     };
     let day = today();
     let a = st.with(move |store| store.assessment(id, &day)).await?;
-    let date = nianbao_model::Date::from_days(
-        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
-    );
+    let date = nianbao_corpus::review::beijing_today();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         use nianbao_corpus::assessment::{document, xlsx};
         match to {

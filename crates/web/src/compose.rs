@@ -204,9 +204,7 @@ pub async fn page(
         None => "<p class=\"muted\">填写机构名称和年度后点“载入”，可按语料库中上一年度报告预填“上年结转”。</p>".into(),
     };
     // Today in China Standard Time, as the date the report is signed.
-    let today = nianbao_model::Date::from_days(
-        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
-    );
+    let today = nianbao_corpus::review::beijing_today();
     let body = compose_html(
         &s,
         &r,

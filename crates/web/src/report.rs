@@ -598,9 +598,7 @@ pub async fn letter(
     if office.is_empty() {
         office = "政务公开办公室".into();
     }
-    let today = nianbao_model::Date::from_days(
-        (nianbao_corpus::review::unix_now() + 8 * 3600).div_euclid(86_400),
-    );
+    let today = nianbao_corpus::review::beijing_today();
     let sender = nianbao_render::Sender {
         office,
         date: today,
