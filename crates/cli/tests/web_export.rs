@@ -158,7 +158,7 @@ fn the_list_and_one_report_export_as_the_cli_does() {
             .unwrap();
         assert_eq!(csv, out.stdout, "{query}");
     }
-    let (_, dash) = v.get("/dashboard?year=2022");
+    let dash = v.dashboard("/dashboard?year=2022");
     assert!(
         dash.contains("/dashboard.csv?q=&amp;text=&amp;region=&amp;division=&amp;year=2022"),
         "no chart-data link"

@@ -142,7 +142,7 @@ fn region_tree_drill_down_and_a_shared_name_decided() {
     assert!(list.contains("河南省（3）"));
 
     // The dashboard: the same tree, and the level below the filter to drill into.
-    let (_, dash) = a.get("/dashboard?division=41");
+    let dash = a.dashboard("/dashboard?division=41");
     assert!(dash.contains("<option value=\"41\" selected>河南省（3）</option>"));
     let stats: Value = serde_json::from_str(&common::web::between(
         &dash,

@@ -5,7 +5,8 @@
 //! XLSX with the same figures.
 
 use crate::campaigns::{Board, Filing};
-use crate::stats::{By, Group, IDENTITY_RULES};
+use crate::figures::IDENTITY_RULES;
+use crate::stats::{By, Group};
 use crate::store::Filter;
 use crate::{Store, StoreError};
 use nianbao_model::Date;

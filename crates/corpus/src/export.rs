@@ -281,12 +281,12 @@ pub fn export(
             })?;
         }
         Format::Xlsx => {
-            let mut book = crate::xlsx::Book::new(&cols, opts.chinese_headers);
+            let mut book = crate::xlsx::Book::new(&cols, opts.chinese_headers)?;
             store.each_report(&opts.filter, &mut |s| {
                 n += 1;
                 book.add(&rows(opts.shape, &cols, &s), &s)
             })?;
-            out.write_all(&book.finish()?).map_err(io)?;
+            book.finish(out)?;
         }
         Format::Parquet => {
             let mut w = crate::pq::Writer::new(&cols, out)?;

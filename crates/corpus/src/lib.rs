@@ -14,6 +14,7 @@ pub mod cross;
 pub mod db;
 pub mod divisions;
 pub mod export;
+mod figures;
 pub mod ingest;
 mod postgres;
 mod pq;

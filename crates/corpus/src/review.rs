@@ -637,6 +637,7 @@ fn replace_findings(c: &mut dyn Conn, id: i64, findings: &[Finding]) -> Result<(
         "UPDATE reports SET errors = $1, warnings = $2 WHERE id = $3",
         &[errors.into(), warnings.into(), id.into()],
     )?;
+    crate::figures::refresh(c, id)?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -227,7 +227,10 @@ pub fn ensure(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
 fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     let existing = tables(conn)?;
     if existing.is_empty() {
-        let ddl = dialect(conn, &(TABLES.to_string() + REVIEW + WORKFLOW + CAMPAIGNS));
+        let ddl = dialect(
+            conn,
+            &(TABLES.to_string() + REVIEW + WORKFLOW + CAMPAIGNS + crate::figures::TABLE),
+        );
         transaction(conn, |c| {
             c.batch(&ddl)?;
             c.exec(
@@ -248,8 +251,9 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // evidence carried places in the file (2) the column, one made before accounts
         // could be disabled (3) that column, one made before the review workflow (4) its
         // tables, one made before divisions (5) the agencies' division columns, filled from
-        // the stored texts; everything else is kept.
-        Some(v @ (1..=5)) => {
+        // the stored texts, one made before figures were kept per report (6) their table,
+        // filled from the stored cells and findings; everything else is kept.
+        Some(v @ (1..=6)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -264,11 +268,17 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if v <= 4 {
                 ddl.push_str(&dialect(conn, WORKFLOW));
             }
-            ddl.push_str(DIVISIONS);
-            ddl.push_str(&dialect(conn, CAMPAIGNS));
+            if v <= 5 {
+                ddl.push_str(DIVISIONS);
+                ddl.push_str(&dialect(conn, CAMPAIGNS));
+            }
+            ddl.push_str(&dialect(conn, crate::figures::TABLE));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
-                crate::divisions::locate_all(c)?;
+                if v <= 5 {
+                    crate::divisions::locate_all(c)?;
+                }
+                crate::figures::fill(c)?;
                 c.exec(
                     "UPDATE nianbao_meta SET value = $1 WHERE key = 'schema'",
                     &[VERSION.to_string().into()],

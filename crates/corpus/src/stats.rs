@@ -56,51 +56,6 @@ pub struct Group {
     pub template_right_rate: Option<f64>,
 }
 
-/// Keys summed for each figure, over every template.
-const RECEIVED: &[&str] = &["t3.received.total", "legacy.request.received"];
-const PROCESSED: &[&str] = &["t3.processed.total", "legacy.reply.total"];
-const GRANTED: &[&str] = &["t3.granted.total", "legacy.reply.granted"];
-const PARTIAL: &[&str] = &["t3.partial.total", "legacy.reply.partial"];
-const DENIED: &[&str] = &[
-    "t3.denied.secret.total",
-    "t3.denied.prohibited.total",
-    "t3.denied.safety.total",
-    "t3.denied.third_party.total",
-    "t3.denied.internal.total",
-    "t3.denied.process.total",
-    "t3.denied.enforcement.total",
-    "t3.denied.inquiry.total",
-    "legacy.reply.denied",
-];
-const REVIEWS: &[&str] = &["t4.review.total", "legacy.review.total"];
-const REVIEWS_CORRECTED: &[&str] = &["t4.review.corrected", "legacy.review.corrected"];
-const SUITS: &[&str] = &[
-    "t4.suit_direct.total",
-    "t4.suit_after_review.total",
-    "legacy.suit.total",
-];
-const SUITS_CORRECTED: &[&str] = &[
-    "t4.suit_direct.corrected",
-    "t4.suit_after_review.corrected",
-    "legacy.suit.corrected",
-];
-/// Rules whose findings mean a table identity fails.
-pub(crate) const IDENTITY_RULES: &[&str] = &[
-    "t3.balance",
-    "t3.row_total",
-    "t3.outcome_sum",
-    "t4.group_total",
-    "legacy.sum",
-];
-
-fn sum_of(keys: &[&str]) -> String {
-    let list: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
-    format!(
-        "(SELECT COALESCE(SUM(c.num), 0) FROM cells c WHERE c.report_id = r.id AND c.key IN ({}))",
-        list.join(", ")
-    )
-}
-
 fn ratio(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| a / b)
 }
@@ -115,31 +70,18 @@ impl Store {
             By::Level => "COALESCE(NULLIF(a.level, ''), '未知')".to_string(),
             By::Template => "r.template".to_string(),
         };
-        let rules: Vec<String> = IDENTITY_RULES.iter().map(|k| format!("'{k}'")).collect();
         let (clause, params) = filter.sql();
+        // Each report's figures are kept beside it (see `figures`): one row per report here.
         let sql = format!(
-            "SELECT g, COUNT(*), SUM(received), SUM(processed), SUM(granted), SUM(partial), SUM(denied), \
-             SUM(reviews), SUM(reviews_corrected), SUM(suits), SUM(suits_corrected), SUM(pass), \
-             SUM(on_time), SUM(dated), SUM(tpl) FROM ( \
-               SELECT {group} AS g, {} AS received, {} AS processed, {} AS granted, {} AS partial, {} AS denied, \
-                 {} AS reviews, {} AS reviews_corrected, {} AS suits, {} AS suits_corrected, \
-                 CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END AS pass, \
-                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL \
-                      AND r.published <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END AS on_time, \
-                 CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END AS dated, \
-                 CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = 'template.year') THEN 0 ELSE 1 END AS tpl \
-               FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
-             ) t GROUP BY g ORDER BY g",
-            sum_of(RECEIVED),
-            sum_of(PROCESSED),
-            sum_of(GRANTED),
-            sum_of(PARTIAL),
-            sum_of(DENIED),
-            sum_of(REVIEWS),
-            sum_of(REVIEWS_CORRECTED),
-            sum_of(SUITS),
-            sum_of(SUITS_CORRECTED),
-            rules.join(", "),
+            "SELECT {group} AS g, COUNT(*), SUM(x.received), SUM(x.processed), SUM(x.granted), SUM(x.partial), \
+             SUM(x.denied), SUM(x.reviews), SUM(x.reviews_corrected), SUM(x.suits), SUM(x.suits_corrected), \
+             SUM(x.pass), \
+             SUM(CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL \
+                      AND r.published <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END), \
+             SUM(x.tpl) \
+             FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN figures x ON x.report_id = r.id \
+             {clause} GROUP BY {group} ORDER BY {group}"
         );
         let rows = self.conn().query(&sql, &params)?;
         let label = |g: &str| match (by, nianbao_division::all().get(g)) {

@@ -190,6 +190,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         &FINDING_COLUMNS,
         &finding_rows(id, "report", findings),
     )?;
+    crate::figures::refresh(c, id)?;
     for (kind, key, old, new, reason, user) in carried.iter().flat_map(|k| &k.changes) {
         c.exec(
             "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -1,6 +1,11 @@
 //! The XLSX export: a summary sheet (the wide or long table), and one sheet per report with
 //! its tables laid out like the official template (merged header cells) and the cells that
 //! have findings highlighted, each with a note saying why.
+//!
+//! Memory stays bounded however many reports are exported: the summary sheet is written in
+//! rust_xlsxwriter's constant-memory mode (each row goes to a temporary file as soon as the
+//! next one starts), report sheets stop at [`MAX_REPORT_SHEETS`], and the workbook is
+//! zipped straight into the output as it is assembled.
 
 use crate::db::Value;
 use crate::export::Column;
@@ -49,8 +54,9 @@ fn flagged() -> Format {
 }
 
 impl Book {
-    pub fn new(cols: &[Column], chinese: bool) -> Book {
-        let mut summary = Worksheet::new();
+    pub fn new(cols: &[Column], chinese: bool) -> Result<Book, StoreError> {
+        let mut book = Workbook::new();
+        let mut summary = book.new_worksheet_with_constant_memory().map_err(xerr)?;
         let mut error = summary.set_name("汇总").err();
         for (i, c) in cols.iter().enumerate() {
             let r = summary.write_string_with_format(
@@ -62,15 +68,15 @@ impl Book {
             error = error.or(r.err());
         }
         let _ = summary.set_freeze_panes(1, 0);
-        Book {
-            book: Workbook::new(),
+        Ok(Book {
+            book,
             summary,
             row: 1,
             sheets: 0,
             skipped: 0,
             cols: cols.to_vec(),
             error,
-        }
+        })
     }
 
     pub fn add(&mut self, rows: &[Vec<Value>], s: &Stored) -> Result<(), StoreError> {
@@ -108,7 +114,8 @@ impl Book {
         report_sheet(sheet, s).map_err(xerr)
     }
 
-    pub fn finish(mut self) -> Result<Vec<u8>, StoreError> {
+    /// Writes the workbook to `out` (zipped as it goes; nothing is assembled in memory).
+    pub fn finish(mut self, out: &mut (dyn std::io::Write + Send)) -> Result<(), StoreError> {
         if let Some(e) = self.error {
             return Err(xerr(e));
         }
@@ -124,7 +131,7 @@ impl Book {
         self.book.push_worksheet(self.summary);
         // The summary comes first.
         self.book.worksheets_mut().rotate_right(1);
-        self.book.save_to_buffer().map_err(xerr)
+        self.book.save_to_writer(out).map_err(xerr)
     }
 }
 

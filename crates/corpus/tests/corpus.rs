@@ -1148,16 +1148,16 @@ on_both!(multi_year, bad_inputs, review, places, versions, workflow, originals);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let (_dir, mut store) = reopened_after("ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
+    let (_dir, mut store) = reopened_after("DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "6");
+    assert_eq!(schema_version(&mut store), "7");
 }
 
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1168,14 +1168,14 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "6");
+    assert_eq!(schema_version(&mut store), "7");
 }
 
 #[test]
 fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     use nianbao_corpus::review::Role;
     let (_dir, mut store) = reopened_after(
-        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
+        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
          INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
          UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
     );
@@ -1183,16 +1183,16 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "6");
+    assert_eq!(schema_version(&mut store), "7");
 }
 
 #[test]
 fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
     let (_dir, mut store) = reopened_after(&format!(
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
-        "ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
+        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
-    assert_eq!(schema_version(&mut store), "6");
+    assert_eq!(schema_version(&mut store), "7");
     let placed: Vec<(String, String, String)> = store
         .conn()
         .query(
@@ -1218,6 +1218,73 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
         .collect();
     got.sort();
     assert_eq!(got, want);
+}
+
+#[test]
+fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").display().to_string();
+    let mut store = Store::open(&path).unwrap();
+    let root = dir.path().join("reports");
+    corpus(&root);
+    run(&mut store, &[root]);
+    let groupings = [
+        By::All,
+        By::Year,
+        By::Region,
+        By::Level,
+        By::Template,
+        By::Division(6),
+    ];
+    let all = |store: &mut Store| -> Vec<Vec<nianbao_corpus::stats::Group>> {
+        groupings
+            .iter()
+            .map(|by| store.stats(*by, &Filter::default()).unwrap())
+            .collect()
+    };
+    let before = all(&mut store);
+    assert_eq!(before[0][0].reports, 25);
+    store
+        .conn()
+        .batch("DROP TABLE figures; UPDATE nianbao_meta SET value = '6' WHERE key = 'schema';")
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(all(&mut store), before);
+
+    // A correction moves the figures with it: received of every report, then one report's
+    // total raised by 1000 (its identities then fail).
+    let received = before[0][0].requests_received;
+    let id = store
+        .conn()
+        .query(
+            "SELECT MIN(report_id) FROM cells WHERE key = 't3.received.total' AND num IS NOT NULL",
+            &[],
+        )
+        .unwrap()[0]
+        .int(0)
+        .unwrap();
+    let old = store
+        .report(id)
+        .unwrap()
+        .unwrap()
+        .report
+        .value("t3.received.total")
+        .unwrap()
+        .as_f64();
+    store
+        .correct(
+            id,
+            "t3.received.total",
+            Some(Num::Int(old as i64 + 1000)),
+            "核对",
+            "甲",
+        )
+        .unwrap();
+    let after = store.stats(By::All, &Filter::default()).unwrap();
+    assert_eq!(after[0].requests_received, received + 1000.0);
+    assert_eq!(after[0].identity_pass_rate, Some(24.0 / 25.0));
 }
 
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and

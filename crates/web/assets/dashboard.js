@@ -2,6 +2,8 @@
 // how many reports it rests on (n); a click on a bar opens the reports behind it.
 (function () {
   var d = JSON.parse(document.getElementById('stats').textContent);
+  // Figures still being computed on the server: ask again shortly.
+  if (d.computing) { setTimeout(function () { window.location.reload(); }, 1500); return; }
   var query = JSON.parse(document.getElementById('filters').textContent).query || '';
   var years = d.years.filter(function (g) { return g.group !== '未知'; });
   var names = years.map(function (g) { return g.group; });

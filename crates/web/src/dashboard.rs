@@ -27,11 +27,16 @@ pub(crate) async fn version(st: &Shared) -> Result<String, Fail> {
     .await
 }
 
+/// How long a request waits for figures never computed before; then the page says they are
+/// being computed (and reloads itself) while the computation goes on.
+const FIRST_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The statistics by year and by region (computed side by side on two connections),
 /// cached until the corpus changes. After a change the figures computed before are served at
 /// once, marked `"stale": true` with the time they were computed, while they are computed
-/// again in the background (seconds over 100 000 reports); only a filter never asked for
-/// before waits for its first computation.
+/// again in the background. A filter never asked for before is computed at once; when that
+/// takes longer than [`FIRST_WAIT`] (a large corpus, the server just started) the answer is
+/// `{"computing": true}` and the computation finishes in the background.
 pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail> {
     let key = format!(
         "{}|{}|{}|{}|{}|{}|{}|{}",
@@ -51,7 +56,12 @@ pub async fn data(st: &Shared, q: &ListQuery) -> Result<serde_json::Value, Fail>
         }
         None => {}
     }
-    compute(st, q, key, now).await
+    let (st2, q2) = (st.clone(), q.clone());
+    let job = tokio::spawn(async move { compute(&st2, &q2, key, now).await });
+    match tokio::time::timeout(FIRST_WAIT, job).await {
+        Ok(done) => done.map_err(|_| Fail::internal("dashboard"))?,
+        Err(_) => Ok(serde_json::json!({ "computing": true })),
+    }
 }
 
 /// Computes a filter's figures (one computation at a time; requests arriving meanwhile for
@@ -158,6 +168,14 @@ pub async fn page(
 ) -> Result<Html<String>, Fail> {
     let d = data(&st, &q).await?;
     let esc = crate::html::esc;
+    if d["computing"] == true {
+        // dashboard.js reloads the page in a moment.
+        let body = "<h1>仪表盘</h1><p class=\"warn\" id=\"computing\">统计正在计算（语料库较大或服务刚启动），本页稍后自动刷新。\
+                    Statistics are being computed; this page reloads itself.</p>\
+                    <script type=\"application/json\" id=\"stats\">{\"computing\":true}</script>\
+                    <script src=\"/assets/dashboard.js\"></script>";
+        return Ok(Html(layout("仪表盘", Some(&s), body)));
+    }
     let when = d["computed_at"].as_str().unwrap_or("").replace('T', " ");
     let when = when.trim_end_matches("+08:00");
     let freshness = if d["stale"] == true {

@@ -1,6 +1,6 @@
 //! Export from the web: the report list as filtered, or one report, as CSV, XLSX, JSON lines
 //! or Parquet — the same files `nianbao export` writes. The file is streamed as the store
-//! is read (CSV, JSON and Parquet in constant memory; XLSX is assembled before it is sent).
+//! is read, in constant memory for every format (XLSX: see `nianbao_corpus::xlsx`).
 
 use crate::auth::Session;
 use crate::fail::Fail;

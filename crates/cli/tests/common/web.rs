@@ -275,6 +275,21 @@ impl Http {
     }
 
     /// One header of a GET's answer ("" when absent).
+    /// A dashboard page with its figures: while the server is still computing them the page
+    /// says so and reloads itself (as a browser would, this asks again).
+    pub fn dashboard(&mut self, path: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let (status, page) = self.get(path);
+            assert_eq!(status, 200, "{path}: {page}");
+            if !page.contains("id=\"computing\"") {
+                return page;
+            }
+            assert!(start.elapsed().as_secs() < 60, "{path}: never computed");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     pub fn header(&mut self, path: &str, name: &str) -> String {
         let req = self
             .agent

@@ -1,0 +1,128 @@
+//! Each report's figures for the statistics (requests, outcomes, reviews and suits summed over
+//! their keys; whether its identities hold and its template is right), kept in the `figures`
+//! table beside the report and rewritten whenever its cells or findings change — so the
+//! statistics, the dashboard and the assessment group one row per report instead of
+//! searching every report's cells and findings for each measure.
+
+use crate::db::Conn;
+use crate::StoreError;
+
+/// Keys summed for each figure, over every template, in the order of the table's columns.
+pub(crate) const SUMS: [(&str, &[&str]); 9] = [
+    (
+        "received",
+        &["t3.received.total", "legacy.request.received"],
+    ),
+    ("processed", &["t3.processed.total", "legacy.reply.total"]),
+    ("granted", &["t3.granted.total", "legacy.reply.granted"]),
+    ("partial", &["t3.partial.total", "legacy.reply.partial"]),
+    (
+        "denied",
+        &[
+            "t3.denied.secret.total",
+            "t3.denied.prohibited.total",
+            "t3.denied.safety.total",
+            "t3.denied.third_party.total",
+            "t3.denied.internal.total",
+            "t3.denied.process.total",
+            "t3.denied.enforcement.total",
+            "t3.denied.inquiry.total",
+            "legacy.reply.denied",
+        ],
+    ),
+    ("reviews", &["t4.review.total", "legacy.review.total"]),
+    (
+        "reviews_corrected",
+        &["t4.review.corrected", "legacy.review.corrected"],
+    ),
+    (
+        "suits",
+        &[
+            "t4.suit_direct.total",
+            "t4.suit_after_review.total",
+            "legacy.suit.total",
+        ],
+    ),
+    (
+        "suits_corrected",
+        &[
+            "t4.suit_direct.corrected",
+            "t4.suit_after_review.corrected",
+            "legacy.suit.corrected",
+        ],
+    ),
+];
+
+/// Rules whose findings mean a table identity fails.
+pub(crate) const IDENTITY_RULES: &[&str] = &[
+    "t3.balance",
+    "t3.row_total",
+    "t3.outcome_sum",
+    "t4.group_total",
+    "legacy.sum",
+];
+
+/// The table (schema 7); `{real}` as in `schema`.
+pub(crate) const TABLE: &str = "
+CREATE TABLE figures (
+    report_id BIGINT PRIMARY KEY REFERENCES reports (id),
+    received {real} NOT NULL,
+    processed {real} NOT NULL,
+    granted {real} NOT NULL,
+    partial {real} NOT NULL,
+    denied {real} NOT NULL,
+    reviews {real} NOT NULL,
+    reviews_corrected {real} NOT NULL,
+    suits {real} NOT NULL,
+    suits_corrected {real} NOT NULL,
+    pass INTEGER NOT NULL,
+    tpl INTEGER NOT NULL
+);
+";
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|k| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `INSERT INTO figures … SELECT … FROM reports r {rest}`: the one definition of the figures,
+/// computed from the stored cells and findings.
+fn insert(rest: &str) -> String {
+    let names: Vec<&str> = SUMS.iter().map(|(n, _)| *n).collect();
+    let sums: Vec<String> = SUMS
+        .iter()
+        .map(|(_, keys)| {
+            format!(
+                "(SELECT COALESCE(SUM(c.num), 0) FROM cells c WHERE c.report_id = r.id AND c.key IN ({}))",
+                quoted(keys)
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO figures (report_id, {}, pass, tpl) SELECT r.id, {}, \
+         CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END, \
+         CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = 'template.year') THEN 0 ELSE 1 END \
+         FROM reports r {rest}",
+        names.join(", "),
+        sums.join(", "),
+        quoted(IDENTITY_RULES)
+    )
+}
+
+/// Rewrites one report's figures from its stored cells and findings (after they changed).
+pub(crate) fn refresh(c: &mut dyn Conn, report_id: i64) -> Result<(), StoreError> {
+    c.exec(
+        "DELETE FROM figures WHERE report_id = $1",
+        &[report_id.into()],
+    )?;
+    c.exec(&insert("WHERE r.id = $1"), &[report_id.into()])?;
+    Ok(())
+}
+
+/// Fills the figures of every stored report (a corpus made before schema 7).
+pub(crate) fn fill(c: &mut dyn Conn) -> Result<(), StoreError> {
+    c.batch("DELETE FROM figures")?;
+    c.batch(&insert(""))
+}
