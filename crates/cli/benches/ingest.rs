@@ -21,38 +21,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 /// Runs one ingest; (seconds, peak RSS in MiB).
 fn ingest(db: &str, dirs: &[PathBuf]) -> (f64, f64) {
-    let bin = env!("CARGO_BIN_EXE_nianbao");
-    let start = Instant::now();
-    let mut child = Command::new(bin)
-        .args(["ingest", "--quiet", "--db", db])
-        .args(dirs)
-        .spawn()
-        .unwrap();
-    let mut peak = 0;
-    loop {
-        if let Some(kib) = peak_rss_kib(child.id()) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "ingest failed");
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    (start.elapsed().as_secs_f64(), peak as f64 / 1024.0)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.args(["ingest", "--quiet", "--db", db]).args(dirs);
+    common::timed(&mut cmd)
 }
 
 fn main() {

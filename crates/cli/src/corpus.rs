@@ -288,13 +288,13 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
         Some(path) => crate::files::write_atomically(path, |w| {
             export::export(&mut store, &opts, w).map_err(|e| e.to_string())
         })
-        .map_err(StoreError::Invalid),
+        .map_err(StoreError::Io),
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout());
             export::export(&mut store, &opts, &mut w).and_then(|n| {
                 w.flush()
                     .map(|_| n)
-                    .map_err(|e| StoreError::Invalid(e.to_string()))
+                    .map_err(|e| StoreError::Io(e.to_string()))
             })
         }
     };
@@ -344,7 +344,7 @@ fn partitioned(db: &str, args: &ExportArgs, opts: &export::Options) -> ExitCode 
     {
         Ok(t) => t,
         Err(e) => {
-            return fail(StoreError::Invalid(format!(
+            return fail(StoreError::Io(format!(
                 "无法创建 {} (cannot create): {e}",
                 dir.display()
             )))
@@ -356,7 +356,7 @@ fn partitioned(db: &str, args: &ExportArgs, opts: &export::Options) -> ExitCode 
             std::fs::rename(tmp.path(), &dir)
                 .map(|_| (n, files.len()))
                 .map_err(|e| {
-                    StoreError::Invalid(format!("无法写入 {} (cannot write): {e}", dir.display()))
+                    StoreError::Io(format!("无法写入 {} (cannot write): {e}", dir.display()))
                 })
         });
     match result {

@@ -64,7 +64,7 @@ impl Store {
     /// had a report for the same year, the one ingested later stays current.
     pub fn merge_agencies(&mut self, keep: i64, other: i64) -> Result<(), StoreError> {
         if keep == other {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "不能把机构与自身合并 (cannot merge an agency with itself)".into(),
             ));
         }
@@ -115,14 +115,14 @@ impl Store {
             &[name.into()],
         )?;
         if owner.first().and_then(|r| r.int(0)) != Some(id) {
-            return Err(StoreError::Invalid(format!("机构 {id} 没有名称“{name}” (agency {id} has no spelling {name:?}); 用 `nianbao agencies` 查看")));
+            return Err(StoreError::Rejected(format!("机构 {id} 没有名称“{name}” (agency {id} has no spelling {name:?}); 用 `nianbao agencies` 查看")));
         }
         let left = self.conn().query(
             "SELECT COUNT(*) FROM aliases WHERE agency_id = $1",
             &[id.into()],
         )?;
         if left.first().and_then(|r| r.int(0)) == Some(1) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "“{name}”是机构 {id} 唯一的名称，无需拆分 (the only spelling; nothing to split)"
             )));
         }

@@ -455,7 +455,7 @@ pub fn document(a: &Assessment, date: Date) -> Vec<Block> {
 /// The same figures as a workbook: 总体, 各地区, 排名, 问题.
 pub fn xlsx(a: &Assessment) -> Result<Vec<u8>, StoreError> {
     use rust_xlsxwriter::{Format, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| StoreError::Invalid(format!("XLSX: {e}"));
+    let err = |e: rust_xlsxwriter::XlsxError| StoreError::Io(format!("XLSX: {e}"));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let c = &a.board.campaign;

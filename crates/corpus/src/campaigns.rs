@@ -150,10 +150,12 @@ impl Store {
     pub fn create_campaign(&mut self, new: &NewCampaign, user: &str) -> Result<i64, StoreError> {
         let name = new.name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("请填写名称 (name the campaign)".into()));
+            return Err(StoreError::Rejected(
+                "请填写名称 (name the campaign)".into(),
+            ));
         }
         if !(2000..=2100).contains(&new.year) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "年度 {} 不合理 (year out of range)",
                 new.year
             )));
@@ -162,7 +164,7 @@ impl Store {
             format!("{}-01-31", new.year + 1)
         } else {
             valid_date(&new.deadline).ok_or_else(|| {
-                StoreError::Invalid(format!(
+                StoreError::Rejected(format!(
                     "截止日期“{}”应写作 YYYY-MM-DD，如 {}-01-31 (deadline as YYYY-MM-DD)",
                     new.deadline.trim(),
                     new.year + 1
@@ -176,7 +178,7 @@ impl Store {
             .filter(|d| !d.is_empty());
         if let Some(d) = division {
             if nianbao_division::all().get(d).is_none() {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Rejected(format!(
                     "没有代码为 {d} 的行政区划 (no division {d})"
                 )));
             }

@@ -174,7 +174,7 @@ impl Store {
     /// A person decides where an agency sits; later reports do not change it.
     pub fn set_division(&mut self, agency: i64, code: &str) -> Result<(), StoreError> {
         if nianbao_division::all().get(code).is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "没有代码为 {code} 的行政区划 (no division {code})"
             )));
         }

@@ -239,7 +239,7 @@ pub fn export(
     out: &mut (dyn Write + Send),
 ) -> Result<usize, StoreError> {
     let cols = columns(opts.shape, opts.filter.template);
-    let io = |e: std::io::Error| StoreError::Invalid(format!("写出失败 (write failed): {e}"));
+    let io = |e: std::io::Error| StoreError::Io(format!("写出失败 (write failed): {e}"));
     let mut n = 0;
     match opts.format {
         Format::Csv => {
@@ -336,7 +336,7 @@ pub fn export_partitioned(
     by: &[Partition],
     dir: &Path,
 ) -> Result<(usize, Vec<PathBuf>), StoreError> {
-    let io = |e: std::io::Error| StoreError::Invalid(format!("写出失败 (write failed): {e}"));
+    let io = |e: std::io::Error| StoreError::Io(format!("写出失败 (write failed): {e}"));
     let (clause, params) = opts.filter.sql();
     let mut parts: Vec<(Option<i64>, Option<String>)> = store
         .conn()

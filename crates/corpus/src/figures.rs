@@ -4,8 +4,9 @@
 //! statistics, the dashboard and the assessment group one row per report instead of
 //! searching every report's cells and findings for each measure.
 
-use crate::db::Conn;
+use crate::db::{Conn, Value};
 use crate::StoreError;
+use nianbao_model::{Finding, Num, Report};
 
 /// Keys summed for each figure, over every template, in the order of the table's columns.
 pub(crate) const SUMS: [(&str, &[&str]); 9] = [
@@ -111,13 +112,39 @@ fn insert(rest: &str) -> String {
     )
 }
 
-/// Rewrites one report's figures from its stored cells and findings (after they changed).
-pub(crate) fn refresh(c: &mut dyn Conn, report_id: i64) -> Result<(), StoreError> {
+/// Writes one report's figures from the report and findings just stored (the same figures
+/// [`fill`] computes from the stored rows; a test holds the two together).
+pub(crate) fn put(
+    c: &mut dyn Conn,
+    report_id: i64,
+    report: &Report,
+    findings: &[Finding],
+) -> Result<(), StoreError> {
+    let has = |rules: &[&str]| findings.iter().any(|f| rules.contains(&f.rule.as_str()));
+    let mut row: Vec<Value> = vec![report_id.into()];
+    for (_, keys) in SUMS {
+        let sum: f64 = keys
+            .iter()
+            .filter_map(|k| report.value(k).map(Num::as_f64))
+            .sum();
+        row.push(Some(sum).into());
+    }
+    row.push(i64::from(!has(IDENTITY_RULES)).into());
+    row.push(i64::from(!has(&["template.year"])).into());
     c.exec(
         "DELETE FROM figures WHERE report_id = $1",
         &[report_id.into()],
     )?;
-    c.exec(&insert("WHERE r.id = $1"), &[report_id.into()])?;
+    let names: Vec<&str> = SUMS.iter().map(|(n, _)| *n).collect();
+    let marks: Vec<String> = (1..=row.len()).map(|i| format!("${i}")).collect();
+    c.exec(
+        &format!(
+            "INSERT INTO figures (report_id, {}, pass, tpl) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        ),
+        &row,
+    )?;
     Ok(())
 }
 

@@ -108,13 +108,17 @@ pub fn ingest_dir_as(
 ) -> Result<Summary, StoreError> {
     let names = Names(Some((dir.to_path_buf(), label.to_string())));
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| StoreError::Invalid(format!("{}: {e}", dir.display())))?
+        .map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
     files.sort();
     run(store, &files, names, progress)
 }
+
+/// Reports written in one transaction at most (SQLite): a killed ingest loses at most these,
+/// and the next run stores them again (they are known by their hash only once stored).
+const BATCH: usize = 64;
 
 fn run(
     store: &mut Store,
@@ -138,31 +142,47 @@ fn run(
                     let _ = tx.send(work(job, known));
                 });
         });
-        for (name, result) in rx {
-            summary.read += 1;
-            let outcome = match result {
-                Ok(parsed) if fatal.is_none() => match store.save(&parsed) {
-                    Ok(saved) => Outcome::Saved(saved),
-                    Err(e) => {
-                        // A store that fails is not a bad file: stop writing, drain the rest.
-                        fatal = Some(e);
-                        continue;
-                    }
-                },
-                Ok(_) => continue,
-                Err(o) => o,
-            };
-            match &outcome {
-                Outcome::Saved(Saved::New) => summary.new += 1,
-                Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
-                Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
-                Outcome::Failed(reason) => summary.failed.push((name.clone(), reason.clone())),
-                Outcome::Skipped(reason) => {
-                    summary.read -= 1;
-                    summary.skipped.push((name.clone(), reason.clone()))
+        // Reports waiting in the channel are written together (see `Store::save_batch`).
+        while let Ok(first) = rx.recv() {
+            let mut items = vec![first];
+            while items.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(item) => items.push(item),
+                    Err(_) => break,
                 }
             }
-            progress(&name, &outcome);
+            let parsed: Vec<&Parsed> = items.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+            let (mut saved, error) = if fatal.is_none() && !parsed.is_empty() {
+                store.save_batch(&parsed)
+            } else {
+                (Vec::new(), None)
+            };
+            if fatal.is_none() {
+                fatal = error;
+            }
+            saved.reverse();
+            for (name, result) in items {
+                summary.read += 1;
+                let outcome = match result {
+                    Ok(_) => match saved.pop() {
+                        Some(s) => Outcome::Saved(s),
+                        // A store that fails is not a bad file: stop writing, drain the rest.
+                        None => continue,
+                    },
+                    Err(o) => o,
+                };
+                match &outcome {
+                    Outcome::Saved(Saved::New) => summary.new += 1,
+                    Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
+                    Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
+                    Outcome::Failed(reason) => summary.failed.push((name.clone(), reason.clone())),
+                    Outcome::Skipped(reason) => {
+                        summary.read -= 1;
+                        summary.skipped.push((name.clone(), reason.clone()))
+                    }
+                }
+                progress(&name, &outcome);
+            }
         }
     });
     if let Some(e) = fatal {

@@ -43,8 +43,15 @@ pub enum StoreError {
     Version(String, i64),
     #[error("数据库错误 (database error): {0}")]
     Sql(String),
+    /// The request or input was refused, with the reason (a bad value, a step not allowed).
     #[error("{0}")]
-    Invalid(String),
+    Rejected(String),
+    /// What the store holds cannot be read back (damaged or hand-edited data).
+    #[error("语料库数据已损坏 (stored data is damaged): {0}")]
+    Corrupt(String),
+    /// Reading or writing a file or stream failed.
+    #[error("{0}")]
+    Io(String),
     /// Someone else changed the report first (the change was made on an older page).
     #[error("{0}")]
     Conflict(String),

@@ -13,16 +13,19 @@ use parquet::schema::types::Type;
 use std::io::Write;
 use std::sync::Arc;
 
-const ROW_GROUP: usize = 10_000;
+/// Cells buffered before a row group is written: a wide export (a column per cell key,
+/// ~260) gets groups of ~2 000 reports, a long one (~20 columns) of ~25 000 cells.
+const GROUP_CELLS: usize = 500_000;
 
 pub struct Writer<'w> {
     file: SerializedFileWriter<&'w mut (dyn Write + Send)>,
     kinds: Vec<ColKind>,
     rows: Vec<Vec<Value>>,
+    group_rows: usize,
 }
 
 fn perr(e: parquet::errors::ParquetError) -> StoreError {
-    StoreError::Invalid(format!("Parquet 写出失败 (Parquet write failed): {e}"))
+    StoreError::Io(format!("Parquet 写出失败 (Parquet write failed): {e}"))
 }
 
 impl<'w> Writer<'w> {
@@ -58,12 +61,13 @@ impl<'w> Writer<'w> {
             file,
             kinds: cols.iter().map(|c| c.kind).collect(),
             rows: Vec::new(),
+            group_rows: (GROUP_CELLS / cols.len().max(1)).max(1_000),
         })
     }
 
     pub fn push(&mut self, row: Vec<Value>) -> Result<(), StoreError> {
         self.rows.push(row);
-        if self.rows.len() >= ROW_GROUP {
+        if self.rows.len() >= self.group_rows {
             self.flush()?;
         }
         Ok(())
@@ -78,7 +82,7 @@ impl<'w> Writer<'w> {
             let mut col = group
                 .next_column()
                 .map_err(perr)?
-                .ok_or_else(|| StoreError::Invalid("Parquet: missing column".into()))?;
+                .ok_or_else(|| StoreError::Corrupt("Parquet: missing column".into()))?;
             let cells = self
                 .rows
                 .iter()

@@ -38,7 +38,7 @@ pub fn enqueue(store: &mut Store, paths: &[PathBuf]) -> Result<usize, StoreError
 
 fn require_postgres(store: &mut Store) -> Result<(), StoreError> {
     if store.conn().kind() != crate::db::Kind::Postgres {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Rejected(
             "共享队列导入需要 PostgreSQL（--db postgres://…）；SQLite 请直接导入 (the shared queue needs PostgreSQL)".into(),
         ));
     }

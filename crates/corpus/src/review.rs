@@ -109,7 +109,7 @@ impl Store {
             .query("SELECT id FROM users WHERE name = $1", &[name.into()])?
             .is_empty()
         {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "用户 {name} 已存在 (user exists)"
             )));
         }
@@ -221,7 +221,7 @@ impl Store {
             .account(id)?
             .is_some_and(|(u, off)| u.role == Role::Admin && !off);
         if is_admin && others == 0 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "不能停用或删除最后一个管理员 (the last administrator cannot be disabled or deleted)".into(),
             ));
         }
@@ -445,20 +445,20 @@ impl Store {
             StoreError::NotFound(format!("没有编号为 {id} 的报告 (no report {id})"))
         })?;
         if !stored.report.cells.contains_key(key) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "{key} 不是 {} 模板的单元格 (not a cell of the template)",
                 stored.report.template.as_str()
             )));
         }
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "请填写修改理由 (a reason is required)".into(),
             ));
         }
         if let Some((zh, en)) =
             value.and_then(|v| nianbao_model::ValueKind::of(key).refuse(v.as_f64()))
         {
-            return Err(StoreError::Invalid(format!("{key}：{zh} ({en})")));
+            return Err(StoreError::Rejected(format!("{key}：{zh} ({en})")));
         }
         let old = stored.report.value(key);
         let mut report = stored.report;
@@ -494,6 +494,7 @@ impl Store {
                 )?;
             }
             replace_findings(c, id, &findings)?;
+            crate::figures::put(c, id, &report, &findings)?;
             c.exec(
                 "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, 'correct', $2, $3, $4, $5, $6, $7)",
                 &[id.into(), key.into(), old.map(|v| v.to_string()).into(), value.map(|v| v.to_string()).into(), reason.into(), user.into(), now().into()],
@@ -516,7 +517,7 @@ impl Store {
         user: &str,
     ) -> Result<(), StoreError> {
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "请填写理由 (a reason is required)".into(),
             ));
         }
@@ -531,7 +532,7 @@ impl Store {
         }
         let found = self.findings(id)?;
         let Some(f) = found.iter().find(|f| finding_key(f) == finding) else {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "该报告没有这条问题 (no such finding)".into(),
             ));
         };
@@ -556,18 +557,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         let found = self.findings(id)?;
         let Some(f) = found.iter().find(|f| finding_key(f) == finding).cloned() else {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "该报告没有这条问题 (no such finding)".into(),
             ));
         };
         let Some(pick) = f.alternatives.get(index) else {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "这条问题没有第 {} 种读法 (no such reading)",
                 index + 1
             )));
         };
         if pick.len() != f.cells.len() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "读法与单元格数不符 (reading does not fit the cells)".into(),
             ));
         }
@@ -584,7 +585,7 @@ impl Store {
                 None
             } else {
                 Some(crate::store::parse_num(text).ok_or_else(|| {
-                    StoreError::Invalid(format!("“{text}”不是数字 (not a number)"))
+                    StoreError::Rejected(format!("“{text}”不是数字 (not a number)"))
                 })?)
             };
             if current.report.value(key) != value {
@@ -637,7 +638,6 @@ fn replace_findings(c: &mut dyn Conn, id: i64, findings: &[Finding]) -> Result<(
         "UPDATE reports SET errors = $1, warnings = $2 WHERE id = $3",
         &[errors.into(), warnings.into(), id.into()],
     )?;
-    crate::figures::refresh(c, id)?;
     Ok(())
 }
 

@@ -1,10 +1,10 @@
 //! The store: opening it, saving one report atomically, loading reports back.
 
 use crate::agency::{self, Name};
-use crate::db::{transaction, Conn, Row, Value};
+use crate::db::{transaction, Conn, Kind, Row, Value};
 use crate::{postgres::Postgres, schema, sqlite::Sqlite, StoreError};
 use nianbao_model::{Cell, Evidence, Finding, Fix, Num, Report, Severity, Template};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub struct Store {
@@ -92,6 +92,46 @@ impl Store {
     pub fn save(&mut self, p: &Parsed) -> Result<Saved, StoreError> {
         transaction(self.conn.as_mut(), |c| save(c, p))
     }
+
+    /// Stores several reports, in one transaction on SQLite (each report under a savepoint,
+    /// so a report that fails leaves nothing behind) and one each on PostgreSQL (where
+    /// workers of other processes take locks per agency: holding them for a batch could
+    /// deadlock). Stops at the first store error: the reports before it are stored, and
+    /// their outcomes come back with the error.
+    pub fn save_batch(&mut self, batch: &[&Parsed]) -> (Vec<Saved>, Option<StoreError>) {
+        let c = self.conn.as_mut();
+        let mut saved = Vec::with_capacity(batch.len());
+        if c.kind() == Kind::Postgres || batch.len() == 1 {
+            for p in batch {
+                match transaction(c, |c| save(c, p)) {
+                    Ok(s) => saved.push(s),
+                    Err(e) => return (saved, Some(e)),
+                }
+            }
+            return (saved, None);
+        }
+        if let Err(e) = c.batch("BEGIN IMMEDIATE") {
+            return (saved, Some(e));
+        }
+        let mut failed = None;
+        for p in batch {
+            let one = c.batch("SAVEPOINT report").and_then(|_| save(c, p));
+            match one.and_then(|s| c.batch("RELEASE SAVEPOINT report").map(|_| s)) {
+                Ok(s) => saved.push(s),
+                Err(e) => {
+                    let _ = c.batch("ROLLBACK TO SAVEPOINT report");
+                    let _ = c.batch("RELEASE SAVEPOINT report");
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = c.batch("COMMIT") {
+            let _ = c.batch("ROLLBACK");
+            return (Vec::new(), Some(failed.unwrap_or(e)));
+        }
+        (saved, failed)
+    }
 }
 
 pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
@@ -158,7 +198,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     let mut doc = r.clone();
     doc.cells.clear();
     doc.doubts.clear();
-    let doc = serde_json::to_string(&doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let doc = serde_json::to_string(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id = c
         .query(
             "INSERT INTO reports (hash, path, format, agency_id, agency_name, year, template, title, published, \
@@ -190,7 +230,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         &FINDING_COLUMNS,
         &finding_rows(id, "report", findings),
     )?;
-    crate::figures::refresh(c, id)?;
+    crate::figures::put(c, id, r, findings)?;
     for (kind, key, old, new, reason, user) in carried.iter().flat_map(|k| &k.changes) {
         c.exec(
             "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -521,26 +561,41 @@ impl Store {
         f: &mut dyn FnMut(Stored) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let (clause, params) = filter.sql();
-        let sql = format!(
-            "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-             r.version, r.path, r.doc, a.division FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
-             ORDER BY COALESCE(a.name, r.agency_name, ''), r.year, r.version, r.id"
-        );
-        // Rows are collected per batch of ids so cells can be read with a second query
-        // on the same connection.
-        let mut heads = Vec::new();
-        self.conn.each(&sql, &params, &mut |r| {
-            heads.push(r);
-            Ok(())
-        })?;
-        for head in heads {
-            let mut stored = self.load(&head)?;
-            if filter.originals {
-                for (key, old) in self.originals(stored.id)? {
-                    stored.report.set(&key, old.as_deref().and_then(parse_num));
+        let head = "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), \
+                    COALESCE(a.level, ''), r.version, r.path, r.doc, a.division \
+                    FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id";
+        // The ids in order first (8 bytes a report), then the reports a batch at a time:
+        // memory stays flat however many are exported, and cells are read with a second
+        // query on the same connection.
+        let mut ids = Vec::new();
+        self.conn.each(
+            &format!(
+                "SELECT r.id FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause} \
+                 ORDER BY COALESCE(a.name, r.agency_name, ''), r.year, r.version, r.id"
+            ),
+            &params,
+            &mut |r| {
+                ids.extend(r.int(0));
+                Ok(())
+            },
+        )?;
+        for chunk in ids.chunks(256) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let mut heads: HashMap<i64, Row> = self
+                .conn
+                .query(&format!("{head} WHERE r.id IN ({})", list.join(", ")), &[])?
+                .into_iter()
+                .filter_map(|r| Some((r.int(0)?, r)))
+                .collect();
+            for head in chunk.iter().filter_map(|id| heads.remove(id)) {
+                let mut stored = self.load(&head)?;
+                if filter.originals {
+                    for (key, old) in self.originals(stored.id)? {
+                        stored.report.set(&key, old.as_deref().and_then(parse_num));
+                    }
                 }
+                f(stored)?;
             }
-            f(stored)?;
         }
         Ok(())
     }
@@ -561,7 +616,7 @@ impl Store {
     fn load(&mut self, head: &Row) -> Result<Stored, StoreError> {
         let id = head.int(0).unwrap_or(0);
         let mut report: Report = serde_json::from_str(head.str(7))
-            .map_err(|e| StoreError::Invalid(format!("报告 {id} 的内容无法解析: {e}")))?;
+            .map_err(|e| StoreError::Corrupt(format!("报告 {id} 的内容无法解析: {e}")))?;
         report.cells = nianbao_model::keys_for(report.template)
             .iter()
             .map(|k| (k.to_string(), Cell::default()))

@@ -142,7 +142,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let body = body.trim();
         if body.is_empty() || body.chars().count() > 2000 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "评论应为 1–2000 个字符 (a comment of 1–2000 characters)".into(),
             ));
         }
@@ -150,7 +150,7 @@ impl Store {
             StoreError::NotFound(format!("没有编号为 {id} 的报告 (no report {id})"))
         })?;
         if !stored.report.cells.contains_key(key) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "{key} 不是本报告的单元格 (not a cell of the report)"
             )));
         }
@@ -225,12 +225,12 @@ impl Store {
     pub fn create_token(&mut self, user_id: i64, name: &str, hash: &str) -> Result<(), StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 64 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Rejected(
                 "令牌名称应为 1–64 个字符 (a token name of 1–64 characters)".into(),
             ));
         }
         if self.tokens(user_id)?.iter().any(|t| t.name == name) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Rejected(format!(
                 "已有名为 {name} 的令牌 (a token of that name exists)"
             )));
         }

@@ -32,7 +32,7 @@ pub struct Book {
 }
 
 fn xerr(e: XlsxError) -> StoreError {
-    StoreError::Invalid(format!("XLSX 写出失败 (XLSX write failed): {e}"))
+    StoreError::Io(format!("XLSX 写出失败 (XLSX write failed): {e}"))
 }
 
 fn cell() -> Format {

@@ -1287,6 +1287,46 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     assert_eq!(after[0].identity_pass_rate, Some(24.0 / 25.0));
 }
 
+/// Ingest writes reports in batches on SQLite; a report the store refuses mid-batch leaves
+/// nothing behind (not even its new agency), the ones before it stay, and none after it
+/// is written.
+#[test]
+fn a_batch_keeps_the_reports_before_a_failure_and_nothing_of_the_failed_one() {
+    use nianbao_corpus::ingest::parse_bytes;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("b.db").display().to_string()).unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    let parsed: Vec<_> = names[..3]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| parse_bytes(&format!("{i}.txt"), &std::fs::read(p).unwrap()).unwrap())
+        .collect();
+    store
+        .conn()
+        .batch("CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.path = '1.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END;")
+        .unwrap();
+    let (saved, error) = store.save_batch(&parsed.iter().collect::<Vec<_>>());
+    assert_eq!(saved, vec![Saved::New]);
+    assert!(error.unwrap().to_string().contains("refused"));
+    let count = |store: &mut Store, sql: &str| store.conn().query(sql, &[]).unwrap()[0].int(0);
+    assert_eq!(count(&mut store, "SELECT COUNT(*) FROM reports"), Some(1));
+    assert_eq!(count(&mut store, "SELECT COUNT(*) FROM figures"), Some(1));
+    assert_eq!(count(&mut store, "SELECT COUNT(*) FROM agencies"), Some(1));
+    let kept = store.conn().query("SELECT path FROM reports", &[]).unwrap();
+    assert_eq!(kept[0].str(0), "0.txt");
+    // The next batch goes on (the failure was the store's, not the connection's).
+    store.conn().batch("DROP TRIGGER refuse").unwrap();
+    let (saved, error) = store.save_batch(&parsed[1..].iter().collect::<Vec<_>>());
+    assert!(error.is_none());
+    assert_eq!(saved, vec![Saved::New, Saved::New]);
+}
+
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
 /// opened again (the directory must outlive the store).
 fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {

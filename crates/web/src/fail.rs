@@ -53,7 +53,7 @@ impl Fail {
     }
     pub fn store(e: StoreError) -> Fail {
         match e {
-            StoreError::Invalid(m) => Fail::bad(m),
+            StoreError::Rejected(m) => Fail::bad(m),
             StoreError::Conflict(m) => Fail::new(StatusCode::CONFLICT, m),
             StoreError::NotFound(m) => Fail::new(StatusCode::NOT_FOUND, m),
             other => Fail::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),

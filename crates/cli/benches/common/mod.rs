@@ -46,3 +46,32 @@ pub fn corpus(root: &Path, n: usize) -> Vec<PathBuf> {
     }
     dirs
 }
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Runs a command to its end; (seconds, the process's peak RSS in MiB, VmHWM polled).
+pub fn timed(cmd: &mut std::process::Command) -> (f64, f64) {
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let mut peak = 0;
+    loop {
+        if let Some(kib) = peak_rss_kib(child.id()) {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{cmd:?} failed");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    (start.elapsed().as_secs_f64(), peak as f64 / 1024.0)
+}
