@@ -19,7 +19,7 @@ mod common;
 use common::{corpus, list};
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Runs one ingest; (seconds, peak RSS in MiB).
 fn ingest(db: &str, dirs: &[PathBuf]) -> (f64, f64) {
