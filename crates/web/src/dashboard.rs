@@ -184,7 +184,7 @@ pub async fn page(
         format!("<p class=\"muted\" id=\"computed\">统计时间：{when}</p>")
     };
     let qs = q.query();
-    let tree = crate::regions::cascader(&crate::regions::counts(&st).await?, &q.division);
+    let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
     let form = format!(
         "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
          <input name=\"year\" placeholder=\"年度（如 2023,2024）\" value=\"{}\">{tree}<input name=\"region\" placeholder=\"地区\" value=\"{}\">\

@@ -239,7 +239,7 @@ pub async fn index(
     let (total, rows) = st
         .with(move |store| store.list(&filter, (page - 1) * PAGE, PAGE))
         .await?;
-    let tree = crate::regions::cascader(&crate::regions::counts(&st).await?, &q.division);
+    let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
     let form = format!(
         "<form method=\"get\" action=\"/\" class=\"filters\">\
          <input name=\"q\" id=\"f-q\" placeholder=\"机构名称\" value=\"{}\">\

@@ -75,14 +75,14 @@ pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
 }
 
 /// The division counts for a cascader, counted again only when the corpus changed.
-pub async fn counts(st: &Shared) -> Result<HashMap<String, i64>, Fail> {
+pub async fn counts(st: &Shared) -> Result<std::sync::Arc<HashMap<String, i64>>, Fail> {
     let now = crate::dashboard::version(st).await?;
     if let Some((v, c)) = st.division_counts.lock().ok().and_then(|m| m.clone()) {
         if v == now {
             return Ok(c);
         }
     }
-    let counts = st.with(|s| s.division_counts()).await?;
+    let counts = std::sync::Arc::new(st.with(|s| s.division_counts()).await?);
     if let Ok(mut m) = st.division_counts.lock() {
         *m = Some((now, counts.clone()));
     }

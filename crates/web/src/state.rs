@@ -22,7 +22,8 @@ pub struct State {
     /// corpus's version shows it).
     pub placed: std::sync::atomic::AtomicU64,
     /// Agencies per division code for the region tree, with the corpus version they count.
-    pub division_counts: Mutex<Option<(String, HashMap<String, i64>)>>,
+    /// Shared, not copied, by each request (tens of thousands of codes on a large corpus).
+    pub division_counts: Mutex<Option<(String, Arc<HashMap<String, i64>>)>>,
     /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
     pub tls: bool,
     /// Uploads read in the background (set when the server starts).
