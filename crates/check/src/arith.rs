@@ -1,12 +1,13 @@
 //! Arithmetic identities of tables 三 and 四, and the single-cell fix.
 
 use crate::cell_name;
+use nianbao_model::Rule;
 use nianbao_model::{keys_for, Finding, Fix, Report, Severity, Template, COLUMNS, COLUMN_LABELS};
 
 /// `sum(lhs) == sum(rhs)`, with the rule it belongs to and its messages.
 #[derive(Clone, Debug)]
 pub struct Identity {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub lhs: Vec<String>,
     pub rhs: Vec<String>,
     pub what_zh: String,
@@ -62,7 +63,7 @@ pub fn identities(t: Template) -> Vec<Identity> {
     let mut out = Vec::new();
     for (c, label) in COLUMNS.iter().zip(COLUMN_LABELS) {
         out.push(Identity {
-            rule: "t3.balance",
+            rule: Rule::T3Balance,
             lhs: vec![format!("t3.received.{c}"), format!("t3.carried_in.{c}")],
             rhs: vec![format!("t3.processed.{c}"), format!("t3.carried_over.{c}")],
             what_zh: format!("表三“{label}”列：一、本年新收 + 二、上年结转 应等于 （七）总计 + 四、结转下年度"),
@@ -72,7 +73,7 @@ pub fn identities(t: Template) -> Vec<Identity> {
     for row in t3_rows(t) {
         let name = row_label(t, &row);
         out.push(Identity {
-            rule: "t3.row_total",
+            rule: Rule::T3RowTotal,
             lhs: COLUMNS[..6].iter().map(|c| format!("{row}.{c}")).collect(),
             rhs: vec![format!("{row}.total")],
             what_zh: format!("表三“{name}”行：总计应等于六类申请人之和"),
@@ -84,7 +85,7 @@ pub fn identities(t: Template) -> Vec<Identity> {
     let outcomes = outcome_rows(t);
     for (c, label) in COLUMNS.iter().zip(COLUMN_LABELS) {
         out.push(Identity {
-            rule: "t3.outcome_sum",
+            rule: Rule::T3OutcomeSum,
             lhs: vec![format!("t3.processed.{c}")],
             rhs: outcomes.iter().map(|r| format!("{r}.{c}")).collect(),
             what_zh: format!("表三“{label}”列：（七）总计应等于各项办理结果之和"),
@@ -99,7 +100,7 @@ pub fn identities(t: Template) -> Vec<Identity> {
         ("suit_after_review", "复议后起诉"),
     ] {
         out.push(Identity {
-            rule: "t4.group_total",
+            rule: Rule::T4GroupTotal,
             lhs: ["upheld", "corrected", "other", "pending"]
                 .iter()
                 .map(|p| format!("t4.{g}.{p}"))
@@ -128,8 +129,8 @@ fn sides(r: &Report, id: &Identity, over: Option<(&str, i64)>) -> Option<(i64, i
     Some((sum(&id.lhs), sum(&id.rhs)))
 }
 
-fn table_present(r: &Report, rule: &str) -> bool {
-    if rule.starts_with("t4") {
+fn table_present(r: &Report, rule: Rule) -> bool {
+    if rule.family() == "t4" {
         r.has_table("四")
     } else {
         r.has_table("三")
@@ -203,7 +204,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
             let name = cell_name(r, &fix.key);
             let cur = fix.current.map_or("空".to_string(), |c| c.to_string());
             let mut f = Finding::new(
-                "identity.single_fix",
+                Rule::IdentitySingleFix,
                 Severity::Info,
                 format!(
                     "若将“{name}”由 {cur} 改为 {}，全部勾稽关系即成立",

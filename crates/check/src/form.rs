@@ -1,5 +1,6 @@
 //! Form compliance: tables and sections present, template fits the year, published on time.
 
+use nianbao_model::Rule;
 use nianbao_model::{Date, Finding, Report, Severity, Template, SECTION_HEADINGS};
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
@@ -29,7 +30,7 @@ fn tables(r: &Report, out: &mut Vec<Finding>) {
             (Severity::Error, "")
         };
         out.push(Finding::new(
-            "table.missing",
+            Rule::TableMissing,
             severity,
             format!("未找到{title}的统计表{zh_note}"),
             format!("the table of {title} was not found"),
@@ -59,7 +60,7 @@ fn sections(r: &Report, out: &mut Vec<Finding>) {
         return;
     }
     out.push(Finding::new(
-        "section.missing",
+        Rule::SectionMissing,
         severity,
         format!("缺少法定章节标题：{}", missing.join("；")),
         format!("statutory section headings missing: {}", missing.join("; ")),
@@ -80,7 +81,7 @@ fn template_year(r: &Report, out: &mut Vec<Finding>) {
         Severity::Warning
     };
     out.push(Finding::new(
-        "template.year",
+        Rule::TemplateYear,
         severity,
         format!(
             "{year}年度报告应使用{}，实际为{}",
@@ -120,7 +121,7 @@ fn deadline_check(r: &Report, out: &mut Vec<Finding>) {
     let due = deadline(year, r.agency.as_deref());
     if published > due {
         out.push(Finding::new(
-            "publish.late",
+            Rule::PublishLate,
             Severity::Warning,
             format!("发布日期 {published} 晚于法定期限 {due}"),
             format!("published {published}, after the statutory deadline {due}"),
@@ -193,7 +194,7 @@ fn legacy_sums(r: &Report, out: &mut Vec<Finding>) {
             let mut cells = vec![total.to_string()];
             cells.extend(parts.iter().map(|p| p.to_string()));
             out.push(Finding::new(
-                "legacy.sum",
+                Rule::LegacySum,
                 Severity::Warning,
                 format!("统计表“{name}”为 {t}，分项之和为 {s}"),
                 format!("statistics table “{name}” is {t}, its items add up to {s}"),

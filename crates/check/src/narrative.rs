@@ -1,5 +1,6 @@
 //! The narrative against the tables: what the text says about requests must match 表三.
 
+use nianbao_model::Rule;
 use nianbao_model::{ClaimKind, Finding, Report, Severity, Template};
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
@@ -13,7 +14,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
         let at_en = format!("line {} “{}”", c.evidence.line, c.evidence.raw);
         match c.kind {
             ClaimKind::NoRequests if received.unwrap_or(0) > 0 => out.push(Finding::new(
-                "narrative.no_requests",
+                Rule::NarrativeNoRequests,
                 Severity::Warning,
                 format!(
                     "正文称未收到政府信息公开申请（{at}），但表三本年新收申请为 {}",
@@ -31,7 +32,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
                 };
                 if n != t && n != t + carried {
                     out.push(Finding::new(
-                        "narrative.count",
+                        Rule::NarrativeCount,
                         Severity::Warning,
                         format!("正文称收到申请 {n} 件（{at}），表三本年新收申请为 {t} 件"),
                         format!(

@@ -1,6 +1,7 @@
 //! Types of values: counts are whole and not negative (本年增/减 may be negative).
 
 use crate::cell_name;
+use nianbao_model::Rule;
 use nianbao_model::{Finding, Num, Report, Severity};
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
@@ -23,7 +24,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
             .map_or_else(|| v.to_string(), |e| e.raw.clone());
         if v.as_f64() < 0.0 && !signed {
             out.push(Finding::new(
-                "value.negative",
+                Rule::ValueNegative,
                 Severity::Error,
                 format!("“{}”为负数（{raw}）", cell_name(r, key)),
                 format!("“{key}” is negative ({raw})"),
@@ -32,7 +33,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
         }
         if !money && matches!(v, Num::Dec(d) if d.fract() != 0.0) {
             out.push(Finding::new(
-                "value.fraction",
+                Rule::ValueFraction,
                 Severity::Error,
                 format!("“{}”应为整数，实为 {raw}", cell_name(r, key)),
                 format!("“{key}” must be a whole number, found {raw}"),

@@ -64,7 +64,7 @@ pub fn run(args: LedgerArgs) -> ExitCode {
     findings.extend(
         nianbao_check::findings(&report)
             .into_iter()
-            .filter(|f| f.rule.starts_with("t3") || f.rule.starts_with("t4")),
+            .filter(|f| matches!(f.rule.family(), "t3" | "t4")),
     );
     let mut out = std::io::stdout().lock();
     let written = if args.json {

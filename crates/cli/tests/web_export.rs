@@ -157,12 +157,40 @@ fn the_list_and_one_report_export_as_the_cli_does() {
             .output()
             .unwrap();
         assert_eq!(csv, out.stdout, "{query}");
+
+        // The same figures as a workbook: counts as numbers, shares as fractions.
+        let (status, kind, _, xlsx) = v.get_bytes(&format!("/dashboard.xlsx?{query}"));
+        assert_eq!(status, 200, "{query}");
+        assert!(kind.contains("spreadsheetml"), "{kind}");
+        let rows = stats_sheet(&xlsx);
+        let text = String::from_utf8(csv).unwrap();
+        let lines: Vec<Vec<String>> = text
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect();
+        assert_eq!(rows.len(), lines.len(), "{query}");
+        assert!(rows.len() > 1, "{query}: no groups");
+        for (row, line) in rows.iter().zip(&lines).skip(1) {
+            for (i, (cell, printed)) in row.iter().zip(line).enumerate() {
+                let want = match (i, cell) {
+                    (0, calamine::Data::String(s)) => s.clone(),
+                    (4 | 5 | 6 | 8 | 10 | 11 | 12, calamine::Data::Float(f)) => {
+                        format!("{:.1}%", f * 100.0)
+                    }
+                    (4 | 5 | 6 | 8 | 10 | 11 | 12, calamine::Data::Empty) => "—".to_string(),
+                    (_, calamine::Data::Float(f)) => nianbao_corpus::export::fmt_num(*f),
+                    (_, other) => panic!("{query}: column {i} is {other:?}"),
+                };
+                assert_eq!(&want, printed, "{query}: column {i}");
+            }
+        }
     }
     let dash = v.dashboard("/dashboard?year=2022");
     assert!(
         dash.contains("/dashboard.csv?q=&amp;text=&amp;region=&amp;division=&amp;year=2022"),
         "no chart-data link"
     );
+    assert!(dash.contains("/dashboard.xlsx?q=&amp;text=&amp;region=&amp;division=&amp;year=2022"));
 
     // After a change the dashboard answers at once with the figures it had, saying so, and
     // has the new ones a moment later.
@@ -201,4 +229,12 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     assert!(body.contains("csv、xlsx、json、parquet"), "{body}");
     let (status, _) = Http::new(&server.url).get("/api/export?format=csv");
     assert_eq!(status, 401);
+}
+
+/// The one sheet of the dashboard's workbook, with its header row.
+fn stats_sheet(bytes: &[u8]) -> Vec<Vec<calamine::Data>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range("统计").unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
 }

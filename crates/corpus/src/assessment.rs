@@ -5,11 +5,11 @@
 //! XLSX with the same figures.
 
 use crate::campaigns::{Board, Filing};
-use crate::figures::IDENTITY_RULES;
 use crate::stats::{By, Group};
 use crate::store::Filter;
 use crate::{Store, StoreError};
 use nianbao_model::Date;
+use nianbao_model::Rule;
 use nianbao_render::chart;
 use nianbao_render::{Block, Cell, Role, Row, Table};
 use serde::Serialize;
@@ -147,8 +147,9 @@ impl Store {
             .map(|e| {
                 let found = e.report_id.and_then(|r| rules.get(&r));
                 let has = |rule: &str| found.is_some_and(|s| s.contains(rule));
-                let identities = e.report_id.is_some() && !IDENTITY_RULES.iter().any(|r| has(r));
-                let template = e.report_id.is_some() && !has("template.year");
+                let identities = e.report_id.is_some()
+                    && !Rule::ALL.iter().any(|r| r.is_identity() && has(r.id()));
+                let template = e.report_id.is_some() && !has(Rule::TemplateYear.id());
                 Ranked {
                     rank: 0,
                     agency_id: e.agency_id,
@@ -201,10 +202,7 @@ impl Store {
 
 /// A rule's description in Chinese, from the checks' list.
 fn rule_name(rule: &str) -> Option<String> {
-    nianbao_check::RULES
-        .iter()
-        .find(|r| r.0 == rule)
-        .map(|r| r.2.to_string())
+    nianbao_model::Rule::parse(rule).map(|r| r.what_zh().to_string())
 }
 
 fn pct(v: Option<f64>) -> String {

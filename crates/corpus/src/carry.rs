@@ -9,6 +9,7 @@ use crate::db::Conn;
 use crate::review::finding_key;
 use crate::store::parse_num;
 use crate::StoreError;
+use nianbao_model::Rule;
 use nianbao_model::{Finding, Report, Severity};
 use std::collections::BTreeMap;
 
@@ -96,7 +97,7 @@ pub fn carry(
             ));
         } else {
             conflicts.push(Finding::new(
-                "review.correction_not_carried",
+                Rule::ReviewCorrectionNotCarried,
                 Severity::Warning,
                 format!(
                     "第 {version} 版中此格由 {} 改为 {}（{}：{}），新版本原文为 {}，未沿用该修改，请复核",

@@ -8,6 +8,7 @@
 use crate::db::transaction;
 use crate::store::{finding_rows, FINDING_COLUMNS};
 use crate::{Store, StoreError};
+use nianbao_model::Rule;
 use nianbao_model::{Finding, Severity, Template, COLUMNS, COLUMN_LABELS};
 use std::collections::HashMap;
 
@@ -36,7 +37,7 @@ pub fn findings(series: &[YearReport]) -> Vec<(usize, Finding)> {
             out.push((
                 at,
                 Finding::new(
-                    "cross.missing_year",
+                    Rule::CrossMissingYear,
                     Severity::Warning,
                     format!(
                         "缺少 {y} 年度报告：该机构有 {} 年和 {} 年的报告",
@@ -91,7 +92,7 @@ fn carry_over(prev: &YearReport, cur: &YearReport) -> Option<Finding> {
         .map(|(l, n, w)| format!("{l} {n} ≠ {w}"))
         .collect();
     Some(Finding::new(
-        "cross.carry_over",
+        Rule::CrossCarryOver,
         Severity::Error,
         format!(
             "上年结转与 {} 年报告的“结转下年度继续办理”不一致：{}",
@@ -122,7 +123,7 @@ fn in_force(prev: &YearReport, cur: &YearReport) -> Vec<Finding> {
         let expected = was + issued - repealed;
         if expected != now {
             out.push(Finding::new(
-                "cross.in_force",
+                Rule::CrossInForce,
                 Severity::Warning,
                 format!("{name}现行有效件数为 {now}，按 {} 年的 {was} 件加本年制发 {issued} 件减废止 {repealed} 件应为 {expected}", prev.year),
                 format!("{item} in force is {now}; {was} in {} + {issued} issued − {repealed} repealed = {expected}", prev.year),
@@ -151,7 +152,7 @@ fn swing(prev: &YearReport, cur: &YearReport) -> Option<Finding> {
         return None;
     }
     Some(Finding::new(
-        "cross.swing",
+        Rule::CrossSwing,
         Severity::Warning,
         format!(
             "本年新收申请 {now} 件，{} 年为 {was} 件，变化超过十倍，请核实",
@@ -275,7 +276,7 @@ mod tests {
         let f = findings(&[a, c]);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].0, 1);
-        assert_eq!(f[0].1.rule, "cross.carry_over");
+        assert_eq!(f[0].1.rule, Rule::CrossCarryOver);
         assert_eq!(
             f[0].1.cells,
             vec!["t3.carried_in.natural", "t3.carried_in.total"]
@@ -305,14 +306,14 @@ mod tests {
         let d = year(2024, Template::Y2021, &[]);
         let rules: Vec<(usize, String)> = findings(&[a, b, d])
             .into_iter()
-            .map(|(i, f)| (i, f.rule))
+            .map(|(i, f)| (i, f.rule.to_string()))
             .collect();
         assert_eq!(
             rules,
             vec![
-                (1, "cross.in_force".to_string()),
-                (1, "cross.swing".to_string()),
-                (2, "cross.missing_year".to_string())
+                (1, Rule::CrossInForce.to_string()),
+                (1, Rule::CrossSwing.to_string()),
+                (2, Rule::CrossMissingYear.to_string())
             ]
         );
     }

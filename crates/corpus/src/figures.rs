@@ -6,7 +6,7 @@
 
 use crate::db::{Conn, Value};
 use crate::StoreError;
-use nianbao_model::{Finding, Num, Report};
+use nianbao_model::{Finding, Num, Report, Rule};
 
 /// Keys summed for each figure, over every template, in the order of the table's columns.
 pub(crate) const SUMS: [(&str, &[&str]); 9] = [
@@ -54,15 +54,6 @@ pub(crate) const SUMS: [(&str, &[&str]); 9] = [
     ),
 ];
 
-/// Rules whose findings mean a table identity fails.
-pub(crate) const IDENTITY_RULES: &[&str] = &[
-    "t3.balance",
-    "t3.row_total",
-    "t3.outcome_sum",
-    "t4.group_total",
-    "legacy.sum",
-];
-
 /// The table (schema 7); `{real}` as in `schema`.
 pub(crate) const TABLE: &str = "
 CREATE TABLE figures (
@@ -80,6 +71,15 @@ CREATE TABLE figures (
     tpl INTEGER NOT NULL
 );
 ";
+
+/// The ids of the identity rules, for SQL.
+fn identity_ids() -> Vec<&'static str> {
+    Rule::ALL
+        .iter()
+        .filter(|r| r.is_identity())
+        .map(|r| r.id())
+        .collect()
+}
 
 fn quoted(list: &[&str]) -> String {
     list.iter()
@@ -104,11 +104,12 @@ fn insert(rest: &str) -> String {
     format!(
         "INSERT INTO figures (report_id, {}, pass, tpl) SELECT r.id, {}, \
          CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END, \
-         CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = 'template.year') THEN 0 ELSE 1 END \
+         CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = '{}') THEN 0 ELSE 1 END \
          FROM reports r {rest}",
         names.join(", "),
         sums.join(", "),
-        quoted(IDENTITY_RULES)
+        quoted(&identity_ids()),
+        Rule::TemplateYear.id()
     )
 }
 
@@ -120,7 +121,7 @@ pub(crate) fn put(
     report: &Report,
     findings: &[Finding],
 ) -> Result<(), StoreError> {
-    let has = |rules: &[&str]| findings.iter().any(|f| rules.contains(&f.rule.as_str()));
+    let has = |pick: fn(Rule) -> bool| findings.iter().any(|f| pick(f.rule));
     let mut row: Vec<Value> = vec![report_id.into()];
     for (_, keys) in SUMS {
         let sum: f64 = keys
@@ -129,8 +130,8 @@ pub(crate) fn put(
             .sum();
         row.push(Some(sum).into());
     }
-    row.push(i64::from(!has(IDENTITY_RULES)).into());
-    row.push(i64::from(!has(&["template.year"])).into());
+    row.push(i64::from(!has(Rule::is_identity)).into());
+    row.push(i64::from(!has(|r| r == Rule::TemplateYear)).into());
     c.exec(
         "DELETE FROM figures WHERE report_id = $1",
         &[report_id.into()],

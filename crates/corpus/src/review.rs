@@ -470,7 +470,7 @@ impl Store {
             stored
                 .findings
                 .into_iter()
-                .filter(|f| f.rule.starts_with("extract.") && !f.cells.iter().any(|c| c == key)),
+                .filter(|f| f.rule.family() == "extract" && !f.cells.iter().any(|c| c == key)),
         );
         let agency = stored.agency_id;
         transaction(self.conn(), |c| {

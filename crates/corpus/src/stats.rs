@@ -153,3 +153,52 @@ impl Group {
         ]
     }
 }
+
+/// The stats table as an XLSX workbook (one sheet, the columns of [`HEADERS`]): counts as
+/// numbers, shares as numbers shown as percentages (empty where undefined).
+pub fn xlsx(groups: &[Group]) -> Result<Vec<u8>, StoreError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| StoreError::Io(format!("XLSX: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("统计").map_err(err)?;
+    let bold = Format::new().set_bold();
+    let share = Format::new().set_num_format("0.0%");
+    for (i, h) in HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, i as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, g) in groups.iter().enumerate() {
+        let row = r as u32 + 1;
+        sheet.write_string(row, 0, &g.group).map_err(err)?;
+        let counts = [
+            (1, g.reports as f64),
+            (2, g.requests_received),
+            (3, g.requests_processed),
+            (7, g.reviews),
+            (9, g.suits),
+        ];
+        for (col, v) in counts {
+            sheet.write_number(row, col, v).map_err(err)?;
+        }
+        let shares = [
+            (4, g.granted_share),
+            (5, g.partial_share),
+            (6, g.denied_share),
+            (8, g.review_corrected_rate),
+            (10, g.suit_corrected_rate),
+            (11, g.identity_pass_rate),
+            (12, g.on_time_rate),
+        ];
+        for (col, v) in shares {
+            if let Some(v) = v {
+                sheet
+                    .write_number_with_format(row, col, v, &share)
+                    .map_err(err)?;
+            }
+        }
+    }
+    sheet.set_column_width(0, 24).map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}

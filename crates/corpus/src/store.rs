@@ -3,7 +3,7 @@
 use crate::agency::{self, Name};
 use crate::db::{transaction, Conn, Kind, Row, Value};
 use crate::{postgres::Postgres, schema, sqlite::Sqlite, StoreError};
-use nianbao_model::{Cell, Evidence, Finding, Fix, Num, Report, Severity, Template};
+use nianbao_model::{Cell, Evidence, Finding, Fix, Num, Report, Rule, Severity, Template};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -658,7 +658,7 @@ impl Store {
 
     /// Every finding of a report: its own and the cross-year ones.
     pub fn findings(&mut self, id: i64) -> Result<Vec<Finding>, StoreError> {
-        Ok(self
+        self
             .conn
             .query(
                 "SELECT rule, severity, message_zh, message_en, cells, fix_key, fix_value, alternatives FROM findings \
@@ -666,8 +666,12 @@ impl Store {
                 &[id.into()],
             )?
             .iter()
-            .map(|r| Finding {
-                rule: r.str(0).to_string(),
+            .map(|r| {
+                let rule = Rule::parse(r.str(0)).ok_or_else(|| {
+                    StoreError::Corrupt(format!("报告 {id} 的问题规则 {:?} 未知 (unknown rule)", r.str(0)))
+                })?;
+                Ok(Finding {
+                rule,
                 severity: match r.str(1) {
                     "error" => Severity::Error,
                     "warning" => Severity::Warning,
@@ -679,7 +683,8 @@ impl Store {
                 fix: r.text(5).map(|k| Fix { key: k.to_string(), current: None, value: r.int(6).unwrap_or(0) }),
                 alternatives: r.text(7).and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
             })
-            .collect())
+            })
+            .collect()
     }
 }
 

@@ -201,7 +201,7 @@ fn report_sheet(ws: &mut Worksheet, s: &Stored) -> Result<(), XlsxError> {
     for f in &s.findings {
         row += 1;
         sheet.ws.write_string(row, 0, f.severity.name_zh())?;
-        sheet.ws.write_string(row, 1, &f.rule)?;
+        sheet.ws.write_string(row, 1, f.rule.id())?;
         sheet.ws.write_string(row, 2, &f.message_zh)?;
     }
     Ok(())

@@ -812,7 +812,7 @@ fn review(backend: Backend) {
     assert!(
         !after
             .iter()
-            .any(|f| f.rule == "cross.carry_over" || f.rule.starts_with("t3.row")),
+            .any(|f| f.rule == "cross.carry_over" || f.rule.id().starts_with("t3.row")),
         "{after:?}"
     );
     let stored = store.report(rid).unwrap().unwrap();

@@ -128,7 +128,8 @@ pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
 }
 
 /// Smallest edit distance between `label` and some prefix of `text`.
-pub fn prefix_dist(label: &[char], text: &[char]) -> usize {
+#[cfg(test)]
+fn prefix_dist(label: &[char], text: &[char]) -> usize {
     prefix_match(label, text).0
 }
 

@@ -10,16 +10,16 @@
 mod claims;
 mod compact;
 mod detect;
-pub mod labels;
+mod labels;
 mod meta;
-pub mod norm;
+mod norm;
 mod regions;
 mod resolve;
 mod sections;
-pub mod spec;
-pub mod split;
-pub mod table;
-pub mod tokens;
+mod spec;
+mod split;
+mod table;
+mod tokens;
 mod write;
 
 use compact::Compact;
@@ -27,6 +27,22 @@ use nianbao_model::{Claim, Place, Report};
 use norm::Norm;
 
 pub use meta::dates;
+pub use spec::{t3_rows, RowSpec};
+
+/// The label/value pairs the tokeniser sees in a text (a debugging aid: the label's last
+/// 40 characters, the number of values, the alternative label), as the `pairs` example prints.
+pub fn pairs(text: &str) -> Vec<(String, usize, String)> {
+    let norm = Norm::new(text);
+    let items = tokens::items(&norm);
+    table::pairs(&items, false)
+        .iter()
+        .map(|p| {
+            let label: Vec<char> = p.label.iter().copied().collect();
+            let tail: String = label[label.len().saturating_sub(40)..].iter().collect();
+            (tail, p.run.len(), p.alt.iter().flatten().collect())
+        })
+        .collect()
+}
 
 /// Extracts a report from its decoded text.
 pub fn extract(src: &str) -> Report {

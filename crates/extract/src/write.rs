@@ -10,6 +10,7 @@ use crate::table::{
     align, pairs, prior, read_row, t2_row_score, t3_row_score, t4_row_score, Pair, RowRead,
 };
 use crate::tokens::{Item, Sign, Unit};
+use nianbao_model::Rule;
 use nianbao_model::{Evidence, ExtraItem, Finding, Num, Place, Report, Severity};
 
 pub struct Writer<'a> {
@@ -70,13 +71,13 @@ impl<'a> Writer<'a> {
     fn flush(&mut self, table: &str, cols: usize) {
         for (rule, rows, zh, en) in [
             (
-                "extract.extra_values",
+                Rule::ExtractExtraValues,
                 std::mem::take(&mut self.extra_rows),
                 "数值多于",
                 "more numbers than",
             ),
             (
-                "extract.missing_values",
+                Rule::ExtractMissingValues,
                 std::mem::take(&mut self.short_rows),
                 "数值少于",
                 "fewer numbers than",
@@ -86,7 +87,7 @@ impl<'a> Writer<'a> {
                 continue;
             }
             let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
-            let (zh_tail, en_tail) = if rule == "extract.extra_values" {
+            let (zh_tail, en_tail) = if rule == Rule::ExtractExtraValues {
                 (
                     "已按勾稽关系取舍，请核对原文",
                     "kept the values the identities support; check the source",
@@ -116,7 +117,7 @@ impl<'a> Writer<'a> {
 
     fn doubt(
         &mut self,
-        rule: &str,
+        rule: Rule,
         severity: Severity,
         zh: String,
         en: String,
@@ -176,13 +177,13 @@ impl<'a> Writer<'a> {
                 .collect();
             let (rule, zh, en) = if read.short {
                 (
-                    "extract.ambiguous_placement",
+                    Rule::ExtractAmbiguousPlacement,
                     format!("{}“{name}”一行的数值少于{}列，可放入不同的列，勾稽关系有{ties}种放法都成立，已取 {chosen}（其他：{}），请对照原表核实", tname(table).0, keys.len(), others.join("；")),
                     format!("{} row “{name}”: fewer numbers than {} columns, and the identities hold for {ties} ways to place them; chose {chosen} (others: {}) — verify against the original table", tname(table).1, keys.len(), others.join("; ")),
                 )
             } else {
                 (
-                    "extract.ambiguous_split",
+                    Rule::ExtractAmbiguousSplit,
                     format!("{}“{name}”一行的数字连在一起，可有{ties}种拆分，已取 {chosen}（其他：{}），请对照原表核实", tname(table).0, others.join("；")),
                     format!("{} row “{name}”: digits run together and split {ties} ways; chose {chosen} (others: {}) — verify against the original table", tname(table).1, others.join("; ")),
                 )
@@ -226,7 +227,7 @@ impl<'a> Writer<'a> {
             .flat_map(|r| (0..r.cols.len()).map(|i| r.cell_key(i)))
             .collect();
         self.doubt(
-            "extract.row_missing",
+            Rule::ExtractRowMissing,
             Severity::Warning,
             format!(
                 "{}中未找到以下行，对应单元格留空：{}",
@@ -261,7 +262,7 @@ impl<'a> Writer<'a> {
                     .any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
                 if a.is_some() && exact {
                     self.doubt(
-                        "extract.duplicate_label",
+                        Rule::ExtractDuplicateLabel,
                         Severity::Warning,
                         format!(
                             "{}的行“{}”出现了两次，只采用了其中一次的数值",
@@ -372,7 +373,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         if money_unstated && hint == Unit::None && w.r.template == nianbao_model::Template::Y2019 {
             let key = spec.cell_key(spec.cols.len() - 1);
             w.doubt(
-                "extract.unit_unknown",
+                Rule::ExtractUnitUnknown,
                 Severity::Info,
                 "采购总金额未注明单位（元或万元），已按万元读取".into(),
                 "procurement amount gives no unit (元 or 万元); read as 万元".into(),
@@ -429,9 +430,9 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     if read.extra || read.short {
         w.doubt(
             if read.extra {
-                "extract.extra_values"
+                Rule::ExtractExtraValues
             } else {
-                "extract.missing_values"
+                Rule::ExtractMissingValues
             },
             Severity::Warning,
             format!("表四应有15个数值，实际读到{}个，请核对原文", run.len()),
@@ -444,7 +445,7 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     }
     if ties > 1 {
         w.doubt(
-            "extract.ambiguous_split",
+            Rule::ExtractAmbiguousSplit,
             Severity::Warning,
             format!("表四的数字连在一起，可有{ties}种拆分，已按勾稽关系和常见分布取其一，请对照原表核实"),
             format!("table 四: digits run together and split {ties} ways; chose one by the identities and a prior — verify"),
@@ -502,7 +503,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         w.row("统计表", spec, &one, pick, &alts, hint);
         if read.extra && !cumulative {
             w.doubt(
-                "extract.extra_values",
+                Rule::ExtractExtraValues,
                 Severity::Warning,
                 format!(
                     "统计表“{}”一行有{}个数值，只采用了第一个",

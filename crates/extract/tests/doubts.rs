@@ -13,7 +13,11 @@ fn tab_text(template: Template, seed: u64) -> (Report, String) {
 }
 
 fn rules(text: &str) -> Vec<String> {
-    extract(text).doubts.into_iter().map(|d| d.rule).collect()
+    extract(text)
+        .doubts
+        .into_iter()
+        .map(|d| d.rule.to_string())
+        .collect()
 }
 
 /// Replaces the line that starts with `label` (after tabs) by `new`.

@@ -2,7 +2,7 @@
 //! columns they are in. The identities choose where they settle it; the values' places
 //! on the page choose where they do not; what stays open is reported.
 
-use nianbao_extract::spec::t3_rows;
+use nianbao_extract::t3_rows;
 use nianbao_model::{Place, Report, Template};
 
 /// Table 三 (2021) with only the printed values of the rows given, as

@@ -7,6 +7,7 @@
 
 use crate::calendar::Calendar;
 use crate::request::{row_key, Request, Route, APPLICANTS, OTHER, OUTCOMES, RESULTS};
+use nianbao_model::Rule;
 use nianbao_model::{Date, Finding, Num, Report, Severity, Template};
 
 fn in_year(d: Date, year: i32) -> bool {
@@ -102,7 +103,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
                 let left = cal.working_days_between(today, due);
                 if today > due {
                     out.push(Finding::new(
-                        "ledger.overdue",
+                        Rule::LedgerOverdue,
                         Severity::Error,
                         format!("申请 {id}（{} 收到）已超过答复期限 {due}，逾期 {} 个工作日", q.received, -left),
                         format!("request {id} (received {}) is past its reply deadline {due} by {} working days", q.received, -left),
@@ -115,7 +116,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
                         "；如需延长，须经负责人同意并告知申请人"
                     };
                     out.push(Finding::new(
-                        "ledger.due_soon",
+                        Rule::LedgerDueSoon,
                         Severity::Warning,
                         format!("申请 {id} 的答复期限为 {due}，还剩 {left} 个工作日{ext}"),
                         format!("request {id} must be answered by {due}: {left} working days left"),
@@ -126,7 +127,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
             Some(closed) => {
                 if q.outcome.is_none() {
                     out.push(Finding::new(
-                        "ledger.no_outcome",
+                        Rule::LedgerNoOutcome,
                         Severity::Error,
                         format!("申请 {id} 已办结（{closed}）但未填写办理结果，无法计入表三"),
                         format!("request {id} is closed ({closed}) without an outcome; table 三 cannot count it"),
@@ -136,7 +137,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
                 if closed > due {
                     let late = cal.working_days_between(due, closed);
                     out.push(Finding::new(
-                        "ledger.replied_late",
+                        Rule::LedgerRepliedLate,
                         Severity::Warning,
                         format!("申请 {id} 于 {closed} 答复，超过期限 {due} 共 {late} 个工作日"),
                         format!("request {id} was answered on {closed}, {late} working days after its deadline {due}"),
@@ -145,7 +146,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
                 }
                 if closed < q.received {
                     out.push(Finding::new(
-                        "ledger.dates",
+                        Rule::LedgerDates,
                         Severity::Error,
                         format!("申请 {id} 的答复日期 {closed} 早于收到日期 {}", q.received),
                         format!(
@@ -160,7 +161,7 @@ pub fn deadlines(requests: &[Request], cal: &Calendar, today: Date) -> Vec<Findi
     }
     for y in uncovered {
         out.push(Finding::new(
-            "ledger.calendar",
+            Rule::LedgerCalendar,
             Severity::Info,
             format!("没有 {y} 年的节假日安排，该年只按周末计算工作日；可用 --holidays 文件补充"),
             format!("no holiday list for {y}: only weekends are skipped; add one with --holidays"),

@@ -1,5 +1,6 @@
 //! Findings: what a check (or the extractor itself) has to say about a report.
 
+use crate::Rule;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -37,8 +38,8 @@ pub struct Fix {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable rule id, e.g. `t3.balance`.
-    pub rule: String,
+    /// The rule (serialised as its stable id, e.g. `t3.balance`).
+    pub rule: Rule,
     pub severity: Severity,
     pub message_zh: String,
     pub message_en: String,
@@ -56,14 +57,14 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(
-        rule: &str,
+        rule: Rule,
         severity: Severity,
         message_zh: impl Into<String>,
         message_en: impl Into<String>,
         cells: Vec<String>,
     ) -> Finding {
         Finding {
-            rule: rule.to_string(),
+            rule,
             severity,
             message_zh: message_zh.into(),
             message_en: message_en.into(),

@@ -9,6 +9,7 @@ mod finding;
 pub mod json;
 mod keys;
 mod report;
+mod rule;
 mod value;
 
 pub use finding::{Finding, Fix, Severity};
@@ -16,6 +17,7 @@ pub use keys::{
     cell_label, key_def, keys_for, KeyDef, ValueKind, COLUMNS, COLUMN_LABELS, MAX_VALUE,
 };
 pub use report::{Claim, ClaimKind, Date, ExtraItem, Report, Section};
+pub use rule::Rule;
 pub use value::{Cell, Evidence, Num, Place};
 
 use serde::{Deserialize, Serialize};

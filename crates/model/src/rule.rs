@@ -51,7 +51,7 @@ rules! {
     LegacySum = "legacy.sum", [Warning], "统计表：合计 = 分项之和", "statistics table: totals = sum of their items";
     ValueNegative = "value.negative", [Error], "件数不能为负", "counts cannot be negative";
     ValueFraction = "value.fraction", [Error], "件数应为整数", "counts must be whole numbers";
-    TableMissing = "table.missing", [Error], "缺少法定统计表", "a statutory table is missing";
+    TableMissing = "table.missing", [Error, Warning], "缺少法定统计表", "a statutory table is missing";
     SectionMissing = "section.missing", [Warning, Error], "缺少法定章节（2021年版起为错误）", "a statutory section is missing (error from the 2021 format on)";
     TemplateYear = "template.year", [Error, Warning], "报告年度与所用格式不符", "the template does not fit the report year";
     NarrativeNoRequests = "narrative.no_requests", [Warning], "正文称未收到申请，但表三有申请", "text says no requests, table 三 has some";

@@ -119,7 +119,7 @@ pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao_model::{Num, Template};
+    use nianbao_model::{Num, Rule, Template};
 
     #[test]
     fn a_letter_lists_each_problem_with_its_cells_and_the_fix() {
@@ -128,7 +128,7 @@ mod tests {
         r.year = Some(2022);
         r.set("t3.granted.natural", Some(Num::Int(5)));
         let mut f = Finding::new(
-            "identity.single_fix",
+            Rule::IdentitySingleFix,
             Severity::Error,
             "总计不符",
             "total",
@@ -140,7 +140,7 @@ mod tests {
             value: 4,
         });
         let w = Finding::new(
-            "narrative.claim",
+            Rule::NarrativeCount,
             Severity::Warning,
             "正文与表格不一致",
             "prose",

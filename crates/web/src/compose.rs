@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use nianbao_corpus::review::Role;
 use nianbao_corpus::store::Filter;
+use nianbao_model::Rule;
 use nianbao_model::{Finding, Num, Report, Section, Severity, Template, COLUMNS};
 use nianbao_render::doc::{document, Block, HEADINGS};
 use serde::Deserialize;
@@ -292,10 +293,10 @@ pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_j
     let mut findings: Vec<_> = nianbao_check::findings(&r)
         .into_iter()
         .filter(|f| {
-            !f.rule.starts_with("section.")
-                && !f.rule.starts_with("table.")
-                && !f.rule.starts_with("narrative.")
-                && !f.rule.starts_with("publish.")
+            !matches!(
+                f.rule.family(),
+                "section" | "table" | "narrative" | "publish"
+            )
         })
         .collect();
     // Say what the checks saw: an empty form "holds" only because every cell is 0.
@@ -303,7 +304,7 @@ pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_j
         findings.insert(
             0,
             Finding::new(
-                "form.empty",
+                Rule::FormEmpty,
                 Severity::Warning,
                 "表格尚未填写：全部单元格按 0 核对",
                 "nothing typed yet: every cell checked as 0",
@@ -312,7 +313,7 @@ pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_j
         );
     } else if blank > 0 {
         findings.push(Finding::new(
-            "form.blank_as_zero",
+            Rule::FormBlankAsZero,
             Severity::Info,
             format!("{blank} 个单元格未填写，按 0 核对、生成和入库（年报表格无数据处应填 0）"),
             format!("{blank} cells left blank are 0 in the checks, the files and the corpus"),

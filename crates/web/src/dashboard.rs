@@ -119,11 +119,13 @@ pub struct CsvQuery {
     by: String,
 }
 
-/// `GET /dashboard.csv`: the figures behind the charts, by year or by region, with the
-/// dashboard's filters — the table `nianbao stats --format csv` prints.
-pub async fn csv(
+/// `GET /dashboard.csv` and `/dashboard.xlsx`: the figures behind the charts, by year or by
+/// region (or any `stats --by` grouping), with the dashboard's filters — the table
+/// `nianbao stats --format csv` prints, or the same as a workbook.
+pub async fn download(
     State(st): State<Shared>,
     _s: Session,
+    uri: axum::http::Uri,
     Query(q): Query<CsvQuery>,
 ) -> Result<axum::response::Response, Fail> {
     use axum::response::IntoResponse;
@@ -140,6 +142,23 @@ pub async fn csv(
     };
     let filter = q.list.filter();
     let groups = st.with(move |s| s.stats(by, &filter)).await?;
+    if uri.path().ends_with(".xlsx") {
+        let bytes = nianbao_corpus::stats::xlsx(&groups).map_err(Fail::store)?;
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"nianbao-stats.xlsx\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut r = w.write_record(nianbao_corpus::stats::HEADERS);
     for g in &groups {
@@ -191,11 +210,15 @@ pub async fn page(
          <input name=\"level\" placeholder=\"层级\" value=\"{}\"><input name=\"template\" placeholder=\"格式（2021、2019、legacy）\" value=\"{}\">\
          <button>筛选</button></form>\
          <p class=\"exports\">图表数据：<a id=\"csv-year\" href=\"/dashboard.csv?{}&amp;by=year\">按年度 CSV</a> \
-         <a id=\"csv-region\" href=\"/dashboard.csv?{}&amp;by=region\">按地区 CSV</a> · 点击柱条查看对应报告</p>",
+         <a id=\"csv-region\" href=\"/dashboard.csv?{}&amp;by=region\">按地区 CSV</a> \
+         <a id=\"xlsx-year\" href=\"/dashboard.xlsx?{}&amp;by=year\">按年度 XLSX</a> \
+         <a id=\"xlsx-region\" href=\"/dashboard.xlsx?{}&amp;by=region\">按地区 XLSX</a> · 点击柱条查看对应报告</p>",
         esc(&q.year),
         esc(&q.region),
         esc(&q.level),
         esc(&q.template),
+        esc(&qs),
+        esc(&qs),
         esc(&qs),
         esc(&qs)
     );

@@ -133,7 +133,7 @@ pub async fn derive(
     findings.extend(
         nianbao_check::findings(&r)
             .into_iter()
-            .filter(|f| f.rule.starts_with("t3") || f.rule.starts_with("t4")),
+            .filter(|f| matches!(f.rule.family(), "t3" | "t4")),
     );
     let flags = findings
         .iter()
@@ -150,7 +150,7 @@ pub async fn derive(
             };
             format!(
                 "<li class=\"{class}\" data-rule=\"{}\">{}</li>",
-                esc(&f.rule),
+                esc(f.rule.id()),
                 esc(&f.message_zh)
             )
         })

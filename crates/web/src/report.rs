@@ -268,7 +268,7 @@ fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev
         "<li class=\"{}{}\" id=\"finding-{i}\" data-rule=\"{}\"><span class=\"badge {}\">{}</span> {}{fix}{choices}{accept}</li>",
         sev.0,
         if accepted { " accepted" } else { "" },
-        esc(&f.rule),
+        esc(f.rule.id()),
         sev.0,
         sev.1,
         esc(&f.message_zh)
@@ -1017,7 +1017,7 @@ pub async fn agency(
         .map(|r| {
             r.findings
                 .iter()
-                .filter(|f| f.rule.starts_with("cross."))
+                .filter(|f| f.rule.family() == "cross")
                 .flat_map(|f| f.cells.iter().cloned())
                 .collect()
         })
@@ -1069,7 +1069,7 @@ pub async fn agency(
         .flat_map(|r| {
             r.findings
                 .iter()
-                .filter(|f| f.rule.starts_with("cross."))
+                .filter(|f| f.rule.family() == "cross")
                 .map(move |f| (r, f))
         })
         .map(|(r, f)| {
