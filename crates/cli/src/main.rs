@@ -324,11 +324,7 @@ fn users(action: UsersAction) -> ExitCode {
 /// Reads and extracts one file; the error is a one-line reason.
 fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
     let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
-    let mut r = nianbao_extract::extract_placed(&source.text, &|o| source.place_at(o));
-    r.scale_confidence_at(|offset| source.confidence_at(offset));
-    r.locate(|offset| source.place_at(offset));
-    r.file = Some(path.display().to_string());
-    let findings = nianbao_check::findings(&r);
+    let (r, findings) = nianbao_corpus::ingest::analyse(&source, &path.display().to_string());
     Ok((r, findings, source.format))
 }
 

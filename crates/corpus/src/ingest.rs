@@ -45,6 +45,22 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one file's outcome (its `read` is counted by the caller).
+    pub(crate) fn count(&mut self, name: &str, outcome: &Outcome) {
+        match outcome {
+            Outcome::Saved(Saved::New) => self.new += 1,
+            Outcome::Saved(Saved::NewVersion) => self.versions += 1,
+            Outcome::Saved(Saved::Unchanged) => self.unchanged += 1,
+            Outcome::Failed(reason) => self.failed.push((name.to_string(), reason.clone())),
+            Outcome::Skipped(reason) => {
+                self.read -= 1;
+                self.skipped.push((name.to_string(), reason.clone()))
+            }
+        }
+    }
+}
+
+impl Summary {
     pub fn line_zh_en(&self) -> String {
         format!(
             "读取 {} 个文件：新增 {}，新版本 {}，未变 {}，失败 {}{} (read {}: new {}, new versions {}, unchanged {}, failed {}{})",
@@ -171,16 +187,7 @@ fn run(
                     },
                     Err(o) => o,
                 };
-                match &outcome {
-                    Outcome::Saved(Saved::New) => summary.new += 1,
-                    Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
-                    Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
-                    Outcome::Failed(reason) => summary.failed.push((name.clone(), reason.clone())),
-                    Outcome::Skipped(reason) => {
-                        summary.read -= 1;
-                        summary.skipped.push((name.clone(), reason.clone()))
-                    }
-                }
+                summary.count(&name, &outcome);
                 progress(&name, &outcome);
             }
         }
@@ -227,18 +234,29 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, String> {
     parse(name, hex(&Sha256::digest(bytes)), bytes)
 }
 
-fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
-    let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
+/// A read document's report and findings: extraction with the reader's page places and
+/// confidences, then every check — the one path from a reader's text to a checked report,
+/// used by the CLI's `extract`/`check`, ingest and the web.
+pub fn analyse(
+    source: &nianbao_read::Source,
+    name: &str,
+) -> (nianbao_model::Report, Vec<nianbao_model::Finding>) {
     let mut report = nianbao_extract::extract_placed(&source.text, &|o| source.place_at(o));
     report.scale_confidence_at(|offset| source.confidence_at(offset));
     report.locate(|offset| source.place_at(offset));
+    report.file = Some(name.to_string());
+    let findings = nianbao_check::findings(&report);
+    (report, findings)
+}
+
+fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
+    let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
+    let (report, findings) = analyse(&source, name);
     if report.tables.is_empty() && report.sections.is_empty() {
         return Err(
             "未找到年度报告的章节或统计表 (no sections or tables of an annual report found)".into(),
         );
     }
-    report.file = Some(name.to_string());
-    let findings = nianbao_check::findings(&report);
     // Text and web pages are their own text; other files are kept to be seen and downloaded.
     let kept = matches!(
         source.format,

@@ -8,7 +8,7 @@
 
 use crate::db::transaction;
 use crate::ingest::{jobs, walk, work as read_one, Names, Outcome, Summary};
-use crate::store::{now, save, Saved};
+use crate::store::{now, save};
 use crate::{Store, StoreError};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -94,16 +94,7 @@ pub fn work(
         };
         for (name, outcome) in outcomes {
             summary.read += 1;
-            match &outcome {
-                Outcome::Saved(Saved::New) => summary.new += 1,
-                Outcome::Saved(Saved::NewVersion) => summary.versions += 1,
-                Outcome::Saved(Saved::Unchanged) => summary.unchanged += 1,
-                Outcome::Failed(r) => summary.failed.push((name.clone(), r.clone())),
-                Outcome::Skipped(r) => {
-                    summary.read -= 1;
-                    summary.skipped.push((name.clone(), r.clone()))
-                }
-            }
+            summary.count(&name, &outcome);
             progress(&name, &outcome);
         }
     }

@@ -1222,12 +1222,8 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
 
 #[test]
 fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
-    let mut store = Store::open(&path).unwrap();
-    let root = dir.path().join("reports");
-    corpus(&root);
-    run(&mut store, &[root]);
     let groupings = [
         By::All,
         By::Year,
@@ -1327,15 +1323,22 @@ fn a_batch_keeps_the_reports_before_a_failure_and_nothing_of_the_failed_one() {
     assert_eq!(saved, vec![Saved::New, Saved::New]);
 }
 
-/// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
-/// opened again (the directory must outlive the store).
-fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
+/// The generated reports ingested into `old.db` of a new directory (which must outlive the
+/// store).
+fn generated_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db").display().to_string();
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&dir.path().join("old.db").display().to_string()).unwrap();
     let root = dir.path().join("reports");
     corpus(&root);
     run(&mut store, &[root]);
+    (dir, store)
+}
+
+/// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
+/// opened again (the directory must outlive the store).
+fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
+    let (dir, mut store) = generated_store();
+    let path = dir.path().join("old.db").display().to_string();
     store.conn().batch(sql).unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
