@@ -4,20 +4,7 @@
 use crate::auth::Session;
 use nianbao_corpus::review::Role;
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use nianbao_render::html::esc;
 
 /// A hidden CSRF field for a form.
 pub fn csrf_field(s: &Session) -> String {

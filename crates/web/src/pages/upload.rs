@@ -1,0 +1,173 @@
+//! Uploads: files saved under checked names with bounded sizes, then ingested.
+
+use crate::auth::{self, Session};
+use crate::fail::Fail;
+use crate::html::{csrf_field, layout};
+use crate::state::Shared;
+use axum::extract::{Multipart, State};
+use axum::response::Html;
+use nianbao_corpus::review::Role;
+
+pub async fn upload_form(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
+    s.require(Role::Reviewer)?;
+    Ok(Html(layout(
+        "上传",
+        Some(&s),
+        &format!(
+            "<h1>上传报告</h1><p>可一次选择多个文件，或一个 zip 压缩包（txt、md、html、doc、docx、wps、pdf、ofd）。单个文件上限 {} MB。</p>\
+             <form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" id=\"upload-form\" class=\"card\">{}\
+             <div id=\"drop\" class=\"drop\">把文件拖到这里，或 <input type=\"file\" name=\"files\" id=\"files\" multiple></div>\
+             <progress id=\"progress\" max=\"100\" value=\"0\" hidden></progress>\
+             <button id=\"send\">上传</button></form><div id=\"results\"></div>",
+            (st.max_upload >> 20).max(1),
+            csrf_field(&s)
+        ),
+    )))
+}
+
+/// Why an uploaded file name is refused, if it is.
+pub fn unsafe_name(name: &str) -> Option<&'static str> {
+    let bad = name.is_empty()
+        || name.len() > 255
+        || name.starts_with('.')
+        || name.contains(['/', '\\', '\0'])
+        || name.contains("..")
+        || name.chars().any(char::is_control);
+    bad.then_some("文件名不安全（含路径或特殊字符），已拒绝 (unsafe file name; refused)")
+}
+
+/// One uploaded file's fate.
+#[derive(serde::Serialize)]
+pub struct Received {
+    pub file: String,
+    pub ok: bool,
+    pub message: String,
+}
+
+/// Saves the uploaded files in a private directory (names checked, sizes bounded while
+/// reading) and ingests them. Files refused before ingest are listed with their reason.
+pub async fn receive(
+    st: &Shared,
+    mp: Multipart,
+    s: &Session,
+    api: bool,
+) -> Result<Vec<Received>, Fail> {
+    let mark = |f: Fail| if api { f.api() } else { f };
+    let dir = tempfile::tempdir().map_err(|_| mark(Fail::internal("tempdir")))?;
+    let (saved, mut out) = accept_files(st, mp, s, api, dir.path()).await?;
+    if !saved.is_empty() {
+        let dir_path = dir.path().to_path_buf();
+        let outcomes = st
+            .with(move |store| {
+                let mut list = Vec::new();
+                nianbao_corpus::ingest::ingest_dir_as(
+                    store,
+                    &dir_path,
+                    "上传/",
+                    &mut |name, o| list.push((name.to_string(), o.clone())),
+                )?;
+                Ok(list)
+            })
+            .await
+            .map_err(mark)?;
+        for (file, o) in outcomes {
+            let (ok, message) = outcome_text(&o);
+            out.push(Received {
+                file: file.trim_start_matches("上传/").to_string(),
+                ok,
+                message,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an ingest outcome is good, and what to tell the person.
+pub fn outcome_text(o: &nianbao_corpus::ingest::Outcome) -> (bool, String) {
+    use nianbao_corpus::ingest::Outcome;
+    use nianbao_corpus::store::Saved;
+    match o {
+        Outcome::Saved(Saved::New) => (true, "已入库 (stored)".to_string()),
+        Outcome::Saved(Saved::NewVersion) => {
+            (true, "已入库为新版本 (stored as a new version)".to_string())
+        }
+        Outcome::Saved(Saved::Unchanged) => (true, "已存在，未变 (already stored)".to_string()),
+        Outcome::Failed(reason) | Outcome::Skipped(reason) => (false, reason.clone()),
+    }
+}
+
+/// Saves the files of an upload in `dir` (names checked, sizes bounded while reading):
+/// the names saved, and the files refused with their reason.
+pub async fn accept_files(
+    st: &Shared,
+    mut mp: Multipart,
+    s: &Session,
+    api: bool,
+    dir: &std::path::Path,
+) -> Result<(Vec<String>, Vec<Received>), Fail> {
+    let mark = |f: Fail| if api { f.api() } else { f };
+    let mut out = Vec::new();
+    let mut csrf_ok = api;
+    let mut saved = Vec::new();
+    while let Some(mut field) = mp
+        .next_field()
+        .await
+        .map_err(|e| mark(Fail::bad(format!("上传数据不完整 (broken upload): {e}"))))?
+    {
+        if field.name() == Some("csrf") {
+            let v = field.text().await.unwrap_or_default();
+            csrf_ok = auth::same(&v, &s.csrf);
+            continue;
+        }
+        if !csrf_ok {
+            return Err(mark(Fail::csrf()));
+        }
+        let Some(name) = field.file_name().map(str::to_string) else {
+            continue;
+        };
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(reason) = unsafe_name(&name) {
+            out.push(Received {
+                file: name,
+                ok: false,
+                message: reason.into(),
+            });
+            continue;
+        }
+        let path = dir.join(&name);
+        let mut bytes = Vec::new();
+        let mut too_big = false;
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| mark(Fail::bad(format!("上传中断 (upload broken): {e}"))))?
+        {
+            if bytes.len() + chunk.len() > st.max_upload {
+                too_big = true;
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if too_big {
+            out.push(Received {
+                file: name,
+                ok: false,
+                message: format!(
+                    "文件超过 {} MB 上限，已拒绝 (file too large)",
+                    st.max_upload >> 20
+                ),
+            });
+            continue;
+        }
+        tokio::fs::write(&path, &bytes)
+            .await
+            .map_err(|_| mark(Fail::internal("write")))?;
+        saved.push(name);
+    }
+    if !csrf_ok {
+        return Err(mark(Fail::csrf()));
+    }
+    Ok((saved, out))
+}
