@@ -75,6 +75,7 @@ fn edit_rows(
     free_start: bool,
     mut row: impl FnMut(usize, &[usize]),
 ) -> Vec<usize> {
+    crate::work::add(label.len() * text.len());
     let mut prev: Vec<usize> = (0..=text.len())
         .map(|j| if free_start { 0 } else { j })
         .collect();

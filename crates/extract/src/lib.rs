@@ -20,6 +20,7 @@ mod spec;
 mod split;
 mod table;
 mod tokens;
+mod work;
 mod write;
 
 use compact::Compact;
@@ -28,6 +29,7 @@ use norm::Norm;
 
 pub use meta::dates;
 pub use spec::{t3_rows, RowSpec};
+pub use work::take_steps;
 
 /// The label/value pairs the tokeniser sees in a text (a debugging aid: the label's last
 /// 40 characters, the number of values, the alternative label), as the `pairs` example prints.

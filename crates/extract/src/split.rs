@@ -113,6 +113,7 @@ fn rec(
         return;
     }
     *budget -= 1;
+    crate::work::add(1);
     let Some((first, rest)) = run.split_first() else {
         if extra == 0 {
             out.push(cur.clone());
