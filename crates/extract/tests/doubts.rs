@@ -161,3 +161,63 @@ fn unit_unknown() {
         Some("元")
     );
 }
+
+/// A 2021 table that prints （六）其他处理 as one row with the group's sums instead of its three
+/// numbered rows: the numbered rows' cells stay blank, and a finding names them — no sum is
+/// put into a sub-row it does not belong to.
+#[test]
+fn other_handling_printed_as_one_row_leaves_its_sub_rows_blank_with_a_finding() {
+    let subs = ["no_correction", "no_fee", "other"];
+    let cols = [
+        "natural",
+        "commercial",
+        "research",
+        "nonprofit",
+        "legal",
+        "other_org",
+        "total",
+    ];
+    let sum_of = |rep: &Report, c: &str| -> i64 {
+        subs.iter()
+            .map(|s| rep.int(&format!("t3.other.{s}.{c}")).unwrap_or(0))
+            .sum()
+    };
+    // A report with requests handled under the group, so its sums are not all zero.
+    let (rep, text) = (1..200)
+        .map(|seed| tab_text(Template::Y2021, seed))
+        .find(|(rep, _)| sum_of(rep, "total") > 0)
+        .expect("a generated report with 其他处理");
+    let sum = |c: &str| sum_of(&rep, c);
+    let group: Vec<String> = cols.iter().map(|c| sum(c).to_string()).collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("（六）其他处理") || l.contains("(六)其他处理"))
+        .expect("the group label");
+    let mut out: Vec<String> = lines[..at].iter().map(|l| l.to_string()).collect();
+    out.push(format!("\t（六）其他处理\t\t{}", group.join("\t")));
+    // Drop the three numbered rows under the group.
+    let rest: Vec<&str> = lines[at + 1..]
+        .iter()
+        .copied()
+        .skip_while(|l| l.trim_start().starts_with(['1', '2', '3']) || l.trim().is_empty())
+        .collect();
+    out.extend(rest.iter().map(|l| l.to_string()));
+    let got = extract(&out.join("\n"));
+    for s in subs {
+        for c in cols {
+            let key = format!("t3.other.{s}.{c}");
+            assert_eq!(got.int(&key), None, "{key}");
+        }
+    }
+    assert!(
+        got.doubts
+            .iter()
+            .any(|d| d.cells.iter().any(|k| k.starts_with("t3.other."))),
+        "no finding names the blank sub-rows: {:?}",
+        got.doubts.iter().map(|d| d.rule).collect::<Vec<_>>()
+    );
+    // The rest of table 三 is read as printed.
+    assert_eq!(got.int("t3.received.total"), rep.int("t3.received.total"));
+    assert_eq!(got.int("t3.granted.total"), rep.int("t3.granted.total"));
+}
