@@ -24,6 +24,7 @@ pub mod schema;
 mod sqlite;
 pub mod stats;
 pub mod store;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod workflow;
 mod xlsx;
