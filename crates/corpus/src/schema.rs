@@ -198,7 +198,9 @@ fn dialect(conn: &dyn Conn, ddl: &str) -> String {
 fn indexes(conn: &mut dyn Conn) -> Result<(), StoreError> {
     // The report list: current reports, newest year first, page by page; and its status
     // filters (with errors, warnings, clean) counted from an index, not the table.
-    conn.batch("CREATE INDEX IF NOT EXISTS reports_list ON reports (current, year, agency_id, id)")?;
+    conn.batch(
+        "CREATE INDEX IF NOT EXISTS reports_list ON reports (current, year, agency_id, id)",
+    )?;
     conn.batch("CREATE INDEX IF NOT EXISTS reports_status ON reports (current, errors, warnings)")
 }
 
