@@ -18,26 +18,30 @@ use nianbao_corpus::review::Role;
 use serde::Deserialize;
 use serde_json::json;
 
-fn new_campaign(
-    name: &str,
-    year: &str,
-    office: &str,
-    division: &str,
-    deadline: &str,
-) -> Result<NewCampaign, Fail> {
-    let year = year.trim().parse().map_err(|_| {
+/// The year typed in the form.
+fn form_year(year: &str) -> Result<i64, Fail> {
+    year.trim().parse().map_err(|_| {
         Fail::bad(format!(
             "年度“{}”应为数字，如 2024 (year as a number)",
             year.trim()
         ))
-    })?;
-    Ok(NewCampaign {
+    })
+}
+
+fn new_campaign(
+    name: &str,
+    year: i64,
+    office: &str,
+    division: &str,
+    deadline: &str,
+) -> NewCampaign {
+    NewCampaign {
         name: name.to_string(),
         year,
         office: office.to_string(),
         division: Some(crate::regions::clean(division)).filter(|d| !d.is_empty()),
         deadline: deadline.to_string(),
-    })
+    }
 }
 
 /// `GET /campaigns`: every campaign, and the form to open one.
@@ -115,7 +119,13 @@ pub async fn create(
 ) -> Result<Redirect, Fail> {
     s.check_csrf(&f.csrf)?;
     s.require(Role::Reviewer)?;
-    let new = new_campaign(&f.name, &f.year, &f.office, &f.division, &f.deadline)?;
+    let new = new_campaign(
+        &f.name,
+        form_year(&f.year)?,
+        &f.office,
+        &f.division,
+        &f.deadline,
+    );
     let names = lines(&f.agencies);
     let user = s.user.name.clone();
     let id = st
@@ -360,12 +370,11 @@ pub async fn api_create(
     s.require(Role::Reviewer).map_err(Fail::api)?;
     let new = new_campaign(
         &b.name,
-        &b.year.to_string(),
+        b.year,
         &b.office,
         b.division.as_deref().unwrap_or(""),
         b.deadline.as_deref().unwrap_or(""),
-    )
-    .map_err(Fail::api)?;
+    );
     let user = s.user.name.clone();
     let id = st
         .with(move |store| {
