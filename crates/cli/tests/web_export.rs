@@ -223,6 +223,53 @@ fn the_list_and_one_report_export_as_the_cli_does() {
         "the new figures are not there"
     );
 
+    // The API's keyset paging (cursor) walks the same reports as its numbered pages, newest
+    // id first, with the list's filters; a cursor that is no id is refused with the reason.
+    let ids_of = |v: &mut Http, query: &str| -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let (status, body) = v.get(&format!("/api/reports?{query}&cursor={cursor}&per_page=7"));
+            assert_eq!(status, 200, "{body}");
+            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let rows = page["reports"].as_array().unwrap();
+            assert!(rows.len() <= 7);
+            ids.extend(rows.iter().map(|r| r["id"].as_i64().unwrap()));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_string(),
+                None => return ids,
+            }
+        }
+    };
+    let paged = |v: &mut Http, query: &str| -> Vec<i64> {
+        let mut ids = Vec::new();
+        for n in 1.. {
+            let (_, body) = v.get(&format!("/api/reports?{query}&page={n}"));
+            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let rows = page["reports"].as_array().unwrap().clone();
+            if rows.is_empty() {
+                break;
+            }
+            ids.extend(rows.iter().map(|r| r["id"].as_i64().unwrap()));
+        }
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids
+    };
+    for query in ["status=", "status=errors", "year=2022"] {
+        let walked = ids_of(&mut v, query);
+        assert!(!walked.is_empty(), "{query}");
+        assert!(
+            walked.windows(2).all(|w| w[0] > w[1]),
+            "{query}: not newest first"
+        );
+        assert_eq!(walked, paged(&mut v, query), "{query}");
+    }
+    let (status, body) = v.get("/api/reports?cursor=abc");
+    assert_eq!(status, 400);
+    assert!(body.contains("next_cursor"), "{body}");
+    let (status, _) = v.get("/api/reports?cursor=&per_page=0");
+    assert_eq!(status, 400);
+
     // Refused with the reason: an unknown format; and nothing without signing in.
     let (status, body) = v.get("/api/export?format=pdf");
     assert_eq!(status, 400);

@@ -326,22 +326,41 @@ impl Store {
             ),
             &params,
         )?;
-        let list = rows
-            .iter()
-            .map(|r| Summary {
-                id: r.int(0).unwrap_or(0),
-                agency_id: r.int(1),
-                agency: r.str(2).to_string(),
-                region: r.str(3).to_string(),
-                level: r.str(4).to_string(),
-                year: r.int(5),
-                template: r.str(6).to_string(),
-                version: r.int(7).unwrap_or(1),
-                errors: r.int(8).unwrap_or(0),
-                warnings: r.int(9).unwrap_or(0),
-            })
-            .collect();
-        Ok((total, list))
+        Ok((total, rows.iter().map(summary).collect()))
+    }
+
+    /// The reports the filter selects with ids below `before` (all when `None`), newest id
+    /// first, at most `limit`: paging by the last id seen (keyset) walks the primary key, so
+    /// a script reading a million reports pays the same for the last page as for the first
+    /// and nothing for a count.
+    pub fn list_after(
+        &mut self,
+        filter: &Filter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Summary>, StoreError> {
+        let (clause, mut params) = filter.sql();
+        let mut conds = clause;
+        if let Some(b) = before {
+            params.push(b.into());
+            let cond = format!("r.id < ${}", params.len());
+            conds = if conds.trim().is_empty() {
+                format!("WHERE {cond}")
+            } else {
+                format!("{conds} AND {cond}")
+            };
+        }
+        params.push(limit.into());
+        let rows = self.conn().query(
+            &format!(
+                "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
+                 r.year, r.template, r.version, r.errors, r.warnings \
+                 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {conds} ORDER BY r.id DESC LIMIT ${}",
+                params.len()
+            ),
+            &params,
+        )?;
+        Ok(rows.iter().map(summary).collect())
     }
 
     /// The canonical text the report's evidence offsets point into.
@@ -679,5 +698,21 @@ mod tests {
         ] {
             assert_eq!(super::beijing_time(t), want);
         }
+    }
+}
+
+/// A row of the list queries as a summary.
+fn summary(r: &crate::db::Row) -> Summary {
+    Summary {
+        id: r.int(0).unwrap_or(0),
+        agency_id: r.int(1),
+        agency: r.str(2).to_string(),
+        region: r.str(3).to_string(),
+        level: r.str(4).to_string(),
+        year: r.int(5),
+        template: r.str(6).to_string(),
+        version: r.int(7).unwrap_or(1),
+        errors: r.int(8).unwrap_or(0),
+        warnings: r.int(9).unwrap_or(0),
     }
 }

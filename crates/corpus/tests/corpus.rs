@@ -703,6 +703,19 @@ fn review(backend: Backend) {
     let n = corpus(&root).len() as i64;
     run(&mut store, &[root]);
 
+    // Keyset paging walks the current reports newest id first, three at a time.
+    let (total, listed) = store.list(&Filter::default(), 0, 1000).unwrap();
+    let mut want: Vec<i64> = listed.iter().map(|r| r.id).collect();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    let (mut walked, mut before) = (Vec::new(), None);
+    loop {
+        let page = store.list_after(&Filter::default(), before, 3).unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        walked.extend(page.iter().map(|r| r.id));
+    }
+    assert_eq!((walked.len() as i64, &walked), (total, &want));
+
     let id = store
         .create_user("审核员甲", "$argon2id$fake", Role::Reviewer)
         .unwrap();

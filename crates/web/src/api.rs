@@ -32,6 +32,36 @@ pub async fn me(s: Session) -> Api {
 }
 
 pub async fn reports(State(st): State<Shared>, _s: Session, Query(q): Query<ListQuery>) -> Api {
+    if let Some(cursor) = &q.cursor {
+        // Keyset paging: newest id first, the next page after the last id given.
+        let before = match cursor.trim() {
+            "" => None,
+            c => Some(c.parse::<i64>().map_err(|_| {
+                Fail::bad(format!(
+                    "cursor 应为上一页给出的 next_cursor，不是 {c:?} (bad cursor)"
+                ))
+                .api()
+            })?),
+        };
+        let per_page = q.per_page.unwrap_or(PAGE);
+        if !(1..=1000).contains(&per_page) {
+            return Err(Fail::bad(
+                "per_page 应在 1 到 1000 之间 (per_page out of range)".to_string(),
+            )
+            .api());
+        }
+        let filter = q.filter();
+        let rows = st
+            .with(move |s| s.list_after(&filter, before, per_page))
+            .await
+            .map_err(Fail::api)?;
+        let next = (rows.len() as i64 == per_page)
+            .then(|| rows.last().map(|r| r.id.to_string()))
+            .flatten();
+        return Ok(Json(
+            json!({ "per_page": per_page, "reports": rows, "next_cursor": next }),
+        ));
+    }
     let page = q.page.unwrap_or(1).max(1);
     let filter = q.filter();
     let (total, rows) = st
@@ -319,7 +349,8 @@ pub async fn openapi() -> Json<Value> {
     let id =
         json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
     let list_params = json!([
-        "q", "text", "region", "division", "level", "year", "template", "status", "page"
+        "q", "text", "region", "division", "level", "year", "template", "status", "page", "cursor",
+        "per_page"
     ]
     .iter()
     .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))
@@ -347,8 +378,9 @@ pub async fn openapi() -> Json<Value> {
                 "region": { "type": "string" }, "level": { "type": "string" }, "year": { "type": ["integer", "null"] },
                 "template": { "type": "string", "enum": ["2019", "2021", "legacy"] }, "version": { "type": "integer" },
                 "errors": { "type": "integer" }, "warnings": { "type": "integer" } } },
-            "ReportList": { "type": "object", "properties": {
+            "ReportList": { "type": "object", "description": "page=N: 按年度排序、含总数；cursor=（空或上一页的 next_cursor）：按编号从新到旧的键集分页，不计总数 (keyset paging by id, no count)", "properties": {
                 "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
+                "next_cursor": { "type": ["string", "null"], "description": "cursor 分页的下一页；null 表示已到末尾" },
                 "reports": { "type": "array", "items": { "$ref": "#/components/schemas/Summary" } } } },
             "Review": { "type": "object", "properties": {
                 "state": { "type": "string", "enum": ["pending", "approved", "returned"], "description": "待审、已审、退回" },

@@ -35,6 +35,12 @@ pub struct ListQuery {
     pub text: String,
     #[serde(default)]
     pub page: Option<i64>,
+    /// The API's keyset paging: empty for the first page, then the `next_cursor` it gave.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// Reports per page with `cursor` (1–1000, default 50).
+    #[serde(default)]
+    pub per_page: Option<i64>,
 }
 
 impl ListQuery {
