@@ -176,8 +176,10 @@ impl Store {
     }
 
     /// Refuses a change made on a page loaded at revision `seen` when the report has moved on,
-    /// naming the change that came between.
-    pub fn check_revision(&mut self, id: i64, seen: i64) -> Result<(), StoreError> {
+    /// naming the change that came between. `None`: the client sent no revision (a script),
+    /// nothing to compare.
+    pub fn check_revision(&mut self, id: i64, seen: Option<i64>) -> Result<(), StoreError> {
+        let Some(seen) = seen else { return Ok(()) };
         let now = self.revision(id)?;
         if now == seen {
             return Ok(());

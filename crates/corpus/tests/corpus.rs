@@ -1120,8 +1120,11 @@ fn workflow(backend: Backend) {
         .correct(first, key, Some(Num::Int(1)), "r", "甲")
         .unwrap();
     assert_eq!(store.revision(first).unwrap(), rev + 1);
-    assert!(store.check_revision(first, rev + 1).is_ok());
-    let e = store.check_revision(first, rev).unwrap_err().to_string();
+    assert!(store.check_revision(first, Some(rev + 1)).is_ok());
+    let e = store
+        .check_revision(first, Some(rev))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("甲") && e.contains("请刷新"), "{e}");
 }
 

@@ -157,9 +157,7 @@ pub async fn correct(
     let user = s.user.name.clone();
     let findings = st
         .with(move |store| {
-            if let Some(seen) = c.rev {
-                store.check_revision(id, seen)?;
-            }
+            store.check_revision(id, c.rev)?;
             store.correct(id, c.key.trim(), value, &c.reason, &user)
         })
         .await
@@ -186,9 +184,7 @@ pub async fn accept(
     s.require(Role::Reviewer).map_err(Fail::api)?;
     let user = s.user.name.clone();
     st.with(move |store| {
-        if let Some(seen) = a.rev {
-            store.check_revision(id, seen)?;
-        }
+        store.check_revision(id, a.rev)?;
         store.accept(id, &a.finding, &a.reason, &user)
     })
     .await
@@ -217,9 +213,7 @@ pub async fn choose(
     let user = s.user.name.clone();
     let report = st
         .with(move |store| {
-            if let Some(seen) = c.rev {
-                store.check_revision(id, seen)?;
-            }
+            store.check_revision(id, c.rev)?;
             store.choose(id, &c.finding, c.index, &user)?;
             store.report(id)
         })

@@ -767,9 +767,7 @@ pub async fn correct(
     let done = match parse_value(&f.value) {
         Ok(value) => {
             st.with(move |store| {
-                if let Some(seen) = rev {
-                    store.check_revision(id, seen)?;
-                }
+                store.check_revision(id, rev)?;
                 store.correct(id, key.trim(), value, &reason, &user)
             })
             .await
@@ -812,9 +810,7 @@ pub async fn accept(
     s.require(Role::Reviewer)?;
     let user = s.user.name.clone();
     st.with(move |store| {
-        if let Some(seen) = f.rev {
-            store.check_revision(id, seen)?;
-        }
+        store.check_revision(id, f.rev)?;
         store.accept(id, &f.finding, &f.reason, &user)
     })
     .await?;
@@ -841,9 +837,7 @@ pub async fn choose(
     s.require(Role::Reviewer)?;
     let user = s.user.name.clone();
     st.with(move |store| {
-        if let Some(seen) = f.rev {
-            store.check_revision(id, seen)?;
-        }
+        store.check_revision(id, f.rev)?;
         store.choose(id, &f.finding, f.index, &user)
     })
     .await?;
