@@ -19,6 +19,18 @@ fn values(h: &mut Http, id: i64) -> Vec<Value> {
     ROW.iter().map(|k| r["values"][k].clone()).collect()
 }
 
+/// The first finding of a stored report (as the API gives it) that `pick` accepts.
+fn find_finding(h: &mut Http, id: i64, pick: impl Fn(&Value) -> bool) -> Value {
+    let r: Value = serde_json::from_str(&h.get(&format!("/api/reports/{id}")).1).unwrap();
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| pick(f))
+        .unwrap_or_else(|| panic!("report {id}: no such finding"))
+        .clone()
+}
+
 #[test]
 fn a_reviewer_picks_another_reading() {
     let server = start(5);
@@ -43,14 +55,9 @@ fn a_reviewer_picks_another_reading() {
     let id = list["reports"][0]["id"].as_i64().unwrap();
 
     // The finding and its readings, the extracted one first.
-    let report: Value = serde_json::from_str(&h.get(&format!("/api/reports/{id}")).1).unwrap();
-    let finding = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "extract.ambiguous_split" && f["cells"][0] == ROW[0])
-        .unwrap()
-        .clone();
+    let finding = find_finding(&mut h, id, |f| {
+        f["rule"] == "extract.ambiguous_split" && f["cells"][0] == ROW[0]
+    });
     assert_eq!(
         finding["alternatives"],
         json!([
@@ -141,14 +148,9 @@ fn a_reviewer_picks_another_reading() {
     );
     let list: Value = serde_json::from_str(&h.get("/api/reports?q=%E8%87%AA%E7%84%B6").1).unwrap();
     let id8 = list["reports"][0]["id"].as_i64().unwrap();
-    let r8: Value = serde_json::from_str(&h.get(&format!("/api/reports/{id8}")).1).unwrap();
-    let f8 = r8["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "extract.ambiguous_split" && f["cells"][0] == ROW[0])
-        .unwrap()
-        .clone();
+    let f8 = find_finding(&mut h, id8, |f| {
+        f["rule"] == "extract.ambiguous_split" && f["cells"][0] == ROW[0]
+    });
     let key8 = f8["key"].as_str().unwrap().to_string();
     let before = values(&mut h, id8);
     let n = f8["alternatives"].as_array().unwrap().len();
@@ -166,14 +168,7 @@ fn a_reviewer_picks_another_reading() {
     );
     assert_eq!(status, 200, "{body}");
     assert_eq!(values(&mut h, id8), before);
-    let r8: Value = serde_json::from_str(&h.get(&format!("/api/reports/{id8}")).1).unwrap();
-    let f8 = r8["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == key8.as_str())
-        .unwrap()
-        .clone();
+    let f8 = find_finding(&mut h, id8, |f| f["key"] == key8.as_str());
     assert_eq!(f8["accepted"], true);
 
     // A choice on one row leaves the doubts about the other rows standing (pingtan 003 has

@@ -91,7 +91,6 @@ fn quoted(list: &[&str]) -> String {
 /// `INSERT INTO figures … SELECT … FROM reports r {rest}`: the one definition of the figures,
 /// computed from the stored cells and findings.
 fn insert(rest: &str) -> String {
-    let names: Vec<&str> = SUMS.iter().map(|(n, _)| *n).collect();
     let sums: Vec<String> = SUMS
         .iter()
         .map(|(_, keys)| {
@@ -106,7 +105,7 @@ fn insert(rest: &str) -> String {
          CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule IN ({})) THEN 0 ELSE 1 END, \
          CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.rule = '{}') THEN 0 ELSE 1 END \
          FROM reports r {rest}",
-        names.join(", "),
+        names().join(", "),
         sums.join(", "),
         quoted(&identity_ids()),
         Rule::TemplateYear.id()
@@ -136,17 +135,22 @@ pub(crate) fn put(
         "DELETE FROM figures WHERE report_id = $1",
         &[report_id.into()],
     )?;
-    let names: Vec<&str> = SUMS.iter().map(|(n, _)| *n).collect();
-    let marks: Vec<String> = (1..=row.len()).map(|i| format!("${i}")).collect();
-    c.exec(
-        &format!(
+    // Written once: every report stored runs it.
+    static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let marks: Vec<String> = (1..=SUMS.len() + 3).map(|i| format!("${i}")).collect();
+        format!(
             "INSERT INTO figures (report_id, {}, pass, tpl) VALUES ({})",
-            names.join(", "),
+            names().join(", "),
             marks.join(", ")
-        ),
-        &row,
-    )?;
+        )
+    });
+    c.exec(&INSERT, &row)?;
     Ok(())
+}
+
+/// The summed columns' names, in the table's order.
+fn names() -> Vec<&'static str> {
+    SUMS.iter().map(|(n, _)| *n).collect()
 }
 
 /// Fills the figures of every stored report (a corpus made before schema 7).

@@ -317,10 +317,7 @@ impl Store {
         let order = "ORDER BY r.year DESC, r.agency_id DESC, r.id DESC";
         let rows = c.query(
             &format!(
-                "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-                 r.year, r.template, r.version, r.errors, r.warnings \
-                 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id \
-                 WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${} OFFSET ${}) {order}",
+                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${} OFFSET ${}) {order}",
                 n - 1,
                 n
             ),
@@ -353,9 +350,7 @@ impl Store {
         params.push(limit.into());
         let rows = self.conn().query(
             &format!(
-                "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-                 r.year, r.template, r.version, r.errors, r.warnings \
-                 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {conds} ORDER BY r.id DESC LIMIT ${}",
+                "{SUMMARY} {conds} ORDER BY r.id DESC LIMIT ${}",
                 params.len()
             ),
             &params,
@@ -700,6 +695,11 @@ mod tests {
         }
     }
 }
+
+/// The columns of a list's rows, read by [`summary`].
+const SUMMARY: &str = "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), \
+    COALESCE(a.region, ''), COALESCE(a.level, ''), r.year, r.template, r.version, r.errors, r.warnings \
+    FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id";
 
 /// A row of the list queries as a summary.
 fn summary(r: &crate::db::Row) -> Summary {
