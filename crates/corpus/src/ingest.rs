@@ -168,7 +168,7 @@ fn run(
                 }
             }
             let parsed: Vec<&Parsed> = items.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
-            let (mut saved, error) = if fatal.is_none() && !parsed.is_empty() {
+            let (saved, error) = if fatal.is_none() && !parsed.is_empty() {
                 store.save_batch(&parsed)
             } else {
                 (Vec::new(), None)
@@ -176,11 +176,11 @@ fn run(
             if fatal.is_none() {
                 fatal = error;
             }
-            saved.reverse();
+            let mut saved = saved.into_iter();
             for (name, result) in items {
                 summary.read += 1;
                 let outcome = match result {
-                    Ok(_) => match saved.pop() {
+                    Ok(_) => match saved.next() {
                         Some(s) => Outcome::Saved(s),
                         // A store that fails is not a bad file: stop writing, drain the rest.
                         None => continue,
