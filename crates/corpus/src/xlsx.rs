@@ -11,7 +11,8 @@ use crate::db::Value;
 use crate::export::Column;
 use crate::store::Stored;
 use crate::StoreError;
-use nianbao_model::{key_def, keys_for, Report, Template, COLUMN_LABELS};
+use nianbao_model::{Report, Template};
+use nianbao_render::doc::{self, Role, Table};
 use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
@@ -188,11 +189,16 @@ fn report_sheet(ws: &mut Worksheet, s: &Stored) -> Result<(), XlsxError> {
     };
     let mut row = 2;
     if r.template == Template::Legacy {
-        row = sheet.legacy(row)?;
+        row = sheet.table(row, "政府信息公开情况统计表", &doc::legacy(r))?;
     } else {
-        row = sheet.table2(row)?;
-        row = sheet.table3(row + 1)?;
-        row = sheet.table4(row + 1)?;
+        let tables = [
+            ("二、主动公开政府信息情况", doc::t2(r)),
+            ("三、收到和处理政府信息公开申请情况", doc::t3(r)),
+            ("四、政府信息公开行政复议、行政诉讼情况", doc::t4(r)),
+        ];
+        for (i, (caption, t)) in tables.iter().enumerate() {
+            row = sheet.table(row + u32::from(i > 0), caption, t)?;
+        }
     }
     row += 1;
     sheet
@@ -266,171 +272,36 @@ impl Sheet<'_> {
         Ok(row + 1)
     }
 
-    /// 二: per 第二十条 item group, a header row of its columns, then one row per item.
-    fn table2(&mut self, row: u32) -> Result<u32, XlsxError> {
-        let mut row = self.caption(row, "二、主动公开政府信息情况")?;
-        let mut groups: Vec<(String, Vec<(String, Vec<(&'static str, String)>)>)> = Vec::new();
-        for key in keys_for(self.report.template)
-            .iter()
-            .filter(|k| k.starts_with("t2."))
-        {
-            let path: Vec<&str> = label(self.report.template, key).split('/').collect();
-            let (group, item, column) = (
-                path.get(1).copied().unwrap_or(""),
-                path.get(2).copied().unwrap_or(""),
-                path.last().copied().unwrap_or(""),
-            );
-            if groups.last().is_none_or(|g| g.0 != group) {
-                groups.push((group.to_string(), Vec::new()));
-            }
-            let items = &mut groups.last_mut().expect("pushed above").1;
-            if items.last().is_none_or(|i| i.0 != item) {
-                items.push((item.to_string(), Vec::new()));
-            }
-            items
-                .last_mut()
-                .expect("pushed above")
-                .1
-                .push((key, column.to_string()));
-        }
-        for (group, items) in groups {
-            let width = items.iter().map(|i| i.1.len()).max().unwrap_or(1) as u16;
-            self.text(row, 0, row, 2 + width, &group, &head())?;
-            row += 1;
-            self.text(row, 0, row, 2, "信息内容", &head())?;
-            for (i, (_, column)) in items[0].1.iter().enumerate() {
-                self.ws
-                    .write_string_with_format(row, 3 + i as u16, column, &head())?;
-            }
-            row += 1;
-            for (item, cells) in &items {
-                self.text(row, 0, row, 2, item, &cell())?;
-                for (i, (key, _)) in cells.iter().enumerate() {
-                    self.value(row, 3 + i as u16, key)?;
-                }
-                row += 1;
-            }
-        }
-        Ok(row)
-    }
-
-    /// 三: the applicant-type header (申请人情况 / 法人或其他组织 merged), and row labels in
-    /// three columns with group labels merged down their rows.
-    fn table3(&mut self, row: u32) -> Result<u32, XlsxError> {
-        let row = self.caption(row, "三、收到和处理政府信息公开申请情况")?;
-        let h = head();
-        self.text(
-            row,
-            0,
-            row + 2,
-            2,
-            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-            &h,
-        )?;
-        self.text(row, 3, row, 9, "申请人情况", &h)?;
-        self.text(row + 1, 3, row + 2, 3, COLUMN_LABELS[0], &h)?;
-        self.text(row + 1, 4, row + 1, 8, "法人或其他组织", &h)?;
-        for (i, l) in COLUMN_LABELS[1..6].iter().enumerate() {
-            self.ws
-                .write_string_with_format(row + 2, 4 + i as u16, *l, &h)?;
-        }
-        self.text(row + 1, 9, row + 2, 9, COLUMN_LABELS[6], &h)?;
-        let first = row + 3;
-        // Row stems in template order (a row's keys are consecutive), each with its label levels.
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        for key in keys_for(self.report.template)
-            .iter()
-            .filter(|k| k.starts_with("t3."))
-        {
-            let stem = key.rsplit_once('.').map_or(*key, |(s, _)| s).to_string();
-            if rows.last().is_none_or(|r| r.0 != stem) {
-                let path = label(self.report.template, key);
-                let mut parts: Vec<String> = path.split('/').skip(1).map(str::to_string).collect();
-                // Drop the column part(s): `自然人`, `总计`, or `法人或其他组织/…`.
-                if let Some(p) = parts
-                    .iter()
-                    .position(|p| p == "法人或其他组织" || p == "自然人" || p == "总计")
-                {
-                    parts.truncate(p);
-                }
-                if parts.first().is_some_and(|p| p == "三") {
-                    parts[0] = "三、本年度办理结果".to_string();
-                }
-                rows.push((stem, parts));
-            }
-        }
-        let labels: Vec<&Vec<String>> = rows.iter().map(|(_, p)| p).collect();
-        for level in 0..3u16 {
-            let mut i = 0;
-            while i < labels.len() {
-                let l = level as usize;
-                let Some(text) = labels[i].get(l) else {
-                    i += 1;
+    /// A table of the template under its caption, merged cells merged: header rows in the
+    /// header format, values (with the notes of findings) where the template has them.
+    fn table(&mut self, row: u32, caption: &str, t: &Table) -> Result<u32, XlsxError> {
+        let first = self.caption(row, caption)?;
+        for (ri, slots) in doc::grid(t).iter().enumerate() {
+            let header = !t.rows[ri].cells.iter().any(|c| c.role == Role::Value);
+            let mut col = 0u16;
+            for slot in slots {
+                let at = col;
+                col += 1;
+                let Some((r, c, true)) = *slot else {
                     continue;
                 };
-                let r = first + i as u32;
-                if labels[i].len() == l + 1 {
-                    // The row's own label fills the remaining label columns.
-                    self.text(r, level, r, 2, text, &cell())?;
-                    i += 1;
-                    continue;
+                let x = &t.rows[r].cells[c];
+                let (r1, c1) = (first + ri as u32, at);
+                let (r2, c2) = (r1 + x.rowspan as u32 - 1, c1 + x.colspan as u16 - 1);
+                match &x.key {
+                    Some(key) => {
+                        if (r1, c1) != (r2, c2) {
+                            self.ws.merge_range(r1, c1, r2, c2, "", &cell())?;
+                        }
+                        self.value(r1, c1, key)?;
+                    }
+                    None => {
+                        let fmt = if header { head() } else { cell() };
+                        self.text(r1, c1, r2, c2, &x.text, &fmt)?;
+                    }
                 }
-                let mut j = i + 1;
-                while j < labels.len()
-                    && labels[j].len() > l + 1
-                    && labels[j][..=l] == labels[i][..=l]
-                {
-                    j += 1;
-                }
-                self.text(r, level, first + j as u32 - 1, level, text, &cell())?;
-                i = j;
             }
         }
-        for (i, (stem, _)) in rows.iter().enumerate() {
-            for (c, col) in nianbao_model::COLUMNS.iter().enumerate() {
-                self.value(first + i as u32, 3 + c as u16, &format!("{stem}.{col}"))?;
-            }
-        }
-        Ok(first + rows.len() as u32)
+        Ok(first + t.rows.len() as u32)
     }
-
-    /// 四: 行政复议 (5 columns) and 行政诉讼 (two groups of 5), three header rows.
-    fn table4(&mut self, row: u32) -> Result<u32, XlsxError> {
-        let row = self.caption(row, "四、政府信息公开行政复议、行政诉讼情况")?;
-        let h = head();
-        let outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
-        let suffixes = ["upheld", "corrected", "other", "pending", "total"];
-        self.text(row, 0, row + 1, 4, "行政复议", &h)?;
-        self.text(row, 5, row, 14, "行政诉讼", &h)?;
-        self.text(row + 1, 5, row + 1, 9, "未经复议直接起诉", &h)?;
-        self.text(row + 1, 10, row + 1, 14, "复议后起诉", &h)?;
-        for (g, group) in ["t4.review", "t4.suit_direct", "t4.suit_after_review"]
-            .iter()
-            .enumerate()
-        {
-            for (i, (label, suffix)) in outcomes.iter().zip(suffixes).enumerate() {
-                let col = (g * 5 + i) as u16;
-                self.ws.write_string_with_format(row + 2, col, *label, &h)?;
-                self.value(row + 3, col, &format!("{group}.{suffix}"))?;
-            }
-        }
-        Ok(row + 4)
-    }
-
-    fn legacy(&mut self, row: u32) -> Result<u32, XlsxError> {
-        let mut row = self.caption(row, "政府信息公开情况统计表")?;
-        self.text(row, 0, row, 2, "统计指标", &head())?;
-        self.ws.write_string_with_format(row, 3, "数值", &head())?;
-        row += 1;
-        for key in keys_for(Template::Legacy) {
-            self.text(row, 0, row, 2, label(Template::Legacy, key), &cell())?;
-            self.value(row, 3, key)?;
-            row += 1;
-        }
-        Ok(row)
-    }
-}
-
-fn label(t: Template, key: &str) -> &'static str {
-    key_def(t, key).map_or("", |d| d.label_path)
 }

@@ -137,7 +137,7 @@ pub fn resolve_t3(
     let priors: Vec<usize> = reads
         .iter()
         .zip(rows)
-        .map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, s.cols, &no_soft)))
+        .map(|(r, s)| r.as_ref().map_or(0, |r| prior(&r.cands, &s.cols, &no_soft)))
         .collect();
     let ambiguous: Vec<usize> = (0..n)
         .filter(|&k| reads[k].as_ref().is_some_and(|r| r.cands.len() > 1))

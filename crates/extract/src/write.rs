@@ -364,7 +364,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         // the soft rules only order them.
         let key = spec.key;
         let read = read_row(ps[*i].run, spec.cols.len(), &no_soft);
-        let pick = prior(&read.cands, spec.cols, &|v| t2_row_score(key, v));
+        let pick = prior(&read.cands, &spec.cols, &|v| t2_row_score(key, v));
         let alts: Vec<usize> = (0..read.cands.len()).collect();
         w.row("二", spec, &read, pick, &alts, hint);
         let money_unstated = spec.cols.iter().position(|c| c.1 == ColKind::Money).is_some_and(|m| {

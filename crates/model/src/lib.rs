@@ -8,6 +8,7 @@
 mod finding;
 pub mod json;
 mod keys;
+pub mod layout;
 mod report;
 mod rule;
 mod value;

@@ -2,8 +2,8 @@
 //! their merged cells exactly as the official template draws them. Every output format
 //! (HTML, DOCX) and the synthetic page writers walk this one model.
 
-use crate::legacy::LEGACY_ROWS;
-use nianbao_model::{Num, Report, Template, COLUMNS};
+use nianbao_model::layout::{self, Head, Line};
+use nianbao_model::{Num, Report, Template};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -91,118 +91,35 @@ fn row(cells: Vec<Cell>) -> Row {
     }
 }
 
-/// The 第二十条 items of table 二: (item, column heads, rows of (label, key, columns)).
-type Item = (
-    &'static str,
-    &'static [&'static str],
-    &'static [(&'static str, &'static str, &'static [&'static str])],
-);
-
-const T2_2021: &[Item] = &[
-    (
-        "一",
-        &["本年制发件数", "本年废止件数", "现行有效件数"],
-        &[
-            ("规章", "t2.regulation", &["issued", "repealed", "in_force"]),
-            (
-                "行政规范性文件",
-                "t2.normative",
-                &["issued", "repealed", "in_force"],
-            ),
-        ],
-    ),
-    (
-        "五",
-        &["本年处理决定数量"],
-        &[("行政许可", "t2.license", &["decisions"])],
-    ),
-    (
-        "六",
-        &["本年处理决定数量"],
-        &[
-            ("行政处罚", "t2.penalty", &["decisions"]),
-            ("行政强制", "t2.coercion", &["decisions"]),
-        ],
-    ),
-    (
-        "八",
-        &["本年收费金额（单位：万元）"],
-        &[("行政事业性收费", "t2.fee", &["amount_wan"])],
-    ),
-];
-
-const T2_2019: &[Item] = &[
-    (
-        "一",
-        &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-        &[
-            ("规章", "t2.regulation", &["made", "published", "total"]),
-            (
-                "规范性文件",
-                "t2.normative",
-                &["made", "published", "total"],
-            ),
-        ],
-    ),
-    (
-        "五",
-        &["上一年项目数量", "本年增/减", "处理决定数量"],
-        &[
-            ("行政许可", "t2.license", &["prev", "delta", "decisions"]),
-            (
-                "其他对外管理服务事项",
-                "t2.other_service",
-                &["prev", "delta", "decisions"],
-            ),
-        ],
-    ),
-    (
-        "六",
-        &["上一年项目数量", "本年增/减", "处理决定数量"],
-        &[
-            ("行政处罚", "t2.penalty", &["prev", "delta", "decisions"]),
-            ("行政强制", "t2.coercion", &["prev", "delta", "decisions"]),
-        ],
-    ),
-    (
-        "八",
-        &["上一年项目数量", "本年增/减"],
-        &[("行政事业性收费", "t2.fee", &["prev", "delta"])],
-    ),
-    (
-        "九",
-        &["采购项目数量", "采购总金额（单位：万元）"],
-        &[("政府集中采购", "t2.procurement", &["count", "amount_wan"])],
-    ),
-];
-
 /// Table 二: four columns; an item with fewer columns widens its last one.
 pub fn t2(r: &Report) -> Table {
-    let items = if r.template == Template::Y2021 {
-        T2_2021
-    } else {
-        T2_2019
-    };
     let mut rows = Vec::new();
-    for (item, heads, lines) in items {
-        let mut first = row(vec![label(&format!("第二十条第（{item}）项"), 1, 4)]);
+    for item in layout::t2_items(r.template) {
+        let mut first = row(vec![label(
+            &format!("第二十条第（{}）项", item.number),
+            1,
+            4,
+        )]);
         first.item_start = true;
         rows.push(first);
-        let last = heads.len() - 1;
-        let mut head = vec![label("信息内容", 1, 1)];
-        for (i, h) in heads.iter().enumerate() {
-            head.push(label(h, 1, if i == last { 4 - heads.len() } else { 1 }));
-        }
-        rows.push(row(head));
-        for (name, key, cols) in lines.iter() {
-            let mut cells = vec![label(name, 1, 1)];
-            for (i, c) in cols.iter().enumerate() {
-                cells.push(value(
-                    r,
-                    format!("{key}.{c}"),
-                    if i == last { 4 - cols.len() } else { 1 },
-                ));
+        let cols = item.cols();
+        let widen = |i: usize| {
+            if i == cols.len() - 1 {
+                4 - cols.len()
+            } else {
+                1
             }
+        };
+        let mut head = vec![label("信息内容", 1, 1)];
+        head.extend(
+            cols.iter()
+                .enumerate()
+                .map(|(i, c)| label(c.head, 1, widen(i))),
+        );
+        rows.push(row(head));
+        for line in item.lines {
+            let mut cells = vec![label(line.label, 1, 1)];
+            cells.extend(line.keys().enumerate().map(|(i, k)| value(r, k, widen(i))));
             rows.push(row(cells));
         }
     }
@@ -212,140 +129,55 @@ pub fn t2(r: &Report) -> Table {
     }
 }
 
-/// Rows of table 三's result block: (group, [(sub-label, key)]); an empty sub-label means
-/// the group label spans both label columns.
-fn t3_groups(y2021: bool) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    vec![
-        ("（一）予以公开", vec![("", "t3.granted")]),
-        (
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-            vec![("", "t3.partial")],
-        ),
-        (
-            "（三）不予公开",
-            vec![
-                ("1.属于国家秘密", "t3.denied.secret"),
-                ("2.其他法律行政法规禁止公开", "t3.denied.prohibited"),
-                ("3.危及“三安全一稳定”", "t3.denied.safety"),
-                ("4.保护第三方合法权益", "t3.denied.third_party"),
-                ("5.属于三类内部事务信息", "t3.denied.internal"),
-                ("6.属于四类过程性信息", "t3.denied.process"),
-                ("7.属于行政执法案卷", "t3.denied.enforcement"),
-                ("8.属于行政查询事项", "t3.denied.inquiry"),
-            ],
-        ),
-        (
-            "（四）无法提供",
-            vec![
-                ("1.本机关不掌握相关政府信息", "t3.unavailable.not_held"),
-                (
-                    "2.没有现成信息需要另行制作",
-                    "t3.unavailable.needs_creation",
-                ),
-                ("3.补正后申请内容仍不明确", "t3.unavailable.unclear"),
-            ],
-        ),
-        (
-            "（五）不予处理",
-            vec![
-                ("1.信访举报投诉类申请", "t3.not_processed.petition"),
-                ("2.重复申请", "t3.not_processed.repeat"),
-                ("3.要求提供公开出版物", "t3.not_processed.publication"),
-                ("4.无正当理由大量反复申请", "t3.not_processed.excessive"),
-                (
-                    "5.要求行政机关确认或重新出具已获取信息",
-                    "t3.not_processed.confirm",
-                ),
-            ],
-        ),
-        (
-            "（六）其他处理",
-            if y2021 {
-                vec![
-                    (
-                        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                        "t3.other.no_correction",
-                    ),
-                    (
-                        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                        "t3.other.no_fee",
-                    ),
-                    ("3.其他", "t3.other.other"),
-                ]
-            } else {
-                vec![("", "t3.other")]
-            },
-        ),
-        ("（七）总计", vec![("", "t3.processed")]),
-    ]
+/// The header rows drawn from their merged cells.
+fn header(head: &[Head]) -> Vec<Row> {
+    let height = head.iter().map(|h| h.row + h.rows).max().unwrap_or(0);
+    (0..height)
+        .map(|r| {
+            let mut cells: Vec<&Head> = head.iter().filter(|h| h.row == r).collect();
+            cells.sort_by_key(|h| h.col);
+            row(cells
+                .iter()
+                .map(|h| label(h.text, h.rows, h.cols))
+                .collect())
+        })
+        .collect()
 }
 
-fn t3_values(r: &Report, key: &str, cells: &mut Vec<Cell>) {
-    for c in COLUMNS {
-        cells.push(value(r, format!("{key}.{c}"), 1));
+/// Value rows under `label_cols` label columns: a group label is merged down the
+/// consecutive rows that share it, a row's own label fills the label columns left.
+fn body(r: &Report, lines: &[&Line], label_cols: usize) -> Vec<Row> {
+    let prefix = |i: usize, depth: usize| -> Vec<&str> { lines[i].path().take(depth).collect() };
+    let mut rows = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut cells = Vec::new();
+        let depth = line.group.len();
+        for (level, text) in line.path().enumerate() {
+            if level == depth {
+                if label_cols > 0 {
+                    cells.push(label(text, 1, label_cols - level));
+                }
+            } else if i == 0 || prefix(i - 1, level + 1) != prefix(i, level + 1) {
+                let mine = prefix(i, level + 1);
+                let span = lines[i..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(j, l)| l.group.len() > level && prefix(i + j, level + 1) == mine)
+                    .count();
+                cells.push(label(text, span, 1));
+            }
+        }
+        cells.extend(line.keys().map(|k| value(r, k, 1)));
+        rows.push(row(cells));
     }
+    rows
 }
 
 /// Table 三: three label columns, seven applicant-type columns.
 pub fn t3(r: &Report) -> Table {
-    let mut rows = vec![
-        row(vec![
-            label(
-                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-                3,
-                3,
-            ),
-            label("申请人情况", 1, 7),
-        ]),
-        row(vec![
-            label("自然人", 2, 1),
-            label("法人或其他组织", 1, 5),
-            label("总计", 2, 1),
-        ]),
-        row([
-            "商业企业",
-            "科研机构",
-            "社会公益组织",
-            "法律服务机构",
-            "其他",
-        ]
-        .iter()
-        .map(|h| label(h, 1, 1))
-        .collect()),
-    ];
-    for (text, key) in [
-        ("一、本年新收政府信息公开申请数量", "t3.received"),
-        ("二、上年结转政府信息公开申请数量", "t3.carried_in"),
-    ] {
-        let mut cells = vec![label(text, 1, 3)];
-        t3_values(r, key, &mut cells);
-        rows.push(row(cells));
-    }
-    let groups = t3_groups(r.template == Template::Y2021);
-    let span: usize = groups.iter().map(|g| g.1.len()).sum();
-    let mut first = true;
-    for (group, lines) in &groups {
-        for (i, (sub, key)) in lines.iter().enumerate() {
-            let mut cells = Vec::new();
-            if first {
-                cells.push(label("三、本年度办理结果", span, 1));
-                first = false;
-            }
-            if sub.is_empty() {
-                cells.push(label(group, 1, 2));
-            } else {
-                if i == 0 {
-                    cells.push(label(group, lines.len(), 1));
-                }
-                cells.push(label(sub, 1, 1));
-            }
-            t3_values(r, key, &mut cells);
-            rows.push(row(cells));
-        }
-    }
-    let mut cells = vec![label("四、结转下年度继续办理", 1, 3)];
-    t3_values(r, "t3.carried_over", &mut cells);
-    rows.push(row(cells));
+    let lines: Vec<&Line> = layout::t3_lines(r.template).collect();
+    let mut rows = header(layout::T3_HEAD);
+    rows.extend(body(r, &lines, layout::T3_LABEL_COLS));
     let mut widths = vec![9, 11, 24];
     widths.extend([8; 7]);
     Table { widths, rows }
@@ -353,48 +185,30 @@ pub fn t3(r: &Report) -> Table {
 
 /// Table 四: 行政复议 (5 columns), 行政诉讼 split into 未经复议直接起诉 and 复议后起诉.
 pub fn t4(r: &Report) -> Table {
-    let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
-    let mut heads = Vec::new();
-    for h in results {
-        heads.push(label(h, 2, 1));
-    }
-    heads.push(label("未经复议直接起诉", 1, 5));
-    heads.push(label("复议后起诉", 1, 5));
-    let mut values = Vec::new();
-    for g in ["review", "suit_direct", "suit_after_review"] {
-        for k in ["upheld", "corrected", "other", "pending", "total"] {
-            values.push(value(r, format!("t4.{g}.{k}"), 1));
-        }
-    }
+    let mut rows = header(layout::T4_HEAD);
+    rows.extend(body(r, &[&layout::T4], 0));
     Table {
         widths: vec![1; 15],
-        rows: vec![
-            row(vec![label("行政复议", 1, 5), label("行政诉讼", 1, 10)]),
-            row(heads),
-            row(results
-                .iter()
-                .chain(&results)
-                .map(|h| label(h, 1, 1))
-                .collect()),
-            row(values),
-        ],
+        rows,
     }
 }
 
 /// The national statistics form (reports up to 2018).
 pub fn legacy(r: &Report) -> Table {
-    let mut rows = vec![row(vec![
-        label("统计指标", 1, 1),
-        label("单位", 1, 1),
-        label("统计数", 1, 1),
-    ])];
-    for (text, unit, key) in LEGACY_ROWS {
-        let last = if key.is_empty() {
-            label("", 1, 1)
-        } else {
-            value(r, key.to_string(), 1)
+    let mut rows = vec![row(layout::LEGACY_HEAD
+        .iter()
+        .map(|h| label(h, 1, 1))
+        .collect())];
+    for line in layout::LEGACY {
+        let last = match line.keys().next() {
+            Some(key) => value(r, key, 1),
+            None => label("", 1, 1),
         };
-        rows.push(row(vec![label(text, 1, 1), label(unit, 1, 1), last]));
+        rows.push(row(vec![
+            label(line.label, 1, 1),
+            label(line.unit, 1, 1),
+            last,
+        ]));
     }
     Table {
         widths: vec![66, 12, 22],

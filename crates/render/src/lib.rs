@@ -6,12 +6,10 @@ pub mod chart;
 pub mod doc;
 mod docx;
 pub mod html;
-mod legacy;
 mod letter;
 mod pdf;
 
 pub use doc::{document, Block, Cell, Role, Row, Table};
-pub use legacy::LEGACY_ROWS;
 pub use letter::Sender;
 pub use pdf::docx_to_pdf;
 
