@@ -8,7 +8,8 @@ mod narrative;
 pub mod prose;
 mod values;
 
-pub use arith::{identities, single_fix, Identity};
+pub use arith::single_fix;
+pub use nianbao_model::layout::{identities, Identity};
 
 use nianbao_model::{Finding, Report};
 

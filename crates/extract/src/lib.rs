@@ -10,6 +10,7 @@
 mod claims;
 mod compact;
 mod detect;
+mod identity;
 mod labels;
 mod meta;
 mod norm;

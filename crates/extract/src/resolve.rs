@@ -2,6 +2,7 @@
 //! candidate (splits of run-together digits, placements of short rows), and where they cannot
 //! tell readings apart, the values' places on the page do.
 
+use crate::identity::{holding, Sums};
 use crate::norm::Norm;
 use crate::spec::RowSpec;
 use crate::split::Piece;
@@ -131,6 +132,7 @@ fn scatter(geometry: &Geometry, pick: &[usize]) -> f64 {
 pub fn resolve_t3(
     reads: &[Option<RowRead>],
     rows: &[&RowSpec],
+    columns: &[Sums],
     geometry: Option<&Geometry>,
 ) -> (Vec<usize>, Vec<Vec<usize>>) {
     let n = reads.len();
@@ -160,14 +162,7 @@ pub fn resolve_t3(
         .collect();
     let score = |pick: &[usize]| -> usize {
         crate::work::add(1);
-        let v = |k: usize, c: usize| vals[k][pick[k].min(vals[k].len() - 1)][c];
-        (0..7)
-            .map(|c| {
-                let balance = (v(0, c) + v(1, c) - v(n - 2, c) - v(n - 1, c)).abs() < 1e-9;
-                let outcomes: f64 = (2..n - 2).map(|k| v(k, c)).sum();
-                usize::from(balance) + usize::from((outcomes - v(n - 2, c)).abs() < 1e-9)
-            })
-            .sum()
+        holding(columns, |k, c| vals[k][pick[k].min(vals[k].len() - 1)][c])
     };
     let sizes: Vec<usize> = ambiguous
         .iter()

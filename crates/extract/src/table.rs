@@ -318,28 +318,6 @@ pub fn prior(
         .unwrap_or(0)
 }
 
-/// Row identity of table 三: 总计 = the sum of the six applicant columns.
-pub fn t3_row_score(v: &[Option<f64>]) -> usize {
-    if v.len() != 7 {
-        return 0;
-    }
-    let sum: f64 = v[..6].iter().map(|x| x.unwrap_or(0.0)).sum();
-    usize::from((sum - v[6].unwrap_or(0.0)).abs() < 1e-9)
-}
-
-/// Row identities of table 四: in each group 总计 = 维持 + 纠正 + 其他 + 尚未审结.
-pub fn t4_row_score(v: &[Option<f64>]) -> usize {
-    if v.len() != 15 {
-        return 0;
-    }
-    (0..3)
-        .filter(|g| {
-            let s: f64 = v[g * 5..g * 5 + 4].iter().map(|x| x.unwrap_or(0.0)).sum();
-            (s - v[g * 5 + 4].unwrap_or(0.0)).abs() < 1e-9
-        })
-        .count()
-}
-
 /// Soft identities of table 二, used only to order readings the text cannot settle:
 /// 现行有效件数 / 对外公开总数量 is usually at least each of the row's other counts. Real
 /// reports break this now and then, which is why such readings are reported as doubts.
@@ -377,7 +355,9 @@ mod tests {
         let n = Norm::new(text);
         let it = items(&n);
         let Item::Run(run) = &it[1] else { panic!() };
-        read_row(run, 7, &t3_row_score)
+        read_row(run, 7, &|v| {
+            crate::identity::row_score(&crate::identity::scoring(Template::Y2021).t3_row, 7, v)
+        })
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! Reads each table region into the report's cells, with evidence and doubts.
 
 use crate::compact::Compact;
+use crate::identity::{row_score, scoring};
 use crate::labels::{strip_unit, suffix_score};
 use crate::norm::Norm;
 use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, ColKind, RowSpec, LEGACY_VARIANTS, T4_KEYS};
 use crate::split::{Piece, PieceKind};
-use crate::table::{
-    align, pairs, prior, read_row, t2_row_score, t3_row_score, t4_row_score, Pair, RowRead,
-};
+use crate::table::{align, pairs, prior, read_row, t2_row_score, Pair, RowRead};
 use crate::tokens::{Item, Sign, Unit};
 use nianbao_model::Rule;
 use nianbao_model::{Evidence, ExtraItem, Finding, Num, Place, Report, Severity};
@@ -388,6 +387,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
 
 pub fn t3(w: &mut Writer, items: &[Item]) {
     let rows = t3_rows(w.r.template);
+    let scoring = scoring(w.r.template);
     let ps = pairs(items, false);
     let (assigned, _) = align(&rows, &ps);
     if assigned.iter().all(Option::is_none) {
@@ -396,10 +396,11 @@ pub fn t3(w: &mut Writer, items: &[Item]) {
     w.r.tables.push("三".into());
     let reads: Vec<Option<RowRead>> = assigned
         .iter()
-        .map(|a| a.map(|i| read_row(ps[i].run, 7, &t3_row_score)))
+        .map(|a| a.map(|i| read_row(ps[i].run, 7, &|v| row_score(&scoring.t3_row, 7, v))))
         .collect();
     let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
-    let (picks, alts) = crate::resolve::resolve_t3(&reads, &rows, geometry.as_ref());
+    let (picks, alts) =
+        crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
     for (k, spec) in rows.iter().enumerate() {
         if let Some(read) = &reads[k] {
             w.row("三", spec, read, picks[k], &alts[k], Unit::None);
@@ -418,7 +419,8 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
         return;
     };
     w.r.tables.push("四".into());
-    let read = read_row(run, 15, &t4_row_score);
+    let sums = &scoring(w.r.template).t4_row;
+    let read = read_row(run, 15, &|v| row_score(sums, 15, v));
     const COLS: &[(&str, ColKind)] = &[("", ColKind::Count); 15];
     let pick = prior(&read.cands, COLS, &no_soft);
     let ties = read.cands.len();

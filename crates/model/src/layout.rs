@@ -3,7 +3,7 @@
 //! Extraction matches against it, the checks read its rows, `render` draws its tables (and
 //! the synthetic pages and the XLSX export draw render's tables).
 
-use crate::Template;
+use crate::{Rule, Template, COLUMNS, COLUMN_LABELS};
 
 /// A column of values: the suffix it adds to its row's key (`""` for a row of one value)
 /// and its printed head.
@@ -924,6 +924,108 @@ pub fn lines(template: Template) -> Vec<&'static Line> {
         Template::Legacy => legacy_lines().collect(),
         t => t2_lines(t).chain(t3_lines(t)).chain([&T4]).collect(),
     }
+}
+
+// ---- Identities ----
+
+/// `sum(lhs) == sum(rhs)`, with the rule it belongs to and its messages.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub rule: Rule,
+    pub lhs: Vec<String>,
+    pub rhs: Vec<String>,
+    pub what_zh: String,
+    pub what_en: String,
+}
+
+/// Rows of table 三 between 二 and （七） for a template (the outcome rows).
+fn outcome_rows(t: Template) -> Vec<String> {
+    t3_lines(t)
+        .map(|l| l.key.to_string())
+        .filter(|k| {
+            !matches!(
+                k.as_str(),
+                "t3.received" | "t3.carried_in" | "t3.processed" | "t3.carried_over"
+            )
+        })
+        .collect()
+}
+
+/// The printed label of a row of table 三, from its label path (`三/三/（二）部分公开/总计`).
+fn row_label(t: Template, row: &str) -> String {
+    crate::key_def(t, &format!("{row}.total")).map_or_else(
+        || row.to_string(),
+        |d| {
+            let parts: Vec<&str> = d.label_path.split('/').collect();
+            let inner = &parts[1..parts.len().saturating_sub(1)];
+            inner
+                .iter()
+                .filter(|p| **p != "三")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
+}
+
+/// Every hard identity of a template: what its tables must add up to.
+pub fn identities(t: Template) -> Vec<Identity> {
+    if t == Template::Legacy {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (c, label) in COLUMNS.iter().zip(COLUMN_LABELS) {
+        out.push(Identity {
+            rule: Rule::T3Balance,
+            lhs: vec![format!("t3.received.{c}"), format!("t3.carried_in.{c}")],
+            rhs: vec![format!("t3.processed.{c}"), format!("t3.carried_over.{c}")],
+            what_zh: format!("表三“{label}”列：一、本年新收 + 二、上年结转 应等于 （七）总计 + 四、结转下年度"),
+            what_en: format!("table 三, column {label}: received + carried in must equal processed + carried over"),
+        });
+    }
+    for row in t3_lines(t).map(|l| l.key) {
+        let name = row_label(t, row);
+        out.push(Identity {
+            rule: Rule::T3RowTotal,
+            lhs: COLUMNS[..6].iter().map(|c| format!("{row}.{c}")).collect(),
+            rhs: vec![format!("{row}.total")],
+            what_zh: format!("表三“{name}”行：总计应等于六类申请人之和"),
+            what_en: format!(
+                "table 三, row {name}: 总计 must equal the sum of the six applicant columns"
+            ),
+        });
+    }
+    let outcomes = outcome_rows(t);
+    for (c, label) in COLUMNS.iter().zip(COLUMN_LABELS) {
+        out.push(Identity {
+            rule: Rule::T3OutcomeSum,
+            lhs: vec![format!("t3.processed.{c}")],
+            rhs: outcomes.iter().map(|r| format!("{r}.{c}")).collect(),
+            what_zh: format!("表三“{label}”列：（七）总计应等于各项办理结果之和"),
+            what_en: format!(
+                "table 三, column {label}: （七）总计 must equal the sum of the outcome rows"
+            ),
+        });
+    }
+    for (g, name) in [
+        ("review", "行政复议"),
+        ("suit_direct", "未经复议直接起诉"),
+        ("suit_after_review", "复议后起诉"),
+    ] {
+        out.push(Identity {
+            rule: Rule::T4GroupTotal,
+            lhs: ["upheld", "corrected", "other", "pending"]
+                .iter()
+                .map(|p| format!("t4.{g}.{p}"))
+                .collect(),
+            rhs: vec![format!("t4.{g}.total")],
+            what_zh: format!("表四“{name}”：总计应等于结果维持+结果纠正+其他结果+尚未审结"),
+            what_en: format!(
+                "table 四, {name}: 总计 must equal upheld + corrected + other + pending"
+            ),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
