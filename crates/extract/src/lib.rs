@@ -10,16 +10,19 @@
 mod claims;
 mod compact;
 mod detect;
+mod doubts;
 mod identity;
 mod labels;
 mod meta;
 mod norm;
+mod number;
 mod regions;
 mod resolve;
 mod sections;
 mod spec;
 mod split;
 mod table;
+mod tables;
 mod tokens;
 mod work;
 mod write;
@@ -74,17 +77,17 @@ pub fn extract_placed(src: &str, at: &dyn Fn(usize) -> Option<Place>) -> Report 
     let mut w = write::Writer::new(&norm, &mut report, at);
     if template == nianbao_model::Template::Legacy {
         if let Some(r) = regions.legacy {
-            write::legacy(&mut w, regions::slice(&items, r), &compact, r);
+            tables::legacy(&mut w, regions::slice(&items, r), &compact, r);
         }
     } else {
         if let Some(r) = regions.t2 {
-            write::t2(&mut w, regions::slice(&items, r), &compact, r);
+            tables::t2(&mut w, regions::slice(&items, r), &compact, r);
         }
         if let Some(r) = regions.t3 {
-            write::t3(&mut w, regions::slice(&items, r));
+            tables::t3(&mut w, regions::slice(&items, r));
         }
         if let Some(r) = regions.t4 {
-            write::t4(&mut w, regions::slice(&items, r));
+            tables::t4(&mut w, regions::slice(&items, r));
         }
     }
 

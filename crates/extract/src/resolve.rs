@@ -7,7 +7,7 @@ use crate::norm::Norm;
 use crate::spec::RowSpec;
 use crate::split::Piece;
 use crate::table::{prior, values, RowRead};
-use crate::write::no_soft;
+use crate::tables::no_soft;
 use nianbao_model::Place;
 
 /// How far across the page a value is: the middle of its box when the reader placed it
