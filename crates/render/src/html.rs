@@ -1,7 +1,7 @@
 //! The report as a self-contained HTML page styled like a printed 公文: 方正小标宋 title,
 //! 黑体 headings, 仿宋 body, ruled tables with every merged cell.
 
-use crate::doc::{Block, Cell, Table};
+use crate::doc::{Block, Cell, Row, Table};
 
 /// Text or an attribute value as HTML: the one escaper of nianbao's pages (the web
 /// application's too).
@@ -43,36 +43,98 @@ pub fn spans(c: &Cell) -> String {
     out
 }
 
-fn cell(out: &mut String, c: &Cell, left: bool) {
-    out.push_str("<td");
-    out.push_str(&spans(c));
-    if let Some(k) = &c.key {
-        out.push_str(&format!(" data-key=\"{}\"", esc(k)));
-    } else if left {
-        out.push_str(" class=\"label\"");
-    }
-    out.push('>');
-    out.push_str(&esc(&c.text));
-    out.push_str("</td>");
+/// What a page puts in one `<td>` besides its spans.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Td {
+    /// Attributes, their values escaped when written.
+    pub attrs: Vec<(&'static str, String)>,
+    pub content: Content,
 }
 
-pub fn table(out: &mut String, t: &Table) {
-    let total: u32 = t.widths.iter().sum::<u32>().max(1);
-    out.push_str("<table><colgroup>");
-    for w in &t.widths {
-        out.push_str(&format!(
-            "<col style=\"width:{:.1}%\">",
-            *w as f64 * 100.0 / total as f64
-        ));
+/// A cell's content: text (escaped when written), or markup a page built with [`esc`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    Text(String),
+    Markup(String),
+}
+
+impl Default for Content {
+    fn default() -> Content {
+        Content::Text(String::new())
     }
-    out.push_str("</colgroup><tbody>\n");
-    for row in &t.rows {
+}
+
+impl Td {
+    pub fn text(text: &str) -> Td {
+        Td {
+            attrs: Vec::new(),
+            content: Content::Text(text.to_string()),
+        }
+    }
+
+    pub fn markup(html: String) -> Td {
+        Td {
+            attrs: Vec::new(),
+            content: Content::Markup(html),
+        }
+    }
+
+    pub fn attr(mut self, name: &'static str, value: &str) -> Td {
+        self.attrs.push((name, value.to_string()));
+        self
+    }
+}
+
+/// The rows of a template table as `<tr>`s: every page that shows one (the printed report,
+/// the review page, the compose form, the synthetic portal pages) writes its cells through
+/// here, so merged cells and escaping are the same everywhere; `td` says what each page
+/// puts in a cell.
+pub fn rows(out: &mut String, rows: &[Row], mut td: impl FnMut(&Row, &Cell) -> Td) {
+    for row in rows {
         out.push_str("<tr>");
         for c in &row.cells {
-            cell(out, c, row.flush_left(c));
+            let Td { attrs, content } = td(row, c);
+            out.push_str("<td");
+            out.push_str(&spans(c));
+            for (name, value) in attrs {
+                out.push_str(&format!(" {name}=\"{}\"", esc(&value)));
+            }
+            out.push('>');
+            match content {
+                Content::Text(t) => out.push_str(&esc(&t)),
+                Content::Markup(m) => out.push_str(&m),
+            }
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }
+}
+
+/// The `<colgroup>` giving each column its share of the table's width.
+pub fn colgroup(t: &Table) -> String {
+    let total: u32 = t.widths.iter().sum::<u32>().max(1);
+    let cols: String = t
+        .widths
+        .iter()
+        .map(|w| {
+            format!(
+                "<col style=\"width:{:.1}%\">",
+                *w as f64 * 100.0 / total as f64
+            )
+        })
+        .collect();
+    format!("<colgroup>{cols}</colgroup>")
+}
+
+pub fn table(out: &mut String, t: &Table) {
+    out.push_str("<table>");
+    out.push_str(&colgroup(t));
+    out.push_str("<tbody>\n");
+    rows(out, &t.rows, |row, c| match &c.key {
+        Some(k) => Td::text(&c.text).attr("data-key", k),
+        None if row.flush_left(c) => Td::text(&c.text).attr("class", "label"),
+        None => Td::text(&c.text),
+    });
     out.push_str("</tbody></table>\n");
 }
 
@@ -112,5 +174,39 @@ pub fn body(out: &mut String, doc: &[Block]) {
                 out.push_str(&format!("<p class=\"sig\">{}</p>\n", lines.join("<br>")));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::Role;
+
+    fn cell(text: &str, key: Option<&str>, colspan: usize) -> Cell {
+        Cell {
+            text: text.into(),
+            rowspan: 1,
+            colspan,
+            role: if key.is_some() { Role::Value } else { Role::Label },
+            key: key.map(str::to_string),
+            value: None,
+        }
+    }
+
+    #[test]
+    fn one_walk_writes_spans_attributes_and_escapes_both() {
+        let row = Row {
+            cells: vec![cell("<规章>", None, 2), cell("1", Some("a\"b"), 1)],
+            item_start: false,
+        };
+        let mut out = String::new();
+        rows(&mut out, &[row], |_, c| match &c.key {
+            Some(k) => Td::text(&c.text).attr("data-key", k),
+            None => Td::markup(format!("<b>{}</b>", esc(&c.text))),
+        });
+        assert_eq!(
+            out,
+            "<tr><td colspan=\"2\"><b>&lt;规章&gt;</b></td><td data-key=\"a&quot;b\">1</td></tr>\n"
+        );
     }
 }

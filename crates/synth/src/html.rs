@@ -4,7 +4,7 @@
 
 use nianbao_model::Report;
 use nianbao_render::doc::{document, Block, Cell, Role, Table};
-use nianbao_render::html::esc;
+use nianbao_render::html::{esc, rows, Td};
 use rand::Rng;
 
 #[derive(Clone, Debug, Default)]
@@ -34,7 +34,7 @@ const OPEN: &str =
     "<table border=\"1\" cellspacing=\"0\" width=\"100%\" style=\"width:100%\"><tbody>\n";
 const CLOSE: &str = "</tbody></table>\n";
 
-fn cell(out: &mut String, c: &Cell, style: &HtmlStyle) {
+fn cell(c: &Cell, style: &HtmlStyle) -> Td {
     let text = match (c.role, c.value) {
         (Role::Label, _) => c.text.clone(),
         (Role::Value, None) if style.blanks => String::new(),
@@ -46,18 +46,14 @@ fn cell(out: &mut String, c: &Cell, style: &HtmlStyle) {
             _ => n.to_string(),
         },
     };
-    out.push_str("<td");
-    out.push_str(&nianbao_render::html::spans(c));
-    out.push('>');
     match (style.markup && !text.is_empty(), c.role) {
-        (false, _) => out.push_str(&esc(&text)),
-        (true, Role::Label) => out.push_str(&format!(
+        (false, _) => Td::text(&text),
+        (true, Role::Label) => Td::markup(format!(
             "<p><span style=\"font-family:仿宋\">{}</span></p>",
             esc(&text)
         )),
-        (true, Role::Value) => out.push_str(&format!("&nbsp;{text}&nbsp;")),
+        (true, Role::Value) => Td::markup(format!("&nbsp;{}&nbsp;", esc(&text))),
     }
-    out.push_str("</td>");
 }
 
 /// Column widths, set (as pages do) on the statistics form of earlier years, whose long
@@ -81,19 +77,16 @@ fn open(out: &mut String, t: &Table) {
 }
 
 fn table(out: &mut String, t: &Table, style: &HtmlStyle) {
-    open(out, t);
-    for (i, row) in t.rows.iter().enumerate() {
-        if style.split_tables && row.item_start && i > 0 {
-            out.push_str(CLOSE);
-            open(out, t);
-        }
-        out.push_str("<tr>");
-        for c in &row.cells {
-            cell(out, c, style);
-        }
-        out.push_str("</tr>\n");
+    // Pages that split section 二 start a new table at each 第二十条 item.
+    let mut starts: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| i == 0 || (style.split_tables && t.rows[i].item_start))
+        .collect();
+    starts.push(t.rows.len());
+    for part in starts.windows(2) {
+        open(out, t);
+        rows(out, &t.rows[part[0]..part[1]], |_, c| cell(c, style));
+        out.push_str(CLOSE);
     }
-    out.push_str(CLOSE);
 }
 
 /// The report as an HTML page in the official layout.

@@ -17,6 +17,7 @@ use nianbao_corpus::store::Filter;
 use nianbao_model::Rule;
 use nianbao_model::{Finding, Num, Report, Section, Severity, Template, COLUMNS};
 use nianbao_render::doc::{document, Block, HEADINGS};
+use nianbao_render::html::{rows as table_rows, Td};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -165,22 +166,17 @@ fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> String {
             }
             Block::Table(t) => {
                 out.push_str("<table class=\"tpl form\"><tbody>");
-                for row in &t.rows {
-                    out.push_str("<tr>");
-                    for c in &row.cells {
-                        let span = nianbao_render::html::spans(c);
-                        match &c.key {
-                            Some(k) => out.push_str(&format!(
-                                "<td{span}><input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\"></td>",
-                                esc(k),
-                                esc(k),
-                                esc(raw.get(k).unwrap_or(&c.text))
-                            )),
-                            None => out.push_str(&format!("<td{span} class=\"l\">{}</td>", esc(&c.text))),
-                        }
-                    }
-                    out.push_str("</tr>");
+                table_rows(&mut out, &t.rows, |_, c| {
+                    match &c.key {
+                    Some(k) => Td::markup(format!(
+                        "<input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\">",
+                        esc(k),
+                        esc(k),
+                        esc(raw.get(k).unwrap_or(&c.text))
+                    )),
+                    None => Td::text(&c.text).attr("class", "l"),
                 }
+                });
                 out.push_str("</tbody></table>");
             }
             _ => {}

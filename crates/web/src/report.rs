@@ -15,6 +15,7 @@ use nianbao_corpus::store::{Filter, Stored};
 use nianbao_corpus::workflow::{Comment, Review, Step};
 use nianbao_model::{Finding, Num, Report, Severity, Template};
 use nianbao_render::doc::{document, Block, Role as CellRole, Table};
+use nianbao_render::html::{rows as table_rows, Td};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -187,30 +188,22 @@ fn flagged(findings: &[Finding], accepted: &[String]) -> BTreeMap<String, Severi
 
 pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
     let mut out = String::from("<table class=\"tpl\"><tbody>");
-    for row in &t.rows {
-        out.push_str("<tr>");
-        for c in &row.cells {
-            let span = nianbao_render::html::spans(c);
-            match (&c.key, c.role) {
-                (Some(k), CellRole::Value) => {
-                    let class = match flags.get(k) {
-                        Some(Severity::Error) => "v err",
-                        Some(_) => "v warn",
-                        None => "v",
-                    };
-                    out.push_str(&format!(
-                        "<td{span} class=\"{class}\" data-key=\"{}\" data-value=\"{}\" tabindex=\"0\" title=\"{}\">{}</td>",
-                        esc(k),
-                        esc(&c.text),
-                        esc(k),
-                        esc(&c.text)
-                    ));
-                }
-                _ => out.push_str(&format!("<td{span} class=\"l\">{}</td>", esc(&c.text))),
-            }
+    table_rows(&mut out, &t.rows, |_, c| match (&c.key, c.role) {
+        (Some(k), CellRole::Value) => {
+            let class = match flags.get(k) {
+                Some(Severity::Error) => "v err",
+                Some(_) => "v warn",
+                None => "v",
+            };
+            Td::text(&c.text)
+                .attr("class", class)
+                .attr("data-key", k)
+                .attr("data-value", &c.text)
+                .attr("tabindex", "0")
+                .attr("title", k)
         }
-        out.push_str("</tr>");
-    }
+        _ => Td::text(&c.text).attr("class", "l"),
+    });
     out.push_str("</tbody></table>");
     out
 }
