@@ -906,3 +906,124 @@ async fn supervisor_season_in_chromium() {
     .await;
     c.close().await.unwrap();
 }
+
+/// Where the drawn box is on the shown page image, in PDF points, and the darkest pixel of
+/// the image inside it (3 px in from its edges), as the browser has them.
+const BOX_ON_IMAGE: &str = r#"
+    const img = document.getElementById('page-img'), box = document.getElementById('page-box');
+    if (box.hidden || !img.complete || !img.naturalWidth) return null;
+    const dpi = parseFloat(document.getElementById('page-view').getAttribute('data-dpi'));
+    const k = (img.clientWidth / img.naturalWidth) * dpi / 72;
+    const i = img.getBoundingClientRect(), b = box.getBoundingClientRect();
+    const pt = [b.left - i.left, b.top - i.top, b.right - i.left, b.bottom - i.top].map(v => v / k);
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const px = v => Math.round(v * dpi / 72);
+    const x0 = px(pt[0]) + 3, y0 = px(pt[1]) + 3, x1 = px(pt[2]) - 3, y1 = px(pt[3]) - 3;
+    const d = g.getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
+    let darkest = 255;
+    for (let j = 0; j < d.length; j += 4) darkest = Math.min(darkest, d[j], d[j + 1], d[j + 2]);
+    return { page: document.getElementById('page-view').getAttribute('data-page'), pt, darkest };
+"#;
+
+/// A reviewer opens a born-digital PDF and a scan as uploaded, clicks value cells, and finds
+/// the red box drawn on the shown page image where the JSON's evidence says the value is —
+/// over printed ink; the original downloads as it was uploaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
+    if !chromedriver() {
+        return;
+    }
+    let server = start(7);
+    let url = &server.url;
+    let mut h = Http::new(url);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    let variants =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
+    let pdf = std::fs::read(variants.join("pdf/005-txt.pdf")).unwrap();
+    let scan = std::fs::read(variants.join("scan/003_c6fe95c377c36cea.pdf")).unwrap();
+    let files: Vec<(&str, &[u8])> = vec![("印刷版.pdf", &pdf), ("扫描件.pdf", &scan)];
+    let (status, body) = h.upload("/api/upload", &csrf, &files, true);
+    assert_eq!(status, 200, "{body}");
+    let (_, list) = h.get("/api/reports");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let mut reports = Vec::new();
+    for id in list["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+    {
+        let (_, r) = h.get(&format!("/api/reports/{id}"));
+        let r: serde_json::Value = serde_json::from_str(&r).unwrap();
+        let bytes = if r["file"] == "上传/印刷版.pdf" {
+            &pdf
+        } else {
+            &scan
+        };
+        let (_, _, _, got) = h.get_bytes(&format!("/reports/{id}/original"));
+        assert!(
+            got == *bytes,
+            "report {id}: the original downloads byte-identical"
+        );
+        reports.push((id, r));
+    }
+    assert_eq!(reports.len(), 2);
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, url, "reviewer").await;
+    for (id, report) in &reports {
+        c.goto(&format!("{url}/reports/{id}")).await.unwrap();
+        let mut checked = 0;
+        for key in [
+            "t3.received.total",
+            "t3.processed.natural",
+            "t4.review.total",
+            "t2.regulation.issued",
+            "t2.regulation.made",
+        ] {
+            let ev = &report["evidence"][key];
+            let place = &ev["place"];
+            if place["kind"] != "page" || ev["raw"] == "" {
+                continue;
+            }
+            click(&c, Locator::Css(&format!("td.v[data-key='{key}']"))).await;
+            // The drawn box, in points on the shown image, is the evidence's box.
+            let want_page = place["page"].to_string();
+            let want: Vec<f64> = ["x0", "y0", "x1", "y1"]
+                .iter()
+                .map(|n| place[n].as_f64().unwrap())
+                .collect();
+            let start = Instant::now();
+            let seen = loop {
+                let v = c.execute(BOX_ON_IMAGE, vec![]).await.unwrap();
+                let pt: Vec<f64> = v["pt"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+                    .unwrap_or_default();
+                let on_page = v["page"].as_str().is_some_and(|p| p == want_page);
+                if on_page
+                    && pt.len() == 4
+                    && pt.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1.0)
+                {
+                    break v;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "report {id} {key}: box {v} is not the evidence's page {want_page} {want:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            let darkest = seen["darkest"].as_f64().unwrap();
+            assert!(
+                darkest < 110.0,
+                "report {id} {key}: no ink under the box (darkest {darkest})"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 3, "report {id}: {checked} boxes checked");
+    }
+}
