@@ -44,7 +44,7 @@ pub fn run(args: LedgerArgs) -> ExitCode {
     if let Some(path) = &args.holidays {
         let added = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
-            .and_then(|t| cal.add(&t));
+            .and_then(|t| cal.add(&t).map_err(|e| e.to_string()));
         if let Err(e) = added {
             return fail(format!("{}: {e}", path.display()));
         }

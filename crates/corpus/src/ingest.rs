@@ -219,18 +219,19 @@ pub(crate) fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed,
     }
     // The readers and extractor are fuzzed not to panic; this keeps a batch alive if one
     // ever does.
-    let parsed = std::panic::catch_unwind(|| parse(&name, hash, &bytes)).unwrap_or_else(|_| {
-        Err(
+    let parsed = match std::panic::catch_unwind(|| parse(&name, hash, &bytes)) {
+        Ok(parsed) => parsed.map_err(|e| e.to_string()),
+        Err(_) => Err(
             "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it)"
                 .into(),
-        )
-    });
+        ),
+    };
     (name.clone(), parsed.map_err(Outcome::Failed))
 }
 
 /// Reads, extracts and checks one file's bytes, as ingest does (for reports made in the
 /// web form and stored without a file on disk).
-pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, String> {
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, ParseError> {
     parse(name, hex(&Sha256::digest(bytes)), bytes)
 }
 
@@ -249,13 +250,21 @@ pub fn analyse(
     (report, findings)
 }
 
-fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, String> {
-    let source = nianbao_read::read_bytes(bytes).map_err(|e| e.to_string())?;
+/// Why a file's bytes give no report to store.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// The file cannot be read (format, encoding, damage); the reader says why.
+    #[error(transparent)]
+    Read(#[from] nianbao_read::ReadError),
+    #[error("未找到年度报告的章节或统计表 (no sections or tables of an annual report found)")]
+    NotAReport,
+}
+
+fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, ParseError> {
+    let source = nianbao_read::read_bytes(bytes)?;
     let (report, findings) = analyse(&source, name);
     if report.tables.is_empty() && report.sections.is_empty() {
-        return Err(
-            "未找到年度报告的章节或统计表 (no sections or tables of an annual report found)".into(),
-        );
+        return Err(ParseError::NotAReport);
     }
     // Text and web pages are their own text; other files are kept to be seen and downloaded.
     let kept = matches!(

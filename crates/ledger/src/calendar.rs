@@ -119,6 +119,26 @@ impl Default for Calendar {
     }
 }
 
+/// A line of a holiday list that is not `YYYY-MM-DD 休|班`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarError {
+    /// 1-based line number.
+    pub line: usize,
+    pub reason: String,
+}
+
+impl std::fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "第 {} 行 (line {})：{}",
+            self.line, self.line, self.reason
+        )
+    }
+}
+
+impl std::error::Error for CalendarError {}
+
 impl Calendar {
     /// Weekends only, no holidays.
     pub fn empty() -> Calendar {
@@ -129,32 +149,25 @@ impl Calendar {
     }
 
     /// Adds lines `YYYY-MM-DD 休|班` (also `off`/`work`; `#` starts a comment).
-    pub fn add(&mut self, text: &str) -> Result<(), String> {
+    pub fn add(&mut self, text: &str) -> Result<(), CalendarError> {
         for (n, line) in text.lines().enumerate() {
+            let bad = |reason: String| CalendarError {
+                line: n + 1,
+                reason,
+            };
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
             let mut parts = line.split_whitespace();
             let (Some(date), Some(kind)) = (parts.next(), parts.next()) else {
-                return Err(format!(
-                    "第 {} 行应为“日期 休/班” (line {}: DATE off|work)",
-                    n + 1,
-                    n + 1
-                ));
+                return Err(bad("应为“日期 休/班” (DATE off|work)".into()));
             };
-            let d = Date::try_from(date.to_string())
-                .map_err(|e| format!("第 {} 行 (line {}): {e}", n + 1, n + 1))?;
+            let d = Date::try_from(date.to_string()).map_err(bad)?;
             let off = match kind {
                 "休" | "off" | "holiday" => true,
                 "班" | "work" | "workday" => false,
-                _ => {
-                    return Err(format!(
-                        "第 {} 行：{kind} 应为 休 或 班 (line {}: off or work)",
-                        n + 1,
-                        n + 1
-                    ))
-                }
+                _ => return Err(bad(format!("{kind} 应为 休 或 班 (off or work)"))),
             };
             self.days.insert(days(d), off);
             self.years.insert(d.year);
@@ -245,7 +258,8 @@ mod tests {
         assert!(!c.is_working(d(2026, 10, 1)));
         assert!(c.is_working(d(2026, 10, 10)));
         assert!(c.covers(2026));
-        assert!(c.add("2026-13-01 休").unwrap_err().contains("1"));
+        assert_eq!(c.add("2026-13-01 休").unwrap_err().line, 1);
+        assert_eq!(c.add("# x\n2026-10-01 maybe").unwrap_err().line, 2);
         assert!(c.add("2026-10-01 maybe").is_err());
     }
 }

@@ -84,9 +84,25 @@ fn infer_template(values: &Map<String, Value>) -> Option<Template> {
         })
 }
 
+/// Why a JSON object is not a report nianbao can take, in Chinese and English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidReport(pub String);
+
+impl std::fmt::Display for InvalidReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidReport {}
+
 /// Reads a report object. Unknown keys are refused (a misspelt key would silently leave
 /// its cell blank); missing keys are blank cells.
-pub fn from_json(v: &Value) -> Result<Report, String> {
+pub fn from_json(v: &Value) -> Result<Report, InvalidReport> {
+    report(v).map_err(InvalidReport)
+}
+
+fn report(v: &Value) -> Result<Report, String> {
     let obj = v
         .as_object()
         .ok_or("报告应为 JSON 对象 (a report must be a JSON object)")?;
@@ -195,10 +211,10 @@ mod tests {
         assert_eq!(r.int("t3.received.natural"), None);
         let e = from_json(&json!({"template": "2021", "values": {"t3.recieved.total": 5}}))
             .unwrap_err();
-        assert!(e.contains("t3.recieved.total"), "{e}");
+        assert!(e.0.contains("t3.recieved.total"), "{e}");
         let e = from_json(&json!({"template": "2021", "values": {"t3.received.total": "五"}}))
             .unwrap_err();
-        assert!(e.contains("t3.received.total"), "{e}");
+        assert!(e.0.contains("t3.received.total"), "{e}");
         assert!(from_json(&json!([1])).is_err());
         assert!(from_json(&json!({"template": "2030"})).is_err());
         assert!(from_json(&json!({"file": "x", "error": "坏文件"})).is_err());

@@ -187,7 +187,11 @@ mod tests {
             text: text.into(),
             rowspan: 1,
             colspan,
-            role: if key.is_some() { Role::Value } else { Role::Label },
+            role: if key.is_some() {
+                Role::Value
+            } else {
+                Role::Label
+            },
             key: key.map(str::to_string),
             value: None,
         }

@@ -25,12 +25,21 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Each failed attempt is answered this much later (slows guessing without locking anyone out).
 pub const FAILURE_DELAY: Duration = Duration::from_millis(400);
 
-pub fn hash_password(password: &str) -> Result<String, String> {
+/// Why a password cannot be set.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("密码至少 10 个字符 (a password needs at least 10 characters)")]
+    TooShort,
+    #[error("无法计算密码摘要 (cannot hash the password): {0}")]
+    Hash(String),
+}
+
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -42,9 +51,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Rules for a new password.
-pub fn check_password(password: &str) -> Result<(), String> {
+pub fn check_password(password: &str) -> Result<(), PasswordError> {
     if password.chars().count() < 10 {
-        return Err("密码至少 10 个字符 (a password needs at least 10 characters)".into());
+        return Err(PasswordError::TooShort);
     }
     Ok(())
 }

@@ -420,7 +420,8 @@ pub async fn submit(
         r.agency.clone().unwrap_or_default(),
         r.year.unwrap_or(0)
     );
-    let parsed = nianbao_corpus::ingest::parse_bytes(&name, page.as_bytes()).map_err(Fail::bad)?;
+    let parsed = nianbao_corpus::ingest::parse_bytes(&name, page.as_bytes())
+        .map_err(|e| Fail::bad(e.to_string()))?;
     let id = st
         .with(move |store| {
             store.save(&parsed)?;

@@ -308,12 +308,12 @@ pub fn add_user(
     password: &str,
     role: nianbao_corpus::review::Role,
 ) -> Result<(), String> {
-    auth::check_password(password)?;
+    auth::check_password(password).map_err(|e| e.to_string())?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 {
         return Err("用户名应为 1–64 个字符 (user name of 1–64 characters)".into());
     }
-    let hash = auth::hash_password(password)?;
+    let hash = auth::hash_password(password).map_err(|e| e.to_string())?;
     let mut store = nianbao_corpus::Store::open(db).map_err(|e| e.to_string())?;
     store
         .create_user(name, &hash, role)

@@ -85,7 +85,7 @@ pub async fn add_user(
             "用户名应为 1–64 个字符 (user name of 1–64 characters)",
         ));
     }
-    auth::check_password(&f.password).map_err(Fail::bad)?;
+    auth::check_password(&f.password).map_err(|e| Fail::bad(e.to_string()))?;
     let hash = auth::hash_password(&f.password).map_err(|_| Fail::internal("hash"))?;
     st.with(move |store| store.create_user(&name, &hash, role))
         .await?;
@@ -116,7 +116,7 @@ pub async fn user_action(
         .ok_or_else(Fail::not_found)?;
     match f.action.as_str() {
         "reset" => {
-            auth::check_password(&f.password).map_err(Fail::bad)?;
+            auth::check_password(&f.password).map_err(|e| Fail::bad(e.to_string()))?;
             let hash = auth::hash_password(&f.password).map_err(|_| Fail::internal("hash"))?;
             st.with(move |store| store.set_password(id, &hash)).await?;
             auth::unlock(&st, &user.name);
