@@ -18,7 +18,7 @@ fn tname(table: &str) -> (String, String) {
 
 /// A row's label for messages: its first alternative, readable.
 pub(crate) fn row_name(spec: &RowSpec) -> &'static str {
-    spec.labels[0]
+    spec.labels()[0]
 }
 
 impl Writer<'_> {
@@ -194,7 +194,7 @@ impl Writer<'_> {
             }
             for (r, a) in rows.iter().zip(assigned) {
                 let exact = r
-                    .labels
+                    .labels()
                     .iter()
                     .any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
                 if a.is_some() && exact {

@@ -1,14 +1,14 @@
 //! The number a piece of text stands for in a column: counts, signed changes, money in 万元.
 
-use crate::spec::ColKind;
 use crate::split::{Piece, PieceKind};
 use crate::tokens::{Sign, Unit};
 use nianbao_model::Num;
+use nianbao_model::ValueKind;
 
 /// The number a piece stands for in a column, and the unit it was converted from.
 pub(crate) fn to_num(
     p: &Piece,
-    kind: ColKind,
+    kind: ValueKind,
     money_hint: Unit,
 ) -> (Option<Num>, Option<&'static str>) {
     let PieceKind::Num {
@@ -24,7 +24,7 @@ pub(crate) fn to_num(
         return (None, None);
     }
     let neg = *sign == Sign::Minus;
-    if kind == ColKind::Money {
+    if kind == ValueKind::Money {
         let unit = match unit {
             Unit::Yuan | Unit::Wan | Unit::Yi => *unit,
             _ => money_hint,

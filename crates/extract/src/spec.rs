@@ -6,49 +6,35 @@ use nianbao_model::layout::{self, Line};
 use nianbao_model::{Template, ValueKind};
 use std::sync::LazyLock;
 
-/// What kind of number a column holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColKind {
-    Count,
-    /// 本年增/减: signed.
-    Delta,
-    /// Money, normalised to 万元.
-    Money,
-}
-
+/// A row as extraction reads it: its line of the template and the kind of number each
+/// column holds (counts, signed 本年增/减, money normalised to 万元).
 pub struct RowSpec {
-    pub key: &'static str,
-    pub labels: &'static [&'static str],
-    pub cols: Vec<(&'static str, ColKind)>,
-}
-
-impl RowSpec {
-    pub fn cell_key(&self, col: usize) -> String {
-        let suffix = self.cols[col].0;
-        if suffix.is_empty() {
-            self.key.to_string()
-        } else {
-            format!("{}.{}", self.key, suffix)
-        }
-    }
+    line: &'static Line,
+    pub cols: Vec<(&'static str, ValueKind)>,
 }
 
 impl RowSpec {
     fn of(line: &'static Line) -> RowSpec {
         RowSpec {
-            key: line.key,
-            labels: line.matches,
+            line,
             cols: (0..line.cols.len())
-                .map(|c| {
-                    let kind = match ValueKind::of(&line.cell_key(c)) {
-                        ValueKind::Count => ColKind::Count,
-                        ValueKind::Change => ColKind::Delta,
-                        ValueKind::Money => ColKind::Money,
-                    };
-                    (line.cols[c].suffix, kind)
-                })
+                .map(|c| (line.cols[c].suffix, ValueKind::of(&line.cell_key(c))))
                 .collect(),
         }
+    }
+
+    /// The key stem of the row's cells.
+    pub fn key(&self) -> &'static str {
+        self.line.key
+    }
+
+    /// The canonical labels the row is matched by, the printed one first.
+    pub fn labels(&self) -> &'static [&'static str] {
+        self.line.matches
+    }
+
+    pub fn cell_key(&self, col: usize) -> String {
+        self.line.cell_key(col)
     }
 }
 
@@ -124,15 +110,15 @@ mod tests {
     #[test]
     fn column_kinds_follow_the_keys() {
         let fee = &t2_rows(Template::Y2019)[6];
-        assert_eq!(fee.key, "t2.fee");
+        assert_eq!(fee.key(), "t2.fee");
         assert_eq!(
             fee.cols,
-            vec![("prev", ColKind::Count), ("delta", ColKind::Delta)]
+            vec![("prev", ValueKind::Count), ("delta", ValueKind::Change)]
         );
         let money = LEGACY_VARIANTS[0]
             .iter()
-            .find(|r| r.key == "legacy.fees_wan")
+            .find(|r| r.key() == "legacy.fees_wan")
             .unwrap();
-        assert_eq!(money.cols, vec![("", ColKind::Money)]);
+        assert_eq!(money.cols, vec![("", ValueKind::Money)]);
     }
 }

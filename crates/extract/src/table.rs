@@ -2,9 +2,10 @@
 //! run of values into cells, using the template identities to settle split digits.
 
 use crate::labels::{canon, strip_unit, suffix_score_with, tail_set};
-use crate::spec::{ColKind, RowSpec};
+use crate::spec::RowSpec;
 use crate::split::{drops, splits, Piece};
 use crate::tokens::{Chunk, Item, Seg};
+use nianbao_model::ValueKind;
 
 /// A run of values with the label text before it.
 pub struct Pair<'i> {
@@ -127,7 +128,7 @@ pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
     let (n, m) = (pairs.len(), rows.len());
     let alts: Vec<Vec<Vec<char>>> = rows
         .iter()
-        .map(|r| r.labels.iter().map(|l| l.chars().collect()).collect())
+        .map(|r| r.labels().iter().map(|l| l.chars().collect()).collect())
         .collect();
     let longest = alts.iter().flatten().map(Vec::len).max().unwrap_or(0);
     let score: Vec<Vec<Option<usize>>> = pairs
@@ -294,14 +295,14 @@ pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
 /// often hide many small counts (and zeros) than one huge one.
 pub fn prior(
     cands: &[Vec<Piece>],
-    kinds: &[(&str, ColKind)],
+    kinds: &[(&str, ValueKind)],
     soft: &dyn Fn(&[Option<f64>]) -> usize,
 ) -> usize {
     let key = |c: &Vec<Piece>| {
         let counts = c
             .iter()
             .zip(kinds)
-            .filter(|(_, k)| k.1 != ColKind::Money)
+            .filter(|(_, k)| k.1 != ValueKind::Money)
             .filter_map(|(p, _)| p.plain());
         let (max, zeros) = counts.fold((0.0f64, 0usize), |(m, z), v| {
             (m.max(v), z + usize::from(v == 0.0))

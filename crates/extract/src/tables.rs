@@ -7,11 +7,12 @@ use crate::identity::{row_score, scoring};
 use crate::labels::{strip_unit, suffix_score};
 use crate::number::to_num;
 use crate::regions::Range;
-use crate::spec::{t2_rows, t3_rows, ColKind, RowSpec, LEGACY_VARIANTS, T4_KEYS};
+use crate::spec::{t2_rows, t3_rows, RowSpec, LEGACY_VARIANTS, T4_KEYS};
 use crate::split::PieceKind;
 use crate::table::{align, pairs, prior, read_row, t2_row_score, Pair, RowRead};
 use crate::tokens::{Item, Unit};
 use crate::write::{evidence, Writer};
+use nianbao_model::ValueKind;
 use nianbao_model::{ExtraItem, Rule, Severity};
 
 pub(crate) fn no_soft(_: &[Option<f64>]) -> usize {
@@ -38,12 +39,12 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let Some(i) = a else { continue };
         // Table 二 has no hard identity: every reading stays possible (and is reported);
         // the soft rules only order them.
-        let key = spec.key;
+        let key = spec.key();
         let read = read_row(ps[*i].run, spec.cols.len(), &no_soft);
         let pick = prior(&read.cands, &spec.cols, &|v| t2_row_score(key, v));
         let alts: Vec<usize> = (0..read.cands.len()).collect();
         w.row("二", spec, &read, pick, &alts, hint);
-        let money_unstated = spec.cols.iter().position(|c| c.1 == ColKind::Money).is_some_and(|m| {
+        let money_unstated = spec.cols.iter().position(|c| c.1 == ValueKind::Money).is_some_and(|m| {
             matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if digits.trim_start_matches('0') != "")
         });
         if money_unstated && hint == Unit::None && w.r.template == nianbao_model::Template::Y2019 {
@@ -98,12 +99,18 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     w.r.tables.push("四".into());
     let sums = &scoring(w.r.template).t4_row;
     let read = read_row(run, 15, &|v| row_score(sums, 15, v));
-    const COLS: &[(&str, ColKind)] = &[("", ColKind::Count); 15];
+    const COLS: &[(&str, ValueKind)] = &[("", ValueKind::Count); 15];
     let pick = prior(&read.cands, COLS, &no_soft);
     let ties = read.cands.len();
     let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
     for (i, p) in read.cands[pick].iter().enumerate() {
-        w.put(T4_KEYS[i].to_string(), ColKind::Count, p, Unit::None, conf);
+        w.put(
+            T4_KEYS[i].to_string(),
+            ValueKind::Count,
+            p,
+            Unit::None,
+            conf,
+        );
     }
     let keys: Vec<String> = T4_KEYS.iter().map(|k| k.to_string()).collect();
     if read.extra || read.short {
@@ -161,7 +168,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         [Some(y), Some(total)] => usize::from(total >= y),
         _ => 0,
     };
-    const TWO: &[(&str, ColKind)] = &[("", ColKind::Count), ("", ColKind::Count)];
+    const TWO: &[(&str, ValueKind)] = &[("", ValueKind::Count), ("", ValueKind::Count)];
     for (spec, a) in rows.iter().zip(&assigned) {
         let Some(i) = *a else { continue };
         let p = &ps[i];
@@ -207,7 +214,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         if matches!(piece.kind, PieceKind::Null) {
             continue;
         }
-        let (value, unit) = to_num(piece, ColKind::Count, Unit::None);
+        let (value, unit) = to_num(piece, ValueKind::Count, Unit::None);
         let (label, _) = strip_unit(&p.raw_label);
         let label: String = label
             .chars()
@@ -235,7 +242,7 @@ fn assign_out_of_order(rows: &[&RowSpec], ps: &[Pair], assigned: &mut [Option<us
         }
         let unique = rows
             .iter()
-            .filter(|o| o.labels[0] == rows[r].labels[0])
+            .filter(|o| o.labels()[0] == rows[r].labels()[0])
             .count()
             == 1;
         if !unique {
@@ -243,7 +250,7 @@ fn assign_out_of_order(rows: &[&RowSpec], ps: &[Pair], assigned: &mut [Option<us
         }
         let best = (0..ps.len())
             .filter(|i| !assigned.contains(&Some(*i)))
-            .filter_map(|i| suffix_score(rows[r].labels, &ps[i].label).map(|s| (s, i)))
+            .filter_map(|i| suffix_score(rows[r].labels(), &ps[i].label).map(|s| (s, i)))
             .max();
         if let Some((s, i)) = best {
             assigned[r] = Some(i);

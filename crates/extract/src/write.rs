@@ -2,10 +2,11 @@
 
 use crate::norm::Norm;
 use crate::number::to_num;
-use crate::spec::{ColKind, RowSpec};
+use crate::spec::RowSpec;
 use crate::split::Piece;
 use crate::table::RowRead;
 use crate::tokens::Unit;
+use nianbao_model::ValueKind;
 use nianbao_model::{Evidence, Place, Report};
 
 pub struct Writer<'a> {
@@ -51,7 +52,7 @@ impl<'a> Writer<'a> {
     pub(crate) fn put(
         &mut self,
         key: String,
-        kind: ColKind,
+        kind: ValueKind,
         p: &Piece,
         money_hint: Unit,
         confidence: f32,
@@ -81,7 +82,7 @@ impl<'a> Writer<'a> {
             self.put(spec.cell_key(i), spec.cols[i].1, p, money_hint, conf);
         }
         let keys: Vec<String> = (0..spec.cols.len()).map(|i| spec.cell_key(i)).collect();
-        let name = spec.labels[0];
+        let name = spec.labels()[0];
         if read.extra {
             self.extra_rows.push((name, keys.clone()));
         }

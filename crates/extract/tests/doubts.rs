@@ -168,15 +168,7 @@ fn unit_unknown() {
 #[test]
 fn other_handling_printed_as_one_row_leaves_its_sub_rows_blank_with_a_finding() {
     let subs = ["no_correction", "no_fee", "other"];
-    let cols = [
-        "natural",
-        "commercial",
-        "research",
-        "nonprofit",
-        "legal",
-        "other_org",
-        "total",
-    ];
+    let cols = nianbao_model::COLUMNS;
     let sum_of = |rep: &Report, c: &str| -> i64 {
         subs.iter()
             .map(|s| rep.int(&format!("t3.other.{s}.{c}")).unwrap_or(0))

@@ -14,8 +14,8 @@ fn table(rows: &[(&str, &[(usize, i64)])]) -> (String, Vec<(usize, Place)>) {
     );
     let mut places = Vec::new();
     for spec in t3_rows(Template::Y2021) {
-        text.push_str(spec.labels[0]);
-        if let Some((_, vals)) = rows.iter().find(|r| r.0 == spec.key) {
+        text.push_str(spec.labels()[0]);
+        if let Some((_, vals)) = rows.iter().find(|r| r.0 == spec.key()) {
             for &(c, v) in vals.iter() {
                 text.push('\t');
                 let x = 300.0 + 30.0 * c as f64;
