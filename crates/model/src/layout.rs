@@ -918,14 +918,6 @@ pub fn legacy_lines() -> impl Iterator<Item = &'static Line> {
     LEGACY.iter().filter(|l| !l.key.is_empty())
 }
 
-/// Every value row of a template, table by table.
-pub fn lines(template: Template) -> Vec<&'static Line> {
-    match template {
-        Template::Legacy => legacy_lines().collect(),
-        t => t2_lines(t).chain(t3_lines(t)).chain([&T4]).collect(),
-    }
-}
-
 // ---- Identities ----
 
 /// `sum(lhs) == sum(rhs)`, with the rule it belongs to and its messages.
@@ -1032,6 +1024,14 @@ pub fn identities(t: Template) -> Vec<Identity> {
 mod tests {
     use super::*;
     use crate::keys_for;
+
+    /// Every value row of a template, table by table.
+    pub fn lines(template: Template) -> Vec<&'static Line> {
+        match template {
+            Template::Legacy => legacy_lines().collect(),
+            t => t2_lines(t).chain(t3_lines(t)).chain([&T4]).collect(),
+        }
+    }
 
     /// Every value key the layout draws exists in keys.tsv for that template and every key
     /// of the template is drawn once: the layout and the schema cannot drift apart.
