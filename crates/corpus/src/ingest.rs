@@ -242,7 +242,8 @@ pub fn analyse(
     source: &nianbao_read::Source,
     name: &str,
 ) -> (nianbao_model::Report, Vec<nianbao_model::Finding>) {
-    let mut report = nianbao_extract::extract_placed(&source.text, &|o| source.place_at(o));
+    let mut report =
+        nianbao_extract::extract_document(&source.text, &source.grids, &|o| source.place_at(o));
     report.scale_confidence_at(|offset| source.confidence_at(offset));
     report.locate(|offset| source.place_at(offset));
     report.file = Some(name.to_string());

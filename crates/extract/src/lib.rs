@@ -11,6 +11,7 @@ mod claims;
 mod compact;
 mod detect;
 mod doubts;
+mod grid;
 mod identity;
 mod labels;
 mod meta;
@@ -28,7 +29,7 @@ mod work;
 mod write;
 
 use compact::Compact;
-use nianbao_model::{Claim, Place, Report};
+use nianbao_model::{Claim, Place, Report, TextGrid};
 use norm::Norm;
 
 pub use meta::dates;
@@ -59,12 +60,27 @@ pub fn extract(src: &str) -> Report {
 /// on the page, when the reader knows: values of a borderless table printed without their
 /// blank cells are then placed in the columns they stand under.
 pub fn extract_placed(src: &str, at: &dyn Fn(usize) -> Option<Place>) -> Report {
+    extract_document(src, &[], at)
+}
+
+/// Extracts a report from a reader's canonical text and the table grids it found in the
+/// file (cells as ranges of `src`): rows under headers nianbao knows are read cell by
+/// cell through the grid, the rest of the text as text. `at` as for [`extract_placed`].
+pub fn extract_document(
+    src: &str,
+    grids: &[TextGrid],
+    at: &dyn Fn(usize) -> Option<Place>,
+) -> Report {
     let norm = Norm::new(src);
     let compact = Compact::new(&norm);
-    let items = tokens::items(&norm);
     let meta = meta::meta(src);
     let heads = sections::headings(&compact);
     let template = detect::template(&compact, meta.year);
+    let items = if grids.is_empty() {
+        tokens::items(&norm)
+    } else {
+        grid::items(&norm, grids, template)
+    };
 
     let mut report = Report::new(template);
     report.title = meta.title;

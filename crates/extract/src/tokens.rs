@@ -86,7 +86,54 @@ impl Item {
 
 /// Tokenises the whole normalised text into alternating segments and runs.
 pub fn items(norm: &Norm) -> Vec<Item> {
-    let chars = &norm.chars;
+    tokenise(&norm.chars)
+}
+
+/// Tokenises chars `range` of `chars` alone (nothing outside it is looked at, as for one
+/// table cell); positions stay those of `chars`.
+pub fn items_in(chars: &[char], range: std::ops::Range<usize>) -> Vec<Item> {
+    let at = range.start;
+    let mut out = tokenise(&chars[range]);
+    if at > 0 {
+        for item in &mut out {
+            match item {
+                Item::Seg(s) => (s.a, s.b) = (s.a + at, s.b + at),
+                Item::Run(run) => {
+                    for c in run {
+                        (c.a, c.b) = (c.a + at, c.b + at);
+                        if let ChunkKind::Number(n) = &mut c.kind {
+                            n.digit_pos.iter_mut().for_each(|p| *p += at);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Appends `items` read elsewhere to `out` as if tokenised together: a segment after a
+/// segment continues it (a new line when a line break lies between), a run after a run
+/// goes on.
+pub fn append(out: &mut Vec<Item>, items: Vec<Item>, chars: &[char]) {
+    for item in items {
+        match (out.last_mut(), item) {
+            (Some(Item::Seg(s)), Item::Seg(next)) => {
+                if chars[s.b.min(next.a)..next.a].contains(&'\n') {
+                    s.lines.push(s.text.len());
+                }
+                let len = s.text.len();
+                s.lines.extend(next.lines.iter().map(|l| l + len));
+                s.b = next.b;
+                s.text.push_str(&next.text);
+            }
+            (Some(Item::Run(r)), Item::Run(next)) => r.extend(next),
+            (_, item) => out.push(item),
+        }
+    }
+}
+
+fn tokenise(chars: &[char]) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::new();
     let mut i = 0;
     while i < chars.len() {

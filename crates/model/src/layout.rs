@@ -52,6 +52,18 @@ impl Line {
     }
 }
 
+/// `（六）…`, `(6)…`, `2.…`, `2、…`, `二、…`: the numbering of a report's table items.
+pub fn numbered(t: &str) -> bool {
+    let c: Vec<char> = t.trim().chars().take(4).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match c.as_slice() {
+        ['（' | '(', n, ..] => numeral(*n) || n.is_ascii_digit(),
+        [d, '.' | '．' | '、', ..] => d.is_ascii_digit() || numeral(*d) && c[1] == '、',
+        [d, e, '.' | '．' | '、', ..] => d.is_ascii_digit() && e.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 /// A printed header cell: its text, top row, left column and how many rows and columns it
 /// covers (in the grid of the whole table, label columns first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

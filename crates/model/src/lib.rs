@@ -6,6 +6,7 @@
 //! extracted value carries its [`Evidence`].
 
 mod finding;
+mod grid;
 pub mod json;
 mod keys;
 pub mod layout;
@@ -14,6 +15,7 @@ mod rule;
 mod value;
 
 pub use finding::{Finding, Fix, Severity};
+pub use grid::TextGrid;
 pub use keys::{
     cell_label, key_def, keys_for, KeyDef, ValueKind, COLUMNS, COLUMN_LABELS, MAX_VALUE,
 };

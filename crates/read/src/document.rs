@@ -3,7 +3,7 @@
 //! (one paragraph per line, one table row per line, cells separated by tabs), so every
 //! input format goes through one extraction path.
 
-pub use nianbao_model::Place;
+pub use nianbao_model::{Place, TextGrid};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Slot {
@@ -110,18 +110,6 @@ fn is_value(t: &str) -> bool {
         }) && wordless())
 }
 
-/// `（六）…`, `(6)…`, `2.…`, `2、…`, `二、…`: the numbering of a report's table items.
-fn numbered(t: &str) -> bool {
-    let c: Vec<char> = t.trim().chars().take(4).collect();
-    let numeral = |c: char| "一二三四五六七八九十".contains(c);
-    match c.as_slice() {
-        ['（' | '(', n, ..] => numeral(*n) || n.is_ascii_digit(),
-        [d, '.' | '．' | '、', ..] => d.is_ascii_digit() || numeral(*d) && c[1] == '、',
-        [d, e, '.' | '．' | '、', ..] => d.is_ascii_digit() && e.is_ascii_digit(),
-        _ => false,
-    }
-}
-
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -143,8 +131,16 @@ impl Document {
 
     /// The canonical text and the spans of its cells that carry a confidence or a place.
     pub fn to_text_spans(&self) -> (String, Vec<Span>) {
+        let laid = self.lay_out();
+        (laid.text, laid.spans)
+    }
+
+    /// The canonical text, the spans of its cells that carry a confidence or a place, and
+    /// every table's cells as ranges of that text.
+    pub fn lay_out(&self) -> Laid {
         let mut out = String::new();
         let mut spans = Vec::new();
+        let mut grids = Vec::new();
         for b in &self.blocks {
             match b {
                 Block::Para(p) => {
@@ -153,6 +149,10 @@ impl Document {
                 }
                 Block::Table(g) => {
                     let cols = value_columns(g);
+                    let mut grid = TextGrid {
+                        values: cols.clone(),
+                        ..TextGrid::default()
+                    };
                     for (r, row) in g.rows.iter().enumerate() {
                         let line = row_text(row, cols.clone());
                         let (conf, places) = (g.confidence.get(r), g.places.get(r));
@@ -160,7 +160,9 @@ impl Document {
                         // k-th confidence and place.
                         let mut at = out.len();
                         let mut k = 0;
+                        let mut slots = Vec::with_capacity(row.len());
                         for (slot, text) in row.iter().zip(line.split('\t')) {
+                            slots.push(matches!(slot, Slot::Cell(_)).then(|| at..at + text.len()));
                             if matches!(slot, Slot::Cell(_)) {
                                 let confidence = conf.and_then(|c| c.get(k).copied().flatten());
                                 let place = places.and_then(|p| p.get(k).copied().flatten());
@@ -176,15 +178,30 @@ impl Document {
                             }
                             at += text.len() + 1;
                         }
+                        grid.rows.push(slots);
+                        grid.lines.push(out.len()..out.len() + line.len());
                         out.push_str(&line);
                         out.push('\n');
                     }
                     out.push('\n');
+                    grids.push(grid);
                 }
             }
         }
-        (out, spans)
+        Laid {
+            text: out,
+            spans,
+            grids,
+        }
     }
+}
+
+/// A document written out: the canonical text, its cells' spans, its tables' cells.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Laid {
+    pub text: String,
+    pub spans: Vec<Span>,
+    pub grids: Vec<TextGrid>,
 }
 
 /// The columns of a grid that hold values: from the leftmost column where a row's values
@@ -204,6 +221,19 @@ fn value_columns(g: &Grid) -> std::ops::Range<usize> {
         };
         // A row of values after its labels (a header row of numbers is not one).
         if texts[..v].iter().any(|t| !t.is_empty()) {
+            first = first.min(v);
+            last = last.max(texts.iter().rposition(|t| is_value(t)).unwrap_or(v));
+        }
+    }
+    if first < usize::MAX {
+        return first..last + 1;
+    }
+    // A table of values alone (table 四: one row of fifteen under its header): the
+    // columns of its rows made of values only.
+    for row in &g.rows {
+        let texts: Vec<String> = row.iter().map(text).collect();
+        let bare = texts.iter().all(|t| t.is_empty() || is_value(t));
+        if let (true, Some(v)) = (bare, texts.iter().position(|t| is_value(t))) {
             first = first.min(v);
             last = last.max(texts.iter().rposition(|t| is_value(t)).unwrap_or(v));
         }
@@ -231,7 +261,8 @@ fn row_text(row: &[Slot], cols: std::ops::Range<usize>) -> String {
     let last_value = texts.iter().rposition(|t| is_value(t));
     // Only a row whose label starts an item (`（六）…`, `2.…`, `二、…`): the rest of a
     // label wrapped onto the next row or page (`费）`) is not a row of blank values.
-    let labelled_row = last_label.is_some_and(|l| l < cols.start && numbered(&texts[l]))
+    let labelled_row = last_label
+        .is_some_and(|l| l < cols.start && nianbao_model::layout::numbered(&texts[l]))
         && texts
             .iter()
             .enumerate()

@@ -27,7 +27,7 @@ mod sniff;
 pub mod vector;
 
 pub use decode::{decode, decode_as, Decoded};
-pub use document::{Block, Document, Grid, Place, Slot, Span};
+pub use document::{Block, Document, Grid, Laid, Place, Slot, Span, TextGrid};
 pub use sniff::{sniff, Format};
 
 use std::path::Path;
@@ -110,6 +110,8 @@ pub struct Source {
     /// recogniser's own confidence, which evidence inside them carries instead; with their
     /// place in the file where the reader knows it.
     pub spans: Vec<Span>,
+    /// The tables the reader found, as cell ranges of `text` (none for plain text).
+    pub grids: Vec<TextGrid>,
 }
 
 impl Source {
@@ -152,7 +154,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
-    let mut spans = Vec::new();
+    let mut laid = Laid::default();
     let (decoded, format) = match sniff(bytes) {
         Format::Text => (decode(bytes), "text"),
         Format::Html => {
@@ -161,32 +163,32 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
             if html::depth(&markup) > html::MAX_DEPTH {
                 return Err(ReadError::TooDeep(html::MAX_DEPTH));
             }
-            let text = laid_out(html::document(&markup), &mut spans).text;
+            let text = laid_out(html::document(&markup), &mut laid).text;
             (Decoded { text, ..d }, "html")
         }
         Format::Zip => {
             let mut zip = package::open(bytes)?;
             if package::has(&zip, "OFD.xml") {
-                (laid_out(ofd::document(&mut zip)?, &mut spans), "ofd")
+                (laid_out(ofd::document(&mut zip)?, &mut laid), "ofd")
             } else {
-                (docx_text(&mut zip, &mut spans)?, "docx")
+                (docx_text(&mut zip, &mut laid)?, "docx")
             }
         }
         Format::Pdf => match pdf::document(bytes) {
-            Ok(doc) => (laid_out(doc, &mut spans), "pdf"),
+            Ok(doc) => (laid_out(doc, &mut laid), "pdf"),
             Err(ReadError::NoTextLayer) => {
-                (laid_out(ocr::pdf_document(bytes)?, &mut spans), "pdf-ocr")
+                (laid_out(ocr::pdf_document(bytes)?, &mut laid), "pdf-ocr")
             }
             Err(e) => return Err(e),
         },
         Format::Other("PNG" | "JPEG" | "TIFF") => (
-            laid_out(ocr::image_document(bytes)?, &mut spans),
+            laid_out(ocr::image_document(bytes)?, &mut laid),
             "image-ocr",
         ),
         Format::Ole if sniff::ole_encrypted(bytes) => return Err(ReadError::Encrypted),
         Format::Ole => {
             let docx = convert::doc_to_docx(bytes)?;
-            (docx_text(&mut package::open(&docx)?, &mut spans)?, "doc")
+            (docx_text(&mut package::open(&docx)?, &mut laid)?, "doc")
         }
         Format::Other(name) => return Err(ReadError::Unsupported(name)),
     };
@@ -207,25 +209,25 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
         encoding: decoded.encoding,
         lossy: decoded.lossy,
         confidence,
-        spans,
+        spans: laid.spans,
+        grids: laid.grids,
     })
 }
 
-/// The text of a document laid out by a reader; its cells' spans (confidence, place) go
-/// to `spans`.
-fn laid_out(doc: Document, spans: &mut Vec<Span>) -> Decoded {
-    let (text, s) = doc.to_text_spans();
-    *spans = s;
+/// The text of a document laid out by a reader; its cells' spans (confidence, place) and
+/// its tables go to `laid`.
+fn laid_out(doc: Document, laid: &mut Laid) -> Decoded {
+    *laid = doc.lay_out();
     Decoded {
-        text,
+        text: std::mem::take(&mut laid.text),
         encoding: "UTF-8",
         lossy: false,
     }
 }
 
-fn docx_text(zip: &mut package::Zip, spans: &mut Vec<Span>) -> Result<Decoded, ReadError> {
+fn docx_text(zip: &mut package::Zip, laid: &mut Laid) -> Result<Decoded, ReadError> {
     let xml = docx::document_xml(zip)?;
-    Ok(laid_out(docx::document(&xml)?, spans))
+    Ok(laid_out(docx::document(&xml)?, laid))
 }
 
 /// Control characters other than layout whitespace, or many replacement characters,
