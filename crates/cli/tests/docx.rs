@@ -261,3 +261,22 @@ fn legacy_word_without_libreoffice_says_how_to_install_it() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The page of [`common::columns_of_its_own`] (table 三 with 总计 first and a 备注 column)
+/// saved by LibreOffice as Word: the Word table's cells map their columns by the header
+/// cells too. (Its PDF is no test: LibreOffice lets this page's table run off the page.)
+#[test]
+fn table_columns_of_its_own_through_libreoffice_word() {
+    if !soffice() {
+        return;
+    }
+    let (page, want) = common::columns_of_its_own();
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("columns.html");
+    std::fs::write(&html, page).unwrap();
+    let docx = convert(&[html], "docx:MS Word 2007 XML", dir.path());
+    let (out, status) = extract(&docx);
+    assert_eq!((status, &out[0]["format"]), (0, &serde_json::json!("docx")));
+    let d = differences(&want, &out[0]);
+    assert!(d.is_empty(), "{d:#?}");
+}

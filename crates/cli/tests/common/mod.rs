@@ -180,3 +180,59 @@ pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     z.finish().unwrap();
     out
 }
+
+/// A real portal page (`shared/corpus/variants/html/018-txt.html`: blank cells for zeros)
+/// whose table 三 prints its columns in an order of its own (总计 first), has a 备注 column
+/// with words and numbers in it, and one value's digits broken by a space; and its gold.
+#[allow(dead_code)]
+pub fn columns_of_its_own() -> (String, Report) {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants/html");
+    let page = std::fs::read_to_string(shared.join("018-txt.html")).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (shared/ must lie beside the project)",
+            shared.display()
+        )
+    });
+    let gold: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("018-txt.gold.json")).unwrap())
+            .unwrap();
+    let want = from_gold(&gold);
+    let start = page
+        .find("<table><tr><td colspan=\"3\" rowspan=\"3\">（本列数据")
+        .unwrap();
+    let end = start + page[start..].find("</table>").unwrap();
+    let rows: Vec<&str> = page[start + "<table>".len()..end]
+        .split("</tr>")
+        .filter(|r| !r.is_empty())
+        .collect();
+    let mut table = String::from("<table>");
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .trim_start_matches("<tr>")
+            .split_inclusive("</td>")
+            .map(str::to_string)
+            .collect();
+        let mut cells = cells;
+        match i {
+            0 => cells.push(r#"<td rowspan="3">备注</td>"#.into()),
+            1 => {
+                // 自然人 | 法人或其他组织 | 总计  →  总计 | 自然人 | 法人或其他组织
+                let total = cells.pop().unwrap();
+                cells.insert(0, total);
+            }
+            2 => {}
+            _ => {
+                let n = cells.len();
+                let total = cells.pop().unwrap();
+                cells.insert(n - 7, total);
+                cells.push(format!("<td>含转办{}件</td>", i % 3 + 1));
+            }
+        }
+        table.push_str("<tr>");
+        table.push_str(&cells.concat());
+        table.push_str("</tr>");
+    }
+    let table = table.replacen("<td>32</td>", "<td>3 2</td>", 1);
+    let page = format!("{}{table}{}", &page[..start], &page[end..]);
+    (page, want)
+}
