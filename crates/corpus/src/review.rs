@@ -61,6 +61,60 @@ pub struct Summary {
     pub warnings: i64,
 }
 
+/// The report list's order: newest year first, then agency, then newest report; a missing
+/// year or agency sorts last on both backends (SQLite and PostgreSQL order NULLs apart).
+const LIST_ORDER: &str =
+    "ORDER BY COALESCE(r.year, -1) DESC, COALESCE(r.agency_id, -1) DESC, r.id DESC";
+
+/// A row's place in the report list: the key a page of the list starts or ends at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListKey {
+    pub year: Option<i64>,
+    pub agency: Option<i64>,
+    pub id: i64,
+}
+
+impl ListKey {
+    pub fn of(s: &Summary) -> ListKey {
+        ListKey {
+            year: s.year,
+            agency: s.agency_id,
+            id: s.id,
+        }
+    }
+
+    /// Reads the key as [`Display`](std::fmt::Display) writes it: `2021.15.2034`, a part
+    /// left empty when the row has no year or agency (`.15.2034`).
+    pub fn parse(s: &str) -> Option<ListKey> {
+        let mut parts = s.trim().split('.');
+        let mut part = || -> Option<Option<i64>> {
+            match parts.next()? {
+                "" => Some(None),
+                p => p.parse().ok().filter(|n: &i64| *n >= 0).map(Some),
+            }
+        };
+        let (year, agency, id) = (part()?, part()?, part()??);
+        parts
+            .next()
+            .is_none()
+            .then_some(ListKey { year, agency, id })
+    }
+}
+
+impl std::fmt::Display for ListKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let part = |n: Option<i64>| n.map_or(String::new(), |n| n.to_string());
+        write!(f, "{}.{}.{}", part(self.year), part(self.agency), self.id)
+    }
+}
+
+/// Which page [`Store::list_from`] reads: the one after a row or the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seek {
+    After(ListKey),
+    Before(ListKey),
+}
+
 /// One entry of a report's history.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Change {
@@ -288,7 +342,8 @@ impl Store {
         Ok(())
     }
 
-    /// A page of the reports a filter selects, newest year first, and how many there are.
+    /// A page of the reports a filter selects, newest year first (reports without a year
+    /// last), and how many there are.
     pub fn list(
         &mut self,
         filter: &Filter,
@@ -297,33 +352,90 @@ impl Store {
     ) -> Result<(i64, Vec<Summary>), StoreError> {
         let (clause, mut params) = filter.sql();
         let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause}");
-        // Counting needs the agencies only when a filter names them.
-        let count_from = if clause.contains("a.") {
-            from.clone()
-        } else {
-            format!("FROM reports r {clause}")
-        };
+        let total = self.count(&clause, &params)?;
         let c = self.conn();
-        let total = c
-            .query(&format!("SELECT COUNT(*) {count_from}"), &params)?
-            .first()
-            .and_then(|r| r.int(0))
-            .unwrap_or(0);
         params.push(limit.into());
         params.push(offset.into());
         let n = params.len();
-        // The page's ids first, in the order of the `reports_list` index (a walk of the index,
-        // no sort of whole rows), then those rows with their agencies.
-        let order = "ORDER BY r.year DESC, r.agency_id DESC, r.id DESC";
+        // The page's ids first, in the order of the `reports_order` index (a walk of the
+        // index, no sort of whole rows), then those rows with their agencies.
         let rows = c.query(
             &format!(
-                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${} OFFSET ${}) {order}",
+                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {LIST_ORDER} LIMIT ${} OFFSET ${}) {LIST_ORDER}",
                 n - 1,
                 n
             ),
             &params,
         )?;
         Ok((total, rows.iter().map(summary).collect()))
+    }
+
+    /// The page of the list (in [`list`](Self::list)'s order) that follows or precedes a
+    /// row, and how many reports the filter selects: paging from the row at a page's edge
+    /// seeks in the `reports_order` index, so the thousandth page costs what the first does.
+    pub fn list_from(
+        &mut self,
+        filter: &Filter,
+        from: Seek,
+        limit: i64,
+    ) -> Result<(i64, Vec<Summary>), StoreError> {
+        let (clause, params) = filter.sql();
+        let total = self.count(&clause, &params)?;
+        // A page before the row is the rows after it in the reverse order, turned round.
+        let (key, cmp, order, before) = match from {
+            Seek::After(k) => (k, "<", LIST_ORDER.to_string(), false),
+            Seek::Before(k) => (k, ">", LIST_ORDER.replace(" DESC", " ASC"), true),
+        };
+        let mut params = params;
+        let at = params.len();
+        params.extend([
+            key.year.unwrap_or(-1).into(),
+            key.agency.unwrap_or(-1).into(),
+            key.id.into(),
+        ]);
+        // The year bound alone is what SQLite seeks the index with (it does not seek by a
+        // row value over expressions); the row value then settles the rest.
+        let seek = format!(
+            "COALESCE(r.year, -1) {cmp}= ${y} AND \
+             (COALESCE(r.year, -1), COALESCE(r.agency_id, -1), r.id) {cmp} (${y}, ${}, ${})",
+            at + 2,
+            at + 3,
+            y = at + 1,
+        );
+        let conds = if clause.trim().is_empty() {
+            format!("WHERE {seek}")
+        } else {
+            format!("{clause} AND {seek}")
+        };
+        params.push(limit.into());
+        let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {conds}");
+        let rows = self.conn().query(
+            &format!(
+                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${}) {order}",
+                params.len()
+            ),
+            &params,
+        )?;
+        let mut rows: Vec<Summary> = rows.iter().map(summary).collect();
+        if before {
+            rows.reverse();
+        }
+        Ok((total, rows))
+    }
+
+    fn count(&mut self, clause: &str, params: &[Value]) -> Result<i64, StoreError> {
+        // Counting needs the agencies only when a filter names them.
+        let from = if clause.contains("a.") {
+            format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause}")
+        } else {
+            format!("FROM reports r {clause}")
+        };
+        Ok(self
+            .conn()
+            .query(&format!("SELECT COUNT(*) {from}"), params)?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0))
     }
 
     /// The reports the filter selects with ids below `before` (all when `None`), newest id

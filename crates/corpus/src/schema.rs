@@ -196,10 +196,13 @@ fn dialect(conn: &dyn Conn, ddl: &str) -> String {
 
 /// Indexes added after a schema version shipped, created when missing (cheap when present).
 fn indexes(conn: &mut dyn Conn) -> Result<(), StoreError> {
-    // The report list: current reports, newest year first, page by page; and its status
+    // The report list: current reports, newest year first, page by page (in the list's
+    // order, NULLs made -1 so both backends agree and a page can seek); and its status
     // filters (with errors, warnings, clean) counted from an index, not the table.
+    conn.batch("DROP INDEX IF EXISTS reports_list")?;
     conn.batch(
-        "CREATE INDEX IF NOT EXISTS reports_list ON reports (current, year, agency_id, id)",
+        "CREATE INDEX IF NOT EXISTS reports_order ON reports \
+         (current, (COALESCE(year, -1)), (COALESCE(agency_id, -1)), id)",
     )?;
     conn.batch("CREATE INDEX IF NOT EXISTS reports_status ON reports (current, errors, warnings)")
 }

@@ -679,6 +679,73 @@ fn bad_inputs(backend: Backend) {
     assert_eq!((again.new, again.unchanged, again.failed.len()), (0, 3, 5));
 }
 
+/// The report list paged from the rows at a page's edge (as the web list pages) walks the
+/// same rows as paging by offset, forwards and back, on both backends; a report without a
+/// year or agency sorts last on both.
+fn list_pages(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((mut store, _)) = store(backend, dir.path(), "pages") else {
+        return;
+    };
+    let root = dir.path().join("reports");
+    let mut n = corpus(&root).len() as i64;
+    // Headings and no table, no agency, no year: stored, listed last.
+    let bare = root.join("bare.txt");
+    std::fs::write(
+        &bare,
+        nianbao_model::SECTION_HEADINGS.join("\n本年度无。\n"),
+    )
+    .unwrap();
+    n += 1;
+    run(&mut store, &[root]);
+    // Pages that seek from the row at the edge of the last walk the same rows, forwards
+    // and back, on both backends (a report without a year sorts last on both).
+    {
+        use nianbao_corpus::review::{ListKey, Seek};
+        let ids = |rows: &[nianbao_corpus::review::Summary]| -> Vec<i64> {
+            rows.iter().map(|r| r.id).collect()
+        };
+        let (_, all) = store.list(&Filter::default(), 0, 1000).unwrap();
+        assert!(all.iter().any(|r| r.year.is_none()) && all.last().unwrap().year.is_none());
+        let mut walked = ids(&store.list(&Filter::default(), 0, 7).unwrap().1);
+        let mut pages = vec![walked.clone()];
+        loop {
+            let last = all
+                .iter()
+                .find(|r| r.id == *walked.last().unwrap())
+                .unwrap();
+            let (total, page) = store
+                .list_from(&Filter::default(), Seek::After(ListKey::of(last)), 7)
+                .unwrap();
+            assert_eq!(total, n);
+            if page.is_empty() {
+                break;
+            }
+            assert_eq!(
+                ids(&page),
+                ids(&store
+                    .list(&Filter::default(), 7 * pages.len() as i64, 7)
+                    .unwrap()
+                    .1)
+            );
+            walked.extend(ids(&page));
+            pages.push(ids(&page));
+        }
+        assert_eq!(walked, ids(&all));
+        for k in (1..pages.len()).rev() {
+            let first = all.iter().find(|r| r.id == pages[k][0]).unwrap();
+            let (_, page) = store
+                .list_from(&Filter::default(), Seek::Before(ListKey::of(first)), 7)
+                .unwrap();
+            assert_eq!(ids(&page), pages[k - 1]);
+        }
+        let key = ListKey::of(all.last().unwrap());
+        assert_eq!(ListKey::parse(&key.to_string()), Some(key));
+        assert!(key.to_string().starts_with('.'), "{key}");
+        assert_eq!(ListKey::parse("2021.x.3"), None);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -1160,7 +1227,7 @@ fn originals(backend: Backend) {
     assert_eq!(kept, ["a/报告.pdf"]);
 }
 
-on_both!(multi_year, bad_inputs, review, places, versions, workflow, originals);
+on_both!(multi_year, bad_inputs, review, list_pages, places, versions, workflow, originals);
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {

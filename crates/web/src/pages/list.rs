@@ -6,7 +6,7 @@ use crate::html::{esc, layout};
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use nianbao_corpus::review::Summary;
+use nianbao_corpus::review::{ListKey, Seek, Summary};
 use nianbao_corpus::store::{Filter, Status};
 use nianbao_model::Template;
 use serde::Deserialize;
@@ -35,6 +35,12 @@ pub struct ListQuery {
     pub text: String,
     #[serde(default)]
     pub page: Option<i64>,
+    /// The web list's pages: the page after the row with this key (`2021.15.2034`) …
+    #[serde(default)]
+    pub after: Option<String>,
+    /// … or before it; `page` then only numbers the page shown.
+    #[serde(default)]
+    pub before: Option<String>,
     /// The API's keyset paging: empty for the first page, then the `next_cursor` it gave.
     #[serde(default)]
     pub cursor: Option<String>,
@@ -112,11 +118,28 @@ pub async fn index(
     s: Session,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, Fail> {
-    let page = q.page.unwrap_or(1).max(1);
+    let mut page = q.page.unwrap_or(1).max(1);
     let filter = q.filter();
+    let key = |k: &Option<String>| k.as_deref().map(ListKey::parse);
+    let seek = match (key(&q.after), key(&q.before)) {
+        (Some(Some(k)), _) => Some(Seek::After(k)),
+        (_, Some(Some(k))) => Some(Seek::Before(k)),
+        (Some(None), _) | (_, Some(None)) => {
+            return Err(Fail::bad(
+                "after/before 应为列表给出的翻页位置 (bad page position)",
+            ))
+        }
+        _ => None,
+    };
     let (total, rows) = st
-        .with(move |store| store.list(&filter, (page - 1) * PAGE, PAGE))
+        .with(move |store| match seek {
+            Some(seek) => store.list_from(&filter, seek, PAGE),
+            None => store.list(&filter, (page - 1) * PAGE, PAGE),
+        })
         .await?;
+    if seek.is_some() && rows.is_empty() {
+        page = 1; // walked off an end (reports removed meanwhile): show the first page's link
+    }
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
     let form = format!(
         "<form method=\"get\" action=\"/\" class=\"filters\">\
@@ -180,10 +203,18 @@ pub async fn index(
         })
         .collect();
     let pages = (total + PAGE - 1) / PAGE;
-    let link = |p: i64, label: &str| {
-        let qs = format!("{}&page={p}", q.query());
-        format!("<a href=\"/?{}\">{label}</a>", esc(&qs))
+    // The next and previous pages seek from the rows at this page's edges, so a page deep
+    // in a large corpus costs what the first does.
+    let link = |p: i64, edge: Option<(&str, ListKey)>, label: &str| {
+        let edge = edge.map_or(String::new(), |(dir, k)| format!("&{dir}={k}"));
+        let qs = format!("{}&page={p}{edge}", q.query());
+        format!(
+            "<a href=\"/?{}\" rel=\"{}\">{label}</a>",
+            esc(&qs),
+            if label == "上一页" { "prev" } else { "next" }
+        )
     };
+    let (first, last) = (rows.first().map(ListKey::of), rows.last().map(ListKey::of));
     let export: String = [
         ("csv", "CSV"),
         ("xlsx", "XLSX"),
@@ -204,15 +235,14 @@ pub async fn index(
     let nav = format!(
         "<p class=\"pager\">共 {total} 份 · 第 {page}/{} 页 {} {}</p>",
         pages.max(1),
-        if page > 1 {
-            link(page - 1, "上一页")
-        } else {
-            String::new()
+        match first {
+            Some(k) if page > 2 => link(page - 1, Some(("before", k)), "上一页"),
+            _ if page > 1 => link(1, None, "上一页"),
+            _ => String::new(),
         },
-        if page < pages {
-            link(page + 1, "下一页")
-        } else {
-            String::new()
+        match last {
+            Some(k) if page < pages => link(page + 1, Some(("after", k)), "下一页"),
+            _ => String::new(),
         }
     );
     Ok(Html(layout(
