@@ -222,6 +222,24 @@ fn main() {
             n as f64 / secs
         );
     };
+    // A page deep in the list: by its number (the store counts past every earlier row) and
+    // by the 下一页 link of the page before it (seeks from that page's last row).
+    let deep = (reports / 50).saturating_sub(10).max(1);
+    let (agent, session) = login(&base);
+    let before_deep = agent
+        .get(&format!("{base}/?page={}", deep - 1))
+        .set("Cookie", &session)
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let next = before_deep
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|s| s.rsplit("href=\"").next())
+        .map(|s| s.trim_end_matches("\" ").replace("&amp;", "&"))
+        .unwrap_or_default();
+    assert!(next.contains("after="), "no 下一页 link on page {}", deep - 1);
     for (name, n, f) in [
         (
             "report page",
@@ -230,9 +248,15 @@ fn main() {
         ),
         ("dashboard", n_dash, &|_| "/dashboard".to_string()),
         ("report list", n_dash, &|i| format!("/?page={}", 1 + i)),
+        ("list p.N number", n_dash, &|_| format!("/?page={deep}")),
+        ("list p.N link", n_dash, &|_| next.clone()),
     ] {
         measure(name, n, f);
     }
+    println!(
+        "(p.N = page {deep} of the list; \"link\" is the 下一页 link of page {})",
+        deep - 1
+    );
     // A reviewer's correction changes the corpus; the dashboard right after it.
     let (agent, session) = login(&base);
     let me: serde_json::Value = serde_json::from_str(
