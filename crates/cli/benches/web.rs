@@ -239,7 +239,11 @@ fn main() {
         .and_then(|s| s.rsplit("href=\"").next())
         .map(|s| s.trim_end_matches("\" ").replace("&amp;", "&"))
         .unwrap_or_default();
-    assert!(next.contains("after="), "no 下一页 link on page {}", deep - 1);
+    assert!(
+        next.contains("after="),
+        "no 下一页 link on page {}",
+        deep - 1
+    );
     for (name, n, f) in [
         (
             "report page",

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 pub struct RowSpec {
     line: &'static Line,
     pub cols: Vec<(&'static str, ValueKind)>,
+    /// `labels()` as chars, made once: alignment compares them with every label segment.
+    chars: Vec<Vec<char>>,
 }
 
 impl RowSpec {
@@ -20,7 +22,13 @@ impl RowSpec {
             cols: (0..line.cols.len())
                 .map(|c| (line.cols[c].suffix, ValueKind::of(&line.cell_key(c))))
                 .collect(),
+            chars: line.matches.iter().map(|l| l.chars().collect()).collect(),
         }
+    }
+
+    /// [`labels`](Self::labels) as chars.
+    pub fn label_chars(&self) -> &[Vec<char>] {
+        &self.chars
     }
 
     /// The key stem of the row's cells.

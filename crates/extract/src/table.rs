@@ -126,11 +126,13 @@ fn numbered(label: &str) -> bool {
 /// Returns, per row, the index of its pair.
 pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
     let (n, m) = (pairs.len(), rows.len());
-    let alts: Vec<Vec<Vec<char>>> = rows
+    let alts: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
+    let longest = alts
         .iter()
-        .map(|r| r.labels().iter().map(|l| l.chars().collect()).collect())
-        .collect();
-    let longest = alts.iter().flatten().map(Vec::len).max().unwrap_or(0);
+        .flat_map(|a| a.iter())
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
     let score: Vec<Vec<Option<usize>>> = pairs
         .iter()
         .map(|p| {
