@@ -351,23 +351,30 @@ impl Store {
         limit: i64,
     ) -> Result<(i64, Vec<Summary>), StoreError> {
         let (clause, mut params) = filter.sql();
-        let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {clause}");
         let total = self.count(&clause, &params)?;
-        let c = self.conn();
         params.push(limit.into());
         params.push(offset.into());
         let n = params.len();
-        // The page's ids first, in the order of the `reports_order` index (a walk of the
-        // index, no sort of whole rows), then those rows with their agencies.
-        let rows = c.query(
-            &format!(
-                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {LIST_ORDER} LIMIT ${} OFFSET ${}) {LIST_ORDER}",
-                n - 1,
-                n
-            ),
-            &params,
+        let page = format!("LIMIT ${} OFFSET ${n}", n - 1);
+        Ok((total, self.page(&clause, &params, LIST_ORDER, &page)?))
+    }
+
+    /// The rows `conds` selects in `order`, cut by `page` (LIMIT …): the page's ids first, in
+    /// the order of the `reports_order` index (a walk of the index, no sort of whole rows),
+    /// then those rows with their agencies.
+    fn page(
+        &mut self,
+        conds: &str,
+        params: &[Value],
+        order: &str,
+        page: &str,
+    ) -> Result<Vec<Summary>, StoreError> {
+        let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {conds}");
+        let rows = self.conn().query(
+            &format!("{SUMMARY} WHERE r.id IN (SELECT r.id {from} {order} {page}) {order}"),
+            params,
         )?;
-        Ok((total, rows.iter().map(summary).collect()))
+        Ok(rows.iter().map(summary).collect())
     }
 
     /// The page of the list (in [`list`](Self::list)'s order) that follows or precedes a
@@ -408,15 +415,8 @@ impl Store {
             format!("{clause} AND {seek}")
         };
         params.push(limit.into());
-        let from = format!("FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id {conds}");
-        let rows = self.conn().query(
-            &format!(
-                "{SUMMARY} WHERE r.id IN (SELECT r.id {from} {order} LIMIT ${}) {order}",
-                params.len()
-            ),
-            &params,
-        )?;
-        let mut rows: Vec<Summary> = rows.iter().map(summary).collect();
+        let page = format!("LIMIT ${}", params.len());
+        let mut rows = self.page(&conds, &params, &order, &page)?;
         if before {
             rows.reverse();
         }

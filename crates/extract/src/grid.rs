@@ -13,6 +13,7 @@ use crate::tokens::{append, items_in, Chunk, ChunkKind, Item, NumTok, Sign, Unit
 use nianbao_model::layout::{self, Head};
 use nianbao_model::{Template, TextGrid};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// The text's items with every grid row read through its grid.
 pub fn items(norm: &Norm, grids: &[TextGrid], template: Template) -> Vec<Item> {
@@ -59,11 +60,19 @@ pub fn items(norm: &Norm, grids: &[TextGrid], template: Template) -> Vec<Item> {
 /// `申请人情况`), in canonical form.
 type HeadSet = Vec<Vec<String>>;
 
-/// Every set of columns the template's tables print under one header, widest first.
-fn head_sets(template: Template) -> Vec<HeadSet> {
-    if template == Template::Legacy {
-        return Vec::new();
+/// Every set of columns the template's tables print under one header, widest first (none
+/// for the pre-2019 form); made once per template.
+fn head_sets(template: Template) -> &'static [HeadSet] {
+    static SETS: LazyLock<[Vec<HeadSet>; 2]> =
+        LazyLock::new(|| [Template::Y2019, Template::Y2021].map(sets_of));
+    match template {
+        Template::Legacy => &[],
+        Template::Y2019 => &SETS[0],
+        Template::Y2021 => &SETS[1],
     }
+}
+
+fn sets_of(template: Template) -> Vec<HeadSet> {
     let key = |t: &str| canon(&t.chars().map(norm_char).collect::<String>());
     let paths = |heads: &[Head], from: usize, n: usize| -> HeadSet {
         (from..from + n)

@@ -118,19 +118,26 @@ pub fn items_in(chars: &[char], range: std::ops::Range<usize>) -> Vec<Item> {
 pub fn append(out: &mut Vec<Item>, items: Vec<Item>, chars: &[char]) {
     for item in items {
         match (out.last_mut(), item) {
-            (Some(Item::Seg(s)), Item::Seg(next)) => {
-                if chars[s.b.min(next.a)..next.a].contains(&'\n') {
-                    s.lines.push(s.text.len());
-                }
-                let len = s.text.len();
-                s.lines.extend(next.lines.iter().map(|l| l + len));
-                s.b = next.b;
-                s.text.push_str(&next.text);
-            }
+            (_, Item::Seg(next)) => push_seg(out, next, chars),
             (Some(Item::Run(r)), Item::Run(next)) => r.extend(next),
             (_, item) => out.push(item),
         }
     }
+}
+
+/// A segment after a segment continues it (its lines after a line break between).
+fn push_seg(out: &mut Vec<Item>, next: Seg, chars: &[char]) {
+    let Some(Item::Seg(s)) = out.last_mut() else {
+        out.push(Item::Seg(next));
+        return;
+    };
+    if chars[s.b.min(next.a)..next.a].contains(&'\n') {
+        s.lines.push(s.text.len());
+    }
+    let len = s.text.len();
+    s.lines.extend(next.lines.iter().map(|l| l + len));
+    s.b = next.b;
+    s.text.push_str(&next.text);
 }
 
 fn tokenise(chars: &[char]) -> Vec<Item> {
@@ -197,20 +204,13 @@ fn end_of_last(out: &[Item]) -> usize {
 
 fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
     let text: String = chars[a..b].iter().filter(|c| !c.is_whitespace()).collect();
-    if let Some(Item::Seg(s)) = out.last_mut() {
-        if chars[s.b.min(a)..a].contains(&'\n') {
-            s.lines.push(s.text.len());
-        }
-        s.b = b;
-        s.text.push_str(&text);
-    } else {
-        out.push(Item::Seg(Seg {
-            a,
-            b,
-            text,
-            lines: Vec::new(),
-        }));
-    }
+    let seg = Seg {
+        a,
+        b,
+        text,
+        lines: Vec::new(),
+    };
+    push_seg(out, seg, chars);
 }
 
 fn push_chunk(out: &mut Vec<Item>, chars: &[char], chunk: Chunk) {

@@ -15,10 +15,3 @@ pub struct TextGrid {
     /// The columns that hold values (right of the row labels), as the reader judged them.
     pub values: Range<usize>,
 }
-
-impl TextGrid {
-    /// The cell at `row`, `col`, if a cell starts there.
-    pub fn cell(&self, row: usize, col: usize) -> Option<Range<usize>> {
-        self.rows.get(row)?.get(col)?.clone()
-    }
-}

@@ -208,41 +208,39 @@ pub struct Laid {
 /// start to the rightmost value. A report's zero cells are often left blank, whole rows of
 /// them included; those blanks still sit in value columns.
 fn value_columns(g: &Grid) -> std::ops::Range<usize> {
-    let text = |s: &Slot| match s {
-        Slot::Cell(t) => t.trim().to_string(),
-        Slot::Covered => String::new(),
+    let texts: Vec<Vec<String>> = g
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|s| match s {
+                    Slot::Cell(t) => t.trim().to_string(),
+                    Slot::Covered => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    // From the first to the last value of the rows `keep` takes (a row's cells, where its
+    // first value is).
+    let span = |keep: &dyn Fn(&[String], usize) -> bool| {
+        let (mut first, mut last) = (usize::MAX, 0);
+        for row in &texts {
+            let Some(v) = row.iter().position(|t| is_value(t)) else {
+                continue;
+            };
+            if keep(row, v) {
+                first = first.min(v);
+                last = last.max(row.iter().rposition(|t| is_value(t)).unwrap_or(v));
+            }
+        }
+        (first < usize::MAX).then(|| first..last + 1)
     };
-    let mut first = usize::MAX;
-    let mut last = 0;
-    for row in &g.rows {
-        let texts: Vec<String> = row.iter().map(text).collect();
-        let Some(v) = texts.iter().position(|t| is_value(t)) else {
-            continue;
-        };
-        // A row of values after its labels (a header row of numbers is not one).
-        if texts[..v].iter().any(|t| !t.is_empty()) {
-            first = first.min(v);
-            last = last.max(texts.iter().rposition(|t| is_value(t)).unwrap_or(v));
-        }
-    }
-    if first < usize::MAX {
-        return first..last + 1;
-    }
-    // A table of values alone (table 四: one row of fifteen under its header): the
-    // columns of its rows made of values only.
-    for row in &g.rows {
-        let texts: Vec<String> = row.iter().map(text).collect();
-        let bare = texts.iter().all(|t| t.is_empty() || is_value(t));
-        if let (true, Some(v)) = (bare, texts.iter().position(|t| is_value(t))) {
-            first = first.min(v);
-            last = last.max(texts.iter().rposition(|t| is_value(t)).unwrap_or(v));
-        }
-    }
-    if first == usize::MAX {
-        0..0
-    } else {
-        first..last + 1
-    }
+    // Rows of values after their labels (a header row of numbers is not one); else, in a
+    // table of values alone (table 四: one row of fifteen under its header), its rows made
+    // of values only.
+    span(&|row, v| row[..v].iter().any(|t| !t.is_empty()))
+        .or_else(|| span(&|row, _| row.iter().all(|t| t.is_empty() || is_value(t))))
+        .unwrap_or(0..0)
 }
 
 /// A row as tab-separated cells. An empty cell after the row's labels and before one of

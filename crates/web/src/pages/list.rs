@@ -205,14 +205,10 @@ pub async fn index(
     let pages = (total + PAGE - 1) / PAGE;
     // The next and previous pages seek from the rows at this page's edges, so a page deep
     // in a large corpus costs what the first does.
-    let link = |p: i64, edge: Option<(&str, ListKey)>, label: &str| {
+    let link = |p: i64, edge: Option<(&str, ListKey)>, rel: &str, label: &str| {
         let edge = edge.map_or(String::new(), |(dir, k)| format!("&{dir}={k}"));
         let qs = format!("{}&page={p}{edge}", q.query());
-        format!(
-            "<a href=\"/?{}\" rel=\"{}\">{label}</a>",
-            esc(&qs),
-            if label == "上一页" { "prev" } else { "next" }
-        )
+        format!("<a href=\"/?{}\" rel=\"{rel}\">{label}</a>", esc(&qs))
     };
     let (first, last) = (rows.first().map(ListKey::of), rows.last().map(ListKey::of));
     let export: String = [
@@ -236,12 +232,12 @@ pub async fn index(
         "<p class=\"pager\">共 {total} 份 · 第 {page}/{} 页 {} {}</p>",
         pages.max(1),
         match first {
-            Some(k) if page > 2 => link(page - 1, Some(("before", k)), "上一页"),
-            _ if page > 1 => link(1, None, "上一页"),
+            Some(k) if page > 2 => link(page - 1, Some(("before", k)), "prev", "上一页"),
+            _ if page > 1 => link(1, None, "prev", "上一页"),
             _ => String::new(),
         },
         match last {
-            Some(k) if page < pages => link(page + 1, Some(("after", k)), "下一页"),
+            Some(k) if page < pages => link(page + 1, Some(("after", k)), "next", "下一页"),
             _ => String::new(),
         }
     );
