@@ -28,12 +28,16 @@ struct Driver(std::process::Child);
 
 impl Drop for Driver {
     /// Stops chromedriver and the browsers it started (its process group), even when a
-    /// test failed before closing its session.
+    /// test failed before closing its session. Signalled directly: Debian 12's procps
+    /// `kill -KILL -<pgid>` signals every process of the user (the test runner and CI too).
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(format!("-{}", self.0.id()))
-            .status();
+        if let Ok(group) = i32::try_from(self.0.id()) {
+            if group > 1 {
+                // SAFETY: kill(2) with a negative pid signals only that process group, which
+                // chromedriver leads (spawned with process_group(0)).
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
