@@ -11,6 +11,7 @@ mod decode;
 pub mod deskew;
 pub mod document;
 pub mod docx;
+pub mod glyphs;
 pub mod html;
 pub mod light;
 pub mod ocr;

@@ -167,13 +167,21 @@ fn fill(
 
 /// The document: ruled tables cell by cell, everything else from the word positions.
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    let tsv = tsv(bytes)?;
-    let mut words = words(&tsv);
+    // PDFium in-process when installed, else poppler's pdftotext.
+    let (mut words, widths) = match crate::glyphs::read(bytes, MAX_PAGES) {
+        Some(glyphs) => {
+            let g = glyphs?;
+            (g.words, g.widths)
+        }
+        None => {
+            let tsv = tsv(bytes)?;
+            (words(&tsv), page_widths(&tsv))
+        }
+    };
     crate::boxes::normalise(&mut words);
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    let widths = page_widths(&tsv);
     let mut by_page: std::collections::BTreeMap<u32, Vec<Word>> = Default::default();
     for w in words {
         by_page.entry(w.page).or_default().push(w);

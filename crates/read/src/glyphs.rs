@@ -1,0 +1,212 @@
+//! Born-digital PDFs' words read in-process by PDFium (through `pdfium-render`, the library
+//! from the PyPI wheel `pypdfium2` that `scripts/fetch-pdfium` installs): every glyph's
+//! Unicode value (ToUnicode, CID and Type3 fonts resolved by PDFium) and box, grouped into
+//! words the way poppler's `pdftotext -tsv` groups them, so the rest of the PDF path does not
+//! care which of the two read the page. Without the library nianbao falls back to
+//! `pdftotext` (`NIANBAO_PDF_TEXT=poppler` forces it, for comparison).
+//!
+//! Coordinates are PDF points from the top-left corner of the page's crop box, y downwards.
+
+use crate::positions::Word;
+use crate::ReadError;
+use pdfium_render::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// A document's words and the width of each page (1-based page numbers).
+pub struct Glyphs {
+    pub words: Vec<Word>,
+    pub widths: HashMap<u32, f64>,
+}
+
+/// Where the library is looked for: `$NIANBAO_PDFIUM` (a directory), else
+/// `~/.local/share/nianbao/pdfium`.
+pub fn library_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("NIANBAO_PDFIUM") {
+        return PathBuf::from(d);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    home.join(".local/share/nianbao/pdfium")
+}
+
+/// PDFium, bound once per process; `None` when the library is not installed or
+/// `NIANBAO_PDF_TEXT=poppler` asks for the other reader.
+fn pdfium() -> Option<&'static Pdfium> {
+    static PDFIUM: OnceLock<Option<Pdfium>> = OnceLock::new();
+    PDFIUM
+        .get_or_init(|| {
+            if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("poppler") {
+                return None;
+            }
+            let lib = library_dir().join("libpdfium.so");
+            Pdfium::bind_to_library(&lib).ok().map(Pdfium::new)
+        })
+        .as_ref()
+}
+
+/// Whether PDFium reads born-digital PDFs in this process.
+pub fn available() -> bool {
+    pdfium().is_some()
+}
+
+/// The words of the first `max_pages` pages, or `None` when PDFium is not available.
+pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>> {
+    let pdfium = pdfium()?;
+    Some(words(pdfium, bytes, max_pages))
+}
+
+fn load_error(e: PdfiumError) -> ReadError {
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(
+            PdfiumInternalError::PasswordError | PdfiumInternalError::SecurityError,
+        ) => ReadError::Encrypted,
+        e => ReadError::Corrupt(format!("PDF 无法解析 (unreadable PDF): {e:?}")),
+    }
+}
+
+fn words(pdfium: &Pdfium, bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
+    let doc = pdfium
+        .load_pdf_from_byte_slice(bytes, None)
+        .map_err(load_error)?;
+    let mut out = Glyphs {
+        words: Vec::new(),
+        widths: HashMap::new(),
+    };
+    for (i, page) in doc.pages().iter().enumerate().take(max_pages) {
+        let number = i as u32 + 1;
+        let crop = page
+            .boundaries()
+            .crop()
+            .map(|b| b.bounds)
+            .unwrap_or_else(|_| page.page_size());
+        out.widths.insert(number, crop.width().value as f64);
+        // A page whose text PDFium cannot load has no words (as pdftotext prints none).
+        let Ok(text) = page.text() else { continue };
+        let mut page_words = Words::new(number, crop.left().value, crop.top().value);
+        for ch in text.chars().iter() {
+            page_words.add(&ch);
+        }
+        out.words.extend(page_words.finish());
+    }
+    Ok(out)
+}
+
+/// Poppler's word rules (TextOutputDev): a word ends at a space, where the baseline moves,
+/// at a gap wider than a tenth of the font size, where a glyph steps back over the one
+/// before, and where the font size changes.
+const WORD_GAP: f32 = 0.1;
+const STEP_BACK: f32 = 0.2;
+const BASELINE: f32 = 0.5;
+/// The part of the font size above the baseline (CJK faces: 0.88 ascent, 0.12 descent).
+const ASCENT: f32 = 0.88;
+
+struct Open {
+    x0: f32,
+    top: f32,
+    x1: f32,
+    bottom: f32,
+    base: f32,
+    size: f32,
+    text: String,
+}
+
+struct Words {
+    page: u32,
+    left: f32,
+    top: f32,
+    open: Option<Open>,
+    done: Vec<Word>,
+}
+
+impl Words {
+    fn new(page: u32, left: f32, top: f32) -> Words {
+        Words {
+            page,
+            left,
+            top,
+            open: None,
+            done: Vec::new(),
+        }
+    }
+
+    fn end_word(&mut self) {
+        if let Some(w) = self.open.take() {
+            // Each visual line's words are one paragraph: the layout joins wrapped lines by
+            // their positions, as for OFD.
+            let line = self.done.len() as u32;
+            self.done.push(Word {
+                page: self.page,
+                para: (line, 0),
+                x0: (w.x0 - self.left) as f64,
+                y0: (self.top - w.top) as f64,
+                x1: (w.x1 - self.left) as f64,
+                h: ((w.top - w.bottom) as f64).max(1.0),
+                text: w.text,
+            });
+        }
+    }
+
+    fn add(&mut self, ch: &PdfPageTextChar) {
+        let c = match ch.unicode_char() {
+            Some(c) if !c.is_whitespace() && !c.is_control() && c != '\u{FFFE}' => c,
+            _ => return self.end_word(),
+        };
+        if ch.is_generated().unwrap_or(false) {
+            return self.end_word();
+        }
+        let Ok(b) = ch.loose_bounds() else { return };
+        let (x0, x1) = (b.left().value, b.right().value);
+        // The box's height from the baseline and the font size, as poppler takes it from
+        // the font's ascent and descent: PDFium's glyph boxes follow each glyph's outline
+        // in Type3 fonts (Chromium's CJK), so `一` would be a point high.
+        let base = ch.origin_y().map(|y| y.value).unwrap_or(b.bottom().value);
+        let size = ch.scaled_font_size().value.abs().max(1.0);
+        let (top, bottom) = (base + ASCENT * size, base - (1.0 - ASCENT) * size);
+        if let Some(w) = &self.open {
+            let gap = x0 - w.x1;
+            let breaks = (base - w.base).abs() > BASELINE
+                || gap > WORD_GAP * w.size
+                || gap < -STEP_BACK * w.size
+                || (size - w.size).abs() > 0.01 * w.size;
+            if breaks {
+                self.end_word();
+            }
+        }
+        match &mut self.open {
+            Some(w) => {
+                w.x1 = w.x1.max(x1);
+                w.top = w.top.max(top);
+                w.bottom = w.bottom.min(bottom);
+                w.text.push(c);
+            }
+            None => {
+                self.open = Some(Open {
+                    x0,
+                    top,
+                    x1,
+                    bottom,
+                    base,
+                    size,
+                    text: c.to_string(),
+                })
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Word> {
+        self.end_word();
+        // Words of one line share a paragraph id: a line is the words on one baseline band.
+        let mut line = 0;
+        for i in 0..self.done.len() {
+            if i > 0 {
+                let (a, b) = (&self.done[i - 1], &self.done[i]);
+                if (a.y0 - b.y0).abs() > 0.5 * a.h.min(b.h) {
+                    line += 1;
+                }
+            }
+            self.done[i].para = (line, 0);
+        }
+        self.done
+    }
+}
