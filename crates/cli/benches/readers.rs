@@ -2,9 +2,9 @@
 //!
 //! HTML: generated official-layout pages read and extracted in memory (reports/s).
 //! DOCX and PDF: the first pages converted once by LibreOffice headless (untimed), then read
-//! and extracted (reports/s; pages/s for PDF, which runs poppler's pdftotext per file for
-//! the words and takes the grid from the vector rules, or from pdftoppm's rendering for
-//! comparison), beside pdfplumber reading the tables of the same files; then the same for the
+//! and extracted (reports/s; pages/s for PDF, whose words PDFium reads in-process — or, for
+//! comparison, poppler's pdftotext per file — and whose grid comes from the vector rules, or
+//! from pdftoppm's rendering for comparison), beside pdfplumber reading the tables of the same files; then the same for the
 //! shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
 //! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
 //! image-only PDFs (untimed), then read by OCR (seconds per page).
@@ -45,21 +45,32 @@ fn page_count(f: &std::path::Path) -> usize {
 /// from pages rendered by pdftoppm, beside pdfplumber merely reading the tables of the same
 /// files (scripts/pdfplumber-tables.py, when pdfplumber is installed).
 fn pdf_rules(what: &str, files: &[std::path::PathBuf], bytes: &[Vec<u8>], pages: usize) {
-    let mut ours = 0.0;
-    for rules in ["vector", "raster"] {
+    let mut ours = f64::NAN;
+    let pdfium = nianbao_read::glyphs::installed();
+    for (text, rules) in [
+        ("pdfium", "vector"),
+        ("poppler", "vector"),
+        ("poppler", "raster"),
+    ] {
+        if text == "pdfium" && !pdfium {
+            println!("pdf ({what}): words by PDFium skipped (scripts/fetch-pdfium)");
+            continue;
+        }
         // Single-threaded bench: nothing else reads the environment meanwhile.
         std::env::set_var("NIANBAO_PDF_RULES", rules);
+        std::env::set_var("NIANBAO_PDF_TEXT", text);
         let secs = extract_all(bytes);
-        if rules == "vector" {
+        if ours.is_nan() {
             ours = secs;
         }
         println!(
-            "pdf ({what}, {pages} pages), rules from {rules}: {:.1} pages/s ({:.1} reports/s)",
+            "pdf ({what}, {pages} pages), words by {text}, rules from {rules}: {:.1} pages/s ({:.1} reports/s)",
             pages as f64 / secs,
             files.len() as f64 / secs
         );
     }
     std::env::remove_var("NIANBAO_PDF_RULES");
+    std::env::remove_var("NIANBAO_PDF_TEXT");
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pdfplumber-tables.py");
     match Command::new("python3").arg(script).args(files).output() {

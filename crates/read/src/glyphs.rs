@@ -26,19 +26,27 @@ pub fn library_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("NIANBAO_PDFIUM") {
         return PathBuf::from(d);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     home.join(".local/share/nianbao/pdfium")
 }
 
+/// Whether the library is installed where [`library_dir`] says.
+pub fn installed() -> bool {
+    library_dir().join("libpdfium.so").is_file()
+}
+
 /// PDFium, bound once per process; `None` when the library is not installed or
-/// `NIANBAO_PDF_TEXT=poppler` asks for the other reader.
+/// `NIANBAO_PDF_TEXT=poppler` asks for the other reader (read on every call, so a bench can
+/// compare the two in one process).
 fn pdfium() -> Option<&'static Pdfium> {
     static PDFIUM: OnceLock<Option<Pdfium>> = OnceLock::new();
+    if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("poppler") {
+        return None;
+    }
     PDFIUM
         .get_or_init(|| {
-            if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("poppler") {
-                return None;
-            }
             let lib = library_dir().join("libpdfium.so");
             Pdfium::bind_to_library(&lib).ok().map(Pdfium::new)
         })
@@ -61,6 +69,9 @@ fn load_error(e: PdfiumError) -> ReadError {
         PdfiumError::PdfiumLibraryInternalError(
             PdfiumInternalError::PasswordError | PdfiumInternalError::SecurityError,
         ) => ReadError::Encrypted,
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FormatError) => {
+            ReadError::Corrupt("PDF 结构损坏，无法解析 (broken PDF structure)".into())
+        }
         e => ReadError::Corrupt(format!("PDF 无法解析 (unreadable PDF): {e:?}")),
     }
 }
