@@ -59,7 +59,13 @@ pub fn available() -> bool {
 }
 
 /// The words of the first `max_pages` pages, or `None` when PDFium is not available.
+/// (Built with the `hayro` feature, `NIANBAO_PDF_TEXT=hayro` reads them with the pure-Rust
+/// interpreter instead, for comparison.)
 pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>> {
+    #[cfg(feature = "hayro")]
+    if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("hayro") {
+        return Some(crate::glyphs_hayro::read(bytes, max_pages));
+    }
     let pdfium = pdfium()?;
     Some(words(pdfium, bytes, max_pages))
 }
@@ -96,11 +102,40 @@ fn words(pdfium: &Pdfium, bytes: &[u8], max_pages: usize) -> Result<Glyphs, Read
         let Ok(text) = page.text() else { continue };
         let mut page_words = Words::new(number, crop.left().value, crop.top().value);
         for ch in text.chars().iter() {
-            page_words.add(&ch);
+            page_words.add(glyph(&ch));
         }
         out.words.extend(page_words.finish());
     }
     Ok(out)
+}
+
+/// A PDFium character as a glyph; `None` for a space, a line break PDFium generated, or
+/// a character it has no Unicode value or box for (each ends a word).
+fn glyph(ch: &PdfPageTextChar) -> Option<Glyph> {
+    let c = ch
+        .unicode_char()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{FFFE}')?;
+    if ch.is_generated().unwrap_or(false) {
+        return None;
+    }
+    let b = ch.loose_bounds().ok()?;
+    Some(Glyph {
+        c,
+        x0: b.left().value,
+        x1: b.right().value,
+        base: ch.origin_y().map(|y| y.value).unwrap_or(b.bottom().value),
+        size: ch.scaled_font_size().value.abs(),
+    })
+}
+
+/// One glyph in PDF user space (y upwards): its character, its horizontal extent, its
+/// baseline and its font size in points.
+pub(crate) struct Glyph {
+    pub c: char,
+    pub x0: f32,
+    pub x1: f32,
+    pub base: f32,
+    pub size: f32,
 }
 
 /// Poppler's word rules (TextOutputDev): a word ends at a space, where the baseline moves,
@@ -122,7 +157,7 @@ struct Open {
     text: String,
 }
 
-struct Words {
+pub(crate) struct Words {
     page: u32,
     left: f32,
     top: f32,
@@ -131,7 +166,7 @@ struct Words {
 }
 
 impl Words {
-    fn new(page: u32, left: f32, top: f32) -> Words {
+    pub(crate) fn new(page: u32, left: f32, top: f32) -> Words {
         Words {
             page,
             left,
@@ -158,21 +193,14 @@ impl Words {
         }
     }
 
-    fn add(&mut self, ch: &PdfPageTextChar) {
-        let c = match ch.unicode_char() {
-            Some(c) if !c.is_whitespace() && !c.is_control() && c != '\u{FFFE}' => c,
-            _ => return self.end_word(),
-        };
-        if ch.is_generated().unwrap_or(false) {
-            return self.end_word();
-        }
-        let Ok(b) = ch.loose_bounds() else { return };
-        let (x0, x1) = (b.left().value, b.right().value);
+    /// Adds a glyph to the open word or starts a new one; `None` ends the open word.
+    pub(crate) fn add(&mut self, g: Option<Glyph>) {
+        let Some(g) = g else { return self.end_word() };
+        let (c, x0, x1, base) = (g.c, g.x0, g.x1, g.base);
         // The box's height from the baseline and the font size, as poppler takes it from
         // the font's ascent and descent: PDFium's glyph boxes follow each glyph's outline
         // in Type3 fonts (Chromium's CJK), so `一` would be a point high.
-        let base = ch.origin_y().map(|y| y.value).unwrap_or(b.bottom().value);
-        let size = ch.scaled_font_size().value.abs().max(1.0);
+        let size = g.size.max(1.0);
         let (top, bottom) = (base + ASCENT * size, base - (1.0 - ASCENT) * size);
         if let Some(w) = &self.open {
             let gap = x0 - w.x1;
@@ -205,7 +233,7 @@ impl Words {
         }
     }
 
-    fn finish(mut self) -> Vec<Word> {
+    pub(crate) fn finish(mut self) -> Vec<Word> {
         self.end_word();
         // Words of one line share a paragraph id: a line is the words on one baseline band.
         let mut line = 0;

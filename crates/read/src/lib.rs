@@ -12,6 +12,8 @@ pub mod deskew;
 pub mod document;
 pub mod docx;
 pub mod glyphs;
+#[cfg(feature = "hayro")]
+mod glyphs_hayro;
 pub mod html;
 pub mod light;
 pub mod ocr;
