@@ -137,11 +137,11 @@ fn vector_rules_read_as_the_rendered_page() {
     }
 }
 
-/// Born-digital PDFs' words read in-process by PDFium (the default) and by poppler's
-/// pdftotext (the fallback) give every report the same values, on LibreOffice's ruled
-/// tables and Chromium's Type3 fonts and borderless tables alike.
+/// Born-digital PDFs' words read by each of the three readers — hayro (the default),
+/// PDFium and poppler's pdftotext — give every report the same values, on LibreOffice's
+/// ruled tables and Chromium's Type3 fonts and borderless tables alike.
 #[test]
-fn pdfium_and_poppler_read_the_same_values() {
+fn the_three_pdf_readers_read_the_same_values() {
     if !common::available(
         nianbao_read::glyphs::installed(),
         "PDFium (scripts/fetch-pdfium)",
@@ -150,24 +150,18 @@ fn pdfium_and_poppler_read_the_same_values() {
     }
     for name in ["pdf", "chrome-pdf"] {
         let files: Vec<PathBuf> = family(name, usize::MAX).into_iter().map(|d| d.0).collect();
-        let (pdfium, _) = common::extract_with(&files, &[]);
-        let (poppler, _) = common::extract_with(&files, &[("NIANBAO_PDF_TEXT", "poppler")]);
-        assert_eq!(pdfium.len(), files.len());
-        for ((f, a), b) in files.iter().zip(&pdfium).zip(&poppler) {
-            assert!(a["values"].is_object(), "{}: {a}", f.display());
-            for k in ["values", "year", "agency", "title", "template"] {
-                assert_eq!(a[k], b[k], "{}: {k}", f.display());
+        let (default, _) = common::extract_with(&files, &[]);
+        assert_eq!(default.len(), files.len());
+        for reader in ["hayro", "pdfium", "poppler"] {
+            let (other, _) = common::extract_with(&files, &[("NIANBAO_PDF_TEXT", reader)]);
+            for ((f, a), b) in files.iter().zip(&default).zip(&other) {
+                assert!(a["values"].is_object(), "{}: {a}", f.display());
+                for k in ["values", "year", "agency", "title", "template"] {
+                    assert_eq!(a[k], b[k], "{} by {reader}: {k}", f.display());
+                }
             }
         }
     }
-    // Without the library, the fallback reads the same report.
-    let file = &family("pdf", 1)[0].0;
-    let (missing, _) = common::extract_with(
-        std::slice::from_ref(file),
-        &[("NIANBAO_PDFIUM", "/nonexistent")],
-    );
-    let (default, _) = common::extract_with(std::slice::from_ref(file), &[]);
-    assert_eq!(missing[0]["values"], default[0]["values"]);
 }
 
 /// Each cell engine on the first three scans (OCR costs seconds per page).

@@ -1,9 +1,11 @@
-//! Born-digital PDFs' words read in-process by PDFium (through `pdfium-render`, the library
-//! from the PyPI wheel `pypdfium2` that `scripts/fetch-pdfium` installs): every glyph's
-//! Unicode value (ToUnicode, CID and Type3 fonts resolved by PDFium) and box, grouped into
-//! words the way poppler's `pdftotext -tsv` groups them, so the rest of the PDF path does not
-//! care which of the two read the page. Without the library nianbao falls back to
-//! `pdftotext` (`NIANBAO_PDF_TEXT=poppler` forces it, for comparison).
+//! Born-digital PDFs' words, read in-process: every glyph's Unicode value and box, grouped
+//! into words the way poppler's `pdftotext -tsv` groups them, so the rest of the PDF path
+//! does not care which reader read the page. Three readers were measured on the same corpus
+//! and bench (README, "PDF readers compared"); by default hayro (pure Rust,
+//! [`crate::glyphs_hayro`]) reads the words, and PDFium (through `pdfium-render`, the library
+//! from the PyPI wheel `pypdfium2` that `scripts/fetch-pdfium` installs) reads a file hayro
+//! cannot parse or finds no text in, when it is installed. `NIANBAO_PDF_TEXT=hayro|pdfium`
+//! picks one; `poppler` leaves the words to `pdftotext` (the caller's fallback).
 //!
 //! Coordinates are PDF points from the top-left corner of the page's crop box, y downwards.
 
@@ -58,16 +60,42 @@ pub fn available() -> bool {
     pdfium().is_some()
 }
 
-/// The words of the first `max_pages` pages, or `None` when PDFium is not available.
-/// (Built with the `hayro` feature, `NIANBAO_PDF_TEXT=hayro` reads them with the pure-Rust
-/// interpreter instead, for comparison.)
-pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>> {
-    #[cfg(feature = "hayro")]
-    if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("hayro") {
-        return Some(crate::glyphs_hayro::read(bytes, max_pages));
+/// An in-process word reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Hayro,
+    Pdfium,
+}
+
+/// The words of the first `max_pages` pages by one reader; `None` when it is PDFium and the
+/// library is not installed.
+pub fn read_with(
+    reader: Reader,
+    bytes: &[u8],
+    max_pages: usize,
+) -> Option<Result<Glyphs, ReadError>> {
+    match reader {
+        Reader::Hayro => Some(crate::glyphs_hayro::read(bytes, max_pages)),
+        Reader::Pdfium => Some(words(pdfium()?, bytes, max_pages)),
     }
-    let pdfium = pdfium()?;
-    Some(words(pdfium, bytes, max_pages))
+}
+
+/// The words of the first `max_pages` pages, or `None` when no in-process reader is to
+/// read them (`NIANBAO_PDF_TEXT=poppler`, or PDFium asked for and not installed).
+pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>> {
+    match std::env::var("NIANBAO_PDF_TEXT").as_deref() {
+        Ok("poppler") => None,
+        Ok("pdfium") => read_with(Reader::Pdfium, bytes, max_pages),
+        Ok("hayro") => read_with(Reader::Hayro, bytes, max_pages),
+        _ => {
+            let first = crate::glyphs_hayro::read(bytes, max_pages);
+            match (&first, pdfium()) {
+                (Ok(g), _) if !g.words.is_empty() => Some(first),
+                (_, Some(pdfium)) => Some(words(pdfium, bytes, max_pages).or(first)),
+                (_, None) => Some(first),
+            }
+        }
+    }
 }
 
 fn load_error(e: PdfiumError) -> ReadError {

@@ -1,7 +1,8 @@
-//! The same words read by hayro, a pure-Rust PDF interpreter (feature `hayro`, off by
-//! default; `NIANBAO_PDF_TEXT=hayro`): each glyph run its device is shown gives the glyphs'
-//! Unicode values (ToUnicode, glyph names), origins and advances. Kept to compare readers on
-//! the same corpus and bench (README, "PDF readers compared").
+//! The words as hayro reads them, a pure-Rust PDF interpreter (`hayro-interpret`, no unsafe
+//! code): each glyph run the interpreter shows its device gives the glyphs' Unicode values
+//! (ToUnicode, predefined CMaps, glyph names), origins, advances and font sizes. The default
+//! word reader (see [`crate::glyphs`]); a panic inside the interpreter is caught and reported
+//! as an unreadable file.
 
 use crate::glyphs::{Glyph, Glyphs, Words};
 use crate::ReadError;
@@ -18,6 +19,14 @@ use std::collections::HashMap;
 const UNITS_PER_EM: f64 = 1000.0;
 
 pub fn read(bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
+    std::panic::catch_unwind(|| interpret(bytes, max_pages)).unwrap_or_else(|_| {
+        Err(ReadError::Corrupt(
+            "PDF 解析出错 (the PDF interpreter failed on this file)".into(),
+        ))
+    })
+}
+
+fn interpret(bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
     let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
         hayro_interpret::hayro_syntax::LoadPdfError::Decryption(_) => ReadError::Encrypted,
         _ => ReadError::Corrupt("PDF 结构损坏，无法解析 (broken PDF structure)".into()),

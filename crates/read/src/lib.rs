@@ -12,7 +12,6 @@ pub mod deskew;
 pub mod document;
 pub mod docx;
 pub mod glyphs;
-#[cfg(feature = "hayro")]
 mod glyphs_hayro;
 pub mod html;
 pub mod light;

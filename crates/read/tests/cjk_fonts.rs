@@ -1,0 +1,81 @@
+//! CJK text in fonts a PDF does not embed and gives no ToUnicode map (older Word/WPS exports
+//! name 宋体 and a predefined CMap): both in-process readers decode the codes through the CMap
+//! — UCS-2 codes (`UniGB-UCS2-H`) and GBK bytes (`GBK-EUC-H`) — to the same words.
+
+use nianbao_read::glyphs::{read_with, Reader};
+
+/// A one-page PDF showing `lines` (font size, text) in a non-embedded Type0 font.
+fn pdf(encoding: &str, code: fn(&str) -> String, lines: &[(u32, &str)]) -> Vec<u8> {
+    let mut content = String::new();
+    for (i, (size, text)) in lines.iter().enumerate() {
+        let y = 720 - 30 * i;
+        content += &format!("BT /F1 {size} Tf 72 {y} Td <{}> Tj ET\n", code(text));
+    }
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".into(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        format!("<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /{encoding} /DescendantFonts [6 0 R] >>"),
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>".into(),
+        "<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".into(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}
+
+fn ucs2(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+fn gbk(s: &str) -> String {
+    let (bytes, _, _) = encoding_rs::GBK.encode(s);
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+const LINES: [(u32, &str); 2] = [
+    (16, "2023年政府信息公开工作年度报告"),
+    (12, "行政许可 12 345"),
+];
+
+fn words(reader: Reader, bytes: &[u8]) -> Option<Vec<String>> {
+    let g = read_with(reader, bytes, 10)?.expect("readable");
+    Some(g.words.into_iter().map(|w| w.text).collect())
+}
+
+#[test]
+fn non_embedded_cjk_fonts_are_decoded_through_their_cmap() {
+    let want = ["2023年政府信息公开工作年度报告", "行政许可", "12", "345"];
+    for (encoding, code) in [
+        ("UniGB-UCS2-H", ucs2 as fn(&str) -> String),
+        ("GBK-EUC-H", gbk),
+    ] {
+        let bytes = pdf(encoding, code, &LINES);
+        assert_eq!(
+            words(Reader::Hayro, &bytes).unwrap(),
+            want,
+            "hayro, {encoding}"
+        );
+        match words(Reader::Pdfium, &bytes) {
+            Some(w) => assert_eq!(w, want, "PDFium, {encoding}"),
+            None => eprintln!("PDFium not installed: only hayro checked"),
+        }
+    }
+}
