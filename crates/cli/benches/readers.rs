@@ -2,8 +2,8 @@
 //!
 //! HTML: generated official-layout pages read and extracted in memory (reports/s).
 //! DOCX and PDF: the first pages converted once by LibreOffice headless (untimed), then read
-//! and extracted (reports/s; pages/s for PDF, whose words PDFium reads in-process — or, for
-//! comparison, poppler's pdftotext per file — and whose grid comes from the vector rules, or
+//! and extracted (reports/s; pages/s for PDF, whose words hayro reads in-process — or, for
+//! comparison, PDFium, or poppler's pdftotext per file — and whose grid comes from the vector rules, or
 //! from pdftoppm's rendering for comparison), beside pdfplumber reading the tables of the same files; then the same for the
 //! shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
 //! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
@@ -48,6 +48,7 @@ fn pdf_rules(what: &str, files: &[std::path::PathBuf], bytes: &[Vec<u8>], pages:
     let mut ours = f64::NAN;
     let pdfium = nianbao_read::glyphs::installed();
     for (text, rules) in [
+        ("hayro", "vector"),
         ("pdfium", "vector"),
         ("poppler", "vector"),
         ("poppler", "raster"),
