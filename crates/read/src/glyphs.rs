@@ -11,53 +11,12 @@
 
 use crate::positions::Word;
 use crate::ReadError;
-use pdfium_render::prelude::*;
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// A document's words and the width of each page (1-based page numbers).
 pub struct Glyphs {
     pub words: Vec<Word>,
     pub widths: HashMap<u32, f64>,
-}
-
-/// Where the library is looked for: `$NIANBAO_PDFIUM` (a directory), else
-/// `~/.local/share/nianbao/pdfium`.
-pub fn library_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("NIANBAO_PDFIUM") {
-        return PathBuf::from(d);
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    home.join(".local/share/nianbao/pdfium")
-}
-
-/// Whether the library is installed where [`library_dir`] says.
-pub fn installed() -> bool {
-    library_dir().join("libpdfium.so").is_file()
-}
-
-/// PDFium, bound once per process; `None` when the library is not installed or
-/// `NIANBAO_PDF_TEXT=poppler` asks for the other reader (read on every call, so a bench can
-/// compare the two in one process).
-fn pdfium() -> Option<&'static Pdfium> {
-    static PDFIUM: OnceLock<Option<Pdfium>> = OnceLock::new();
-    if std::env::var("NIANBAO_PDF_TEXT").as_deref() == Ok("poppler") {
-        return None;
-    }
-    PDFIUM
-        .get_or_init(|| {
-            let lib = library_dir().join("libpdfium.so");
-            Pdfium::bind_to_library(&lib).ok().map(Pdfium::new)
-        })
-        .as_ref()
-}
-
-/// Whether PDFium reads born-digital PDFs in this process.
-pub fn available() -> bool {
-    pdfium().is_some()
 }
 
 /// An in-process word reader.
@@ -76,7 +35,7 @@ pub fn read_with(
 ) -> Option<Result<Glyphs, ReadError>> {
     match reader {
         Reader::Hayro => Some(crate::glyphs_hayro::read(bytes, max_pages)),
-        Reader::Pdfium => Some(words(pdfium()?, bytes, max_pages)),
+        Reader::Pdfium => crate::glyphs_pdfium::read(bytes, max_pages),
     }
 }
 
@@ -89,72 +48,18 @@ pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>>
         Ok("hayro") => read_with(Reader::Hayro, bytes, max_pages),
         _ => {
             let first = crate::glyphs_hayro::read(bytes, max_pages);
-            match (&first, pdfium()) {
-                (Ok(g), _) if !g.words.is_empty() => Some(first),
-                (_, Some(pdfium)) => Some(words(pdfium, bytes, max_pages).or(first)),
-                (_, None) => Some(first),
+            if first.as_ref().is_ok_and(|g| !g.words.is_empty()) {
+                return Some(first);
+            }
+            match crate::glyphs_pdfium::read(bytes, max_pages) {
+                Some(second) => Some(second.or(first)),
+                None => Some(first),
             }
         }
     }
 }
 
-fn load_error(e: PdfiumError) -> ReadError {
-    match e {
-        PdfiumError::PdfiumLibraryInternalError(
-            PdfiumInternalError::PasswordError | PdfiumInternalError::SecurityError,
-        ) => ReadError::Encrypted,
-        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FormatError) => {
-            ReadError::Corrupt("PDF 结构损坏，无法解析 (broken PDF structure)".into())
-        }
-        e => ReadError::Corrupt(format!("PDF 无法解析 (unreadable PDF): {e:?}")),
-    }
-}
-
-fn words(pdfium: &Pdfium, bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
-    let doc = pdfium
-        .load_pdf_from_byte_slice(bytes, None)
-        .map_err(load_error)?;
-    let mut out = Glyphs {
-        words: Vec::new(),
-        widths: HashMap::new(),
-    };
-    for (i, page) in doc.pages().iter().enumerate().take(max_pages) {
-        let number = i as u32 + 1;
-        let crop = page
-            .boundaries()
-            .crop()
-            .map(|b| b.bounds)
-            .unwrap_or_else(|_| page.page_size());
-        out.widths.insert(number, crop.width().value as f64);
-        // A page whose text PDFium cannot load has no words (as pdftotext prints none).
-        let Ok(text) = page.text() else { continue };
-        let mut page_words = Words::new(number, crop.left().value, crop.top().value);
-        for ch in text.chars().iter() {
-            page_words.add(glyph(&ch));
-        }
-        out.words.extend(page_words.finish());
-    }
-    Ok(out)
-}
-
-/// A PDFium character as a glyph; `None` for a space, a line break PDFium generated, or
-/// a character it has no Unicode value or box for (each ends a word).
-fn glyph(ch: &PdfPageTextChar) -> Option<Glyph> {
-    let c = ch
-        .unicode_char()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{FFFE}')?;
-    if ch.is_generated().unwrap_or(false) {
-        return None;
-    }
-    let b = ch.loose_bounds().ok()?;
-    Some(Glyph {
-        c,
-        x0: b.left().value,
-        x1: b.right().value,
-        base: ch.origin_y().map(|y| y.value).unwrap_or(b.bottom().value),
-        size: ch.scaled_font_size().value.abs(),
-    })
-}
+pub use crate::glyphs_pdfium::{installed, library_dir};
 
 /// One glyph in PDF user space (y upwards): its character, its horizontal extent, its
 /// baseline and its font size in points.
@@ -275,5 +180,66 @@ impl Words {
             self.done[i].para = (line, 0);
         }
         self.done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(c: char, x0: f32, base: f32, size: f32) -> Option<Glyph> {
+        Some(Glyph {
+            c,
+            x0,
+            x1: x0 + size,
+            base,
+            size,
+        })
+    }
+
+    fn texts(glyphs: Vec<Option<Glyph>>) -> Vec<String> {
+        let mut w = Words::new(1, 0.0, 800.0);
+        for x in glyphs {
+            w.add(x);
+        }
+        w.finish().into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn words_end_where_poppler_ends_them() {
+        // Touching CJK glyphs are one word; a gap of 0.05 em is not a break, 0.2 em is.
+        assert_eq!(
+            texts(vec![
+                g('行', 0.0, 700.0, 12.0),
+                g('政', 12.6, 700.0, 12.0),
+                g('许', 27.0, 700.0, 12.0)
+            ]),
+            ["行政", "许"]
+        );
+        // A space, a baseline move, a new font size and a step back each end a word.
+        assert_eq!(
+            texts(vec![
+                g('1', 0.0, 700.0, 12.0),
+                None,
+                g('2', 13.0, 700.0, 12.0),
+                g('3', 25.0, 690.0, 12.0),
+                g('4', 37.0, 690.0, 10.0),
+                g('5', 20.0, 690.0, 10.0),
+            ]),
+            ["1", "2", "3", "4", "5"]
+        );
+    }
+
+    #[test]
+    fn boxes_are_points_from_the_top_left_and_a_font_size_high() {
+        let mut w = Words::new(3, 10.0, 800.0);
+        w.add(g('年', 82.0, 700.0, 12.0));
+        let word = &w.finish()[0];
+        assert_eq!((word.page, word.x0, word.x1), (3, 72.0, 84.0));
+        assert!(
+            (word.y0 - (800.0 - 700.0 - 0.88 * 12.0)).abs() < 1e-4,
+            "{word:?}"
+        );
+        assert!((word.h - 12.0).abs() < 1e-4, "{word:?}");
     }
 }

@@ -13,6 +13,7 @@ pub mod document;
 pub mod docx;
 pub mod glyphs;
 mod glyphs_hayro;
+mod glyphs_pdfium;
 pub mod html;
 pub mod light;
 pub mod ocr;
