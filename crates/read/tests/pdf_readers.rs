@@ -1,4 +1,4 @@
-//! CJK text in fonts a PDF does not embed and gives no ToUnicode map (older Word/WPS exports
+//! Fonts and encryption across the in-process readers. CJK text in fonts a PDF does not embed and gives no ToUnicode map (older Word/WPS exports
 //! name 宋体 and a predefined CMap): both in-process readers decode the codes through the CMap
 //! — UCS-2 codes (`UniGB-UCS2-H`) and GBK bytes (`GBK-EUC-H`) — to the same words.
 
@@ -77,5 +77,38 @@ fn non_embedded_cjk_fonts_are_decoded_through_their_cmap() {
             Some(w) => assert_eq!(w, want, "PDFium, {encoding}"),
             None => eprintln!("PDFium not installed: only hayro checked"),
         }
+    }
+}
+
+/// A PDF encrypted with a user password (made by pypdf, AES-128) is refused as encrypted by
+/// both readers and by `read_bytes`; one with only an owner password (printing forbidden,
+/// opening free) is read, to the same words by both.
+#[test]
+fn encrypted_pdfs_are_refused_unless_only_an_owner_password_is_set() {
+    let locked = include_bytes!("fixtures/encrypted-user-password.pdf");
+    let open = include_bytes!("fixtures/encrypted-owner-password-only.pdf");
+    assert!(matches!(
+        nianbao_read::read_bytes(locked),
+        Err(nianbao_read::ReadError::Encrypted)
+    ));
+    let by_hayro = words(Reader::Hayro, open).unwrap();
+    for w in [
+        "（七）总计",
+        "五、存在的主要问题及改进情况",
+        "信息公开的及时性、规范性仍需加强。",
+    ] {
+        assert!(by_hayro.iter().any(|x| x == w), "{w}: {by_hayro:?}");
+    }
+    for reader in [Reader::Hayro, Reader::Pdfium] {
+        match read_with(reader, locked, 10) {
+            Some(r) => assert!(
+                matches!(r, Err(nianbao_read::ReadError::Encrypted)),
+                "{reader:?}"
+            ),
+            None => eprintln!("PDFium not installed"),
+        }
+    }
+    if let Some(by_pdfium) = words(Reader::Pdfium, open) {
+        assert_eq!(by_pdfium, by_hayro);
     }
 }
