@@ -1494,11 +1494,16 @@ fn places(backend: Backend) {
             None => panic!("no place for {}", file.display()),
         }
     }
+    // Both files are versions of one report, stored in the order their reading finished:
+    // either may be the current one, so every version is exported.
     let long = export_bytes(
         &mut store,
         export::Format::Json,
         Shape::Long,
-        Filter::default(),
+        Filter {
+            all_versions: true,
+            ..Filter::default()
+        },
     );
     let cells: Vec<serde_json::Value> = long
         .split(|b| *b == b'\n')
