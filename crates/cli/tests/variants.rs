@@ -162,6 +162,18 @@ fn the_three_pdf_readers_read_the_same_values() {
             }
         }
     }
+    // PDFium asked for by name and not installed: the reason, not another reader's words.
+    let file = family("pdf", 1).remove(0).0;
+    let (lines, status) = common::extract_with(
+        &[file],
+        &[
+            ("NIANBAO_PDF_TEXT", "pdfium"),
+            ("NIANBAO_PDFIUM", "/nonexistent"),
+        ],
+    );
+    assert_eq!(status, 2);
+    let error = lines[0]["error"].as_str().unwrap();
+    assert!(error.contains("scripts/fetch-pdfium"), "{error}");
 }
 
 /// Each cell engine on the first three scans (OCR costs seconds per page).

@@ -1,11 +1,11 @@
-//! Born-digital PDFs' words, read in-process: every glyph's Unicode value and box, grouped
-//! into words the way poppler's `pdftotext -tsv` groups them, so the rest of the PDF path
-//! does not care which reader read the page. Three readers were measured on the same corpus
-//! and bench (README, "PDF readers compared"); by default hayro (pure Rust,
-//! [`crate::glyphs_hayro`]) reads the words, and PDFium (through `pdfium-render`, the library
-//! from the PyPI wheel `pypdfium2` that `scripts/fetch-pdfium` installs) reads a file hayro
-//! cannot parse or finds no text in, when it is installed. `NIANBAO_PDF_TEXT=hayro|pdfium`
-//! picks one; `poppler` leaves the words to `pdftotext` (the caller's fallback).
+//! Born-digital PDFs' words: every glyph's Unicode value and box, grouped into words the way
+//! poppler's `pdftotext -tsv` groups them, so the rest of the PDF path does not care which
+//! reader read the page. Three readers were measured on the same corpus and bench (README,
+//! "PDF readers compared") and are tried in that order until one finds words: hayro (pure
+//! Rust, in-process, [`crate::glyphs_hayro`]), PDFium (in-process through `pdfium-render`,
+//! when `scripts/fetch-pdfium` installed its library, [`crate::glyphs_pdfium`]) and poppler's
+//! `pdftotext` (a separate program, when installed; the caller passes it in).
+//! `NIANBAO_PDF_TEXT=hayro|pdfium|poppler` makes one reader the only one (for comparison).
 //!
 //! Coordinates are PDF points from the top-left corner of the page's crop box, y downwards.
 
@@ -39,24 +39,46 @@ pub fn read_with(
     }
 }
 
-/// The words of the first `max_pages` pages, or `None` when no in-process reader is to
-/// read them (`NIANBAO_PDF_TEXT=poppler`, or PDFium asked for and not installed).
-pub fn read(bytes: &[u8], max_pages: usize) -> Option<Result<Glyphs, ReadError>> {
-    match std::env::var("NIANBAO_PDF_TEXT").as_deref() {
-        Ok("poppler") => None,
-        Ok("pdfium") => read_with(Reader::Pdfium, bytes, max_pages),
-        Ok("hayro") => read_with(Reader::Hayro, bytes, max_pages),
-        _ => {
-            let first = crate::glyphs_hayro::read(bytes, max_pages);
-            if first.as_ref().is_ok_and(|g| !g.words.is_empty()) {
-                return Some(first);
+/// The words of the first `max_pages` pages by the readers in turn (see the module): the
+/// first result with words, or "encrypted", is the answer; when none finds words, the first
+/// that read the file without finding any (a scan: the caller goes to OCR), else the first
+/// error. A reader that is not installed is skipped.
+pub fn read(
+    bytes: &[u8],
+    max_pages: usize,
+    poppler: fn(&[u8]) -> Result<Glyphs, ReadError>,
+) -> Result<Glyphs, ReadError> {
+    let only = std::env::var("NIANBAO_PDF_TEXT").ok();
+    let mut tried: Vec<Result<Glyphs, ReadError>> = Vec::new();
+    for reader in ["hayro", "pdfium", "poppler"] {
+        if only.as_deref().is_some_and(|o| o != reader) {
+            continue;
+        }
+        let result = match reader {
+            "hayro" => read_with(Reader::Hayro, bytes, max_pages),
+            "pdfium" => read_with(Reader::Pdfium, bytes, max_pages),
+            _ => Some(poppler(bytes)),
+        };
+        let Some(result) = result else {
+            if only.is_some() {
+                let dir = library_dir().join("libpdfium.so");
+                tried.push(Err(ReadError::NoPdfium(dir.display().to_string())));
             }
-            match crate::glyphs_pdfium::read(bytes, max_pages) {
-                Some(second) => Some(second.or(first)),
-                None => Some(first),
-            }
+            continue;
+        };
+        match &result {
+            Ok(g) if !g.words.is_empty() => return result,
+            Err(ReadError::Encrypted) => return result,
+            // Missing pdftotext says how to install it only when nothing else read the file.
+            Err(ReadError::NoPdfTool) if !tried.is_empty() => continue,
+            _ => tried.push(result),
         }
     }
+    let first_ok = tried.iter().position(|r| r.is_ok()).unwrap_or(0);
+    tried
+        .into_iter()
+        .nth(first_ok)
+        .unwrap_or(Err(ReadError::NoPdfTool))
 }
 
 pub use crate::glyphs_pdfium::{installed, library_dir};
@@ -111,12 +133,9 @@ impl Words {
 
     fn end_word(&mut self) {
         if let Some(w) = self.open.take() {
-            // Each visual line's words are one paragraph: the layout joins wrapped lines by
-            // their positions, as for OFD.
-            let line = self.done.len() as u32;
             self.done.push(Word {
                 page: self.page,
-                para: (line, 0),
+                para: (0, 0), // set by `finish`, once the page's lines are known
                 x0: (w.x0 - self.left) as f64,
                 y0: (self.top - w.top) as f64,
                 x1: (w.x1 - self.left) as f64,
@@ -168,7 +187,8 @@ impl Words {
 
     pub(crate) fn finish(mut self) -> Vec<Word> {
         self.end_word();
-        // Words of one line share a paragraph id: a line is the words on one baseline band.
+        // Each visual line's words are one paragraph (the words on one baseline band, in
+        // drawing order): the layout joins wrapped lines by their positions, as for OFD.
         let mut line = 0;
         for i in 0..self.done.len() {
             if i > 0 {

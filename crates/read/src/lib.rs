@@ -57,6 +57,8 @@ pub enum ReadError {
     NoConverter,
     #[error("读取 PDF 需要 poppler-utils 中的 pdftotext：请安装 (apt-get install poppler-utils) (reading PDF needs pdftotext: install poppler-utils)")]
     NoPdfTool,
+    #[error("未找到 PDFium 库：请运行 scripts/fetch-pdfium，或设 NIANBAO_PDFIUM 为库所在目录（查找位置 {0}）(PDFium not installed: run scripts/fetch-pdfium)")]
+    NoPdfium(String),
     #[error("PDF 没有文字层 (PDF has no text layer)")]
     NoTextLayer,
     #[error("扫描件需要文字识别：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim (apt-get install tesseract-ocr tesseract-ocr-chi-sim) (a scan needs OCR: install tesseract with its simplified-Chinese model)")]

@@ -1,6 +1,7 @@
-//! PDFs with a text layer: word boxes from poppler's `pdftotext -tsv` (correct CJK through
-//! ToUnicode/CID fonts, run as a separate program). Tables are read from their ruling
-//! lines: the pages are rendered (`pdftoppm`), the grid found as for scans
+//! PDFs with a text layer: word boxes from the readers of [`crate::glyphs`] (hayro, PDFium,
+//! then poppler's `pdftotext -tsv`, run as a separate program). Tables are read from their ruling
+//! lines — the content streams' vector rules ([`crate::vector`]), or pages rendered by
+//! `pdftoppm` where a page has none to read — the grid built as for scans
 //! ([`crate::raster`]) and every word put in the cell it lies in, so merged and wrapped
 //! labels keep their rows however tightly the rows are set. Words outside ruled tables
 //! (and every word when pages cannot be rendered) are laid out by [`crate::positions`].
@@ -87,6 +88,15 @@ fn words(tsv: &str) -> Vec<Word> {
         .collect()
 }
 
+/// The words and page widths as poppler's `pdftotext -tsv` gives them (the last reader).
+fn poppler_words(bytes: &[u8]) -> Result<crate::glyphs::Glyphs, ReadError> {
+    let tsv = tsv(bytes)?;
+    Ok(crate::glyphs::Glyphs {
+        words: words(&tsv),
+        widths: page_widths(&tsv),
+    })
+}
+
 fn is_cjk(c: char) -> bool {
     ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
 }
@@ -167,17 +177,8 @@ fn fill(
 
 /// The document: ruled tables cell by cell, everything else from the word positions.
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    // PDFium in-process when installed, else poppler's pdftotext.
-    let (mut words, widths) = match crate::glyphs::read(bytes, MAX_PAGES) {
-        Some(glyphs) => {
-            let g = glyphs?;
-            (g.words, g.widths)
-        }
-        None => {
-            let tsv = tsv(bytes)?;
-            (words(&tsv), page_widths(&tsv))
-        }
-    };
+    let crate::glyphs::Glyphs { mut words, widths } =
+        crate::glyphs::read(bytes, MAX_PAGES, poppler_words)?;
     crate::boxes::normalise(&mut words);
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
