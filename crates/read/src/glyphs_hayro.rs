@@ -43,6 +43,7 @@ fn interpret(bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
         out.widths.insert(number, crop.width());
         let mut device = Collect {
             words: Words::new(number, crop.x0 as f32, crop.y1 as f32),
+            filled: None,
         };
         let mut ctx = Context::new(
             Affine::IDENTITY,
@@ -59,6 +60,14 @@ fn interpret(bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
 
 struct Collect {
     words: Words,
+    /// The last run filled: (glyphs, first and last glyph's transform). Fill-and-stroke text
+    /// shows one run twice; stroke-only text once, as a stroke.
+    filled: Option<(usize, Affine, Affine)>,
+}
+
+fn run_key(run: &GlyphRun) -> Option<(usize, Affine, Affine)> {
+    let g = run.glyphs();
+    Some((g.len(), g.first()?.transform(), g.last()?.transform()))
 }
 
 impl<'a> Device<'a> for Collect {
@@ -70,8 +79,10 @@ impl<'a> Device<'a> for Collect {
     fn pop_transparency_group(&mut self) {}
 
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
-        if matches!(mode, DrawMode::Stroke(_)) {
-            return; // fill-and-stroke text is shown twice
+        match mode {
+            DrawMode::Stroke(_) if self.filled.take() == run_key(run) => return,
+            DrawMode::Stroke(_) => {}
+            _ => self.filled = run_key(run),
         }
         for g in run.glyphs() {
             let t = props.transform * g.transform();
@@ -83,19 +94,27 @@ impl<'a> Device<'a> for Collect {
             }
             .unwrap_or(UNITS_PER_EM as f32) as f64;
             let end = t * Point::new(advance, 0.0);
-            let c = match g.as_unicode() {
-                Some(BfString::Char(c)) => Some(c),
-                Some(BfString::String(s)) => s.chars().next(),
-                None => None,
+            let text = match g.as_unicode() {
+                Some(BfString::Char(c)) => c.to_string(),
+                Some(BfString::String(s)) => s,
+                None => String::new(),
+            };
+            // A ligature (`ﬁ` → "fi") shares its glyph's advance among its letters.
+            let (x0, x1) = (origin.x.min(end.x), origin.x.max(end.x));
+            let n = text.chars().count().max(1) as f64;
+            for (i, c) in text.chars().enumerate() {
+                let ok = !c.is_whitespace() && !c.is_control();
+                self.words.add(ok.then(|| Glyph {
+                    c,
+                    x0: (x0 + (x1 - x0) * i as f64 / n) as f32,
+                    x1: (x0 + (x1 - x0) * (i + 1) as f64 / n) as f32,
+                    base: origin.y as f32,
+                    size: em as f32,
+                }));
             }
-            .filter(|c| !c.is_whitespace() && !c.is_control());
-            self.words.add(c.map(|c| Glyph {
-                c,
-                x0: origin.x.min(end.x) as f32,
-                x1: origin.x.max(end.x) as f32,
-                base: origin.y as f32,
-                size: em as f32,
-            }));
+            if text.is_empty() {
+                self.words.add(None);
+            }
         }
     }
 }

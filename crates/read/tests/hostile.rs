@@ -1,5 +1,7 @@
 //! Hostile and broken files: each gets a clear error, in bounded time and memory.
 
+mod common;
+
 use nianbao_read::{read_bytes, ReadError};
 use std::io::Write;
 
@@ -86,27 +88,7 @@ fn pdf_with(content: &[u8]) -> Vec<u8> {
         ]
         .concat(),
     ];
-    let mut out = b"%PDF-1.5\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend(o);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    common::pdf_file(&objs)
 }
 
 fn rules_of(pdf: &[u8]) -> Vec<nianbao_read::vector::Line> {

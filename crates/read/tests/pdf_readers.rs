@@ -1,15 +1,22 @@
-//! Fonts and encryption across the in-process readers. CJK text in fonts a PDF does not embed and gives no ToUnicode map (older Word/WPS exports
-//! name 宋体 and a predefined CMap): both in-process readers decode the codes through the CMap
-//! — UCS-2 codes (`UniGB-UCS2-H`) and GBK bytes (`GBK-EUC-H`) — to the same words.
+//! Fonts, text render modes and encryption across the in-process readers. CJK text in fonts a
+//! PDF does not embed and gives no ToUnicode map (older Word/WPS exports name 宋体 and a
+//! predefined CMap): both in-process readers decode the codes through the CMap — UCS-2 codes
+//! (`UniGB-UCS2-H`) and GBK bytes (`GBK-EUC-H`) — to the same words.
+
+mod common;
 
 use nianbao_read::glyphs::{read_with, Reader};
 
-/// A one-page PDF showing `lines` (font size, text) in a non-embedded Type0 font.
-fn pdf(encoding: &str, code: fn(&str) -> String, lines: &[(u32, &str)]) -> Vec<u8> {
+/// A one-page PDF showing `lines` (font size, text) in a non-embedded Type0 font, each line
+/// drawn in text render mode `mode` (0 fill, 1 stroke, 2 fill and stroke).
+fn pdf(encoding: &str, code: fn(&str) -> String, lines: &[(u32, &str)], mode: u8) -> Vec<u8> {
     let mut content = String::new();
     for (i, (size, text)) in lines.iter().enumerate() {
         let y = 720 - 30 * i;
-        content += &format!("BT /F1 {size} Tf 72 {y} Td <{}> Tj ET\n", code(text));
+        content += &format!(
+            "BT /F1 {size} Tf {mode} Tr 72 {y} Td <{}> Tj ET\n",
+            code(text)
+        );
     }
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
@@ -20,25 +27,7 @@ fn pdf(encoding: &str, code: fn(&str) -> String, lines: &[(u32, &str)]) -> Vec<u
         "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>".into(),
         "<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".into(),
     ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .bytes(),
-    );
-    out
+    common::pdf_file(&objects.map(String::into_bytes))
 }
 
 fn ucs2(s: &str) -> String {
@@ -67,7 +56,7 @@ fn non_embedded_cjk_fonts_are_decoded_through_their_cmap() {
         ("UniGB-UCS2-H", ucs2 as fn(&str) -> String),
         ("GBK-EUC-H", gbk),
     ] {
-        let bytes = pdf(encoding, code, &LINES);
+        let bytes = pdf(encoding, code, &LINES, 0);
         assert_eq!(
             words(Reader::Hayro, &bytes).unwrap(),
             want,
@@ -76,6 +65,24 @@ fn non_embedded_cjk_fonts_are_decoded_through_their_cmap() {
         match words(Reader::Pdfium, &bytes) {
             Some(w) => assert_eq!(w, want, "PDFium, {encoding}"),
             None => eprintln!("PDFium not installed: only hayro checked"),
+        }
+    }
+}
+
+/// Text drawn as outlines only (render mode 1) is read, and text filled and stroked (mode 2,
+/// a faux bold) is read once, not twice.
+#[test]
+fn stroked_text_is_read_once() {
+    let want = ["2023年政府信息公开工作年度报告", "行政许可", "12", "345"];
+    for mode in [1, 2] {
+        let bytes = pdf("UniGB-UCS2-H", ucs2, &LINES, mode);
+        assert_eq!(
+            words(Reader::Hayro, &bytes).unwrap(),
+            want,
+            "hayro, mode {mode}"
+        );
+        if let Some(w) = words(Reader::Pdfium, &bytes) {
+            assert_eq!(w, want, "PDFium, mode {mode}");
         }
     }
 }
