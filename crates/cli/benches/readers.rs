@@ -2,10 +2,10 @@
 //!
 //! HTML: generated official-layout pages read and extracted in memory (reports/s).
 //! DOCX and PDF: the first pages converted once by LibreOffice headless (untimed), then read
-//! and extracted (reports/s; pages/s for PDF, whose words hayro reads in-process — or, for
-//! comparison, PDFium, or poppler's pdftotext per file — and whose grid comes from the vector rules, or
-//! from pdftoppm's rendering for comparison), beside pdfplumber reading the tables of the same files; then the same for the
-//! shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
+//! and extracted (reports/s; pages/s for PDF with each word reader alone — hayro, PDFium,
+//! poppler's pdftotext per file — and the grid from the vector rules, or from pdftoppm's
+//! rendering for comparison), beside pdfplumber reading the tables of the same files; then the
+//! same for the shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
 //! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
 //! image-only PDFs (untimed), then read by OCR (seconds per page).
 //! `NIANBAO_BENCH_HTML` (default 3000), `NIANBAO_BENCH_OFFICE` (default 60) and
