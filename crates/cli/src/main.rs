@@ -38,6 +38,10 @@ findings. A file that cannot be read gives a line with \"error\"; the batch goes
         /// Report files: text or Markdown, in UTF-8, GBK/GB18030 or UTF-16 (detected).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Lay out Word files (DOCX, DOC, WPS) as pages with LibreOffice, write each as
+        /// DIR/<name>.pdf, and give their cells' boxes on it (evidence place `rendered`).
+        #[arg(long, value_name = "DIR")]
+        docx_pages: Option<PathBuf>,
     },
     /// 核对报告，列出发现的问题；有错误时退出码非零 (check reports; exit non-zero on any error)
     #[command(
@@ -213,7 +217,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
-        Cmd::Extract { files } => extract(&files),
+        Cmd::Extract { files, docx_pages } => extract(&files, docx_pages.as_deref()),
         Cmd::Check {
             files,
             lang,
@@ -328,13 +332,30 @@ fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
     Ok((r, findings, source.format))
 }
 
-fn extract(files: &[PathBuf]) -> std::io::Result<ExitCode> {
+fn extract(files: &[PathBuf], docx_pages: Option<&Path>) -> std::io::Result<ExitCode> {
+    if let Some(dir) = docx_pages {
+        std::fs::create_dir_all(dir)?;
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = false;
     for f in files {
         let name = f.display().to_string();
         let line = match load(f) {
-            Ok((r, findings, format)) => output::report_json(&name, format, &r, &findings),
+            Ok((mut r, findings, format)) => {
+                let rendering = match docx_pages {
+                    Some(dir) if matches!(format, "docx" | "doc") => render_pages(f, dir, &mut r)
+                        .map_err(|e| {
+                            eprintln!("{name}: 未能排版成页面 (no page layout): {e}");
+                            e
+                        }),
+                    _ => Err(String::new()),
+                };
+                let mut v = output::report_json(&name, format, &r, &findings);
+                if let Ok(pdf) = rendering {
+                    v["rendering"] = pdf.display().to_string().into();
+                }
+                v
+            }
             Err(e) => {
                 failed = true;
                 eprintln!("{name}: {e}");
@@ -349,6 +370,17 @@ fn extract(files: &[PathBuf]) -> std::io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Renders a Word file's pages to DIR/<name>.pdf and gives its cells their boxes there.
+fn render_pages(file: &Path, dir: &Path, r: &mut Report) -> Result<PathBuf, String> {
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let rendering = nianbao_corpus::rendering::render(&bytes).map_err(|e| e.to_string())?;
+    let stem = file.file_stem().unwrap_or_default();
+    let pdf = dir.join(stem).with_extension("pdf");
+    std::fs::write(&pdf, &rendering.pdf).map_err(|e| format!("{}: {e}", pdf.display()))?;
+    nianbao_corpus::rendering::attach(r, &rendering.boxes);
+    Ok(pdf)
 }
 
 fn check(files: &[PathBuf], lang: Lang, format: Format) -> std::io::Result<ExitCode> {

@@ -211,8 +211,13 @@ fn place_values(p: Option<Place>) -> Vec<Value> {
             table,
             row,
             cell: c,
+            rendered,
         }) => {
             cell = [Some(table), Some(row), Some(c)].map(|v| v.map(i64::from));
+            if let Some(b) = rendered {
+                page = Some(i64::from(b.page));
+                bx = [Some(b.x0), Some(b.y0), Some(b.x1), Some(b.y1)];
+            }
         }
         None => {}
     }

@@ -19,6 +19,7 @@ pub mod ingest;
 mod postgres;
 mod pq;
 pub mod queue;
+pub mod rendering;
 pub mod review;
 pub mod schema;
 mod sqlite;

@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double.
 const TABLES: &str = "
@@ -178,6 +178,16 @@ CREATE TABLE ingest_queue (
 );
 ";
 
+/// Version 8: Word originals rendered to PDF by LibreOffice (made when a reviewer first
+/// looks at the report's page), with the box of each cell on it (JSON, see `rendering`).
+const RENDERINGS: &str = "
+CREATE TABLE renderings (
+    report_id BIGINT PRIMARY KEY REFERENCES reports (id),
+    pdf {blob} NOT NULL,
+    boxes TEXT NOT NULL
+);
+";
+
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     match conn.kind() {
         Kind::Sqlite => ddl
@@ -236,7 +246,12 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
     if existing.is_empty() {
         let ddl = dialect(
             conn,
-            &(TABLES.to_string() + REVIEW + WORKFLOW + CAMPAIGNS + crate::figures::TABLE),
+            &(TABLES.to_string()
+                + REVIEW
+                + WORKFLOW
+                + CAMPAIGNS
+                + crate::figures::TABLE
+                + RENDERINGS),
         );
         transaction(conn, |c| {
             c.batch(&ddl)?;
@@ -259,8 +274,9 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // could be disabled (3) that column, one made before the review workflow (4) its
         // tables, one made before divisions (5) the agencies' division columns, filled from
         // the stored texts, one made before figures were kept per report (6) their table,
-        // filled from the stored cells and findings; everything else is kept.
-        Some(v @ (1..=6)) => {
+        // filled from the stored cells and findings, one made before Word originals were
+        // rendered (7) their table; everything else is kept.
+        Some(v @ (1..=7)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -279,13 +295,18 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 ddl.push_str(DIVISIONS);
                 ddl.push_str(&dialect(conn, CAMPAIGNS));
             }
-            ddl.push_str(&dialect(conn, crate::figures::TABLE));
+            if v <= 6 {
+                ddl.push_str(&dialect(conn, crate::figures::TABLE));
+            }
+            ddl.push_str(&dialect(conn, RENDERINGS));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 if v <= 5 {
                     crate::divisions::locate_all(c)?;
                 }
-                crate::figures::fill(c)?;
+                if v <= 6 {
+                    crate::figures::fill(c)?;
+                }
                 c.exec(
                     "UPDATE nianbao_meta SET value = $1 WHERE key = 'schema'",
                     &[VERSION.to_string().into()],

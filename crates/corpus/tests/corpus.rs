@@ -1231,16 +1231,16 @@ on_both!(multi_year, bad_inputs, review, list_pages, places, versions, workflow,
 
 #[test]
 fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
-    let (_dir, mut store) = reopened_after("DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
+    let (_dir, mut store) = reopened_after("DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(schema_version(&mut store), "8");
 }
 
 #[test]
 fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
+        "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE cells DROP COLUMN place; ALTER TABLE users DROP COLUMN disabled; UPDATE nianbao_meta SET value = '2' WHERE key = 'schema';",
     );
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     let id = store
@@ -1251,14 +1251,14 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(schema_version(&mut store), "8");
 }
 
 #[test]
 fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     use nianbao_corpus::review::Role;
     let (_dir, mut store) = reopened_after(
-        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
+        "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; ALTER TABLE users DROP COLUMN disabled; \
          INSERT INTO users (name, hash, role, created_at) VALUES ('甲', 'h', 'admin', '0'); \
          UPDATE nianbao_meta SET value = '3' WHERE key = 'schema';",
     );
@@ -1266,16 +1266,16 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(schema_version(&mut store), "8");
 }
 
 #[test]
 fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
     let (_dir, mut store) = reopened_after(&format!(
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
-        "DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
+        "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
-    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(schema_version(&mut store), "8");
     let placed: Vec<(String, String, String)> = store
         .conn()
         .query(
@@ -1304,6 +1304,41 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
 }
 
 #[test]
+fn a_version_7_corpus_gains_the_renderings_of_word_originals() {
+    use nianbao_corpus::rendering::Rendering;
+    let (_dir, mut store) = reopened_after(
+        "DROP TABLE renderings; UPDATE nianbao_meta SET value = '7' WHERE key = 'schema';",
+    );
+    assert_eq!(schema_version(&mut store), "8");
+    let id = store
+        .conn()
+        .query("SELECT MIN(id) FROM reports", &[])
+        .unwrap()[0]
+        .int(0)
+        .unwrap();
+    assert_eq!(store.rendering(id).unwrap(), None);
+    let b = nianbao_model::PageBox {
+        page: 3,
+        x0: 1.5,
+        y0: 2.0,
+        x1: 30.25,
+        y1: 40.0,
+    };
+    let first = Rendering {
+        pdf: b"%PDF-1.7 first".to_vec(),
+        boxes: [("t3.received.total".to_string(), ("12".to_string(), b))].into(),
+    };
+    store.keep_rendering(id, &first).unwrap();
+    // A second request that rendered too keeps the first one.
+    let second = Rendering {
+        pdf: b"%PDF-1.7 second".to_vec(),
+        boxes: Default::default(),
+    };
+    store.keep_rendering(id, &second).unwrap();
+    assert_eq!(store.rendering(id).unwrap(), Some(first));
+}
+
+#[test]
 fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
@@ -1325,11 +1360,11 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     assert_eq!(before[0][0].reports, 25);
     store
         .conn()
-        .batch("DROP TABLE figures; UPDATE nianbao_meta SET value = '6' WHERE key = 'schema';")
+        .batch("DROP TABLE renderings; DROP TABLE figures; UPDATE nianbao_meta SET value = '6' WHERE key = 'schema';")
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "7");
+    assert_eq!(schema_version(&mut store), "8");
     assert_eq!(all(&mut store), before);
 
     // A correction moves the figures with it: received of every report, then one report's

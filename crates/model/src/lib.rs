@@ -21,7 +21,7 @@ pub use keys::{
 };
 pub use report::{Claim, ClaimKind, Date, ExtraItem, Report, Section};
 pub use rule::Rule;
-pub use value::{Cell, Evidence, Num, Place};
+pub use value::{Cell, Evidence, Num, PageBox, Place};
 
 use serde::{Deserialize, Serialize};
 

@@ -86,8 +86,48 @@ pub enum Place {
         y1: f64,
     },
     /// DOCX or HTML: the 0-based table (in document order, nested tables counted where
-    /// they start), row and cell (in the row's order, as the file lists them).
-    Cell { table: u32, row: u32, cell: u32 },
+    /// they start), row and cell (in the row's order, as the file lists them); for a DOCX
+    /// with a PDF rendering (LibreOffice's layout of its pages), also where the value is
+    /// printed on that rendering.
+    Cell {
+        table: u32,
+        row: u32,
+        cell: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rendered: Option<PageBox>,
+    },
+}
+
+impl Place {
+    /// The page and box to draw: the file's own page, else a rendering's.
+    pub fn page_box(&self) -> Option<PageBox> {
+        match *self {
+            Place::Page {
+                page,
+                x0,
+                y0,
+                x1,
+                y1,
+            } => Some(PageBox {
+                page,
+                x0,
+                y0,
+                x1,
+                y1,
+            }),
+            Place::Cell { rendered, .. } => rendered,
+        }
+    }
+}
+
+/// A box on a page: the 1-based page and PDF points from its top-left corner, y downwards.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageBox {
+    pub page: u32,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
 }
 
 /// One table cell of a report: its value (None for blank/absent) and its evidence.

@@ -384,6 +384,7 @@ mod tests {
                 table: 2,
                 row,
                 cell,
+                rendered: None,
             })
         };
         g.places = vec![vec![at(0, 0), at(0, 1), at(0, 2)], vec![at(1, 0), at(1, 1)]];

@@ -121,6 +121,7 @@ fn grid(rows: Vec<Vec<Cell>>, table: u32) -> Grid {
                         table,
                         row: r as u32,
                         cell: i as u32,
+                        rendered: None,
                     }));
                     Slot::Cell(c.text)
                 });

@@ -319,6 +319,7 @@ fn grid(table: NodeRef<Node>, number: u32) -> Grid {
                         table: number,
                         row: r as u32,
                         cell: i as u32,
+                        rendered: None,
                     })
                 })
                 .collect()

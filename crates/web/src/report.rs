@@ -35,15 +35,40 @@ pub struct Loaded {
     pub rev: i64,
     /// Who may be assigned the report.
     pub reviewers: Vec<String>,
-    /// The file as published is kept (and whether it is a PDF, whose pages can be shown).
-    pub original: Option<bool>,
+    /// The file as published is kept, and what of its pages can be shown.
+    pub original: Option<Kept>,
+}
+
+/// A kept original, by what its pages are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// A PDF (born-digital or scanned): its own pages.
+    Pdf,
+    /// A Word file: the pages LibreOffice lays out (rendered on first view, then kept).
+    Word,
+    /// OFD or an image: downloaded only.
+    Other,
+}
+
+impl Kept {
+    fn of(format: &str) -> Kept {
+        match format {
+            "pdf" | "pdf-ocr" => Kept::Pdf,
+            "docx" | "doc" => Kept::Word,
+            _ => Kept::Other,
+        }
+    }
 }
 
 pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
     st.with(move |s| {
-        let Some(stored) = s.report(id)? else {
+        let Some(mut stored) = s.report(id)? else {
             return Ok(None);
         };
+        // A Word report's cells get their boxes on its rendering once one was made.
+        if let Some(boxes) = s.rendered_boxes(id)? {
+            nianbao_corpus::rendering::attach(&mut stored.report, &boxes);
+        }
         let source = s.source(id)?.unwrap_or_default();
         let accepted = s.accepted(id)?;
         let history = s.history(id)?;
@@ -82,7 +107,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
                 &[id.into()],
             )?
             .first()
-            .map(|r| r.str(0).starts_with("pdf"));
+            .map(|r| Kept::of(r.str(0)));
         let reviewers = s
             .accounts()?
             .into_iter()
@@ -366,12 +391,17 @@ async fn render_page(
     let versions = versions_html(&l);
     let workflow = workflow_html(&l, &s, id);
     let page_view = match l.original {
-        Some(pdf) => format!(
+        Some(kept) => format!(
             "<p><a id=\"original\" href=\"/reports/{id}/original\">下载原件</a></p>{}",
-            if pdf {
-                format!("<div id=\"page-view\" class=\"page-view\" data-report=\"{id}\" data-dpi=\"{PAGE_DPI}\" hidden><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div>")
-            } else {
-                String::new()
+            match kept {
+                Kept::Pdf | Kept::Word => format!(
+                    "<div id=\"page-view\" class=\"page-view\" data-report=\"{id}\" data-dpi=\"{PAGE_DPI}\"{} hidden>\
+                     <p class=\"zoom\"><button type=\"button\" id=\"zoom-out\" title=\"缩小\">−</button>\
+                     <button type=\"button\" id=\"zoom-in\" title=\"放大\">＋</button></p>\
+                     <div class=\"page-frame\"><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div></div>",
+                    if kept == Kept::Word { " data-rendering=\"1\"" } else { "" }
+                ),
+                Kept::Other => String::new(),
             }
         ),
         None => String::new(),
@@ -688,24 +718,77 @@ pub async fn original(
         .into_response())
 }
 
-/// `GET /reports/{id}/pages/{n}`: page n of the original PDF as a PNG at [`PAGE_DPI`].
+/// `GET /reports/{id}/pages/{n}`: page n of the original PDF, or of a Word original's
+/// rendering, as a PNG at [`PAGE_DPI`].
 pub async fn page_image(
     State(st): State<Shared>,
     _s: Session,
     Path((id, n)): Path<(i64, u32)>,
 ) -> Result<Response, Fail> {
-    let (_, bytes) = st
+    let (_, mut bytes) = st
         .with(move |s| s.original(id))
         .await?
         .ok_or_else(Fail::not_found)?;
     if !bytes.starts_with(b"%PDF") {
-        return Err(Fail::not_found());
+        bytes = rendering(&st, id, bytes).await?.pdf;
     }
     let png = tokio::task::spawn_blocking(move || nianbao_read::page_png(&bytes, n, PAGE_DPI))
         .await
         .map_err(|_| Fail::internal("page"))?
         .map_err(|_| Fail::not_found())?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// `GET /reports/{id}/rendering`: the boxes of a Word report's cells on the pages
+/// LibreOffice lays out (`{key: {page, x0, y0, x1, y1}}`), rendering them on first request.
+pub async fn rendered_boxes(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, Fail> {
+    let (_, bytes) = st
+        .with(move |s| s.original(id))
+        .await?
+        .ok_or_else(Fail::not_found)?;
+    rendering(&st, id, bytes).await?;
+    let l = load(&st, id).await?;
+    let boxes: BTreeMap<&String, nianbao_model::PageBox> = l
+        .stored
+        .report
+        .cells
+        .iter()
+        .filter_map(|(k, c)| match c.evidence.as_ref()?.place? {
+            nianbao_model::Place::Cell { rendered, .. } => Some((k, rendered?)),
+            _ => None,
+        })
+        .collect();
+    Ok(axum::Json(boxes).into_response())
+}
+
+/// A Word original's rendering: the kept one, else made now (LibreOffice, seconds) and kept.
+async fn rendering(
+    st: &Shared,
+    id: i64,
+    original: Vec<u8>,
+) -> Result<nianbao_corpus::rendering::Rendering, Fail> {
+    if nianbao_corpus::rendering::word(&original).is_none() {
+        return Err(Fail::not_found());
+    }
+    if let Some(r) = st.with(move |s| s.rendering(id)).await? {
+        return Ok(r);
+    }
+    let made = tokio::task::spawn_blocking(move || nianbao_corpus::rendering::render(&original))
+        .await
+        .map_err(|_| Fail::internal("rendering"))?
+        .map_err(|e| {
+            Fail::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!("未能把原件排版成页面 (could not lay the file out as pages): {e}"),
+            )
+        })?;
+    let kept = made.clone();
+    st.with(move |s| s.keep_rendering(id, &kept)).await?;
+    Ok(made)
 }
 
 /// A report rendered as its official HTML page: its own inline styles apply (the app's
