@@ -932,12 +932,29 @@ const BOX_ON_IMAGE: &str = r#"
     return { page: document.getElementById('page-view').getAttribute('data-page'), pt, darkest };
 "#;
 
-/// A reviewer opens a born-digital PDF and a scan as uploaded, clicks value cells, and finds
-/// the red box drawn on the shown page image where the JSON's evidence says the value is —
-/// over printed ink; the original downloads as it was uploaded.
+/// The cell image OCR read, as the browser shows it: its size in pixels and its darkest
+/// pixel.
+const CROP: &str = r#"
+    const img = document.getElementById('cell-crop');
+    if (document.getElementById('crop-view').hidden || !img.complete || !img.naturalWidth) return null;
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let darkest = 255;
+    for (let j = 0; j < d.length; j += 4) darkest = Math.min(darkest, d[j]);
+    return { src: img.getAttribute('src'), w: img.naturalWidth, h: img.naturalHeight, darkest };
+"#;
+
+/// A reviewer opens a born-digital PDF, a scan and a Word file as uploaded, clicks value
+/// cells, and finds the red box drawn on the shown page image where the evidence says the
+/// value is — over printed ink: the PDF's own page, the scan's page as OCR straightened it
+/// (with the cell image OCR read beside it), the Word file's page as LibreOffice lays it
+/// out (made on the first click). Each original downloads as it was uploaded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
-    if !chromedriver() {
+    if !chromedriver() || !common::soffice() {
         return;
     }
     let server = start(7);
@@ -949,7 +966,12 @@ async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
     let pdf = std::fs::read(variants.join("pdf/005-txt.pdf")).unwrap();
     let scan = std::fs::read(variants.join("scan/003_c6fe95c377c36cea.pdf")).unwrap();
-    let files: Vec<(&str, &[u8])> = vec![("印刷版.pdf", &pdf), ("扫描件.pdf", &scan)];
+    let word = std::fs::read(variants.join("docx/006-txt.docx")).unwrap();
+    let files: Vec<(&str, &[u8])> = vec![
+        ("印刷版.pdf", &pdf),
+        ("扫描件.pdf", &scan),
+        ("文字版.docx", &word),
+    ];
     let (status, body) = h.upload("/api/upload", &csrf, &files, true);
     assert_eq!(status, 200, "{body}");
     let (_, list) = h.get("/api/reports");
@@ -963,71 +985,160 @@ async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
     {
         let (_, r) = h.get(&format!("/api/reports/{id}"));
         let r: serde_json::Value = serde_json::from_str(&r).unwrap();
-        let bytes = if r["file"] == "上传/印刷版.pdf" {
-            &pdf
-        } else {
-            &scan
-        };
+        let (name, bytes) = files
+            .iter()
+            .find(|(n, _)| r["file"] == format!("上传/{n}"))
+            .unwrap();
         let (_, _, _, got) = h.get_bytes(&format!("/reports/{id}/original"));
         assert!(
             got == *bytes,
             "report {id}: the original downloads byte-identical"
         );
-        reports.push((id, r));
+        reports.push((id, *name, r));
     }
-    assert_eq!(reports.len(), 2);
+    assert_eq!(reports.len(), 3);
 
     let (_driver, c) = browser().await;
     sign_in(&c, url, "reviewer").await;
-    for (id, report) in &reports {
-        c.goto(&format!("{url}/reports/{id}")).await.unwrap();
-        let mut checked = 0;
-        for key in [
-            "t3.received.total",
-            "t3.processed.natural",
-            "t4.review.total",
-            "t2.regulation.issued",
-            "t2.regulation.made",
-        ] {
-            let ev = &report["evidence"][key];
-            let place = &ev["place"];
-            if place["kind"] != "page" || ev["raw"] == "" {
-                continue;
-            }
-            click(&c, Locator::Css(&format!("td.v[data-key='{key}']"))).await;
-            // The drawn box, in points on the shown image, is the evidence's box.
-            let want_page = place["page"].to_string();
-            let want: Vec<f64> = ["x0", "y0", "x1", "y1"]
-                .iter()
-                .map(|n| place[n].as_f64().unwrap())
-                .collect();
-            let start = Instant::now();
-            let seen = loop {
-                let v = c.execute(BOX_ON_IMAGE, vec![]).await.unwrap();
-                let pt: Vec<f64> = v["pt"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
-                    .unwrap_or_default();
-                let on_page = v["page"].as_str().is_some_and(|p| p == want_page);
-                if on_page
-                    && pt.len() == 4
-                    && pt.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1.0)
-                {
-                    break v;
+    for (id, name, report) in &reports {
+        let word = name.ends_with(".docx");
+        for reload in [false, true] {
+            c.goto(&format!("{url}/reports/{id}")).await.unwrap();
+            let mut checked = 0;
+            for key in [
+                "t3.received.total",
+                "t3.processed.natural",
+                "t4.review.total",
+                "t2.regulation.issued",
+                "t2.regulation.made",
+                "t2.normative.in_force",
+            ] {
+                let ev = &report["evidence"][key];
+                if ev.is_null() || ev["raw"] == "" || ev["raw"] == "—" {
+                    continue;
                 }
+                click(&c, Locator::Css(&format!("td.v[data-key='{key}']"))).await;
+                // The box the evidence names: a PDF's or scan's own place; for the Word file
+                // the cell's box on its rendering, which the click has the server make.
+                let place = if word {
+                    assert_eq!(ev["place"]["kind"], "cell", "{name} {key}");
+                    wait("the rendering", || async {
+                        c.execute(
+                            "return document.getElementById('evidence-info').getAttribute('data-rendering')",
+                            vec![],
+                        )
+                        .await
+                        .is_ok_and(|v| v == "ready")
+                            || reload
+                    })
+                    .await;
+                    let (status, boxes) = h.get(&format!("/reports/{id}/rendering"));
+                    assert_eq!(status, 200, "{boxes}");
+                    let boxes: serde_json::Value = serde_json::from_str(&boxes).unwrap();
+                    boxes[key].clone()
+                } else {
+                    ev["place"].clone()
+                };
+                let want_page = place["page"].to_string();
+                let want: Vec<f64> = ["x0", "y0", "x1", "y1"]
+                    .iter()
+                    .map(|n| place[n].as_f64().unwrap())
+                    .collect();
+                let start = Instant::now();
+                let seen = loop {
+                    let v = c.execute(BOX_ON_IMAGE, vec![]).await.unwrap();
+                    let pt: Vec<f64> = v["pt"]
+                        .as_array()
+                        .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+                        .unwrap_or_default();
+                    let on_page = v["page"].as_str().is_some_and(|p| p == want_page);
+                    if on_page
+                        && pt.len() == 4
+                        && pt.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1.0)
+                    {
+                        break v;
+                    }
+                    assert!(
+                        start.elapsed() < Duration::from_secs(60),
+                        "{name} {key}: box {v} is not the evidence's page {want_page} {want:?}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                };
+                let darkest = seen["darkest"].as_f64().unwrap();
                 assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "report {id} {key}: box {v} is not the evidence's page {want_page} {want:?}"
+                    darkest < 110.0,
+                    "{name} {key}: no ink under the box (darkest {darkest})"
                 );
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            };
-            let darkest = seen["darkest"].as_f64().unwrap();
-            assert!(
-                darkest < 110.0,
-                "report {id} {key}: no ink under the box (darkest {darkest})"
-            );
-            checked += 1;
+                if name.starts_with("扫描") {
+                    // The cell image OCR read: the box at 300 dpi, with ink in it.
+                    let want_w = ((want[2] - want[0]) * 300.0 / 72.0).round();
+                    let start = Instant::now();
+                    let crop = loop {
+                        let v = c.execute(CROP, vec![]).await.unwrap();
+                        if v["src"]
+                            .as_str()
+                            .is_some_and(|s| s.contains(&format!("x0={}", want[0])))
+                        {
+                            break v;
+                        }
+                        assert!(
+                            start.elapsed() < Duration::from_secs(30),
+                            "{key}: no cell image"
+                        );
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    };
+                    let w = crop["w"].as_f64().unwrap();
+                    assert!(
+                        (w - want_w).abs() <= 2.0,
+                        "{key}: cell image {crop} for {want:?}"
+                    );
+                    assert!(crop["darkest"].as_f64().unwrap() < 110.0, "{key}: {crop}");
+                }
+                checked += 1;
+            }
+            assert!(checked >= 3, "{name}: {checked} boxes checked");
+            if !word {
+                break;
+            }
         }
-        assert!(checked >= 3, "report {id}: {checked} boxes checked");
+        if word {
+            // Once rendered, the report's evidence carries the boxes (API and page alike).
+            let (_, r) = h.get(&format!("/api/reports/{id}"));
+            let r: serde_json::Value = serde_json::from_str(&r).unwrap();
+            let (_, boxes) = h.get(&format!("/reports/{id}/rendering"));
+            let boxes: serde_json::Value = serde_json::from_str(&boxes).unwrap();
+            let place = &r["evidence"]["t3.received.total"]["place"];
+            assert_eq!(place["kind"], "cell");
+            assert_eq!(place["rendered"], boxes["t3.received.total"]);
+        }
     }
+    // Zoom: the page grows and the box stays on its value.
+    let before = c.execute(BOX_ON_IMAGE, vec![]).await.unwrap();
+    click(&c, Locator::Id("zoom-in")).await;
+    let after = c.execute(BOX_ON_IMAGE, vec![]).await.unwrap();
+    let width = |v: &serde_json::Value| v["pt"][2].as_f64().unwrap() - v["pt"][0].as_f64().unwrap();
+    assert!(
+        (width(&before) - width(&after)).abs() < 1.0,
+        "{before} {after}"
+    );
+    let shown_width: f64 = c
+        .execute(
+            "return document.getElementById('page-img').clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let frame: f64 = c
+        .execute(
+            "return document.getElementById('page-view').clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(shown_width > frame * 1.3, "zoomed {shown_width} in {frame}");
+    c.close().await.unwrap();
 }

@@ -146,10 +146,51 @@ pub fn page_png(pdf: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError>
         .into_iter()
         .next()
         .ok_or_else(|| ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})")))?;
-    let mut out = std::io::Cursor::new(Vec::new());
+    png(&grey(img)?)
+}
+
+/// Page `page` of a scanned PDF as a grey PNG at `dpi`, straightened as OCR straightened
+/// it, so a scan's cell boxes fall where they were read.
+pub fn scan_page_png(pdf: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError> {
+    let (seen, _) = ocr::scan_page(pdf, page)?;
+    let w = (seen.w * dpi / ocr::SCAN_DPI).max(1) as u32;
+    let h = (seen.h * dpi / ocr::SCAN_DPI).max(1) as u32;
+    let img = grey(seen)?;
+    png(&image::imageops::resize(
+        &img,
+        w,
+        h,
+        image::imageops::FilterType::Triangle,
+    ))
+}
+
+/// The part of a scanned PDF's page `page` inside the box `(x0, y0, x1, y1)` (points from
+/// the top-left corner, as a scan's cell places give them), as OCR read it, as a PNG.
+pub fn scan_cell_png(pdf: &[u8], page: u32, b: [f64; 4]) -> Result<Vec<u8>, ReadError> {
+    let (_, read) = ocr::scan_page(pdf, page)?;
+    let px = |pt: f64, max: usize| ((pt.max(0.0) * ocr::SCAN_DPI as f64 / 72.0) as usize).min(max);
+    let r = raster::Rect {
+        x0: px(b[0], read.w),
+        y0: px(b[1], read.h),
+        x1: px(b[2], read.w),
+        y1: px(b[3], read.h),
+    };
+    if r.x1 <= r.x0 || r.y1 <= r.y0 {
+        return Err(ReadError::Corrupt(
+            "单元格不在页面上 (the box is not on the page)".into(),
+        ));
+    }
+    png(&grey(read.crop(r, 0))?)
+}
+
+fn grey(img: raster::Image) -> Result<image::GrayImage, ReadError> {
     image::GrayImage::from_raw(img.w as u32, img.h as u32, img.px)
-        .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))?
-        .write_to(&mut out, image::ImageFormat::Png)
+        .ok_or_else(|| ReadError::Corrupt("页面图像无法读取 (unreadable page image)".into()))
+}
+
+fn png(img: &image::GrayImage) -> Result<Vec<u8>, ReadError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
         .map_err(|e| ReadError::Corrupt(e.to_string()))?;
     Ok(out.into_inner())
 }

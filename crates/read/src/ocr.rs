@@ -33,6 +33,32 @@ pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
     read_pages(dir.path(), images)
 }
 
+/// A scanned PDF's page `page` (1-based) at the resolution OCR reads: (as a person sees it,
+/// straightened; as OCR read it — evened out, despeckled, straightened, the seal cleaned).
+/// The boxes of a scan's cells are measured on these images.
+pub fn scan_page(bytes: &[u8], page: u32) -> Result<(Image, Image), ReadError> {
+    let (_, seen) = pages::render_range(bytes, DPI, page, page)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})")))?;
+    let mut read = seen.clone();
+    crate::light::flatten(&mut read);
+    read.despeckle(20);
+    let deg = crate::deskew::straighten(&mut read);
+    if let Some(seal) = crate::seal::find(&read, DPI) {
+        crate::seal::clean(&mut read, &seal);
+    }
+    let seen = if deg.abs() >= 0.05 {
+        crate::deskew::rotate(&seen, deg)
+    } else {
+        seen
+    };
+    Ok((seen, read))
+}
+
+/// The resolution scans are read at: a scan's boxes in points are pixels × 72 / this.
+pub const SCAN_DPI: usize = DPI;
+
 /// Degrees by which a page's lines may turn across it (see [`crate::light::convergence`])
 /// before the page counts as photographed at an angle: a flat scan's turn by hundredths.
 const MAX_CONVERGENCE: f64 = 1.0;

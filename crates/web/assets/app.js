@@ -7,22 +7,56 @@
     var text = source.textContent;
     var evidence = JSON.parse(evidenceEl.textContent);
     var info = document.getElementById('evidence-info');
-    // The page as published, with the cell's box drawn on it (PDF originals only).
+    // The page as published, with the cell's box drawn on it: a PDF's own page, a scan's
+    // page as OCR straightened it (with the cell image OCR read), a Word file's page as
+    // LibreOffice lays it out (made on the first click, then kept by the server).
     var view = document.getElementById('page-view');
+    var img = document.getElementById('page-img'), box = document.getElementById('page-box');
+    var shown = null, zoom = 1;
+    var place = function () {
+      if (!shown || !img.naturalWidth) return;
+      var p = shown, k = (img.clientWidth / img.naturalWidth) * parseFloat(view.getAttribute('data-dpi')) / 72;
+      box.style.left = (p.x0 * k) + 'px'; box.style.top = (p.y0 * k) + 'px';
+      box.style.width = ((p.x1 - p.x0) * k) + 'px'; box.style.height = ((p.y1 - p.y0) * k) + 'px';
+      box.hidden = false;
+      view.setAttribute('data-page', p.page);
+      view.scrollTop = Math.max(0, p.y0 * k - view.clientHeight / 3);
+      view.scrollLeft = Math.max(0, p.x0 * k - view.clientWidth / 3);
+    };
     var showPage = function (p) {
       if (!view) return;
-      var img = document.getElementById('page-img'), box = document.getElementById('page-box');
-      var dpi = parseFloat(view.getAttribute('data-dpi'));
-      var place = function () {
-        var k = (img.clientWidth / img.naturalWidth) * dpi / 72;
-        box.style.left = (p.x0 * k) + 'px'; box.style.top = (p.y0 * k) + 'px';
-        box.style.width = ((p.x1 - p.x0) * k) + 'px'; box.style.height = ((p.y1 - p.y0) * k) + 'px';
-        box.hidden = false;
-        view.setAttribute('data-page', p.page);
-      };
+      shown = p;
       view.hidden = false;
-      var src = '/reports/' + view.getAttribute('data-report') + '/pages/' + p.page;
-      if (img.getAttribute('src') !== src) { img.onload = place; img.setAttribute('src', src); } else if (img.complete) place();
+      var report = view.getAttribute('data-report');
+      var src = '/reports/' + report + '/pages/' + p.page;
+      if (img.getAttribute('src') !== src) { box.hidden = true; img.onload = place; img.setAttribute('src', src); } else if (img.complete) place();
+      var crop = document.getElementById('cell-crop');
+      if (crop) {
+        crop.setAttribute('src', src + '/cell?x0=' + p.x0 + '&y0=' + p.y0 + '&x1=' + p.x1 + '&y1=' + p.y1);
+        document.getElementById('crop-view').hidden = false;
+      }
+    };
+    if (view) {
+      var zoomBy = function (f) {
+        zoom = Math.min(4, Math.max(1, zoom * f));
+        img.parentNode.style.width = (zoom * 100) + '%';
+        place();
+      };
+      document.getElementById('zoom-in').addEventListener('click', function () { zoomBy(1.5); });
+      document.getElementById('zoom-out').addEventListener('click', function () { zoomBy(1 / 1.5); });
+    }
+    // A Word report's boxes on its rendering, asked for once.
+    var rendering = null;
+    var rendered = function (key, then) {
+      if (!view || !view.hasAttribute('data-rendering')) return;
+      if (!rendering) {
+        info.setAttribute('data-rendering', 'pending');
+        rendering = fetch('/reports/' + view.getAttribute('data-report') + '/rendering')
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (b) { info.setAttribute('data-rendering', 'ready'); return b; })
+          .catch(function () { info.setAttribute('data-rendering', 'failed'); return {}; });
+      }
+      rendering.then(function (boxes) { if (boxes[key]) then(boxes[key]); });
     };
     var show = function (td) {
       var key = td.getAttribute('data-key');
@@ -47,6 +81,12 @@
           showPage(p);
         } else if (p && p.kind === 'cell') {
           where = '第 ' + (p.table + 1) + ' 个表格第 ' + (p.row + 1) + ' 行第 ' + (p.cell + 1) + ' 格';
+          var onPage = function (b) {
+            if (info.getAttribute('data-key') !== key) return;
+            info.textContent = info.textContent.replace(/（排版后.*）$/, '') + '（排版后第 ' + b.page + ' 页）';
+            showPage(b);
+          };
+          if (p.rendered) setTimeout(function () { onPage(p.rendered); }, 0); else rendered(key, onPage);
         } else {
           where = '第 ' + e.line + ' 行';
         }

@@ -42,8 +42,10 @@ pub struct Loaded {
 /// A kept original, by what its pages are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kept {
-    /// A PDF (born-digital or scanned): its own pages.
+    /// A born-digital PDF: its own pages.
     Pdf,
+    /// A scanned PDF: its pages straightened as OCR read them, and the cells as read.
+    Scan,
     /// A Word file: the pages LibreOffice lays out (rendered on first view, then kept).
     Word,
     /// OFD or an image: downloaded only.
@@ -53,7 +55,8 @@ pub enum Kept {
 impl Kept {
     fn of(format: &str) -> Kept {
         match format {
-            "pdf" | "pdf-ocr" => Kept::Pdf,
+            "pdf" => Kept::Pdf,
+            "pdf-ocr" => Kept::Scan,
             "docx" | "doc" => Kept::Word,
             _ => Kept::Other,
         }
@@ -394,12 +397,21 @@ async fn render_page(
         Some(kept) => format!(
             "<p><a id=\"original\" href=\"/reports/{id}/original\">下载原件</a></p>{}",
             match kept {
-                Kept::Pdf | Kept::Word => format!(
+                Kept::Pdf | Kept::Scan | Kept::Word => format!(
                     "<div id=\"page-view\" class=\"page-view\" data-report=\"{id}\" data-dpi=\"{PAGE_DPI}\"{} hidden>\
                      <p class=\"zoom\"><button type=\"button\" id=\"zoom-out\" title=\"缩小\">−</button>\
                      <button type=\"button\" id=\"zoom-in\" title=\"放大\">＋</button></p>\
-                     <div class=\"page-frame\"><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div></div>",
-                    if kept == Kept::Word { " data-rendering=\"1\"" } else { "" }
+                     <div class=\"page-frame\"><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div></div>{}",
+                    match kept {
+                        Kept::Word => " data-rendering=\"1\"",
+                        Kept::Scan => " data-scan=\"1\"",
+                        _ => "",
+                    },
+                    if kept == Kept::Scan {
+                        "<p id=\"crop-view\" class=\"crop-view\" hidden>识别所用的单元格图像：<br><img id=\"cell-crop\" alt=\"单元格图像\"></p>"
+                    } else {
+                        ""
+                    }
                 ),
                 Kept::Other => String::new(),
             }
@@ -725,18 +737,63 @@ pub async fn page_image(
     _s: Session,
     Path((id, n)): Path<(i64, u32)>,
 ) -> Result<Response, Fail> {
-    let (_, mut bytes) = st
-        .with(move |s| s.original(id))
-        .await?
-        .ok_or_else(Fail::not_found)?;
-    if !bytes.starts_with(b"%PDF") {
-        bytes = rendering(&st, id, bytes).await?.pdf;
-    }
-    let png = tokio::task::spawn_blocking(move || nianbao_read::page_png(&bytes, n, PAGE_DPI))
-        .await
-        .map_err(|_| Fail::internal("page"))?
-        .map_err(|_| Fail::not_found())?;
+    let (kept, bytes) = kept(&st, id).await?;
+    let bytes = match kept {
+        Kept::Pdf | Kept::Scan => bytes,
+        Kept::Word => rendering(&st, id, bytes).await?.pdf,
+        Kept::Other => return Err(Fail::not_found()),
+    };
+    let png = tokio::task::spawn_blocking(move || match kept {
+        Kept::Scan => nianbao_read::scan_page_png(&bytes, n, PAGE_DPI),
+        _ => nianbao_read::page_png(&bytes, n, PAGE_DPI),
+    })
+    .await
+    .map_err(|_| Fail::internal("page"))?
+    .map_err(|_| Fail::not_found())?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CellBox {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+/// `GET /reports/{id}/pages/{n}/cell?x0=…&y0=…&x1=…&y1=…`: the part of a scanned page
+/// inside the box (a cell's place), as OCR read it — evened out, straightened, seal cleaned.
+pub async fn cell_image(
+    State(st): State<Shared>,
+    _s: Session,
+    Path((id, n)): Path<(i64, u32)>,
+    Query(b): Query<CellBox>,
+) -> Result<Response, Fail> {
+    let (kept, bytes) = kept(&st, id).await?;
+    if kept != Kept::Scan {
+        return Err(Fail::not_found());
+    }
+    let png = tokio::task::spawn_blocking(move || {
+        nianbao_read::scan_cell_png(&bytes, n, [b.x0, b.y0, b.x1, b.y1])
+    })
+    .await
+    .map_err(|_| Fail::internal("cell image"))?
+    .map_err(|_| Fail::not_found())?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// A report's kept original and what its pages are.
+async fn kept(st: &Shared, id: i64) -> Result<(Kept, Vec<u8>), Fail> {
+    st.with(move |s| {
+        let format = s
+            .conn()
+            .query("SELECT format FROM reports WHERE id = $1", &[id.into()])?
+            .first()
+            .map(|r| Kept::of(r.str(0)));
+        Ok(format.zip(s.original(id)?.map(|(_, bytes)| bytes)))
+    })
+    .await?
+    .ok_or_else(Fail::not_found)
 }
 
 /// `GET /reports/{id}/rendering`: the boxes of a Word report's cells on the pages
