@@ -932,6 +932,54 @@ const BOX_ON_IMAGE: &str = r#"
     return { page: document.getElementById('page-view').getAttribute('data-page'), pt, darkest };
 "#;
 
+/// A web page's report: a click on a value shows the page's own table with the cell the
+/// evidence names marked, and the marked cell holds the value's raw text.
+async fn web_page_cells(c: &fantoccini::Client, url: &str, id: i64, report: &serde_json::Value) {
+    c.goto(&format!("{url}/reports/{id}")).await.unwrap();
+    let mut checked = 0;
+    for key in [
+        "t2.normative.in_force",
+        "t3.received.total",
+        "t3.processed.natural",
+        "t4.review.total",
+    ] {
+        let ev = &report["evidence"][key];
+        if ev.is_null() || ev["raw"] == "—" {
+            continue;
+        }
+        let place = &ev["place"];
+        assert_eq!(place["kind"], "cell", "{key}");
+        click(c, Locator::Css(&format!("td.v[data-key='{key}']"))).await;
+        let want = (
+            place["table"].to_string(),
+            ev["raw"].as_str().unwrap().to_string(),
+        );
+        let start = Instant::now();
+        loop {
+            let v = c
+                .execute(
+                    "const t = document.getElementById('doc-table'), h = document.getElementById('doc-hit'); \
+                     return t.hidden || !h ? null : [t.getAttribute('data-table'), h.textContent.replace(/\\s+/g, ' ').trim()]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if v[0].as_str() == Some(want.0.as_str()) && v[1].as_str() == Some(want.1.as_str()) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{key}: marked cell {v} is not table {} holding {:?}",
+                want.0,
+                want.1
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "web page: {checked} cells checked");
+}
+
 /// The cell image OCR read, as the browser shows it: its size in pixels and its darkest
 /// pixel.
 const CROP: &str = r#"
@@ -967,10 +1015,12 @@ async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
     let pdf = std::fs::read(variants.join("pdf/005-txt.pdf")).unwrap();
     let scan = std::fs::read(variants.join("scan/003_c6fe95c377c36cea.pdf")).unwrap();
     let word = std::fs::read(variants.join("docx/006-txt.docx")).unwrap();
+    let page = std::fs::read(variants.join("html/004-txt.html")).unwrap();
     let files: Vec<(&str, &[u8])> = vec![
         ("印刷版.pdf", &pdf),
         ("扫描件.pdf", &scan),
         ("文字版.docx", &word),
+        ("网页版.html", &page),
     ];
     let (status, body) = h.upload("/api/upload", &csrf, &files, true);
     assert_eq!(status, 200, "{body}");
@@ -996,11 +1046,15 @@ async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
         );
         reports.push((id, *name, r));
     }
-    assert_eq!(reports.len(), 3);
+    assert_eq!(reports.len(), 4);
 
     let (_driver, c) = browser().await;
     sign_in(&c, url, "reviewer").await;
     for (id, name, report) in &reports {
+        if name.ends_with(".html") {
+            web_page_cells(&c, url, *id, report).await;
+            continue;
+        }
         let word = name.ends_with(".docx");
         for reload in [false, true] {
             c.goto(&format!("{url}/reports/{id}")).await.unwrap();

@@ -267,11 +267,9 @@ fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, ParseError> {
     if report.tables.is_empty() && report.sections.is_empty() {
         return Err(ParseError::NotAReport);
     }
-    // Text and web pages are their own text; other files are kept to be seen and downloaded.
-    let kept = matches!(
-        source.format,
-        "pdf" | "pdf-ocr" | "image-ocr" | "docx" | "doc" | "ofd"
-    );
+    // Plain text is its own text; other files are kept to be seen and downloaded (a web
+    // page for its tables as published).
+    let kept = source.format != "text";
     Ok(Parsed {
         path: name.to_string(),
         hash,

@@ -286,10 +286,28 @@ fn element_children<'a>(
         .filter(move |c| matches!(c.value(), Node::Element(e) if names.contains(&e.name())))
 }
 
-/// The rows of a table (its own rows, not those of tables nested in its cells).
-/// Table number `number`'s grid; each cell's place is its row among the table's own rows
-/// and its index among the row's `td`/`th`.
-fn grid(table: NodeRef<Node>, number: u32) -> Grid {
+/// Table number `number` of an HTML file (among all `<table>`s in document order, as
+/// evidence places count them) as its rows of (text, rowspan, colspan) — the cells a
+/// place's row and cell index into — or None when the page has no such table.
+pub fn table_rows(bytes: &[u8], number: u32) -> Option<Vec<Vec<(String, usize, usize)>>> {
+    let d = decode_html(bytes);
+    let markup = unescape_markup(&d.text);
+    if depth(&markup) > MAX_DEPTH {
+        return None;
+    }
+    let dom = Html::parse_document(&markup);
+    let table = dom
+        .tree
+        .root()
+        .descendants()
+        .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "table"))
+        .nth(number as usize)?;
+    Some(rows(table))
+}
+
+/// The rows of a table (its own rows, not those of tables nested in its cells), each cell
+/// as (text, rowspan, colspan).
+fn rows(table: NodeRef<Node>) -> Vec<Vec<(String, usize, usize)>> {
     let mut trs: Vec<NodeRef<Node>> = Vec::new();
     for child in table.children() {
         match child.value() {
@@ -300,14 +318,19 @@ fn grid(table: NodeRef<Node>, number: u32) -> Grid {
             _ => {}
         }
     }
-    let rows: Vec<Vec<(String, usize, usize)>> = trs
-        .iter()
+    trs.iter()
         .map(|tr| {
             element_children(*tr, &["td", "th"])
                 .map(|td| (text_of(td), span(td, "rowspan"), span(td, "colspan")))
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Table number `number`'s grid; each cell's place is its row among the table's own rows
+/// and its index among the row's `td`/`th`.
+fn grid(table: NodeRef<Node>, number: u32) -> Grid {
+    let rows = rows(table);
     let mut g = Grid::from_spans(&rows);
     g.places = rows
         .iter()
@@ -332,6 +355,52 @@ fn grid(table: NodeRef<Node>, number: u32) -> Grid {
 mod tests {
     use super::*;
     use crate::document::Slot;
+
+    #[test]
+    fn table_rows_are_the_cells_places_index_into() {
+        // A layout table holding the report's tables: numbering counts nested tables.
+        let html = "<table><tr><td>版式<table><tr><td>甲</td><td rowspan=2>乙</td></tr><tr><td>丙</td></tr></table></td></tr></table>\
+                    <table><thead><tr><th colspan=2>表头</th></tr></thead><tbody><tr><td>规章</td><td>3</td></tr></tbody></table>";
+        let d = document(html);
+        let mut seen = 0;
+        for b in &d.blocks {
+            let Block::Table(g) = b else { continue };
+            for (r, row) in g.places.iter().enumerate() {
+                for (c, place) in row.iter().enumerate() {
+                    let Some(Place::Cell {
+                        table, row, cell, ..
+                    }) = place
+                    else {
+                        continue;
+                    };
+                    let rows = table_rows(html.as_bytes(), *table).unwrap();
+                    let (text, _, _) = &rows[*row as usize][*cell as usize];
+                    let read = g.rows[r]
+                        .iter()
+                        .filter_map(|s| match s {
+                            Slot::Cell(t) => Some(t.as_str()),
+                            Slot::Covered => None,
+                        })
+                        .nth(c);
+                    assert_eq!(Some(text.as_str()), read, "{table} {row} {cell}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 4, "{seen}");
+        assert_eq!(
+            table_rows(html.as_bytes(), 1).unwrap(),
+            [
+                vec![("甲".to_string(), 1, 1), ("乙".to_string(), 2, 1)],
+                vec![("丙".to_string(), 1, 1)]
+            ]
+        );
+        assert_eq!(
+            table_rows(html.as_bytes(), 2).unwrap()[0],
+            [("表头".to_string(), 1, 2)]
+        );
+        assert_eq!(table_rows(html.as_bytes(), 3), None);
+    }
 
     #[test]
     fn paragraphs_tables_and_spans() {

@@ -45,6 +45,37 @@
       document.getElementById('zoom-in').addEventListener('click', function () { zoomBy(1.5); });
       document.getElementById('zoom-out').addEventListener('click', function () { zoomBy(1 / 1.5); });
     }
+    // A web page's table as published, the clicked cell marked (tables asked for once each).
+    var docTable = document.getElementById('doc-table'), tables = {};
+    var showCell = function (p) {
+      if (!docTable) return;
+      var n = p.table;
+      if (!tables[n]) {
+        tables[n] = fetch('/reports/' + docTable.getAttribute('data-report') + '/tables/' + n)
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .catch(function () { return null; });
+      }
+      tables[n].then(function (rows) {
+        if (!rows) return;
+        var t = document.createElement('table');
+        t.className = 'tpl';
+        rows.forEach(function (row, r) {
+          var tr = t.insertRow();
+          row.forEach(function (cell, c) {
+            var td = tr.insertCell();
+            td.textContent = cell.text;
+            if (cell.rowspan > 1) td.rowSpan = cell.rowspan;
+            if (cell.colspan > 1) td.colSpan = cell.colspan;
+            if (r === p.row && c === p.cell) { td.id = 'doc-hit'; td.className = 'hit'; }
+          });
+        });
+        docTable.replaceChildren(t);
+        docTable.setAttribute('data-table', n);
+        docTable.hidden = false;
+        var hit = document.getElementById('doc-hit');
+        if (hit) docTable.scrollTop = Math.max(0, hit.offsetTop - docTable.clientHeight / 3);
+      });
+    };
     // A Word report's boxes on its rendering, asked for once.
     var rendering = null;
     var rendered = function (key, then) {
@@ -87,6 +118,7 @@
             showPage(b);
           };
           if (p.rendered) setTimeout(function () { onPage(p.rendered); }, 0); else rendered(key, onPage);
+          showCell(p);
         } else {
           where = '第 ' + e.line + ' 行';
         }

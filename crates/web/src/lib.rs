@@ -164,6 +164,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/pages/{n}", get(report::page_image))
         .route("/reports/{id}/pages/{n}/cell", get(report::cell_image))
         .route("/reports/{id}/rendering", get(report::rendered_boxes))
+        .route("/reports/{id}/tables/{n}", get(report::html_table))
         .route("/agencies/{id}", get(report::agency))
         .route("/agencies/{id}/division", post(regions::set))
         .route("/agencies/{id}/narrative", get(narrative::page))

@@ -48,6 +48,8 @@ pub enum Kept {
     Scan,
     /// A Word file: the pages LibreOffice lays out (rendered on first view, then kept).
     Word,
+    /// A web page: its tables as published, the clicked cell marked.
+    Html,
     /// OFD or an image: downloaded only.
     Other,
 }
@@ -58,6 +60,7 @@ impl Kept {
             "pdf" => Kept::Pdf,
             "pdf-ocr" => Kept::Scan,
             "docx" | "doc" => Kept::Word,
+            "html" => Kept::Html,
             _ => Kept::Other,
         }
     }
@@ -413,6 +416,9 @@ async fn render_page(
                         ""
                     }
                 ),
+                Kept::Html => format!(
+                    "<div id=\"doc-table\" class=\"doc-table\" data-report=\"{id}\" hidden></div>"
+                ),
                 Kept::Other => String::new(),
             }
         ),
@@ -698,6 +704,8 @@ pub async fn original(
         .to_string();
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let kind = match ext.as_str() {
+        // A kept web page downloads; it is never shown from this site.
+        "htm" | "html" => "application/octet-stream",
         "pdf" => "application/pdf",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "doc" | "wps" => "application/msword",
@@ -741,7 +749,7 @@ pub async fn page_image(
     let bytes = match kept {
         Kept::Pdf | Kept::Scan => bytes,
         Kept::Word => rendering(&st, id, bytes).await?.pdf,
-        Kept::Other => return Err(Fail::not_found()),
+        Kept::Html | Kept::Other => return Err(Fail::not_found()),
     };
     let png = tokio::task::spawn_blocking(move || match kept {
         Kept::Scan => nianbao_read::scan_page_png(&bytes, n, PAGE_DPI),
@@ -780,6 +788,34 @@ pub async fn cell_image(
     .map_err(|_| Fail::internal("cell image"))?
     .map_err(|_| Fail::not_found())?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// `GET /reports/{id}/tables/{n}`: table n of a web-page original as published, as JSON
+/// rows of `{text, rowspan, colspan}` — the cells a place's row and cell index into.
+pub async fn html_table(
+    State(st): State<Shared>,
+    _s: Session,
+    Path((id, n)): Path<(i64, u32)>,
+) -> Result<Response, Fail> {
+    let (kept, bytes) = kept(&st, id).await?;
+    if kept != Kept::Html {
+        return Err(Fail::not_found());
+    }
+    let rows = tokio::task::spawn_blocking(move || nianbao_read::html::table_rows(&bytes, n))
+        .await
+        .map_err(|_| Fail::internal("table"))?
+        .ok_or_else(Fail::not_found)?;
+    let rows: Vec<Vec<serde_json::Value>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(text, rowspan, colspan)| {
+                    serde_json::json!({ "text": text, "rowspan": rowspan, "colspan": colspan })
+                })
+                .collect()
+        })
+        .collect();
+    Ok(axum::Json(rows).into_response())
 }
 
 /// A report's kept original and what its pages are.
