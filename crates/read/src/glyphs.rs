@@ -17,6 +17,9 @@ use std::collections::HashMap;
 pub struct Glyphs {
     pub words: Vec<Word>,
     pub widths: HashMap<u32, f64>,
+    /// The ruling lines of each page, when the reader interpreted the paths too (hayro);
+    /// a page missing (rotated) has its rules found otherwise. None: read them separately.
+    pub lines: Option<HashMap<u32, crate::vector::PageLines>>,
 }
 
 /// An in-process word reader.

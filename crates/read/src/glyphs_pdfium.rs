@@ -62,6 +62,7 @@ fn words(pdfium: &Pdfium, bytes: &[u8], max_pages: usize) -> Result<Glyphs, Read
     let mut out = Glyphs {
         words: Vec::new(),
         widths: HashMap::new(),
+        lines: None,
     };
     for (i, page) in doc.pages().iter().enumerate().take(max_pages) {
         let number = i as u32 + 1;

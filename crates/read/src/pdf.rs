@@ -94,6 +94,7 @@ fn poppler_words(bytes: &[u8]) -> Result<crate::glyphs::Glyphs, ReadError> {
     Ok(crate::glyphs::Glyphs {
         words: words(&tsv),
         widths: page_widths(&tsv),
+        lines: None,
     })
 }
 
@@ -177,8 +178,11 @@ fn fill(
 
 /// The document: ruled tables cell by cell, everything else from the word positions.
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    let crate::glyphs::Glyphs { mut words, widths } =
-        crate::glyphs::read(bytes, MAX_PAGES, poppler_words)?;
+    let crate::glyphs::Glyphs {
+        mut words,
+        widths,
+        lines,
+    } = crate::glyphs::read(bytes, MAX_PAGES, poppler_words)?;
     crate::boxes::normalise(&mut words);
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
@@ -200,15 +204,20 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
         .filter(|(p, ws)| **p as usize <= RULED_PAGES && numeric(ws))
         .map(|(p, _)| *p)
         .collect();
-    // The grid from the vector rules, in-process; pages whose rules cannot be read so
-    // (a PDF lopdf cannot parse, a rotated page, no rules but an image) are rendered
-    // and their rules found in pixels. Without pdftoppm, or on a page it cannot render,
-    // the word positions alone are used.
-    let vectors = match rules_from() {
-        Rules::Vector => crate::vector::load(bytes)
+    // The grid from the vector rules, in-process: those the word reader met on its pass
+    // (hayro), else read by lopdf. Pages whose rules cannot be read so (a PDF neither can
+    // parse, a rotated page, no rules but an image) are rendered and their rules found in
+    // pixels. Without pdftoppm, or on a page it cannot render, the word positions alone
+    // are used.
+    let vectors = match (rules_from(), lines) {
+        (Rules::Vector, Some(mut lines)) => table_pages
+            .iter()
+            .filter_map(|p| Some((*p, lines.remove(p)?)))
+            .collect(),
+        (Rules::Vector, None) => crate::vector::load(bytes)
             .map(|d| crate::vector::pages(&d, &table_pages))
             .unwrap_or_default(),
-        Rules::Raster => Default::default(),
+        (Rules::Raster, _) => std::collections::HashMap::new(),
     };
     let mut found: std::collections::HashMap<u32, Vec<raster::Table>> = vectors
         .into_iter()

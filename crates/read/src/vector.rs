@@ -51,7 +51,9 @@ const MAX_DEPTH: usize = 8;
 /// Thicker than this a filled rectangle is an area (shading), not a rule: 3 pt.
 const THIN: f64 = 3.0;
 /// Paint lighter than this (0 black – 1 white) is no ink.
-const LIGHT: f64 = 0.85;
+pub(crate) const LIGHT: f64 = 0.85;
+/// Rules kept per page: more is no report page (a hostile file's millions of strokes).
+pub(crate) const MAX_LINES: usize = 200_000;
 
 /// The document, or why it cannot be read in-process.
 pub fn load(bytes: &[u8]) -> Result<Document, String> {
@@ -182,10 +184,10 @@ impl Default for Graphics {
 
 /// One subpath: its points in page space, and whether it was closed.
 #[derive(Default)]
-struct Sub {
-    pts: Vec<(f64, f64)>,
-    closed: bool,
-    curved: bool,
+pub(crate) struct Sub {
+    pub(crate) pts: Vec<(f64, f64)>,
+    pub(crate) closed: bool,
+    pub(crate) curved: bool,
 }
 
 struct State<'a> {
@@ -363,45 +365,61 @@ impl<'a> State<'a> {
         // The pen's width in page space (the mean scale of the CTM without the base flip).
         let m = mul(&g.ctm, &invert(&self.base));
         let scale = ((m[0] * m[3] - m[1] * m[2]).abs()).sqrt();
-        let width = (g.width * scale).max(0.1);
-        for sub in path.iter().filter(|s| !s.curved) {
-            let mut pts = sub.pts.clone();
-            if (sub.closed || close) && pts.len() > 2 {
-                pts.push(pts[0]);
+        stroke(path, g.width * scale, close, &mut self.out.lines);
+    }
+
+    fn fill(&mut self, path: &[Sub]) {
+        fill(path, &mut self.out.lines);
+    }
+}
+
+/// Stroked segments parallel to an axis are rules, as thick as the pen (`width` in points);
+/// `close` closes every subpath (the `s`, `b` operators).
+pub(crate) fn stroke(path: &[Sub], width: f64, close: bool, out: &mut Vec<Line>) {
+    let width = width.max(0.1);
+    for sub in path.iter().filter(|s| !s.curved) {
+        let mut pts = sub.pts.clone();
+        if (sub.closed || close) && pts.len() > 2 {
+            pts.push(pts[0]);
+        }
+        for w in pts.windows(2) {
+            if out.len() >= MAX_LINES {
+                return;
             }
-            for w in pts.windows(2) {
-                if let Some(line) = segment(w[0], w[1], width) {
-                    self.out.lines.push(line);
-                }
+            if let Some(line) = segment(w[0], w[1], width) {
+                out.push(line);
             }
         }
     }
+}
 
-    /// A filled thin rectangle (or a closed path whose box is thin) is a rule.
-    fn fill(&mut self, path: &[Sub]) {
-        for sub in path.iter().filter(|s| s.pts.len() >= 2) {
-            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for &(x, y) in &sub.pts {
-                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-            }
-            let (w, h) = (x1 - x0, y1 - y0);
-            if h <= THIN && w > h {
-                self.out.lines.push(Line {
-                    horizontal: true,
-                    at: (y0 + y1) / 2.0,
-                    from: x0,
-                    to: x1,
-                    width: h.max(0.1),
-                });
-            } else if w <= THIN && h > w {
-                self.out.lines.push(Line {
-                    horizontal: false,
-                    at: (x0 + x1) / 2.0,
-                    from: y0,
-                    to: y1,
-                    width: w.max(0.1),
-                });
-            }
+/// A filled thin rectangle (or a closed path whose box is thin) is a rule.
+pub(crate) fn fill(path: &[Sub], out: &mut Vec<Line>) {
+    for sub in path.iter().filter(|s| s.pts.len() >= 2) {
+        if out.len() >= MAX_LINES {
+            return;
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for &(x, y) in &sub.pts {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        let (w, h) = (x1 - x0, y1 - y0);
+        if h <= THIN && w > h {
+            out.push(Line {
+                horizontal: true,
+                at: (y0 + y1) / 2.0,
+                from: x0,
+                to: x1,
+                width: h.max(0.1),
+            });
+        } else if w <= THIN && h > w {
+            out.push(Line {
+                horizontal: false,
+                at: (x0 + x1) / 2.0,
+                from: y0,
+                to: y1,
+                width: w.max(0.1),
+            });
         }
     }
 }
@@ -492,9 +510,14 @@ mod tests {
         out
     }
 
+    /// Page 1's rules by lopdf — and the same, in the same order, from hayro's pass.
     fn lines_of(bytes: &[u8]) -> PageLines {
         let doc = load(bytes).unwrap();
-        pages(&doc, &[1]).remove(&1).unwrap()
+        let page = pages(&doc, &[1]).remove(&1).unwrap();
+        let by_hayro = crate::glyphs_hayro::read(bytes, 1).unwrap().lines.unwrap()[&1].clone();
+        assert_eq!(by_hayro.lines, page.lines, "hayro's rules");
+        assert_eq!(by_hayro.images, page.images, "hayro's images");
+        page
     }
 
     #[test]
