@@ -193,6 +193,77 @@ fn ofd_cells_are_word_boxes_in_points() {
     }
 }
 
+/// OFDs with table rules: every LibreOffice PDF of `variants/pdf` as an OFD holding the
+/// PDF's words and the paths poppler's SVG output draws (rules as stroked lines, in grey,
+/// under a transform). Every value is the gold one, as read from the PDF, and every placed
+/// cell is the PDF's cell box to 1.5 pt (three pixels of the 150 dpi grid both are found on;
+/// poppler's SVG rounds the rules' coordinates).
+#[test]
+fn ruled_ofds_read_as_their_pdfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let family = variant("pdf", "");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&family)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 25);
+    let mut ofds = Vec::new();
+    for pdf in &files {
+        let copy = dir.path().join(pdf.file_name().unwrap());
+        std::fs::copy(pdf, &copy).unwrap();
+        let ofd = common::ruled_ofd_from_pdf(&copy);
+        assert!(
+            zip_has_paths(&ofd),
+            "{}: no PathObject written",
+            ofd.display()
+        );
+        ofds.push(ofd);
+    }
+    let (pdf_lines, _) = common::extract(&files);
+    let (ofd_lines, code) = common::extract(&ofds);
+    assert_eq!(code, 0);
+    let mut cells = 0;
+    for ((pdf, from_pdf), from_ofd) in files.iter().zip(&pdf_lines).zip(&ofd_lines) {
+        let gold = common::gold_file(&pdf.with_extension("gold.json"));
+        assert_eq!(
+            common::differences(&gold, from_ofd),
+            Vec::<String>::new(),
+            "{}",
+            pdf.display()
+        );
+        assert_eq!(from_ofd["values"], from_pdf["values"], "{}", pdf.display());
+        let at_pdf = placed(from_pdf);
+        for (key, raw, p) in placed(from_ofd) {
+            let (_, _, q) = at_pdf.iter().find(|c| c.0 == key).unwrap_or_else(|| {
+                panic!("{}: {key} placed in the OFD, not in the PDF", pdf.display())
+            });
+            assert_eq!(p["page"], q["page"], "{key}");
+            assert!(
+                ["x0", "y0", "x1", "y1"]
+                    .iter()
+                    .all(|k| (f(&p, k) - f(q, k)).abs() < 1.5),
+                "{}: {key} {raw:?} at {p} in the OFD, {q} in the PDF",
+                pdf.display()
+            );
+            cells += 1;
+        }
+    }
+    assert!(cells > 800, "{cells} placed cells");
+}
+
+fn zip_has_paths(ofd: &Path) -> bool {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(ofd).unwrap()).unwrap();
+    let mut s = String::new();
+    use std::io::Read;
+    z.by_name("Doc_0/Pages/Page_0/Content.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s.contains("<ofd:PathObject")
+}
+
 /// Every word poppler finds by its centre: (page, x, y, text), in points.
 fn word_centres(file: &Path) -> Vec<(u64, f64, f64, String)> {
     pdf_words(file)

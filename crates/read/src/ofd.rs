@@ -1,14 +1,19 @@
 //! OFD (GB/T 33190): a zip of XML. `OFD.xml` names the document root, which lists the
 //! pages; each page's `Content.xml` holds `TextObject`s whose `TextCode`s are positioned
-//! text (millimetres). The text becomes positioned words and goes through the same
-//! layout as PDF ([`crate::positions`]).
+//! text (millimetres), and `PathObject`s whose abbreviated path data draws, among others,
+//! the tables' rules. The text becomes positioned words; a page with rules has its tables
+//! read cell by cell from them as a PDF's are ([`crate::pdf`]: the same rules — stroked
+//! axis-parallel segments, thin filled bars, in ink — and the same grid); other words go
+//! through the same layout from positions ([`crate::positions`]).
 
 use crate::document::Document;
 use crate::package::{self, Zip};
 use crate::positions::{self, Word};
+use crate::vector::{self, Line, Sub};
 use crate::ReadError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::collections::{BTreeMap, HashMap};
 
 const MAX_PAGES: usize = 500;
 const MAX_PART_BYTES: u64 = 16 * 1024 * 1024;
@@ -91,16 +96,185 @@ fn numbers(s: &str) -> Vec<f64> {
         .collect()
 }
 
-/// Positioned words of one page's `Content.xml`.
-fn page_words(xml: &str, page: u32, out: &mut Vec<Word>) -> Result<(), ReadError> {
+/// Points per millimetre.
+const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// A `PathObject` being read: where its space sits on the page, its pen and paint, and its
+/// abbreviated data.
+struct PathObject {
+    /// Object space to page millimetres: the CTM, then the boundary's origin.
+    ctm: [f64; 6],
+    width: f64,
+    stroke: bool,
+    fill: bool,
+    stroke_ink: bool,
+    fill_ink: bool,
+    data: String,
+    in_data: bool,
+}
+
+impl PathObject {
+    fn new(e: &BytesStart) -> PathObject {
+        let b = attr(e, "Boundary").map(|v| numbers(&v)).unwrap_or_default();
+        let (bx, by) = (
+            b.first().copied().unwrap_or(0.0),
+            b.get(1).copied().unwrap_or(0.0),
+        );
+        let m = attr(e, "CTM").map(|v| numbers(&v)).unwrap_or_default();
+        let m = if m.len() == 6 {
+            [m[0], m[1], m[2], m[3], m[4] + bx, m[5] + by]
+        } else {
+            [1.0, 0.0, 0.0, 1.0, bx, by]
+        };
+        let flag = |name: &str, default: bool| {
+            attr(e, name).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
+        };
+        PathObject {
+            ctm: m,
+            // GB/T 33190's default pen: 0.353 mm (1 pt).
+            width: attr(e, "LineWidth")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0.353f64)
+                .abs(),
+            stroke: flag("Stroke", true),
+            fill: flag("Fill", false),
+            stroke_ink: true,
+            fill_ink: true,
+            data: String::new(),
+            in_data: false,
+        }
+    }
+
+    /// The rules the object draws, in points.
+    fn lines(&self, out: &mut Vec<Line>) {
+        let m = self.ctm;
+        let at = |x: f64, y: f64| {
+            (
+                (m[0] * x + m[2] * y + m[4]) * PT_PER_MM,
+                (m[1] * x + m[3] * y + m[5]) * PT_PER_MM,
+            )
+        };
+        let subs = subpaths(&self.data, at);
+        if self.fill && self.fill_ink {
+            vector::fill(&subs, out);
+        }
+        if self.stroke && self.stroke_ink {
+            let scale = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
+            vector::stroke(&subs, self.width * scale * PT_PER_MM, false, out);
+        }
+    }
+}
+
+/// Whether a colour's `Value` (RGB components 0–255, decimal or `#HH`; absent: black) is
+/// dark enough for a rule.
+fn ink(e: &BytesStart) -> bool {
+    let Some(v) = attr(e, "Value") else {
+        return true;
+    };
+    let c: Vec<f64> = v
+        .split_whitespace()
+        .filter_map(|t| match t.strip_prefix('#') {
+            Some(h) => u8::from_str_radix(h, 16).ok().map(f64::from),
+            None => t.parse().ok(),
+        })
+        .collect();
+    if c.is_empty() {
+        return true;
+    }
+    c.iter().sum::<f64>() / (c.len() as f64 * 255.0) < vector::LIGHT
+}
+
+/// Subpaths of abbreviated path data (`S`/`M` x y, `L` x y, `Q` …, `B` …, `A` …, `C`),
+/// each point mapped to the page; curves and arcs mark their subpath curved.
+fn subpaths(data: &str, at: impl Fn(f64, f64) -> (f64, f64)) -> Vec<Sub> {
+    let t: Vec<&str> = data.split_whitespace().collect();
+    let n = |i: usize| t.get(i).and_then(|v| v.parse::<f64>().ok());
+    let mut subs: Vec<Sub> = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        // (operands, curved) of each operator; the point is the last two operands.
+        let (k, curved) = match t[i] {
+            "S" | "M" | "L" => (2, false),
+            "Q" => (4, true),
+            "B" => (6, true),
+            "A" => (7, true),
+            "C" => {
+                if let Some(s) = subs.last_mut() {
+                    s.closed = true;
+                }
+                i += 1;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if let (Some(x), Some(y)) = (n(i + k - 1), n(i + k)) {
+            let p = at(x, y);
+            match (t[i], subs.last_mut()) {
+                ("S" | "M", _) | (_, None) => subs.push(Sub {
+                    pts: vec![p],
+                    ..Sub::default()
+                }),
+                (_, Some(s)) => {
+                    s.curved |= curved;
+                    s.pts.push(p);
+                }
+            }
+        }
+        i += k + 1;
+    }
+    subs
+}
+
+/// Positioned words (millimetres) and ruling lines (points) of one page's `Content.xml`.
+fn page_words(
+    xml: &str,
+    page: u32,
+    out: &mut Vec<Word>,
+    lines: &mut Vec<Line>,
+) -> Result<(), ReadError> {
     let mut r = Reader::from_str(xml);
     let (mut bx, mut by, mut size, mut obj) = (0.0, 0.0, 3.5, 0u32);
     let mut code: Option<(f64, f64)> = None;
+    let mut path: Option<PathObject> = None;
     loop {
-        match r
+        let event = r
             .read_event()
-            .map_err(|e| ReadError::Corrupt(format!("OFD 页面 XML 有误: {e}")))?
-        {
+            .map_err(|e| ReadError::Corrupt(format!("OFD 页面 XML 有误: {e}")))?;
+        // Inside a PathObject: its colours and data; its end draws it.
+        if let Some(p) = path.as_mut() {
+            match &event {
+                Event::Start(e) | Event::Empty(e) => match local(e).as_str() {
+                    "StrokeColor" => p.stroke_ink = ink(e),
+                    "FillColor" => p.fill_ink = ink(e),
+                    "AbbreviatedData" => p.in_data = matches!(event, Event::Start(_)),
+                    _ => {}
+                },
+                Event::Text(t) if p.in_data => {
+                    if p.data.len() < vector::MAX_LINES * 16 {
+                        p.data.push_str(t.as_ref());
+                        p.data.push(' ');
+                    }
+                }
+                Event::End(e) => match local_end(e).as_str() {
+                    "AbbreviatedData" => p.in_data = false,
+                    "PathObject" => {
+                        if lines.len() < vector::MAX_LINES {
+                            p.lines(lines);
+                        }
+                        path = None;
+                    }
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(e) if local(&e) == "PathObject" => path = Some(PathObject::new(&e)),
             Event::Start(e) | Event::Empty(e) => match local(&e).as_str() {
                 "TextObject" => {
                     let b = attr(&e, "Boundary")
@@ -190,15 +364,42 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
     let doc_dir = root.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let (_, pages) = scan(&part(zip, &root, &mut budget)?, "", "Page")?;
     let mut words = Vec::new();
+    let mut rules: HashMap<u32, Vec<Line>> = HashMap::new();
     for (i, loc) in pages.iter().take(MAX_PAGES).enumerate() {
         let path = resolve(&doc_dir, loc)?;
-        page_words(&part(zip, &path, &mut budget)?, i as u32 + 1, &mut words)?;
+        let number = i as u32 + 1;
+        let mut lines = Vec::new();
+        page_words(
+            &part(zip, &path, &mut budget)?,
+            number,
+            &mut words,
+            &mut lines,
+        )?;
+        if !lines.is_empty() {
+            rules.insert(number, lines);
+        }
     }
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
-    // OFD lengths are millimetres.
-    Ok(positions::document(&words, 25.4 / 72.0))
+    if rules.is_empty() {
+        // OFD lengths are millimetres.
+        return Ok(positions::document(&words, 25.4 / 72.0));
+    }
+    // Ruled pages: words in points, tables from the rules, as for a PDF.
+    let mut by_page: BTreeMap<u32, Vec<Word>> = BTreeMap::new();
+    for mut w in words {
+        w.x0 *= PT_PER_MM;
+        w.x1 *= PT_PER_MM;
+        w.y0 *= PT_PER_MM;
+        w.h *= PT_PER_MM;
+        by_page.entry(w.page).or_default().push(w);
+    }
+    let found = rules
+        .iter()
+        .map(|(p, lines)| (*p, crate::pdf::tables_from_lines(lines)))
+        .collect();
+    Ok(crate::pdf::lay_out(by_page, found))
 }
 
 #[cfg(test)]
@@ -220,13 +421,68 @@ mod tests {
     }
 
     #[test]
+    fn path_objects_rule_the_table_its_words_are_read_in() {
+        // A two-row table 100 × 16 mm at (20, 40): its frame one closed path, the row rule
+        // and the column rule under a CTM scaling by 2 (so the pen doubles too); a white
+        // rule and a curve that are no rules; a filled 0.3 mm bar is one.
+        let xml = r##"<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">
+            <ofd:PathObject ID="5" Boundary="20 40 100 16" LineWidth="0.25"><ofd:AbbreviatedData>M 0 0 L 100 0 L 100 16 L 0 16 C</ofd:AbbreviatedData></ofd:PathObject>
+            <ofd:PathObject ID="6" Boundary="20 40 100 16" CTM="2 0 0 2 0 0" LineWidth="0.125"><ofd:StrokeColor Value="0 0 0"/><ofd:AbbreviatedData>M 0 4 L 50 4 M 25 0 L 25 8</ofd:AbbreviatedData></ofd:PathObject>
+            <ofd:PathObject ID="7" Boundary="0 0 210 297"><ofd:StrokeColor Value="255 255 255"/><ofd:AbbreviatedData>M 10 100 L 200 100</ofd:AbbreviatedData></ofd:PathObject>
+            <ofd:PathObject ID="8" Boundary="0 0 210 297"><ofd:AbbreviatedData>M 10 120 B 20 130 30 130 40 120</ofd:AbbreviatedData></ofd:PathObject>
+            <ofd:PathObject ID="9" Boundary="20 70 100 0.3" Stroke="false" Fill="true"><ofd:FillColor Value="#00 #00 #00"/><ofd:AbbreviatedData>M 0 0 L 100 0 L 100 0.3 L 0 0.3 C</ofd:AbbreviatedData></ofd:PathObject>
+            <ofd:TextObject ID="2" Boundary="22 42 40 6" Font="3" Size="4"><ofd:TextCode X="0" Y="4">规章</ofd:TextCode></ofd:TextObject>
+            <ofd:TextObject ID="3" Boundary="80 42 10 6" Font="3" Size="4"><ofd:TextCode X="1" Y="4">3</ofd:TextCode></ofd:TextObject>
+            <ofd:TextObject ID="4" Boundary="22 50 40 6" Font="3" Size="4"><ofd:TextCode X="0" Y="4">行政许可</ofd:TextCode></ofd:TextObject>
+            <ofd:TextObject ID="10" Boundary="80 50 10 6" Font="3" Size="4"><ofd:TextCode X="1" Y="4">7</ofd:TextCode></ofd:TextObject>
+            </ofd:Layer></ofd:Content></ofd:Page>"##;
+        let (mut words, mut lines) = (Vec::new(), Vec::new());
+        page_words(xml, 1, &mut words, &mut lines).unwrap();
+        let pt = |mm: f64| (mm * PT_PER_MM * 100.0).round() / 100.0;
+        let got: Vec<(bool, f64, f64, f64, f64)> = lines
+            .iter()
+            .map(|l| {
+                let r = |v: f64| (v * 100.0).round() / 100.0;
+                (l.horizontal, r(l.at), r(l.from), r(l.to), r(l.width))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (true, pt(40.0), pt(20.0), pt(120.0), pt(0.25)),
+                (false, pt(120.0), pt(40.0), pt(56.0), pt(0.25)),
+                (true, pt(56.0), pt(20.0), pt(120.0), pt(0.25)),
+                (false, pt(20.0), pt(40.0), pt(56.0), pt(0.25)),
+                (true, pt(48.0), pt(20.0), pt(120.0), pt(0.25)),
+                (false, pt(70.0), pt(40.0), pt(56.0), pt(0.25)),
+                (true, pt(70.15), pt(20.0), pt(120.0), pt(0.3)),
+            ]
+        );
+        assert_eq!(words.len(), 4);
+        // Words to points, the grid from the rules: each word in its cell, each cell placed
+        // at its rules.
+        for w in &mut words {
+            (w.x0, w.x1, w.y0, w.h) = (
+                w.x0 * PT_PER_MM,
+                w.x1 * PT_PER_MM,
+                w.y0 * PT_PER_MM,
+                w.h * PT_PER_MM,
+            );
+        }
+        let tables = crate::pdf::tables_from_lines(&lines);
+        let doc = crate::pdf::lay_out(BTreeMap::from([(1, words)]), HashMap::from([(1, tables)]));
+        assert_eq!(doc.to_text(), "规章\t3\n行政许可\t7\n\n");
+    }
+
+    #[test]
     fn text_codes_become_words() {
         let xml = r#"<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">
             <ofd:TextObject ID="2" Boundary="20 30 40 6" Font="3" Size="4"><ofd:TextCode X="0" Y="4">规章</ofd:TextCode></ofd:TextObject>
             <ofd:TextObject ID="4" Boundary="80 30 10 6" Font="3" Size="4"><ofd:TextCode X="1" Y="4">15</ofd:TextCode></ofd:TextObject>
             </ofd:Layer></ofd:Content></ofd:Page>"#;
-        let mut w = Vec::new();
-        page_words(xml, 1, &mut w).unwrap();
+        let (mut w, mut lines) = (Vec::new(), Vec::new());
+        page_words(xml, 1, &mut w, &mut lines).unwrap();
+        assert_eq!(lines, []);
         assert_eq!(w.len(), 2);
         assert_eq!((w[0].x0, w[0].y0, w[0].text.as_str()), (20.0, 30.0, "规章"));
         assert_eq!((w[1].x0, w[1].text.as_str()), (81.0, "15"));

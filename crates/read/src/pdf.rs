@@ -222,7 +222,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut found: std::collections::HashMap<u32, Vec<raster::Table>> = vectors
         .into_iter()
         .filter(|(_, p)| !p.needs_raster())
-        .map(|(n, p)| (n, raster::tables_from_lines(&p.lines, DPI)))
+        .map(|(n, p)| (n, tables_from_lines(&p.lines)))
         .collect();
     let raster_pages: Vec<u32> = table_pages
         .iter()
@@ -241,6 +241,16 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
             }
         }
     }
+    Ok(lay_out(by_page, found))
+}
+
+/// Pages of positioned words (points) into a document: the words of each page's ruled
+/// tables (grids at [`DPI`]) cell by cell, the rest laid out from their positions, tables
+/// broken over pages joined. PDF and OFD pages alike.
+pub(crate) fn lay_out(
+    by_page: std::collections::BTreeMap<u32, Vec<Word>>,
+    mut found: std::collections::HashMap<u32, Vec<raster::Table>>,
+) -> Document {
     let mut doc = Document::default();
     let scale = DPI as f64 / 72.0;
     for (page, words) in by_page {
@@ -249,7 +259,12 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
         doc.blocks.extend(pages::blocks(rest, tables, 1.0));
     }
     doc.join_page_breaks();
-    Ok(doc)
+    doc
+}
+
+/// A page's ruled tables from its vector rules (points).
+pub(crate) fn tables_from_lines(lines: &[crate::vector::Line]) -> Vec<raster::Table> {
+    raster::tables_from_lines(lines, DPI)
 }
 
 /// Where the ruling lines of born-digital pages come from.

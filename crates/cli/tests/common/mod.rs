@@ -103,6 +103,87 @@ pub mod web;
 /// Writes an OFD package (OFD.xml, Document.xml, PublicRes.xml, one Content.xml a page)
 /// holding the PDF's words as TextObjects at their positions, in millimetres.
 pub fn ofd_from_pdf(pdf: &Path) -> PathBuf {
+    ofd_package(pdf, &[])
+}
+
+/// As [`ofd_from_pdf`], with the PDF's painted paths (as poppler's `pdftocairo -svg` draws
+/// them: the table rules among them) as PathObjects before each page's text.
+pub fn ruled_ofd_from_pdf(pdf: &Path) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page.svg");
+    let mut paths = Vec::new();
+    for page in 1.. {
+        let made = Command::new("pdftocairo")
+            .args(["-svg", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg(&out)
+            .output()
+            .unwrap();
+        if !made.status.success() {
+            break;
+        }
+        paths.push(path_objects(&std::fs::read_to_string(&out).unwrap()));
+    }
+    ofd_package(pdf, &paths)
+}
+
+/// The painted paths of a poppler SVG page (those outside the glyph definitions carry a
+/// transform) as OFD PathObjects in millimetres: `M`/`L`/`C`/`Z` become `M`/`L`/`B`/`C`.
+fn path_objects(svg: &str) -> String {
+    let doc = scraper::Html::parse_document(svg);
+    let sel = scraper::Selector::parse("path[transform]").unwrap();
+    let mm = 25.4 / 72.0;
+    let mut out = String::new();
+    for (i, p) in doc.select(&sel).enumerate() {
+        let a = |n: &str| p.value().attr(n).unwrap_or("");
+        let style: Vec<(&str, &str)> = a("style")
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .collect();
+        let get = |k: &str| style.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+        let stroke = get("stroke").is_some_and(|v| v != "none");
+        let fill = get("fill") != Some("none");
+        let colour = |v: Option<&str>| {
+            let v = v.unwrap_or("rgb(0%,0%,0%)");
+            let parts: Vec<String> = v
+                .trim_start_matches("rgb(")
+                .trim_end_matches(')')
+                .split(',')
+                .map(|c| {
+                    let c: f64 = c.trim_end_matches('%').parse().unwrap_or(0.0);
+                    format!("{}", (c * 2.55).round())
+                })
+                .collect();
+            parts.join(" ")
+        };
+        let m: Vec<f64> = a("transform")
+            .trim_start_matches("matrix(")
+            .trim_end_matches(')')
+            .split(',')
+            .map(|v| v.parse::<f64>().unwrap() * mm)
+            .collect();
+        let data = a("d")
+            .split_whitespace()
+            .map(|t| match t {
+                "C" => "B",
+                "Z" => "C",
+                t => t,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push_str(&format!(
+            "<ofd:PathObject ID=\"{}\" Boundary=\"0 0 210 297\" CTM=\"{} {} {} {} {} {}\" LineWidth=\"{}\" Stroke=\"{stroke}\" Fill=\"{fill}\"><ofd:FillColor Value=\"{}\"/><ofd:StrokeColor Value=\"{}\"/><ofd:AbbreviatedData>{data}</ofd:AbbreviatedData></ofd:PathObject>\n",
+            100_000 + i,
+            m[0], m[1], m[2], m[3], m[4], m[5],
+            get("stroke-width").unwrap_or("1"),
+            colour(get("fill")),
+            colour(get("stroke")),
+        ));
+    }
+    out
+}
+
+fn ofd_package(pdf: &Path, paths: &[String]) -> PathBuf {
     use std::io::Write;
     let tsv = Command::new("pdftotext")
         .args(["-tsv", "-enc", "UTF-8"])
@@ -117,7 +198,7 @@ pub fn ofd_from_pdf(pdf: &Path) -> PathBuf {
         let f: Vec<&str> = line.split('\t').collect();
         let page: usize = f[1].parse().unwrap();
         while pages.len() < page {
-            pages.push(String::new());
+            pages.push(paths.get(pages.len()).cloned().unwrap_or_default());
         }
         if f[0] != "5" {
             continue;
