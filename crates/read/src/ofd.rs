@@ -252,11 +252,10 @@ fn page_words(
                     "AbbreviatedData" => p.in_data = matches!(event, Event::Start(_)),
                     _ => {}
                 },
-                Event::Text(t) if p.in_data => {
-                    if p.data.len() < vector::MAX_LINES * 16 {
-                        p.data.push_str(t.as_ref());
-                        p.data.push(' ');
-                    }
+                // Data beyond what the rules cap could use is not kept.
+                Event::Text(t) if p.in_data && p.data.len() < vector::MAX_LINES * 16 => {
+                    p.data.push_str(t.as_ref());
+                    p.data.push(' ');
                 }
                 Event::End(e) => match local_end(e).as_str() {
                     "AbbreviatedData" => p.in_data = false,
@@ -386,7 +385,12 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
         // OFD lengths are millimetres.
         return Ok(positions::document(&words, 25.4 / 72.0));
     }
-    // Ruled pages: words in points, tables from the rules, as for a PDF.
+    Ok(ruled(words, &rules))
+}
+
+/// Words (millimetres) of a document with ruled pages: in points, each page's tables from
+/// its rules, laid out as a PDF's.
+fn ruled(words: Vec<Word>, rules: &HashMap<u32, Vec<Line>>) -> Document {
     let mut by_page: BTreeMap<u32, Vec<Word>> = BTreeMap::new();
     for mut w in words {
         w.x0 *= PT_PER_MM;
@@ -399,7 +403,7 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
         .iter()
         .map(|(p, lines)| (*p, crate::pdf::tables_from_lines(lines)))
         .collect();
-    Ok(crate::pdf::lay_out(by_page, found))
+    crate::pdf::lay_out(by_page, found)
 }
 
 #[cfg(test)]
@@ -459,18 +463,8 @@ mod tests {
             ]
         );
         assert_eq!(words.len(), 4);
-        // Words to points, the grid from the rules: each word in its cell, each cell placed
-        // at its rules.
-        for w in &mut words {
-            (w.x0, w.x1, w.y0, w.h) = (
-                w.x0 * PT_PER_MM,
-                w.x1 * PT_PER_MM,
-                w.y0 * PT_PER_MM,
-                w.h * PT_PER_MM,
-            );
-        }
-        let tables = crate::pdf::tables_from_lines(&lines);
-        let doc = crate::pdf::lay_out(BTreeMap::from([(1, words)]), HashMap::from([(1, tables)]));
+        // Words to points, the grid from the rules: each word in its cell.
+        let doc = ruled(words, &HashMap::from([(1, lines)]));
         assert_eq!(doc.to_text(), "规章\t3\n行政许可\t7\n\n");
     }
 
