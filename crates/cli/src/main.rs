@@ -13,6 +13,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// Extraction allocates many small strings and vectors per report; mimalloc serves them with
+// about a sixth fewer instructions than glibc's malloc (callgrind on the extract bench) and
+// made extraction ~1.5x faster in wall time. The extract bench uses the same allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "nianbao",

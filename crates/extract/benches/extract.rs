@@ -8,6 +8,9 @@ use nianbao_model::Template;
 use nianbao_synth::{render, report, rng, Style};
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn cpu() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = info
@@ -53,6 +56,20 @@ fn main() {
         "extract:          {:>8.0} reports/s  {:>6.1} MB/s  ({cells} cells, {secs:.2} s)",
         n as f64 / secs,
         bytes as f64 / 1e6 / secs
+    );
+
+    // Every report as JSON, hashed: an optimisation must leave this line unchanged.
+    let mut digest = std::collections::hash_map::DefaultHasher::new();
+    for t in &texts {
+        let rep = nianbao_extract::extract(t);
+        std::hash::Hash::hash(
+            &serde_json::to_string(&rep).unwrap_or_default(),
+            &mut digest,
+        );
+    }
+    println!(
+        "output digest:    {:016x}",
+        std::hash::Hasher::finish(&digest)
     );
 
     let start = Instant::now();

@@ -102,17 +102,32 @@ fn split_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
 /// The brackets of an item number as OCR misreads them (`《二)`, `〈三〉`, `[四）`): a
 /// bracket-like character right before `numeral)` opens it, right after `(numeral` closes it.
 fn bracket(rest: &str, before: &str) -> Option<char> {
-    const OPEN: &str = "《〈<{【[「『〔(（";
-    const CLOSE: &str = "》〉>}】]」』〕)）";
-    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    // Called for every character: a match, not a search of a string of brackets.
+    let open = |c: char| {
+        matches!(
+            c,
+            '《' | '〈' | '<' | '{' | '【' | '[' | '「' | '『' | '〔' | '(' | '（'
+        )
+    };
+    let close = |c: char| {
+        matches!(
+            c,
+            '》' | '〉' | '>' | '}' | '】' | ']' | '」' | '』' | '〕' | ')' | '）'
+        )
+    };
+    let numeral = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    };
     let mut it = rest.chars();
     let c = it.next()?;
-    // Called for every character: most are no bracket at all.
-    if !OPEN.contains(c) && !CLOSE.contains(c) {
+    if !open(c) && !close(c) {
         return None;
     }
     let (n, d) = (it.next(), it.next());
-    if OPEN.contains(c) && n.is_some_and(numeral) && d.is_some_and(|d| CLOSE.contains(d)) {
+    if open(c) && n.is_some_and(numeral) && d.is_some_and(close) {
         return Some('(');
     }
     // `《区分处理的，…情形)`: a title mark closed by a bracket on the same line was a bracket.
@@ -128,9 +143,7 @@ fn bracket(rest: &str, before: &str) -> Option<char> {
         }
     }
     let mut back = before.chars().rev();
-    let closes_item = CLOSE.contains(c)
-        && back.next().is_some_and(numeral)
-        && back.next().is_some_and(|q| OPEN.contains(q));
+    let closes_item = close(c) && back.next().is_some_and(numeral) && back.next().is_some_and(open);
     closes_item.then_some(')')
 }
 
@@ -153,6 +166,12 @@ fn artefact_len(s: &str) -> Option<usize> {
 
 /// One character's normal form; `'\0'` drops it.
 pub fn norm_char(c: char) -> char {
+    // Most characters of a report are common CJK ideographs or plain ASCII, which stay.
+    if matches!(c, '\u{4E00}'..='\u{9FFF}')
+        || c.is_ascii() && !matches!(c, '\r' | '\u{B}' | '\u{C}' | '|' | '#' | '*')
+    {
+        return c;
+    }
     match c {
         '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FFFD}' | '\u{AD}' => {
             '\0'

@@ -378,6 +378,25 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
             rules.insert(number, lines);
         }
     }
+    laid_out(words, &rules)
+}
+
+/// One page's content XML (`Content.xml`) read as a document of that page: its words,
+/// its paths' rules and the tables they rule. The layer under the package, as
+/// [`crate::docx::document`] is for Word.
+pub fn page(xml: &str) -> Result<Document, ReadError> {
+    let (mut words, mut lines) = (Vec::new(), Vec::new());
+    page_words(xml, 1, &mut words, &mut lines)?;
+    let mut rules = HashMap::new();
+    if !lines.is_empty() {
+        rules.insert(1, lines);
+    }
+    laid_out(words, &rules)
+}
+
+/// The document of the pages' words (millimetres) and rules: ruled pages' tables cell by
+/// cell, otherwise the words laid out by their positions.
+fn laid_out(words: Vec<Word>, rules: &HashMap<u32, Vec<Line>>) -> Result<Document, ReadError> {
     if words.is_empty() {
         return Err(ReadError::NoTextLayer);
     }
@@ -385,7 +404,7 @@ pub fn document(zip: &mut Zip) -> Result<Document, ReadError> {
         // OFD lengths are millimetres.
         return Ok(positions::document(&words, 25.4 / 72.0));
     }
-    Ok(ruled(words, &rules))
+    Ok(ruled(words, rules))
 }
 
 /// Words (millimetres) of a document with ruled pages: in points, each page's tables from
@@ -464,8 +483,7 @@ mod tests {
         );
         assert_eq!(words.len(), 4);
         // Words to points, the grid from the rules: each word in its cell.
-        let doc = ruled(words, &HashMap::from([(1, lines)]));
-        assert_eq!(doc.to_text(), "规章\t3\n行政许可\t7\n\n");
+        assert_eq!(page(xml).unwrap().to_text(), "规章\t3\n行政许可\t7\n\n");
     }
 
     #[test]
