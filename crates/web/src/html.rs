@@ -1,49 +1,117 @@
-//! Page frame and escaping. Every value that comes from a report, a file name or a person
-//! goes through [`esc`] (text and attribute values alike).
+//! Page frame and escaping. Pages are written with maud's `html!`, which escapes every
+//! value it is given (text and attribute values alike); HTML made elsewhere enters only as
+//! `PreEscaped`. Pages not yet moved to maud build strings and pass every value that comes
+//! from a report, a file name or a person through [`esc`].
+//!
+//! Why maud rather than askama: the pages are composed of small fragments made by Rust
+//! functions (a table, a finding, a form), which `html!` writes where they are used and the
+//! compiler checks, with no template files and structs to keep beside each function.
 
 use crate::auth::Session;
+use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 use nianbao_corpus::review::Role;
 
 pub use nianbao_render::html::esc;
 
-/// A hidden CSRF field for a form.
-pub fn csrf_field(s: &Session) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(&s.csrf)
-    )
+/// The hidden CSRF field of a form.
+pub fn csrf_input(s: &Session) -> Markup {
+    html! { input type="hidden" name="csrf" value=(s.csrf); }
 }
 
+/// [`csrf_input`] for pages still built as strings.
+pub fn csrf_field(s: &Session) -> String {
+    csrf_input(s).into_string()
+}
+
+/// A page whose body was built as a string (escaped by its maker).
 pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
-    let nav = match session {
-        Some(s) => {
-            let admin = if s.user.role >= Role::Admin {
-                "<a href=\"/admin/users\">用户</a>"
-            } else {
-                ""
-            };
-            let upload = if s.user.role >= Role::Reviewer {
-                "<a href=\"/upload\">上传</a><a href=\"/new\">新建年报</a><a href=\"/ledger\">台账</a>"
-            } else {
-                ""
-            };
-            format!(
-                "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a><a href=\"/\">报告</a><a href=\"/dashboard\">仪表盘</a><a href=\"/campaigns\">填报任务</a>{upload}{admin}\
-                 <span class=\"who\"><a href=\"/account\" title=\"API 令牌\">{}</a> · {}</span><form method=\"post\" action=\"/logout\" class=\"inline\">{}<button id=\"logout\">退出</button></form></nav>",
-                esc(&s.user.name),
-                s.user.role.name_zh(),
-                csrf_field(s)
-            )
+    page(title, session, PreEscaped(body))
+}
+
+/// A page: the frame (navigation by role, the CSRF token for scripts) around `body`.
+pub fn page(title: &str, session: Option<&Session>, body: impl Render) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(s) = session {
+                    meta name="csrf" content=(s.csrf);
+                }
+                title { (title) " · nianbao" }
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body {
+                (nav(session))
+                main { (body) }
+                script src="/assets/app.js" {}
+            }
         }
-        None => "<nav><a href=\"/\" class=\"brand\">nianbao 年报</a></nav>".to_string(),
-    };
-    let csrf_meta = session.map_or(String::new(), |s| {
-        format!("<meta name=\"csrf\" content=\"{}\">", esc(&s.csrf))
-    });
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         {csrf_meta}<title>{} · nianbao</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head>\
-         <body>{nav}<main>{body}</main><script src=\"/assets/app.js\"></script></body></html>\n",
-        esc(title)
-    )
+    }
+    .into_string()
+}
+
+fn nav(session: Option<&Session>) -> Markup {
+    html! {
+        nav {
+            a href="/" class="brand" { "nianbao 年报" }
+            @if let Some(s) = session {
+                a href="/" { "报告" }
+                a href="/dashboard" { "仪表盘" }
+                a href="/campaigns" { "填报任务" }
+                @if s.user.role >= Role::Reviewer {
+                    a href="/upload" { "上传" }
+                    a href="/new" { "新建年报" }
+                    a href="/ledger" { "台账" }
+                }
+                @if s.user.role >= Role::Admin {
+                    a href="/admin/users" { "用户" }
+                }
+                span class="who" {
+                    a href="/account" title="API 令牌" { (s.user.name) }
+                    " · " (s.user.role.name_zh())
+                }
+                form method="post" action="/logout" class="inline" {
+                    (csrf_input(s))
+                    button id="logout" { "退出" }
+                }
+            }
+        }
+    }
+}
+
+/// A `<select>` named `name` (id `f-name`) with `current` chosen.
+pub fn select(name: &str, current: &str, options: &[(&str, &str)]) -> Markup {
+    html! {
+        select name=(name) id={ "f-" (name) } {
+            @for (value, label) in options {
+                option value=(value) selected[*value == current] { (label) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_and_markup_is_not() {
+        let hostile = "\"><script>alert(1)</script>";
+        let s = select("level", hostile, &[(hostile, hostile), ("a", "<b>")]);
+        assert_eq!(
+            s.into_string(),
+            "<select name=\"level\" id=\"f-level\">\
+             <option value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" selected>\
+             &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</option>\
+             <option value=\"a\">&lt;b&gt;</option></select>"
+        );
+        let p = page(hostile, None, PreEscaped("<p>made elsewhere</p>"));
+        assert!(
+            p.contains("<title>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; · nianbao</title>")
+        );
+        assert!(p.contains("<main><p>made elsewhere</p></main>"));
+        assert!(!p.contains("<script>alert"));
+    }
 }

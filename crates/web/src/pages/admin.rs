@@ -1,13 +1,13 @@
 //! Administration: accounts and their actions, agency merges.
 
-use super::list::select;
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{csrf_input, page, select};
 use crate::state::Shared;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
 use axum::Form;
+use maud::html;
 use nianbao_corpus::review::Role;
 use serde::Deserialize;
 
@@ -15,52 +15,72 @@ pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>,
     s.require(Role::Admin)?;
     let list = st.with(|store| store.accounts()).await?;
     let agencies = st.with(|store| store.agencies()).await?;
-    let c = csrf_field(&s);
-    let rows: String = list
-        .iter()
-        .map(|(u, disabled)| {
-            let action = |what: &str, label: &str| {
-                format!(
-                    "<form method=\"post\" action=\"/admin/users/{}\" class=\"inline\">{c}<input type=\"hidden\" name=\"action\" value=\"{what}\"><button id=\"{what}-{}\">{label}</button></form>",
-                    u.id, u.id
-                )
-            };
-            let state = if *disabled { "已停用" } else { "正常" };
-            let toggle = if *disabled { action("enable", "启用") } else { action("disable", "停用") };
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{state}</td><td>\
-                 <form method=\"post\" action=\"/admin/users/{}\" class=\"inline\">{c}<input type=\"hidden\" name=\"action\" value=\"reset\">\
-                 <input name=\"password\" type=\"password\" placeholder=\"新密码（至少 10 个字符）\" id=\"password-{}\"><button id=\"reset-{}\">重设密码</button></form> \
-                 {toggle} {} {}</td></tr>",
-                esc(&u.name),
-                u.role.name_zh(),
-                u.id,
-                u.id,
-                u.id,
-                action("unlock", "解除登录限制"),
-                if u.id == s.user.id { String::new() } else { action("delete", "删除") }
-            )
-        })
-        .collect();
-    let agency_rows: String = agencies
-        .iter()
-        .take(500)
-        .map(|a| format!("<tr><td>{}</td><td><a href=\"/agencies/{}\">{}</a></td><td>{}</td><td>{}</td></tr>", a.id, a.id, esc(&a.name), esc(&a.region), a.reports))
-        .collect();
-    Ok(Html(layout(
-        "用户",
-        Some(&s),
-        &format!(
-            "<h1>用户</h1><table class=\"list\" id=\"users\"><tr><th>用户名</th><th>角色</th><th>状态</th><th>管理</th></tr>{rows}</table>\
-             <h2>新增用户</h2><form method=\"post\" action=\"/admin/users\" class=\"card narrow\">{c}\
-             <label>用户名 <input name=\"name\" required></label><label>密码（至少 10 个字符）<input name=\"password\" type=\"password\" required></label>\
-             <label>角色 {}</label><button>新增</button></form>\
-             <h2>合并机构</h2><form method=\"post\" action=\"/admin/agencies/merge\" class=\"card narrow\">{c}\
-             <label>保留编号 <input name=\"keep\" required></label><label>并入编号 <input name=\"other\" required></label><button>合并</button></form>\
-             <table class=\"list\"><tr><th>编号</th><th>机构</th><th>地区</th><th>报告数</th></tr>{agency_rows}</table>",
-            select("role", "viewer", &[("viewer", "只读"), ("reviewer", "审核员"), ("admin", "管理员")])
-        ),
-    )))
+    let c = csrf_input(&s);
+    // A one-button form acting on user `id`.
+    let action = |id: i64, what: &str, label: &str| {
+        html! {
+            form method="post" action={ "/admin/users/" (id) } class="inline" {
+                (c)
+                input type="hidden" name="action" value=(what);
+                button id={ (what) "-" (id) } { (label) }
+            }
+        }
+    };
+    let body = html! {
+        h1 { "用户" }
+        table class="list" id="users" {
+            tr { th { "用户名" } th { "角色" } th { "状态" } th { "管理" } }
+            @for (u, disabled) in &list {
+                tr {
+                    td { (u.name) }
+                    td { (u.role.name_zh()) }
+                    td { @if *disabled { "已停用" } @else { "正常" } }
+                    td {
+                        form method="post" action={ "/admin/users/" (u.id) } class="inline" {
+                            (c)
+                            input type="hidden" name="action" value="reset";
+                            input name="password" type="password" placeholder="新密码（至少 10 个字符）" id={ "password-" (u.id) };
+                            button id={ "reset-" (u.id) } { "重设密码" }
+                        }
+                        " "
+                        @if *disabled { (action(u.id, "enable", "启用")) } @else { (action(u.id, "disable", "停用")) }
+                        " " (action(u.id, "unlock", "解除登录限制")) " "
+                        @if u.id != s.user.id { (action(u.id, "delete", "删除")) }
+                    }
+                }
+            }
+        }
+        h2 { "新增用户" }
+        form method="post" action="/admin/users" class="card narrow" {
+            (c)
+            label { "用户名 " input name="name" required; }
+            label { "密码（至少 10 个字符）" input name="password" type="password" required; }
+            label {
+                "角色 "
+                (select("role", "viewer", &[("viewer", "只读"), ("reviewer", "审核员"), ("admin", "管理员")]))
+            }
+            button { "新增" }
+        }
+        h2 { "合并机构" }
+        form method="post" action="/admin/agencies/merge" class="card narrow" {
+            (c)
+            label { "保留编号 " input name="keep" required; }
+            label { "并入编号 " input name="other" required; }
+            button { "合并" }
+        }
+        table class="list" {
+            tr { th { "编号" } th { "机构" } th { "地区" } th { "报告数" } }
+            @for a in agencies.iter().take(500) {
+                tr {
+                    td { (a.id) }
+                    td { a href={ "/agencies/" (a.id) } { (a.name) } }
+                    td { (a.region) }
+                    td { (a.reports) }
+                }
+            }
+        }
+    };
+    Ok(Html(page("用户", Some(&s), body)))
 }
 
 #[derive(Deserialize)]

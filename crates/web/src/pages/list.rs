@@ -2,10 +2,11 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{esc, layout};
+use crate::html::select;
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use maud::{html, Markup, PreEscaped};
 use nianbao_corpus::review::{ListKey, Seek, Summary};
 use nianbao_corpus::store::{Filter, Status};
 use nianbao_model::Template;
@@ -92,25 +93,16 @@ impl ListQuery {
 
 pub const PAGE: i64 = 50;
 
-fn status_badge(r: &Summary) -> String {
-    if r.errors > 0 {
-        format!("<span class=\"badge err\">错误 {}</span>", r.errors)
-    } else if r.warnings > 0 {
-        format!("<span class=\"badge warn\">警告 {}</span>", r.warnings)
-    } else {
-        "<span class=\"badge ok\">通过</span>".into()
+fn status_badge(r: &Summary) -> Markup {
+    html! {
+        @if r.errors > 0 {
+            span class="badge err" { "错误 " (r.errors) }
+        } @else if r.warnings > 0 {
+            span class="badge warn" { "警告 " (r.warnings) }
+        } @else {
+            span class="badge ok" { "通过" }
+        }
     }
-}
-
-pub(crate) fn select(name: &str, current: &str, options: &[(&str, &str)]) -> String {
-    let opts: String = options
-        .iter()
-        .map(|(v, label)| {
-            let sel = if *v == current { " selected" } else { "" };
-            format!("<option value=\"{}\"{sel}>{}</option>", esc(v), esc(label))
-        })
-        .collect();
-    format!("<select name=\"{name}\" id=\"f-{name}\">{opts}</select>")
 }
 
 pub async fn index(
@@ -141,114 +133,101 @@ pub async fn index(
         page = 1; // walked off an end (reports removed meanwhile): show the first page's link
     }
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
-    let form = format!(
-        "<form method=\"get\" action=\"/\" class=\"filters\">\
-         <input name=\"q\" id=\"f-q\" placeholder=\"机构名称\" value=\"{}\">\
-         <input name=\"text\" id=\"f-text\" placeholder=\"正文中的词\" value=\"{}\">\
-         {tree}<input name=\"region\" placeholder=\"地区\" value=\"{}\">\
-         <input name=\"year\" placeholder=\"年度\" size=\"6\" value=\"{}\">{}{}{}\
-         <button id=\"search\">筛选</button></form>",
-        esc(&q.q),
-        esc(&q.text),
-        esc(&q.region),
-        esc(&q.year),
-        select(
-            "level",
-            &q.level,
-            &[
-                ("", "全部层级"),
-                ("乡镇/街道", "乡镇/街道"),
-                ("县级政府", "县级政府"),
-                ("县级部门", "县级部门"),
-                ("市级政府", "市级政府"),
-                ("市级部门", "市级部门"),
-                ("省级政府", "省级政府"),
-                ("省级部门", "省级部门")
-            ]
-        ),
-        select(
-            "template",
-            &q.template,
-            &[
-                ("", "全部格式"),
-                ("2021", "2021年版"),
-                ("2019", "2019年版"),
-                ("legacy", "2019年以前")
-            ]
-        ),
-        select(
-            "status",
-            &q.status,
-            &[
-                ("", "全部状态"),
-                ("errors", "有错误"),
-                ("warnings", "有警告"),
-                ("clean", "通过")
-            ]
-        ),
-    );
-    let body: String = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "<tr><td><a href=\"/reports/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                r.id,
-                esc(if r.agency.is_empty() { "（机构不详）" } else { &r.agency }),
-                esc(&r.region),
-                esc(&r.level),
-                r.year.map_or("—".into(), |y| y.to_string()),
-                esc(Template::parse(&r.template).map_or(r.template.as_str(), |t| t.name_zh())),
-                status_badge(r)
-            )
-        })
-        .collect();
+    let form = html! {
+        form method="get" action="/" class="filters" {
+            input name="q" id="f-q" placeholder="机构名称" value=(q.q);
+            input name="text" id="f-text" placeholder="正文中的词" value=(q.text);
+            (PreEscaped(tree))
+            input name="region" placeholder="地区" value=(q.region);
+            input name="year" placeholder="年度" size="6" value=(q.year);
+            (select("level", &q.level, LEVELS))
+            (select("template", &q.template, TEMPLATES))
+            (select("status", &q.status, STATUSES))
+            button id="search" { "筛选" }
+        }
+    };
     let pages = (total + PAGE - 1) / PAGE;
     // The next and previous pages seek from the rows at this page's edges, so a page deep
     // in a large corpus costs what the first does.
     let link = |p: i64, edge: Option<(&str, ListKey)>, rel: &str, label: &str| {
         let edge = edge.map_or(String::new(), |(dir, k)| format!("&{dir}={k}"));
-        let qs = format!("{}&page={p}{edge}", q.query());
-        format!("<a href=\"/?{}\" rel=\"{rel}\">{label}</a>", esc(&qs))
+        html! { a href={ "/?" (q.query()) "&page=" (p) (edge) } rel=(rel) { (label) } }
     };
     let (first, last) = (rows.first().map(ListKey::of), rows.last().map(ListKey::of));
-    let export: String = [
+    let exports = [
         ("csv", "CSV"),
         ("xlsx", "XLSX"),
         ("parquet", "Parquet"),
         ("json", "JSON"),
-    ]
-    .iter()
-    .map(|(f, label)| {
-        let qs = format!("{}&format={f}", q.query());
-        format!(
-            "<a class=\"export\" id=\"export-{f}\" href=\"/export?{}\">{label}</a>",
-            esc(&qs)
-        )
-    })
-    .collect::<Vec<_>>()
-    .join(" ");
-    let export = format!("<p class=\"exports\">导出筛选结果（{total} 份）：{export}</p>");
-    let nav = format!(
-        "<p class=\"pager\">共 {total} 份 · 第 {page}/{} 页 {} {}</p>",
-        pages.max(1),
-        match first {
-            Some(k) if page > 2 => link(page - 1, Some(("before", k)), "prev", "上一页"),
-            _ if page > 1 => link(1, None, "prev", "上一页"),
-            _ => String::new(),
-        },
-        match last {
-            Some(k) if page < pages => link(page + 1, Some(("after", k)), "next", "下一页"),
-            _ => String::new(),
+    ];
+    let body = html! {
+        h1 { "报告" }
+        (form)
+        p class="exports" {
+            "导出筛选结果（" (total) " 份）："
+            @for (i, (f, label)) in exports.iter().enumerate() {
+                @if i > 0 { " " }
+                a class="export" id={ "export-" (f) } href={ "/export?" (q.query()) "&format=" (f) } { (label) }
+            }
         }
-    );
-    Ok(Html(layout(
-        "报告",
-        Some(&s),
-        &format!(
-            "<h1>报告</h1>{form}{export}<table class=\"list\" id=\"reports\"><thead><tr><th>机构</th><th>地区</th><th>层级</th><th>年度</th><th>格式</th><th>状态</th></tr></thead><tbody>{body}</tbody></table>{nav}"
-        ),
-    )))
+        table class="list" id="reports" {
+            thead { tr { th { "机构" } th { "地区" } th { "层级" } th { "年度" } th { "格式" } th { "状态" } } }
+            tbody {
+                @for r in &rows {
+                    tr {
+                        td {
+                            a href={ "/reports/" (r.id) } {
+                                @if r.agency.is_empty() { "（机构不详）" } @else { (r.agency) }
+                            }
+                        }
+                        td { (r.region) }
+                        td { (r.level) }
+                        td { @if let Some(y) = r.year { (y) } @else { "—" } }
+                        td { (Template::parse(&r.template).map_or(r.template.as_str(), |t| t.name_zh())) }
+                        td { (status_badge(r)) }
+                    }
+                }
+            }
+        }
+        p class="pager" {
+            "共 " (total) " 份 · 第 " (page) "/" (pages.max(1)) " 页 "
+            @match first {
+                Some(k) if page > 2 => (link(page - 1, Some(("before", k)), "prev", "上一页")),
+                _ if page > 1 => (link(1, None, "prev", "上一页")),
+                _ => {},
+            }
+            " "
+            @match last {
+                Some(k) if page < pages => (link(page + 1, Some(("after", k)), "next", "下一页")),
+                _ => {},
+            }
+        }
+    };
+    Ok(Html(crate::html::page("报告", Some(&s), body)))
 }
+
+const LEVELS: &[(&str, &str)] = &[
+    ("", "全部层级"),
+    ("乡镇/街道", "乡镇/街道"),
+    ("县级政府", "县级政府"),
+    ("县级部门", "县级部门"),
+    ("市级政府", "市级政府"),
+    ("市级部门", "市级部门"),
+    ("省级政府", "省级政府"),
+    ("省级部门", "省级部门"),
+];
+const TEMPLATES: &[(&str, &str)] = &[
+    ("", "全部格式"),
+    ("2021", "2021年版"),
+    ("2019", "2019年版"),
+    ("legacy", "2019年以前"),
+];
+const STATUSES: &[(&str, &str)] = &[
+    ("", "全部状态"),
+    ("errors", "有错误"),
+    ("warnings", "有警告"),
+    ("clean", "通过"),
+];
 
 /// Percent-encodes a query value.
 pub fn url(s: &str) -> String {

@@ -2,12 +2,13 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{esc, layout};
+use crate::html::page;
 use crate::state::Shared;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::html;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -18,20 +19,24 @@ pub struct LoginForm {
 }
 
 fn login_page(token: &str, error: Option<&str>) -> String {
-    let error = error.map_or(String::new(), |e| {
-        format!("<p class=\"error\" id=\"login-error\">{}</p>", esc(e))
-    });
-    layout(
+    page(
         "登录",
         None,
-        &format!(
-            "<h1>登录 Sign in</h1>{error}<form method=\"post\" action=\"/login\" class=\"card narrow\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <label>用户名 <input name=\"name\" id=\"name\" autocomplete=\"username\" required></label>\
-             <label>密码 <input name=\"password\" id=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-             <button id=\"signin\">登录</button></form>",
-            esc(token)
-        ),
+        html! {
+            h1 { "登录 Sign in" }
+            @if let Some(e) = error {
+                p class="error" id="login-error" { (e) }
+            }
+            form method="post" action="/login" class="card narrow" {
+                input type="hidden" name="csrf" value=(token);
+                label { "用户名 " input name="name" id="name" autocomplete="username" required; }
+                label {
+                    "密码 "
+                    input name="password" id="password" type="password" autocomplete="current-password" required;
+                }
+                button id="signin" { "登录" }
+            }
+        },
     )
 }
 

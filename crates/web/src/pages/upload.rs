@@ -2,27 +2,32 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{csrf_field, layout};
+use crate::html::{csrf_input, page};
 use crate::state::Shared;
 use axum::extract::{Multipart, State};
 use axum::response::Html;
+use maud::html;
 use nianbao_corpus::review::Role;
 
 pub async fn upload_form(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
     s.require(Role::Reviewer)?;
-    Ok(Html(layout(
-        "上传",
-        Some(&s),
-        &format!(
-            "<h1>上传报告</h1><p>可一次选择多个文件，或一个 zip 压缩包（txt、md、html、doc、docx、wps、pdf、ofd）。单个文件上限 {} MB。</p>\
-             <form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" id=\"upload-form\" class=\"card\">{}\
-             <div id=\"drop\" class=\"drop\">把文件拖到这里，或 <input type=\"file\" name=\"files\" id=\"files\" multiple></div>\
-             <progress id=\"progress\" max=\"100\" value=\"0\" hidden></progress>\
-             <button id=\"send\">上传</button></form><div id=\"results\"></div>",
-            (st.max_upload >> 20).max(1),
-            csrf_field(&s)
-        ),
-    )))
+    let body = html! {
+        h1 { "上传报告" }
+        p {
+            "可一次选择多个文件，或一个 zip 压缩包（txt、md、html、doc、docx、wps、pdf、ofd）。单个文件上限 "
+            ((st.max_upload >> 20).max(1)) " MB。"
+        }
+        form method="post" action="/upload" enctype="multipart/form-data" id="upload-form" class="card" {
+            (csrf_input(&s))
+            div id="drop" class="drop" {
+                "把文件拖到这里，或 " input type="file" name="files" id="files" multiple;
+            }
+            progress id="progress" max="100" value="0" hidden {}
+            button id="send" { "上传" }
+        }
+        div id="results" {}
+    };
+    Ok(Html(page("上传", Some(&s), body)))
 }
 
 /// Why an uploaded file name is refused, if it is.
