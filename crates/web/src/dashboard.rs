@@ -4,12 +4,13 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::layout;
+use crate::html::frame;
 use crate::pages::ListQuery;
 use crate::report::script_json;
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use maud::{html, PreEscaped};
 use nianbao_corpus::stats::By;
 
 /// What the corpus looks like now, cheaply: changes whenever a report, a correction, an
@@ -186,52 +187,63 @@ pub async fn page(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, Fail> {
     let d = data(&st, &q).await?;
-    let esc = crate::html::esc;
     if d["computing"] == true {
         // dashboard.js reloads the page in a moment.
-        let body = "<h1>仪表盘</h1><p class=\"warn\" id=\"computing\">统计正在计算（语料库较大或服务刚启动），本页稍后自动刷新。\
-                    Statistics are being computed; this page reloads itself.</p>\
-                    <script type=\"application/json\" id=\"stats\">{\"computing\":true}</script>\
-                    <script src=\"/assets/dashboard.js\"></script>";
-        return Ok(Html(layout("仪表盘", Some(&s), body)));
+        let body = html! {
+            h1 { "仪表盘" }
+            p class="warn" id="computing" {
+                "统计正在计算（语料库较大或服务刚启动），本页稍后自动刷新。"
+                "Statistics are being computed; this page reloads itself."
+            }
+            script type="application/json" id="stats" { (PreEscaped("{\"computing\":true}")) }
+            script src="/assets/dashboard.js" {}
+        };
+        return Ok(Html(frame("仪表盘", Some(&s), body)));
     }
     let when = d["computed_at"].as_str().unwrap_or("").replace('T', " ");
     let when = when.trim_end_matches("+08:00");
-    let freshness = if d["stale"] == true {
-        format!("<p class=\"warn\" id=\"stale\">语料库刚有变化，以下为 {when} 的统计，正在重新计算，稍后刷新即可看到最新数字。</p>")
-    } else {
-        format!("<p class=\"muted\" id=\"computed\">统计时间：{when}</p>")
-    };
     let qs = q.query();
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
-    let form = format!(
-        "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
-         <input name=\"year\" placeholder=\"年度（如 2023,2024）\" value=\"{}\">{tree}<input name=\"region\" placeholder=\"地区\" value=\"{}\">\
-         <input name=\"level\" placeholder=\"层级\" value=\"{}\"><input name=\"template\" placeholder=\"格式（2021、2019、legacy）\" value=\"{}\">\
-         <button>筛选</button></form>\
-         <p class=\"exports\">图表数据：<a id=\"csv-year\" href=\"/dashboard.csv?{}&amp;by=year\">按年度 CSV</a> \
-         <a id=\"csv-region\" href=\"/dashboard.csv?{}&amp;by=region\">按地区 CSV</a> \
-         <a id=\"xlsx-year\" href=\"/dashboard.xlsx?{}&amp;by=year\">按年度 XLSX</a> \
-         <a id=\"xlsx-region\" href=\"/dashboard.xlsx?{}&amp;by=region\">按地区 XLSX</a> · 点击柱条查看对应报告</p>",
-        esc(&q.year),
-        esc(&q.region),
-        esc(&q.level),
-        esc(&q.template),
-        esc(&qs),
-        esc(&qs),
-        esc(&qs),
-        esc(&qs)
-    );
-    let body = format!(
-        "<h1>仪表盘</h1>{form}{freshness}<div class=\"charts\">\
-         <div class=\"chart\" id=\"chart-requests\"></div><div class=\"chart\" id=\"chart-outcomes\"></div>\
-         <div class=\"chart\" id=\"chart-corrections\"></div><div class=\"chart\" id=\"chart-compliance\"></div>\
-         <div class=\"chart\" id=\"chart-divisions\"></div></div>\
-         <script type=\"application/json\" id=\"stats\">{}</script>\
-         <script type=\"application/json\" id=\"filters\">{}</script>\
-         <script src=\"/assets/echarts.min.js\"></script><script src=\"/assets/dashboard.js\"></script>",
-        script_json(&d),
-        script_json(&serde_json::json!({ "query": qs }))
-    );
-    Ok(Html(layout("仪表盘", Some(&s), &body)))
+    let data_link = |id: &str, file: &str, by: &str, label: &str| {
+        html! { a id=(id) href={ "/dashboard." (file) "?" (qs) "&by=" (by) } { (label) } }
+    };
+    let body = html! {
+        h1 { "仪表盘" }
+        form method="get" action="/dashboard" class="filters" id="dashboard-filters" {
+            input name="year" placeholder="年度（如 2023,2024）" value=(q.year);
+            (tree)
+            input name="region" placeholder="地区" value=(q.region);
+            input name="level" placeholder="层级" value=(q.level);
+            input name="template" placeholder="格式（2021、2019、legacy）" value=(q.template);
+            button { "筛选" }
+        }
+        p class="exports" {
+            "图表数据："
+            (data_link("csv-year", "csv", "year", "按年度 CSV")) " "
+            (data_link("csv-region", "csv", "region", "按地区 CSV")) " "
+            (data_link("xlsx-year", "xlsx", "year", "按年度 XLSX")) " "
+            (data_link("xlsx-region", "xlsx", "region", "按地区 XLSX"))
+            " · 点击柱条查看对应报告"
+        }
+        @if d["stale"] == true {
+            p class="warn" id="stale" {
+                "语料库刚有变化，以下为 " (when) " 的统计，正在重新计算，稍后刷新即可看到最新数字。"
+            }
+        } @else {
+            p class="muted" id="computed" { "统计时间：" (when) }
+        }
+        div class="charts" {
+            @for id in ["requests", "outcomes", "corrections", "compliance", "divisions"] {
+                div class="chart" id={ "chart-" (id) } {}
+            }
+        }
+        // JSON for the scripts, with <, > and & written as \u escapes (script_json).
+        script type="application/json" id="stats" { (PreEscaped(script_json(&d))) }
+        script type="application/json" id="filters" {
+            (PreEscaped(script_json(&serde_json::json!({ "query": qs }))))
+        }
+        script src="/assets/echarts.min.js" {}
+        script src="/assets/dashboard.js" {}
+    };
+    Ok(Html(frame("仪表盘", Some(&s), body)))
 }

@@ -78,14 +78,14 @@ impl IntoResponse for Fail {
             )
                 .into_response()
         } else {
-            let body = crate::html::layout(
+            let body = crate::html::frame(
                 "出错了",
                 None,
-                &format!(
-                    "<h1>{}</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p>",
-                    self.status.as_u16(),
-                    crate::html::esc(&self.message)
-                ),
+                maud::html! {
+                    h1 { (self.status.as_u16()) }
+                    p class="error" { (self.message) }
+                    p { a href="/" { "返回首页" } }
+                },
             );
             (self.status, axum::response::Html(body)).into_response()
         };

@@ -25,11 +25,11 @@ pub fn csrf_field(s: &Session) -> String {
 
 /// A page whose body was built as a string (escaped by its maker).
 pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
-    page(title, session, PreEscaped(body))
+    frame(title, session, PreEscaped(body))
 }
 
 /// A page: the frame (navigation by role, the CSRF token for scripts) around `body`.
-pub fn page(title: &str, session: Option<&Session>, body: impl Render) -> String {
+pub fn frame(title: &str, session: Option<&Session>, body: impl Render) -> String {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -107,7 +107,7 @@ mod tests {
              &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</option>\
              <option value=\"a\">&lt;b&gt;</option></select>"
         );
-        let p = page(hostile, None, PreEscaped("<p>made elsewhere</p>"));
+        let p = frame(hostile, None, PreEscaped("<p>made elsewhere</p>"));
         assert!(
             p.contains("<title>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; · nianbao</title>")
         );

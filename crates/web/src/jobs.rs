@@ -6,13 +6,14 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{esc, layout};
+use crate::html;
 use crate::pages::{accept_files, outcome_text};
 use crate::state::Shared;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
+use maud::html;
 use nianbao_corpus::review::Role;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -312,43 +313,30 @@ pub async fn page(
     Path(id): Path<u64>,
 ) -> Result<Html<String>, Fail> {
     let job = find(&st, id)?;
-    let rows: String = job
-        .files
-        .iter()
-        .map(|f| {
-            let link = f.report.map_or(String::new(), |r| {
-                format!(" <a href=\"/reports/{r}\">查看</a>")
-            });
-            let class = match f.stage {
-                Stage::Stored => "ok",
-                Stage::Failed => "bad",
-                _ => "pending",
-            };
-            format!(
-                "<li class=\"{class}\" data-stage=\"{:?}\">{}：{}{}{link}</li>",
-                f.stage,
-                esc(&f.file),
-                f.stage.zh(),
-                if f.message.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", esc(&f.message))
+    let body = html! {
+        h1 { "上传任务 " (id) }
+        p class="meta" { (job.user) " · " (job.at.replace('T', " ").trim_end_matches("+08:00")) }
+        @if job.done() {
+            p class="ok" id="job-done" { "全部处理完毕。" a href="/" { "查看报告" } }
+        } @else {
+            p class="muted" id="job-running" {
+                "正在后台读取，可离开本页；" a href={ "/jobs/" (id) } { "刷新" } "查看进度。"
+            }
+            meta http-equiv="refresh" content="2";
+        }
+        ul id="job-files" {
+            @for f in &job.files {
+                li class=(match f.stage {
+                    Stage::Stored => "ok",
+                    Stage::Failed => "bad",
+                    _ => "pending",
+                }) data-stage=(format!("{:?}", f.stage)) {
+                    (f.file) "：" (f.stage.zh())
+                    @if !f.message.is_empty() { "（" (f.message) "）" }
+                    @if let Some(r) = f.report { " " a href={ "/reports/" (r) } { "查看" } }
                 }
-            )
-        })
-        .collect();
-    let refresh = if job.done() {
-        "<p class=\"ok\" id=\"job-done\">全部处理完毕。<a href=\"/\">查看报告</a></p>".to_string()
-    } else {
-        format!("<p class=\"muted\" id=\"job-running\">正在后台读取，可离开本页；<a href=\"/jobs/{id}\">刷新</a>查看进度。</p><meta http-equiv=\"refresh\" content=\"2\">")
+            }
+        }
     };
-    Ok(Html(layout(
-        "上传任务",
-        Some(&s),
-        &format!(
-            "<h1>上传任务 {id}</h1><p class=\"meta\">{} · {}</p>{refresh}<ul id=\"job-files\">{rows}</ul>",
-            esc(&job.user),
-            esc(job.at.replace('T', " ").trim_end_matches("+08:00"))
-        ),
-    )))
+    Ok(Html(html::frame("上传任务", Some(&s), body)))
 }

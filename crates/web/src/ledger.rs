@@ -4,10 +4,11 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{csrf_input, frame};
 use crate::state::Shared;
 use axum::extract::{Multipart, State};
 use axum::response::Html;
+use maud::{html, Markup, PreEscaped};
 use nianbao_corpus::review::Role;
 use nianbao_ledger::{import, Calendar};
 use nianbao_model::Severity;
@@ -15,31 +16,38 @@ use nianbao_render::doc::{t3, t4};
 
 pub async fn page(s: Session) -> Result<Html<String>, Fail> {
     s.require(Role::Reviewer)?;
-    Ok(Html(layout(
+    Ok(Html(frame(
         "依申请公开台账",
         Some(&s),
-        &form(&s, "", "", ""),
+        form(&s, "", "", ""),
     )))
 }
 
-fn form(s: &Session, agency: &str, year: &str, rows: &str) -> String {
-    format!(
-        "<h1>依申请公开台账</h1><p>上传台账（CSV 或 XLSX，首行为列名：{}），或在下面逐行录入（逗号分隔，同样的列）。\
-         答复期限：收到申请之次日起 20 个工作日，延期的 40 个工作日（已含 2024–2025 年法定节假日和调休）。</p>\
-         <form method=\"post\" action=\"/ledger\" enctype=\"multipart/form-data\" class=\"card\" id=\"ledger-form\">{}\
-         <label>机构 <input name=\"agency\" value=\"{}\"></label><label>年度 <input name=\"year\" id=\"ledger-year\" size=\"6\" value=\"{}\" required></label>\
-         <label>以哪一天计算期限 <input name=\"today\" placeholder=\"默认今天\" size=\"10\"></label>\
-         <label>台账文件 <input type=\"file\" name=\"file\" accept=\".csv,.xlsx,.xls,.ods\"></label>\
-         <label style=\"flex:1 1 100%\">或录入 <textarea name=\"rows\" id=\"ledger-rows\" rows=\"8\" class=\"prose\">{}</textarea></label>\
-         <label style=\"flex:1 1 100%\">补充节假日安排（每行“YYYY-MM-DD 休”或“YYYY-MM-DD 班”，用于 2024–2025 年以外的年份）\
-         <textarea name=\"holidays\" rows=\"2\" class=\"prose\"></textarea></label>\
-         <button id=\"derive\">生成表三、表四</button></form>",
-        import::header().join("，"),
-        csrf_field(s),
-        esc(agency),
-        esc(year),
-        esc(rows)
-    )
+fn form(s: &Session, agency: &str, year: &str, rows: &str) -> Markup {
+    let wide = "flex:1 1 100%";
+    html! {
+        h1 { "依申请公开台账" }
+        p {
+            "上传台账（CSV 或 XLSX，首行为列名：" (import::header().join("，"))
+            "），或在下面逐行录入（逗号分隔，同样的列）。"
+            "答复期限：收到申请之次日起 20 个工作日，延期的 40 个工作日（已含 2024–2025 年法定节假日和调休）。"
+        }
+        form method="post" action="/ledger" enctype="multipart/form-data" class="card" id="ledger-form" {
+            (csrf_input(s))
+            label { "机构 " input name="agency" value=(agency); }
+            label { "年度 " input name="year" id="ledger-year" size="6" value=(year) required; }
+            label { "以哪一天计算期限 " input name="today" placeholder="默认今天" size="10"; }
+            label { "台账文件 " input type="file" name="file" accept=".csv,.xlsx,.xls,.ods"; }
+            label style=(wide) {
+                "或录入 " textarea name="rows" id="ledger-rows" rows="8" class="prose" { (rows) }
+            }
+            label style=(wide) {
+                "补充节假日安排（每行“YYYY-MM-DD 休”或“YYYY-MM-DD 班”，用于 2024–2025 年以外的年份）"
+                textarea name="holidays" rows="2" class="prose" {}
+            }
+            button id="derive" { "生成表三、表四" }
+        }
+    }
 }
 
 pub async fn derive(
@@ -140,46 +148,33 @@ pub async fn derive(
         .filter(|f| f.severity == Severity::Error)
         .flat_map(|f| f.cells.iter().map(|c| (c.clone(), Severity::Error)))
         .collect();
-    let list: String = findings
-        .iter()
-        .map(|f| {
-            let class = match f.severity {
-                Severity::Error => "err",
-                Severity::Warning => "warn",
-                Severity::Info => "info",
-            };
-            format!(
-                "<li class=\"{class}\" data-rule=\"{}\">{}</li>",
-                esc(f.rule.id()),
-                esc(&f.message_zh)
-            )
-        })
-        .collect();
-    let hidden: String = r
-        .values_in_order()
-        .iter()
-        .filter_map(|(k, v)| {
-            v.map(|v| {
-                format!(
-                    "<input type=\"hidden\" name=\"v:{}\" value=\"{v}\">",
-                    esc(k)
-                )
-            })
-        })
-        .collect();
-    let body = format!(
-        "{}<h2>{y} 年度：台账 {} 条申请（以 {today} 计算期限）</h2><ul class=\"findings\" id=\"ledger-findings\">{list}</ul>\
-         <h3>三、收到和处理政府信息公开申请情况</h3>{}<h3>四、政府信息公开行政复议、行政诉讼情况</h3>{}\
-         <form method=\"post\" action=\"/new/render?to=docx\">{}<input type=\"hidden\" name=\"agency\" value=\"{}\"><input type=\"hidden\" name=\"year\" value=\"{y}\">{hidden}\
-         <button id=\"ledger-docx\">下载为年报 DOCX（表二与正文待补）</button></form>",
-        form(&s, &agency, &year, &rows),
-        requests.len(),
-        crate::report::table_html(&t3(&r), &flags),
-        crate::report::table_html(&t4(&r), &flags),
-        csrf_field(&s),
-        esc(&agency),
-    );
-    Ok(Html(layout("依申请公开台账", Some(&s), &body)))
+    let body = html! {
+        (form(&s, &agency, &year, &rows))
+        h2 { (y) " 年度：台账 " (requests.len()) " 条申请（以 " (today) " 计算期限）" }
+        ul class="findings" id="ledger-findings" {
+            @for f in &findings {
+                li class=(match f.severity {
+                    Severity::Error => "err",
+                    Severity::Warning => "warn",
+                    Severity::Info => "info",
+                }) data-rule=(f.rule.id()) { (f.message_zh) }
+            }
+        }
+        h3 { "三、收到和处理政府信息公开申请情况" }
+        (PreEscaped(crate::report::table_html(&t3(&r), &flags)))
+        h3 { "四、政府信息公开行政复议、行政诉讼情况" }
+        (PreEscaped(crate::report::table_html(&t4(&r), &flags)))
+        form method="post" action="/new/render?to=docx" {
+            (csrf_input(&s))
+            input type="hidden" name="agency" value=(agency);
+            input type="hidden" name="year" value=(y);
+            @for (k, v) in r.values_in_order() {
+                @if let Some(v) = v { input type="hidden" name={ "v:" (k) } value=(v); }
+            }
+            button id="ledger-docx" { "下载为年报 DOCX（表二与正文待补）" }
+        }
+    };
+    Ok(Html(frame("依申请公开台账", Some(&s), body)))
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {

@@ -5,23 +5,16 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{esc, layout};
+use crate::html::frame;
 use crate::report::series;
 use crate::state::Shared;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use maud::{html, Markup};
 use nianbao_check::prose::{diff, stated, Line};
 use nianbao_corpus::store::Stored;
+use nianbao_model::SECTION_HEADINGS;
 use serde::Deserialize;
-
-const SECTIONS: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
 
 #[derive(Deserialize, Default)]
 pub struct Years {
@@ -39,41 +32,33 @@ fn section(r: &Stored, n: u8) -> String {
         .join("\n")
 }
 
-fn runs(rs: &[(String, bool)], tag: &str) -> String {
-    rs.iter()
-        .map(|(t, changed)| {
-            if *changed {
-                format!("<{tag}>{}</{tag}>", esc(t))
-            } else {
-                esc(t)
-            }
-        })
-        .collect()
+/// A rewritten sentence's runs, the changed ones in `<del>` (`ins` false) or `<ins>`.
+fn runs(rs: &[(String, bool)], ins: bool) -> Markup {
+    html! {
+        @for (t, changed) in rs {
+            @if !*changed { (t) } @else if ins { ins { (t) } } @else { del { (t) } }
+        }
+    }
 }
 
-fn checks(r: &Stored) -> String {
+fn checks(r: &Stored) -> Markup {
     let list = stated(&r.report);
-    if list.is_empty() {
-        return "<p class=\"muted\">正文中未找到关于申请、复议、诉讼件数的表述。</p>".into();
-    }
-    let items: String = list
-        .iter()
-        .map(|s| {
-            let table = s.table.map_or("空白".to_string(), |v| v.to_string());
-            if s.agrees() {
-                format!(
-                    "<li class=\"ok\">“{}” 与表格一致（{table}）</li>",
-                    esc(&s.phrase)
-                )
-            } else {
-                format!(
-                    "<li class=\"err\">“{}” 与表格不一致：表格为 {table}</li>",
-                    esc(&s.phrase)
-                )
+    html! {
+        @if list.is_empty() {
+            p class="muted" { "正文中未找到关于申请、复议、诉讼件数的表述。" }
+        } @else {
+            ul class="prose-checks" {
+                @for s in &list {
+                    @let table = s.table.map_or("空白".to_string(), |v| v.to_string());
+                    @if s.agrees() {
+                        li class="ok" { "“" (s.phrase) "” 与表格一致（" (table) "）" }
+                    } @else {
+                        li class="err" { "“" (s.phrase) "” 与表格不一致：表格为 " (table) }
+                    }
+                }
             }
-        })
-        .collect();
-    format!("<ul class=\"prose-checks\">{items}</ul>")
+        }
+    }
 }
 
 pub async fn page(
@@ -105,59 +90,63 @@ pub async fn page(
     };
     let name = b.agency.clone();
     let (ya, yb) = (a.report.year.unwrap_or(0), b.report.year.unwrap_or(0));
-    let options = |sel: i32| -> String {
-        years
-            .iter()
-            .map(|y| {
-                let s = if *y == sel { " selected" } else { "" };
-                format!("<option{s}>{y}</option>")
-            })
-            .collect()
-    };
-    let mut body = format!(
-        "<h1>{} · 正文逐年对比</h1><form method=\"get\" class=\"filters\" id=\"years\">\
-         <select name=\"a\" id=\"year-a\">{}</select> → <select name=\"b\" id=\"year-b\">{}</select><button>对比</button>\
-         <a href=\"/agencies/{id}\">表格逐年对比</a></form>\
-         <p class=\"muted\">左为 {ya} 年，右为 {yb} 年；<del>删去</del>、<ins>新增</ins>的文字和数字已标出。</p>",
-        esc(&name),
-        options(ya),
-        options(yb)
-    );
-    let (mut same, mut changed) = (0, 0);
-    for (i, title) in SECTIONS.iter().enumerate() {
-        let n = i as u8 + 1;
-        let (ta, tb) = (section(a, n), section(b, n));
-        let mut rows = String::new();
-        for line in diff(&ta, &tb) {
-            let (left, right, class) = match &line {
-                Line::Same(t) => (esc(t), esc(t), "same"),
-                Line::Removed(t) => (format!("<del>{}</del>", esc(t)), String::new(), "removed"),
-                Line::Added(t) => (String::new(), format!("<ins>{}</ins>", esc(t)), "added"),
-                Line::Changed(x, y) => (runs(x, "del"), runs(y, "ins"), "changed"),
-            };
-            if class == "same" {
-                same += 1;
-            } else {
-                changed += 1;
+    let years_select = |name: &str, sel: i32| {
+        html! {
+            select name=(name) id={ "year-" (name) } {
+                @for y in &years { option selected[*y == sel] { (y) } }
             }
-            rows.push_str(&format!(
-                "<tr class=\"{class}\"><td>{left}</td><td>{right}</td></tr>"
-            ));
         }
-        if rows.is_empty() {
-            rows =
-                "<tr><td class=\"muted\">（无正文）</td><td class=\"muted\">（无正文）</td></tr>"
-                    .into();
+    };
+    let (mut same, mut changed) = (0, 0);
+    let sections: Vec<(&str, Vec<Line>)> = SECTION_HEADINGS
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            (
+                *title,
+                diff(&section(a, i as u8 + 1), &section(b, i as u8 + 1)),
+            )
+        })
+        .collect();
+    for line in sections.iter().flat_map(|(_, lines)| lines) {
+        match line {
+            Line::Same(_) => same += 1,
+            _ => changed += 1,
         }
-        body.push_str(&format!(
-            "<h2>{title}</h2><table class=\"diff\" id=\"section-{n}\"><tr><th>{ya} 年</th><th>{yb} 年</th></tr>{rows}</table>"
-        ));
     }
-    body.push_str(&format!(
-        "<h2>正文数字与表格核对</h2><div class=\"columns\"><div><h3>{ya} 年</h3>{}</div><div><h3>{yb} 年</h3>{}</div></div>\
-         <p class=\"muted\" id=\"diff-summary\">未变 {same} 句，有变化 {changed} 处。</p>",
-        checks(a),
-        checks(b)
-    ));
-    Ok(Html(layout(&format!("{name} 正文对比"), Some(&s), &body)))
+    let body = html! {
+        h1 { (name) " · 正文逐年对比" }
+        form method="get" class="filters" id="years" {
+            (years_select("a", ya)) " → " (years_select("b", yb))
+            button { "对比" }
+            a href={ "/agencies/" (id) } { "表格逐年对比" }
+        }
+        p class="muted" {
+            "左为 " (ya) " 年，右为 " (yb) " 年；" del { "删去" } "、" ins { "新增" } "的文字和数字已标出。"
+        }
+        @for (n, (title, lines)) in sections.iter().enumerate() {
+            h2 { (title) }
+            table class="diff" id={ "section-" (n + 1) } {
+                tr { th { (ya) " 年" } th { (yb) " 年" } }
+                @for line in lines {
+                    @match line {
+                        Line::Same(t) => tr class="same" { td { (t) } td { (t) } },
+                        Line::Removed(t) => tr class="removed" { td { del { (t) } } td {} },
+                        Line::Added(t) => tr class="added" { td {} td { ins { (t) } } },
+                        Line::Changed(x, y) => tr class="changed" { td { (runs(x, false)) } td { (runs(y, true)) } },
+                    }
+                }
+                @if lines.is_empty() {
+                    tr { td class="muted" { "（无正文）" } td class="muted" { "（无正文）" } }
+                }
+            }
+        }
+        h2 { "正文数字与表格核对" }
+        div class="columns" {
+            div { h3 { (ya) " 年" } (checks(a)) }
+            div { h3 { (yb) " 年" } (checks(b)) }
+        }
+        p class="muted" id="diff-summary" { "未变 " (same) " 句，有变化 " (changed) " 处。" }
+    };
+    Ok(Html(frame(&format!("{name} 正文对比"), Some(&s), body)))
 }

@@ -3,11 +3,12 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc};
+use crate::html::csrf_input;
 use crate::state::Shared;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::Redirect;
 use axum::Json;
+use maud::{html, Markup};
 use nianbao_corpus::divisions::{path_of, Place, Settled};
 use nianbao_corpus::review::Role;
 use nianbao_division::Division;
@@ -23,12 +24,13 @@ pub fn clean(code: &str) -> String {
 /// Chained selects, province → city → county → township, listing only divisions where the
 /// corpus has agencies (with their number); choosing one submits the form (`app.js`).
 /// Carries the choice in the hidden field `division`.
-pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
+pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> Markup {
     let all = nianbao_division::all();
     let current = clean(current);
-    let mut selects = String::new();
+    // Each level's divisions with agencies, its parent's code and the one chosen.
+    let mut levels = Vec::new();
     let mut parent = String::new();
-    for depth in 0..4 {
+    for _ in 0..4 {
         let children: Vec<Division> = all
             .children(&parent)
             .into_iter()
@@ -41,37 +43,28 @@ pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> String {
             .iter()
             .find(|d| current.starts_with(d.code))
             .map(|d| d.code.to_string());
-        let all_label = if depth == 0 {
-            "全部地区"
-        } else {
-            "（全部）"
-        };
-        let mut opts = format!("<option value=\"{}\">{all_label}</option>", esc(&parent));
-        for d in &children {
-            let sel = if chosen.as_deref() == Some(d.code) {
-                " selected"
-            } else {
-                ""
-            };
-            opts.push_str(&format!(
-                "<option value=\"{}\"{sel}>{}（{}）</option>",
-                d.code,
-                esc(d.name),
-                counts[d.code]
-            ));
-        }
-        selects.push_str(&format!(
-            "<select class=\"division\" id=\"f-division-{depth}\" aria-label=\"行政区划\">{opts}</select>"
-        ));
-        match chosen {
+        let next = chosen.clone();
+        levels.push((parent, children, chosen));
+        match next {
             Some(c) => parent = c,
             None => break,
         }
     }
-    format!(
-        "<span class=\"cascader\">{selects}<input type=\"hidden\" name=\"division\" id=\"f-division\" value=\"{}\"></span>",
-        esc(&current)
-    )
+    html! {
+        span class="cascader" {
+            @for (depth, (parent, children, chosen)) in levels.iter().enumerate() {
+                select class="division" id={ "f-division-" (depth) } aria-label="行政区划" {
+                    option value=(parent) { @if depth == 0 { "全部地区" } @else { "（全部）" } }
+                    @for d in children {
+                        option value=(d.code) selected[chosen.as_deref() == Some(d.code)] {
+                            (d.name) "（" (counts[d.code]) "）"
+                        }
+                    }
+                }
+            }
+            input type="hidden" name="division" id="f-division" value=(current);
+        }
+    }
 }
 
 /// The division counts for a cascader, counted again only when the corpus changed.
@@ -123,39 +116,39 @@ pub async fn api_children(
 
 /// The agency page's section on where it sits, with the choice for a person when the
 /// name is shared by several divisions.
-pub fn section(id: i64, place: &Place, s: &Session) -> String {
+pub fn section(id: i64, place: &Place, s: &Session) -> Markup {
     let how = place.how.map_or("未定位", Settled::as_zh);
-    let head = match &place.code {
-        Some(code) => format!(
-            "<p id=\"division\">行政区划：<a href=\"/?division={code}\">{}</a>（{code}，{how}）</p>",
-            esc(&path_of(code))
-        ),
-        None => format!("<p id=\"division\">行政区划：{how}</p>"),
-    };
-    if s.user.role < Role::Reviewer {
-        return head;
+    html! {
+        p id="division" {
+            "行政区划："
+            @if let Some(code) = &place.code {
+                a href={ "/?division=" (code) } { (path_of(code)) } "（" (code) "，" (how) "）"
+            } @else {
+                (how)
+            }
+        }
+        @if s.user.role >= Role::Reviewer {
+            details open[!place.choices.is_empty()] {
+                summary { "指定行政区划" }
+                form method="post" action={ "/agencies/" (id) "/division" } class="card narrow" id="division-form" {
+                    (csrf_input(s))
+                    @if !place.choices.is_empty() {
+                        p { "同名区划，请选择：" }
+                        div class="choices" {
+                            @for c in &place.choices {
+                                button name="code" value=(c) class="choice" { (path_of(c)) }
+                            }
+                        }
+                    }
+                    label {
+                        "区划代码 "
+                        input name="code" id="division-code" placeholder="如 330226" inputmode="numeric";
+                    }
+                    button id="division-save" { "保存" }
+                }
+            }
+        }
     }
-    let choices: String = place
-        .choices
-        .iter()
-        .map(|c| {
-            format!(
-                "<button name=\"code\" value=\"{c}\" class=\"choice\">{}</button>",
-                esc(&path_of(c))
-            )
-        })
-        .collect();
-    let pick = if choices.is_empty() {
-        String::new()
-    } else {
-        format!("<p>同名区划，请选择：</p><div class=\"choices\">{choices}</div>")
-    };
-    format!(
-        "{head}<details{}><summary>指定行政区划</summary><form method=\"post\" action=\"/agencies/{id}/division\" class=\"card narrow\" id=\"division-form\">{}{pick}\
-         <label>区划代码 <input name=\"code\" id=\"division-code\" placeholder=\"如 330226\" inputmode=\"numeric\"></label><button id=\"division-save\">保存</button></form></details>",
-        if place.choices.is_empty() { "" } else { " open" },
-        csrf_field(s)
-    )
 }
 
 #[derive(Deserialize)]

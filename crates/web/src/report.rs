@@ -1249,7 +1249,7 @@ pub async fn agency(
         format!("<ul id=\"cross\">{cross}</ul>")
     };
     let place = st.with(move |store| store.place(id)).await?;
-    let place = crate::regions::section(id, &place, &s);
+    let place = crate::regions::section(id, &place, &s).into_string();
     Ok(Html(layout(
         &name,
         Some(&s),

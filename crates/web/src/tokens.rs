@@ -3,12 +3,13 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{self, csrf_input};
 use crate::state::Shared;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, Redirect};
 use axum::{Form, Json};
+use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -75,43 +76,49 @@ fn page_html(
     st_tokens: &[nianbao_corpus::workflow::Token],
     s: &Session,
     fresh: Option<(&str, &str)>,
-) -> String {
-    let rows: String = st_tokens
-        .iter()
-        .map(|t| {
-            format!(
-                "<tr><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/account/tokens/delete\" class=\"inline\">{}\
-                 <input type=\"hidden\" name=\"name\" value=\"{}\"><button>吊销</button></form></td></tr>",
-                esc(&t.name),
-                esc(t.created.replace('T', " ").trim_end_matches("+08:00")),
-                csrf_field(s),
-                esc(&t.name)
-            )
-        })
-        .collect();
-    let shown = fresh.map_or(String::new(), |(name, token)| {
-        format!(
-            "<p class=\"ok\" id=\"new-token\">令牌 {} 已生成，只显示这一次，请立即保存：<code>{}</code></p>",
-            esc(name),
-            esc(token)
-        )
-    });
-    format!(
-        "<h1>API 令牌</h1><p>脚本调用 API 时在请求头中带上 <code>Authorization: Bearer 令牌</code>，无需登录表单和 CSRF 令牌；权限与本账号（{}）相同。</p>{shown}\
-         <table class=\"list\" id=\"tokens\"><tr><th>名称</th><th>生成时间</th><th></th></tr>{rows}</table>\
-         <form method=\"post\" action=\"/account/tokens\" class=\"card narrow\">{}<label>名称 <input name=\"name\" required></label><button id=\"make-token\">生成令牌</button></form>",
-        esc(&s.user.name),
-        csrf_field(s)
-    )
+) -> Markup {
+    html! {
+        h1 { "API 令牌" }
+        p {
+            "脚本调用 API 时在请求头中带上 " code { "Authorization: Bearer 令牌" }
+            "，无需登录表单和 CSRF 令牌；权限与本账号（" (s.user.name) "）相同。"
+        }
+        @if let Some((name, token)) = fresh {
+            p class="ok" id="new-token" {
+                "令牌 " (name) " 已生成，只显示这一次，请立即保存：" code { (token) }
+            }
+        }
+        table class="list" id="tokens" {
+            tr { th { "名称" } th { "生成时间" } th {} }
+            @for t in st_tokens {
+                tr {
+                    td { (t.name) }
+                    td { (t.created.replace('T', " ").trim_end_matches("+08:00")) }
+                    td {
+                        form method="post" action="/account/tokens/delete" class="inline" {
+                            (csrf_input(s))
+                            input type="hidden" name="name" value=(t.name);
+                            button { "吊销" }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action="/account/tokens" class="card narrow" {
+            (csrf_input(s))
+            label { "名称 " input name="name" required; }
+            button id="make-token" { "生成令牌" }
+        }
+    }
 }
 
 pub async fn page(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
     let id = s.user.id;
     let list = st.with(move |store| store.tokens(id)).await?;
-    Ok(Html(layout(
+    Ok(Html(html::frame(
         "API 令牌",
         Some(&s),
-        &page_html(&list, &s, None),
+        page_html(&list, &s, None),
     )))
 }
 
@@ -131,10 +138,10 @@ pub async fn form_create(
     let token = make(&st, &s, name.clone()).await?;
     let id = s.user.id;
     let list = st.with(move |store| store.tokens(id)).await?;
-    Ok(Html(layout(
+    Ok(Html(html::frame(
         "API 令牌",
         Some(&s),
-        &page_html(&list, &s, Some((&name, &token))),
+        page_html(&list, &s, Some((&name, &token))),
     )))
 }
 

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{csrf_input, page, select};
+use crate::html::{csrf_input, frame, select};
 use crate::state::Shared;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
@@ -80,7 +80,7 @@ pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>,
             }
         }
     };
-    Ok(Html(page("用户", Some(&s), body)))
+    Ok(Html(frame("用户", Some(&s), body)))
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use crate::html::select;
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use nianbao_corpus::review::{ListKey, Seek, Summary};
 use nianbao_corpus::store::{Filter, Status};
 use nianbao_model::Template;
@@ -137,7 +137,7 @@ pub async fn index(
         form method="get" action="/" class="filters" {
             input name="q" id="f-q" placeholder="机构名称" value=(q.q);
             input name="text" id="f-text" placeholder="正文中的词" value=(q.text);
-            (PreEscaped(tree))
+            (tree)
             input name="region" placeholder="地区" value=(q.region);
             input name="year" placeholder="年度" size="6" value=(q.year);
             (select("level", &q.level, LEVELS))
@@ -203,7 +203,7 @@ pub async fn index(
             }
         }
     };
-    Ok(Html(crate::html::page("报告", Some(&s), body)))
+    Ok(Html(crate::html::frame("报告", Some(&s), body)))
 }
 
 const LEVELS: &[(&str, &str)] = &[

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::page;
+use crate::html::frame;
 use crate::state::Shared;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -19,7 +19,7 @@ pub struct LoginForm {
 }
 
 fn login_page(token: &str, error: Option<&str>) -> String {
-    page(
+    frame(
         "登录",
         None,
         html! {

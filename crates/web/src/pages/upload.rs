@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Session};
 use crate::fail::Fail;
-use crate::html::{csrf_input, page};
+use crate::html::{csrf_input, frame};
 use crate::state::Shared;
 use axum::extract::{Multipart, State};
 use axum::response::Html;
@@ -27,7 +27,7 @@ pub async fn upload_form(State(st): State<Shared>, s: Session) -> Result<Html<St
         }
         div id="results" {}
     };
-    Ok(Html(page("上传", Some(&s), body)))
+    Ok(Html(frame("上传", Some(&s), body)))
 }
 
 /// Why an uploaded file name is refused, if it is.
