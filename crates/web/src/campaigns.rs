@@ -6,12 +6,13 @@
 use crate::api::csrf;
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{csrf_input, findings_badge, frame};
 use crate::state::Shared;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
+use maud::html;
 use nianbao_corpus::campaigns::{today, Board, Filing, NewCampaign};
 use nianbao_corpus::divisions::path_of;
 use nianbao_corpus::review::Role;
@@ -47,45 +48,42 @@ fn new_campaign(
 /// `GET /campaigns`: every campaign, and the form to open one.
 pub async fn list(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
     let all = st.with(|store| store.campaigns()).await?;
-    let rows: String = all
-        .iter()
-        .map(|c| {
-            format!(
-                "<tr><td><a href=\"/campaigns/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                c.id,
-                esc(&c.name),
-                c.year,
-                esc(&c.division.as_deref().map(path_of).unwrap_or_default()),
-                esc(&c.deadline),
-                esc(&c.office)
-            )
-        })
-        .collect();
-    let table = if all.is_empty() {
-        "<p class=\"muted\">还没有填报任务。</p>".to_string()
-    } else {
-        format!("<table class=\"list\" id=\"campaigns\"><tr><th>名称</th><th>年度</th><th>范围</th><th>截止日期</th><th>组织单位</th></tr>{rows}</table>")
+    let body = html! {
+        h1 { "填报任务" }
+        @if all.is_empty() {
+            p class="muted" { "还没有填报任务。" }
+        } @else {
+            table class="list" id="campaigns" {
+                tr { th { "名称" } th { "年度" } th { "范围" } th { "截止日期" } th { "组织单位" } }
+                @for c in &all {
+                    tr {
+                        td { a href={ "/campaigns/" (c.id) } { (c.name) } }
+                        td { (c.year) }
+                        td { (c.division.as_deref().map(path_of).unwrap_or_default()) }
+                        td { (c.deadline) }
+                        td { (c.office) }
+                    }
+                }
+            }
+        }
+        @if s.user.role >= Role::Reviewer {
+            h2 { "新建填报任务" }
+            form method="post" action="/campaigns" class="card narrow" id="campaign-form" {
+                (csrf_input(&s))
+                label { "名称 " input name="name" id="c-name" required placeholder="如 宁海县2024年度政府信息公开工作年度报告报送"; }
+                label { "年度 " input name="year" id="c-year" required inputmode="numeric" placeholder="2024"; }
+                label { "组织单位 " input name="office" id="c-office" placeholder="如 宁海县人民政府办公室"; }
+                label {
+                    "行政区划代码（其下机构自动纳入） "
+                    input name="division" id="c-division" inputmode="numeric" placeholder="如 330226";
+                }
+                label { "截止日期 " input name="deadline" id="c-deadline" placeholder="默认次年 1 月 31 日，如 2025-01-31"; }
+                label { "应报机构（每行一个名称，可留空） " textarea name="agencies" id="c-agencies" rows="6" {} }
+                button id="c-create" { "创建" }
+            }
+        }
     };
-    let form = if s.user.role >= Role::Reviewer {
-        format!(
-            "<h2>新建填报任务</h2><form method=\"post\" action=\"/campaigns\" class=\"card narrow\" id=\"campaign-form\">{}\
-             <label>名称 <input name=\"name\" id=\"c-name\" required placeholder=\"如 宁海县2024年度政府信息公开工作年度报告报送\"></label>\
-             <label>年度 <input name=\"year\" id=\"c-year\" required inputmode=\"numeric\" placeholder=\"2024\"></label>\
-             <label>组织单位 <input name=\"office\" id=\"c-office\" placeholder=\"如 宁海县人民政府办公室\"></label>\
-             <label>行政区划代码（其下机构自动纳入） <input name=\"division\" id=\"c-division\" inputmode=\"numeric\" placeholder=\"如 330226\"></label>\
-             <label>截止日期 <input name=\"deadline\" id=\"c-deadline\" placeholder=\"默认次年 1 月 31 日，如 2025-01-31\"></label>\
-             <label>应报机构（每行一个名称，可留空） <textarea name=\"agencies\" id=\"c-agencies\" rows=\"6\"></textarea></label>\
-             <button id=\"c-create\">创建</button></form>",
-            csrf_field(&s)
-        )
-    } else {
-        String::new()
-    };
-    Ok(Html(layout(
-        "填报任务",
-        Some(&s),
-        &format!("<h1>填报任务</h1>{table}{form}"),
-    )))
+    Ok(Html(frame("填报任务", Some(&s), body)))
 }
 
 #[derive(Deserialize)]
@@ -171,88 +169,76 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
     let b = board(st, id).await?;
     let only = Filing::parse(q.status.trim());
     let c = &b.campaign;
-    let counts: String = b
-        .counts
-        .iter()
-        .map(|(f, n)| {
-            let on = if only == Some(*f) { " on" } else { "" };
-            format!(
-                "<a class=\"count {}{on}\" id=\"count-{}\" href=\"/campaigns/{id}?status={}\">{} <b>{n}</b></a>",
-                f.as_str(),
-                f.as_str(),
-                f.as_str(),
-                f.name_zh()
-            )
-        })
-        .collect();
     let reviewer = s.user.role >= Role::Reviewer;
-    let rows: String = b
-        .entries
-        .iter()
-        .filter(|e| only.is_none_or(|f| e.status == f))
-        .map(|e| {
-            let report = match e.report_id {
-                Some(r) => format!(
-                    "<a href=\"/reports/{r}\">第 {} 版</a> · <a href=\"/reports/{r}/letter?to=docx&amp;campaign={id}\" class=\"letter\">审查意见书</a>",
-                    e.version.unwrap_or(1)
-                ),
-                None => "—".into(),
-            };
-            let problems = match e.report_id {
-                Some(_) if e.errors > 0 => format!("<span class=\"badge err\">错误 {}</span>", e.errors),
-                Some(_) if e.warnings > 0 => format!("<span class=\"badge warn\">警告 {}</span>", e.warnings),
-                Some(_) => "<span class=\"badge ok\">通过</span>".into(),
-                None => String::new(),
-            };
-            let actions = match (e.report_id, reviewer) {
-                (Some(r), true) => format!(
-                    "<form method=\"post\" action=\"/reports/{r}/review\" class=\"inline\">{}<input type=\"hidden\" name=\"back\" value=\"/campaigns/{id}\">\
-                     <button name=\"state\" value=\"returned\" class=\"return\">退回</button><button name=\"state\" value=\"approved\" class=\"approve\">已审</button></form>",
-                    csrf_field(s)
-                ),
-                _ => String::new(),
-            };
-            let late = if e.late { " <span class=\"badge warn\">逾期报送</span>" } else { "" };
-            format!(
-                "<tr data-agency=\"{}\" data-status=\"{}\"><td><a href=\"/agencies/{}\">{}</a></td><td>{}</td><td><span class=\"status {}\">{}</span>{late}</td><td>{}</td><td>{problems}</td><td>{report}</td><td>{actions}</td></tr>",
-                e.agency_id,
-                e.status.as_str(),
-                e.agency_id,
-                esc(&e.agency),
-                esc(&e.division.as_deref().map(path_of).unwrap_or_default()),
-                e.status.as_str(),
-                e.status.name_zh(),
-                esc(e.filed.as_deref().unwrap_or("")),
-            )
-        })
-        .collect();
-    let add = if reviewer {
-        format!(
-            "<details><summary>添加应报机构</summary><form method=\"post\" action=\"/campaigns/{id}/agencies\" class=\"card narrow\" id=\"add-form\">{}\
-             <label>机构名称（每行一个） <textarea name=\"agencies\" id=\"add-agencies\" rows=\"5\"></textarea></label><button id=\"add-save\">添加</button></form></details>",
-            csrf_field(s)
-        )
-    } else {
-        String::new()
-    };
     let scope = c
         .division
         .as_deref()
         .map_or("（无，仅列出的机构）".to_string(), path_of);
-    let body = format!(
-        "<h1>{}</h1><p class=\"muted\">{} 年度 · 截止 {} · 范围：{} · 组织单位：{} · 统计日 {}</p>\
-         <p class=\"counts\" id=\"counts\">{counts} <span id=\"late\">其中逾期报送 <b>{}</b></span> · 共 {} 个机构 · <a href=\"/campaigns/{id}.csv\" id=\"board-csv\">导出 CSV</a> · 通报：<a href=\"/campaigns/{id}/assessment?to=docx\" id=\"assess-docx\">DOCX</a> <a href=\"/campaigns/{id}/assessment?to=pdf\">PDF</a> <a href=\"/campaigns/{id}/assessment?to=xlsx\" id=\"assess-xlsx\">XLSX</a></p>\
-         <table class=\"list\" id=\"board\"><tr><th>机构</th><th>行政区划</th><th>状态</th><th>报送日期</th><th>审查</th><th>报告</th><th></th></tr>{rows}</table>{add}",
-        esc(&c.name),
-        c.year,
-        esc(&c.deadline),
-        esc(&scope),
-        esc(&c.office),
-        esc(&b.today),
-        b.late,
-        b.entries.len()
-    );
-    Ok(Html(layout(&c.name, Some(s), &body)))
+    let body = html! {
+        h1 { (c.name) }
+        p class="muted" {
+            (c.year) " 年度 · 截止 " (c.deadline) " · 范围：" (scope) " · 组织单位：" (c.office)
+            " · 统计日 " (b.today)
+        }
+        p class="counts" id="counts" {
+            @for (f, n) in &b.counts {
+                a class={ "count " (f.as_str()) @if only == Some(*f) { " on" } } id={ "count-" (f.as_str()) }
+                    href={ "/campaigns/" (id) "?status=" (f.as_str()) } { (f.name_zh()) " " b { (n) } }
+            }
+            " " span id="late" { "其中逾期报送 " b { (b.late) } }
+            " · 共 " (b.entries.len()) " 个机构 · "
+            a href={ "/campaigns/" (id) ".csv" } id="board-csv" { "导出 CSV" }
+            " · 通报："
+            a href={ "/campaigns/" (id) "/assessment?to=docx" } id="assess-docx" { "DOCX" } " "
+            a href={ "/campaigns/" (id) "/assessment?to=pdf" } { "PDF" } " "
+            a href={ "/campaigns/" (id) "/assessment?to=xlsx" } id="assess-xlsx" { "XLSX" }
+        }
+        table class="list" id="board" {
+            tr { th { "机构" } th { "行政区划" } th { "状态" } th { "报送日期" } th { "审查" } th { "报告" } th {} }
+            @for e in b.entries.iter().filter(|e| only.is_none_or(|f| e.status == f)) {
+                tr data-agency=(e.agency_id) data-status=(e.status.as_str()) {
+                    td { a href={ "/agencies/" (e.agency_id) } { (e.agency) } }
+                    td { (e.division.as_deref().map(path_of).unwrap_or_default()) }
+                    td {
+                        span class={ "status " (e.status.as_str()) } { (e.status.name_zh()) }
+                        @if e.late { " " span class="badge warn" { "逾期报送" } }
+                    }
+                    td { (e.filed.as_deref().unwrap_or("")) }
+                    td { @if e.report_id.is_some() { (findings_badge(e.errors, e.warnings)) } }
+                    td {
+                        @if let Some(r) = e.report_id {
+                            a href={ "/reports/" (r) } { "第 " (e.version.unwrap_or(1)) " 版" }
+                            " · "
+                            a href={ "/reports/" (r) "/letter?to=docx&campaign=" (id) } class="letter" { "审查意见书" }
+                        } @else {
+                            "—"
+                        }
+                    }
+                    td {
+                        @if let (Some(r), true) = (e.report_id, reviewer) {
+                            form method="post" action={ "/reports/" (r) "/review" } class="inline" {
+                                (csrf_input(s))
+                                input type="hidden" name="back" value={ "/campaigns/" (id) };
+                                button name="state" value="returned" class="return" { "退回" }
+                                button name="state" value="approved" class="approve" { "已审" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if reviewer {
+            details {
+                summary { "添加应报机构" }
+                form method="post" action={ "/campaigns/" (id) "/agencies" } class="card narrow" id="add-form" {
+                    (csrf_input(s))
+                    label { "机构名称（每行一个） " textarea name="agencies" id="add-agencies" rows="5" {} }
+                    button id="add-save" { "添加" }
+                }
+            }
+        }
+    };
+    Ok(Html(frame(&c.name, Some(s), body)))
 }
 
 #[derive(Deserialize)]

@@ -81,6 +81,19 @@ fn nav(session: Option<&Session>) -> Markup {
     }
 }
 
+/// A report's checks in one badge: its errors, else its warnings, else 通过.
+pub fn findings_badge(errors: i64, warnings: i64) -> Markup {
+    html! {
+        @if errors > 0 {
+            span class="badge err" { "错误 " (errors) }
+        } @else if warnings > 0 {
+            span class="badge warn" { "警告 " (warnings) }
+        } @else {
+            span class="badge ok" { "通过" }
+        }
+    }
+}
+
 /// A `<select>` named `name` (id `f-name`) with `current` chosen.
 pub fn select(name: &str, current: &str, options: &[(&str, &str)]) -> Markup {
     html! {

@@ -2,12 +2,12 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::select;
+use crate::html::{findings_badge, select};
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use maud::{html, Markup};
-use nianbao_corpus::review::{ListKey, Seek, Summary};
+use maud::html;
+use nianbao_corpus::review::{ListKey, Seek};
 use nianbao_corpus::store::{Filter, Status};
 use nianbao_model::Template;
 use serde::Deserialize;
@@ -93,18 +93,6 @@ impl ListQuery {
 
 pub const PAGE: i64 = 50;
 
-fn status_badge(r: &Summary) -> Markup {
-    html! {
-        @if r.errors > 0 {
-            span class="badge err" { "错误 " (r.errors) }
-        } @else if r.warnings > 0 {
-            span class="badge warn" { "警告 " (r.warnings) }
-        } @else {
-            span class="badge ok" { "通过" }
-        }
-    }
-}
-
 pub async fn index(
     State(st): State<Shared>,
     s: Session,
@@ -184,7 +172,7 @@ pub async fn index(
                         td { (r.level) }
                         td { @if let Some(y) = r.year { (y) } @else { "—" } }
                         td { (Template::parse(&r.template).map_or(r.template.as_str(), |t| t.name_zh())) }
-                        td { (status_badge(r)) }
+                        td { (findings_badge(r.errors, r.warnings)) }
                     }
                 }
             }
