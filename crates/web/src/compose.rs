@@ -5,18 +5,19 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{csrf_input, frame};
 use crate::report::script_json;
 use crate::state::Shared;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
+use maud::{html, Markup, PreEscaped};
 use nianbao_corpus::review::Role;
 use nianbao_corpus::store::Filter;
 use nianbao_model::Rule;
 use nianbao_model::{Finding, Num, Report, Section, Severity, Template, COLUMNS};
-use nianbao_render::doc::{document, Block, HEADINGS};
+use nianbao_render::doc::{document, Block, Table, HEADINGS};
 use nianbao_render::html::{rows as table_rows, Td};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -147,42 +148,42 @@ async fn prefill(st: &Shared, r: &mut Report) -> Result<Option<i32>, Fail> {
     Ok(last.report.year)
 }
 
-fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    for b in document(r) {
-        match b {
-            Block::Heading(h) => {
-                let n = HEADINGS.iter().position(|x| *x == h).map_or(0, |i| i + 1);
-                let text = r
-                    .sections
-                    .iter()
-                    .find(|s| s.number as usize == n)
-                    .map_or("", |s| s.text.as_str());
-                out.push_str(&format!(
-                    "<h3>{}</h3><textarea name=\"s{n}\" rows=\"3\" class=\"prose\">{}</textarea>",
-                    esc(&h),
-                    esc(text)
-                ));
+fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> Markup {
+    html! {
+        @for b in document(r) {
+            @match b {
+                Block::Heading(h) => {
+                    @let n = HEADINGS.iter().position(|x| *x == h).map_or(0, |i| i + 1);
+                    @let text = r
+                        .sections
+                        .iter()
+                        .find(|s| s.number as usize == n)
+                        .map_or("", |s| s.text.as_str());
+                    h3 { (h) }
+                    textarea name={ "s" (n) } rows="3" class="prose" { (text) }
+                },
+                Block::Table(t) => (inputs_table(&t, raw)),
+                _ => {},
             }
-            Block::Table(t) => {
-                out.push_str("<table class=\"tpl form\"><tbody>");
-                table_rows(&mut out, &t.rows, |_, c| {
-                    match &c.key {
-                    Some(k) => Td::markup(format!(
-                        "<input name=\"v:{}\" data-key=\"{}\" value=\"{}\" inputmode=\"decimal\" size=\"5\">",
-                        esc(k),
-                        esc(k),
-                        esc(raw.get(k).unwrap_or(&c.text))
-                    )),
-                    None => Td::text(&c.text).attr("class", "l"),
-                }
-                });
-                out.push_str("</tbody></table>");
-            }
-            _ => {}
         }
     }
-    out
+}
+
+/// A template table drawn by render's row walker, each value cell an input holding the
+/// value as typed (`raw`) or as the report has it.
+fn inputs_table(t: &Table, raw: &BTreeMap<String, String>) -> Markup {
+    let mut rows = String::new();
+    table_rows(&mut rows, &t.rows, |_, c| match &c.key {
+        Some(k) => Td::markup(
+            html! {
+                input name={ "v:" (k) } data-key=(k) value=(raw.get(k).unwrap_or(&c.text))
+                    inputmode="decimal" size="5";
+            }
+            .into_string(),
+        ),
+        None => Td::text(&c.text).attr("class", "l"),
+    });
+    html! { table class="tpl form" { tbody { (PreEscaped(rows)) } } }
 }
 
 pub async fn page(
@@ -196,9 +197,15 @@ pub async fn page(
     r.year = Some(year);
     r.agency = Some(q.agency.trim().to_string()).filter(|a| !a.is_empty());
     let from = prefill(&st, &mut r).await?;
-    let note = match from {
-        Some(y) => format!("<p class=\"ok\" id=\"prefilled\">“二、上年结转”已按 {y} 年报告的“结转下年度继续办理”预填，“现行有效件数”已按 {y} 年报告预填（请按本年制发、废止件数更新）。</p>"),
-        None => "<p class=\"muted\">填写机构名称和年度后点“载入”，可按语料库中上一年度报告预填“上年结转”。</p>".into(),
+    let note = html! {
+        @if let Some(y) = from {
+            p class="ok" id="prefilled" {
+                "“二、上年结转”已按 " (y) " 年报告的“结转下年度继续办理”预填，“现行有效件数”已按 "
+                (y) " 年报告预填（请按本年制发、废止件数更新）。"
+            }
+        } @else {
+            p class="muted" { "填写机构名称和年度后点“载入”，可按语料库中上一年度报告预填“上年结转”。" }
+        }
     };
     // Today in China Standard Time, as the date the report is signed.
     let today = nianbao_corpus::review::beijing_today();
@@ -206,11 +213,11 @@ pub async fn page(
         &s,
         &r,
         &q.agency,
-        &note,
+        note,
         &today.to_string(),
         &BTreeMap::new(),
     );
-    Ok(Html(layout("新建年报", Some(&s), &body)))
+    Ok(Html(frame("新建年报", Some(&s), body)))
 }
 
 /// The form for report `r`: `raw` holds cells as typed where that differs from `r` (a value
@@ -219,31 +226,39 @@ fn compose_html(
     s: &Session,
     r: &Report,
     agency: &str,
-    note: &str,
+    note: Markup,
     published: &str,
     raw: &BTreeMap<String, String>,
-) -> String {
+) -> Markup {
     let year = r.year.unwrap_or(2025);
-    format!(
-        "<h1>新建年报 · {}</h1>\
-         <form method=\"get\" action=\"/new\" class=\"filters\"><input name=\"agency\" id=\"new-agency\" placeholder=\"机构名称\" value=\"{}\">\
-         <input name=\"year\" id=\"new-year\" size=\"6\" value=\"{year}\"><button id=\"load\">载入</button></form>{note}\
-         <div class=\"split\"><form method=\"post\" action=\"/new/submit\" id=\"compose\">{}\
-         <input type=\"hidden\" name=\"agency\" value=\"{}\"><input type=\"hidden\" name=\"year\" value=\"{year}\">{}\
-         <p><label>成文日期 <input type=\"date\" name=\"published\" id=\"published\" value=\"{}\" required></label></p>\
-         <p class=\"actions\"><button formaction=\"/new/render?to=docx\" id=\"to-docx\">下载 DOCX</button> \
-         <button formaction=\"/new/render?to=pdf\" id=\"to-pdf\">下载 PDF</button> \
-         <button id=\"submit\">提交入库</button></p></form>\
-         <aside><h2>实时核对</h2><ul class=\"findings\" id=\"live-findings\"></ul></aside></div>\
-         <script type=\"application/json\" id=\"template\">{}</script><script src=\"/assets/compose.js\"></script>",
-        esc(r.template.name_zh()),
-        esc(agency),
-        csrf_field(s),
-        esc(agency),
-        form_tables(r, raw),
-        esc(published),
-        script_json(&serde_json::json!({ "template": r.template.as_str() }))
-    )
+    html! {
+        h1 { "新建年报 · " (r.template.name_zh()) }
+        form method="get" action="/new" class="filters" {
+            input name="agency" id="new-agency" placeholder="机构名称" value=(agency);
+            input name="year" id="new-year" size="6" value=(year);
+            button id="load" { "载入" }
+        }
+        (note)
+        div class="split" {
+            form method="post" action="/new/submit" id="compose" {
+                (csrf_input(s))
+                input type="hidden" name="agency" value=(agency);
+                input type="hidden" name="year" value=(year);
+                (form_tables(r, raw))
+                p { label { "成文日期 " input type="date" name="published" id="published" value=(published) required; } }
+                p class="actions" {
+                    button formaction="/new/render?to=docx" id="to-docx" { "下载 DOCX" } " "
+                    button formaction="/new/render?to=pdf" id="to-pdf" { "下载 PDF" } " "
+                    button id="submit" { "提交入库" }
+                }
+            }
+            aside { h2 { "实时核对" } ul class="findings" id="live-findings" {} }
+        }
+        script type="application/json" id="template" {
+            (PreEscaped(script_json(&serde_json::json!({ "template": r.template.as_str() }))))
+        }
+        script src="/assets/compose.js" {}
+    }
 }
 
 /// The form as posted, as far as it can be read, and every cell as typed: for showing a
@@ -404,13 +419,10 @@ pub async fn submit(
         // Refused: the form again as typed, the reason above it.
         Err(e) if e.status.is_client_error() => {
             let (r, raw, published) = as_typed(&fields);
-            let note = format!(
-                "<p class=\"error\" id=\"form-error\">{}</p>",
-                esc(&e.message)
-            );
+            let note = html! { p class="error" id="form-error" { (e.message) } };
             let agency = r.agency.clone().unwrap_or_default();
-            let body = compose_html(&s, &r, &agency, &note, &published, &raw);
-            return Ok((e.status, Html(layout("新建年报", Some(&s), &body))).into_response());
+            let body = compose_html(&s, &r, &agency, note, &published, &raw);
+            return Ok((e.status, Html(frame("新建年报", Some(&s), body))).into_response());
         }
         Err(e) => return Err(e),
     };
