@@ -169,4 +169,25 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         body.contains("data-key=\"t3.granted.legal\" value=\"三\""),
         "{body}"
     );
+    // Markup typed into a cell and the agency name comes back as text, never as markup.
+    let mut bad = fields(&csrf);
+    bad.retain(|(k, _)| *k != "agency");
+    bad.push(("agency", "<script>alert(1)</script>"));
+    bad.push(("v:t3.granted.legal", "\"><img src=x onerror=alert(1)>"));
+    let (status, body) = h.form("/new/submit", &bad);
+    assert_eq!(status, 400);
+    assert!(
+        body.contains(
+            "data-key=\"t3.granted.legal\" value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\""
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""),
+        "{body}"
+    );
+    assert!(
+        !body.contains("<img src=x") && !body.contains("<script>alert"),
+        "{body}"
+    );
 }
