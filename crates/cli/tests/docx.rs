@@ -52,12 +52,7 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     }
     let dir = tempfile::tempdir().unwrap();
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
-    let mut golds: Vec<PathBuf> = std::fs::read_dir(&seeds)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
-        .collect();
-    golds.sort();
+    let golds = common::files(&seeds, ".gold.json");
     let mut reports: Vec<Report> = golds.iter().map(|g| gold_file(g)).collect();
     let mut r = rng(2026);
     for i in 0..12 {

@@ -202,12 +202,7 @@ fn ofd_cells_are_word_boxes_in_points() {
 fn ruled_ofds_read_as_their_pdfs() {
     let dir = tempfile::tempdir().unwrap();
     let family = variant("pdf", "");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&family)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
+    let files = common::files(&family, ".pdf");
     assert_eq!(files.len(), 25);
     let mut ofds = Vec::new();
     for pdf in &files {

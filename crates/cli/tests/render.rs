@@ -11,13 +11,7 @@ use std::process::Command;
 
 fn seeds() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/seeds");
-    let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
-        .collect();
-    golds.sort();
-    golds
+    common::files(&dir, ".gold.json")
 }
 
 fn render(input: &Path, to: &str, out: &Path) -> (i32, String) {

@@ -202,13 +202,7 @@ fn scan_pages(dir: &Path) -> Vec<PathBuf> {
         .status()
         .expect("pdftoppm");
     assert!(status.success());
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
-        .collect();
-    pages.sort();
-    pages
+    common::files(dir, ".pgm")
 }
 
 /// `scripts/photograph.py` (Pillow) on page images.

@@ -7,6 +7,17 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The files of folder `dir` whose names end in `suffix`, sorted by name.
+pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn from_gold(gold: &Value) -> Report {
     let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
     let mut r = Report::new(t);
