@@ -200,8 +200,7 @@ pub async fn page(
         };
         return Ok(Html(frame("仪表盘", Some(&s), body)));
     }
-    let when = d["computed_at"].as_str().unwrap_or("").replace('T', " ");
-    let when = when.trim_end_matches("+08:00");
+    let when = crate::html::when(d["computed_at"].as_str().unwrap_or(""));
     let qs = q.query();
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
     let data_link = |id: &str, file: &str, by: &str, label: &str| {

@@ -1,31 +1,24 @@
-//! Page frame and escaping. Pages are written with maud's `html!`, which escapes every
+//! Page frame and escaping. Every page is written with maud's `html!`, which escapes every
 //! value it is given (text and attribute values alike); HTML made elsewhere enters only as
-//! `PreEscaped`. Pages not yet moved to maud build strings and pass every value that comes
-//! from a report, a file name or a person through [`esc`].
+//! `PreEscaped`: render's table rows (its row walker escapes each cell) and JSON for scripts
+//! (`report::script_json`).
 //!
 //! Why maud rather than askama: the pages are composed of small fragments made by Rust
 //! functions (a table, a finding, a form), which `html!` writes where they are used and the
 //! compiler checks, with no template files and structs to keep beside each function.
 
 use crate::auth::Session;
-use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
+use maud::{html, Markup, Render, DOCTYPE};
 use nianbao_corpus::review::Role;
-
-pub use nianbao_render::html::esc;
 
 /// The hidden CSRF field of a form.
 pub fn csrf_input(s: &Session) -> Markup {
     html! { input type="hidden" name="csrf" value=(s.csrf); }
 }
 
-/// [`csrf_input`] for pages still built as strings.
-pub fn csrf_field(s: &Session) -> String {
-    csrf_input(s).into_string()
-}
-
-/// A page whose body was built as a string (escaped by its maker).
-pub fn layout(title: &str, session: Option<&Session>, body: &str) -> String {
-    frame(title, session, PreEscaped(body))
+/// A stored time (ISO 8601, China Standard Time) as people read it: `2026-01-31 09:30:00`.
+pub fn when(at: &str) -> String {
+    at.replace('T', " ").trim_end_matches("+08:00").to_string()
 }
 
 /// A page: the frame (navigation by role, the CSRF token for scripts) around `body`.
@@ -108,6 +101,7 @@ pub fn select(name: &str, current: &str, options: &[(&str, &str)]) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use maud::PreEscaped;
 
     #[test]
     fn values_are_escaped_and_markup_is_not() {

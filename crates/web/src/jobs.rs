@@ -315,7 +315,7 @@ pub async fn page(
     let job = find(&st, id)?;
     let body = html! {
         h1 { "上传任务 " (id) }
-        p class="meta" { (job.user) " · " (job.at.replace('T', " ").trim_end_matches("+08:00")) }
+        p class="meta" { (job.user) " · " (crate::html::when(&job.at)) }
         @if job.done() {
             p class="ok" id="job-done" { "全部处理完毕。" a href="/" { "查看报告" } }
         } @else {

@@ -8,7 +8,7 @@ use crate::html::{csrf_input, frame};
 use crate::state::Shared;
 use axum::extract::{Multipart, State};
 use axum::response::Html;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use nianbao_corpus::review::Role;
 use nianbao_ledger::{import, Calendar};
 use nianbao_model::Severity;
@@ -161,9 +161,9 @@ pub async fn derive(
             }
         }
         h3 { "三、收到和处理政府信息公开申请情况" }
-        (PreEscaped(crate::report::table_html(&t3(&r), &flags)))
+        (crate::report::table_html(&t3(&r), &flags))
         h3 { "四、政府信息公开行政复议、行政诉讼情况" }
-        (PreEscaped(crate::report::table_html(&t4(&r), &flags)))
+        (crate::report::table_html(&t4(&r), &flags))
         form method="post" action="/new/render?to=docx" {
             (csrf_input(&s))
             input type="hidden" name="agency" value=(agency);

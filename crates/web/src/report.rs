@@ -4,12 +4,13 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::html::{csrf_field, esc, layout};
+use crate::html::{csrf_input, frame, when};
 use crate::state::Shared;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::{html, Markup, PreEscaped};
 use nianbao_corpus::review::{finding_key, Change, Role, Version};
 use nianbao_corpus::store::{Filter, Stored};
 use nianbao_corpus::workflow::{Comment, Review, Step};
@@ -217,9 +218,11 @@ fn flagged(findings: &[Finding], accepted: &[String]) -> BTreeMap<String, Severi
     m
 }
 
-pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
-    let mut out = String::from("<table class=\"tpl\"><tbody>");
-    table_rows(&mut out, &t.rows, |_, c| match (&c.key, c.role) {
+/// A template table with each value cell clickable (its key and value as data) and marked
+/// when a finding names it.
+pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> Markup {
+    let mut rows = String::new();
+    table_rows(&mut rows, &t.rows, |_, c| match (&c.key, c.role) {
         (Some(k), CellRole::Value) => {
             let class = match flags.get(k) {
                 Some(Severity::Error) => "v err",
@@ -235,68 +238,62 @@ pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> String {
         }
         _ => Td::text(&c.text).attr("class", "l"),
     });
-    out.push_str("</tbody></table>");
-    out
+    // render's row walker escapes each cell it writes.
+    html! { table class="tpl" { tbody { (PreEscaped(rows)) } } }
 }
 
-fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev: i64) -> String {
-    let sev = match f.severity {
+fn finding_html(f: &Finding, i: usize, accepted: bool, s: &Session, id: i64, rev: i64) -> Markup {
+    let (class, name) = match f.severity {
         Severity::Error => ("err", "错误"),
         Severity::Warning => ("warn", "警告"),
         Severity::Info => ("info", "提示"),
     };
-    let fix = f.fix.as_ref().map_or(String::new(), |x| {
-        format!(
-            " <button type=\"button\" class=\"fix\" data-key=\"{}\" data-value=\"{}\">建议：{} 改为 {}</button>",
-            esc(&x.key),
-            x.value,
-            esc(&x.key),
-            x.value
-        )
-    });
+    let key = finding_key(f);
+    let reviewer = s.user.role >= Role::Reviewer;
     // One button per other reading the row allows (the first is the one shown).
-    let choices = if !accepted && s.user.role >= Role::Reviewer && f.alternatives.len() > 1 {
-        f.alternatives
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(k, alt)| {
-                let shown: Vec<&str> = alt.iter().map(|v| if v.is_empty() { "—" } else { v.as_str() }).collect();
-                format!(
-                    "<form method=\"post\" action=\"/reports/{id}/choose\" class=\"inline choose\">{}\
-                     <input type=\"hidden\" name=\"finding\" value=\"{}\"><input type=\"hidden\" name=\"index\" value=\"{k}\"><input type=\"hidden\" name=\"rev\" value=\"{rev}\">\
-                     <button class=\"alternative\">改用 {}</button></form>",
-                    csrf_field(s),
-                    esc(&finding_key(f)),
-                    esc(&shown.join("|"))
-                )
-            })
-            .collect::<String>()
+    let choices = if !accepted && reviewer && f.alternatives.len() > 1 {
+        &f.alternatives[1..]
     } else {
-        String::new()
+        &[]
     };
-    let accept = if accepted {
-        " <span class=\"badge ok\">已确认无误</span>".to_string()
-    } else if s.user.role >= Role::Reviewer {
-        format!(
-            "<form method=\"post\" action=\"/reports/{id}/accept\" class=\"inline accept\">{}\
-             <input type=\"hidden\" name=\"finding\" value=\"{}\"><input type=\"hidden\" name=\"rev\" value=\"{rev}\"><input name=\"reason\" placeholder=\"理由\" required>\
-             <button>按原样接受</button></form>",
-            csrf_field(s),
-            esc(&finding_key(f))
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "<li class=\"{}{}\" id=\"finding-{i}\" data-rule=\"{}\"><span class=\"badge {}\">{}</span> {}{fix}{choices}{accept}</li>",
-        sev.0,
-        if accepted { " accepted" } else { "" },
-        esc(f.rule.id()),
-        sev.0,
-        sev.1,
-        esc(&f.message_zh)
-    )
+    html! {
+        li class={ (class) @if accepted { " accepted" } } id={ "finding-" (i) } data-rule=(f.rule.id()) {
+            span class={ "badge " (class) } { (name) }
+            " " (f.message_zh)
+            @if let Some(x) = &f.fix {
+                " "
+                button type="button" class="fix" data-key=(x.key) data-value=(x.value) {
+                    "建议：" (x.key) " 改为 " (x.value)
+                }
+            }
+            @for (k, alt) in choices.iter().enumerate() {
+                form method="post" action={ "/reports/" (id) "/choose" } class="inline choose" {
+                    (csrf_input(s))
+                    input type="hidden" name="finding" value=(key);
+                    input type="hidden" name="index" value=(k + 1);
+                    input type="hidden" name="rev" value=(rev);
+                    button class="alternative" {
+                        "改用 "
+                        @for (n, v) in alt.iter().enumerate() {
+                            @if n > 0 { "|" }
+                            @if v.is_empty() { "—" } @else { (v) }
+                        }
+                    }
+                }
+            }
+            @if accepted {
+                " " span class="badge ok" { "已确认无误" }
+            } @else if reviewer {
+                form method="post" action={ "/reports/" (id) "/accept" } class="inline accept" {
+                    (csrf_input(s))
+                    input type="hidden" name="finding" value=(key);
+                    input type="hidden" name="rev" value=(rev);
+                    input name="reason" placeholder="理由" required;
+                    button { "按原样接受" }
+                }
+            }
+        }
+    }
 }
 
 pub async fn page(
@@ -325,267 +322,232 @@ async fn render_page(
     let l = load(st, id).await?;
     let r = &l.stored.report;
     let flags = flagged(&l.stored.findings, &l.accepted);
-    let mut tables = String::new();
-    for b in document(r) {
-        match b {
-            Block::Heading(h)
-                if h.starts_with('二')
-                    || h.starts_with('三')
-                    || h.starts_with('四')
-                    || h.starts_with("附件") =>
-            {
-                tables.push_str(&format!("<h3>{}</h3>", esc(&h)))
-            }
-            Block::Table(t) => tables.push_str(&table_html(&t, &flags)),
-            _ => {}
-        }
-    }
-    let findings: String = l
-        .stored
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| finding_html(f, i, l.accepted.contains(&finding_key(f)), &s, id, l.rev))
-        .collect();
-    let findings = if findings.is_empty() {
-        "<p class=\"ok\" id=\"no-findings\">没有发现问题。</p>".to_string()
-    } else {
-        format!("<ul class=\"findings\" id=\"findings\">{findings}</ul>")
-    };
-    let correct = if s.user.role >= Role::Reviewer {
-        format!(
-            "<form method=\"post\" action=\"/reports/{id}/cells\" id=\"correct\" class=\"card\">{}\
-             {}<label>单元格 <input name=\"key\" id=\"key\" required readonly placeholder=\"点击表格中的数字\" value=\"{}\"></label>\
-             <label>新值 <input name=\"value\" id=\"value\" placeholder=\"留空表示空白\" value=\"{}\"></label>\
-             <label>理由 <input name=\"reason\" id=\"reason\" required value=\"{}\"></label><input type=\"hidden\" name=\"rev\" value=\"{}\"><button id=\"save\">保存修改</button></form>",
-            csrf_field(&s),
-            draft.as_ref().map_or(String::new(), |d| format!("<p class=\"error\" id=\"form-error\">{}</p>", esc(&d.problem))),
-            esc(draft.as_ref().map_or("", |d| d.key.as_str())),
-            esc(draft.as_ref().map_or("", |d| d.value.as_str())),
-            esc(draft.as_ref().map_or("", |d| d.reason.as_str())),
-            l.rev
-        )
-    } else {
-        "<p class=\"muted\">只读账号不能修改。</p>".into()
-    };
-    let history: String = l
-        .history
-        .iter()
-        .map(|c| {
-            format!(
-                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td></tr>",
-                esc(c.at.replace('T', " ").trim_end_matches("+08:00")),
-                esc(&c.user),
-                esc(&c.key),
-                esc(&describe(&l.stored, c)),
-                esc(&c.reason)
-            )
-        })
-        .collect();
     let agency = if l.stored.agency.is_empty() {
-        "（机构不详）".to_string()
+        "（机构不详）"
     } else {
-        l.stored.agency.clone()
+        l.stored.agency.as_str()
     };
-    let series = l.stored.agency_id.map_or(String::new(), |a| {
-        format!(" · <a href=\"/agencies/{a}\" id=\"series\">历年对比</a>")
-    });
     let title = format!(
         "{agency} {}",
         r.year.map_or(String::new(), |y| format!("{y}年"))
     );
-    let versions = versions_html(&l);
-    let workflow = workflow_html(&l, &s, id);
-    let page_view = match l.original {
-        Some(kept) => format!(
-            "<p><a id=\"original\" href=\"/reports/{id}/original\">下载原件</a></p>{}",
-            match kept {
-                Kept::Pdf | Kept::Scan | Kept::Word => format!(
-                    "<div id=\"page-view\" class=\"page-view\" data-report=\"{id}\" data-dpi=\"{PAGE_DPI}\"{} hidden>\
-                     <p class=\"zoom\"><button type=\"button\" id=\"zoom-out\" title=\"缩小\">−</button>\
-                     <button type=\"button\" id=\"zoom-in\" title=\"放大\">＋</button></p>\
-                     <div class=\"page-frame\"><img id=\"page-img\" alt=\"原件页面\"><div id=\"page-box\" class=\"page-box\" hidden></div></div></div>{}",
-                    match kept {
-                        Kept::Word => " data-rendering=\"1\"",
-                        Kept::Scan => " data-scan=\"1\"",
-                        _ => "",
-                    },
-                    if kept == Kept::Scan {
-                        "<p id=\"crop-view\" class=\"crop-view\" hidden>识别所用的单元格图像：<br><img id=\"cell-crop\" alt=\"单元格图像\"></p>"
-                    } else {
-                        ""
-                    }
-                ),
-                Kept::Html => format!(
-                    "<div id=\"doc-table\" class=\"doc-table\" data-report=\"{id}\" hidden></div>"
-                ),
-                Kept::Other => String::new(),
+    let reviewer = s.user.role >= Role::Reviewer;
+    let typed = |f: fn(&Draft) -> &str| draft.as_ref().map_or("", f);
+    let body = html! {
+        h1 { (title) }
+        (versions_html(&l))
+        (workflow_html(&l, s, id))
+        p class="meta" {
+            (r.template.name_zh()) " · 第 " (l.stored.version) " 版 · " (l.stored.path)
+            @if let Some(a) = l.stored.agency_id {
+                " · " a href={ "/agencies/" (a) } id="series" { "历年对比" }
             }
-        ),
-        None => String::new(),
+            " · 生成 " a href={ "/reports/" (id) "/render?to=docx" } { "DOCX" }
+            " " a href={ "/reports/" (id) "/render?to=html" } { "HTML" }
+            " · 导出数据 " a id="export-xlsx" href={ "/export?id=" (id) "&format=xlsx" } { "XLSX" }
+            " " a id="export-csv" href={ "/export?id=" (id) "&format=csv" } { "CSV" }
+            " " a href={ "/export?id=" (id) "&format=csv&shape=long" } { "CSV（逐格）" }
+            " · 审查意见书 " a id="letter-docx" href={ "/reports/" (id) "/letter?to=docx" } { "DOCX" }
+            " " a href={ "/reports/" (id) "/letter?to=pdf" } { "PDF" }
+        }
+        div class="split" {
+            section class="tables" id="tables" {
+                @for b in document(r) {
+                    @match b {
+                        Block::Heading(h) if ["二", "三", "四", "附件"].iter().any(|p| h.starts_with(p)) => {
+                            h3 { (h) }
+                        },
+                        Block::Table(t) => (table_html(&t, &flags)),
+                        _ => {},
+                    }
+                }
+            }
+            aside {
+                h2 { "原文" }
+                p id="evidence-info" class="muted" { "点击表格中的数字，查看它在原文中的位置。" }
+                @if let Some(kept) = l.original { (page_view(kept, id)) }
+                pre id="source" { (l.source) }
+            }
+        }
+        h2 { "问题" }
+        @if l.stored.findings.is_empty() {
+            p class="ok" id="no-findings" { "没有发现问题。" }
+        } @else {
+            ul class="findings" id="findings" {
+                @for (i, f) in l.stored.findings.iter().enumerate() {
+                    (finding_html(f, i, l.accepted.contains(&finding_key(f)), s, id, l.rev))
+                }
+            }
+        }
+        h2 { "修改" }
+        @if reviewer {
+            form method="post" action={ "/reports/" (id) "/cells" } id="correct" class="card" {
+                (csrf_input(s))
+                @if let Some(d) = &draft { p class="error" id="form-error" { (d.problem) } }
+                label { "单元格 " input name="key" id="key" required readonly placeholder="点击表格中的数字" value=(typed(|d| &d.key)); }
+                label { "新值 " input name="value" id="value" placeholder="留空表示空白" value=(typed(|d| &d.value)); }
+                label { "理由 " input name="reason" id="reason" required value=(typed(|d| &d.reason)); }
+                input type="hidden" name="rev" value=(l.rev);
+                button id="save" { "保存修改" }
+            }
+        } @else {
+            p class="muted" { "只读账号不能修改。" }
+        }
+        h2 { "修改记录" }
+        table class="list" id="history" {
+            tr { th { "时间" } th { "用户" } th { "修改" } th { "理由" } }
+            @for c in &l.history {
+                tr {
+                    td { (when(&c.at)) }
+                    td { (c.user) }
+                    td title=(c.key) { (describe(&l.stored, c)) }
+                    td { (c.reason) }
+                }
+            }
+        }
+        // JSON for the scripts, with <, > and & written as \u escapes (script_json).
+        script type="application/json" id="evidence" { (PreEscaped(script_json(&evidence_json(r, &l.source)))) }
     };
-    let body = format!(
-        "<h1>{}</h1>{versions}{workflow}<p class=\"meta\">{} · 第 {} 版 · {}{series} · 生成 <a href=\"/reports/{id}/render?to=docx\">DOCX</a> <a href=\"/reports/{id}/render?to=html\">HTML</a> · 导出数据 <a id=\"export-xlsx\" href=\"/export?id={id}&amp;format=xlsx\">XLSX</a> <a id=\"export-csv\" href=\"/export?id={id}&amp;format=csv\">CSV</a> <a href=\"/export?id={id}&amp;format=csv&amp;shape=long\">CSV（逐格）</a> · 审查意见书 <a id=\"letter-docx\" href=\"/reports/{id}/letter?to=docx\">DOCX</a> <a href=\"/reports/{id}/letter?to=pdf\">PDF</a></p>\
-         <div class=\"split\"><section class=\"tables\" id=\"tables\">{tables}</section>\
-         <aside><h2>原文</h2><p id=\"evidence-info\" class=\"muted\">点击表格中的数字，查看它在原文中的位置。</p>{page_view}<pre id=\"source\">{}</pre></aside></div>\
-         <h2>问题</h2>{findings}<h2>修改</h2>{correct}<h2>修改记录</h2><table class=\"list\" id=\"history\"><tr><th>时间</th><th>用户</th><th>修改</th><th>理由</th></tr>{history}</table>\
-         <script type=\"application/json\" id=\"evidence\">{}</script>",
-        esc(&title),
-        esc(r.template.name_zh()),
-        l.stored.version,
-        esc(&l.stored.path),
-        esc(&l.source),
-        script_json(&evidence_json(r, &l.source))
-    );
-    Ok(Html(layout(&title, Some(&s), &body)))
+    Ok(Html(frame(&title, Some(s), body)))
+}
+
+/// The kept original beside the source text: its download link, and its pages (PDF, scan,
+/// Word) or its tables (web page) for the clicked cell to be shown on.
+fn page_view(kept: Kept, id: i64) -> Markup {
+    html! {
+        p { a id="original" href={ "/reports/" (id) "/original" } { "下载原件" } }
+        @match kept {
+            Kept::Pdf | Kept::Scan | Kept::Word => {
+                div id="page-view" class="page-view" data-report=(id) data-dpi=(PAGE_DPI)
+                    data-rendering=[(kept == Kept::Word).then_some("1")]
+                    data-scan=[(kept == Kept::Scan).then_some("1")] hidden {
+                    p class="zoom" {
+                        button type="button" id="zoom-out" title="缩小" { "−" }
+                        button type="button" id="zoom-in" title="放大" { "＋" }
+                    }
+                    div class="page-frame" {
+                        img id="page-img" alt="原件页面";
+                        div id="page-box" class="page-box" hidden {}
+                    }
+                }
+                @if kept == Kept::Scan {
+                    p id="crop-view" class="crop-view" hidden {
+                        "识别所用的单元格图像：" br; img id="cell-crop" alt="单元格图像";
+                    }
+                }
+            },
+            Kept::Html => div id="doc-table" class="doc-table" data-report=(id) hidden {},
+            Kept::Other => {},
+        }
+    }
 }
 
 /// The review card: state and assignee (a reviewer sets them), the way to the next report
 /// to review (key `n`), and the comments on cells with a form to add one.
-fn workflow_html(l: &Loaded, s: &Session, id: i64) -> String {
+fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
     let review = &l.review;
-    let who = match &review.assignee {
-        Some(a) => format!("，由 {} 审核", esc(a)),
-        None => "，未指派".to_string(),
-    };
-    let set = if review.user.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "（{} 于 {}）",
-            esc(&review.user),
-            esc(review.at.replace('T', " ").trim_end_matches("+08:00"))
-        )
-    };
-    let mut out = format!(
-        "<div class=\"card\" id=\"review\"><p>审核状态：<b id=\"review-state\" data-state=\"{}\">{}</b>{who}{set} · \
-         <a id=\"next-link\" href=\"/next?after={id}\" title=\"快捷键 n\">下一份待审（有错误）→</a></p>",
-        review.state.as_str(),
-        review.state.name_zh()
-    );
-    if s.user.role >= Role::Reviewer {
-        let states: String = [Step::Pending, Step::Approved, Step::Returned]
-            .iter()
-            .map(|st| {
-                let sel = if *st == review.state { " selected" } else { "" };
-                format!(
-                    "<option value=\"{}\"{sel}>{}</option>",
-                    st.as_str(),
-                    st.name_zh()
-                )
-            })
-            .collect();
-        let people: String = std::iter::once(String::new())
-            .chain(l.reviewers.iter().cloned())
-            .map(|n| {
-                let sel = if review.assignee.as_deref() == Some(n.as_str())
-                    || (n.is_empty() && review.assignee.is_none())
-                {
-                    " selected"
-                } else {
-                    ""
-                };
-                let label = if n.is_empty() {
-                    "（未指派）".to_string()
-                } else {
-                    esc(&n)
-                };
-                format!("<option value=\"{}\"{sel}>{label}</option>", esc(&n))
-            })
-            .collect();
-        out.push_str(&format!(
-            "<form method=\"post\" action=\"/reports/{id}/review\" class=\"inline\" id=\"review-form\">{}\
-             <select name=\"state\" id=\"state\">{states}</select> <select name=\"assignee\" id=\"assignee\">{people}</select> \
-             <button id=\"save-review\">保存审核状态</button></form>",
-            csrf_field(s)
-        ));
+    let reviewer = s.user.role >= Role::Reviewer;
+    html! {
+        div class="card" id="review" {
+            p {
+                "审核状态："
+                b id="review-state" data-state=(review.state.as_str()) { (review.state.name_zh()) }
+                @match &review.assignee {
+                    Some(a) => { "，由 " (a) " 审核" },
+                    None => "，未指派",
+                }
+                @if !review.user.is_empty() { "（" (review.user) " 于 " (when(&review.at)) "）" }
+                " · "
+                a id="next-link" href={ "/next?after=" (id) } title="快捷键 n" { "下一份待审（有错误）→" }
+            }
+            @if reviewer {
+                form method="post" action={ "/reports/" (id) "/review" } class="inline" id="review-form" {
+                    (csrf_input(s))
+                    select name="state" id="state" {
+                        @for st in [Step::Pending, Step::Approved, Step::Returned] {
+                            option value=(st.as_str()) selected[st == review.state] { (st.name_zh()) }
+                        }
+                    }
+                    " "
+                    select name="assignee" id="assignee" {
+                        option value="" selected[review.assignee.is_none()] { "（未指派）" }
+                        @for n in &l.reviewers {
+                            option value=(n) selected[review.assignee.as_deref() == Some(n.as_str())] { (n) }
+                        }
+                    }
+                    " "
+                    button id="save-review" { "保存审核状态" }
+                }
+            }
+            ul class="comments" id="comments" {
+                @for c in &l.comments {
+                    li data-key=(c.key) {
+                        b { (cell_label(&l.stored.report, &c.key)) } "：" (c.body) " "
+                        span class="muted" { "— " (c.user) "，" (when(&c.at)) }
+                    }
+                }
+            }
+            @if reviewer {
+                form method="post" action={ "/reports/" (id) "/comments" } id="comment-form" {
+                    (csrf_input(s))
+                    input name="key" id="comment-key" required readonly placeholder="点击表格中的数字";
+                    " "
+                    input name="body" id="comment-body" required placeholder="对该单元格的评论";
+                    " "
+                    button id="add-comment" { "评论" }
+                }
+            }
+        }
     }
-    let comments: String = l
-        .comments
-        .iter()
-        .map(|c| {
-            format!(
-                "<li data-key=\"{}\"><b>{}</b>：{} <span class=\"muted\">— {}，{}</span></li>",
-                esc(&c.key),
-                esc(&cell_label(&l.stored.report, &c.key)),
-                esc(&c.body),
-                esc(&c.user),
-                esc(c.at.replace('T', " ").trim_end_matches("+08:00"))
-            )
-        })
-        .collect();
-    out.push_str(&format!(
-        "<ul class=\"comments\" id=\"comments\">{comments}</ul>"
-    ));
-    if s.user.role >= Role::Reviewer {
-        out.push_str(&format!(
-            "<form method=\"post\" action=\"/reports/{id}/comments\" id=\"comment-form\">{}\
-             <input name=\"key\" id=\"comment-key\" required readonly placeholder=\"点击表格中的数字\"> \
-             <input name=\"body\" id=\"comment-body\" required placeholder=\"对该单元格的评论\"> <button id=\"add-comment\">评论</button></form>",
-            csrf_field(s)
-        ));
-    }
-    out.push_str("</div>");
-    out
 }
 
 /// The versions of this agency-year: a notice on an old one, links to each, and the cells
 /// that changed from the version before.
-fn versions_html(l: &Loaded) -> String {
+fn versions_html(l: &Loaded) -> Markup {
     if l.versions.len() < 2 {
-        return String::new();
+        return html! {};
     }
-    let mut out = String::new();
-    if let Some(c) = l.versions.iter().find(|v| v.current && v.id != l.stored.id) {
-        out.push_str(&format!(
-            "<p class=\"warn\" id=\"old-version\">此为旧版本（第 {} 版）。当前为 <a href=\"/reports/{}\">第 {} 版</a>（{}）。</p>",
-            l.stored.version,
-            c.id,
-            c.version,
-            esc(&c.at.replace('T', " ").trim_end_matches("+08:00").to_string())
-        ));
-    }
-    let links: Vec<String> = l
-        .versions
-        .iter()
-        .map(|v| {
-            let label = format!(
-                "第 {} 版{}",
-                v.version,
-                if v.current { "（当前）" } else { "" }
-            );
-            if v.id == l.stored.id {
-                format!("<b>{label}</b>")
-            } else {
-                format!("<a href=\"/reports/{}\">{label}</a>", v.id)
+    let current = l.versions.iter().find(|v| v.current && v.id != l.stored.id);
+    html! {
+        @if let Some(c) = current {
+            p class="warn" id="old-version" {
+                "此为旧版本（第 " (l.stored.version) " 版）。当前为 "
+                a href={ "/reports/" (c.id) } { "第 " (c.version) " 版" }
+                "（" (when(&c.at)) "）。"
             }
-        })
-        .collect();
-    out.push_str(&format!(
-        "<p class=\"meta\" id=\"versions\">版本：{}</p>",
-        links.join(" · ")
-    ));
-    if l.stored.version > 1 {
-        let rows: String = l
-            .diff
-            .iter()
-            .map(|(k, was, now)| {
-                format!(
-                    "<tr><td title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(k),
-                    esc(&cell_label(&l.stored.report, k)),
-                    esc(was.as_deref().unwrap_or("空")),
-                    esc(now.as_deref().unwrap_or("空"))
-                )
-            })
-            .collect();
-        out.push_str(&if rows.is_empty() {
-            "<p class=\"muted\" id=\"diff\">与上一版本相比，表格数值没有变化。</p>".to_string()
-        } else {
-            format!("<details open><summary>与上一版本相比变化的单元格（{}）</summary><table class=\"list\" id=\"diff\"><tr><th>单元格</th><th>上一版本</th><th>本版本</th></tr>{rows}</table></details>", l.diff.len())
-        });
+        }
+        p class="meta" id="versions" {
+            "版本："
+            @for (n, v) in l.versions.iter().enumerate() {
+                @if n > 0 { " · " }
+                @let label = html! { "第 " (v.version) " 版" @if v.current { "（当前）" } };
+                @if v.id == l.stored.id {
+                    b { (label) }
+                } @else {
+                    a href={ "/reports/" (v.id) } { (label) }
+                }
+            }
+        }
+        @if l.stored.version > 1 {
+            @if l.diff.is_empty() {
+                p class="muted" id="diff" { "与上一版本相比，表格数值没有变化。" }
+            } @else {
+                details open {
+                    summary { "与上一版本相比变化的单元格（" (l.diff.len()) "）" }
+                    table class="list" id="diff" {
+                        tr { th { "单元格" } th { "上一版本" } th { "本版本" } }
+                        @for (k, was, now) in &l.diff {
+                            tr {
+                                td title=(k) { (cell_label(&l.stored.report, k)) }
+                                td { (was.as_deref().unwrap_or("空")) }
+                                td { (now.as_deref().unwrap_or("空")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out
 }
 
 #[derive(Deserialize)]
@@ -1185,49 +1147,25 @@ pub async fn agency(
                 .collect()
         })
         .collect();
-    let head: String = list
-        .iter()
-        .map(|r| {
-            format!(
-                "<th><a href=\"/reports/{}\">{}</a></th>",
-                r.id,
-                r.report.year.map_or("—".into(), |y| y.to_string())
-            )
+    let label = |k: &str| {
+        nianbao_model::key_def(
+            list.last().map_or(Template::Y2021, |r| r.report.template),
+            k,
+        )
+        .or_else(|| {
+            list.iter()
+                .find_map(|r| nianbao_model::key_def(r.report.template, k))
         })
-        .collect();
-    let rows: String = keys
-        .iter()
-        .map(|k| {
-            let label = nianbao_model::key_def(
-                list.last().map_or(Template::Y2021, |r| r.report.template),
-                k,
-            )
-            .or_else(|| {
-                list.iter()
-                    .find_map(|r| nianbao_model::key_def(r.report.template, k))
-            })
-            .map_or(k.to_string(), |d| d.label_path.to_string());
-            let cells: String = list
-                .iter()
-                .zip(&marked)
-                .map(|(r, m)| {
-                    let v = if r.report.cells.contains_key(*k) {
-                        r.report.value(k).map_or("".into(), |v| v.to_string())
-                    } else {
-                        "·".into()
-                    };
-                    let class = if m.contains(*k) { " class=\"err\"" } else { "" };
-                    format!("<td{class}>{}</td>", esc(&v))
-                })
-                .collect();
-            format!(
-                "<tr><th title=\"{}\">{}</th>{cells}</tr>",
-                esc(k),
-                esc(&label)
-            )
-        })
-        .collect();
-    let cross: String = list
+        .map_or(k.to_string(), |d| d.label_path.to_string())
+    };
+    let shown = |r: &Stored, k: &str| {
+        if r.report.cells.contains_key(k) {
+            r.report.value(k).map_or(String::new(), |v| v.to_string())
+        } else {
+            "·".into()
+        }
+    };
+    let cross: Vec<(&Stored, &Finding)> = list
         .iter()
         .flat_map(|r| {
             r.findings
@@ -1235,24 +1173,37 @@ pub async fn agency(
                 .filter(|f| f.rule.family() == "cross")
                 .map(move |f| (r, f))
         })
-        .map(|(r, f)| {
-            format!(
-                "<li class=\"err\">{}年：{}</li>",
-                r.report.year.unwrap_or(0),
-                esc(&f.message_zh)
-            )
-        })
         .collect();
-    let cross = if cross.is_empty() {
-        "<p class=\"ok\">历年数据衔接无问题。</p>".into()
-    } else {
-        format!("<ul id=\"cross\">{cross}</ul>")
-    };
     let place = st.with(move |store| store.place(id)).await?;
-    let place = crate::regions::section(id, &place, &s).into_string();
-    Ok(Html(layout(
-        &name,
-        Some(&s),
-        &format!("<h1>{} · 历年对比</h1>{place}<p><a href=\"/agencies/{id}/narrative\" id=\"narrative-link\">正文逐年对比</a></p>{cross}<table class=\"list series\" id=\"series-table\"><tr><th>项目</th>{head}</tr>{rows}</table>", esc(&name)),
-    )))
+    let body = html! {
+        h1 { (name) " · 历年对比" }
+        (crate::regions::section(id, &place, &s))
+        p { a href={ "/agencies/" (id) "/narrative" } id="narrative-link" { "正文逐年对比" } }
+        @if cross.is_empty() {
+            p class="ok" { "历年数据衔接无问题。" }
+        } @else {
+            ul id="cross" {
+                @for (r, f) in &cross {
+                    li class="err" { (r.report.year.unwrap_or(0)) "年：" (f.message_zh) }
+                }
+            }
+        }
+        table class="list series" id="series-table" {
+            tr {
+                th { "项目" }
+                @for r in &list {
+                    th { a href={ "/reports/" (r.id) } { (r.report.year.map_or("—".into(), |y| y.to_string())) } }
+                }
+            }
+            @for k in &keys {
+                tr {
+                    th title=(k) { (label(k)) }
+                    @for (r, m) in list.iter().zip(&marked) {
+                        td class=[m.contains(*k).then_some("err")] { (shown(r, k)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(frame(&name, Some(&s), body)))
 }

@@ -93,7 +93,7 @@ fn page_html(
             @for t in st_tokens {
                 tr {
                     td { (t.name) }
-                    td { (t.created.replace('T', " ").trim_end_matches("+08:00")) }
+                    td { (crate::html::when(&t.created)) }
                     td {
                         form method="post" action="/account/tokens/delete" class="inline" {
                             (csrf_input(s))
