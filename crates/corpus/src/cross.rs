@@ -22,8 +22,27 @@ pub struct YearReport {
 
 impl YearReport {
     fn get(&self, key: &str) -> Option<f64> {
+        debug_assert!(
+            keys().iter().any(|k| k == key),
+            "{key} missing from cross::keys"
+        );
         self.values.get(key).copied()
     }
+}
+
+/// Every cell the cross-year rules read: all a refresh loads of a stored report.
+pub fn keys() -> Vec<String> {
+    let mut out: Vec<String> = COLUMNS
+        .iter()
+        .flat_map(|c| [format!("t3.carried_over.{c}"), format!("t3.carried_in.{c}")])
+        .collect();
+    for item in ["regulation", "normative"] {
+        for col in ["in_force", "issued", "repealed"] {
+            out.push(format!("t2.{item}.{col}"));
+        }
+    }
+    out.extend(["legacy.request.received".into(), "t3.received.total".into()]);
+    out
 }
 
 /// Findings for a series sorted by year, each with the index of the report it belongs to
@@ -176,6 +195,11 @@ impl Store {
             .iter()
             .filter_map(|r| r.int(0))
             .collect();
+        let quoted = keys()
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
         for &id in &ids {
             transaction(self.conn(), |c| {
                 // Not while a worker saves a report of this agency (see `store::save`).
@@ -191,21 +215,32 @@ impl Store {
                     "DELETE FROM findings WHERE origin = 'cross' AND report_id IN (SELECT id FROM reports WHERE agency_id = $1)",
                     &[id.into()],
                 )?;
-                let mut series = Vec::new();
-                for r in &reports {
-                    let mut values = HashMap::new();
-                    for cell in c.query(
-                        "SELECT key, num FROM cells WHERE report_id = $1 AND num IS NOT NULL",
-                        &[r.int(0).into()],
-                    )? {
-                        values.insert(cell.str(0).to_string(), cell.real(1).unwrap_or(0.0));
-                    }
-                    series.push(YearReport {
+                // The cells the rules read, of every report of the series, in one query.
+                let mut values: HashMap<i64, HashMap<String, f64>> = HashMap::new();
+                c.each(
+                    &format!(
+                        "SELECT c.report_id, c.key, c.num FROM reports r JOIN cells c ON c.report_id = r.id \
+                         WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL \
+                         AND c.num IS NOT NULL AND c.key IN ({})",
+                        quoted
+                    ),
+                    &[id.into()],
+                    &mut |cell| {
+                        values
+                            .entry(cell.int(0).unwrap_or(0))
+                            .or_default()
+                            .insert(cell.str(1).to_string(), cell.real(2).unwrap_or(0.0));
+                        Ok(())
+                    },
+                )?;
+                let series: Vec<YearReport> = reports
+                    .iter()
+                    .map(|r| YearReport {
                         year: r.int(1).unwrap_or(0) as i32,
                         template: Template::parse(r.str(2)),
-                        values,
-                    });
-                }
+                        values: values.remove(&r.int(0).unwrap_or(0)).unwrap_or_default(),
+                    })
+                    .collect();
                 let mut counts: HashMap<usize, Vec<Finding>> = HashMap::new();
                 for (at, f) in findings(&series) {
                     counts.entry(at).or_default().push(f);

@@ -195,9 +195,22 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .count() as i64;
-    let mut doc = r.clone();
-    doc.cells.clear();
-    doc.doubts.clear();
+    // The report without its cells (stored as rows) and doubts (stored as findings); built
+    // field by field so the cells are not copied only to be dropped.
+    let doc = Report {
+        file: r.file.clone(),
+        title: r.title.clone(),
+        agency: r.agency.clone(),
+        year: r.year,
+        template: r.template,
+        published: r.published,
+        sections: r.sections.clone(),
+        cells: Default::default(),
+        extra_items: r.extra_items.clone(),
+        claims: r.claims.clone(),
+        tables: r.tables.clone(),
+        doubts: Vec::new(),
+    };
     let doc = serde_json::to_string(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id = c
         .query(
