@@ -146,8 +146,9 @@ fn run(
     store.refresh_cross()?;
     let known = store.hashes()?;
     let mut summary = Summary::default();
-    let (tx, rx) =
-        mpsc::sync_channel::<(String, Result<Parsed, Outcome>)>(4 * rayon::current_num_threads());
+    // Room for a few batches: the readers go on while the writer waits on the disk (a WAL
+    // checkpoint's fsync), instead of stopping after a handful of reports.
+    let (tx, rx) = mpsc::sync_channel::<(String, Result<Parsed, Outcome>)>(4 * BATCH);
     let mut fatal = None;
     std::thread::scope(|scope| {
         let known = &known;

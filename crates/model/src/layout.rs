@@ -147,18 +147,38 @@ const fn t2(
     line(key, &[], label, matches, cols)
 }
 
+// The rows of table 二 both forms print, each with the columns a form gives it.
+const fn regulation(cols: &'static [Col]) -> Line {
+    t2("t2.regulation", "规章", &["规章"], cols)
+}
+const fn license(cols: &'static [Col]) -> Line {
+    t2("t2.license", "行政许可", &["行政许可"], cols)
+}
+const fn penalty(cols: &'static [Col]) -> Line {
+    t2("t2.penalty", "行政处罚", &["行政处罚"], cols)
+}
+const fn coercion(cols: &'static [Col]) -> Line {
+    t2("t2.coercion", "行政强制", &["行政强制"], cols)
+}
+const fn fee(cols: &'static [Col]) -> Line {
+    t2("t2.fee", "行政事业性收费", &["行政事业性收费"], cols)
+}
+const fn item(number: &'static str, lines: &'static [Line]) -> Item {
+    Item { number, lines }
+}
+
 pub const T2_2019: &[Item] = &[
-    Item {
-        number: "一",
-        lines: &[
-            t2("t2.regulation", "规章", &["规章"], MADE),
+    item(
+        "一",
+        &[
+            regulation(MADE),
             t2("t2.normative", "规范性文件", &["规范性文件"], MADE),
         ],
-    },
-    Item {
-        number: "五",
-        lines: &[
-            t2("t2.license", "行政许可", &["行政许可"], PREV3),
+    ),
+    item(
+        "五",
+        &[
+            license(PREV3),
             t2(
                 "t2.other_service",
                 "其他对外管理服务事项",
@@ -166,26 +186,18 @@ pub const T2_2019: &[Item] = &[
                 PREV3,
             ),
         ],
-    },
-    Item {
-        number: "六",
-        lines: &[
-            t2("t2.penalty", "行政处罚", &["行政处罚"], PREV3),
-            t2("t2.coercion", "行政强制", &["行政强制"], PREV3),
-        ],
-    },
-    Item {
-        number: "八",
-        lines: &[t2(
-            "t2.fee",
-            "行政事业性收费",
-            &["行政事业性收费"],
-            &[col("prev", "上一年项目数量"), col("delta", "本年增/减")],
-        )],
-    },
-    Item {
-        number: "九",
-        lines: &[t2(
+    ),
+    item("六", &[penalty(PREV3), coercion(PREV3)]),
+    item(
+        "八",
+        &[fee(&[
+            col("prev", "上一年项目数量"),
+            col("delta", "本年增/减"),
+        ])],
+    ),
+    item(
+        "九",
+        &[t2(
             "t2.procurement",
             "政府集中采购",
             &["政府集中采购"],
@@ -194,14 +206,14 @@ pub const T2_2019: &[Item] = &[
                 col("amount_wan", "采购总金额（单位：万元）"),
             ],
         )],
-    },
+    ),
 ];
 
 pub const T2_2021: &[Item] = &[
-    Item {
-        number: "一",
-        lines: &[
-            t2("t2.regulation", "规章", &["规章"], ISSUED),
+    item(
+        "一",
+        &[
+            regulation(ISSUED),
             t2(
                 "t2.normative",
                 "行政规范性文件",
@@ -209,27 +221,13 @@ pub const T2_2021: &[Item] = &[
                 ISSUED,
             ),
         ],
-    },
-    Item {
-        number: "五",
-        lines: &[t2("t2.license", "行政许可", &["行政许可"], DECISIONS)],
-    },
-    Item {
-        number: "六",
-        lines: &[
-            t2("t2.penalty", "行政处罚", &["行政处罚"], DECISIONS),
-            t2("t2.coercion", "行政强制", &["行政强制"], DECISIONS),
-        ],
-    },
-    Item {
-        number: "八",
-        lines: &[t2(
-            "t2.fee",
-            "行政事业性收费",
-            &["行政事业性收费"],
-            &[col("amount_wan", "本年收费金额（单位：万元）")],
-        )],
-    },
+    ),
+    item("五", &[license(DECISIONS)]),
+    item("六", &[penalty(DECISIONS), coercion(DECISIONS)]),
+    item(
+        "八",
+        &[fee(&[col("amount_wan", "本年收费金额（单位：万元）")])],
+    ),
 ];
 
 /// The 第二十条 items of table 二.
