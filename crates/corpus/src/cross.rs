@@ -195,11 +195,7 @@ impl Store {
             .iter()
             .filter_map(|r| r.int(0))
             .collect();
-        let quoted = keys()
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let quoted = crate::figures::quoted(&keys());
         for &id in &ids {
             transaction(self.conn(), |c| {
                 // Not while a worker saves a report of this agency (see `store::save`).

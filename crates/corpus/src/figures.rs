@@ -81,9 +81,10 @@ fn identity_ids() -> Vec<&'static str> {
         .collect()
 }
 
-fn quoted(list: &[&str]) -> String {
+/// Keys and ids (our own constants, never input) as an SQL list: `'a', 'b'`.
+pub(crate) fn quoted(list: &[impl AsRef<str>]) -> String {
     list.iter()
-        .map(|k| format!("'{k}'"))
+        .map(|k| format!("'{}'", k.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
