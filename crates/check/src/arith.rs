@@ -67,9 +67,9 @@ pub fn single_fix(r: &Report, ids: &[Identity]) -> Option<Fix> {
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
     let ids = identities(r.template);
-    let fix = single_fix(r, &ids);
+    let fix = single_fix(r, ids);
     let before = out.len();
-    for id in &ids {
+    for id in ids {
         if !table_present(r, id.rule) {
             continue;
         }

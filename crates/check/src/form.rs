@@ -37,7 +37,7 @@ fn tables(r: &Report, out: &mut Vec<Finding>) {
             r.cells
                 .keys()
                 .filter(|k| k.starts_with(prefix))
-                .cloned()
+                .map(str::to_string)
                 .collect(),
         ));
     }

@@ -28,7 +28,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!("“{}”为负数（{raw}）", cell_name(r, key)),
                 format!("“{key}” is negative ({raw})"),
-                vec![key.clone()],
+                vec![key.to_string()],
             ));
         }
         if !money && matches!(v, Num::Dec(d) if d.fract() != 0.0) {
@@ -37,7 +37,7 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!("“{}”应为整数，实为 {raw}", cell_name(r, key)),
                 format!("“{key}” must be a whole number, found {raw}"),
-                vec![key.clone()],
+                vec![key.to_string()],
             ));
         }
     }

@@ -32,7 +32,7 @@ pub fn render(original: &[u8]) -> Result<Rendering, ParseError> {
         .filter_map(|(key, c)| {
             let e = c.evidence.as_ref()?;
             match e.place? {
-                p @ Place::Page { .. } => Some((key.clone(), (e.raw.clone(), p.page_box()?))),
+                p @ Place::Page { .. } => Some((key.to_string(), (e.raw.clone(), p.page_box()?))),
                 Place::Cell { .. } => None,
             }
         })
@@ -154,8 +154,8 @@ mod tests {
                 },
             )),
         };
-        r.cells.insert("t3.received.total".into(), cell("12", 12));
-        r.cells.insert("t3.received.natural".into(), cell("7", 7));
+        assert!(r.cells.set("t3.received.total", cell("12", 12)));
+        assert!(r.cells.set("t3.received.natural", cell("7", 7)));
         let b = PageBox {
             page: 2,
             x0: 10.0,

@@ -195,21 +195,21 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .count() as i64;
-    // The report without its cells (stored as rows) and doubts (stored as findings); built
-    // field by field so the cells are not copied only to be dropped.
-    let doc = Report {
-        file: r.file.clone(),
-        title: r.title.clone(),
-        agency: r.agency.clone(),
+    // The report without its cells (stored as rows) and doubts (stored as findings), with
+    // the fields as `Report` serialises them, so `load` reads it back as a report.
+    let doc = Doc {
+        file: &r.file,
+        title: &r.title,
+        agency: &r.agency,
         year: r.year,
         template: r.template,
         published: r.published,
-        sections: r.sections.clone(),
-        cells: Default::default(),
-        extra_items: r.extra_items.clone(),
-        claims: r.claims.clone(),
-        tables: r.tables.clone(),
-        doubts: Vec::new(),
+        sections: &r.sections,
+        cells: Empty {},
+        extra_items: &r.extra_items,
+        claims: &r.claims,
+        tables: &r.tables,
+        doubts: [],
     };
     let doc = serde_json::to_string(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id = c
@@ -273,6 +273,28 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     })
 }
 
+/// A report as stored in `reports.doc`: every field of `Report` but its cells and doubts
+/// (empty here; they are rows of their own tables).
+#[derive(serde::Serialize)]
+struct Doc<'a> {
+    file: &'a Option<String>,
+    title: &'a Option<String>,
+    agency: &'a Option<String>,
+    year: Option<i32>,
+    template: nianbao_model::Template,
+    published: Option<nianbao_model::Date>,
+    sections: &'a [nianbao_model::Section],
+    cells: Empty,
+    extra_items: &'a [nianbao_model::ExtraItem],
+    claims: &'a [nianbao_model::Claim],
+    tables: &'a [String],
+    doubts: [(); 0],
+}
+
+/// Serialises as `{}`.
+#[derive(serde::Serialize)]
+struct Empty {}
+
 const CELL_COLUMNS: [&str; 12] = [
     "report_id",
     "key",
@@ -308,7 +330,7 @@ fn cell_rows(id: i64, r: &Report) -> Vec<Vec<Value>> {
             let e = c.evidence.as_ref();
             vec![
                 id.into(),
-                key.as_str().into(),
+                (*key).into(),
                 c.value.map(|v| v.to_string()).into(),
                 c.value.map(Num::as_f64).into(),
                 e.map(|e| e.raw.clone()).into(),
@@ -630,10 +652,7 @@ impl Store {
         let id = head.int(0).unwrap_or(0);
         let mut report: Report = serde_json::from_str(head.str(7))
             .map_err(|e| StoreError::Corrupt(format!("报告 {id} 的内容无法解析: {e}")))?;
-        report.cells = nianbao_model::keys_for(report.template)
-            .iter()
-            .map(|k| (k.to_string(), Cell::default()))
-            .collect();
+        report.cells = nianbao_model::Cells::new(report.template);
         let rows = self.conn.query(
             "SELECT key, value, raw, line, col, pos, len, unit, confidence, place FROM cells WHERE report_id = $1",
             &[id.into()],
@@ -650,9 +669,8 @@ impl Store {
                 confidence: r.real(8).unwrap_or(1.0) as f32,
                 place: r.text(9).and_then(|p| serde_json::from_str(p).ok()),
             });
-            report
-                .cells
-                .insert(r.str(0).to_string(), Cell { value, evidence });
+            // A key the template lacks (none is stored so) is left out.
+            report.cells.set(r.str(0), Cell { value, evidence });
         }
         let findings = self.findings(id)?;
         Ok(Stored {

@@ -29,7 +29,7 @@ pub fn compile<S: AsRef<str>>(template: Template, rule: Rule, rows: &[Vec<S>]) -
         keys.iter().map(|k| at.get(k.as_str()).copied()).collect()
     };
     identities(template)
-        .into_iter()
+        .iter()
         .filter(|id| id.rule == rule)
         .filter_map(|id| {
             Some(Sums {

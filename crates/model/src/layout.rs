@@ -970,8 +970,15 @@ fn row_label(t: Template, row: &str) -> String {
     )
 }
 
-/// Every hard identity of a template: what its tables must add up to.
-pub fn identities(t: Template) -> Vec<Identity> {
+/// Every hard identity of a template: what its tables must add up to (built once per
+/// template; the checks ask for them with every report).
+pub fn identities(t: Template) -> &'static [Identity] {
+    static CACHE: std::sync::OnceLock<[Vec<Identity>; 3]> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| Template::ALL.map(build_identities));
+    &all[Template::ALL.iter().position(|x| *x == t).unwrap_or(0)]
+}
+
+fn build_identities(t: Template) -> Vec<Identity> {
     if t == Template::Legacy {
         return Vec::new();
     }

@@ -5,6 +5,7 @@
 //! canonical key from `data/keys.tsv` (a copy of `shared/schema/keys.tsv`), and every
 //! extracted value carries its [`Evidence`].
 
+mod cells;
 mod finding;
 mod grid;
 pub mod json;
@@ -14,6 +15,7 @@ mod report;
 mod rule;
 mod value;
 
+pub use cells::Cells;
 pub use finding::{Finding, Fix, Severity};
 pub use grid::TextGrid;
 pub use keys::{

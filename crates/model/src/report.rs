@@ -1,6 +1,6 @@
 //! The report: metadata, narrative sections, table cells with evidence, claims the prose makes.
 
-use crate::{keys_for, Cell, Evidence, Finding, Num, Template};
+use crate::{keys_for, Cell, Cells, Evidence, Finding, Num, Template};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
@@ -127,6 +127,7 @@ pub struct Claim {
 
 /// One annual report as nianbao understands it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ReportIn")]
 pub struct Report {
     pub file: Option<String>,
     pub title: Option<String>,
@@ -136,7 +137,7 @@ pub struct Report {
     pub published: Option<Date>,
     pub sections: Vec<Section>,
     /// Every canonical key of `template`, blank cells included.
-    pub cells: BTreeMap<String, Cell>,
+    pub cells: Cells,
     pub extra_items: Vec<ExtraItem>,
     pub claims: Vec<Claim>,
     /// Which statistical tables were found in the source (二, 三, 四; legacy: the one table).
@@ -156,10 +157,7 @@ impl Report {
             template,
             published: None,
             sections: Vec::new(),
-            cells: keys_for(template)
-                .iter()
-                .map(|k| (k.to_string(), Cell::default()))
-                .collect(),
+            cells: Cells::new(template),
             extra_items: Vec::new(),
             claims: Vec::new(),
             tables: Vec::new(),
@@ -175,9 +173,16 @@ impl Report {
         self.cells.get(key).and_then(Cell::int)
     }
 
-    /// Sets a value without evidence (data entered by hand or generated).
-    pub fn set(&mut self, key: &str, value: Option<Num>) {
-        self.cells.entry(key.to_string()).or_default().value = value;
+    /// Sets a value without evidence (data entered by hand or generated); false (nothing
+    /// set) when the template has no such key.
+    pub fn set(&mut self, key: &str, value: Option<Num>) -> bool {
+        match self.cells.get_mut(key) {
+            Some(c) => {
+                c.value = value;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The values in canonical key order, as `nianbao extract` prints them.
@@ -212,6 +217,52 @@ impl Report {
 
     pub fn has_table(&self, name: &str) -> bool {
         self.tables.iter().any(|t| t == name)
+    }
+}
+
+/// A report as JSON has it: cells as a map, checked against the template when converted.
+#[derive(Deserialize)]
+struct ReportIn {
+    file: Option<String>,
+    title: Option<String>,
+    agency: Option<String>,
+    year: Option<i32>,
+    template: Template,
+    published: Option<Date>,
+    sections: Vec<Section>,
+    cells: BTreeMap<String, Cell>,
+    extra_items: Vec<ExtraItem>,
+    claims: Vec<Claim>,
+    tables: Vec<String>,
+    doubts: Vec<Finding>,
+}
+
+impl TryFrom<ReportIn> for Report {
+    type Error = String;
+    fn try_from(r: ReportIn) -> Result<Report, String> {
+        let mut cells = Cells::new(r.template);
+        for (key, cell) in r.cells {
+            if !cells.set(&key, cell) {
+                return Err(format!(
+                    "模板 {} 没有单元格 {key} (no cell {key} in template {})",
+                    r.template, r.template
+                ));
+            }
+        }
+        Ok(Report {
+            file: r.file,
+            title: r.title,
+            agency: r.agency,
+            year: r.year,
+            template: r.template,
+            published: r.published,
+            sections: r.sections,
+            cells,
+            extra_items: r.extra_items,
+            claims: r.claims,
+            tables: r.tables,
+            doubts: r.doubts,
+        })
     }
 }
 

@@ -362,7 +362,7 @@ mod tests {
                 .filter_map(|c| c.key.clone())
                 .collect();
             keys.sort();
-            let mut expected: Vec<String> = r.cells.keys().cloned().collect();
+            let mut expected: Vec<String> = r.cells.keys().map(str::to_string).collect();
             expected.sort();
             assert_eq!(keys, expected, "{template:?}");
         }

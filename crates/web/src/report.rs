@@ -94,7 +94,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
                     let (was, now) = (b.report.value(k), stored.report.value(k));
                     (was != now).then(|| {
                         (
-                            k.clone(),
+                            k.to_string(),
                             was.map(|v| v.to_string()),
                             now.map(|v| v.to_string()),
                         )
@@ -187,7 +187,7 @@ pub fn evidence_json(r: &Report, source: &str) -> serde_json::Value {
         let start = source[..a].encode_utf16().count();
         let end = start + source[a..b].encode_utf16().count();
         out.insert(
-            key.clone(),
+            key.to_string(),
             serde_json::json!({ "start": start, "end": end, "raw": e.raw, "line": e.line, "confidence": e.confidence, "place": e.place }),
         );
     }
@@ -807,7 +807,7 @@ pub async fn rendered_boxes(
         .ok_or_else(Fail::not_found)?;
     rendering(&st, id, bytes).await?;
     let l = load(&st, id).await?;
-    let boxes: BTreeMap<&String, nianbao_model::PageBox> = l
+    let boxes: BTreeMap<&str, nianbao_model::PageBox> = l
         .stored
         .report
         .cells
