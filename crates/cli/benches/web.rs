@@ -5,7 +5,10 @@
 //! signs in, and requests report pages (random ids) and the dashboard from a few client
 //! threads; reports p50/p95/max latency and throughput. Bounded: `NIANBAO_BENCH_REPORTS`
 //! report pages (default 2000) and `NIANBAO_BENCH_DASHBOARDS` dashboards (default 40),
-//! `NIANBAO_BENCH_CLIENTS` threads (default 4).
+//! `NIANBAO_BENCH_CLIENTS` threads (default 4). Then the boards of two filing campaigns (36
+//! and 2 000 agencies), the dashboard after a correction, and the CLI's statistics and
+//! exports (`NIANBAO_BENCH_EXPORTS=0` skips the exports). `NIANBAO_BENCH_SIZES=N` picks the store
+//! `bench-N.db` (ingested here when missing).
 
 mod common;
 
@@ -56,6 +59,21 @@ fn login(base: &str) -> (ureq::Agent, String) {
         .unwrap()
         .to_string();
     (agent, session)
+}
+
+/// The signed-in session's CSRF token, for the JSON API.
+fn me_csrf(agent: &ureq::Agent, base: &str, session: &str) -> String {
+    let me: serde_json::Value = serde_json::from_str(
+        &agent
+            .get(&format!("{base}/api/me"))
+            .set("Cookie", session)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap(),
+    )
+    .unwrap();
+    me["csrf"].as_str().unwrap_or_default().to_string()
 }
 
 /// Latencies (ms) of `n` GETs spread over `clients` threads, each path from `path(i)`.
@@ -261,19 +279,40 @@ fn main() {
         "(p.N = page {deep} of the list; \"link\" is the 下一页 link of page {})",
         deep - 1
     );
+    // Filing campaigns of a county's size (36 agencies) and a city's (2 000), year 2023:
+    // the board of each (every agency's state, counts) as a reviewer opens it.
+    let (agent, session) = login(&base);
+    let csrf = me_csrf(&agent, &base, &session);
+    let agencies = reports / 7;
+    let mut boards = Vec::new();
+    for size in [36, 2000] {
+        let names: Vec<String> = (0..size.min(agencies))
+            .map(|i| format!("第{}号镇", i * (agencies / size.min(agencies)).max(1)))
+            .collect();
+        let made: serde_json::Value = serde_json::from_str(
+            &agent
+                .post(&format!("{base}/api/campaigns"))
+                .set("Cookie", &session)
+                .set("X-CSRF-Token", &csrf)
+                .set("Content-Type", "application/json")
+                .send_string(
+                    &serde_json::json!({ "name": format!("bench {size}"), "year": 2023, "agencies": names })
+                        .to_string(),
+                )
+                .expect("campaign created")
+                .into_string()
+                .unwrap(),
+        )
+        .unwrap();
+        let id = made["campaign"]["id"].as_i64().expect("campaign id");
+        boards.push((format!("campaign {size}"), format!("/campaigns/{id}")));
+    }
+    for (name, path) in &boards {
+        measure(name, n_dash, &|_| path.clone());
+    }
     // A reviewer's correction changes the corpus; the dashboard right after it.
     let (agent, session) = login(&base);
-    let me: serde_json::Value = serde_json::from_str(
-        &agent
-            .get(&format!("{base}/api/me"))
-            .set("Cookie", &session)
-            .call()
-            .unwrap()
-            .into_string()
-            .unwrap(),
-    )
-    .unwrap();
-    let csrf = me["csrf"].as_str().unwrap_or_default().to_string();
+    let csrf = me_csrf(&agent, &base, &session);
     let r = agent
         .post(&format!("{base}/api/reports/1/cells"))
         .set("Cookie", &session)
@@ -293,7 +332,9 @@ fn main() {
         first_dashboard.1.as_secs_f64()
     );
 
-    // What the pages rest on, and the exports of the whole store, by the CLI.
+    // What the pages rest on, and the exports of the whole store, by the CLI
+    // (`NIANBAO_BENCH_EXPORTS=0` skips the exports: minutes each over a million reports).
+    let exports = env_num("NIANBAO_BENCH_EXPORTS", 1) != 0;
     println!("command                              seconds   peak RSS MiB");
     let dbs = db.display().to_string();
     let out = root.join("bench-export");
@@ -304,6 +345,9 @@ fn main() {
         vec!["export", "--format", "xlsx"],
         vec!["export", "--format", "parquet"],
     ] {
+        if args[0] == "export" && !exports {
+            continue;
+        }
         let mut cmd = Command::new(bin);
         cmd.args(&args).args(["--db", &dbs]).stderr(Stdio::null());
         if args[0] == "export" {

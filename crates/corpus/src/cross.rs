@@ -195,7 +195,8 @@ impl Store {
             .iter()
             .filter_map(|r| r.int(0))
             .collect();
-        let quoted = crate::figures::quoted(&keys());
+        let keys = keys();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         for &id in &ids {
             transaction(self.conn(), |c| {
                 // Not while a worker saves a report of this agency (see `store::save`).
@@ -213,22 +214,25 @@ impl Store {
                 )?;
                 // The cells the rules read, of every report of the series, in one query.
                 let mut values: HashMap<i64, HashMap<String, f64>> = HashMap::new();
+                let mut damaged = None;
                 c.each(
-                    &format!(
-                        "SELECT c.report_id, c.key, c.num FROM reports r JOIN cells c ON c.report_id = r.id \
-                         WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL \
-                         AND c.num IS NOT NULL AND c.key IN ({})",
-                        quoted
-                    ),
+                    "SELECT cs.report_id, cs.cells FROM reports r JOIN cell_sets cs ON cs.report_id = r.id \
+                     WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL",
                     &[id.into()],
-                    &mut |cell| {
-                        values
-                            .entry(cell.int(0).unwrap_or(0))
-                            .or_default()
-                            .insert(cell.str(1).to_string(), cell.real(2).unwrap_or(0.0));
+                    &mut |row| {
+                        let report = row.int(0).unwrap_or(0);
+                        match crate::cellset::numbers(row.str(1), &keys) {
+                            Ok(cells) => {
+                                values.insert(report, cells.into_iter().collect());
+                            }
+                            Err(e) => damaged = Some(format!("报告 {report}: {e}")),
+                        }
                         Ok(())
                     },
                 )?;
+                if let Some(e) = damaged {
+                    return Err(StoreError::Corrupt(e));
+                }
                 let series: Vec<YearReport> = reports
                     .iter()
                     .map(|r| YearReport {

@@ -10,6 +10,7 @@ pub mod agency;
 pub mod assessment;
 pub mod campaigns;
 mod carry;
+mod cellset;
 pub mod cross;
 pub mod db;
 pub mod divisions;

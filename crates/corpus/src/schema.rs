@@ -3,11 +3,12 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double,
-/// `{clustered}` a table stored in the order of its primary key (SQLite's `WITHOUT ROWID`:
-/// the cells of a report are one run of one B-tree, not a row table and a key index).
+/// `{rowid}` a key given by the writer (on SQLite the table's row id, not a second index).
+/// A report's cells are one JSON array in `cell_sets` (see `cellset`); the `cells` view
+/// unfolds them into one row per cell for queries.
 const TABLES: &str = "
 CREATE TABLE nianbao_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE agencies (
@@ -49,21 +50,10 @@ CREATE TABLE sources (
     report_id BIGINT PRIMARY KEY REFERENCES reports (id),
     text TEXT NOT NULL
 );
-CREATE TABLE cells (
-    report_id BIGINT NOT NULL REFERENCES reports (id),
-    key TEXT NOT NULL,
-    value TEXT,
-    num {real},
-    raw TEXT,
-    line BIGINT,
-    col BIGINT,
-    pos BIGINT,
-    len BIGINT,
-    unit TEXT,
-    confidence {real},
-    place TEXT,
-    PRIMARY KEY (report_id, key)
-) {clustered};
+CREATE TABLE cell_sets (
+    report_id {rowid} REFERENCES reports (id),
+    cells TEXT NOT NULL
+);
 CREATE TABLE findings (
     report_id BIGINT NOT NULL REFERENCES reports (id),
     origin TEXT NOT NULL,
@@ -190,21 +180,101 @@ CREATE TABLE renderings (
 );
 ";
 
+/// The `cells` view: the stored arrays as the rows (report, key, value, evidence columns)
+/// the `cells` table of schema 8 and before held.
+fn cells_view(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sqlite => "CREATE VIEW cells AS SELECT s.report_id AS report_id, \
+            j.value ->> 0 AS key, j.value ->> 1 AS value, j.value ->> 2 AS num, j.value ->> 3 AS raw, \
+            j.value ->> 4 AS line, j.value ->> 5 AS col, j.value ->> 6 AS pos, j.value ->> 7 AS len, \
+            j.value ->> 8 AS unit, j.value ->> 9 AS confidence, j.value ->> 10 AS place \
+            FROM cell_sets s, json_each(s.cells) j;",
+        Kind::Postgres => "CREATE VIEW cells AS SELECT s.report_id AS report_id, \
+            j.value ->> 0 AS key, j.value ->> 1 AS value, (j.value ->> 2)::double precision AS num, \
+            j.value ->> 3 AS raw, (j.value ->> 4)::bigint AS line, (j.value ->> 5)::bigint AS col, \
+            (j.value ->> 6)::bigint AS pos, (j.value ->> 7)::bigint AS len, j.value ->> 8 AS unit, \
+            (j.value ->> 9)::double precision AS confidence, j.value ->> 10 AS place \
+            FROM cell_sets s, jsonb_array_elements(s.cells::jsonb) AS j(value);",
+    }
+}
+
+/// Schema 9: the `cells` table of an older store becomes one array per report in
+/// `cell_sets` (reports a few hundred at a time), and the table the view of the same name.
+fn cells_to_sets(c: &mut dyn Conn) -> Result<(), StoreError> {
+    let ddl = dialect(
+        &*c,
+        "CREATE TABLE cell_sets (report_id {rowid} REFERENCES reports (id), cells TEXT NOT NULL);",
+    );
+    c.batch(&ddl)?;
+    let ids: Vec<i64> = c
+        .query("SELECT id FROM reports ORDER BY id", &[])?
+        .iter()
+        .filter_map(|r| r.int(0))
+        .collect();
+    for chunk in ids.chunks(256) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let rows = c.query(
+            &format!(
+                "SELECT report_id, key, value, num, raw, line, col, pos, len, unit, confidence, place \
+                 FROM cells WHERE report_id IN ({}) ORDER BY report_id, key",
+                list.join(", ")
+            ),
+            &[],
+        )?;
+        let mut sets: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
+        for r in &rows {
+            let id = r.int(0).unwrap_or(0);
+            if sets.last().is_none_or(|(last, _)| *last != id) {
+                sets.push((id, Vec::new()));
+            }
+            let place = r
+                .text(11)
+                .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+            if let Some((_, cells)) = sets.last_mut() {
+                cells.push(serde_json::json!([
+                    r.str(1),
+                    r.text(2),
+                    r.real(3),
+                    r.text(4),
+                    r.int(5),
+                    r.int(6),
+                    r.int(7),
+                    r.int(8),
+                    r.text(9),
+                    r.real(10),
+                    place
+                ]));
+            }
+        }
+        for (id, cells) in sets {
+            c.exec(
+                "INSERT INTO cell_sets (report_id, cells) VALUES ($1, $2)",
+                &[
+                    id.into(),
+                    serde_json::Value::Array(cells).to_string().into(),
+                ],
+            )?;
+        }
+    }
+    c.batch("DROP TABLE cells")?;
+    c.batch(cells_view(c.kind()))
+}
+
 fn dialect(conn: &dyn Conn, ddl: &str) -> String {
     match conn.kind() {
         Kind::Sqlite => ddl
             .replace("{id}", "INTEGER PRIMARY KEY")
+            .replace("{rowid}", "INTEGER PRIMARY KEY")
             .replace("{real}", "REAL")
-            .replace("{blob}", "BLOB")
-            .replace("{clustered}", "WITHOUT ROWID"),
+            .replace("{blob}", "BLOB"),
         Kind::Postgres => ddl
             .replace(
                 "{id}",
                 "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
             )
+            .replace("{rowid}", "BIGINT PRIMARY KEY")
             .replace("{real}", "DOUBLE PRECISION")
-            .replace("{blob}", "BYTEA")
-            .replace("{clustered}", ""),
+            .replace("{blob}", "BYTEA"),
     }
 }
 
@@ -259,6 +329,7 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         );
         transaction(conn, |c| {
             c.batch(&ddl)?;
+            c.batch(cells_view(c.kind()))?;
             c.exec(
                 "INSERT INTO nianbao_meta (key, value) VALUES ('schema', $1)",
                 &[VERSION.to_string().into()],
@@ -279,8 +350,9 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // tables, one made before divisions (5) the agencies' division columns, filled from
         // the stored texts, one made before figures were kept per report (6) their table,
         // filled from the stored cells and findings, one made before Word originals were
-        // rendered (7) their table; everything else is kept.
-        Some(v @ (1..=7)) => {
+        // rendered (7) their table, one made before cells were stored an array per report
+        // (8) its cells converted; everything else is kept.
+        Some(v @ (1..=8)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -302,7 +374,9 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if v <= 6 {
                 ddl.push_str(&dialect(conn, crate::figures::TABLE));
             }
-            ddl.push_str(&dialect(conn, RENDERINGS));
+            if v <= 7 {
+                ddl.push_str(&dialect(conn, RENDERINGS));
+            }
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 if v <= 5 {
@@ -311,6 +385,7 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 if v <= 6 {
                     crate::figures::fill(c)?;
                 }
+                cells_to_sets(c)?;
                 c.exec(
                     "UPDATE nianbao_meta SET value = $1 WHERE key = 'schema'",
                     &[VERSION.to_string().into()],

@@ -3,7 +3,7 @@
 use crate::agency::{self, Name};
 use crate::db::{transaction, Conn, Kind, Row, Value};
 use crate::{postgres::Postgres, schema, sqlite::Sqlite, StoreError};
-use nianbao_model::{Cell, Evidence, Finding, Fix, Num, Report, Rule, Severity, Template};
+use nianbao_model::{Finding, Fix, Num, Report, Rule, Severity, Template};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -237,7 +237,10 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         .first()
         .and_then(|row| row.int(0))
         .ok_or_else(|| StoreError::Sql("INSERT returned no id".into()))?;
-    c.insert_rows("cells", &CELL_COLUMNS, &cell_rows(id, r))?;
+    c.exec(
+        "INSERT INTO cell_sets (report_id, cells) VALUES ($1, $2)",
+        &[id.into(), crate::cellset::encode(&r.cells).into()],
+    )?;
     c.insert_rows(
         "findings",
         &FINDING_COLUMNS,
@@ -295,20 +298,6 @@ struct Doc<'a> {
 #[derive(serde::Serialize)]
 struct Empty {}
 
-const CELL_COLUMNS: [&str; 12] = [
-    "report_id",
-    "key",
-    "value",
-    "num",
-    "raw",
-    "line",
-    "col",
-    "pos",
-    "len",
-    "unit",
-    "confidence",
-    "place",
-];
 pub const FINDING_COLUMNS: [&str; 10] = [
     "report_id",
     "origin",
@@ -321,32 +310,6 @@ pub const FINDING_COLUMNS: [&str; 10] = [
     "fix_value",
     "alternatives",
 ];
-
-fn cell_rows(id: i64, r: &Report) -> Vec<Vec<Value>> {
-    r.cells
-        .iter()
-        .filter(|(_, c)| c.value.is_some() || c.evidence.is_some())
-        .map(|(key, c)| {
-            let e = c.evidence.as_ref();
-            vec![
-                id.into(),
-                (*key).into(),
-                c.value.map(|v| v.to_string()).into(),
-                c.value.map(Num::as_f64).into(),
-                e.map(|e| e.raw.clone()).into(),
-                e.map(|e| i64::from(e.line)).into(),
-                e.map(|e| i64::from(e.column)).into(),
-                e.map(|e| e.offset as i64).into(),
-                e.map(|e| e.len as i64).into(),
-                e.and_then(|e| e.unit.clone()).into(),
-                e.map(|e| f64::from(e.confidence)).into(),
-                e.and_then(|e| e.place.as_ref())
-                    .and_then(|p| serde_json::to_string(p).ok())
-                    .into(),
-            ]
-        })
-        .collect()
-}
 
 pub(crate) fn finding_rows(id: i64, origin: &str, findings: &[Finding]) -> Vec<Vec<Value>> {
     findings
@@ -597,8 +560,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (clause, params) = filter.sql();
         let head = "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), \
-                    COALESCE(a.level, ''), r.version, r.path, r.doc, a.division \
-                    FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id";
+                    COALESCE(a.level, ''), r.version, r.path, r.doc, a.division, cs.cells \
+                    FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id \
+                    LEFT JOIN cell_sets cs ON cs.report_id = r.id";
         // The ids in order first (8 bytes a report), then the reports a batch at a time:
         // memory stays flat however many are exported, and cells are read with a second
         // query on the same connection.
@@ -639,7 +603,8 @@ impl Store {
     pub fn report(&mut self, id: i64) -> Result<Option<Stored>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), COALESCE(a.region, ''), COALESCE(a.level, ''), \
-             r.version, r.path, r.doc, a.division FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1",
+             r.version, r.path, r.doc, a.division, cs.cells FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id \
+             LEFT JOIN cell_sets cs ON cs.report_id = r.id WHERE r.id = $1",
             &[id.into()],
         )?;
         match rows.first() {
@@ -652,26 +617,8 @@ impl Store {
         let id = head.int(0).unwrap_or(0);
         let mut report: Report = serde_json::from_str(head.str(7))
             .map_err(|e| StoreError::Corrupt(format!("报告 {id} 的内容无法解析: {e}")))?;
-        report.cells = nianbao_model::Cells::new(report.template);
-        let rows = self.conn.query(
-            "SELECT key, value, raw, line, col, pos, len, unit, confidence, place FROM cells WHERE report_id = $1",
-            &[id.into()],
-        )?;
-        for r in rows {
-            let value = r.text(1).and_then(parse_num);
-            let evidence = r.text(2).map(|raw| Evidence {
-                raw: raw.to_string(),
-                line: r.int(3).unwrap_or(0) as u32,
-                column: r.int(4).unwrap_or(0) as u32,
-                offset: r.int(5).unwrap_or(0) as usize,
-                len: r.int(6).unwrap_or(0) as usize,
-                unit: r.text(7).map(str::to_string),
-                confidence: r.real(8).unwrap_or(1.0) as f32,
-                place: r.text(9).and_then(|p| serde_json::from_str(p).ok()),
-            });
-            // A key the template lacks (none is stored so) is left out.
-            report.cells.set(r.str(0), Cell { value, evidence });
-        }
+        crate::cellset::decode_into(head.text(9).unwrap_or("[]"), &mut report)
+            .map_err(|e| StoreError::Corrupt(format!("报告 {id}: {e}")))?;
         let findings = self.findings(id)?;
         Ok(Stored {
             id,

@@ -1234,7 +1234,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after("DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
 }
 
 #[test]
@@ -1251,7 +1251,7 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
 }
 
 #[test]
@@ -1266,7 +1266,7 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
 }
 
 #[test]
@@ -1275,7 +1275,7 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
         "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
     let placed: Vec<(String, String, String)> = store
         .conn()
         .query(
@@ -1309,7 +1309,7 @@ fn a_version_7_corpus_gains_the_renderings_of_word_originals() {
     let (_dir, mut store) = reopened_after(
         "DROP TABLE renderings; UPDATE nianbao_meta SET value = '7' WHERE key = 'schema';",
     );
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
     let id = store
         .conn()
         .query("SELECT MIN(id) FROM reports", &[])
@@ -1339,6 +1339,50 @@ fn a_version_7_corpus_gains_the_renderings_of_word_originals() {
 }
 
 #[test]
+fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
+    let (dir, mut store) = generated_store();
+    let path = dir.path().join("old.db").display().to_string();
+    let every = |store: &mut Store| {
+        let mut out = Vec::new();
+        store
+            .each_report(&Filter::default(), &mut |s| {
+                out.push((s.id, s.report, s.findings));
+                Ok(())
+            })
+            .unwrap();
+        out
+    };
+    let rows = |store: &mut Store| {
+        store
+            .conn()
+            .query("SELECT report_id, key, value, num, raw, line, col, pos, len, unit, confidence, place FROM cells ORDER BY report_id, key", &[])
+            .unwrap()
+            .iter()
+            .map(|r| format!("{:?}", (0..12).map(|i| r.text(i).map(str::to_string).or(r.real(i).map(|x| x.to_string()))).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+    };
+    let before = every(&mut store);
+    let before_rows = rows(&mut store);
+    assert_eq!(before.len(), 25);
+    assert!(
+        before_rows.len() > 25 * 100,
+        "{} cell rows",
+        before_rows.len()
+    );
+    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
+    store
+        .conn()
+        .batch("UPDATE nianbao_meta SET value = '8' WHERE key = 'schema';")
+        .unwrap();
+    assert_eq!(rows(&mut store), before_rows);
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(every(&mut store), before);
+    assert_eq!(rows(&mut store), before_rows);
+}
+
+#[test]
 fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
@@ -1358,13 +1402,14 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     };
     let before = all(&mut store);
     assert_eq!(before[0][0].reports, 25);
+    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
     store
         .conn()
         .batch("DROP TABLE renderings; DROP TABLE figures; UPDATE nianbao_meta SET value = '6' WHERE key = 'schema';")
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "8");
+    assert_eq!(schema_version(&mut store), "9");
     assert_eq!(all(&mut store), before);
 
     // A correction moves the figures with it: received of every report, then one report's
@@ -1452,11 +1497,26 @@ fn generated_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// The `cells` table as schema 8 and before had it (one row per cell), made from the view
+/// of the same name over the arrays of `cell_sets`, which go.
+const CELLS_AS_IN_VERSION_8: &str = "
+CREATE TABLE cells_v8 (
+    report_id BIGINT NOT NULL REFERENCES reports (id), key TEXT NOT NULL, value TEXT, num REAL,
+    raw TEXT, line BIGINT, col BIGINT, pos BIGINT, len BIGINT, unit TEXT, confidence REAL,
+    place TEXT, PRIMARY KEY (report_id, key)
+) WITHOUT ROWID;
+INSERT INTO cells_v8 SELECT * FROM cells;
+DROP VIEW cells;
+DROP TABLE cell_sets;
+ALTER TABLE cells_v8 RENAME TO cells;
+";
+
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
 /// opened again (the directory must outlive the store).
 fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
     let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
+    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
     store.conn().batch(sql).unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();

@@ -111,10 +111,11 @@ pub async fn index(
         }
         _ => None,
     };
-    let (total, rows) = st
+    let total = count(&st, &q, filter.clone()).await?;
+    let rows = st
         .with(move |store| match seek {
-            Some(seek) => store.list_from(&filter, seek, PAGE),
-            None => store.list(&filter, (page - 1) * PAGE, PAGE),
+            Some(seek) => store.list_page_from(&filter, seek, PAGE),
+            None => store.list_page(&filter, (page - 1) * PAGE, PAGE),
         })
         .await?;
     if seek.is_some() && rows.is_empty() {
@@ -218,6 +219,31 @@ const STATUSES: &[(&str, &str)] = &[
 ];
 
 /// Percent-encodes a query value.
+/// How many reports the list's filter selects, counted again only when the corpus changed
+/// since the last count of the same filter.
+async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
+    let key = q.query();
+    let now = crate::dashboard::version(st).await?;
+    let known = st
+        .list_counts
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned());
+    if let Some((v, n)) = known {
+        if v == now {
+            return Ok(n);
+        }
+    }
+    let n = st.with(move |s| s.list_count(&filter)).await?;
+    if let Ok(mut m) = st.list_counts.lock() {
+        if m.len() >= 1000 {
+            m.clear(); // many filters typed: start again rather than grow
+        }
+        m.insert(key, (now, n));
+    }
+    Ok(n)
+}
+
 pub fn url(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
