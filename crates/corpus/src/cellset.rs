@@ -8,6 +8,7 @@
 //! `cells` view (see `schema`), which unfolds the arrays into the rows the table had.
 
 use nianbao_model::{Cell, Cells, Evidence, Num, Place, Report};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 /// One stored cell, in the order of the `cells` view's columns.
@@ -99,12 +100,31 @@ pub(crate) fn decode_into(stored: &str, report: &mut Report) -> Result<(), Strin
     Ok(())
 }
 
+/// The key and number of a stored cell, the rest skipped unread (the cross-year rules
+/// read 22 numbers of each report of a series).
+#[derive(Deserialize)]
+struct KeyNum<'a>(
+    #[serde(borrow)] std::borrow::Cow<'a, str>,
+    IgnoredAny,
+    Option<f64>,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+);
+
 /// The numbers of the given keys (those stored), as the `num` column had them.
 pub(crate) fn numbers(stored: &str, keys: &[&str]) -> Result<Vec<(String, f64)>, String> {
-    Ok(parse(stored)?
+    let rows: Vec<KeyNum> = serde_json::from_str(stored)
+        .map_err(|e| format!("单元格数据无法解析 (cells not readable): {e}"))?;
+    Ok(rows
         .into_iter()
-        .filter(|r| keys.contains(&r.0.as_str()))
-        .filter_map(|r| Some((r.0, r.2?)))
+        .filter(|r| keys.contains(&r.0.as_ref()))
+        .filter_map(|r| Some((r.0.into_owned(), r.2?)))
         .collect())
 }
 

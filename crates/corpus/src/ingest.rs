@@ -276,6 +276,7 @@ fn parse(name: &str, hash: String, bytes: &[u8]) -> Result<Parsed, ParseError> {
         hash,
         format: source.format.to_string(),
         text: source.text,
+        cells: crate::cellset::encode(&report.cells),
         report,
         findings,
         original: kept.then(|| bytes.to_vec()),

@@ -24,6 +24,9 @@ pub struct Parsed {
     /// The file as published, kept when its text is not the file itself (PDF, Word, OFD,
     /// images), for people to see the page and download it.
     pub original: Option<Vec<u8>>,
+    /// `report`'s cells in their stored form, made where the file was read (the reading
+    /// threads, not the one writer).
+    pub(crate) cells: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,9 +240,16 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         .first()
         .and_then(|row| row.int(0))
         .ok_or_else(|| StoreError::Sql("INSERT returned no id".into()))?;
+    let cells = match &carried {
+        Some(k) => crate::cellset::encode(&k.report.cells),
+        None => {
+            debug_assert_eq!(p.cells, crate::cellset::encode(&p.report.cells));
+            p.cells.clone()
+        }
+    };
     c.exec(
         "INSERT INTO cell_sets (report_id, cells) VALUES ($1, $2)",
-        &[id.into(), crate::cellset::encode(&r.cells).into()],
+        &[id.into(), cells.into()],
     )?;
     c.insert_rows(
         "findings",
