@@ -5,7 +5,7 @@
 //! 本年废止), `cross.missing_year` (a gap in the series), `cross.swing` (requests received
 //! changing tenfold). They are recomputed whenever an agency's series changes.
 
-use crate::db::transaction;
+use crate::db::{transaction, Conn, Kind};
 use crate::store::{finding_rows, FINDING_COLUMNS};
 use crate::{Store, StoreError};
 use nianbao_model::Rule;
@@ -186,8 +186,9 @@ fn swing(prev: &YearReport, cur: &YearReport) -> Option<Finding> {
 }
 
 impl Store {
-    /// Recomputes the cross-year findings of every agency whose series changed. Each agency
-    /// is one transaction, so an interrupted run is finished by the next one.
+    /// Recomputes the cross-year findings of every agency whose series changed. An agency's
+    /// work and the clearing of its mark are one transaction, so an interrupted run is
+    /// finished by the next one.
     pub fn refresh_cross(&mut self) -> Result<usize, StoreError> {
         let ids: Vec<i64> = self
             .conn()
@@ -197,82 +198,97 @@ impl Store {
             .collect();
         let keys = keys();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        for &id in &ids {
+        // On SQLite many agencies go in one transaction (a commit each made the end of a
+        // large ingest one long serial tail); on PostgreSQL one each, as workers of other
+        // processes lock agencies. Interrupted, the agencies not committed stay marked.
+        let per_transaction = match self.conn().kind() {
+            Kind::Sqlite => 256,
+            Kind::Postgres => 1,
+        };
+        for chunk in ids.chunks(per_transaction) {
             transaction(self.conn(), |c| {
-                // Not while a worker saves a report of this agency (see `store::save`).
-                let core = c.query("SELECT core FROM agencies WHERE id = $1", &[id.into()])?;
-                if let Some(core) = core.first() {
-                    crate::db::lock(c, &format!("agency {}", core.str(0)))?;
+                for &id in chunk {
+                    refresh_agency(c, id, &keys)?;
                 }
-                let reports = c.query(
-                    "SELECT id, year, template FROM reports WHERE agency_id = $1 AND current = 1 AND year IS NOT NULL ORDER BY year",
-                    &[id.into()],
-                )?;
-                c.exec(
-                    "DELETE FROM findings WHERE origin = 'cross' AND report_id IN (SELECT id FROM reports WHERE agency_id = $1)",
-                    &[id.into()],
-                )?;
-                // The cells the rules read, of every report of the series, in one query.
-                let mut values: HashMap<i64, HashMap<String, f64>> = HashMap::new();
-                let mut damaged = None;
-                c.each(
-                    "SELECT cs.report_id, cs.cells FROM reports r JOIN cell_sets cs ON cs.report_id = r.id \
-                     WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL",
-                    &[id.into()],
-                    &mut |row| {
-                        let report = row.int(0).unwrap_or(0);
-                        match crate::cellset::numbers(row.str(1), &keys) {
-                            Ok(cells) => {
-                                values.insert(report, cells.into_iter().collect());
-                            }
-                            Err(e) => damaged = Some(format!("报告 {report}: {e}")),
-                        }
-                        Ok(())
-                    },
-                )?;
-                if let Some(e) = damaged {
-                    return Err(StoreError::Corrupt(e));
-                }
-                let series: Vec<YearReport> = reports
-                    .iter()
-                    .map(|r| YearReport {
-                        year: r.int(1).unwrap_or(0) as i32,
-                        template: Template::parse(r.str(2)),
-                        values: values.remove(&r.int(0).unwrap_or(0)).unwrap_or_default(),
-                    })
-                    .collect();
-                let mut counts: HashMap<usize, Vec<Finding>> = HashMap::new();
-                for (at, f) in findings(&series) {
-                    counts.entry(at).or_default().push(f);
-                }
-                for (at, list) in counts {
-                    let report_id = reports[at].int(0).unwrap_or(0);
-                    c.insert_rows(
-                        "findings",
-                        &FINDING_COLUMNS,
-                        &finding_rows(report_id, "cross", &list),
-                    )?;
-                }
-                c.exec(
-                    "UPDATE reports SET errors = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'error'), \
-                     warnings = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'warning') \
-                     WHERE agency_id = $1",
-                    &[id.into()],
-                )?;
-                // The agency is named as its latest report names it (deterministic whatever
-                // order a parallel ingest stored the reports in).
-                c.exec(
-                    "UPDATE agencies SET name = COALESCE((SELECT agency_name FROM reports WHERE agency_id = $1 \
-                     AND current = 1 AND agency_name IS NOT NULL \
-                     ORDER BY (year IS NULL), year DESC, LENGTH(agency_name) DESC, agency_name LIMIT 1), name), \
-                     dirty = 0 WHERE id = $1",
-                    &[id.into()],
-                )?;
                 Ok(())
             })?;
         }
         Ok(ids.len())
     }
+}
+
+/// Rewrites one agency's cross-year findings and clears its mark.
+fn refresh_agency(c: &mut dyn Conn, id: i64, keys: &[&str]) -> Result<(), StoreError> {
+    // Not while a worker saves a report of this agency (see `store::save`).
+    let core = c.query("SELECT core FROM agencies WHERE id = $1", &[id.into()])?;
+    if let Some(core) = core.first() {
+        crate::db::lock(c, &format!("agency {}", core.str(0)))?;
+    }
+    let reports = c.query(
+        "SELECT id, year, template FROM reports WHERE agency_id = $1 AND current = 1 AND year IS NOT NULL ORDER BY year",
+        &[id.into()],
+    )?;
+    c.exec(
+        "DELETE FROM findings WHERE origin = 'cross' AND report_id IN (SELECT id FROM reports WHERE agency_id = $1)",
+        &[id.into()],
+    )?;
+    // The cells the rules read, of every report of the series, in one query.
+    let mut values: HashMap<i64, HashMap<String, f64>> = HashMap::new();
+    let mut damaged = None;
+    c.each(
+        "SELECT cs.report_id, cs.cells FROM reports r JOIN cell_sets cs ON cs.report_id = r.id \
+         WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL",
+        &[id.into()],
+        &mut |row| {
+            let report = row.int(0).unwrap_or(0);
+            match crate::cellset::numbers(row.str(1), &keys) {
+                Ok(cells) => {
+                    values.insert(report, cells.into_iter().collect());
+                }
+                Err(e) => damaged = Some(format!("报告 {report}: {e}")),
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(e) = damaged {
+        return Err(StoreError::Corrupt(e));
+    }
+    let series: Vec<YearReport> = reports
+        .iter()
+        .map(|r| YearReport {
+            year: r.int(1).unwrap_or(0) as i32,
+            template: Template::parse(r.str(2)),
+            values: values.remove(&r.int(0).unwrap_or(0)).unwrap_or_default(),
+        })
+        .collect();
+    let mut counts: HashMap<usize, Vec<Finding>> = HashMap::new();
+    for (at, f) in findings(&series) {
+        counts.entry(at).or_default().push(f);
+    }
+    for (at, list) in counts {
+        let report_id = reports[at].int(0).unwrap_or(0);
+        c.insert_rows(
+            "findings",
+            &FINDING_COLUMNS,
+            &finding_rows(report_id, "cross", &list),
+        )?;
+    }
+    c.exec(
+        "UPDATE reports SET errors = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'error'), \
+         warnings = (SELECT COUNT(*) FROM findings f WHERE f.report_id = reports.id AND f.severity = 'warning') \
+         WHERE agency_id = $1",
+        &[id.into()],
+    )?;
+    // The agency is named as its latest report names it (deterministic whatever
+    // order a parallel ingest stored the reports in).
+    c.exec(
+        "UPDATE agencies SET name = COALESCE((SELECT agency_name FROM reports WHERE agency_id = $1 \
+         AND current = 1 AND agency_name IS NOT NULL \
+         ORDER BY (year IS NULL), year DESC, LENGTH(agency_name) DESC, agency_name LIMIT 1), name), \
+         dirty = 0 WHERE id = $1",
+        &[id.into()],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
