@@ -30,19 +30,23 @@ impl YearReport {
     }
 }
 
-/// Every cell the cross-year rules read: all a refresh loads of a stored report.
-pub fn keys() -> Vec<String> {
-    let mut out: Vec<String> = COLUMNS
-        .iter()
-        .flat_map(|c| [format!("t3.carried_over.{c}"), format!("t3.carried_in.{c}")])
-        .collect();
-    for item in ["regulation", "normative"] {
-        for col in ["in_force", "issued", "repealed"] {
-            out.push(format!("t2.{item}.{col}"));
+/// Every cell the cross-year rules read: all a refresh loads of a stored report (kept with
+/// its figures, see `figures::put`).
+pub fn keys() -> &'static [String] {
+    static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut out: Vec<String> = COLUMNS
+            .iter()
+            .flat_map(|c| [format!("t3.carried_over.{c}"), format!("t3.carried_in.{c}")])
+            .collect();
+        for item in ["regulation", "normative"] {
+            for col in ["in_force", "issued", "repealed"] {
+                out.push(format!("t2.{item}.{col}"));
+            }
         }
-    }
-    out.extend(["legacy.request.received".into(), "t3.received.total".into()]);
-    out
+        out.extend(["legacy.request.received".into(), "t3.received.total".into()]);
+        out
+    });
+    &KEYS
 }
 
 /// Findings for a series sorted by year, each with the index of the report it belongs to
@@ -232,24 +236,43 @@ fn refresh_agency(c: &mut dyn Conn, id: i64, keys: &[&str]) -> Result<(), StoreE
         "DELETE FROM findings WHERE origin = 'cross' AND report_id IN (SELECT id FROM reports WHERE agency_id = $1)",
         &[id.into()],
     )?;
-    // The cells the rules read, of every report of the series, in one query.
+    // The numbers the rules read, of every report of the series, in one query (kept with
+    // each report's figures; decoded from its cells when a figure row lacks them).
     let mut values: HashMap<i64, HashMap<String, f64>> = HashMap::new();
+    let mut missing = Vec::new();
     let mut damaged = None;
     c.each(
-        "SELECT cs.report_id, cs.cells FROM reports r JOIN cell_sets cs ON cs.report_id = r.id \
+        "SELECT r.id, f.cross_cells FROM reports r LEFT JOIN figures f ON f.report_id = r.id \
          WHERE r.agency_id = $1 AND r.current = 1 AND r.year IS NOT NULL",
         &[id.into()],
         &mut |row| {
             let report = row.int(0).unwrap_or(0);
-            match crate::cellset::numbers(row.str(1), &keys) {
-                Ok(cells) => {
-                    values.insert(report, cells.into_iter().collect());
+            match row
+                .text(1)
+                .map(serde_json::from_str::<HashMap<String, f64>>)
+            {
+                Some(Ok(v)) => {
+                    values.insert(report, v);
                 }
-                Err(e) => damaged = Some(format!("报告 {report}: {e}")),
+                Some(Err(e)) => damaged = Some(format!("报告 {report}: {e}")),
+                None => missing.push(report),
             }
             Ok(())
         },
     )?;
+    for report in missing {
+        let rows = c.query(
+            "SELECT cells FROM cell_sets WHERE report_id = $1",
+            &[report.into()],
+        )?;
+        let stored = rows.first().map_or("[]", |r| r.str(0));
+        match crate::cellset::numbers(stored, keys) {
+            Ok(v) => {
+                values.insert(report, v.into_iter().collect());
+            }
+            Err(e) => damaged = Some(format!("报告 {report}: {e}")),
+        }
+    }
     if let Some(e) = damaged {
         return Err(StoreError::Corrupt(e));
     }

@@ -54,7 +54,8 @@ pub(crate) const SUMS: [(&str, &[&str]); 9] = [
     ),
 ];
 
-/// The table (schema 7); `{real}` as in `schema`.
+/// The table (schema 7; `cross_cells` since 9: the numbers the cross-year rules read, a JSON
+/// object by key); `{real}` as in `schema`.
 pub(crate) const TABLE: &str = "
 CREATE TABLE figures (
     report_id BIGINT PRIMARY KEY REFERENCES reports (id),
@@ -68,7 +69,8 @@ CREATE TABLE figures (
     suits {real} NOT NULL,
     suits_corrected {real} NOT NULL,
     pass INTEGER NOT NULL,
-    tpl INTEGER NOT NULL
+    tpl INTEGER NOT NULL,
+    cross_cells TEXT
 );
 ";
 
@@ -132,15 +134,20 @@ pub(crate) fn put(
     }
     row.push(i64::from(!has(Rule::is_identity)).into());
     row.push(i64::from(!has(|r| r == Rule::TemplateYear)).into());
+    let cross: serde_json::Map<String, serde_json::Value> = crate::cross::keys()
+        .iter()
+        .filter_map(|k| Some((k.clone(), report.value(k)?.as_f64().into())))
+        .collect();
+    row.push(serde_json::Value::Object(cross).to_string().into());
     c.exec(
         "DELETE FROM figures WHERE report_id = $1",
         &[report_id.into()],
     )?;
     // Written once: every report stored runs it.
     static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let marks: Vec<String> = (1..=SUMS.len() + 3).map(|i| format!("${i}")).collect();
+        let marks: Vec<String> = (1..=SUMS.len() + 4).map(|i| format!("${i}")).collect();
         format!(
-            "INSERT INTO figures (report_id, {}, pass, tpl) VALUES ({})",
+            "INSERT INTO figures (report_id, {}, pass, tpl, cross_cells) VALUES ({})",
             names().join(", "),
             marks.join(", ")
         )
@@ -158,4 +165,43 @@ fn names() -> Vec<&'static str> {
 pub(crate) fn fill(c: &mut dyn Conn) -> Result<(), StoreError> {
     c.batch("DELETE FROM figures")?;
     c.batch(&insert(""))
+}
+
+/// Fills the numbers the cross-year rules read where a figure row lacks them (a corpus made
+/// before schema 9), from the stored cells, a few hundred reports at a time.
+pub(crate) fn fill_cross(c: &mut dyn Conn) -> Result<(), StoreError> {
+    let ids: Vec<i64> = c
+        .query(
+            "SELECT report_id FROM figures WHERE cross_cells IS NULL ORDER BY report_id",
+            &[],
+        )?
+        .iter()
+        .filter_map(|r| r.int(0))
+        .collect();
+    let keys: Vec<&str> = crate::cross::keys().iter().map(String::as_str).collect();
+    for chunk in ids.chunks(256) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let rows = c.query(
+            &format!(
+                "SELECT report_id, cells FROM cell_sets WHERE report_id IN ({})",
+                list.join(", ")
+            ),
+            &[],
+        )?;
+        for r in &rows {
+            let id = r.int(0).unwrap_or(0);
+            let numbers = crate::cellset::numbers(r.str(1), &keys)
+                .map_err(|e| StoreError::Corrupt(format!("报告 {id}: {e}")))?;
+            let cross: serde_json::Map<String, serde_json::Value> =
+                numbers.into_iter().map(|(k, v)| (k, v.into())).collect();
+            c.exec(
+                "UPDATE figures SET cross_cells = $1 WHERE report_id = $2",
+                &[
+                    serde_json::Value::Object(cross).to_string().into(),
+                    id.into(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -1369,7 +1369,7 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
         "{} cell rows",
         before_rows.len()
     );
-    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
+    store.conn().batch(AS_IN_VERSION_8).unwrap();
     store
         .conn()
         .batch("UPDATE nianbao_meta SET value = '8' WHERE key = 'schema';")
@@ -1380,6 +1380,12 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
     assert_eq!(schema_version(&mut store), "9");
     assert_eq!(every(&mut store), before);
     assert_eq!(rows(&mut store), before_rows);
+    // The cross-year findings computed again from the numbers the upgrade put with the
+    // figures are the ones stored before.
+    assert!(before.iter().any(|(_, _, f)| f.iter().any(|f| f.rule.family() == "cross")));
+    store.conn().batch("UPDATE agencies SET dirty = 1").unwrap();
+    assert_eq!(store.refresh_cross().unwrap(), 5);
+    assert_eq!(every(&mut store), before);
 }
 
 #[test]
@@ -1402,7 +1408,7 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     };
     let before = all(&mut store);
     assert_eq!(before[0][0].reports, 25);
-    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
+    store.conn().batch(AS_IN_VERSION_8).unwrap();
     store
         .conn()
         .batch("DROP TABLE renderings; DROP TABLE figures; UPDATE nianbao_meta SET value = '6' WHERE key = 'schema';")
@@ -1498,8 +1504,9 @@ fn generated_store() -> (tempfile::TempDir, Store) {
 }
 
 /// The `cells` table as schema 8 and before had it (one row per cell), made from the view
-/// of the same name over the arrays of `cell_sets`, which go.
-const CELLS_AS_IN_VERSION_8: &str = "
+/// of the same name over the arrays of `cell_sets`, which go; and the figures without the
+/// numbers the cross-year rules read.
+const AS_IN_VERSION_8: &str = "
 CREATE TABLE cells_v8 (
     report_id BIGINT NOT NULL REFERENCES reports (id), key TEXT NOT NULL, value TEXT, num REAL,
     raw TEXT, line BIGINT, col BIGINT, pos BIGINT, len BIGINT, unit TEXT, confidence REAL,
@@ -1509,6 +1516,7 @@ INSERT INTO cells_v8 SELECT * FROM cells;
 DROP VIEW cells;
 DROP TABLE cell_sets;
 ALTER TABLE cells_v8 RENAME TO cells;
+ALTER TABLE figures DROP COLUMN cross_cells;
 ";
 
 /// A SQLite corpus of the generated reports, turned into an older schema's by `sql`, and
@@ -1516,7 +1524,7 @@ ALTER TABLE cells_v8 RENAME TO cells;
 fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
     let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
-    store.conn().batch(CELLS_AS_IN_VERSION_8).unwrap();
+    store.conn().batch(AS_IN_VERSION_8).unwrap();
     store.conn().batch(sql).unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
