@@ -134,11 +134,10 @@ pub(crate) fn put(
     }
     row.push(i64::from(!has(Rule::is_identity)).into());
     row.push(i64::from(!has(|r| r == Rule::TemplateYear)).into());
-    let cross: serde_json::Map<String, serde_json::Value> = crate::cross::keys()
+    let cross = crate::cross::keys()
         .iter()
-        .filter_map(|k| Some((k.clone(), report.value(k)?.as_f64().into())))
-        .collect();
-    row.push(serde_json::Value::Object(cross).to_string().into());
+        .filter_map(|k| Some((k.clone(), report.value(k)?.as_f64())));
+    row.push(cross_cells(cross).into());
     c.exec(
         "DELETE FROM figures WHERE report_id = $1",
         &[report_id.into()],
@@ -167,6 +166,14 @@ pub(crate) fn fill(c: &mut dyn Conn) -> Result<(), StoreError> {
     c.batch(&insert(""))
 }
 
+/// The `cross_cells` column: the numbers the cross-year rules read, a JSON object by key
+/// (written by `put` and by `fill_cross` alike).
+fn cross_cells(numbers: impl Iterator<Item = (String, f64)>) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        numbers.map(|(k, v)| (k, v.into())).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
 /// Fills the numbers the cross-year rules read where a figure row lacks them (a corpus made
 /// before schema 9), from the stored cells, a few hundred reports at a time.
 pub(crate) fn fill_cross(c: &mut dyn Conn) -> Result<(), StoreError> {
@@ -192,14 +199,9 @@ pub(crate) fn fill_cross(c: &mut dyn Conn) -> Result<(), StoreError> {
             let id = r.int(0).unwrap_or(0);
             let numbers = crate::cellset::numbers(r.str(1), &keys)
                 .map_err(|e| StoreError::Corrupt(format!("报告 {id}: {e}")))?;
-            let cross: serde_json::Map<String, serde_json::Value> =
-                numbers.into_iter().map(|(k, v)| (k, v.into())).collect();
             c.exec(
                 "UPDATE figures SET cross_cells = $1 WHERE report_id = $2",
-                &[
-                    serde_json::Value::Object(cross).to_string().into(),
-                    id.into(),
-                ],
+                &[cross_cells(numbers.into_iter()).into(), id.into()],
             )?;
         }
     }

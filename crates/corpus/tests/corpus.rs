@@ -1382,7 +1382,9 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
     assert_eq!(rows(&mut store), before_rows);
     // The cross-year findings computed again from the numbers the upgrade put with the
     // figures are the ones stored before.
-    assert!(before.iter().any(|(_, _, f)| f.iter().any(|f| f.rule.family() == "cross")));
+    assert!(before
+        .iter()
+        .any(|(_, _, f)| f.iter().any(|f| f.rule.family() == "cross")));
     store.conn().batch("UPDATE agencies SET dirty = 1").unwrap();
     assert_eq!(store.refresh_cross().unwrap(), 5);
     assert_eq!(every(&mut store), before);
