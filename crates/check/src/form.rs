@@ -8,27 +8,24 @@ pub fn check(r: &Report, out: &mut Vec<Finding>) {
     sections(r, out);
     template_year(r, out);
     deadline_check(r, out);
-    legacy_sums(r, out);
+    sums(r, out);
 }
 
 fn tables(r: &Report, out: &mut Vec<Finding>) {
-    let wanted: &[(&str, &str, &str)] = match r.template {
-        Template::Legacy => &[("统计表", "政府信息公开情况统计表", "t")],
-        _ => &[
+    let wanted: Vec<(&str, &str, &str, Severity, &str)> = match r.template.statistics() {
+        Some(s) => vec![(s.table, s.title, "", s.missing, s.missing_note)],
+        None => [
             ("二", "二、主动公开政府信息情况", "t2."),
             ("三", "三、收到和处理政府信息公开申请情况", "t3."),
             ("四", "四、行政复议、行政诉讼情况", "t4."),
-        ],
+        ]
+        .map(|(n, t, p)| (n, t, p, Severity::Error, ""))
+        .to_vec(),
     };
-    for (name, title, prefix) in wanted {
+    for (name, title, prefix, severity, zh_note) in wanted {
         if r.has_table(name) {
             continue;
         }
-        let (severity, zh_note) = if r.template == Template::Legacy {
-            (Severity::Warning, "（2019年以前无全国统一表格）")
-        } else {
-            (Severity::Error, "")
-        };
         out.push(Finding::new(
             Rule::TableMissing,
             severity,
@@ -44,14 +41,10 @@ fn tables(r: &Report, out: &mut Vec<Finding>) {
 }
 
 fn sections(r: &Report, out: &mut Vec<Finding>) {
-    if r.template == Template::Legacy {
+    let Some(form) = r.template.sections() else {
         return;
-    }
-    let severity = if r.template == Template::Y2021 {
-        Severity::Error
-    } else {
-        Severity::Warning
     };
+    let severity = form.missing_section;
     let missing: Vec<&str> = (1..=6u8)
         .filter(|n| !r.sections.iter().any(|s| s.number == *n))
         .map(|n| SECTION_HEADINGS[n as usize - 1])
@@ -130,73 +123,26 @@ fn deadline_check(r: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-fn legacy_sums(r: &Report, out: &mut Vec<Finding>) {
-    if r.template != Template::Legacy {
+/// The totals of a statistics table against their items.
+fn sums(r: &Report, out: &mut Vec<Finding>) {
+    let Some(stats) = r.template.statistics() else {
         return;
-    }
-    const SUMS: &[(&str, &[&str], &str)] = &[
-        (
-            "legacy.request.received",
-            &[
-                "legacy.request.in_person",
-                "legacy.request.fax",
-                "legacy.request.online",
-                "legacy.request.letter",
-            ],
-            "收到申请数",
-        ),
-        (
-            "legacy.request.completed",
-            &["legacy.request.on_time", "legacy.request.extended"],
-            "申请办结数",
-        ),
-        (
-            "legacy.reply.total",
-            &[
-                "legacy.reply.already_public",
-                "legacy.reply.granted",
-                "legacy.reply.partial",
-                "legacy.reply.denied",
-                "legacy.reply.not_this_agency",
-                "legacy.reply.not_exist",
-                "legacy.reply.correction",
-                "legacy.reply.other_channel",
-            ],
-            "申请答复数",
-        ),
-        (
-            "legacy.review.total",
-            &[
-                "legacy.review.upheld",
-                "legacy.review.corrected",
-                "legacy.review.other",
-            ],
-            "行政复议数量",
-        ),
-        (
-            "legacy.suit.total",
-            &[
-                "legacy.suit.upheld",
-                "legacy.suit.corrected",
-                "legacy.suit.other",
-            ],
-            "行政诉讼数量",
-        ),
-    ];
-    for (total, parts, name) in SUMS {
-        let Some(t) = r.int(total) else { continue };
-        let vals: Vec<Option<i64>> = parts.iter().map(|k| r.int(k)).collect();
+    };
+    for sum in stats.sums {
+        let Some(t) = r.int(sum.total) else { continue };
+        let vals: Vec<Option<i64>> = sum.parts.iter().map(|k| r.int(k)).collect();
         if vals.iter().all(Option::is_none) {
             continue;
         }
         let s: i64 = vals.iter().flatten().sum();
         if s != t {
-            let mut cells = vec![total.to_string()];
-            cells.extend(parts.iter().map(|p| p.to_string()));
+            let mut cells = vec![sum.total.to_string()];
+            cells.extend(sum.parts.iter().map(|p| p.to_string()));
+            let (table, name) = (stats.table, sum.name);
             out.push(Finding::new(
-                Rule::LegacySum,
-                Severity::Warning,
-                format!("统计表“{name}”为 {t}，分项之和为 {s}"),
+                stats.sum_rule,
+                stats.sum_severity,
+                format!("{table}“{name}”为 {t}，分项之和为 {s}"),
                 format!("statistics table “{name}” is {t}, its items add up to {s}"),
                 cells,
             ));

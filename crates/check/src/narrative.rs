@@ -1,10 +1,10 @@
 //! The narrative against the tables: what the text says about requests must match 表三.
 
 use nianbao_model::Rule;
-use nianbao_model::{ClaimKind, Finding, Report, Severity, Template};
+use nianbao_model::{ClaimKind, Finding, Report, Severity};
 
 pub fn check(r: &Report, out: &mut Vec<Finding>) {
-    if r.template == Template::Legacy || !r.has_table("三") {
+    if r.template.sections().is_none() || !r.has_table("三") {
         return;
     }
     let received = r.int("t3.received.total");

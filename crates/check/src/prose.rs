@@ -3,7 +3,7 @@
 //! changed marked), and the numbers the prose states about requests, reviews and suits
 //! compared with the same year's tables.
 
-use nianbao_model::{Report, Template};
+use nianbao_model::Report;
 
 /// The sentences of a section's text (split after 。！？；and at line ends), trimmed.
 pub fn sentences(text: &str) -> Vec<String> {
@@ -202,7 +202,7 @@ impl Stated {
 /// `行政诉讼N件` (the number within a few characters after the phrase), with the table's
 /// value beside each.
 pub fn stated(r: &Report) -> Vec<Stated> {
-    if r.template == Template::Legacy {
+    if r.template.sections().is_none() {
         return Vec::new();
     }
     let suits = || -> Option<i64> {
@@ -270,7 +270,7 @@ pub fn stated(r: &Report) -> Vec<Stated> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao_model::{Num, Section};
+    use nianbao_model::{Num, Section, Template};
 
     #[test]
     fn sentences_kept_removed_added_and_changed() {

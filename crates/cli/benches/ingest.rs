@@ -12,7 +12,8 @@
 //! `NIANBAO_BENCH_WORKERS=1,2,4` then times `ingest --queue` with that many worker processes
 //! on one PostgreSQL database for the largest size (the files queued beforehand, the clock
 //! running from the workers' start until the last exits), and checks nothing was lost or
-//! stored twice.
+//! stored twice. `NIANBAO_BENCH_KILL=S` kills the first worker with SIGKILL after S seconds
+//! and starts another in its place (the killed worker's claim must return to the queue).
 
 mod common;
 
@@ -80,6 +81,9 @@ fn main() {
         }
     }
     let workers = list("NIANBAO_BENCH_WORKERS", "");
+    let kill_after: Option<f64> = std::env::var("NIANBAO_BENCH_KILL")
+        .ok()
+        .map(|s| s.parse().expect("NIANBAO_BENCH_KILL: seconds"));
     if workers.is_empty() {
         return;
     }
@@ -93,36 +97,61 @@ fn main() {
         let mut store = nianbao_corpus::Store::open(&db).unwrap();
         nianbao_corpus::queue::enqueue(&mut store, std::slice::from_ref(&set)).unwrap();
         let start = Instant::now();
-        let mut children: Vec<_> = (0..w)
-            .map(|i| {
-                Command::new(env!("CARGO_BIN_EXE_nianbao"))
-                    .args([
-                        "ingest",
-                        "--queue",
-                        "--quiet",
-                        "--worker",
-                        &format!("w{i}"),
-                        "--db",
-                        &db,
-                    ])
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
+        let spawn = |name: &str| {
+            Command::new(env!("CARGO_BIN_EXE_nianbao"))
+                .args([
+                    "ingest", "--queue", "--quiet", "--worker", name, "--db", &db,
+                ])
+                .spawn()
+                .unwrap()
+        };
+        let mut children: Vec<_> = (0..w).map(|i| spawn(&format!("w{i}"))).collect();
+        if let Some(after) = kill_after {
+            std::thread::sleep(std::time::Duration::from_secs_f64(after));
+            let victim = &mut children[0];
+            assert!(
+                victim.try_wait().unwrap().is_none(),
+                "worker ended before the kill"
+            );
+            victim.kill().unwrap(); // SIGKILL
+            let status = victim.wait().unwrap();
+            let stored = count(&mut store, "SELECT COUNT(*) FROM reports");
+            println!(
+                "killed worker w0 ({status}) after {after} s with {stored} reports stored; w0-again starts"
+            );
+            children[0] = spawn("w0-again");
+        }
         for c in &mut children {
             assert!(c.wait().unwrap().success(), "worker failed");
         }
         let secs = start.elapsed().as_secs_f64();
-        let stored = store
-            .conn()
-            .query("SELECT COUNT(*) FROM reports", &[])
-            .unwrap()[0]
-            .int(0)
-            .unwrap();
-        assert_eq!(stored as usize, reports, "every report stored once");
+        let stored = count(&mut store, "SELECT COUNT(*) FROM reports");
+        assert_eq!(stored, reports, "every report stored once");
+        // Once each: no file stored twice, one agency per generated agency directory, one
+        // version of each report, nothing left in the queue.
+        let files = count(&mut store, "SELECT COUNT(DISTINCT path) FROM reports");
+        let agencies = count(&mut store, "SELECT COUNT(*) FROM agencies");
+        let versions = count(
+            &mut store,
+            "SELECT COUNT(*) FROM reports WHERE version <> 1",
+        );
+        let open = count(
+            &mut store,
+            "SELECT COUNT(*) FROM ingest_queue WHERE state <> 'done'",
+        );
+        assert_eq!(
+            (files, agencies, versions, open),
+            (reports, reports / 7, 0, 0),
+            "(distinct files, agencies, later versions, queue items not done)"
+        );
         println!(
             "{w:>7} {reports:>9} {secs:>9.1} {:>11.0}",
             reports as f64 / secs
         );
     }
+}
+
+/// The one integer an SQL query answers.
+fn count(store: &mut nianbao_corpus::Store, sql: &str) -> usize {
+    store.conn().query(sql, &[]).unwrap()[0].int(0).unwrap() as usize
 }

@@ -8,7 +8,8 @@
 //! `NIANBAO_BENCH_CLIENTS` threads (default 4). Then the boards of two filing campaigns (36
 //! and 2 000 agencies), the dashboard after a correction, and the CLI's statistics and
 //! exports (`NIANBAO_BENCH_EXPORTS=0` skips the exports). `NIANBAO_BENCH_SIZES=N` picks the store
-//! `bench-N.db` (ingested here when missing).
+//! `bench-N.db` (ingested here when missing); `NIANBAO_BENCH_DB` names another store instead
+//! (a `postgres://…` URL: the PostgreSQL database an ingest benchmark filled).
 
 mod common;
 
@@ -131,8 +132,11 @@ fn main() {
     let size: usize = list("NIANBAO_BENCH_SIZES", "100000")[0]
         .parse()
         .expect("size");
-    let db = root.join(format!("bench-{size}.db"));
-    if !db.exists() {
+    let named = std::env::var("NIANBAO_BENCH_DB").ok();
+    let db = named
+        .clone()
+        .map_or_else(|| root.join(format!("bench-{size}.db")), PathBuf::from);
+    if named.is_none() && !db.exists() {
         let dirs = corpus(&root.join("reports"), size);
         let set = root.join(format!("web-set-{size}"));
         std::fs::create_dir_all(&set).unwrap();

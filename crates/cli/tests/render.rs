@@ -78,7 +78,7 @@ fn inputs(dir: &Path) -> Vec<(PathBuf, Report)> {
         r.year = Some(match template {
             Template::Legacy => 2017,
             Template::Y2019 => 2020,
-            Template::Y2021 => 2023,
+            _ => 2023,
         });
         if template != Template::Legacy {
             r.sections = vec![

@@ -85,7 +85,7 @@ pub fn findings(series: &[YearReport]) -> Vec<(usize, Finding)> {
 }
 
 fn is_modern(r: &YearReport) -> bool {
-    matches!(r.template, Some(Template::Y2019 | Template::Y2021))
+    r.template.is_some_and(|t| t.sections().is_some())
 }
 
 fn carry_over(prev: &YearReport, cur: &YearReport) -> Option<Finding> {

@@ -97,7 +97,7 @@ fn report_values(s: &Stored) -> Vec<Value> {
 fn keys(template: Option<Template>) -> Vec<&'static str> {
     let templates = match template {
         Some(t) => vec![t],
-        None => Template::ALL.to_vec(),
+        None => Template::all(),
     };
     let mut out: Vec<&'static str> = Vec::new();
     for t in templates {
@@ -111,9 +111,9 @@ fn keys(template: Option<Template>) -> Vec<&'static str> {
 }
 
 fn key_zh(key: &str) -> String {
-    Template::ALL
-        .iter()
-        .find_map(|t| key_def(*t, key))
+    Template::all()
+        .into_iter()
+        .find_map(|t| key_def(t, key))
         .map_or_else(|| key.to_string(), |d| d.label_path.to_string())
 }
 

@@ -188,17 +188,8 @@ fn report_sheet(ws: &mut Worksheet, s: &Stored) -> Result<(), XlsxError> {
         report: r,
     };
     let mut row = 2;
-    if r.template == Template::Legacy {
-        row = sheet.table(row, "政府信息公开情况统计表", &doc::legacy(r))?;
-    } else {
-        let tables = [
-            ("二、主动公开政府信息情况", doc::t2(r)),
-            ("三、收到和处理政府信息公开申请情况", doc::t3(r)),
-            ("四、政府信息公开行政复议、行政诉讼情况", doc::t4(r)),
-        ];
-        for (i, (caption, t)) in tables.iter().enumerate() {
-            row = sheet.table(row + u32::from(i > 0), caption, t)?;
-        }
+    for (i, (caption, t)) in doc::tables(r).iter().enumerate() {
+        row = sheet.table(row + u32::from(i > 0), caption, t)?;
     }
     row += 1;
     sheet
@@ -214,11 +205,7 @@ fn report_sheet(ws: &mut Worksheet, s: &Stored) -> Result<(), XlsxError> {
 }
 
 fn template_zh(t: Template) -> &'static str {
-    match t {
-        Template::Legacy => "2018年及以前统计表",
-        Template::Y2019 => "2019年版格式",
-        Template::Y2021 => "2021年版格式",
-    }
+    t.def().short_zh
 }
 
 struct Sheet<'a> {

@@ -7,10 +7,11 @@ use crate::table::{Pair, RowRead};
 use crate::write::Writer;
 use nianbao_model::{Finding, Rule, Severity};
 
-/// How a table is named in messages: (Chinese, English).
+/// How a table is named in messages: (Chinese, English). Tables 二, 三, 四 go by their
+/// number; a statistics table by its name.
 fn tname(table: &str) -> (String, String) {
-    if table == "统计表" {
-        ("统计表".into(), "statistics table".into())
+    if !matches!(table, "二" | "三" | "四") {
+        (table.into(), "statistics table".into())
     } else {
         (format!("表{table}"), format!("table {table}"))
     }

@@ -11,9 +11,8 @@ use crate::labels::canon;
 use crate::norm::{norm_char, Norm};
 use crate::tokens::{append, items_in, Chunk, ChunkKind, Item, NumTok, Sign, Unit};
 use nianbao_model::layout::{self, Head};
-use nianbao_model::{Template, TextGrid};
+use nianbao_model::{PerTemplate, Template, TextGrid};
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// The text's items with every grid row read through its grid.
 pub fn items(norm: &Norm, grids: &[TextGrid], template: Template) -> Vec<Item> {
@@ -63,13 +62,11 @@ type HeadSet = Vec<Vec<String>>;
 /// Every set of columns the template's tables print under one header, widest first (none
 /// for the pre-2019 form); made once per template.
 fn head_sets(template: Template) -> &'static [HeadSet] {
-    static SETS: LazyLock<[Vec<HeadSet>; 2]> =
-        LazyLock::new(|| [Template::Y2019, Template::Y2021].map(sets_of));
-    match template {
-        Template::Legacy => &[],
-        Template::Y2019 => &SETS[0],
-        Template::Y2021 => &SETS[1],
-    }
+    static SETS: PerTemplate<Vec<HeadSet>> = PerTemplate::new();
+    SETS.get(template, |t| match t.sections() {
+        Some(_) => sets_of(t),
+        None => Vec::new(),
+    })
 }
 
 fn sets_of(template: Template) -> Vec<HeadSet> {

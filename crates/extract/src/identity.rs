@@ -2,9 +2,8 @@
 //! positions of a table's rows and columns, so readings can be scored by how many hold.
 
 use nianbao_model::layout::{self, identities};
-use nianbao_model::{Rule, Template};
+use nianbao_model::{PerTemplate, Rule, Template};
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// One identity as (row, column) positions on each side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,9 +73,8 @@ impl Scoring {
 
 /// The scoring identities of a template's tables 三 and 四.
 pub fn scoring(t: Template) -> &'static Scoring {
-    static BOTH: LazyLock<[Scoring; 2]> =
-        LazyLock::new(|| [Scoring::of(Template::Y2019), Scoring::of(Template::Y2021)]);
-    &BOTH[usize::from(t == Template::Y2021)]
+    static CACHE: PerTemplate<Scoring> = PerTemplate::new();
+    CACHE.get(t, Scoring::of)
 }
 
 /// How many of a row's identities hold for one reading of it (blanks as 0); a reading of

@@ -91,9 +91,9 @@ pub fn extract_document(
 
     let regions = regions::find(&compact, &heads, template, norm.chars.len());
     let mut w = write::Writer::new(&norm, &mut report, at);
-    if template == nianbao_model::Template::Legacy {
-        if let Some(r) = regions.legacy {
-            tables::legacy(&mut w, regions::slice(&items, r), &compact, r);
+    if let Some(stats) = template.statistics() {
+        if let Some(r) = regions.statistics {
+            tables::statistics(&mut w, regions::slice(&items, r), &compact, r, stats);
         }
     } else {
         if let Some(r) = regions.t2 {

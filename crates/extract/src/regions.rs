@@ -12,12 +12,12 @@ pub struct Regions {
     pub t2: Option<Range>,
     pub t3: Option<Range>,
     pub t4: Option<Range>,
-    pub legacy: Option<Range>,
+    pub statistics: Option<Range>,
 }
 
 impl Regions {
     pub fn all(&self) -> Vec<Range> {
-        [self.t2, self.t3, self.t4, self.legacy]
+        [self.t2, self.t3, self.t4, self.statistics]
             .into_iter()
             .flatten()
             .collect()
@@ -35,19 +35,26 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         r.map(|(a, b)| (c.norm_at(a, norm_len), c.norm_at(b, norm_len)))
     };
     let end = c.chars.len();
-    if template == Template::Legacy {
-        let start = ["统计表", "统计指标", "指标名称", "统计数据", "指标名"]
-            .iter()
-            .filter_map(|m| c.find(m, 0))
-            .filter(|&p| p > 0)
-            .max()
-            .or_else(|| heads.last().map(|h| h.end))
-            .unwrap_or(0);
+    if let Some(stats) = template.statistics() {
+        let start = [
+            "统计表",
+            "统计指标",
+            "指标名称",
+            "统计数据",
+            "指标名",
+            stats.title,
+        ]
+        .iter()
+        .filter_map(|m| c.find(m, 0))
+        .filter(|&p| p > 0)
+        .max()
+        .or_else(|| heads.last().map(|h| h.end))
+        .unwrap_or(0);
         // The table is usually an appendix after the narrative; a table elsewhere is
         // still found because alignment skips what does not match.
         let start = if table_follows(c, start) { start } else { 0 };
         return Regions {
-            legacy: to_norm(Some((start, end.min(start + 30_000)))),
+            statistics: to_norm(Some((start, end.min(start + 30_000)))),
             ..Regions::default()
         };
     }
@@ -86,7 +93,7 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         t2: to_norm(t2.map(|a| (a, t2_end.max(a)))),
         t3: to_norm(t3.map(|a| (a, t3_end.max(a)))),
         t4: to_norm(t4.map(|a| (a, t4_end.max(a)))),
-        legacy: None,
+        statistics: None,
     }
 }
 

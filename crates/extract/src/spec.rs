@@ -3,7 +3,7 @@
 //! taken from the one definition of the templates, [`nianbao_model::layout`].
 
 use nianbao_model::layout::{self, Line};
-use nianbao_model::{Template, ValueKind};
+use nianbao_model::{PerTemplate, Template, ValueKind};
 use std::sync::LazyLock;
 
 /// A row as extraction reads it: its line of the template and the kind of number each
@@ -52,15 +52,12 @@ struct Specs {
     t3: Vec<RowSpec>,
 }
 
-static SPECS: LazyLock<[Specs; 2]> = LazyLock::new(|| {
-    [Template::Y2019, Template::Y2021].map(|t| Specs {
+fn specs(template: Template) -> &'static Specs {
+    static SPECS: PerTemplate<Specs> = PerTemplate::new();
+    SPECS.get(template, |t| Specs {
         t2: layout::t2_lines(t).map(RowSpec::of).collect(),
         t3: layout::t3_lines(t).map(RowSpec::of).collect(),
     })
-});
-
-fn specs(template: Template) -> &'static Specs {
-    &SPECS[usize::from(template == Template::Y2021)]
 }
 
 /// Rows of table 三 for a template, in order.
@@ -75,13 +72,21 @@ pub fn t2_rows(template: Template) -> &'static [RowSpec] {
 /// Table 四: one row of 15 cells, in column order.
 pub static T4_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| layout::T4.keys().collect());
 
-/// The national statistics form (国办发〔2014〕32号) and the 福建-style table, in their order.
-pub static LEGACY_VARIANTS: LazyLock<[Vec<RowSpec>; 2]> = LazyLock::new(|| {
-    [
-        layout::legacy_lines().map(RowSpec::of).collect(),
-        layout::LEGACY_FUJIAN.iter().map(RowSpec::of).collect(),
-    ]
-});
+/// The printings of a statistics table, the form's own first (for the national form of
+/// 国办发〔2014〕32号: the national table, then the 福建-style one); none for other forms.
+pub fn statistics_variants(template: Template) -> &'static [Vec<RowSpec>] {
+    static CACHE: PerTemplate<Vec<Vec<RowSpec>>> = PerTemplate::new();
+    CACHE.get(template, |t| match t.statistics() {
+        Some(s) => std::iter::once(s.value_lines().map(RowSpec::of).collect())
+            .chain(
+                s.variants
+                    .iter()
+                    .map(|v| v.iter().map(RowSpec::of).collect()),
+            )
+            .collect(),
+        None => Vec::new(),
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -104,7 +109,10 @@ mod tests {
             want.sort();
             assert_eq!(made, want, "template {t}");
         }
-        let mut legacy: Vec<String> = LEGACY_VARIANTS[0].iter().map(|r| r.cell_key(0)).collect();
+        let mut legacy: Vec<String> = statistics_variants(Template::Legacy)[0]
+            .iter()
+            .map(|r| r.cell_key(0))
+            .collect();
         let mut want: Vec<String> = keys_for(Template::Legacy)
             .iter()
             .map(|k| k.to_string())
@@ -123,7 +131,7 @@ mod tests {
             fee.cols,
             vec![("prev", ValueKind::Count), ("delta", ValueKind::Change)]
         );
-        let money = LEGACY_VARIANTS[0]
+        let money = statistics_variants(Template::Legacy)[0]
             .iter()
             .find(|r| r.key() == "legacy.fees_wan")
             .unwrap();

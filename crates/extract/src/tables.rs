@@ -7,13 +7,13 @@ use crate::identity::{row_score, scoring};
 use crate::labels::{strip_unit, suffix_score};
 use crate::number::to_num;
 use crate::regions::Range;
-use crate::spec::{t2_rows, t3_rows, RowSpec, LEGACY_VARIANTS, T4_KEYS};
+use crate::spec::{statistics_variants, t2_rows, t3_rows, RowSpec, T4_KEYS};
 use crate::split::PieceKind;
 use crate::table::{align, pairs, prior, read_row, t2_row_score, Pair, RowRead};
 use crate::tokens::{Item, Unit};
 use crate::write::{evidence, Writer};
 use nianbao_model::ValueKind;
-use nianbao_model::{ExtraItem, Rule, Severity};
+use nianbao_model::{ExtraItem, Rule, Severity, Statistics};
 
 pub(crate) fn no_soft(_: &[Option<f64>]) -> usize {
     0
@@ -140,9 +140,15 @@ pub fn t4(w: &mut Writer, items: &[Item]) {
     }
 }
 
-pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
+pub fn statistics(
+    w: &mut Writer,
+    items: &[Item],
+    c: &Compact,
+    region: Range,
+    stats: &'static Statistics,
+) {
     let ps = pairs(items, true);
-    let best = LEGACY_VARIANTS
+    let best = statistics_variants(w.r.template)
         .iter()
         .map(|v| {
             let rows: Vec<&RowSpec> = v.iter().collect();
@@ -157,7 +163,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
     if assigned.iter().all(Option::is_none) {
         return;
     }
-    w.r.tables.push("统计表".into());
+    w.r.tables.push(stats.table.into());
     // 福建-style tables carry a second value column, 历年累计, which is never below the
     // year's figure: that settles most runs of digits.
     let cumulative = c
@@ -186,7 +192,7 @@ pub fn legacy(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
             short: false,
         };
         let alts: Vec<usize> = (0..one.cands.len()).collect();
-        w.row("统计表", spec, &one, pick, &alts, hint);
+        w.row(stats.table, spec, &one, pick, &alts, hint);
         if read.extra && !cumulative {
             w.doubt(
                 Rule::ExtractExtraValues,

@@ -3,11 +3,10 @@
 //! instead of a map of 200 owned keys, and a lookup is a hash of the key, not a tree walk of
 //! string comparisons (the checks look cells up thousands of times per report).
 
-use crate::{keys_for, Cell, Template};
+use crate::{keys_for, Cell, PerTemplate, Template};
 use rustc_hash::FxHashMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::sync::OnceLock;
 
 /// The keys of a template in sorted order (the order cells are listed and serialised in,
 /// as a sorted map lists them) and each key's slot.
@@ -17,18 +16,13 @@ struct Index {
 }
 
 fn index(template: Template) -> &'static Index {
-    static CACHE: OnceLock<[Index; 3]> = OnceLock::new();
-    let of = |t: Template| {
+    static CACHE: PerTemplate<Index> = PerTemplate::new();
+    CACHE.get(template, |t| {
         let mut sorted = keys_for(t).to_vec();
         sorted.sort_unstable();
         let slot = sorted.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         Index { sorted, slot }
-    };
-    let all = CACHE.get_or_init(|| Template::ALL.map(of));
-    &all[Template::ALL
-        .iter()
-        .position(|t| *t == template)
-        .unwrap_or(0)]
+    })
 }
 
 /// Every canonical cell of one template, blank ones included. A key of another template

@@ -76,12 +76,10 @@ fn num(key: &str, v: &Value) -> Result<Option<Num>, String> {
 
 /// The template a `values` object belongs to: the one all its keys are canonical in.
 fn infer_template(values: &Map<String, Value>) -> Option<Template> {
-    [Template::Y2021, Template::Y2019, Template::Legacy]
-        .into_iter()
-        .find(|t| {
-            let keys = keys_for(*t);
-            !values.is_empty() && values.keys().all(|k| keys.contains(&k.as_str()))
-        })
+    Template::all().into_iter().rev().find(|t| {
+        let keys = keys_for(*t);
+        !values.is_empty() && values.keys().all(|k| keys.contains(&k.as_str()))
+    })
 }
 
 /// Why a JSON object is not a report nianbao can take, in Chinese and English.

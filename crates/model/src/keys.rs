@@ -1,6 +1,7 @@
 //! Canonical cell keys, read once from the embedded copy of `shared/schema/keys.tsv`.
 
-use crate::Template;
+use crate::layout;
+use crate::{PerTemplate, Template};
 use std::sync::OnceLock;
 
 const KEYS_TSV: &str = include_str!("../data/keys.tsv");
@@ -35,6 +36,8 @@ pub const COLUMN_LABELS: [&str; 7] = [
     "总计",
 ];
 
+static OFFICIAL: [Template; 3] = Template::ALL;
+
 fn table() -> &'static Vec<KeyDef> {
     static TABLE: OnceLock<Vec<KeyDef>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -45,12 +48,13 @@ fn table() -> &'static Vec<KeyDef> {
             .map(|line| {
                 let mut parts = line.split('\t');
                 let key = parts.next().unwrap_or_default();
+                // `both` is the 2019 and 2021 formats; anything else a template's id.
                 let templates: &'static [Template] = match parts.next().unwrap_or_default() {
-                    "2019" => &[Template::Y2019],
-                    "2021" => &[Template::Y2021],
                     "both" => &[Template::Y2019, Template::Y2021],
-                    "legacy" => &[Template::Legacy],
-                    other => panic!("keys.tsv: unknown template column {other:?}"),
+                    id => match OFFICIAL.iter().position(|t| t.as_str() == id) {
+                        Some(i) => &OFFICIAL[i..=i],
+                        None => panic!("keys.tsv: unknown template column {id:?}"),
+                    },
                 };
                 KeyDef {
                     key,
@@ -62,28 +66,64 @@ fn table() -> &'static Vec<KeyDef> {
     })
 }
 
-/// Every canonical key of a template, in the order of `keys.tsv`.
-pub fn keys_for(template: Template) -> &'static [&'static str] {
-    static CACHE: OnceLock<[Vec<&'static str>; 3]> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| {
-        let of = |t: Template| -> Vec<&'static str> {
+/// The keys of a template `keys.tsv` does not list, from its definition's rows, with label
+/// paths drawn from the printed labels.
+fn drawn(template: Template) -> &'static Vec<KeyDef> {
+    static CACHE: PerTemplate<Vec<KeyDef>> = PerTemplate::new();
+    CACHE.get(template, |t| {
+        let templates: &'static [Template] = Vec::leak(vec![t]);
+        let leak = |s: String| -> &'static str { String::leak(s) };
+        let stats = t.statistics().is_some();
+        let t2 = layout::t2_lines(t).count();
+        let t3 = layout::t3_lines(t).count();
+        let mut out = Vec::new();
+        for (i, line) in layout::drawn_lines(t).into_iter().enumerate() {
+            let table = match (stats, i) {
+                (true, _) => None,
+                (false, i) if i < t2 => Some("二"),
+                (false, i) if i < t2 + t3 => Some("三"),
+                _ => Some("四"),
+            };
+            for c in 0..line.cols.len() {
+                let mut path: Vec<&str> = table.into_iter().chain(line.path()).collect();
+                if line.cols.len() > 1 {
+                    path.push(line.cols[c].head);
+                }
+                path.retain(|p| !p.is_empty());
+                out.push(KeyDef {
+                    key: leak(line.cell_key(c)),
+                    templates,
+                    label_path: leak(path.join("/")),
+                });
+            }
+        }
+        out
+    })
+}
+
+/// The key definitions of a template, in order: from `keys.tsv` when it lists the
+/// template, else from the template's definition.
+fn defs(template: Template) -> Box<dyn Iterator<Item = &'static KeyDef>> {
+    static LISTED: PerTemplate<bool> = PerTemplate::new();
+    let listed = *LISTED.get(template, |t| {
+        table().iter().any(|d| d.templates.contains(&t))
+    });
+    if listed {
+        Box::new(
             table()
                 .iter()
-                .filter(|d| d.templates.contains(&t))
-                .map(|d| d.key)
-                .collect()
-        };
-        [
-            of(Template::Legacy),
-            of(Template::Y2019),
-            of(Template::Y2021),
-        ]
-    });
-    match template {
-        Template::Legacy => &cache[0],
-        Template::Y2019 => &cache[1],
-        Template::Y2021 => &cache[2],
+                .filter(move |d| d.templates.contains(&template)),
+        )
+    } else {
+        Box::new(drawn(template).iter())
     }
+}
+
+/// Every canonical key of a template, in the order of `keys.tsv` (a registered template:
+/// in the order of its rows).
+pub fn keys_for(template: Template) -> &'static [&'static str] {
+    static CACHE: PerTemplate<Vec<&'static str>> = PerTemplate::new();
+    CACHE.get(template, |t| defs(t).map(|d| d.key).collect())
 }
 
 /// What a cell may hold: counts are whole and not negative; 本年增/减 (`….delta`) is whole
@@ -151,8 +191,9 @@ pub fn cell_label(template: Template, key: &str) -> String {
             }
         })
         .collect();
-    if template == Template::Legacy {
-        format!("统计表 / {table} / {}", rest.join(" / "))
+    if let Some(stats) = template.statistics() {
+        let all: Vec<&str> = [table].into_iter().chain(rest).collect();
+        format!("{} / {}", stats.table, all.join(" / "))
     } else {
         format!("表{table} / {}", rest.join(" / "))
     }
@@ -160,9 +201,7 @@ pub fn cell_label(template: Template, key: &str) -> String {
 
 /// The definition of a key within a template, if the template has it.
 pub fn key_def(template: Template, key: &str) -> Option<&'static KeyDef> {
-    table()
-        .iter()
-        .find(|d| d.key == key && d.templates.contains(&template))
+    defs(template).find(|d| d.key == key)
 }
 
 #[cfg(test)]

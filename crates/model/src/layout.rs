@@ -3,7 +3,7 @@
 //! Extraction matches against it, the checks read its rows, `render` draws its tables (and
 //! the synthetic pages and the XLSX export draw render's tables).
 
-use crate::{Rule, Template, COLUMNS, COLUMN_LABELS};
+use crate::{PerTemplate, Rule, Sum, Template, COLUMNS, COLUMN_LABELS};
 
 /// A column of values: the suffix it adds to its row's key (`""` for a row of one value)
 /// and its printed head.
@@ -230,12 +230,9 @@ pub const T2_2021: &[Item] = &[
     ),
 ];
 
-/// The 第二十条 items of table 二.
+/// The 第二十条 items of table 二 (none for a statistics form).
 pub fn t2_items(template: Template) -> &'static [Item] {
-    match template {
-        Template::Y2021 => T2_2021,
-        _ => T2_2019,
-    }
+    template.sections().map_or(&[], |s| s.t2)
 }
 
 /// The rows of table 二, item after item.
@@ -413,9 +410,9 @@ const T3_START: &[Line] = &[
     ),
 ];
 
-const T3_OTHER_2019: &[Line] = &[t3("t3.other", RESULT, "（六）其他处理", &["(六)其他处理"])];
+pub const T3_OTHER_2019: &[Line] = &[t3("t3.other", RESULT, "（六）其他处理", &["(六)其他处理"])];
 
-const T3_OTHER_2021: &[Line] = &[
+pub const T3_OTHER_2021: &[Line] = &[
     t3(
         "t3.other.no_correction",
         OTHER,
@@ -441,13 +438,13 @@ const T3_END: &[Line] = &[
     ),
 ];
 
-/// The rows of table 三 for a template, in printed order.
+/// The rows of table 三 for a template, in printed order (none for a statistics form).
 pub fn t3_lines(template: Template) -> impl Iterator<Item = &'static Line> {
-    let other = match template {
-        Template::Y2021 => T3_OTHER_2021,
-        _ => T3_OTHER_2019,
+    let (start, other, end): (&[Line], &[Line], &[Line]) = match template.sections() {
+        Some(s) => (T3_START, s.t3_other, T3_END),
+        None => (&[], &[], &[]),
     };
-    T3_START.iter().chain(other).chain(T3_END)
+    start.iter().chain(other).chain(end)
 }
 
 // ---- 四、政府信息公开行政复议、行政诉讼情况 ----
@@ -923,9 +920,72 @@ pub const LEGACY_FUJIAN: &[Line] = &[
     variant("legacy.suit.total", &["行政诉讼数"]),
 ];
 
+/// The national form's totals and their items.
+pub const LEGACY_SUMS: &[Sum] = &[
+    Sum {
+        name: "收到申请数",
+        total: "legacy.request.received",
+        parts: &[
+            "legacy.request.in_person",
+            "legacy.request.fax",
+            "legacy.request.online",
+            "legacy.request.letter",
+        ],
+    },
+    Sum {
+        name: "申请办结数",
+        total: "legacy.request.completed",
+        parts: &["legacy.request.on_time", "legacy.request.extended"],
+    },
+    Sum {
+        name: "申请答复数",
+        total: "legacy.reply.total",
+        parts: &[
+            "legacy.reply.already_public",
+            "legacy.reply.granted",
+            "legacy.reply.partial",
+            "legacy.reply.denied",
+            "legacy.reply.not_this_agency",
+            "legacy.reply.not_exist",
+            "legacy.reply.correction",
+            "legacy.reply.other_channel",
+        ],
+    },
+    Sum {
+        name: "行政复议数量",
+        total: "legacy.review.total",
+        parts: &[
+            "legacy.review.upheld",
+            "legacy.review.corrected",
+            "legacy.review.other",
+        ],
+    },
+    Sum {
+        name: "行政诉讼数量",
+        total: "legacy.suit.total",
+        parts: &[
+            "legacy.suit.upheld",
+            "legacy.suit.corrected",
+            "legacy.suit.other",
+        ],
+    },
+];
+
 /// The value rows of the national form, without its heading rows.
 pub fn legacy_lines() -> impl Iterator<Item = &'static Line> {
     LEGACY.iter().filter(|l| !l.key.is_empty())
+}
+
+/// Every value row a template draws, table by table (table 二, 三, 四; or the statistics
+/// table's value rows).
+pub fn drawn_lines(template: Template) -> Vec<&'static Line> {
+    match template.statistics() {
+        Some(s) => s.value_lines().collect(),
+        None => t2_lines(template)
+            .chain(t3_lines(template))
+            .chain([&T4])
+            .collect(),
+    }
 }
 
 // ---- Identities ----
@@ -973,13 +1033,12 @@ fn row_label(t: Template, row: &str) -> String {
 /// Every hard identity of a template: what its tables must add up to (built once per
 /// template; the checks ask for them with every report).
 pub fn identities(t: Template) -> &'static [Identity] {
-    static CACHE: std::sync::OnceLock<[Vec<Identity>; 3]> = std::sync::OnceLock::new();
-    let all = CACHE.get_or_init(|| Template::ALL.map(build_identities));
-    &all[Template::ALL.iter().position(|x| *x == t).unwrap_or(0)]
+    static CACHE: PerTemplate<Vec<Identity>> = PerTemplate::new();
+    CACHE.get(t, build_identities)
 }
 
 fn build_identities(t: Template) -> Vec<Identity> {
-    if t == Template::Legacy {
+    if t.sections().is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -1044,10 +1103,7 @@ mod tests {
 
     /// Every value row of a template, table by table.
     pub fn lines(template: Template) -> Vec<&'static Line> {
-        match template {
-            Template::Legacy => legacy_lines().collect(),
-            t => t2_lines(t).chain(t3_lines(t)).chain([&T4]).collect(),
-        }
+        drawn_lines(template)
     }
 
     /// Every value key the layout draws exists in keys.tsv for that template and every key

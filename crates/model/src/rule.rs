@@ -49,6 +49,7 @@ rules! {
     T4GroupTotal = "t4.group_total", [Error], "表四：总计 = 维持+纠正+其他+尚未审结", "table 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结";
     IdentitySingleFix = "identity.single_fix", [Info], "改动一个单元格即可使全部勾稽关系成立", "one cell change makes every identity hold";
     LegacySum = "legacy.sum", [Warning], "统计表：合计 = 分项之和", "statistics table: totals = sum of their items";
+    TableSum = "table.sum", [Error, Warning], "统计表：合计 = 分项之和（按其模板的定义）", "statistics table: totals = sum of their items, as its template defines them";
     ValueNegative = "value.negative", [Error], "件数不能为负", "counts cannot be negative";
     ValueFraction = "value.fraction", [Error], "件数应为整数", "counts must be whole numbers";
     TableMissing = "table.missing", [Error, Warning], "缺少法定统计表", "a statutory table is missing";
@@ -104,6 +105,7 @@ impl Rule {
                 | Rule::T3OutcomeSum
                 | Rule::T4GroupTotal
                 | Rule::LegacySum
+                | Rule::TableSum
         )
     }
 }

@@ -3,7 +3,7 @@
 //! (HTML, DOCX) and the synthetic page writers walk this one model.
 
 use nianbao_model::layout::{self, Head, Line};
-use nianbao_model::{Num, Report, Template};
+use nianbao_model::{Num, Report, Statistics};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -193,13 +193,22 @@ pub fn t4(r: &Report) -> Table {
     }
 }
 
-/// The national statistics form (reports up to 2018).
+/// The national statistics form (reports up to 2018), or another template's statistics
+/// table; empty for a template of sections.
 pub fn legacy(r: &Report) -> Table {
-    let mut rows = vec![row(layout::LEGACY_HEAD
-        .iter()
-        .map(|h| label(h, 1, 1))
-        .collect())];
-    for line in layout::LEGACY {
+    match r.template.statistics() {
+        Some(stats) => statistics(r, stats),
+        None => Table {
+            widths: Vec::new(),
+            rows: Vec::new(),
+        },
+    }
+}
+
+/// A statistics table: indicator, unit and value rows, heading rows as printed.
+pub fn statistics(r: &Report, stats: &Statistics) -> Table {
+    let mut rows = vec![row(stats.head.iter().map(|h| label(h, 1, 1)).collect())];
+    for line in stats.lines {
         let last = match line.keys().next() {
             Some(key) => value(r, key, 1),
             None => label("", 1, 1),
@@ -213,6 +222,18 @@ pub fn legacy(r: &Report) -> Table {
     Table {
         widths: vec![66, 12, 22],
         rows,
+    }
+}
+
+/// The tables of a report's template, each with its caption, in printed order.
+pub fn tables(r: &Report) -> Vec<(&'static str, Table)> {
+    match r.template.statistics() {
+        Some(stats) => vec![(stats.title, statistics(r, stats))],
+        None => vec![
+            ("二、主动公开政府信息情况", t2(r)),
+            ("三、收到和处理政府信息公开申请情况", t3(r)),
+            ("四、政府信息公开行政复议、行政诉讼情况", t4(r)),
+        ],
     }
 }
 
@@ -267,13 +288,13 @@ fn signature(r: &Report) -> Vec<String> {
 /// The whole report in the layout of its template.
 pub fn document(r: &Report) -> Vec<Block> {
     let mut out = vec![Block::Title(title(r))];
-    if r.template == Template::Legacy {
+    if let Some(stats) = r.template.statistics() {
         for s in &r.sections {
             out.push(Block::Heading(s.title.clone()));
             out.extend(paragraphs(&s.text, true).into_iter().map(Block::Para));
         }
-        out.push(Block::Heading("附件：政府信息公开情况统计表".into()));
-        out.push(Block::Table(legacy(r)));
+        out.push(Block::Heading(format!("附件：{}", stats.title)));
+        out.push(Block::Table(statistics(r, stats)));
     } else {
         for (i, heading) in HEADINGS.iter().enumerate() {
             let n = i as u8 + 1;
@@ -324,6 +345,7 @@ pub fn grid(t: &Table) -> Vec<Vec<Option<(usize, usize, bool)>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nianbao_model::Template;
 
     fn full(t: &Table) -> bool {
         grid(t).iter().all(|r| r.iter().all(Option::is_some))
@@ -333,11 +355,7 @@ mod tests {
     fn every_table_fills_its_grid_exactly() {
         for template in [Template::Y2019, Template::Y2021, Template::Legacy] {
             let r = Report::new(template);
-            let tables = match template {
-                Template::Legacy => vec![legacy(&r)],
-                _ => vec![t2(&r), t3(&r), t4(&r)],
-            };
-            for t in &tables {
+            for (_, t) in &tables(&r) {
                 assert!(full(t), "{template:?}: a grid slot is not covered");
                 for row in &t.rows {
                     let covered: usize = row.cells.iter().map(|c| c.colspan).sum();

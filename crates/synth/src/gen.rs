@@ -1,6 +1,6 @@
 //! Random reports whose tables satisfy every template identity.
 
-use nianbao_model::{keys_for, Num, Report, Template, COLUMNS};
+use nianbao_model::{keys_for, Num, Report, Statistics, Template, COLUMNS};
 use rand::Rng;
 
 const PLACES: &[&str] = &[
@@ -48,10 +48,14 @@ pub fn report(rng: &mut impl Rng, template: Template) -> Report {
         Template::Legacy => rng.gen_range(2014..=2018),
         Template::Y2019 => rng.gen_range(2019..=2020),
         Template::Y2021 => rng.gen_range(2021..=2025),
+        t => {
+            let first = t.def().first_year.max(2000);
+            rng.gen_range(first..=first + 4)
+        }
     });
-    match template {
-        Template::Legacy => legacy(rng, &mut r),
-        _ => {
+    match template.statistics() {
+        Some(stats) => statistics(rng, &mut r, stats),
+        None => {
             t2(rng, &mut r);
             t3(rng, &mut r);
             t4(rng, &mut r);
@@ -174,8 +178,8 @@ fn t4(rng: &mut impl Rng, r: &mut Report) {
     }
 }
 
-fn legacy(rng: &mut impl Rng, r: &mut Report) {
-    for key in keys_for(Template::Legacy) {
+fn statistics(rng: &mut impl Rng, r: &mut Report, stats: &Statistics) {
+    for key in keys_for(r.template) {
         let v = if key.ends_with("_wan") {
             if rng.gen_bool(0.5) {
                 Num::Int(0)
@@ -188,36 +192,8 @@ fn legacy(rng: &mut impl Rng, r: &mut Report) {
         r.set(key, Some(v));
     }
     // Totals of the statistics table are the sums of their items.
-    const SUMS: &[(&str, &[&str])] = &[
-        (
-            "legacy.request.received",
-            &["in_person", "fax", "online", "letter"],
-        ),
-        ("legacy.request.completed", &["on_time", "extended"]),
-        ("legacy.review.total", &["upheld", "corrected", "other"]),
-        ("legacy.suit.total", &["upheld", "corrected", "other"]),
-    ];
-    for (total, parts) in SUMS {
-        let prefix = &total[..total.rfind('.').unwrap_or(0)];
-        let sum: i64 = parts
-            .iter()
-            .filter_map(|p| r.int(&format!("{prefix}.{p}")))
-            .sum();
-        r.set(total, Some(Num::Int(sum)));
+    for sum in stats.sums {
+        let total: i64 = sum.parts.iter().filter_map(|p| r.int(p)).sum();
+        r.set(sum.total, Some(Num::Int(total)));
     }
-    let replies = [
-        "already_public",
-        "granted",
-        "partial",
-        "denied",
-        "not_this_agency",
-        "not_exist",
-        "correction",
-        "other_channel",
-    ];
-    let sum: i64 = replies
-        .iter()
-        .filter_map(|p| r.int(&format!("legacy.reply.{p}")))
-        .sum();
-    r.set("legacy.reply.total", Some(Num::Int(sum)));
 }

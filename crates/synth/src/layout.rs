@@ -309,7 +309,7 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
     } else {
         ""
     };
-    if r.template == Template::Legacy {
+    if let Some(stats) = r.template.statistics() {
         blocks.push(Block::Heading(format!("{bookmark}一、概述")));
         blocks.push(Block::Text(para(w.rng, year)));
         blocks.push(Block::Heading("二、主动公开政府信息情况".into()));
@@ -321,7 +321,7 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
             year + 1,
             w.rng.gen_range(1..=28)
         )));
-        blocks.push(Block::Heading("政府信息公开情况统计表".into()));
+        blocks.push(Block::Heading(stats.title.into()));
         blocks.push(Block::Text(format!("（{year}年度）")));
         let g = tables::legacy(r, &mut w);
         blocks.push(Block::Table(g));

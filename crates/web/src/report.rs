@@ -1128,7 +1128,7 @@ pub async fn agency(
     }
     let name = list.last().map(|r| r.agency.clone()).unwrap_or_default();
     let mut keys: Vec<&'static str> = Vec::new();
-    for t in [Template::Y2021, Template::Y2019, Template::Legacy] {
+    for t in Template::all().into_iter().rev() {
         if list.iter().any(|r| r.report.template == t) {
             for k in nianbao_model::keys_for(t) {
                 if !keys.contains(k) {
