@@ -48,19 +48,7 @@ fn main() {
         for &n in &sizes {
             let dirs = &all[..n.div_ceil(7)];
             let reports = dirs.len() * 7;
-            // One directory argument per run (links to the agency directories), so the
-            // command line does not grow with the corpus.
-            let set = root.join(format!("set-{n}"));
-            if !set.exists() {
-                std::fs::create_dir_all(&set).unwrap();
-                for d in dirs {
-                    std::os::unix::fs::symlink(
-                        std::fs::canonicalize(d).unwrap(),
-                        set.join(d.file_name().unwrap()),
-                    )
-                    .unwrap();
-                }
-            }
+            let set = set_of(&root, n, dirs);
             let db = match backend.as_str() {
                 "sqlite" => {
                     let path = root.join(format!("bench-{n}.db"));
@@ -87,7 +75,7 @@ fn main() {
     if workers.is_empty() {
         return;
     }
-    let set = root.join(format!("set-{largest}"));
+    let set = set_of(&root, largest, &all[..largest.div_ceil(7)]);
     let reports = all[..largest.div_ceil(7)].len() * 7;
     println!("\nworkers   reports   seconds   reports/s   (ingest --queue, one PostgreSQL)");
     for w in workers {
@@ -154,4 +142,21 @@ fn main() {
 /// The one integer an SQL query answers.
 fn count(store: &mut nianbao_corpus::Store, sql: &str) -> usize {
     store.conn().query(sql, &[]).unwrap()[0].int(0).unwrap() as usize
+}
+
+/// One directory argument per run (links to the agency directories of the first `n`
+/// reports), so the command line does not grow with the corpus; made once.
+fn set_of(root: &std::path::Path, n: usize, dirs: &[PathBuf]) -> PathBuf {
+    let set = root.join(format!("set-{n}"));
+    if !set.exists() {
+        std::fs::create_dir_all(&set).unwrap();
+        for d in dirs {
+            std::os::unix::fs::symlink(
+                std::fs::canonicalize(d).unwrap(),
+                set.join(d.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+    }
+    set
 }

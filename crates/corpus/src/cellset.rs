@@ -69,6 +69,34 @@ pub(crate) fn encode(cells: &Cells) -> String {
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
 }
 
+/// The stored form of cells given as rows of the version-8 `cells` table's columns from
+/// `key` on (`key, value, num, raw, line, col, pos, len, unit, confidence, place`), starting
+/// at column `from` of each row: the upgrade to one array per report.
+pub(crate) fn from_columns(rows: &[&crate::db::Row], from: usize) -> String {
+    let rows: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            let text = |i: usize| r.text(from + i).map(str::to_string);
+            Row(
+                r.str(from).to_string(),
+                text(1),
+                r.real(from + 2),
+                text(3),
+                r.int(from + 4),
+                r.int(from + 5),
+                r.int(from + 6),
+                r.int(from + 7),
+                text(8),
+                r.real(from + 9),
+                r.text(from + 10)
+                    .and_then(|p| serde_json::from_str::<Place>(p).ok()),
+            )
+        })
+        .collect();
+    // Serialising plain strings, numbers and places cannot fail.
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
 fn parse(stored: &str) -> Result<Vec<Row>, String> {
     serde_json::from_str(stored)
         .map_err(|e| format!("单元格数据无法解析 (cells not readable): {e}"))

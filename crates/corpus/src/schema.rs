@@ -221,38 +221,19 @@ fn cells_to_sets(c: &mut dyn Conn) -> Result<(), StoreError> {
             ),
             &[],
         )?;
-        let mut sets: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
+        // One report's rows after another (ordered by report), each written as its array.
+        let mut sets: Vec<(i64, Vec<&crate::db::Row>)> = Vec::new();
         for r in &rows {
             let id = r.int(0).unwrap_or(0);
-            if sets.last().is_none_or(|(last, _)| *last != id) {
-                sets.push((id, Vec::new()));
-            }
-            let place = r
-                .text(11)
-                .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
-            if let Some((_, cells)) = sets.last_mut() {
-                cells.push(serde_json::json!([
-                    r.str(1),
-                    r.text(2),
-                    r.real(3),
-                    r.text(4),
-                    r.int(5),
-                    r.int(6),
-                    r.int(7),
-                    r.int(8),
-                    r.text(9),
-                    r.real(10),
-                    place
-                ]));
+            match sets.last_mut() {
+                Some((last, cells)) if *last == id => cells.push(r),
+                _ => sets.push((id, vec![r])),
             }
         }
         for (id, cells) in sets {
             c.exec(
                 "INSERT INTO cell_sets (report_id, cells) VALUES ($1, $2)",
-                &[
-                    id.into(),
-                    serde_json::Value::Array(cells).to_string().into(),
-                ],
+                &[id.into(), crate::cellset::from_columns(&cells, 1).into()],
             )?;
         }
     }
