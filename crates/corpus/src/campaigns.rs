@@ -271,12 +271,15 @@ impl Store {
             .as_deref()
             .map_or(String::new(), |d| format!("{d}%"));
         let rows = self.conn().query(
+            // The members first (named, or under the division), then their reports: with
+            // the two kinds of member as one OR, PostgreSQL joined every report of the year
+            // (1 s at a million reports; 2.5 ms this way).
             "SELECT a.id, a.name, a.division, r.id, r.version, r.published, r.ingested_at, r.errors, r.warnings, s.state \
-             FROM agencies a \
+             FROM (SELECT agency_id AS id FROM campaign_agencies WHERE campaign_id = $1 \
+                   UNION SELECT id FROM agencies WHERE $3 <> '' AND division LIKE $3) m \
+             JOIN agencies a ON a.id = m.id \
              LEFT JOIN reports r ON r.agency_id = a.id AND r.year = $2 AND r.current = 1 \
              LEFT JOIN review_states s ON s.report_id = r.id \
-             WHERE a.id IN (SELECT agency_id FROM campaign_agencies WHERE campaign_id = $1) \
-                OR ($3 <> '' AND a.division LIKE $3) \
              ORDER BY COALESCE(a.division, ''), a.name, a.id, r.id",
             &[id.into(), campaign.year.into(), under.into()],
         )?;
