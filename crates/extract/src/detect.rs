@@ -15,9 +15,7 @@ pub fn template(c: &Compact, year: Option<i32>) -> Template {
         count(Template::Legacy),
     );
     let official = s19.max(s21).max(sl);
-    let registered = Template::all()
-        .into_iter()
-        .filter(|t| !t.is_builtin())
+    let registered = Template::registered()
         .map(|t| (count(t), t))
         .filter(|&(n, t)| n >= t.def().marks.len().min(2) && n > official)
         .max_by_key(|&(n, _)| n);

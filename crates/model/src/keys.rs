@@ -1,6 +1,6 @@
 //! Canonical cell keys, read once from the embedded copy of `shared/schema/keys.tsv`.
 
-use crate::layout;
+use crate::layout::{self, Line};
 use crate::{PerTemplate, Template};
 use std::sync::OnceLock;
 
@@ -73,17 +73,21 @@ fn drawn(template: Template) -> &'static Vec<KeyDef> {
     CACHE.get(template, |t| {
         let templates: &'static [Template] = Vec::leak(vec![t]);
         let leak = |s: String| -> &'static str { String::leak(s) };
-        let stats = t.statistics().is_some();
-        let t2 = layout::t2_lines(t).count();
-        let t3 = layout::t3_lines(t).count();
+        // Each table's rows with the table's number (a statistics table's paths start at
+        // its rows, as keys.tsv writes them).
+        let tables: Vec<(Option<&str>, Vec<&Line>)> = match t.statistics() {
+            Some(s) => vec![(None, s.value_lines().collect())],
+            None => vec![
+                (Some("二"), layout::t2_lines(t).collect()),
+                (Some("三"), layout::t3_lines(t).collect()),
+                (Some("四"), vec![&layout::T4]),
+            ],
+        };
         let mut out = Vec::new();
-        for (i, line) in layout::drawn_lines(t).into_iter().enumerate() {
-            let table = match (stats, i) {
-                (true, _) => None,
-                (false, i) if i < t2 => Some("二"),
-                (false, i) if i < t2 + t3 => Some("三"),
-                _ => Some("四"),
-            };
+        for (table, line) in tables
+            .iter()
+            .flat_map(|(table, lines)| lines.iter().map(move |l| (*table, *l)))
+        {
             for c in 0..line.cols.len() {
                 let mut path: Vec<&str> = table.into_iter().chain(line.path()).collect();
                 if line.cols.len() > 1 {

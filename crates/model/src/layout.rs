@@ -971,23 +971,6 @@ pub const LEGACY_SUMS: &[Sum] = &[
     },
 ];
 
-/// The value rows of the national form, without its heading rows.
-pub fn legacy_lines() -> impl Iterator<Item = &'static Line> {
-    LEGACY.iter().filter(|l| !l.key.is_empty())
-}
-
-/// Every value row a template draws, table by table (table 二, 三, 四; or the statistics
-/// table's value rows).
-pub fn drawn_lines(template: Template) -> Vec<&'static Line> {
-    match template.statistics() {
-        Some(s) => s.value_lines().collect(),
-        None => t2_lines(template)
-            .chain(t3_lines(template))
-            .chain([&T4])
-            .collect(),
-    }
-}
-
 // ---- Identities ----
 
 /// `sum(lhs) == sum(rhs)`, with the rule it belongs to and its messages.
@@ -1103,7 +1086,13 @@ mod tests {
 
     /// Every value row of a template, table by table.
     pub fn lines(template: Template) -> Vec<&'static Line> {
-        drawn_lines(template)
+        match template.statistics() {
+            Some(s) => s.value_lines().collect(),
+            None => t2_lines(template)
+                .chain(t3_lines(template))
+                .chain([&T4])
+                .collect(),
+        }
     }
 
     /// Every value key the layout draws exists in keys.tsv for that template and every key
@@ -1117,7 +1106,10 @@ mod tests {
             want.sort();
             assert_eq!(drawn, want, "template {t}");
         }
-        let national: Vec<String> = legacy_lines().flat_map(|l| l.keys()).collect();
+        let national: Vec<String> = lines(Template::Legacy)
+            .iter()
+            .flat_map(|l| l.keys())
+            .collect();
         for l in LEGACY_FUJIAN {
             assert!(national.contains(&l.key.to_string()), "{}", l.key);
         }

@@ -230,6 +230,12 @@ impl Template {
         Template::known().collect()
     }
 
+    /// The formats registered in this process (none unless a program registers one); an
+    /// iterator, as extraction asks with every report.
+    pub fn registered() -> impl Iterator<Item = Template> {
+        Template::known().skip(BUILTIN.len())
+    }
+
     /// As [`Template::all`], without collecting (parsing and picking by year run per report).
     fn known() -> impl Iterator<Item = Template> {
         (0..MAX_TEMPLATES)

@@ -193,18 +193,6 @@ pub fn t4(r: &Report) -> Table {
     }
 }
 
-/// The national statistics form (reports up to 2018), or another template's statistics
-/// table; empty for a template of sections.
-pub fn legacy(r: &Report) -> Table {
-    match r.template.statistics() {
-        Some(stats) => statistics(r, stats),
-        None => Table {
-            widths: Vec::new(),
-            rows: Vec::new(),
-        },
-    }
-}
-
 /// A statistics table: indicator, unit and value rows, heading rows as printed.
 pub fn statistics(r: &Report, stats: &Statistics) -> Table {
     let mut rows = vec![row(stats.head.iter().map(|h| label(h, 1, 1)).collect())];

@@ -323,7 +323,7 @@ pub fn render(r: &Report, style: &Style, rng: &mut impl Rng) -> String {
         )));
         blocks.push(Block::Heading(stats.title.into()));
         blocks.push(Block::Text(format!("（{year}年度）")));
-        let g = tables::legacy(r, &mut w);
+        let g = tables::statistics(r, stats, &mut w);
         blocks.push(Block::Table(g));
     } else {
         blocks.push(Block::Heading(format!("{bookmark}一、总体情况")));

@@ -1,7 +1,7 @@
 //! The official tables as grids of cell texts (labels, headers and values), drawn from
 //! render's tables so the synthetic pages follow the one template definition.
 
-use nianbao_model::{Num, Report, Template, ValueKind};
+use nianbao_model::{Num, Report, Statistics, Template, ValueKind};
 use nianbao_render::doc::{self, Role, Table};
 
 /// How a value is written: chosen per cell by the layout.
@@ -60,8 +60,8 @@ pub fn t4(r: &Report, w: &mut dyn Writer) -> Grid {
     grid(&doc::t4(r), r.template, w)
 }
 
-pub fn legacy(r: &Report, w: &mut dyn Writer) -> Grid {
-    grid(&doc::legacy(r), r.template, w)
+pub fn statistics(r: &Report, stats: &Statistics, w: &mut dyn Writer) -> Grid {
+    grid(&doc::statistics(r, stats), r.template, w)
 }
 
 #[cfg(test)]
