@@ -28,6 +28,7 @@ use axum::Router;
 use std::sync::Arc;
 
 pub use state::State;
+pub use tls::Peer;
 
 /// Largest file accepted by upload, unless `serve` is told otherwise.
 pub const MAX_UPLOAD: usize = 50 << 20;
@@ -246,6 +247,23 @@ pub fn default_spool(db: &str) -> std::path::PathBuf {
     }
 }
 
+/// The application's state over a store, its reader of uploads (spooled in `spool`) started:
+/// what [`app`] serves. `tls` says the server speaks HTTPS (cookies are then marked secure).
+/// Tests drive `app(open(..)?)` in-process; `serve` puts it behind a listener.
+pub fn open(
+    db: &str,
+    max_upload: usize,
+    spool: std::path::PathBuf,
+    tls: bool,
+) -> Result<Arc<State>, String> {
+    let mut state = State::open(db, max_upload).map_err(|e| e.to_string())?;
+    state.tls = tls;
+    let state = Arc::new(state);
+    let jobs = jobs::start(&state, spool)?;
+    let _ = state.jobs.set(jobs);
+    Ok(state)
+}
+
 /// Serves until interrupted (Ctrl-C): HTTP, or HTTPS with `tls`; uploads wait in `spool`.
 pub fn serve(
     db: &str,
@@ -258,11 +276,7 @@ pub fn serve(
         .as_ref()
         .map(|t| tls::config(&t.cert, &t.key))
         .transpose()?;
-    let mut state = State::open(db, max_upload).map_err(|e| e.to_string())?;
-    state.tls = config.is_some();
-    let state = Arc::new(state);
-    let jobs = jobs::start(&state, spool)?;
-    let _ = state.jobs.set(jobs);
+    let state = open(db, max_upload, spool, config.is_some())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,15 +3,13 @@
 //! kept, a rewritten sentence with the changed numbers marked, and the prose's numbers
 //! checked against each year's tables — including a planted mismatch.
 
-mod common;
-
-use common::web::{start, Http, PASSWORD};
+use crate::common::{start, Http, PASSWORD};
 use serde_json::Value;
 
 #[test]
 fn two_years_of_prose_side_by_side() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let shared =
@@ -57,7 +55,7 @@ fn two_years_of_prose_side_by_side() {
     has("“收到政府信息公开申请11件” 与表格一致（11）");
     has("“收到政府信息公开申请14件” 与表格一致（14）");
     has("“行政复议7件” 与表格不一致：表格为 0");
-    let summary = common::web::between(&page, "id=\"diff-summary\">", "</p>");
+    let summary = crate::common::between(&page, "id=\"diff-summary\">", "</p>");
     assert!(
         summary.starts_with("未变 ") && summary.contains("有变化"),
         "{summary}"

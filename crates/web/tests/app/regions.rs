@@ -3,9 +3,7 @@
 //! division, the divisions API, an agency whose name many divisions share decided by a
 //! reviewer on its page, and the division in exports.
 
-mod common;
-
-use common::web::{start, Http, PASSWORD};
+use crate::common::{start, Http, PASSWORD};
 use serde_json::Value;
 
 fn json(h: &mut Http, path: &str) -> Value {
@@ -28,7 +26,7 @@ fn agencies_of(h: &mut Http, query: &str) -> Vec<String> {
 #[test]
 fn region_tree_drill_down_and_a_shared_name_decided() {
     let server = start(5);
-    let mut a = Http::new(&server.url);
+    let mut a = Http::new(&server);
     assert_eq!(a.login("reviewer", PASSWORD), 303);
     let csrf = a.csrf();
     let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
@@ -112,7 +110,7 @@ fn region_tree_drill_down_and_a_shared_name_decided() {
     assert!(page.contains("同名区划，请选择"));
     assert_eq!(page.matches("class=\"choice\"").count(), 88);
     assert!(page.contains(">河南省 南阳市 南召县 城关镇</button>"));
-    let mut viewer = Http::new(&server.url);
+    let mut viewer = Http::new(&server);
     assert_eq!(viewer.login("viewer", PASSWORD), 303);
     let vcsrf = viewer.csrf();
     let (status, _) = viewer.form(
@@ -144,7 +142,7 @@ fn region_tree_drill_down_and_a_shared_name_decided() {
     // The dashboard: the same tree, and the level below the filter to drill into.
     let dash = a.dashboard("/dashboard?division=41");
     assert!(dash.contains("<option value=\"41\" selected>河南省（3）</option>"));
-    let stats: Value = serde_json::from_str(&common::web::between(
+    let stats: Value = serde_json::from_str(&crate::common::between(
         &dash,
         "<script type=\"application/json\" id=\"stats\">",
         "</script>",

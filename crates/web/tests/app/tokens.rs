@@ -2,13 +2,11 @@
 //! `Authorization: Bearer …` instead of signing in (no CSRF token needed: no browser sends
 //! it by itself), with the user's role; revoked, or the user disabled, and it stops working.
 
-mod common;
-
-use common::web::{broken_report, start, Http, PASSWORD};
+use crate::common::{broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
-fn token_for(server: &common::web::Server, user: &str, name: &str) -> String {
-    let mut h = Http::new(&server.url);
+fn token_for(server: &crate::common::Server, user: &str, name: &str) -> String {
+    let mut h = Http::new(&server);
     assert_eq!(h.login(user, PASSWORD), 303);
     let csrf = h.csrf();
     let (status, body) = h.json("/api/tokens", Some(&csrf), json!({ "name": name }));
@@ -28,7 +26,7 @@ fn token_for(server: &common::web::Server, user: &str, name: &str) -> String {
 fn scripts_use_tokens_with_their_users_rights() {
     let server = start(5);
     let token = token_for(&server, "reviewer", "每日导入");
-    let mut script = Http::with_token(&server.url, &token);
+    let mut script = Http::with_token(&server, &token);
 
     // Read, upload and correct without a session or a CSRF token.
     assert_eq!(script.get("/api/reports").0, 200);
@@ -50,15 +48,13 @@ fn scripts_use_tokens_with_their_users_rights() {
     assert_ne!(script.get("/").0, 200);
     // A wrong token is nobody.
     assert_eq!(
-        Http::with_token(&server.url, "nbt_0000")
-            .get("/api/reports")
-            .0,
+        Http::with_token(&server, "nbt_0000").get("/api/reports").0,
         401
     );
 
     // A viewer's token has a viewer's rights.
     let viewer = token_for(&server, "viewer", "只读");
-    let (status, _) = Http::with_token(&server.url, &viewer).json(
+    let (status, _) = Http::with_token(&server, &viewer).json(
         "/api/reports/1/cells",
         None,
         json!({ "key": key, "value": good, "reason": "x" }),
@@ -70,22 +66,22 @@ fn scripts_use_tokens_with_their_users_rights() {
     assert_eq!(script.delete(&format!("/api/tokens/{name}"), None).0, 200);
     assert_eq!(script.get("/api/reports").0, 401);
     let second = token_for(&server, "reviewer", "第二个");
-    let mut admin = Http::new(&server.url);
+    let mut admin = Http::new(&server);
     assert_eq!(admin.login("admin", PASSWORD), 303);
     let (_, users) = admin.get("/admin/users");
     let row = users
         .split("<tr>")
         .find(|r| r.starts_with("<td>reviewer</td>"))
         .unwrap();
-    let id = common::web::between(row, "action=\"/admin/users/", "\"");
-    let csrf = common::web::between(&users, "name=\"csrf\" value=\"", "\"");
+    let id = crate::common::between(row, "action=\"/admin/users/", "\"");
+    let csrf = crate::common::between(&users, "name=\"csrf\" value=\"", "\"");
     let (status, _) = admin.form(
         &format!("/admin/users/{id}"),
         &[("csrf", &csrf), ("action", "disable")],
     );
     assert_eq!(status, 303);
     assert_eq!(
-        Http::with_token(&server.url, &second).get("/api/reports").0,
+        Http::with_token(&server, &second).get("/api/reports").0,
         401
     );
 }
@@ -93,15 +89,15 @@ fn scripts_use_tokens_with_their_users_rights() {
 #[test]
 fn the_account_page_makes_a_token_once_and_revokes_it() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let (_, page) = h.get("/account");
-    let csrf = common::web::between(&page, "name=\"csrf\" value=\"", "\"");
+    let csrf = crate::common::between(&page, "name=\"csrf\" value=\"", "\"");
     let (status, made) = h.form("/account/tokens", &[("csrf", &csrf), ("name", "导出")]);
     assert_eq!(status, 200);
-    let token = common::web::between(&made, "<code>nbt_", "</code>");
+    let token = crate::common::between(&made, "<code>nbt_", "</code>");
     let token = format!("nbt_{token}");
-    assert_eq!(Http::with_token(&server.url, &token).get("/api/me").0, 200);
+    assert_eq!(Http::with_token(&server, &token).get("/api/me").0, 200);
     let (_, again) = h.get("/account");
     assert!(
         again.contains("导出") && !again.contains(&token),
@@ -112,7 +108,7 @@ fn the_account_page_makes_a_token_once_and_revokes_it() {
         &[("csrf", &csrf), ("name", "导出")],
     );
     assert_eq!(status, 303);
-    assert_eq!(Http::with_token(&server.url, &token).get("/api/me").0, 401);
+    assert_eq!(Http::with_token(&server, &token).get("/api/me").0, 401);
     // Without the form's token nothing is made.
     let (status, _) = h.form("/account/tokens", &[("csrf", "guess"), ("name", "x")]);
     assert_eq!(status, 403);

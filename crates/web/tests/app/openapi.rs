@@ -1,9 +1,7 @@
 //! `/api/openapi.json` lists every API route the server has (read from the router's source),
 //! with its method, and the enums of the values scripts branch on.
 
-mod common;
-
-use common::web::{start, Http};
+use crate::common::{start, Http};
 use serde_json::Value;
 
 /// (method, path) of every `/api/` route in `crates/web/src/lib.rs`.
@@ -32,7 +30,7 @@ fn routes() -> Vec<(String, String)> {
 #[test]
 fn every_api_route_is_described() {
     let server = start(5);
-    let (status, body) = Http::new(&server.url).get("/api/openapi.json");
+    let (status, body) = Http::new(&server).get("/api/openapi.json");
     assert_eq!(status, 200, "public");
     let doc: Value = serde_json::from_str(&body).unwrap();
     let routes = routes();

@@ -2,9 +2,7 @@
 //! place in the template (not `t3.granted.natural`), an acceptance names the finding it
 //! accepted, times are China Standard Time — on the page and in the API.
 
-mod common;
-
-use common::web::{reviewer_with_broken_report, start, Http, PASSWORD};
+use crate::common::{reviewer_with_broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 #[test]
@@ -109,7 +107,7 @@ fn page(value: i64, extra: &str) -> (Vec<u8>, String, i64) {
 #[test]
 fn a_new_version_keeps_corrections_where_the_source_did_not_change() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let (_, key, good) = page(0, "");

@@ -3,9 +3,7 @@
 //! finding lists the other readings as buttons; a reviewer picks one, the cells change with
 //! history, the finding is settled; a viewer cannot; the API does the same.
 
-mod common;
-
-use common::web::{between, start, Http, PASSWORD};
+use crate::common::{between, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 const ROW: [&str; 3] = [
@@ -34,7 +32,7 @@ fn find_finding(h: &mut Http, id: i64, pick: impl Fn(&Value) -> bool) -> Value {
 #[test]
 fn a_reviewer_picks_another_reading() {
     let server = start(5);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let shared =
@@ -79,7 +77,7 @@ fn a_reviewer_picks_another_reading() {
     let rev = between(&page, "name=\"rev\" value=\"", "\"");
 
     // A viewer sees no button and cannot choose.
-    let mut v = Http::new(&server.url);
+    let mut v = Http::new(&server);
     assert_eq!(v.login("viewer", PASSWORD), 303);
     let vcsrf = v.csrf();
     assert!(!v.get(&format!("/reports/{id}")).1.contains("改用 3|40|89"));

@@ -1,9 +1,7 @@
 //! Administration from the users page: reset a password, disable and enable an account,
 //! lift a sign-in refusal, delete an account — each ends what it must and nothing more.
 
-mod common;
-
-use common::web::{start, Http, PASSWORD};
+use crate::common::{start, Http, PASSWORD};
 
 fn me(h: &mut Http) -> u16 {
     h.get("/api/me").0
@@ -15,16 +13,16 @@ fn id_of(page: &str, name: &str) -> String {
         .split("<tr>")
         .find(|r| r.starts_with(&format!("<td>{name}</td>")))
         .unwrap_or_else(|| panic!("no row for {name}"));
-    common::web::between(row, "action=\"/admin/users/", "\"").to_string()
+    crate::common::between(row, "action=\"/admin/users/", "\"").to_string()
 }
 
 #[test]
 fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
     let server = start(5);
-    let mut admin = Http::new(&server.url);
+    let mut admin = Http::new(&server);
     assert_eq!(admin.login("admin", PASSWORD), 303);
     let (_, page) = admin.get("/admin/users");
-    let csrf = common::web::between(&page, "name=\"csrf\" value=\"", "\"").to_string();
+    let csrf = crate::common::between(&page, "name=\"csrf\" value=\"", "\"").to_string();
     let (reviewer_id, viewer_id, admin_id) = (
         id_of(&page, "reviewer"),
         id_of(&page, "viewer"),
@@ -39,7 +37,7 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
     };
 
     // Reset: the reviewer's session ends, the old password no longer works, the new one does.
-    let mut reviewer = Http::new(&server.url);
+    let mut reviewer = Http::new(&server);
     assert_eq!(reviewer.login("reviewer", PASSWORD), 303);
     assert_eq!(me(&mut reviewer), 200);
     assert_eq!(
@@ -52,7 +50,7 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
         303
     );
     assert_eq!(me(&mut reviewer), 401);
-    assert_eq!(Http::new(&server.url).login("reviewer", PASSWORD), 401);
+    assert_eq!(Http::new(&server).login("reviewer", PASSWORD), 401);
     assert_eq!(reviewer.login("reviewer", "a-new-password-7"), 303);
 
     // Disable: signed out and refused; enable: back.
@@ -68,7 +66,7 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
     assert_eq!(reviewer.login("reviewer", "a-new-password-7"), 303);
 
     // Unlock: five wrong passwords refuse the viewer from this address; the admin lifts it.
-    let mut viewer = Http::new(&server.url);
+    let mut viewer = Http::new(&server);
     for _ in 0..5 {
         assert_eq!(viewer.login("viewer", "wrong password!"), 401);
     }
@@ -79,7 +77,7 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
     // Delete: gone; the admin cannot disable or delete the own account.
     assert_eq!(act(&mut admin, &viewer_id, "delete", ""), 303);
     assert_eq!(me(&mut viewer), 401);
-    assert_eq!(Http::new(&server.url).login("viewer", PASSWORD), 401);
+    assert_eq!(Http::new(&server).login("viewer", PASSWORD), 401);
     assert_eq!(act(&mut admin, &admin_id, "disable", ""), 400);
     assert_eq!(act(&mut admin, &admin_id, "delete", ""), 400);
     // Only an admin may do any of it, with the form's token.

@@ -2,9 +2,7 @@
 //! downloaded as it was, and a PDF's page is drawn with the clicked cell's box on it — the
 //! box lies on the printed value.
 
-mod common;
-
-use common::web::{start, Http, PASSWORD};
+use crate::common::{start, Http, PASSWORD};
 use serde_json::Value;
 use std::path::Path;
 
@@ -21,7 +19,7 @@ fn variant(family: &str, file: &str) -> Vec<u8> {
 #[test]
 fn originals_download_and_pages_show_the_cells_box() {
     let server = start(20);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let pdf = variant("pdf", "005-txt.pdf");
@@ -36,7 +34,7 @@ fn originals_download_and_pages_show_the_cells_box() {
     let (_, list) = h.get("/api/reports");
     let list: Value = serde_json::from_str(&list).unwrap();
     let id_of = |file: &str| -> i64 {
-        let mut h = Http::new(&server.url);
+        let mut h = Http::new(&server);
         assert_eq!(h.login("viewer", PASSWORD), 303);
         list["reports"]
             .as_array()
@@ -79,7 +77,7 @@ fn originals_download_and_pages_show_the_cells_box() {
     assert_eq!(h.get_bytes(&format!("/reports/{pdf_id}/rendering")).0, 404);
 
     // A Word file's pages as LibreOffice lays them out: the boxes of its cells there.
-    if common::soffice() {
+    if crate::common::soffice() {
         let (status, boxes) = h.get(&format!("/reports/{docx_id}/rendering"));
         assert_eq!(status, 200, "{boxes}");
         let boxes: Value = serde_json::from_str(&boxes).unwrap();
@@ -140,7 +138,7 @@ fn ink_in_boxes(h: &mut Http, id: i64, report: &Value, place_of: impl Fn(&Value)
 #[test]
 fn web_pages_are_kept_and_their_tables_served() {
     let server = start(21);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let html = variant("html", "004-txt.html");

@@ -2,9 +2,7 @@
 //! and assignee per report, comments on cells, and two reviewers who cannot overwrite each
 //! other (a change made on a page loaded before another reviewer's change is refused).
 
-mod common;
-
-use common::web::{broken_report, start, Http, PASSWORD};
+use crate::common::{broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 fn report(h: &mut Http, id: i64) -> Value {
@@ -21,7 +19,7 @@ fn id_of(h: &mut Http, q: &str) -> i64 {
 #[test]
 fn queue_state_comments_and_no_overwrites() {
     let server = start(5);
-    let mut a = Http::new(&server.url);
+    let mut a = Http::new(&server);
     assert_eq!(a.login("reviewer", PASSWORD), 303);
     let csrf = a.csrf();
     let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
@@ -122,7 +120,7 @@ fn queue_state_comments_and_no_overwrites() {
 
     // Two reviewers open the report; the first saves; the second's save, made on the older
     // page, is refused with who changed it; after a reload it goes through.
-    let mut b = Http::new(&server.url);
+    let mut b = Http::new(&server);
     assert_eq!(b.login("admin", PASSWORD), 303);
     let b_csrf = b.csrf();
     let rev = report(&mut a, broken)["rev"].as_i64().unwrap();
@@ -227,7 +225,7 @@ fn queue_state_comments_and_no_overwrites() {
     }
 
     // A viewer sees the state but cannot set it.
-    let mut v = Http::new(&server.url);
+    let mut v = Http::new(&server);
     assert_eq!(v.login("viewer", PASSWORD), 303);
     let (_, page) = v.get(&format!("/reports/{first}"));
     assert!(page.contains("id=\"review-state\"") && !page.contains("id=\"review-form\""));

@@ -1,14 +1,12 @@
 //! 审查意见书 from the report page: a DOCX (and PDF) letter to the agency listing exactly its
 //! open findings — the cells, the values, the fix — and none it was told are fine.
 
-mod common;
-
-use common::web::{reviewer_with_broken_report, start};
+use crate::common::{reviewer_with_broken_report, start};
 use serde_json::{json, Value};
 
 /// The text of a DOCX's body.
 fn docx_text(bytes: &[u8]) -> String {
-    let xml = common::zip_member(bytes, "word/document.xml");
+    let xml = crate::common::zip_member(bytes, "word/document.xml");
     let mut text = String::new();
     for part in xml.split("<w:t").skip(1) {
         if let Some(t) = part
@@ -94,7 +92,7 @@ fn the_letter_lists_the_open_findings_of_the_report() {
     assert_eq!(status, 200);
     let (_, _, _, docx) = h.get_bytes("/reports/1/letter?to=docx");
     assert!(!docx_text(&docx).contains("一、需要更正的错误"));
-    if common::soffice() {
+    if crate::common::soffice() {
         let (status, kind, _, pdf) = h.get_bytes("/reports/1/letter?to=pdf");
         assert_eq!((status, kind.as_str()), (200, "application/pdf"));
         assert!(pdf.starts_with(b"%PDF"));

@@ -2,9 +2,7 @@
 //! OCR table path (it was dropped without a word), a file of another kind gets the reader's
 //! reason, and archive members that are no reports are listed as skipped.
 
-mod common;
-
-use common::web::{broken_report, start, Http, PASSWORD};
+use crate::common::{broken_report, start, Http, PASSWORD};
 use std::path::Path;
 use std::process::Command;
 
@@ -23,7 +21,7 @@ fn scan_tiff(dir: &Path) -> Option<Vec<u8>> {
         .args(["-c", "import PIL"])
         .status()
         .is_ok_and(|s| s.success());
-    if !common::available(pillow, "python3 with Pillow") {
+    if !crate::common::available(pillow, "python3 with Pillow") {
         return None;
     }
     let out = dir.join("scan.tif");
@@ -43,7 +41,7 @@ fn scan_tiff(dir: &Path) -> Option<Vec<u8>> {
 #[test]
 fn every_uploaded_file_gets_an_answer() {
     let server = start(50);
-    let mut h = Http::new(&server.url);
+    let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
     let csrf = h.csrf();
     let work = tempfile::tempdir().unwrap();
@@ -52,7 +50,7 @@ fn every_uploaded_file_gets_an_answer() {
     };
     let (path, _, _) = broken_report(server.dir.path());
     let good = std::fs::read(&path).unwrap();
-    let zip_bytes = common::zip_of(&[
+    let zip_bytes = crate::common::zip_of(&[
         ("style.css", b"body { color: red }"),
         ("report.html", &good),
     ]);
