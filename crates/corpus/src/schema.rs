@@ -265,10 +265,25 @@ fn indexes(conn: &mut dyn Conn) -> Result<(), StoreError> {
     // order, NULLs made -1 so both backends agree and a page can seek); and its status
     // filters (with errors, warnings, clean) counted from an index, not the table.
     conn.batch("DROP INDEX IF EXISTS reports_list")?;
-    conn.batch(
-        "CREATE INDEX IF NOT EXISTS reports_order ON reports \
-         (current, (COALESCE(year, -1)), (COALESCE(agency_id, -1)), id)",
-    )?;
+    match conn.kind() {
+        Kind::Sqlite => conn.batch(
+            "CREATE INDEX IF NOT EXISTS reports_order ON reports \
+             (current, (COALESCE(year, -1)), (COALESCE(agency_id, -1)), id)",
+        )?,
+        // PostgreSQL answers from an index alone only when it holds every column a query
+        // names, and the list's order names `year` and `agency_id` inside its expressions:
+        // without them each row skipped by OFFSET was a heap page read (page 190 of a million
+        // reports: 610 ms cold; with them 2 ms). Stores made before get it in place of the
+        // narrower index (built once, seconds at a million reports).
+        Kind::Postgres => {
+            conn.batch(
+                "CREATE INDEX IF NOT EXISTS reports_order_cover ON reports \
+                 (current, (COALESCE(year, -1)), (COALESCE(agency_id, -1)), id) \
+                 INCLUDE (year, agency_id)",
+            )?;
+            conn.batch("DROP INDEX IF EXISTS reports_order")?
+        }
+    }
     conn.batch("CREATE INDEX IF NOT EXISTS reports_status ON reports (current, errors, warnings)")?;
     // A worker claims the first queued file: without this the claim walked past every file
     // already done (a queue of 100 000 files grew slower with each one stored).
