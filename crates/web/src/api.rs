@@ -340,6 +340,10 @@ pub async fn upload(State(st): State<Shared>, s: Session, h: HeaderMap, mp: Mult
 
 /// The OpenAPI 3.1 description of this API.
 pub async fn openapi() -> Json<Value> {
+    let templates: Vec<&str> = nianbao_model::Template::all()
+        .into_iter()
+        .map(|t| t.as_str())
+        .collect();
     let id =
         json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
     let list_params = json!([
@@ -370,7 +374,7 @@ pub async fn openapi() -> Json<Value> {
             "Summary": { "type": "object", "properties": {
                 "id": { "type": "integer" }, "agency_id": { "type": ["integer", "null"] }, "agency": { "type": "string" },
                 "region": { "type": "string" }, "level": { "type": "string" }, "year": { "type": ["integer", "null"] },
-                "template": { "type": "string", "enum": ["2019", "2021", "legacy"] }, "version": { "type": "integer" },
+                "template": { "type": "string", "enum": templates }, "version": { "type": "integer" },
                 "errors": { "type": "integer" }, "warnings": { "type": "integer" } } },
             "ReportList": { "type": "object", "description": "page=N: 按年度排序、含总数；cursor=（空或上一页的 next_cursor）：按编号从新到旧的键集分页，不计总数 (keyset paging by id, no count)", "properties": {
                 "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },

@@ -130,7 +130,7 @@ pub async fn index(
             input name="region" placeholder="地区" value=(q.region);
             input name="year" placeholder="年度" size="6" value=(q.year);
             (select("level", &q.level, LEVELS))
-            (select("template", &q.template, TEMPLATES))
+            (select("template", &q.template, &templates()))
             (select("status", &q.status, STATUSES))
             button id="search" { "筛选" }
         }
@@ -205,12 +205,14 @@ const LEVELS: &[(&str, &str)] = &[
     ("省级政府", "省级政府"),
     ("省级部门", "省级部门"),
 ];
-const TEMPLATES: &[(&str, &str)] = &[
-    ("", "全部格式"),
-    ("2021", "2021年版"),
-    ("2019", "2019年版"),
-    ("legacy", "2019年以前"),
-];
+/// The template filter's options: every format the process knows, newest first.
+fn templates() -> Vec<(&'static str, &'static str)> {
+    let mut known = Template::all();
+    known.sort_by_key(|t| std::cmp::Reverse(t.def().first_year));
+    std::iter::once(("", "全部格式"))
+        .chain(known.into_iter().map(|t| (t.as_str(), t.def().short_zh)))
+        .collect()
+}
 const STATUSES: &[(&str, &str)] = &[
     ("", "全部状态"),
     ("errors", "有错误"),

@@ -9,6 +9,7 @@ mod common;
 mod admin;
 mod choose;
 mod compose;
+mod filters;
 mod history;
 mod letter;
 mod narrative;

@@ -67,6 +67,11 @@ fn every_api_route_is_described() {
         enum_of("Job", "/properties/files/items/properties/stage/enum"),
         ["queued", "reading", "stored", "failed"]
     );
+    // Every format the process knows (the official three here), as stored and filtered by.
+    assert_eq!(
+        enum_of("Summary", "/properties/template/enum"),
+        ["legacy", "2019", "2021"]
+    );
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
