@@ -2,8 +2,20 @@
 //! agencies that are one body, or split a spelling off into an agency of its own. Both
 //! stick: later ingests resolve the spellings the way the person decided.
 
-use crate::db::transaction;
+use crate::db::{transaction, Conn};
 use crate::{Store, StoreError};
+
+/// Counts a change to the agencies that neither a new report nor a new agency shows (a
+/// merge, a split, a placing): what the web's caches key on reads this one row instead of
+/// counting every agency (25 ms at 143 000 agencies on PostgreSQL, on every list page).
+pub(crate) fn touch(c: &mut dyn Conn) -> Result<(), StoreError> {
+    c.exec(
+        "INSERT INTO nianbao_meta (key, value) VALUES ('agencies_changed', '1') \
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(nianbao_meta.value AS INTEGER) + 1 AS TEXT)",
+        &[],
+    )?;
+    Ok(())
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AgencyRow {
@@ -100,7 +112,7 @@ impl Store {
                 "UPDATE agencies SET dirty = 1 WHERE id = $1",
                 &[keep.into()],
             )?;
-            Ok(())
+            touch(c)
         })?;
         self.refresh_cross()?;
         Ok(())
@@ -162,6 +174,7 @@ impl Store {
                 )?;
             }
             c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[id.into()])?;
+            touch(c)?;
             Ok(new)
         })?;
         self.refresh_cross()?;

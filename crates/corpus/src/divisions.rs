@@ -179,11 +179,13 @@ impl Store {
             )));
         }
         self.place(agency)?;
-        self.conn().exec(
-            "UPDATE agencies SET division = $1, division_how = 'person', division_choices = NULL WHERE id = $2",
-            &[code.into(), agency.into()],
-        )?;
-        Ok(())
+        crate::db::transaction(self.conn(), |c| {
+            c.exec(
+                "UPDATE agencies SET division = $1, division_how = 'person', division_choices = NULL WHERE id = $2",
+                &[code.into(), agency.into()],
+            )?;
+            crate::agencies::touch(c)
+        })
     }
 
     /// How many agencies sit in or under each division code (every level of their path),

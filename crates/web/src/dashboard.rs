@@ -19,11 +19,13 @@ pub(crate) async fn version(st: &Shared) -> Result<String, Fail> {
     let placed = st.placed.load(std::sync::atomic::Ordering::SeqCst);
     st.with(move |s| {
         let rows = s.conn().query(
-            // A new version is a new id; merges change the number of agencies.
-            "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(id) FROM corrections), (SELECT COUNT(*) FROM agencies), 0",
+            // A new version is a new id; merges, splits and placings count themselves
+            // (each a look-up in an index: counting the agencies took 25 ms on a large corpus).
+            "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(id) FROM corrections), \
+             (SELECT MAX(id) FROM agencies), (SELECT value FROM nianbao_meta WHERE key = 'agencies_changed')",
             &[],
         )?;
-        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{:?}/{placed}", r.int(0), r.int(1), r.int(2), r.int(3))))
+        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{}/{placed}", r.int(0), r.int(1), r.int(2), r.str(3))))
     })
     .await
 }

@@ -12,6 +12,7 @@ mod compose;
 mod filters;
 mod history;
 mod letter;
+mod merge;
 mod narrative;
 mod openapi;
 mod original;
