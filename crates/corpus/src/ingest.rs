@@ -152,8 +152,10 @@ fn run(
     let mut fatal = None;
     std::thread::scope(|scope| {
         let known = &known;
+        let loaded = prefetch(scope, jobs(paths, names.clone()));
         scope.spawn(move || {
-            jobs(paths, names.clone())
+            loaded
+                .into_iter()
                 .par_bridge()
                 .for_each_with(tx, |tx, job| {
                     let _ = tx.send(work(job, known));
@@ -198,6 +200,39 @@ fn run(
     }
     store.refresh_cross()?;
     Ok(summary)
+}
+
+/// Threads that read files while the cores extract: a file not in the page cache waits on
+/// the disk, and with one read per core the cores waited with it (100 000 reports: 73 s
+/// with cold files, 43–52 s warm). Reads run ahead by a few files, not more, so memory
+/// stays bounded by `READERS` files besides those being extracted.
+const READERS: usize = 8;
+
+/// The jobs with every file's bytes read (`Job::Entry`), by [`READERS`] threads of `scope`.
+fn prefetch<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    jobs: impl Iterator<Item = Job> + Send + 'scope,
+) -> mpsc::Receiver<Job> {
+    let (tx, rx) = mpsc::sync_channel::<Job>(READERS);
+    let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
+    for _ in 0..READERS {
+        let (tx, jobs) = (tx.clone(), jobs.clone());
+        scope.spawn(move || loop {
+            let job = match jobs.lock() {
+                Ok(mut jobs) => jobs.next(),
+                Err(_) => None,
+            };
+            let job = match job {
+                None => break,
+                Some(Job::File(path, name)) => Job::Entry(name, read_limited(&path)),
+                Some(other) => other,
+            };
+            if tx.send(job).is_err() {
+                break;
+            }
+        });
+    }
+    rx
 }
 
 pub(crate) fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed, Outcome>) {
