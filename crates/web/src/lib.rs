@@ -286,6 +286,7 @@ pub fn serve(
             .await
             .map_err(|e| format!("无法监听 {listen} (cannot listen): {e}"))?;
         dashboard::warm(state.clone());
+        pages::warm(state.clone());
         let addr = listener
             .local_addr()
             .map_or(listen.to_string(), |a| a.to_string());

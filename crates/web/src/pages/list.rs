@@ -220,10 +220,9 @@ const STATUSES: &[(&str, &str)] = &[
     ("clean", "通过"),
 ];
 
-/// Percent-encodes a query value.
 /// How many reports the list's filter selects, counted again only when the corpus changed
 /// since the last count of the same filter.
-async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
+pub(crate) async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
     let key = q.query();
     let now = crate::dashboard::version(st).await?;
     let known = st
@@ -246,6 +245,7 @@ async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> 
     Ok(n)
 }
 
+/// Percent-encodes a query value.
 pub fn url(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -255,4 +255,14 @@ pub fn url(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Counts the unfiltered list and the region tree when the server starts, so the first
+/// people to open the list do not each count a large corpus at once.
+pub fn warm(st: Shared) {
+    tokio::spawn(async move {
+        let q = ListQuery::default();
+        let _ = count(&st, &q, q.filter()).await;
+        let _ = crate::regions::counts(&st).await;
+    });
 }
