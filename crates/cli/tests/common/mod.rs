@@ -88,28 +88,10 @@ pub fn extract_with(files: &[PathBuf], env: &[(&str, &str)]) -> (Vec<Value>, i32
     (lines, out.status.code().unwrap_or(-1))
 }
 
-/// Whether a tool the test needs is installed: outside CI a missing tool skips the test;
-/// in CI it is a failure, since `.ci/run` installs every one.
-pub fn available(found: bool, tool: &str) -> bool {
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have {tool}: .ci/run installs it"
-        );
-        eprintln!("skipped: {tool} not installed");
-    }
-    found
-}
-
-pub fn soffice() -> bool {
-    let found = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    available(found, "LibreOffice (soffice)")
-}
-
 pub mod web;
+
+#[allow(unused_imports)]
+pub use nianbao_testkit::{available, soffice, zip_member, zip_of};
 
 /// Writes an OFD package (OFD.xml, Document.xml, PublicRes.xml, one Content.xml a page)
 /// holding the PDF's words as TextObjects at their positions, in millimetres.
@@ -245,29 +227,6 @@ fn ofd_package(pdf: &Path, paths: &[String]) -> PathBuf {
     put("Doc_0/PublicRes.xml", format!("<ofd:Res {ns} BaseLoc=\"Res\"><ofd:Fonts><ofd:Font ID=\"2\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts></ofd:Res>"));
     for (i, body) in pages.iter().enumerate() {
         put(&format!("Doc_0/Pages/Page_{i}/Content.xml"), format!("<ofd:Page {ns}><ofd:Content><ofd:Layer ID=\"1\">\n{body}</ofd:Layer></ofd:Content></ofd:Page>"));
-    }
-    z.finish().unwrap();
-    out
-}
-
-/// One member of a zip file (DOCX, XLSX) as text.
-pub fn zip_member(bytes: &[u8], name: &str) -> String {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut s = String::new();
-    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-    s
-}
-
-/// A zip archive of (name, bytes) entries, names as given (path tricks included).
-pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write;
-    let mut out = Vec::new();
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut out));
-    for (name, bytes) in entries {
-        z.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        z.write_all(bytes).unwrap();
     }
     z.finish().unwrap();
     out

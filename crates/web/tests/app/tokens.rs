@@ -6,7 +6,7 @@ use crate::common::{broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 fn token_for(server: &crate::common::Server, user: &str, name: &str) -> String {
-    let mut h = Http::new(&server);
+    let mut h = Http::new(server);
     assert_eq!(h.login(user, PASSWORD), 303);
     let csrf = h.csrf();
     let (status, body) = h.json("/api/tokens", Some(&csrf), json!({ "name": name }));
