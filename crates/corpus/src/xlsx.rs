@@ -54,6 +54,18 @@ fn flagged() -> Format {
         .set_font_color(Color::RGB(0x9C0006))
 }
 
+/// A summary column's width in characters (Excel counts a CJK character as about two): an
+/// agency's or file's name, a label path or the quoted source text wide; codes, dates and
+/// short words narrower; numbers narrow (their headers wrap).
+fn width(c: &Column) -> f64 {
+    use crate::export::ColKind;
+    match (c.kind, c.name.as_str()) {
+        (ColKind::Text, "agency" | "file" | "label" | "division_path" | "raw") => 30.0,
+        (ColKind::Text, _) => 14.0,
+        _ => 10.0,
+    }
+}
+
 impl Book {
     pub fn new(cols: &[Column], chinese: bool) -> Result<Book, StoreError> {
         let mut book = Workbook::new();
@@ -67,6 +79,9 @@ impl Book {
                 &head(),
             );
             error = error.or(r.err());
+        }
+        for (i, c) in cols.iter().enumerate() {
+            error = error.or(summary.set_column_width(i as u16, width(c)).err());
         }
         let _ = summary.set_freeze_panes(1, 0);
         Ok(Book {

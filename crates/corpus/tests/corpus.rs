@@ -513,6 +513,37 @@ fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
     );
     let path = dir.join("out.xlsx");
     std::fs::write(&path, &xlsx).unwrap();
+    // The summary's columns are sized for what they hold: the agency (column B) wide, the
+    // report number (A) and year (E) narrow.
+    let sheet1 = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&xlsx)).unwrap();
+        let mut s = String::new();
+        z.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let cols = sheet1
+        .split("<cols>")
+        .nth(1)
+        .unwrap()
+        .split("</cols>")
+        .next()
+        .unwrap();
+    assert!(
+        cols.starts_with("<col min=\"1\" max=\"1\" width=\"10.7"),
+        "{cols}"
+    );
+    assert!(
+        cols.contains("<col min=\"2\" max=\"2\" width=\"30.7"),
+        "{cols}"
+    );
+    assert!(
+        cols.contains("<col min=\"5\" max=\"5\" width=\"10.7"),
+        "{cols}"
+    );
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     let names = book.sheet_names().to_vec();
     assert_eq!(names.len(), 4);
