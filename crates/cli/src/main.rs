@@ -332,10 +332,19 @@ fn users(action: UsersAction) -> ExitCode {
 }
 
 /// Reads and extracts one file; the error is a one-line reason.
+/// A panic (none is known; the readers and extractor are fuzzed) is this file's error, and
+/// the files after it are still read.
 fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
-    let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
-    let (r, findings) = nianbao_corpus::ingest::analyse(&source, &path.display().to_string());
-    Ok((r, findings, source.format))
+    nianbao_read::guard::quietly(|| {
+        let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
+        let (r, findings) = nianbao_corpus::ingest::analyse(&source, &path.display().to_string());
+        Ok((r, findings, source.format))
+    })
+    .unwrap_or_else(|why| {
+        Err(format!(
+            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it: {why})"
+        ))
+    })
 }
 
 fn extract(files: &[PathBuf], docx_pages: Option<&Path>) -> std::io::Result<ExitCode> {

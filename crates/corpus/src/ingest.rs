@@ -255,12 +255,11 @@ pub(crate) fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed,
     }
     // The readers and extractor are fuzzed not to panic; this keeps a batch alive if one
     // ever does.
-    let parsed = match std::panic::catch_unwind(|| parse(&name, hash, &bytes)) {
+    let parsed = match nianbao_read::guard::quietly(|| parse(&name, hash, &bytes)) {
         Ok(parsed) => parsed.map_err(|e| e.to_string()),
-        Err(_) => Err(
-            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it)"
-                .into(),
-        ),
+        Err(why) => Err(format!(
+            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it: {why})"
+        )),
     };
     (name.clone(), parsed.map_err(Outcome::Failed))
 }

@@ -23,10 +23,10 @@ use std::collections::HashMap;
 const UNITS_PER_EM: f64 = 1000.0;
 
 pub fn read(bytes: &[u8], max_pages: usize) -> Result<Glyphs, ReadError> {
-    std::panic::catch_unwind(|| interpret(bytes, max_pages)).unwrap_or_else(|_| {
-        Err(ReadError::Corrupt(
-            "PDF 解析出错 (the PDF interpreter failed on this file)".into(),
-        ))
+    crate::guard::quietly(|| interpret(bytes, max_pages)).unwrap_or_else(|why| {
+        Err(ReadError::Corrupt(format!(
+            "PDF 解析出错 (the PDF interpreter failed on this file: {why})"
+        )))
     })
 }
 

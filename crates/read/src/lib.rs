@@ -14,6 +14,7 @@ pub mod docx;
 pub mod glyphs;
 mod glyphs_hayro;
 mod glyphs_pdfium;
+pub mod guard;
 pub mod html;
 pub mod light;
 pub mod ocr;
