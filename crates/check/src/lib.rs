@@ -28,7 +28,7 @@ pub fn check(r: &Report) -> Vec<Finding> {
 pub fn findings(r: &Report) -> Vec<Finding> {
     let mut all = r.doubts.clone();
     all.extend(check(r));
-    all.sort_by(|a, b| b.severity.cmp(&a.severity));
+    all.sort_by_key(|f| std::cmp::Reverse(f.severity));
     all
 }
 

@@ -336,7 +336,7 @@ fn composed_reports_repeat_headers_and_use_chinese_faces() {
         .collect();
     let with_header = pages.iter().filter(|p| p.contains("申请人情况")).count();
     assert_eq!(with_header, 2, "header not repeated");
-    let (back, _) = extract(&[pdf.clone()]);
+    let (back, _) = extract(std::slice::from_ref(&pdf));
     assert!(differences(
         &gold_file(
             &Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -105,9 +105,9 @@ async fn click(c: &fantoccini::Client, at: Locator<'_>) {
 
 async fn sign_in(c: &fantoccini::Client, url: &str, name: &str) {
     c.goto(&format!("{url}/login")).await.unwrap();
-    typed(&c, Locator::Id("name"), name).await;
-    typed(&c, Locator::Id("password"), PASSWORD).await;
-    click(&c, Locator::Id("signin")).await;
+    typed(c, Locator::Id("name"), name).await;
+    typed(c, Locator::Id("password"), PASSWORD).await;
+    click(c, Locator::Id("signin")).await;
     wait("the report list", || async {
         c.current_url().await.unwrap().path() == "/"
     })

@@ -127,7 +127,7 @@ pub fn carry(
         }
     }
     findings.extend(conflicts);
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(Some(Carried {
         report: out,
         findings,

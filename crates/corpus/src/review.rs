@@ -828,22 +828,6 @@ pub fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn unix_seconds_in_china_standard_time() {
-        // Checked with Python's datetime.fromtimestamp(t, UTC+8).
-        for (t, want) in [
-            (0, "1970-01-01T08:00:00+08:00"),
-            (1_796_025_408, "2026-11-30T15:56:48+08:00"),
-            (1_709_182_800, "2024-02-29T13:00:00+08:00"),
-            (951_782_400, "2000-02-29T08:00:00+08:00"),
-        ] {
-            assert_eq!(super::beijing_time(t), want);
-        }
-    }
-}
-
 /// The columns of a list's rows, read by [`summary`].
 const SUMMARY: &str = "SELECT r.id, r.agency_id, COALESCE(a.name, r.agency_name, ''), \
     COALESCE(a.region, ''), COALESCE(a.level, ''), r.year, r.template, r.version, r.errors, r.warnings \
@@ -862,5 +846,21 @@ fn summary(r: &crate::db::Row) -> Summary {
         version: r.int(7).unwrap_or(1),
         errors: r.int(8).unwrap_or(0),
         warnings: r.int(9).unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unix_seconds_in_china_standard_time() {
+        // Checked with Python's datetime.fromtimestamp(t, UTC+8).
+        for (t, want) in [
+            (0, "1970-01-01T08:00:00+08:00"),
+            (1_796_025_408, "2026-11-30T15:56:48+08:00"),
+            (1_709_182_800, "2024-02-29T13:00:00+08:00"),
+            (951_782_400, "2000-02-29T08:00:00+08:00"),
+        ] {
+            assert_eq!(super::beijing_time(t), want);
+        }
     }
 }

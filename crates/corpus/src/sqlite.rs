@@ -33,7 +33,7 @@ impl Sqlite {
             let n = f
                 .read(&mut head)
                 .map_err(|e| StoreError::Open(name.clone(), e.to_string()))?;
-            if n > 0 && &head[..n] != &b"SQLite format 3\0"[..n] || (n > 0 && n < 16) {
+            if n > 0 && (head[..n] != b"SQLite format 3\0"[..n] || n < 16) {
                 return Err(StoreError::NotADatabase(name));
             }
         }

@@ -178,7 +178,7 @@ fn multi_year(backend: Backend) {
     let n = files.len();
     assert_eq!(n, 8 + 5 + 4 + 3 + 5);
 
-    let first = run(&mut store, &[root.clone()]);
+    let first = run(&mut store, std::slice::from_ref(&root));
     assert_eq!(
         (first.read, first.new, first.versions, first.unchanged),
         (n, n, 0, 0),
@@ -254,7 +254,7 @@ fn multi_year(backend: Backend) {
     assert_eq!(cross_findings(&mut store), expected_cross());
 
     // Same files again: nothing changes.
-    let again = run(&mut store, &[root.clone()]);
+    let again = run(&mut store, std::slice::from_ref(&root));
     assert_eq!((again.new, again.versions, again.unchanged), (0, 0, n));
 
     // A changed file of the same agency and year is a new version; the old one is kept.
@@ -265,7 +265,7 @@ fn multi_year(backend: Backend) {
     let mut text = std::fs::read_to_string(path).unwrap();
     text.push_str("\n（本报告已更正）\n");
     std::fs::write(path, text).unwrap();
-    let changed = run(&mut store, &[root.clone()]);
+    let changed = run(&mut store, std::slice::from_ref(&root));
     assert_eq!(
         (changed.new, changed.versions, changed.unchanged),
         (0, 1, n - 1)
@@ -278,7 +278,10 @@ fn multi_year(backend: Backend) {
                     all_versions: all,
                     ..Filter::default()
                 },
-                &mut |_| Ok(k += 1),
+                &mut |_| {
+                    let _: () = k += 1;
+                    Ok(())
+                },
             )
             .unwrap();
         k
@@ -577,10 +580,7 @@ fn exports(store: &mut Store, files: &[(PathBuf, Report)], dir: &Path) {
         .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
         .collect();
     let at = |label: &str| -> (u32, u32) {
-        let (r, c, _) = ws
-            .used_cells()
-            .find(|(_, _, v)| v.to_string() == label)
-            .unwrap();
+        let (r, c, _) = ws.used_cells().find(|(_, _, v)| *v == label).unwrap();
         let (r0, c0) = ws.start().unwrap();
         (r as u32 + r0, c as u32 + c0)
     };
@@ -680,7 +680,7 @@ fn bad_inputs(backend: Backend) {
     truncated.truncate(truncated.len() / 2);
     std::fs::write(root.join("broken.zip"), truncated).unwrap();
 
-    let s = run(&mut store, &[root.clone()]);
+    let s = run(&mut store, std::slice::from_ref(&root));
     assert_eq!(
         s.new, 3,
         "two text reports and one from the archive: {:?}",
@@ -1707,8 +1707,7 @@ fn foreign_and_broken_databases_are_refused_untouched() {
     std::fs::write(&db, &bytes).unwrap();
     let result = Store::open(&db.display().to_string()).and_then(|mut s| s.agencies().map(|_| ()));
     let e = result
-        .err()
-        .expect("a damaged database is an error")
+        .expect_err("a damaged database is an error")
         .to_string();
     assert!(e.contains("数据库"), "{e}");
 }

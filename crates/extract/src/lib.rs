@@ -44,7 +44,7 @@ pub fn pairs(text: &str) -> Vec<(String, usize, String)> {
     table::pairs(&items, false)
         .iter()
         .map(|p| {
-            let label: Vec<char> = p.label.iter().copied().collect();
+            let label: Vec<char> = p.label.to_vec();
             let tail: String = label[label.len().saturating_sub(40)..].iter().collect();
             (tail, p.run.len(), p.alt.iter().flatten().collect())
         })

@@ -175,8 +175,7 @@ fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
         let s: String = text.chars().map(norm_char).filter(|c| *c != '\0').collect();
         dates(&s)
             .into_iter()
-            .filter(|(d, _)| d.year > y && d.year <= y + 2)
-            .next_back()
+            .rfind(|(d, _)| d.year > y && d.year <= y + 2)
             .map(|(d, _)| d)
     };
     // The last date of the text lies in its tail whenever the tail has one (the signature

@@ -45,7 +45,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         let alts: Vec<usize> = (0..read.cands.len()).collect();
         w.row("二", spec, &read, pick, &alts, hint);
         let money_unstated = spec.cols.iter().position(|c| c.1 == ValueKind::Money).is_some_and(|m| {
-            matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if digits.trim_start_matches('0') != "")
+            matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if !digits.trim_start_matches('0').is_empty())
         });
         if money_unstated && hint == Unit::None && w.r.template == nianbao_model::Template::Y2019 {
             let key = spec.cell_key(spec.cols.len() - 1);

@@ -51,7 +51,7 @@ fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
 /// UTF-16 without a BOM: reports are full of ASCII digits, spaces and newlines, whose
 /// high byte is zero; and decoding must give mostly CJK or ASCII characters.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(8192) & !1];

@@ -101,7 +101,7 @@ pub fn find(img: &Image, dpi: usize) -> Option<Circle> {
         .zip(0..)
         .filter(|(v, _)| *v > 8)
         .collect();
-    best.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    best.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
     best.into_iter().take(20).find_map(|(_, i)| {
         let (k, rest) = (i / (w * h), i % (w * h));
         let (cx, cy, r) = ((rest % w) as f64, (rest / w) as f64, radii[k] as f64);

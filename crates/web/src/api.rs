@@ -297,11 +297,11 @@ pub async fn series(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
         .map(|r| {
             let mut v = nianbao_model::json::to_json(&r.path, "", &r.report, &r.findings);
             v["id"] = json!(r.id);
-            v.as_object_mut().map(|o| {
+            if let Some(o) = v.as_object_mut() {
                 o.remove("evidence");
                 o.remove("sections");
                 o.remove("format");
-            });
+            }
             v
         })
         .collect();

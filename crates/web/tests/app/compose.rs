@@ -21,7 +21,7 @@ const TYPED: &[(&str, &str)] = &[
     ("v:t4.review.total", "1"),
 ];
 
-fn fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+fn fields(csrf: &str) -> Vec<(&str, &str)> {
     let mut f = vec![
         ("csrf", csrf),
         ("agency", "测试镇人民政府"),
