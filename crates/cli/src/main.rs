@@ -340,11 +340,7 @@ fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
         let (r, findings) = nianbao_corpus::ingest::analyse(&source, &path.display().to_string());
         Ok((r, findings, source.format))
     })
-    .unwrap_or_else(|why| {
-        Err(format!(
-            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it: {why})"
-        ))
-    })
+    .unwrap_or_else(|why| Err(nianbao_read::guard::internal_error(&why)))
 }
 
 fn extract(files: &[PathBuf], docx_pages: Option<&Path>) -> std::io::Result<ExitCode> {

@@ -257,9 +257,7 @@ pub(crate) fn work(job: Job, known: &HashSet<String>) -> (String, Result<Parsed,
     // ever does.
     let parsed = match nianbao_read::guard::quietly(|| parse(&name, hash, &bytes)) {
         Ok(parsed) => parsed.map_err(|e| e.to_string()),
-        Err(why) => Err(format!(
-            "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it: {why})"
-        )),
+        Err(why) => Err(nianbao_read::guard::internal_error(&why)),
     };
     (name.clone(), parsed.map_err(Outcome::Failed))
 }

@@ -31,6 +31,14 @@ pub fn quietly<T>(f: impl FnOnce() -> T + UnwindSafe) -> Result<T, String> {
     })
 }
 
+/// The one-line reason a file gets when reading or extracting it panicked (`why` from
+/// [`quietly`]): the batch goes on, and the reason asks for a report.
+pub fn internal_error(why: &str) -> String {
+    format!(
+        "内部错误，已跳过此文件，请报告此问题 (internal error; file skipped, please report it: {why})"
+    )
+}
+
 /// Puts a hook in front of the process's panic hook (once): quiet panics are noted for
 /// [`quietly`], every other panic goes on to the hook that was there.
 fn install() {

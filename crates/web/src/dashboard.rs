@@ -16,7 +16,6 @@ use nianbao_corpus::stats::By;
 /// What the corpus looks like now, cheaply: changes whenever a report, a correction, an
 /// agency merge or a person's placing of an agency does.
 pub(crate) async fn version(st: &Shared) -> Result<String, Fail> {
-    let placed = st.placed.load(std::sync::atomic::Ordering::SeqCst);
     st.with(move |s| {
         let rows = s.conn().query(
             // A new version is a new id; merges, splits and placings count themselves
@@ -25,7 +24,7 @@ pub(crate) async fn version(st: &Shared) -> Result<String, Fail> {
              (SELECT MAX(id) FROM agencies), (SELECT value FROM nianbao_meta WHERE key = 'agencies_changed')",
             &[],
         )?;
-        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{}/{placed}", r.int(0), r.int(1), r.int(2), r.str(3))))
+        Ok(rows.first().map_or(String::new(), |r| format!("{:?}/{:?}/{:?}/{}", r.int(0), r.int(1), r.int(2), r.str(3))))
     })
     .await
 }

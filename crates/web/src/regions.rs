@@ -169,6 +169,5 @@ pub async fn set(
     s.require(Role::Reviewer)?;
     let code = clean(&f.code);
     st.with(move |store| store.set_division(id, &code)).await?;
-    st.placed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(Redirect::to(&format!("/agencies/{id}")))
 }

@@ -21,9 +21,6 @@ pub struct State {
     /// The report list's count by (filter, corpus version): counting a million reports
     /// takes tens of milliseconds, a page of them none.
     pub list_counts: Mutex<HashMap<String, (String, i64)>>,
-    /// Bumped when a person places an agency among the divisions (nothing else in the
-    /// corpus's version shows it).
-    pub placed: std::sync::atomic::AtomicU64,
     /// Agencies per division code for the region tree, with the corpus version they count.
     /// Shared, not copied, by each request (tens of thousands of codes on a large corpus).
     pub division_counts: Mutex<Option<(String, Arc<HashMap<String, i64>>)>>,
@@ -47,7 +44,6 @@ impl State {
             dashboards: Mutex::new(HashMap::new()),
             computing: tokio::sync::Mutex::new(()),
             list_counts: Mutex::new(HashMap::new()),
-            placed: std::sync::atomic::AtomicU64::new(0),
             division_counts: Mutex::new(None),
             tls: false,
             jobs: std::sync::OnceLock::new(),

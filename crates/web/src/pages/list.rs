@@ -222,7 +222,7 @@ const STATUSES: &[(&str, &str)] = &[
 
 /// How many reports the list's filter selects, counted again only when the corpus changed
 /// since the last count of the same filter.
-pub(crate) async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
+async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
     let key = q.query();
     let now = crate::dashboard::version(st).await?;
     let known = st

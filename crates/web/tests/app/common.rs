@@ -127,3 +127,18 @@ pub fn extract(name: &str, bytes: &[u8]) -> serde_json::Value {
     let (r, findings) = nianbao_corpus::ingest::analyse(&source, name);
     nianbao_model::json::to_json(name, source.format, &r, &findings)
 }
+
+/// The agencies of the reports `GET /api/reports?{query}` lists, sorted.
+pub fn agencies_of(h: &mut Http, query: &str) -> Vec<String> {
+    let (status, body) = h.get(&format!("/api/reports?{query}"));
+    assert_eq!(status, 200, "{query}: {body}");
+    let mut names: Vec<String> = serde_json::from_str::<serde_json::Value>(&body).unwrap()
+        ["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["agency"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}

@@ -1,8 +1,7 @@
 //! The report list's filters over the five seed reports (three formats): the format filter
 //! offers every known format, newest first, and each choice lists exactly its reports.
 
-use crate::common::{between, start, Http, PASSWORD};
-use serde_json::Value;
+use crate::common::{agencies_of, between, start, Http, PASSWORD};
 
 #[test]
 fn the_format_filter_lists_each_formats_reports() {
@@ -48,25 +47,15 @@ fn the_format_filter_lists_each_formats_reports() {
          <option value=\"legacy\">2018年及以前统计表</option>"
     );
 
-    let agencies = |h: &mut Http, template: &str| -> Vec<String> {
-        let (status, body) = h.get(&format!("/api/reports?template={template}"));
-        assert_eq!(status, 200, "{body}");
-        let v: Value = serde_json::from_str(&body).unwrap();
-        let mut names: Vec<String> = v["reports"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["agency"].as_str().unwrap().to_string())
-            .collect();
-        names.sort();
-        names
-    };
-    assert_eq!(agencies(&mut h, "2021"), ["尉氏县洧川镇人民政府"]);
     assert_eq!(
-        agencies(&mut h, "2019"),
+        agencies_of(&mut h, "template=2021"),
+        ["尉氏县洧川镇人民政府"]
+    );
+    assert_eq!(
+        agencies_of(&mut h, "template=2019"),
         ["北冷乡", "南召县城关镇人民政府", "西店镇"]
     );
-    assert_eq!(agencies(&mut h, "legacy"), ["河口镇"]);
+    assert_eq!(agencies_of(&mut h, "template=legacy"), ["河口镇"]);
     // The page keeps the choice and lists the same reports.
     let (_, page) = h.get("/?template=legacy");
     assert!(

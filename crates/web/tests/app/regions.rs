@@ -3,24 +3,13 @@
 //! division, the divisions API, an agency whose name many divisions share decided by a
 //! reviewer on its page, and the division in exports.
 
-use crate::common::{start, Http, PASSWORD};
+use crate::common::{agencies_of, start, Http, PASSWORD};
 use serde_json::Value;
 
 fn json(h: &mut Http, path: &str) -> Value {
     let (status, body) = h.get(path);
     assert_eq!(status, 200, "{path}: {body}");
     serde_json::from_str(&body).unwrap()
-}
-
-fn agencies_of(h: &mut Http, query: &str) -> Vec<String> {
-    let mut names: Vec<String> = json(h, &format!("/api/reports?{query}"))["reports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["agency"].as_str().unwrap().to_string())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
