@@ -14,6 +14,9 @@
 //! running from the workers' start until the last exits), and checks nothing was lost or
 //! stored twice. `NIANBAO_BENCH_KILL=S` kills the first worker with SIGKILL after S seconds
 //! and starts another in its place (the killed worker's claim must return to the queue).
+//!
+//! `NIANBAO_BENCH_COLD=1` empties the page cache before each ingest (`sync`, then
+//! `/proc/sys/vm/drop_caches`; needs root), so the input files are read from the disk.
 
 mod common;
 
@@ -24,6 +27,14 @@ use std::time::Instant;
 
 /// Runs one ingest; (seconds, peak RSS in MiB).
 fn ingest(db: &str, dirs: &[PathBuf]) -> (f64, f64) {
+    if std::env::var("NIANBAO_BENCH_COLD").is_ok_and(|v| v == "1") {
+        let synced = Command::new("sync").status().is_ok_and(|s| s.success());
+        let dropped = std::fs::write("/proc/sys/vm/drop_caches", "3");
+        assert!(
+            synced && dropped.is_ok(),
+            "NIANBAO_BENCH_COLD=1: cannot empty the page cache (needs root): {dropped:?}"
+        );
+    }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
     cmd.args(["ingest", "--quiet", "--db", db]).args(dirs);
     common::timed(&mut cmd)
