@@ -19,6 +19,10 @@ impl<'a> Norm<'a> {
         let mut chars = Vec::with_capacity(src.len() / 2);
         let mut offs = Vec::with_capacity(src.len() / 2);
         let mut line_starts = vec![0];
+        // Inside an HTML table written into text (Markdown converters do), rows are `<tr>`s
+        // and the text's own line breaks are spaces. Entered only when the table is closed.
+        let last_close = src.rfind("</table").or_else(|| src.rfind("</TABLE"));
+        let mut in_table = false;
         for (line_start, line) in split_lines(src) {
             if line_start > 0 {
                 line_starts.push(line_start);
@@ -35,7 +39,43 @@ impl<'a> Norm<'a> {
                         continue;
                     }
                 }
+                if c == '<' {
+                    if let Some((len, tag)) = html_tag(&line[i..]) {
+                        skip_until = i + len;
+                        let at = line_start + i;
+                        let n = match tag {
+                            Tag::TableOpen => {
+                                in_table = last_close.is_some_and(|e| e > at);
+                                '\n'
+                            }
+                            Tag::TableClose => {
+                                in_table = false;
+                                '\n'
+                            }
+                            Tag::Row => '\n',
+                            Tag::Cell => '\t',
+                            Tag::Break if in_table => ' ',
+                            Tag::Break => '\n',
+                            Tag::Inline => '\0',
+                        };
+                        if n != '\0' {
+                            chars.push(n);
+                            offs.push(at);
+                        }
+                        continue;
+                    }
+                }
+                if c == '&' {
+                    if let Some((len, n)) = entity(&line[i..]) {
+                        skip_until = i + len;
+                        chars.push(n);
+                        offs.push(line_start + i);
+                        continue;
+                    }
+                }
                 let n = if rule {
+                    ' '
+                } else if in_table && c == '\n' {
                     ' '
                 } else {
                     bracket(&line[i..], &line[..i]).unwrap_or_else(|| norm_char(c))
@@ -145,6 +185,85 @@ fn bracket(rest: &str, before: &str) -> Option<char> {
     let mut back = before.chars().rev();
     let closes_item = close(c) && back.next().is_some_and(numeral) && back.next().is_some_and(open);
     closes_item.then_some(')')
+}
+
+/// What an HTML tag found in text stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    TableOpen,
+    TableClose,
+    /// `<tr>`: a row begins.
+    Row,
+    /// `<td>`, `<th>`: a cell begins.
+    Cell,
+    /// `<br>`, `<p>`, `<div>` and their ends: a line break (a space inside a table's cell).
+    Break,
+    /// Formatting (`<sup>`, `<b>`, `</td>` …): nothing.
+    Inline,
+}
+
+/// The HTML tag at the start of `s` (a known name, attributes up to `>` on the same line),
+/// with its length in bytes.
+fn html_tag(s: &str) -> Option<(usize, Tag)> {
+    let b = s.as_bytes();
+    let close = b.get(1) == Some(&b'/');
+    let from = 1 + usize::from(close);
+    let name_len = b[from..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = s[from..from + name_len].to_ascii_lowercase();
+    let end = s[from + name_len..]
+        .char_indices()
+        .take(300)
+        .find(|&(_, c)| matches!(c, '>' | '<' | '\n'))
+        .filter(|&(_, c)| c == '>')
+        .map(|(k, _)| from + name_len + k + 1)?;
+    let next = b[from + name_len];
+    if !matches!(next, b'>' | b' ' | b'/' | b'\t') {
+        return None;
+    }
+    let tag = match (name.as_str(), close) {
+        ("table", false) => Tag::TableOpen,
+        ("table", true) => Tag::TableClose,
+        ("tr", false) => Tag::Row,
+        ("td" | "th", false) => Tag::Cell,
+        ("tr" | "td" | "th", true) => Tag::Inline,
+        ("br" | "p" | "div", _) => Tag::Break,
+        (
+            "thead" | "tbody" | "tfoot" | "caption" | "colgroup" | "col" | "span" | "sup"
+            | "sub" | "b" | "strong" | "i" | "em" | "u" | "font" | "center",
+            _,
+        ) => Tag::Inline,
+        _ => return None,
+    };
+    Some((end, tag))
+}
+
+/// An HTML character reference at the start of `s` (`&nbsp;`, `&amp;`, `&#12;` …): its
+/// length and the character (a space for `&nbsp;`).
+fn entity(s: &str) -> Option<(usize, char)> {
+    let end = s.char_indices().take(10).find(|&(_, c)| c == ';')?.0;
+    let body = &s[1..end];
+    let c = match body {
+        "nbsp" | "ensp" | "emsp" => ' ',
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        _ => {
+            let n = if let Some(h) = body.strip_prefix("#x").or(body.strip_prefix("#X")) {
+                u32::from_str_radix(h, 16).ok()?
+            } else {
+                body.strip_prefix('#')?.parse().ok()?
+            };
+            norm_char(char::from_u32(n)?)
+        }
+    };
+    Some((end + 1, c))
 }
 
 /// A Markdown table rule such as `|---|:---:|`: layout, not content.
@@ -261,6 +380,23 @@ mod tests {
         assert!(n.starts_with("\ta\tb\t\n"));
         assert!(n.ends_with('c'));
         assert!(n["\ta\tb\t\n".len()..n.len() - 1].chars().all(|c| c == ' '));
+    }
+
+    #[test]
+    fn html_tags_in_text_are_rows_and_cells() {
+        assert_eq!(
+            norm("x\n<table border=\"1\"><tr><td rowspan=\"2\">规章</td>\n  <td>1</td></tr>\n<tr><td>a<br>b</td></tr></table>\ny"),
+            "x\n\n\n\t规章   \t1 \n\ta b\n\ny"
+        );
+        // Outside a table a break is a line; unknown tags and lone brackets stay text.
+        assert_eq!(norm("2.其他<br>禁止<sup>1</sup>"), "2.其他\n禁止1");
+        assert_eq!(norm("a<b c"), "a<b c");
+        assert_eq!(norm("x<foo>y &amp; &nbsp;&#49;"), "x<foo>y &  1");
+        // A table never closed leaves the text's lines alone.
+        assert_eq!(norm("<table><tr><td>1\n2"), "\n\n\t1\n2");
+        let n = Norm::new("<td>7</td>");
+        assert_eq!(n.chars, ['\t', '7']);
+        assert_eq!(n.offs[..2], [0, 4]);
     }
 
     #[test]
