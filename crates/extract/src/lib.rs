@@ -7,6 +7,9 @@
 //! together with the template identities ([`split`]). Every cell keeps its evidence; what
 //! the extractor is unsure of becomes a finding in [`Report::doubts`].
 
+mod anchor;
+mod assign;
+mod atoms;
 mod claims;
 mod compact;
 mod detect;
@@ -14,12 +17,14 @@ mod doubts;
 mod grid;
 mod identity;
 mod labels;
+mod lines;
 mod meta;
 mod norm;
 mod number;
 mod regions;
 mod resolve;
 mod sections;
+mod solve;
 mod spec;
 mod split;
 mod table;
@@ -95,7 +100,7 @@ pub fn extract_document(
         if let Some(r) = regions.statistics {
             tables::statistics(&mut w, regions::slice(&items, r), &compact, r, stats);
         }
-    } else {
+    } else if std::env::var_os("NIANBAO_OLD").is_some() {
         if let Some(r) = regions.t2 {
             tables::t2(&mut w, regions::slice(&items, r), &compact, r);
         }
@@ -104,6 +109,19 @@ pub fn extract_document(
         }
         if let Some(r) = regions.t4 {
             tables::t4(&mut w, regions::slice(&items, r));
+        }
+    } else {
+        let lines = lines::lines(&norm, grids);
+        let atoms = atoms::atoms(&norm, &lines);
+        if let Some(r) = regions.t2 {
+            let hint = tables::money_hint(&compact, r);
+            solve::t2(&mut w, &solve::Region::of(&atoms, &lines, r), hint);
+        }
+        if let Some(r) = regions.t3 {
+            solve::t3(&mut w, &solve::Region::of(&atoms, &lines, r));
+        }
+        if let Some(r) = regions.t4 {
+            solve::t4(&mut w, &solve::Region::of(&atoms, &lines, r));
         }
     }
 

@@ -69,6 +69,12 @@ pub fn t2_rows(template: Template) -> &'static [RowSpec] {
     &specs(template).t2
 }
 
+/// Table 四 as a row of fifteen columns.
+pub fn t4_row() -> &'static RowSpec {
+    static ROW: LazyLock<RowSpec> = LazyLock::new(|| RowSpec::of(&layout::T4));
+    &ROW
+}
+
 /// Table 四: one row of 15 cells, in column order.
 pub static T4_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| layout::T4.keys().collect());
 

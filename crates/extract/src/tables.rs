@@ -27,14 +27,7 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
         return;
     }
     w.r.tables.push("二".into());
-    let text = c.slice(c.pos_of(region.0), c.pos_of(region.1));
-    let hint = if text.contains("万元") {
-        Unit::Wan
-    } else if text.contains("单位:元") || text.contains("(元)") {
-        Unit::Yuan
-    } else {
-        Unit::None
-    };
+    let hint = money_hint(c, region);
     for (spec, a) in rows.iter().zip(&assigned) {
         let Some(i) = a else { continue };
         // Table 二 has no hard identity: every reading stays possible (and is reported);
@@ -61,6 +54,18 @@ pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
     w.flush("二", 3);
     w.missing_rows("二", &rows, &assigned);
     w.duplicates("二", &rows, &assigned, &ps);
+}
+
+/// The unit table 二's amounts are in, when the region says (`万元`, `单位：元`, `（元）`).
+pub fn money_hint(c: &Compact, region: Range) -> Unit {
+    let text = c.slice(c.pos_of(region.0), c.pos_of(region.1));
+    if text.contains("万元") {
+        Unit::Wan
+    } else if text.contains("单位:元") || text.contains("(元)") {
+        Unit::Yuan
+    } else {
+        Unit::None
+    }
 }
 
 pub fn t3(w: &mut Writer, items: &[Item]) {

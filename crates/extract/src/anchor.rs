@@ -1,0 +1,229 @@
+//! Where each row's label stands among a table's atoms.
+//!
+//! The region's label atoms are read as one string (atoms joined in order, values and blanks
+//! left out), so a label wrapped over lines, cells or around its values is one stretch of it.
+//! Every label of every row is searched for in that string with at most `allowed` edits
+//! (Myers' bit-parallel approximate matching), and the matches are chosen so that rows keep
+//! their order and no two overlap, the best total score winning: typos, dropped and
+//! look-alike characters, group labels in front and pieces of other columns cost edits, not
+//! the row.
+
+use crate::atoms::{Atom, What};
+use crate::labels::{allowed, prefix_match};
+
+/// A row's label found: the atoms it spans (first, last) and how well it matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub first: usize,
+    pub last: usize,
+    pub score: usize,
+}
+
+/// The label text of a table's atoms, with the atom of each character.
+pub struct Text {
+    chars: Vec<char>,
+    atom: Vec<usize>,
+}
+
+impl Text {
+    pub fn of(atoms: &[Atom]) -> Text {
+        let mut chars = Vec::new();
+        let mut atom = Vec::new();
+        for (i, a) in atoms.iter().enumerate() {
+            if let What::Label(t) = &a.what {
+                chars.extend_from_slice(t);
+                atom.extend(std::iter::repeat_n(i, t.len()));
+            }
+        }
+        Text { chars, atom }
+    }
+}
+
+/// One place a row's label matched: chars `start..end` of the text.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    row: usize,
+    start: usize,
+    end: usize,
+    score: usize,
+}
+
+/// Per row (labels in canonical form, each row its alternatives), the anchor chosen.
+pub fn anchors(text: &Text, rows: &[&[Vec<char>]]) -> Vec<Option<Anchor>> {
+    let mut hits = Vec::new();
+    for (r, alts) in rows.iter().enumerate() {
+        for label in alts.iter() {
+            find(&text.chars, label, r, &mut hits);
+        }
+    }
+    choose(text, &hits, rows.len())
+}
+
+/// Every match of `label` in `text` within its allowed edits, one per run of ends (the end
+/// where the fewest edits are needed).
+fn find(text: &[char], label: &[char], row: usize, out: &mut Vec<Hit>) {
+    let m = label.len();
+    if m == 0 || m > 64 || text.is_empty() {
+        return;
+    }
+    let k = allowed(m);
+    let dists = myers(label, text);
+    crate::work::add(text.len());
+    let mut j = 0;
+    while j < text.len() {
+        if dists[j] > k {
+            j += 1;
+            continue;
+        }
+        // A run of ends within the allowed edits: take its best end.
+        let mut best = j;
+        while j < text.len() && dists[j] <= k {
+            if dists[j] < dists[best] {
+                best = j;
+            }
+            j += 1;
+        }
+        let d = dists[best];
+        let end = best + 1;
+        let from = end.saturating_sub(m + k);
+        let back: Vec<char> = text[from..end].iter().rev().copied().collect();
+        let rlabel: Vec<char> = label.iter().rev().copied().collect();
+        let (_, len) = prefix_match(&rlabel, &back);
+        let start = end - len.max(1);
+        let score = m * 4 - d * 4 + usize::from(d == 0);
+        out.push(Hit {
+            row,
+            start,
+            end,
+            score,
+        });
+    }
+}
+
+/// Edit distance of `pattern` to the best substring of `text` ending at each position
+/// (Myers 1999, the search form: a match may start anywhere). `pattern` has 1–64 chars.
+fn myers(pattern: &[char], text: &[char]) -> Vec<usize> {
+    let m = pattern.len();
+    let mut alphabet: Vec<(char, u64)> = Vec::with_capacity(m);
+    for (i, &c) in pattern.iter().enumerate() {
+        match alphabet.iter_mut().find(|(x, _)| *x == c) {
+            Some((_, mask)) => *mask |= 1 << i,
+            None => alphabet.push((c, 1 << i)),
+        }
+    }
+    let top = 1u64 << (m - 1);
+    let mut pv: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
+    let mut mv: u64 = 0;
+    let mut score = m;
+    let mut out = Vec::with_capacity(text.len());
+    for &c in text {
+        let eq = alphabet
+            .iter()
+            .find(|(x, _)| *x == c)
+            .map_or(0, |&(_, mask)| mask);
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let ph = mv | !(xh | pv);
+        let mh = pv & xh;
+        if ph & top != 0 {
+            score += 1;
+        } else if mh & top != 0 {
+            score -= 1;
+        }
+        let ph = ph << 1;
+        let mh = mh << 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+        out.push(score);
+    }
+    out
+}
+
+/// The hits that keep rows in order without overlapping, with the best total score.
+fn choose(text: &Text, hits: &[Hit], rows: usize) -> Vec<Option<Anchor>> {
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&h| (hits[h].end, hits[h].row));
+    // best[i]: the best total of a chain ending with hit order[i]; prev for the chain.
+    let mut best = vec![0usize; order.len()];
+    let mut prev = vec![usize::MAX; order.len()];
+    for i in 0..order.len() {
+        let h = &hits[order[i]];
+        best[i] = h.score;
+        for p in 0..i {
+            let g = &hits[order[p]];
+            if g.end <= h.start && g.row < h.row && best[p] + h.score > best[i] {
+                best[i] = best[p] + h.score;
+                prev[i] = p;
+            }
+        }
+    }
+    let mut out = vec![None; rows];
+    let Some(mut i) = (0..order.len()).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else {
+        return out;
+    };
+    loop {
+        let h = &hits[order[i]];
+        out[h.row] = Some(Anchor {
+            first: text.atom[h.start],
+            last: text.atom[h.end - 1],
+            score: h.score,
+        });
+        if prev[i] == usize::MAX {
+            break;
+        }
+        i = prev[i];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn myers_gives_the_distance_of_the_best_match_ending_at_each_char() {
+        let d = myers(&v("重复申请"), &v("2.重复申请3.要求"));
+        assert_eq!(d[5], 0);
+        assert_eq!(d[4], 1);
+        assert_eq!(*d.last().unwrap(), 4);
+        let d = myers(&v("abc"), &v("xabxc"));
+        assert_eq!(d[4], 1);
+    }
+
+    fn atom(t: &str) -> Atom {
+        Atom {
+            what: What::Label(v(t)),
+            a: 0,
+            b: 0,
+            line: 0,
+            cell: 0,
+        }
+    }
+
+    #[test]
+    fn labels_wrapped_typoed_and_prefixed_are_found_in_order() {
+        let atoms = [
+            atom("项目"),
+            atom("(三)不予公开1.属于国"),
+            atom("家秘密"),
+            atom("2.其他法律行政止公开"),
+            atom("8.属干行政查询事项"),
+        ];
+        let rows = [
+            vec![v("1.属于国家秘密")],
+            vec![v("2.其他法律行政法规禁止公开")],
+            vec![v("7.属于行政执法案卷")],
+            vec![v("8.属于行政查询事项")],
+        ];
+        let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
+        let a = anchors(&Text::of(&atoms), &rows);
+        assert_eq!(a[0].map(|a| (a.first, a.last)), Some((1, 2)));
+        assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 3)));
+        assert_eq!(a[2], None);
+        assert_eq!(a[3].map(|a| a.first), Some(4));
+    }
+}

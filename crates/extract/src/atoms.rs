@@ -1,0 +1,203 @@
+//! A stretch of lines as the solver reads it: label text and values in reading order, each
+//! knowing its line and cell.
+//!
+//! A cell is cut by the tokeniser into label text and values (`规章000行政规范性文件2135` still
+//! reads); an empty cell of a delimited line is a blank that a row may take. In a line whose
+//! every cell has words (a header: `项目 数据1 数据2 …`, `2019年`), digits are part of the words.
+
+use crate::labels::canon;
+use crate::lines::{Kind, Line};
+use crate::norm::Norm;
+use crate::tokens::{is_cjk, items_in, Chunk, ChunkKind, Item, Unit};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum What {
+    /// Label text, in canonical form (see [`canon`]).
+    Label(Vec<char>),
+    Value(Value),
+    /// An empty cell of a delimited line or grid: a blank cell a row may take.
+    Blank,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub chunk: Chunk,
+    /// Written right after words with no space (`数据1`, `申请0件`, `文件2135`): less
+    /// likely a table's cell than a value of its own cell.
+    pub attached: bool,
+    /// In a sentence (a cell of many words with punctuation) or with a unit of counting
+    /// (`21件`): the prose's number, not a table's.
+    pub prose: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    pub what: What,
+    /// Normalised chars.
+    pub a: usize,
+    pub b: usize,
+    /// Index of the line in the lines given, and of the cell in it.
+    pub line: usize,
+    pub cell: usize,
+}
+
+impl Atom {
+    pub fn value(&self) -> Option<&Value> {
+        match &self.what {
+            What::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_label(&self) -> bool {
+        matches!(self.what, What::Label(_))
+    }
+
+    /// A value or a blank: something a row's cell can be.
+    pub fn is_slot(&self) -> bool {
+        !self.is_label()
+    }
+}
+
+/// The atoms of `lines` (furniture left out).
+pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
+    let chars = &norm.chars;
+    let mut out = Vec::new();
+    for (li, line) in lines.iter().enumerate() {
+        if line.furniture {
+            continue;
+        }
+        let items: Vec<Vec<Item>> = line
+            .cells
+            .iter()
+            .map(|c| items_in(chars, c.a..c.b))
+            .collect();
+        let pure_value = |its: &[Item]| !its.is_empty() && its.iter().all(|i| matches!(i, Item::Run(_)));
+        let filled = items.iter().filter(|i| !i.is_empty()).count();
+        // A header's cells are short; a line of long text cells is prose laid out with spaces.
+        let short = line.cells.iter().all(|c| c.b - c.a <= 24);
+        let header = filled >= 2 && short && !items.iter().any(|i| pure_value(i));
+        let blanks = line.kind != Kind::Spaced;
+        for (ci, (cell, its)) in line.cells.iter().zip(&items).enumerate() {
+            if cell.is_empty() {
+                if blanks {
+                    out.push(Atom {
+                        what: What::Blank,
+                        a: cell.a,
+                        b: cell.a,
+                        line: li,
+                        cell: ci,
+                    });
+                }
+                continue;
+            }
+            if header {
+                push_label(&mut out, chars, cell.a, cell.b, li, ci);
+                continue;
+            }
+            for it in its {
+                match it {
+                    Item::Seg(s) => push_label(&mut out, chars, s.a, s.b, li, ci),
+                    Item::Run(run) => {
+                        for c in run {
+                            let attached = c.a > cell.a && is_cjk(chars[c.a - 1]);
+                            out.push(Atom {
+                                what: What::Value(Value {
+                                    chunk: c.clone(),
+                                    attached,
+                                    prose: prose(chars, c),
+                                }),
+                                a: c.a,
+                                b: c.b,
+                                line: li,
+                                cell: ci,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {
+    let raw: String = chars[a..b].iter().collect();
+    let text: Vec<char> = canon(&raw).chars().collect();
+    if text.is_empty() {
+        return;
+    }
+    out.push(Atom {
+        what: What::Label(text),
+        a,
+        b,
+        line,
+        cell,
+    });
+}
+
+/// A number of the prose: counted (`21件`, `9场`, `100%`) or followed by a sentence's
+/// punctuation (`结转0，`). A table's cells carry neither.
+fn prose(chars: &[char], c: &Chunk) -> bool {
+    if let ChunkKind::Number(n) = &c.kind {
+        if matches!(n.unit, Unit::Count | Unit::Percent) {
+            return true;
+        }
+    }
+    let next = chars[c.b.min(chars.len())..]
+        .iter()
+        .find(|ch| !matches!(ch, ' ' | '\t'))
+        .copied();
+    matches!(
+        next,
+        Some('件' | '条' | '个' | '项' | '次' | '篇' | '人' | '家' | '场' | '份' | '期' | '批' | '%' | ',' | '。' | ';' | '、' | '，' | '；')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::lines;
+
+    fn show(text: &str) -> Vec<String> {
+        let n = Norm::new(text);
+        let ls = lines(&n, &[]);
+        atoms(&n, &ls)
+            .iter()
+            .map(|a| match &a.what {
+                What::Label(t) => format!("L{}:{}", a.line, t.iter().collect::<String>()),
+                What::Value(v) => format!(
+                    "V{}:{}{}{}",
+                    a.line,
+                    n.chars[a.a..a.b].iter().collect::<String>(),
+                    if v.attached { "^" } else { "" },
+                    if v.prose { "~" } else { "" }
+                ),
+                What::Blank => format!("B{}", a.line),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_become_labels_values_and_blanks() {
+        assert_eq!(
+            show("| 规章 |  | 1 |\n| 项目 | 数据1 | 数据2 |\n-3-\n规章000行政规范性文件2135"),
+            [
+                "L0:规章",
+                "B0",
+                "V0:1",
+                "L1:项目",
+                "L1:数据1",
+                "L1:数据2",
+                "L3:规章",
+                "V3:000^",
+                "L3:行政规范性文件",
+                "V3:2135^"
+            ]
+        );
+        assert_eq!(
+            show("本年度共新收政府信息公开申请21件，上年结转0件。\n行政处罚  0  3"),
+            ["L0:本年度共新收政府信息公开申请", "V0:21件^~", "L0:上年结转", "V0:0件^~", "L1:行政处罚", "V1:0", "V1:3"]
+        );
+    }
+}

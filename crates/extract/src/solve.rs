@@ -1,0 +1,280 @@
+//! Tables 二, 三 and 四 read by one solver: the template's rows are found among the region's
+//! label text ([`anchor`](crate::anchor)), the region's values are given to the rows
+//! ([`assign`](crate::assign)), and each row's values are read into its columns (digits
+//! split, blanks placed) with the template's identities choosing among readings.
+
+use crate::anchor::{anchors, Anchor, Text};
+use crate::assign::{assign, fill, Fill, Need, Stream};
+use crate::atoms::Atom;
+use crate::identity::{row_score, scoring};
+use crate::lines::Line;
+use crate::regions::Range;
+use crate::spec::{t2_rows, t3_rows, RowSpec, T4_KEYS};
+use crate::split::PieceKind;
+use crate::table::{prior, read_row, t2_row_score, RowRead};
+use crate::tables::no_soft;
+use crate::tokens::{Chunk, ChunkKind, Unit};
+use crate::write::Writer;
+use nianbao_model::{Rule, Severity, Template, ValueKind};
+
+/// A table's atoms and lines, as the solver reads them.
+pub struct Region<'a> {
+    pub atoms: &'a [Atom],
+    pub lines: &'a [Line],
+}
+
+impl<'a> Region<'a> {
+    /// The atoms of normalised chars `range`.
+    pub fn of(atoms: &'a [Atom], lines: &'a [Line], (a, b): Range) -> Region<'a> {
+        // An atom that starts before the region and ends inside it is in it: one label atom
+        // may hold a heading and the first row's label.
+        let from = atoms.partition_point(|x| x.b <= a);
+        let to = atoms.partition_point(|x| x.a < b);
+        Region {
+            atoms: &atoms[from..to.max(from)],
+            lines,
+        }
+    }
+}
+
+/// Rows found and the values each took, as chunks in column-candidate form.
+struct Solved {
+    anchors: Vec<Option<Anchor>>,
+    runs: Vec<Option<Vec<Chunk>>>,
+}
+
+/// Finds the rows and gives them their values.
+fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>], anchored: bool) -> Solved {
+    let atoms = region.atoms;
+    let text = Text::of(atoms);
+    let labels: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
+    let mut found = if anchored {
+        vec![Some(Anchor {
+            first: 0,
+            last: 0,
+            score: 0,
+        })]
+    } else {
+        anchors(&text, &labels)
+    };
+    found.resize(rows.len(), None);
+    let stream = Stream::of(atoms, region.lines);
+    let needs: Vec<Need> = rows
+        .iter()
+        .zip(&found)
+        .zip(checks)
+        .map(|((r, a), check)| Need {
+            cols: r.cols.len(),
+            anchor: *a,
+            check: *check,
+        })
+        .collect();
+    let picks = assign(atoms, &stream, &needs);
+    if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
+        debug(atoms, &stream, rows, &found, &picks);
+    }
+    let runs = picks
+        .iter()
+        .zip(rows)
+        .map(|(p, r)| {
+            let p = p.as_ref()?;
+            let slots = match fill(atoms, &stream, p, r.cols.len()) {
+                Fill::Values(v) | Fill::Slots(v) => v,
+            };
+            Some(slots.iter().map(|&i| chunk(&atoms[i])).collect())
+        })
+        .collect();
+    Solved {
+        anchors: found,
+        runs,
+    }
+}
+
+/// A slot as a value chunk: a blank is an empty placeholder at its place.
+fn chunk(a: &Atom) -> Chunk {
+    match a.value() {
+        Some(v) => v.chunk.clone(),
+        None => Chunk {
+            a: a.a,
+            b: a.a,
+            kind: ChunkKind::Placeholder,
+        },
+    }
+}
+
+pub fn t2(w: &mut Writer, region: &Region, hint: Unit) {
+    let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
+    let checks = vec![None; rows.len()];
+    let s = solve(region, &rows, &checks, false);
+    if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
+        return;
+    }
+    w.r.tables.push("二".into());
+    for (spec, run) in rows.iter().zip(&s.runs) {
+        let Some(run) = run else { continue };
+        let key = spec.key();
+        let read = read_row(run, spec.cols.len(), &no_soft);
+        let pick = prior(&read.cands, &spec.cols, &|v| t2_row_score(key, v));
+        let alts: Vec<usize> = (0..read.cands.len()).collect();
+        w.row("二", spec, &read, pick, &alts, hint);
+        let money_unstated = spec.cols.iter().position(|c| c.1 == ValueKind::Money).is_some_and(|m| {
+            matches!(&read.cands[pick][m].kind, PieceKind::Num { unit: Unit::None, digits, .. } if !digits.trim_start_matches('0').is_empty())
+        });
+        if money_unstated && hint == Unit::None && w.r.template == Template::Y2019 {
+            let key = spec.cell_key(spec.cols.len() - 1);
+            w.doubt(
+                Rule::ExtractUnitUnknown,
+                Severity::Info,
+                "采购总金额未注明单位（元或万元），已按万元读取".into(),
+                "procurement amount gives no unit (元 or 万元); read as 万元".into(),
+                vec![key],
+            );
+        }
+    }
+    w.flush("二", 3);
+    missing(w, "二", &rows, &s);
+}
+
+pub fn t3(w: &mut Writer, region: &Region) {
+    let rows = t3_rows(w.r.template);
+    let scoring = scoring(w.r.template);
+    let check = |v: &[Option<f64>]| {
+        let all = scoring.t3_row.len();
+        (all - row_score(&scoring.t3_row, 7, v), all)
+    };
+    let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> =
+        vec![Some(&check); rows.len()];
+    let s = solve(region, &rows, &checks, false);
+    if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
+        return;
+    }
+    w.r.tables.push("三".into());
+    let reads: Vec<Option<RowRead>> = s
+        .runs
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map(|run| read_row(run, 7, &|v| row_score(&scoring.t3_row, 7, v)))
+        })
+        .collect();
+    let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
+    let (picks, alts) =
+        crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
+    for (k, spec) in rows.iter().enumerate() {
+        if let Some(read) = &reads[k] {
+            w.row("三", spec, read, picks[k], &alts[k], Unit::None);
+        }
+    }
+    w.flush("三", 7);
+    missing(w, "三", &rows, &s);
+}
+
+pub fn t4(w: &mut Writer, region: &Region) {
+    if region.atoms.iter().all(|a| a.value().is_none()) {
+        return;
+    }
+    let sums = &scoring(w.r.template).t4_row;
+    let check = |v: &[Option<f64>]| {
+        let all = sums.len();
+        (all - row_score(sums, 15, v), all)
+    };
+    let spec = t4_spec();
+    let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> = vec![Some(&check)];
+    let s = solve(region, &[spec], &checks, true);
+    let Some(run) = &s.runs[0] else { return };
+    w.r.tables.push("四".into());
+    let read = read_row(run, 15, &|v| row_score(sums, 15, v));
+    const COLS: &[(&str, ValueKind)] = &[("", ValueKind::Count); 15];
+    let pick = prior(&read.cands, COLS, &no_soft);
+    let ties = read.cands.len();
+    let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
+    for (i, p) in read.cands[pick].iter().enumerate() {
+        w.put(T4_KEYS[i].to_string(), ValueKind::Count, p, Unit::None, conf);
+    }
+    let keys: Vec<String> = T4_KEYS.iter().map(|k| k.to_string()).collect();
+    if read.extra || read.short {
+        w.doubt(
+            if read.extra {
+                Rule::ExtractExtraValues
+            } else {
+                Rule::ExtractMissingValues
+            },
+            Severity::Warning,
+            format!("表四应有15个数值，实际读到{}个，请核对原文", run.len()),
+            format!(
+                "table 四 should have 15 numbers, found {}; check the source",
+                run.len()
+            ),
+            keys.clone(),
+        );
+    }
+    if ties > 1 {
+        w.doubt(
+            Rule::ExtractAmbiguousSplit,
+            Severity::Warning,
+            format!("表四的数字连在一起，可有{ties}种拆分，已按勾稽关系和常见分布取其一，请对照原表核实"),
+            format!("table 四: digits run together and split {ties} ways; chose one by the identities and a prior — verify"),
+            keys,
+        );
+    }
+}
+
+/// Table 四 as one row of fifteen columns.
+fn t4_spec() -> &'static RowSpec {
+    crate::spec::t4_row()
+}
+
+/// Rows neither found by their label nor given values.
+fn missing(w: &mut Writer, table: &str, rows: &[&RowSpec], s: &Solved) {
+    let assigned: Vec<Option<usize>> = s
+        .anchors
+        .iter()
+        .zip(&s.runs)
+        .map(|(a, r)| (a.is_some() || r.is_some()).then_some(0))
+        .collect();
+    w.missing_rows(table, rows, &assigned);
+}
+
+fn debug(
+    atoms: &[Atom],
+    stream: &Stream,
+    rows: &[&RowSpec],
+    found: &[Option<Anchor>],
+    picks: &[Option<std::ops::Range<usize>>],
+) {
+    use crate::atoms::What;
+    let mut owner = vec![String::new(); atoms.len()];
+    for (r, a) in found.iter().enumerate() {
+        if let Some(a) = a {
+            for o in &mut owner[a.first..=a.last] {
+                o.push_str(&format!("L{r} "));
+            }
+        }
+    }
+    for (r, p) in picks.iter().enumerate() {
+        if let Some(p) = p {
+            for &i in &stream.slots[p.clone()] {
+                owner[i].push_str(&format!("V{r} "));
+            }
+        }
+    }
+    for (i, a) in atoms.iter().enumerate() {
+        let t = match &a.what {
+            What::Label(t) => format!("L {}", t.iter().collect::<String>()),
+            What::Value(v) => format!(
+                "V {:?}{}{}",
+                match &v.chunk.kind {
+                    ChunkKind::Number(n) => n.digits.clone(),
+                    ChunkKind::Placeholder => "-".into(),
+                },
+                if v.attached { " ^" } else { "" },
+                if v.prose { " ~" } else { "" }
+            ),
+            What::Blank => "B".into(),
+        };
+        eprintln!("{i:4} l{:<4} {:<40} {}", a.line, t, owner[i]);
+    }
+    for (r, row) in rows.iter().enumerate() {
+        eprintln!("row {r} {} anchor {:?} values {:?}", row.key(), found[r], picks[r]);
+    }
+}
