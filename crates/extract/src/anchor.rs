@@ -9,7 +9,7 @@
 //! the row.
 
 use crate::atoms::{Atom, What};
-use crate::labels::{allowed, prefix_match};
+use crate::fuzzy;
 
 /// A row's label found: the atoms it spans (first, last) and how well it matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,84 +59,27 @@ pub fn anchors(text: &Text, rows: &[&[Vec<char>]]) -> Vec<Option<Anchor>> {
     choose(text, &hits, rows.len())
 }
 
-/// Every match of `label` in `text` within its allowed edits, one per run of ends (the end
-/// where the fewest edits are needed).
+/// Every match of `label` in `text` within its allowed edits.
 fn find(text: &[char], label: &[char], row: usize, out: &mut Vec<Hit>) {
-    let m = label.len();
-    if m == 0 || m > 64 || text.is_empty() {
-        return;
-    }
-    let k = allowed(m);
-    let dists = myers(label, text);
-    crate::work::add(text.len());
-    let mut j = 0;
-    while j < text.len() {
-        if dists[j] > k {
-            j += 1;
-            continue;
-        }
-        // A run of ends within the allowed edits: take its best end.
-        let mut best = j;
-        while j < text.len() && dists[j] <= k {
-            if dists[j] < dists[best] {
-                best = j;
-            }
-            j += 1;
-        }
-        let d = dists[best];
-        let end = best + 1;
-        let from = end.saturating_sub(m + k);
-        let back: Vec<char> = text[from..end].iter().rev().copied().collect();
-        let rlabel: Vec<char> = label.iter().rev().copied().collect();
-        let (_, len) = prefix_match(&rlabel, &back);
-        let start = end - len.max(1);
-        let score = m * 4 - d * 4 + usize::from(d == 0);
+    for m in fuzzy::matches(text, label, tolerance(label.len())) {
+        let score = label.len() * 4 - m.dist * 4 + usize::from(m.dist == 0);
         out.push(Hit {
             row,
-            start,
-            end,
+            start: m.start,
+            end: m.end,
             score,
         });
     }
 }
 
-/// Edit distance of `pattern` to the best substring of `text` ending at each position
-/// (Myers 1999, the search form: a match may start anywhere). `pattern` has 1–64 chars.
-fn myers(pattern: &[char], text: &[char]) -> Vec<usize> {
-    let m = pattern.len();
-    let mut alphabet: Vec<(char, u64)> = Vec::with_capacity(m);
-    for (i, &c) in pattern.iter().enumerate() {
-        match alphabet.iter_mut().find(|(x, _)| *x == c) {
-            Some((_, mask)) => *mask |= 1 << i,
-            None => alphabet.push((c, 1 << i)),
-        }
+/// Edits a label of `len` chars may be found with: rows keep their order, so a label can be
+/// looked for more loosely than one read alone (`2.其他法律行政止公开` is row 2 of （三）).
+fn tolerance(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=9 => 1,
+        _ => len / 4,
     }
-    let top = 1u64 << (m - 1);
-    let mut pv: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
-    let mut mv: u64 = 0;
-    let mut score = m;
-    let mut out = Vec::with_capacity(text.len());
-    for &c in text {
-        let eq = alphabet
-            .iter()
-            .find(|(x, _)| *x == c)
-            .map_or(0, |&(_, mask)| mask);
-        let xv = eq | mv;
-        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
-        let ph = mv | !(xh | pv);
-        let mh = pv & xh;
-        if ph & top != 0 {
-            score += 1;
-        } else if mh & top != 0 {
-            score -= 1;
-        }
-        let ph = ph << 1;
-        let mh = mh << 1;
-        pv = mh | !(xv | ph);
-        mv = ph & xv;
-        out.push(score);
-    }
-    out
 }
 
 /// The hits that keep rows in order without overlapping, with the best total score.
@@ -182,16 +125,6 @@ mod tests {
 
     fn v(s: &str) -> Vec<char> {
         s.chars().collect()
-    }
-
-    #[test]
-    fn myers_gives_the_distance_of_the_best_match_ending_at_each_char() {
-        let d = myers(&v("重复申请"), &v("2.重复申请3.要求"));
-        assert_eq!(d[5], 0);
-        assert_eq!(d[4], 1);
-        assert_eq!(*d.last().unwrap(), 4);
-        let d = myers(&v("abc"), &v("xabxc"));
-        assert_eq!(d[4], 1);
     }
 
     fn atom(t: &str) -> Atom {

@@ -39,7 +39,14 @@ pub struct Stream {
 
 impl Stream {
     pub fn of(atoms: &[Atom], lines: &[Line]) -> Stream {
-        let multi = |l: usize| lines[l].cells.len() > 1;
+        // A line of several cells (two with text, or an empty one after text) keeps its
+        // values to itself; a line of one cell (empty cells before it are indentation) is one
+        // value of a column of them.
+        let multi = |l: usize| {
+            let cells = &lines[l].cells;
+            let first = cells.iter().position(|c| !c.is_empty());
+            first.is_some_and(|f| cells.len() > f + 1)
+        };
         let mut slots = Vec::new();
         let mut group = Vec::new();
         let mut soft: Vec<bool> = Vec::new();

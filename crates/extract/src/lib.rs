@@ -13,6 +13,7 @@ mod atoms;
 mod claims;
 mod compact;
 mod detect;
+mod fuzzy;
 mod doubts;
 mod grid;
 mod identity;
@@ -52,6 +53,28 @@ pub fn pairs(text: &str) -> Vec<(String, usize, String)> {
             let label: Vec<char> = p.label.to_vec();
             let tail: String = label[label.len().saturating_sub(40)..].iter().collect();
             (tail, p.run.len(), p.alt.iter().flatten().collect())
+        })
+        .collect()
+}
+
+/// The lines and cells the solver reads in a text, one line per line: its kind, whether it
+/// is furniture, and its cells between `|` (a debugging aid, as the `lines` example prints).
+pub fn show_lines(text: &str) -> Vec<String> {
+    let norm = Norm::new(text);
+    lines::lines(&norm, &[])
+        .iter()
+        .map(|l| {
+            let cells: Vec<String> = l
+                .cells
+                .iter()
+                .map(|c| norm.chars[c.a..c.b].iter().collect())
+                .collect();
+            format!(
+                "{:?}{} |{}|",
+                l.kind,
+                if l.furniture { " furniture" } else { "" },
+                cells.join("|")
+            )
         })
         .collect()
 }

@@ -328,7 +328,7 @@ mod tests {
         );
         assert_eq!(
             cells("<table><tr><td>规章</td><td></td><td>1</td></tr></table>"),
-            vec![vec![], vec![], vec!["规章", "", "1"], vec![]]
+            vec![vec![], vec![], vec!["规章", "", "1"]]
         );
     }
 

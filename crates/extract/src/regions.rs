@@ -1,6 +1,7 @@
 //! Where each table lies: anchors found in the compact text, as normalised char ranges.
 
 use crate::compact::Compact;
+use crate::fuzzy;
 use crate::sections::Heading;
 use crate::tokens::Item;
 use nianbao_model::Template;
@@ -59,13 +60,18 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         };
     }
     let sec = |n| heading(heads, n).map(|h| h.start);
-    let t2 = c
-        .find("第二十条第(一)项", sec(2).unwrap_or(0))
-        .or_else(|| c.find("第二十条第(一)项", 0))
+    // Anchors as printed, else as printed with a typo or a character dropped.
+    let find = |pats: &[&str], from: usize| {
+        pats.iter()
+            .filter_map(|p| c.find(p, from))
+            .min()
+            .or_else(|| fuzzy::first_of(&c.chars, pats, from))
+    };
+    let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
+        .or_else(|| find(&["第二十条第(一)项"], 0))
         .or(sec(2));
-    let t3_row = c
-        .find("本年新收政府信息公开申请", t2.unwrap_or(0))
-        .or_else(|| c.find("本年新收政府信息公开申请", 0));
+    const FIRST_ROWS: &[&str] = &["本年新收政府信息公开申请", "上年结转政府信息公开申请"];
+    let t3_row = find(FIRST_ROWS, t2.unwrap_or(0)).or_else(|| find(FIRST_ROWS, 0));
     let t3 = match t3_row {
         Some(p) => Some(
             ["勾稽", "钩稽", "申请人情况"]
@@ -102,6 +108,15 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
 /// (`四、政府信息公开行政复议、行政诉讼情况`) separated from its table — converters put the
 /// text of a page before its tables — is taken only when no table head follows.
 fn review_anchor(c: &Compact, from: usize) -> Option<usize> {
+    review_pair(c, from).or_else(|| {
+        // The heads of the results (`结果维持`, `尚未审结`), a little before which the table
+        // starts, when `行政复议` / `行政诉讼` are misprinted.
+        fuzzy::first_of(&c.chars, &["结果维持结果纠正", "其他结果尚未审结"], from)
+            .map(|p| p.saturating_sub(12).max(from))
+    })
+}
+
+fn review_pair(c: &Compact, from: usize) -> Option<usize> {
     let mut at = from;
     let mut first = None;
     while let Some(p) = c.find("行政复议", at) {
