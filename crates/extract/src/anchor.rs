@@ -21,21 +21,25 @@ pub struct Anchor {
 
 /// The label text of a table's atoms, with the atom of each character.
 pub struct Text {
-    chars: Vec<char>,
+    pub chars: Vec<char>,
     atom: Vec<usize>,
+    /// The normalised char index each char stands for.
+    pub at: Vec<usize>,
 }
 
 impl Text {
     pub fn of(atoms: &[Atom]) -> Text {
         let mut chars = Vec::new();
         let mut atom = Vec::new();
+        let mut at = Vec::new();
         for (i, a) in atoms.iter().enumerate() {
-            if let What::Label(t) = &a.what {
+            if let What::Label(t, pos) = &a.what {
                 chars.extend_from_slice(t);
                 atom.extend(std::iter::repeat_n(i, t.len()));
+                at.extend_from_slice(pos);
             }
         }
-        Text { chars, atom }
+        Text { chars, atom, at }
     }
 }
 
@@ -129,7 +133,7 @@ mod tests {
 
     fn atom(t: &str) -> Atom {
         Atom {
-            what: What::Label(v(t)),
+            what: What::Label(v(t), vec![0; t.chars().count()]),
             a: 0,
             b: 0,
             line: 0,

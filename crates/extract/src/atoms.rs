@@ -5,15 +5,16 @@
 //! reads); an empty cell of a delimited line is a blank that a row may take. In a line whose
 //! every cell has words (a header: `项目 数据1 数据2 …`, `2019年`), digits are part of the words.
 
-use crate::labels::canon;
+use crate::labels::canon_at;
 use crate::lines::{Kind, Line};
 use crate::norm::Norm;
 use crate::tokens::{is_cjk, items_in, Chunk, ChunkKind, Item, Unit};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum What {
-    /// Label text, in canonical form (see [`canon`]).
-    Label(Vec<char>),
+    /// Label text, in canonical form (see [`canon_at`]), each char with the normalised char
+    /// it stands for.
+    Label(Vec<char>, Vec<usize>),
     Value(Value),
     /// An empty cell of a delimited line or grid: a blank cell a row may take.
     Blank,
@@ -50,7 +51,7 @@ impl Atom {
     }
 
     pub fn is_label(&self) -> bool {
-        matches!(self.what, What::Label(_))
+        matches!(self.what, What::Label(..))
     }
 
     /// A value or a blank: something a row's cell can be.
@@ -122,13 +123,13 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {
-    let raw: String = chars[a..b].iter().collect();
-    let text: Vec<char> = canon(&raw).chars().collect();
+    let (text, at): (Vec<char>, Vec<usize>) =
+        canon_at(&chars[a..b]).into_iter().map(|(c, i)| (c, a + i)).unzip();
     if text.is_empty() {
         return;
     }
     out.push(Atom {
-        what: What::Label(text),
+        what: What::Label(text, at),
         a,
         b,
         line,
@@ -165,7 +166,7 @@ mod tests {
         atoms(&n, &ls)
             .iter()
             .map(|a| match &a.what {
-                What::Label(t) => format!("L{}:{}", a.line, t.iter().collect::<String>()),
+                What::Label(t, _) => format!("L{}:{}", a.line, t.iter().collect::<String>()),
                 What::Value(v) => format!(
                     "V{}:{}{}{}",
                     a.line,

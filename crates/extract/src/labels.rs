@@ -6,21 +6,33 @@
 
 /// Canonical form of label text.
 pub fn canon(s: &str) -> String {
-    let chars: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    canon_at(&chars).into_iter().map(|(c, _)| c).collect()
+}
+
+/// Canonical form of label text, each char with the index in `chars` it stands for.
+pub fn canon_at(all: &[char]) -> Vec<(char, usize)> {
+    let chars: Vec<(char, usize)> = all
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, c)| !c.is_whitespace())
+        .map(|(i, c)| (c, i))
+        .collect();
+    let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let (c, at) = chars[i];
         if c == '(' {
-            if let Some(close) = chars[i..].iter().position(|&x| x == ')').map(|p| i + p) {
+            if let Some(close) = chars[i..].iter().position(|&(x, _)| x == ')').map(|p| i + p) {
                 let inner = &chars[i + 1..close];
                 if !inner.is_empty()
                     && inner.len() <= 3
-                    && inner.iter().all(|c| "一二三四五六七八九十".contains(*c))
+                    && inner.iter().all(|(c, _)| "一二三四五六七八九十".contains(*c))
                 {
-                    out.push('(');
-                    out.extend(inner);
-                    out.push(')');
+                    out.push(('(', at));
+                    out.extend_from_slice(inner);
+                    out.push((')', chars[close].1));
                 }
                 i = close + 1;
                 continue;
@@ -31,18 +43,18 @@ pub fn canon(s: &str) -> String {
             let rest = &chars[i + 1..];
             let numbering = rest
                 .first()
-                .is_some_and(|c| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit());
+                .is_some_and(|(c, _)| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit());
             if i > 0 && rest.len() >= 4 && !numbering {
                 break;
             }
             let numerals = rest
                 .iter()
-                .take_while(|c| "一二三四五六七八九十".contains(**c))
+                .take_while(|(c, _)| "一二三四五六七八九十".contains(*c))
                 .count();
             if (1..=3).contains(&numerals) && rest.len() > numerals {
-                out.push('(');
-                out.extend(&rest[..numerals]);
-                out.push(')');
+                out.push(('(', at));
+                out.extend_from_slice(&rest[..numerals]);
+                out.push((')', rest[numerals - 1].1));
                 i += 1 + numerals;
                 continue;
             }
@@ -50,10 +62,10 @@ pub fn canon(s: &str) -> String {
             continue;
         }
         match c {
-            '、' | '.' if i > 0 && chars[i - 1].is_ascii_digit() => out.push('.'),
+            '、' | '.' if i > 0 && chars[i - 1].0.is_ascii_digit() => out.push(('.', at)),
             ':' | ',' | ';' | '、' | '.' | '。' | '“' | '”' | '"' | '\'' | '‘' | '’' | '《'
             | '》' | '·' | ')' | '「' | '」' => {}
-            _ => out.push(c),
+            _ => out.push((c, at)),
         }
         i += 1;
     }

@@ -117,13 +117,26 @@ pub fn extract_document(
     report.published = meta.published;
     report.sections = sections::sections(&norm, &compact, &heads);
 
-    let regions = regions::find(&compact, &heads, template, norm.chars.len());
+    let old = std::env::var_os("NIANBAO_OLD").is_some();
+    let lines = lines::lines(&norm, grids);
+    let atoms = atoms::atoms(&norm, &lines);
+    let regions = if template.statistics().is_some() || old {
+        regions::find(&compact, &heads, template, norm.chars.len())
+    } else {
+        // Tables are found among the labels, where no value stands between a label's words.
+        let text = anchor::Text::of(&atoms);
+        let h = regions::Haystack {
+            chars: &text.chars,
+            at: &text.at,
+        };
+        regions::sections_in(&h, &compact, &heads, norm.chars.len())
+    };
     let mut w = write::Writer::new(&norm, &mut report, at);
     if let Some(stats) = template.statistics() {
         if let Some(r) = regions.statistics {
             tables::statistics(&mut w, regions::slice(&items, r), &compact, r, stats);
         }
-    } else if std::env::var_os("NIANBAO_OLD").is_some() {
+    } else if old {
         if let Some(r) = regions.t2 {
             tables::t2(&mut w, regions::slice(&items, r), &compact, r);
         }
@@ -134,8 +147,6 @@ pub fn extract_document(
             tables::t4(&mut w, regions::slice(&items, r));
         }
     } else {
-        let lines = lines::lines(&norm, grids);
-        let atoms = atoms::atoms(&norm, &lines);
         if let Some(r) = regions.t2 {
             let hint = tables::money_hint(&compact, r);
             solve::t2(&mut w, &solve::Region::of(&atoms, &lines, r), hint);

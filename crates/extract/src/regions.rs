@@ -59,13 +59,60 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
             ..Regions::default()
         };
     }
-    let sec = |n| heading(heads, n).map(|h| h.start);
+    sections_form(c, heads, norm_len)
+}
+
+/// Text searched for anchors: its chars and the normalised char index of each.
+pub struct Haystack<'a> {
+    pub chars: &'a [char],
+    pub at: &'a [usize],
+}
+
+impl Haystack<'_> {
+    fn find(&self, pat: &str, from: usize) -> Option<usize> {
+        let p: Vec<char> = pat.chars().collect();
+        if p.is_empty() || self.chars.len() < p.len() {
+            return None;
+        }
+        (from..=self.chars.len() - p.len()).find(|&i| self.chars[i..i + p.len()] == p[..])
+    }
+
+    fn norm_at(&self, p: usize, norm_len: usize) -> usize {
+        self.at.get(p).copied().unwrap_or(norm_len)
+    }
+
+    fn pos_of(&self, i: usize) -> usize {
+        self.at.partition_point(|&a| a < i)
+    }
+}
+
+/// The regions of tables 二, 三 and 四, found in `h` (the label text of a report's atoms,
+/// where values do not stand between a label's words; or its compact text). `heads` are
+/// the section headings, in compact positions of `c`.
+pub fn sections_form(c: &Compact, heads: &[Heading], norm_len: usize) -> Regions {
+    let h = Haystack {
+        chars: &c.chars,
+        at: &c.at,
+    };
+    sections_in(&h, c, heads, norm_len)
+}
+
+/// As [`sections_form`], searching `h`.
+pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize) -> Regions {
+    let to_norm = |r: Option<(usize, usize)>| {
+        r.map(|(a, b)| (h.norm_at(a, norm_len), h.norm_at(b, norm_len)))
+    };
+    let end = h.chars.len();
+    // Section headings as positions of `h`.
+    let sec = |n| {
+        heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)))
+    };
     // Anchors as printed, else as printed with a typo or a character dropped.
     let find = |pats: &[&str], from: usize| {
         pats.iter()
-            .filter_map(|p| c.find(p, from))
+            .filter_map(|p| h.find(p, from))
             .min()
-            .or_else(|| fuzzy::first_of(&c.chars, pats, from))
+            .or_else(|| fuzzy::first_of(h.chars, pats, from))
     };
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
         .or_else(|| find(&["第二十条第(一)项"], 0))
@@ -76,18 +123,18 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
         Some(p) => Some(
             ["勾稽", "钩稽", "申请人情况"]
                 .iter()
-                .filter_map(|m| c.find(m, p.saturating_sub(400)))
+                .filter_map(|m| h.find(m, p.saturating_sub(400)))
                 .filter(|&q| q < p)
                 .min()
                 .unwrap_or(p),
         ),
-        None => c.find("申请人情况", t2.unwrap_or(0)),
+        None => h.find("申请人情况", t2.unwrap_or(0)),
     };
     let t4_from = t3
         .or(t2)
         .or(sec(4).map(|p| p.saturating_sub(1)))
         .unwrap_or(0);
-    let t4 = review_anchor(c, t4_from);
+    let t4 = review_anchor(h, t4_from);
     let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
     // Real tables are a few thousand characters; the caps keep hostile input cheap.
     let cap =
@@ -107,16 +154,16 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
 /// result columns (`维持`) follow closely is the table itself; a section heading
 /// (`四、政府信息公开行政复议、行政诉讼情况`) separated from its table — converters put the
 /// text of a page before its tables — is taken only when no table head follows.
-fn review_anchor(c: &Compact, from: usize) -> Option<usize> {
+fn review_anchor(c: &Haystack, from: usize) -> Option<usize> {
     review_pair(c, from).or_else(|| {
         // The heads of the results (`结果维持`, `尚未审结`), a little before which the table
         // starts, when `行政复议` / `行政诉讼` are misprinted.
-        fuzzy::first_of(&c.chars, &["结果维持结果纠正", "其他结果尚未审结"], from)
+        fuzzy::first_of(c.chars, &["结果维持结果纠正", "其他结果尚未审结"], from)
             .map(|p| p.saturating_sub(12).max(from))
     })
 }
 
-fn review_pair(c: &Compact, from: usize) -> Option<usize> {
+fn review_pair(c: &Haystack, from: usize) -> Option<usize> {
     let mut at = from;
     let mut first = None;
     while let Some(p) = c.find("行政复议", at) {

@@ -260,7 +260,7 @@ fn debug(
     }
     for (i, a) in atoms.iter().enumerate() {
         let t = match &a.what {
-            What::Label(t) => format!("L {}", t.iter().collect::<String>()),
+            What::Label(t, _) => format!("L {}", t.iter().collect::<String>()),
             What::Value(v) => format!(
                 "V {:?}{}{}",
                 match &v.chunk.kind {
