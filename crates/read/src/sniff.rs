@@ -75,7 +75,22 @@ fn markup_dense(bytes: &[u8]) -> bool {
     let count = |pat: &str| head.matches(pat).count();
     let cells = count("<td") + count("<th") + count("<tr");
     let closed = count("</p>") + count("</div>") + count("</td>") + count("</span>");
-    cells >= 4 || closed >= 3
+    (cells >= 4 || closed >= 3) && !text_with_markup(&head)
+}
+
+/// Plain text or Markdown holding some HTML (a converter writes a table as `<table>` among
+/// its lines): many lines carry text and no tag at all, or are Markdown's pipe rows and
+/// headings. A page or a snippet keeps its text inside tags.
+fn text_with_markup(head: &str) -> bool {
+    let lines: Vec<&str> = head.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let plain = lines
+        .iter()
+        .filter(|l| {
+            let markdown = l.starts_with('|') || l.starts_with('#');
+            markdown || !l.contains('<') && !l.contains('>') && l.chars().any(|c| c > '\u{2E80}')
+        })
+        .count();
+    lines.len() >= 8 && plain * 3 >= lines.len()
 }
 
 /// An encrypted OOXML file is an OLE container with an `EncryptionInfo` stream.
@@ -101,6 +116,12 @@ mod tests {
         assert_eq!(sniff(js.as_bytes()), Format::Html);
         let junk_first = format!("{}<div>a</div><div>b</div><p>c</p>", "x".repeat(3000));
         assert_eq!(sniff(junk_first.as_bytes()), Format::Html);
+    }
+
+    #[test]
+    fn markdown_holding_an_html_table_is_text() {
+        let md = "# 报告\n\n一、总体情况\n\n本年度……\n\n| 规章 | 0 |\n| --- | --- |\n\n三、收到\n\n<table>\n<tr><td>a</td><td>1</td></tr>\n<tr><td>b</td><td>2</td></tr>\n</table>\n\n四、复议\n\n五、问题\n";
+        assert_eq!(sniff(md.as_bytes()), Format::Text);
     }
 
     #[test]
