@@ -68,6 +68,20 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         if line.furniture {
             continue;
         }
+        if line.cells.is_empty() {
+            // An empty line among lines of one cell each: a blank cell of a table written
+            // one cell per line (or a paragraph's spacing, which no row takes).
+            if single(lines, li, false) && single(lines, li, true) {
+                out.push(Atom {
+                    what: What::Blank,
+                    a: line.a,
+                    b: line.a,
+                    line: li,
+                    cell: 0,
+                });
+            }
+            continue;
+        }
         let items: Vec<Vec<Item>> = line
             .cells
             .iter()
@@ -120,6 +134,18 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         }
     }
     out
+}
+
+/// The nearest line with text before (or after) line `li`, furniture and empty lines
+/// passed over, has a single cell.
+fn single(lines: &[Line], li: usize, after: bool) -> bool {
+    let near = |l: &&Line| !l.furniture && !l.cells.is_empty();
+    let found = if after {
+        lines[li + 1..].iter().find(near)
+    } else {
+        lines[..li].iter().rev().find(near)
+    };
+    found.is_some_and(|l| l.cells.len() == 1)
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {

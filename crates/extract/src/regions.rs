@@ -107,13 +107,8 @@ pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize
     let sec = |n| {
         heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)))
     };
-    // Anchors as printed, else as printed with a typo or a character dropped.
-    let find = |pats: &[&str], from: usize| {
-        pats.iter()
-            .filter_map(|p| h.find(p, from))
-            .min()
-            .or_else(|| fuzzy::first_of(h.chars, pats, from))
-    };
+    // The first anchor as printed or with a typo or a character dropped.
+    let find = |pats: &[&str], from: usize| fuzzy::first_of(h.chars, pats, from);
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
         .or_else(|| find(&["第二十条第(一)项"], 0))
         .or(sec(2));
