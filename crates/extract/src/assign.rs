@@ -119,6 +119,10 @@ const PROSE: f64 = 1.0;
 const ATTACHED: f64 = 0.1;
 const ID_FAILS: f64 = 0.5;
 const ID_HOLDS: f64 = 0.3;
+/// The label right before a stretch on its line is another row's.
+const OTHER_ROWS_LINE: f64 = 2.0;
+/// The label right before a stretch on its line is no row's (a heading, a decoy's row).
+const WORDS_LINE: f64 = 0.5;
 /// Longest stretch in slots beyond a row's columns (blanks of label columns, extra values).
 const SLACK: usize = 14;
 
@@ -194,6 +198,7 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
         .filter_map(|r| r.anchor.map(|a| (a.first, a.last)))
         .collect();
     anchor_at.sort_unstable();
+    let owner = owners(atoms, stream, needs);
     let inf = f64::INFINITY;
     let mut cost = vec![vec![inf; n + 1]; rows + 1];
     // How each state was reached: (previous row, previous slot).
@@ -240,7 +245,8 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
                 if !stream.cut_ok(q) {
                     continue;
                 }
-                let Some(c) = take_cost(atoms, stream, &sums, need, &anchor_at, r) else {
+                let Some(c) = take_cost(atoms, stream, &sums, need, &anchor_at, r, owner[p], j)
+                else {
                     continue;
                 };
                 let c = here + c;
@@ -276,6 +282,8 @@ fn take_cost(
     need: &Need,
     anchor_at: &[(usize, usize)],
     r: Range<usize>,
+    owner: Owner,
+    row: usize,
 ) -> Option<f64> {
     let explicit = Sums::count(&sums.explicit, &r);
     if explicit == 0 {
@@ -303,6 +311,11 @@ fn take_cost(
             };
         }
     }
+    c += match owner {
+        Owner::Row(o) if o != row => OTHER_ROWS_LINE,
+        Owner::Words => WORDS_LINE,
+        _ => 0.0,
+    };
     c += PROSE * Sums::count(&sums.prose, &r) as f64;
     c += ATTACHED * Sums::count(&sums.attached, &r) as f64;
     let first = s.slots[r.start];
@@ -334,6 +347,44 @@ fn take_cost(
         }
     }
     Some(c)
+}
+
+/// Whose label stands right before a slot on its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    /// No label: the slot starts its line, or follows only values.
+    Nobody,
+    /// The label found for this row (the last row whose label the atom holds).
+    Row(usize),
+    /// Words that are no row's label.
+    Words,
+}
+
+fn owners(atoms: &[Atom], s: &Stream, needs: &[Need]) -> Vec<Owner> {
+    let row_of = |i: usize| {
+        needs
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, n)| n.anchor.is_some_and(|a| a.first <= i && i <= a.last))
+            .map(|(r, _)| r)
+    };
+    s.slots
+        .iter()
+        .map(|&i| {
+            let line = atoms[i].line;
+            let before = atoms[..i]
+                .iter()
+                .enumerate()
+                .rev()
+                .take_while(|(_, a)| a.line == line)
+                .find(|(_, a)| a.is_label());
+            match before {
+                None => Owner::Nobody,
+                Some((k, _)) => row_of(k).map_or(Owner::Words, Owner::Row),
+            }
+        })
+        .collect()
 }
 
 /// A slot's number as read whole (blank and placeholder as `None`); `None` overall for a
