@@ -258,6 +258,13 @@ fn trim(chars: &[char], mut a: usize, mut b: usize) -> (usize, usize) {
 /// A page number standing alone on its line: `-3-`, `— 3 —`, `第 3 页`, `第3页 共6页`,
 /// `3 / 6`, `共6页 第3页`, `Page 3`. (A bare `3` may be a table's value and is not one.)
 pub fn page_number(line: &[char]) -> bool {
+    // A page number's digits stand together: `0 0 / 0` is a row of values.
+    let split_digits = line.windows(3).any(|w| {
+        w[0].is_ascii_digit() && w[1].is_whitespace() && w[2].is_ascii_digit()
+    });
+    if split_digits {
+        return false;
+    }
     let t: Vec<char> = line.iter().copied().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() || t.len() > 16 {
         return false;
@@ -289,7 +296,11 @@ pub fn page_number(line: &[char]) -> bool {
             let c: Vec<char> = p.chars().collect();
             digits(&c)
         });
-    if all_digits && (s.contains('页') || parts.len() == 2 && s.contains('/')) {
+    let of_pages = || {
+        let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        n.len() == 2 && (1..=n[1]).contains(&n[0])
+    };
+    if all_digits && (s.contains('页') || parts.len() == 2 && s.contains('/') && of_pages()) {
         return true;
     }
     let lower = s.to_ascii_lowercase();
@@ -346,7 +357,7 @@ mod tests {
         for s in ["-3-", "— 3 —", "- 12 -", "第 3 页", "第3页 共6页", "共6页第3页", "3 / 6", "Page 4"] {
             assert!(page_number(&s.chars().collect::<Vec<_>>()), "{s}");
         }
-        for s in ["3", "0", "—", "- -", "第二十条", "1/2/3", "规章 3"] {
+        for s in ["3", "0", "—", "- -", "第二十条", "1/2/3", "规章 3", "0 0 / 0 0", "0 / 0", "5 / 3"] {
             assert!(!page_number(&s.chars().collect::<Vec<_>>()), "{s}");
         }
     }
