@@ -22,6 +22,7 @@ mod lines;
 mod meta;
 mod norm;
 mod number;
+mod place;
 mod regions;
 mod resolve;
 mod sections;

@@ -229,7 +229,7 @@ fn delimited(norm: &Norm, a: usize, b: usize) -> Line {
 
 /// How wide the source character behind normalised char `k` was printed: 2 for CJK and
 /// full-width forms, else 1.
-fn width(norm: &Norm, k: usize) -> f64 {
+pub(crate) fn width(norm: &Norm, k: usize) -> f64 {
     let c = norm.src[norm.offs[k]..].chars().next().unwrap_or(' ');
     if wide(c) {
         2.0

@@ -10,8 +10,9 @@ use crate::identity::{row_score, scoring};
 use crate::lines::Line;
 use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, RowSpec, T4_KEYS};
-use crate::split::PieceKind;
-use crate::table::{prior, read_row, t2_row_score, RowRead};
+use crate::place::{Columns, Geometry};
+use crate::split::{whole, Piece, PieceKind};
+use crate::table::{prior, read_row, t2_row_score, values, RowRead};
 use crate::tables::no_soft;
 use crate::tokens::{Chunk, ChunkKind, Unit};
 use crate::write::Writer;
@@ -37,9 +38,11 @@ impl<'a> Region<'a> {
     }
 }
 
-/// Rows found and the values each took, as chunks in column-candidate form.
+/// Rows found and the values each took: the atoms (values, and blanks when they fill the
+/// row's columns exactly) and the same as chunks.
 struct Solved {
     anchors: Vec<Option<Anchor>>,
+    slots: Vec<Option<Vec<usize>>>,
     runs: Vec<Option<Vec<Chunk>>>,
 }
 
@@ -73,19 +76,23 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
         debug(atoms, &stream, rows, &found, &picks);
     }
-    let runs = picks
+    let slots: Vec<Option<Vec<usize>>> = picks
         .iter()
         .zip(rows)
         .map(|(p, r)| {
             let p = p.as_ref()?;
-            let slots = match fill(atoms, &stream, p, r.cols.len()) {
+            Some(match fill(atoms, &stream, p, r.cols.len()) {
                 Fill::Values(v) | Fill::Slots(v) => v,
-            };
-            Some(slots.iter().map(|&i| chunk(&atoms[i])).collect())
+            })
         })
+        .collect();
+    let runs = slots
+        .iter()
+        .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
         .collect();
     Solved {
         anchors: found,
+        slots,
         runs,
     }
 }
@@ -149,15 +156,12 @@ pub fn t3(w: &mut Writer, region: &Region) {
         return;
     }
     w.r.tables.push("三".into());
-    let reads: Vec<Option<RowRead>> = s
-        .runs
-        .iter()
-        .map(|r| {
-            r.as_ref()
-                .map(|run| read_row(run, 7, &|v| row_score(&scoring.t3_row, 7, v)))
-        })
-        .collect();
+    let score = |v: &[Option<f64>]| row_score(&scoring.t3_row, 7, v);
+    let reads = reads(w, region, &s, &rows, &score);
     let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
+    if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
+        eprintln!("geometry: {}", geometry.is_some());
+    }
     let (picks, alts) =
         crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
     for (k, spec) in rows.iter().enumerate() {
@@ -217,6 +221,92 @@ pub fn t4(w: &mut Writer, region: &Region) {
             keys,
         );
     }
+}
+
+/// Each row's readings: its values into its columns, a short row's by where its values
+/// stand under the table's columns when the reader placed them, else by `read_row`.
+fn reads(
+    w: &Writer,
+    region: &Region,
+    s: &Solved,
+    rows: &[&RowSpec],
+    score: &dyn Fn(&[Option<f64>]) -> usize,
+) -> Vec<Option<RowRead>> {
+    let geo = Geometry::new(w.norm, region.lines, w.at);
+    let placed: Vec<Option<Vec<(f64, f64)>>> = s
+        .slots
+        .iter()
+        .map(|sl| {
+            sl.as_ref()?
+                .iter()
+                .map(|&i| {
+                    let a = &region.atoms[i];
+                    a.value().and(geo.across(a))
+                })
+                .collect()
+        })
+        .collect();
+    let width = rows.iter().map(|r| r.cols.len()).max().unwrap_or(0);
+    let full: Vec<Vec<(f64, f64)>> = placed.iter().flatten().cloned().collect();
+    let columns = geo.columns(&full, width);
+    rows.iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let run = s.runs[k].as_ref()?;
+            let cols = spec.cols.len();
+            if let (Some(columns), Some(xs), true) = (&columns, &placed[k], cols == width) {
+                if xs.len() < cols && !xs.is_empty() {
+                    if let Some(read) = placed_read(columns, xs, run, cols, score) {
+                        return Some(read);
+                    }
+                }
+            }
+            Some(read_row(run, cols, score))
+        })
+        .collect()
+}
+
+/// A short row's readings from where its values stand: each placement near the columns,
+/// those the row's identities favour kept.
+fn placed_read(
+    columns: &Columns,
+    xs: &[(f64, f64)],
+    run: &[Chunk],
+    cols: usize,
+    score: &dyn Fn(&[Option<f64>]) -> usize,
+) -> Option<RowRead> {
+    let places = columns.place(xs);
+    if places.is_empty() {
+        return None;
+    }
+    let end = run.last().map_or(0, |c| c.b);
+    let blank = Piece {
+        a: end,
+        b: end,
+        kind: PieceKind::Null,
+    };
+    let mut cands: Vec<Vec<Piece>> = places
+        .iter()
+        .map(|at| {
+            let mut row = vec![blank.clone(); cols];
+            for (c, &i) in run.iter().zip(at) {
+                row[i] = whole(c);
+            }
+            row
+        })
+        .collect();
+    let scores: Vec<usize> = cands.iter().map(|c| score(&values(c))).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        scores[k - 1] == best
+    });
+    Some(RowRead {
+        cands,
+        extra: false,
+        short: true,
+    })
 }
 
 /// Table 四 as one row of fifteen columns.

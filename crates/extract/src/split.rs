@@ -63,7 +63,7 @@ impl Piece {
     }
 }
 
-fn whole(c: &Chunk) -> Piece {
+pub(crate) fn whole(c: &Chunk) -> Piece {
     let kind = match &c.kind {
         ChunkKind::Placeholder => PieceKind::Null,
         ChunkKind::Number(n) => PieceKind::Num {
