@@ -68,7 +68,7 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         if line.furniture {
             continue;
         }
-        if line.cells.is_empty() {
+        if line.is_blank() {
             // An empty line among lines of one cell each: a blank cell of a table written
             // one cell per line (or a paragraph's spacing, which no row takes).
             if single(lines, li, false) && single(lines, li, true) {
@@ -92,10 +92,14 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         // A header's cells are short; a line of long text cells is prose laid out with spaces.
         let short = line.cells.iter().all(|c| c.b - c.a <= 24);
         let header = filled >= 2 && short && !items.iter().any(|i| pure_value(i));
+        // Empty cells are blanks in a delimited line — those before its first text only when
+        // cells follow that text (`\t0` is an indented value, `\t\t0\t\t3` a row).
+        let first = line.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+        let multi = line.cells.len() > first + 1;
         let blanks = line.kind != Kind::Spaced;
         for (ci, (cell, its)) in line.cells.iter().zip(&items).enumerate() {
             if cell.is_empty() {
-                if blanks {
+                if blanks && (ci > first || multi) {
                     out.push(Atom {
                         what: What::Blank,
                         a: cell.a,
@@ -137,15 +141,15 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
 }
 
 /// The nearest line with text before (or after) line `li`, furniture and empty lines
-/// passed over, has a single cell.
+/// passed over, has a single cell with text.
 fn single(lines: &[Line], li: usize, after: bool) -> bool {
-    let near = |l: &&Line| !l.furniture && !l.cells.is_empty();
+    let near = |l: &&Line| !l.furniture && !l.is_blank();
     let found = if after {
         lines[li + 1..].iter().find(near)
     } else {
         lines[..li].iter().rev().find(near)
     };
-    found.is_some_and(|l| l.cells.len() == 1)
+    found.is_some_and(|l| l.cells.iter().filter(|c| !c.is_empty()).count() == 1)
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {
