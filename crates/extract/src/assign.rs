@@ -126,25 +126,50 @@ const WORDS_LINE: f64 = 0.5;
 /// Longest stretch in slots beyond a row's columns (blanks of label columns, extra values).
 const SLACK: usize = 14;
 
-/// Per-slot facts, summed from the left so a stretch is costed in constant time.
-struct Sums {
+/// Per-slot facts, summed from the left (and the nearest value each way) so a stretch is
+/// costed without walking it.
+struct Table<'a> {
+    stream: &'a Stream,
     explicit: Vec<usize>,
     cap: Vec<usize>,
     prose: Vec<usize>,
     attached: Vec<usize>,
     junk: Vec<f64>,
+    /// Cost of crossing into each slot's group from the slot before, summed.
+    cross: Vec<f64>,
+    /// Each slot's number read whole (`None`: blank, placeholder, or not a plain number).
+    num: Vec<Option<f64>>,
+    /// Index of the first value at or after each slot (`n` when none).
+    next_value: Vec<usize>,
+    /// Index of the last value before each slot, plus one (`0` when none).
+    prev_value: Vec<usize>,
+    /// Whose label stands right before each slot on its line.
+    owner: Vec<Owner>,
+    /// Found labels' first and last atoms, sorted.
+    firsts: Vec<usize>,
+    lasts: Vec<usize>,
 }
 
-impl Sums {
-    fn of(atoms: &[Atom], s: &Stream) -> Sums {
+impl<'a> Table<'a> {
+    fn of(atoms: &[Atom], s: &'a Stream, needs: &[Need]) -> Table<'a> {
         let n = s.len();
-        let mut out = Sums {
+        let mut t = Table {
+            stream: s,
             explicit: vec![0; n + 1],
             cap: vec![0; n + 1],
             prose: vec![0; n + 1],
             attached: vec![0; n + 1],
             junk: vec![0.0; n + 1],
+            cross: vec![0.0; n + 1],
+            num: vec![None; n],
+            next_value: vec![n; n + 1],
+            prev_value: vec![0; n + 1],
+            owner: owners(atoms, s, needs),
+            firsts: needs.iter().filter_map(|r| r.anchor.map(|a| a.first)).collect(),
+            lasts: needs.iter().filter_map(|r| r.anchor.map(|a| a.last)).collect(),
         };
+        t.firsts.sort_unstable();
+        t.lasts.sort_unstable();
         for (k, &i) in s.slots.iter().enumerate() {
             let (e, c, p, a, j) = match &atoms[i].what {
                 What::Value(v) => {
@@ -159,21 +184,145 @@ impl Sums {
                     } else {
                         JUNK
                     };
+                    t.num[k] = plain(&v.chunk.kind);
                     (1, cap, usize::from(v.prose), usize::from(v.attached), junk)
                 }
                 _ => (0, 0, 0, 0, 0.0),
             };
-            out.explicit[k + 1] = out.explicit[k] + e;
-            out.cap[k + 1] = out.cap[k] + c;
-            out.prose[k + 1] = out.prose[k] + p;
-            out.attached[k + 1] = out.attached[k] + a;
-            out.junk[k + 1] = out.junk[k] + j;
+            t.explicit[k + 1] = t.explicit[k] + e;
+            t.cap[k + 1] = t.cap[k] + c;
+            t.prose[k + 1] = t.prose[k] + p;
+            t.attached[k + 1] = t.attached[k] + a;
+            t.junk[k + 1] = t.junk[k] + j;
+            let into = if k > 0 && s.group_start(k) {
+                if s.words_before[s.group[k]] {
+                    CROSS_WORDS
+                } else {
+                    CROSS_LINE
+                }
+            } else {
+                0.0
+            };
+            t.cross[k + 1] = t.cross[k] + into;
+            t.prev_value[k + 1] = if e == 1 { k + 1 } else { t.prev_value[k] };
         }
-        out
+        for k in (0..n).rev() {
+            t.next_value[k] = if t.explicit[k + 1] > t.explicit[k] {
+                k
+            } else {
+                t.next_value[k + 1]
+            };
+        }
+        t
     }
 
     fn count(v: &[usize], r: &Range<usize>) -> usize {
         v[r.end] - v[r.start]
+    }
+
+    /// Found labels lying wholly between atoms `lo` and `hi` (exclusive).
+    fn labels_between(&self, lo: usize, hi: usize) -> usize {
+        let ended = self.lasts.partition_point(|&l| l < hi);
+        let started = self.firsts.partition_point(|&f| f <= lo);
+        ended.saturating_sub(started)
+    }
+
+    /// Where `k` columns begin in slots `r`: the rightmost `k` consecutive slots holding every
+    /// value, when the values are fewer than `k` and such slots exist.
+    fn window(&self, r: &Range<usize>, k: usize) -> Option<usize> {
+        let lo = self.next_value[r.start];
+        let hi = self.prev_value[r.end];
+        (hi > lo && hi - lo <= k && r.len() >= k).then(|| lo.min(r.end - k))
+    }
+
+    /// What it costs to believe that `need` (row `row`) has the values of slots `r`; `None`
+    /// when the stretch cannot be the row's (no value in it).
+    fn take_cost(&self, need: &Need, r: Range<usize>, row: usize) -> Option<f64> {
+        let explicit = Self::count(&self.explicit, &r);
+        if explicit == 0 {
+            return None;
+        }
+        let k = need.cols;
+        let mut c = 0.0;
+        let window = if explicit < k { self.window(&r, k) } else { None };
+        if explicit > k {
+            c += EXTRA * (explicit - k) as f64;
+        } else if explicit < k {
+            c += if window.is_some() {
+                FILL
+            } else if Self::count(&self.cap, &r) >= k {
+                SPLIT
+            } else {
+                PLACE + PLACE_EACH * (k - explicit) as f64
+            };
+        }
+        c += self.cross[r.end] - self.cross[r.start + 1];
+        c += match self.owner[r.start] {
+            Owner::Row(o) if o != row => OTHER_ROWS_LINE,
+            Owner::Words => WORDS_LINE,
+            _ => 0.0,
+        };
+        c += PROSE * Self::count(&self.prose, &r) as f64;
+        c += ATTACHED * Self::count(&self.attached, &r) as f64;
+        let first = self.stream.slots[r.start];
+        let last = self.stream.slots[r.end - 1];
+        c += match need.anchor {
+            None => UNLABELLED,
+            Some(a) => {
+                let between = if a.last < first {
+                    self.labels_between(a.last, first)
+                } else if last < a.first {
+                    self.labels_between(last, a.first)
+                } else {
+                    0
+                };
+                let values_first = if last < a.first { VALUES_FIRST } else { 0.0 };
+                (if between > 0 { FAR } else { 0.0 }) + values_first
+            }
+        };
+        if let Some(check) = need.check {
+            c += self.identity(check, &r, window, explicit, k);
+        }
+        Some(c)
+    }
+
+    /// What the row's identities say of a full reading of slots `r` (the window's slots, or
+    /// the values when exactly `k`): holding lowers the cost, failing raises it.
+    fn identity(
+        &self,
+        check: &dyn Fn(&[Option<f64>]) -> (usize, usize),
+        r: &Range<usize>,
+        window: Option<usize>,
+        explicit: usize,
+        k: usize,
+    ) -> f64 {
+        let take = match window {
+            Some(w) => w..w + k,
+            None if explicit == k => r.clone(),
+            None => return 0.0,
+        };
+        let mut vals = [None; 32];
+        let mut len = 0;
+        for p in take {
+            let value = self.explicit[p + 1] > self.explicit[p];
+            if window.is_none() && !value {
+                continue;
+            }
+            // Digits that may be several cells: no full reading to check.
+            if value && self.num[p].is_none() && self.cap[p + 1] - self.cap[p] > 1 {
+                return 0.0;
+            }
+            if len == vals.len() {
+                return 0.0;
+            }
+            vals[len] = self.num[p];
+            len += 1;
+        }
+        if len != k {
+            return 0.0;
+        }
+        let (fails, all) = check(&vals[..len]);
+        ID_FAILS * fails as f64 - ID_HOLDS * (all - fails) as f64
     }
 }
 
@@ -191,14 +340,7 @@ pub enum Fill {
 pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Range<usize>>> {
     let n = stream.len();
     let rows = needs.len();
-    let sums = Sums::of(atoms, stream);
-    // Anchors in atom order, to tell how many other rows' labels lie between two places.
-    let mut anchor_at: Vec<(usize, usize)> = needs
-        .iter()
-        .filter_map(|r| r.anchor.map(|a| (a.first, a.last)))
-        .collect();
-    anchor_at.sort_unstable();
-    let owner = owners(atoms, stream, needs);
+    let t = Table::of(atoms, stream, needs);
     let inf = f64::INFINITY;
     let mut cost = vec![vec![inf; n + 1]; rows + 1];
     // How each state was reached: (previous row, previous slot).
@@ -212,7 +354,7 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
             }
             // The slot passed over.
             if p < n {
-                let c = here + sums.junk[p + 1] - sums.junk[p];
+                let c = here + t.junk[p + 1] - t.junk[p];
                 if c < cost[j][p + 1] {
                     cost[j][p + 1] = c;
                     back[j][p + 1] = (j, p);
@@ -233,20 +375,18 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
                 cost[j + 1][p] = c;
                 back[j + 1][p] = (j, p);
             }
-            if !stream.cut_ok(p) {
+            if p == n || !stream.cut_ok(p) {
                 continue;
             }
             crate::work::add(1);
             for q in p + 1..=n.min(p + need.cols + SLACK) {
-                let r = p..q;
-                if Sums::count(&sums.explicit, &r) > need.cols + 3 {
+                if t.explicit[q] - t.explicit[p] > need.cols + 3 {
                     break;
                 }
                 if !stream.cut_ok(q) {
                     continue;
                 }
-                let Some(c) = take_cost(atoms, stream, &sums, need, &anchor_at, r, owner[p], j)
-                else {
+                let Some(c) = t.take_cost(need, p..q, j) else {
                     continue;
                 };
                 let c = here + c;
@@ -273,82 +413,6 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
     out
 }
 
-/// What it costs to believe that row `need` has the values of slots `r`; `None` when the
-/// stretch cannot be the row's (no value in it).
-fn take_cost(
-    atoms: &[Atom],
-    s: &Stream,
-    sums: &Sums,
-    need: &Need,
-    anchor_at: &[(usize, usize)],
-    r: Range<usize>,
-    owner: Owner,
-    row: usize,
-) -> Option<f64> {
-    let explicit = Sums::count(&sums.explicit, &r);
-    if explicit == 0 {
-        return None;
-    }
-    let k = need.cols;
-    let mut c = 0.0;
-    let fill = fill(atoms, s, &r, k);
-    if explicit > k {
-        c += EXTRA * (explicit - k) as f64;
-    } else if explicit < k {
-        c += match fill {
-            Fill::Slots(_) => FILL,
-            Fill::Values(_) if Sums::count(&sums.cap, &r) >= k => SPLIT,
-            Fill::Values(_) => PLACE + PLACE_EACH * (k - explicit) as f64,
-        };
-    }
-    // Crossing from one group into the next.
-    for p in r.start + 1..r.end {
-        if s.group_start(p) {
-            c += if s.words_before[s.group[p]] {
-                CROSS_WORDS
-            } else {
-                CROSS_LINE
-            };
-        }
-    }
-    c += match owner {
-        Owner::Row(o) if o != row => OTHER_ROWS_LINE,
-        Owner::Words => WORDS_LINE,
-        _ => 0.0,
-    };
-    c += PROSE * Sums::count(&sums.prose, &r) as f64;
-    c += ATTACHED * Sums::count(&sums.attached, &r) as f64;
-    let first = s.slots[r.start];
-    let last = s.slots[r.end - 1];
-    c += match need.anchor {
-        None => UNLABELLED,
-        Some(a) => {
-            let (lo, hi, values_first) = if a.last < first {
-                (a.last, first, false)
-            } else if last < a.first {
-                (last, a.first, true)
-            } else {
-                (0, 0, false)
-            };
-            let between = anchor_at
-                .iter()
-                .filter(|&&(f, l)| f > lo && l < hi && (f, l) != (a.first, a.last))
-                .count();
-            (if between > 0 { FAR } else { 0.0 }) + if values_first { VALUES_FIRST } else { 0.0 }
-        }
-    };
-    if let (Some(check), Fill::Values(v) | Fill::Slots(v)) = (need.check, &fill) {
-        if v.len() == k {
-            let vals: Option<Vec<Option<f64>>> = v.iter().map(|&i| plain(&atoms[i])).collect();
-            if let Some(vals) = vals {
-                let (fails, all) = check(&vals);
-                c += ID_FAILS * fails as f64 - ID_HOLDS * (all - fails) as f64;
-            }
-        }
-    }
-    Some(c)
-}
-
 /// Whose label stands right before a slot on its line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Owner {
@@ -361,49 +425,51 @@ enum Owner {
 }
 
 fn owners(atoms: &[Atom], s: &Stream, needs: &[Need]) -> Vec<Owner> {
-    let row_of = |i: usize| {
-        needs
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, n)| n.anchor.is_some_and(|a| a.first <= i && i <= a.last))
-            .map(|(r, _)| r)
-    };
-    s.slots
-        .iter()
-        .map(|&i| {
-            let line = atoms[i].line;
-            let before = atoms[..i]
-                .iter()
-                .enumerate()
-                .rev()
-                .take_while(|(_, a)| a.line == line)
-                .find(|(_, a)| a.is_label());
-            match before {
-                None => Owner::Nobody,
-                Some((k, _)) => row_of(k).map_or(Owner::Words, Owner::Row),
+    // Each atom's row: the last row whose found label holds it.
+    let mut row_of: Vec<Option<usize>> = vec![None; atoms.len()];
+    for (r, n) in needs.iter().enumerate() {
+        if let Some(a) = n.anchor {
+            for x in row_of.iter_mut().take(a.last + 1).skip(a.first) {
+                *x = Some(r);
             }
-        })
-        .collect()
+        }
+    }
+    // The last label atom seen on the current line, walking the atoms once.
+    let mut last_label: Option<usize> = None;
+    let mut line = usize::MAX;
+    let mut out = Vec::with_capacity(s.slots.len());
+    let mut next = s.slots.iter().peekable();
+    for (i, a) in atoms.iter().enumerate() {
+        if a.line != line {
+            line = a.line;
+            last_label = None;
+        }
+        if next.peek() == Some(&&i) {
+            next.next();
+            out.push(match last_label {
+                None => Owner::Nobody,
+                Some(k) => row_of[k].map_or(Owner::Words, Owner::Row),
+            });
+        }
+        if a.is_label() {
+            last_label = Some(i);
+        }
+    }
+    out
 }
 
-/// A slot's number as read whole (blank and placeholder as `None`); `None` overall for a
-/// number whose digits may need splitting is not asked: callers only check full readings.
-fn plain(a: &Atom) -> Option<Option<f64>> {
-    match &a.what {
-        What::Value(v) => match &v.chunk.kind {
-            ChunkKind::Placeholder => Some(None),
-            ChunkKind::Number(t) => {
-                let s = if t.frac.is_empty() {
-                    t.digits.clone()
-                } else {
-                    format!("{}.{}", t.digits, t.frac)
-                };
-                let x: f64 = s.parse().ok()?;
-                Some(Some(if t.sign == crate::tokens::Sign::Minus { -x } else { x }))
-            }
-        },
-        _ => Some(None),
+/// A number read whole (`None` for a placeholder or what does not parse).
+fn plain(kind: &ChunkKind) -> Option<f64> {
+    match kind {
+        ChunkKind::Placeholder => None,
+        ChunkKind::Number(t) => {
+            let x: f64 = if t.frac.is_empty() {
+                t.digits.parse().ok()?
+            } else {
+                format!("{}.{}", t.digits, t.frac).parse().ok()?
+            };
+            Some(if t.sign == crate::tokens::Sign::Minus { -x } else { x })
+        }
     }
 }
 

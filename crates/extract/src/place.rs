@@ -19,6 +19,8 @@ pub struct Geometry<'a> {
     norm: &'a Norm<'a>,
     lines: &'a [Line],
     at: &'a dyn Fn(usize) -> Option<Place>,
+    /// Per line asked about: the display and character column where each char starts.
+    columns: std::cell::RefCell<std::collections::HashMap<usize, Vec<(f64, f64)>>>,
 }
 
 /// A table's columns: where each stands, in the measure chosen.
@@ -33,7 +35,12 @@ impl<'a> Geometry<'a> {
         lines: &'a [Line],
         at: &'a dyn Fn(usize) -> Option<Place>,
     ) -> Geometry<'a> {
-        Geometry { norm, lines, at }
+        Geometry {
+            norm,
+            lines,
+            at,
+            columns: Default::default(),
+        }
     }
 
     /// Where a value atom stands, when known.
@@ -47,16 +54,21 @@ impl<'a> Geometry<'a> {
         if line.kind != Kind::Spaced || a.a < line.a || a.b > line.b {
             return None;
         }
-        let (mut wide, mut chars) = (0.0, 0.0);
-        let (mut wa, mut ca) = (0.0, 0.0);
-        for k in line.a..a.b {
-            if k == a.a {
-                (wa, ca) = (wide, chars);
+        let mut cache = self.columns.borrow_mut();
+        let cols = cache.entry(a.line).or_insert_with(|| {
+            let mut at = Vec::with_capacity(line.b - line.a + 1);
+            let (mut wide, mut chars) = (0.0, 0.0);
+            for k in line.a..line.b {
+                at.push((wide, chars));
+                wide += crate::lines::width(self.norm, k);
+                chars += 1.0;
             }
-            wide += crate::lines::width(self.norm, k);
-            chars += 1.0;
-        }
-        Some(((wa + wide) / 2.0, (ca + chars) / 2.0))
+            at.push((wide, chars));
+            at
+        });
+        let (wa, ca) = cols[a.a - line.a];
+        let (wb, cb) = cols[a.b - line.a];
+        Some(((wa + wb) / 2.0, (ca + cb) / 2.0))
     }
 
     /// The columns of `k` values, measured on the rows given as full (every value placed).
