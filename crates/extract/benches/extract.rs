@@ -38,6 +38,14 @@ fn main() {
             render(&rep, &style, &mut r)
         })
         .collect();
+    // NIANBAO_BENCH_DUMP=DIR writes the generated reports there (to look at one the bench reads).
+    if let Some(dir) = std::env::var_os("NIANBAO_BENCH_DUMP") {
+        std::fs::create_dir_all(&dir).expect("a directory for the reports");
+        for (i, t) in texts.iter().enumerate() {
+            let path = std::path::Path::new(&dir).join(format!("{i:05}.txt"));
+            std::fs::write(path, t).expect("writable directory");
+        }
+    }
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("machine: {}", cpu());
     println!(

@@ -55,17 +55,18 @@ struct Hit {
 /// Per row (labels in canonical form, each row its alternatives), the anchor chosen.
 pub fn anchors(text: &Text, rows: &[&[Vec<char>]]) -> Vec<Option<Anchor>> {
     let mut hits = Vec::new();
+    let hay = fuzzy::Haystack::new(&text.chars);
     for (r, alts) in rows.iter().enumerate() {
         for label in alts.iter() {
-            find(&text.chars, label, r, &mut hits);
+            find(&hay, label, r, &mut hits);
         }
     }
     choose(text, &hits, rows.len())
 }
 
 /// Every match of `label` in `text` within its allowed edits.
-fn find(text: &[char], label: &[char], row: usize, out: &mut Vec<Hit>) {
-    for m in fuzzy::matches(text, label, tolerance(label.len())) {
+fn find(text: &fuzzy::Haystack, label: &[char], row: usize, out: &mut Vec<Hit>) {
+    for m in text.matches(label, tolerance(label.len()), 0) {
         let score = label.len() * 4 - m.dist * 4 + usize::from(m.dist == 0);
         out.push(Hit {
             row,

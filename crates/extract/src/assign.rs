@@ -35,6 +35,8 @@ pub struct Stream {
     soft: Vec<bool>,
     /// Label text lies between group `g - 1` and group `g`.
     words_before: Vec<bool>,
+    /// The slot after each group's last.
+    group_end: Vec<usize>,
 }
 
 impl Stream {
@@ -76,11 +78,16 @@ impl Stream {
             words = false;
             last = Some(i);
         }
+        let mut group_end = vec![0; soft.len()];
+        for (k, &g) in group.iter().enumerate() {
+            group_end[g] = k + 1;
+        }
         Stream {
             slots,
             group,
             soft,
             words_before,
+            group_end,
         }
     }
 
@@ -139,6 +146,8 @@ struct Table<'a> {
     cross: Vec<f64>,
     /// Each slot's number read whole (`None`: blank, placeholder, or not a plain number).
     num: Vec<Option<f64>>,
+    /// The slot of each value, in order.
+    values: Vec<usize>,
     /// Index of the first value at or after each slot (`n` when none).
     next_value: Vec<usize>,
     /// Index of the last value before each slot, plus one (`0` when none).
@@ -162,6 +171,7 @@ impl<'a> Table<'a> {
             junk: vec![0.0; n + 1],
             cross: vec![0.0; n + 1],
             num: vec![None; n],
+            values: Vec::new(),
             next_value: vec![n; n + 1],
             prev_value: vec![0; n + 1],
             owner: owners(atoms, s, needs),
@@ -205,6 +215,9 @@ impl<'a> Table<'a> {
             };
             t.cross[k + 1] = t.cross[k] + into;
             t.prev_value[k + 1] = if e == 1 { k + 1 } else { t.prev_value[k] };
+            if e == 1 {
+                t.values.push(k);
+            }
         }
         for k in (0..n).rev() {
             t.next_value[k] = if t.explicit[k + 1] > t.explicit[k] {
@@ -214,6 +227,41 @@ impl<'a> Table<'a> {
             };
         }
         t
+    }
+
+    /// Where a row of `k` columns whose values start at slot `p` may end: at the end of
+    /// `p`'s group or the next one, and inside a group of single cells where its columns are
+    /// full (with values, or with values and blanks).
+    fn ends(&self, p: usize, k: usize) -> impl Iterator<Item = usize> {
+        let s = self.stream;
+        let n = s.len();
+        let g = s.group[p];
+        let end = |g: usize| s.group_end.get(g).copied().unwrap_or(n);
+        let fits = |q: usize| q <= n && q > p && q - p <= k + SLACK && self.explicit[q] - self.explicit[p] <= k + 3;
+        let mut out = [usize::MAX; 4];
+        let (e0, e1) = (end(g), if g + 1 < s.group_end.len() { end(g + 1) } else { usize::MAX });
+        if fits(e0) {
+            out[0] = e0;
+        }
+        if e1 != usize::MAX && fits(e1) {
+            out[1] = e1;
+        }
+        if s.soft[g] {
+            // After the k-th value from p.
+            let rank = self.explicit[p] + k;
+            if let Some(&v) = self.values.get(rank - 1) {
+                if v + 1 < e0 && v + 1 > p {
+                    out[2] = v + 1;
+                }
+            }
+            if p + k < e0 {
+                out[3] = p + k;
+            }
+            if out[3] == out[2] {
+                out[3] = usize::MAX;
+            }
+        }
+        out.into_iter().filter(|&q| q != usize::MAX)
     }
 
     fn count(v: &[usize], r: &Range<usize>) -> usize {
@@ -236,34 +284,15 @@ impl<'a> Table<'a> {
     }
 
     /// What it costs to believe that `need` (row `row`) has the values of slots `r`; `None`
-    /// when the stretch cannot be the row's (no value in it).
-    fn take_cost(&self, need: &Need, r: Range<usize>, row: usize) -> Option<f64> {
-        let explicit = Self::count(&self.explicit, &r);
-        if explicit == 0 {
-            return None;
-        }
-        let k = need.cols;
-        let mut c = 0.0;
-        let window = if explicit < k { self.window(&r, k) } else { None };
-        if explicit > k {
-            c += EXTRA * (explicit - k) as f64;
-        } else if explicit < k {
-            c += if window.is_some() {
-                FILL
-            } else if Self::count(&self.cap, &r) >= k {
-                SPLIT
-            } else {
-                PLACE + PLACE_EACH * (k - explicit) as f64
-            };
-        }
-        c += self.cross[r.end] - self.cross[r.start + 1];
+    /// when the stretch cannot be the row's (no value in it). `shape` is the part any row of
+    /// `need`'s columns and identities would pay (see [`Table::shape_cost`]).
+    fn take_cost(&self, need: &Need, r: Range<usize>, row: usize, shape: f64) -> f64 {
+        let mut c = shape;
         c += match self.owner[r.start] {
             Owner::Row(o) if o != row => OTHER_ROWS_LINE,
             Owner::Words => WORDS_LINE,
             _ => 0.0,
         };
-        c += PROSE * Self::count(&self.prose, &r) as f64;
-        c += ATTACHED * Self::count(&self.attached, &r) as f64;
         let first = self.stream.slots[r.start];
         let last = self.stream.slots[r.end - 1];
         c += match need.anchor {
@@ -280,8 +309,36 @@ impl<'a> Table<'a> {
                 (if between > 0 { FAR } else { 0.0 }) + values_first
             }
         };
+        c
+    }
+
+    /// What taking slots `r` costs any row of `need`'s columns and identities: values beyond
+    /// or short of its columns, groups crossed, numbers of the prose, identities; `None` when
+    /// the stretch holds no value.
+    fn shape_cost(&self, need: &Need, r: &Range<usize>) -> Option<f64> {
+        let explicit = Self::count(&self.explicit, r);
+        if explicit == 0 {
+            return None;
+        }
+        let k = need.cols;
+        let mut c = 0.0;
+        let window = if explicit < k { self.window(r, k) } else { None };
+        if explicit > k {
+            c += EXTRA * (explicit - k) as f64;
+        } else if explicit < k {
+            c += if window.is_some() {
+                FILL
+            } else if Self::count(&self.cap, r) >= k {
+                SPLIT
+            } else {
+                PLACE + PLACE_EACH * (k - explicit) as f64
+            };
+        }
+        c += self.cross[r.end] - self.cross[r.start + 1];
+        c += PROSE * Self::count(&self.prose, r) as f64;
+        c += ATTACHED * Self::count(&self.attached, r) as f64;
         if let Some(check) = need.check {
-            c += self.identity(check, &r, window, explicit, k);
+            c += self.identity(check, r, window, explicit, k);
         }
         Some(c)
     }
@@ -346,6 +403,21 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
     // How each state was reached: (previous row, previous slot).
     let mut back = vec![vec![(usize::MAX, usize::MAX); n + 1]; rows + 1];
     cost[0][0] = 0.0;
+    // Each stretch's shape cost, by (end, columns, has identities), per start.
+    type Shape = ((usize, usize, bool), Option<f64>);
+    let mut shapes: Vec<Vec<Shape>> = vec![Vec::new(); n + 1];
+    // Inside a group of single cells a row starts where another row ended (or a value or
+    // two after it, or after the group's start): rows share such a group only by filling
+    // their columns one after another.
+    let mut start_ok: Vec<bool> = (0..=n)
+        .map(|p| {
+            p == n || stream.group_start(p) || {
+                let g = stream.group[p];
+                let gs = if g == 0 { 0 } else { stream.group_end[g - 1] };
+                p <= gs + 2
+            }
+        })
+        .collect();
     for j in 0..=rows {
         for p in 0..=n {
             let here = cost[j][p];
@@ -375,21 +447,31 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
                 cost[j + 1][p] = c;
                 back[j + 1][p] = (j, p);
             }
-            if p == n || !stream.cut_ok(p) {
+            if p == n || !stream.cut_ok(p) || !start_ok[p] {
                 continue;
             }
             crate::work::add(1);
-            for q in p + 1..=n.min(p + need.cols + SLACK) {
-                if t.explicit[q] - t.explicit[p] > need.cols + 3 {
-                    break;
-                }
-                if !stream.cut_ok(q) {
-                    continue;
-                }
-                let Some(c) = t.take_cost(need, p..q, j) else {
+            for q in t.ends(p, need.cols) {
+                // Rows of the same columns and identities (all of table 三's) share the part
+                // of the cost that is not their own.
+                let key = (q, need.cols, need.check.is_some());
+                let shape = match shapes[p].iter().find(|(k, _)| *k == key) {
+                    Some(&(_, s)) => s,
+                    None => {
+                        let s = t.shape_cost(need, &(p..q));
+                        shapes[p].push((key, s));
+                        s
+                    }
+                };
+                let Some(shape) = shape else {
                     continue;
                 };
-                let c = here + c;
+                let c = here + t.take_cost(need, p..q, j, shape);
+                if !start_ok[q] {
+                    for x in start_ok.iter_mut().skip(q).take(3) {
+                        *x = true;
+                    }
+                }
                 if c < cost[j + 1][q] {
                     cost[j + 1][q] = c;
                     back[j + 1][q] = (j, p);

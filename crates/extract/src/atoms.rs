@@ -82,13 +82,17 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
             }
             continue;
         }
-        let items: Vec<Vec<Item>> = line
+        // Cells that cannot hold a value are words, untokenised.
+        let items: Vec<Option<Vec<Item>>> = line
             .cells
             .iter()
-            .map(|c| items_in(chars, c.a..c.b))
+            .map(|c| valued(&chars[c.a..c.b]).then(|| items_in(chars, c.a..c.b)))
             .collect();
-        let pure_value = |its: &[Item]| !its.is_empty() && its.iter().all(|i| matches!(i, Item::Run(_)));
-        let filled = items.iter().filter(|i| !i.is_empty()).count();
+        let pure_value = |its: &Option<Vec<Item>>| {
+            its.as_ref()
+                .is_some_and(|its| !its.is_empty() && its.iter().all(|i| matches!(i, Item::Run(_))))
+        };
+        let filled = line.cells.iter().filter(|c| !c.is_empty()).count();
         // A header's cells are short; a line of long text cells is prose laid out with spaces.
         let short = line.cells.iter().all(|c| c.b - c.a <= 24);
         let header = filled >= 2 && short && !items.iter().any(|i| pure_value(i));
@@ -110,10 +114,10 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
                 }
                 continue;
             }
-            if header {
+            let Some(its) = its.as_ref().filter(|_| !header) else {
                 push_label(&mut out, chars, cell.a, cell.b, li, ci);
                 continue;
-            }
+            };
             for it in its {
                 match it {
                     Item::Seg(s) => push_label(&mut out, chars, s.a, s.b, li, ci),
@@ -138,6 +142,14 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         }
     }
     out
+}
+
+/// A cell's text may hold a value: a digit, a dash or slash, or a lone `无` / run of `一`.
+fn valued(t: &[char]) -> bool {
+    t.iter()
+        .any(|c| c.is_ascii_digit() || matches!(c, '—' | '–' | '―' | '-' | '/' | '\\' | '+'))
+        || t.iter().all(|&c| c == '一' || c.is_whitespace())
+        || t.split(|c| c.is_whitespace()).any(|w| w == ['无'])
 }
 
 /// The nearest line with text before (or after) line `li`, furniture and empty lines

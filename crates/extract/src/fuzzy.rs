@@ -12,94 +12,153 @@ pub struct Match {
     pub dist: usize,
 }
 
-/// Every match of `pattern` (1–64 chars) in `text` with at most `k` edits, one per run of
-/// ends within `k` (the end needing the fewest edits), in text order.
-pub fn matches(text: &[char], pattern: &[char], k: usize) -> Vec<Match> {
-    let m = pattern.len();
-    let mut out = Vec::new();
-    if m == 0 || m > 64 || text.is_empty() {
-        return out;
+/// A text prepared for searching many patterns: its chars as small ids.
+pub struct Haystack<'a> {
+    chars: &'a [char],
+    ids: Vec<u32>,
+    alphabet: std::collections::HashMap<char, u32>,
+    /// Pattern masks by id, all zero between searches.
+    peq: std::cell::RefCell<Vec<u64>>,
+}
+
+impl<'a> Haystack<'a> {
+    pub fn new(chars: &'a [char]) -> Haystack<'a> {
+        let mut alphabet = std::collections::HashMap::new();
+        let ids = chars
+            .iter()
+            .map(|&c| {
+                let n = alphabet.len() as u32;
+                *alphabet.entry(c).or_insert(n)
+            })
+            .collect();
+        let size = alphabet.len();
+        Haystack {
+            chars,
+            ids,
+            alphabet,
+            peq: std::cell::RefCell::new(vec![0; size]),
+        }
     }
-    let dists = myers(pattern, text);
-    crate::work::add(text.len());
-    let mut j = 0;
-    while j < text.len() {
-        if dists[j] > k {
-            j += 1;
-            continue;
+
+    /// Every match of `pattern` (1–64 chars) with at most `k` edits ending after `from`,
+    /// one per run of ends within `k` (the end needing the fewest edits), in text order.
+    pub fn matches(&self, pattern: &[char], k: usize, from: usize) -> Vec<Match> {
+        self.matches_until(pattern, k, from, self.chars.len())
+    }
+
+    /// [`matches`](Self::matches) ending at or before char `until`.
+    fn matches_until(&self, pattern: &[char], k: usize, from: usize, until: usize) -> Vec<Match> {
+        let m = pattern.len();
+        let mut out = Vec::new();
+        if m == 0 || m > 64 || until <= from {
+            return out;
         }
-        let mut best = j;
-        while j < text.len() && dists[j] <= k {
-            if dists[j] < dists[best] {
-                best = j;
+        crate::work::add(until - from);
+        let mut peq = self.peq.borrow_mut();
+        let mut used = Vec::with_capacity(m);
+        for (i, c) in pattern.iter().enumerate() {
+            if let Some(&id) = self.alphabet.get(c) {
+                peq[id as usize] |= 1 << i;
+                used.push(id as usize);
             }
-            j += 1;
         }
-        let end = best + 1;
-        let from = end.saturating_sub(m + k);
-        let back: Vec<char> = text[from..end].iter().rev().copied().collect();
+        let top = 1u64 << (m - 1);
+        let mut pv: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
+        let mut mv: u64 = 0;
+        let mut score = m;
+        // The current run of ends within k: (best end, its distance).
+        let mut run: Option<(usize, usize)> = None;
+        for j in from..until {
+            let eq = peq[self.ids[j] as usize];
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let ph = mv | !(xh | pv);
+            let mh = pv & xh;
+            if ph & top != 0 {
+                score += 1;
+            } else if mh & top != 0 {
+                score -= 1;
+            }
+            let ph = ph << 1;
+            let mh = mh << 1;
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+            if score <= k {
+                run = match run {
+                    Some((_, d)) if d <= score => run,
+                    _ => Some((j, score)),
+                };
+            } else if let Some((end, d)) = run.take() {
+                out.push(self.found(pattern, end, d, k));
+            }
+        }
+        if let Some((end, d)) = run {
+            out.push(self.found(pattern, end, d, k));
+        }
+        for id in used {
+            peq[id] = 0;
+        }
+        out
+    }
+
+    /// The match of `pattern` ending at char `last` with `d` edits: where it starts.
+    fn found(&self, pattern: &[char], last: usize, d: usize, k: usize) -> Match {
+        let end = last + 1;
+        if d == 0 {
+            return Match {
+                start: end - pattern.len(),
+                end,
+                dist: 0,
+            };
+        }
+        let from = end.saturating_sub(pattern.len() + k);
+        let back: Vec<char> = self.chars[from..end].iter().rev().copied().collect();
         let rpattern: Vec<char> = pattern.iter().rev().copied().collect();
         let (_, len) = prefix_match(&rpattern, &back);
-        out.push(Match {
+        Match {
             start: end - len.max(1),
             end,
-            dist: dists[best],
-        });
-    }
-    out
-}
-
-/// The first match of any of `patterns` at or after `from`, each allowed a fifth of its
-/// length in edits: its start.
-pub fn first_of(text: &[char], patterns: &[&str], from: usize) -> Option<usize> {
-    let text = text.get(from..)?;
-    patterns
-        .iter()
-        .filter_map(|p| {
-            let p: Vec<char> = p.chars().collect();
-            matches(text, &p, p.len() / 5).first().map(|m| m.start)
-        })
-        .min()
-        .map(|s| s + from)
-}
-
-/// Edit distance of `pattern` to the best substring of `text` ending at each position
-/// (the search form: a match may start anywhere). `pattern` has 1–64 chars.
-fn myers(pattern: &[char], text: &[char]) -> Vec<usize> {
-    let m = pattern.len();
-    let mut alphabet: Vec<(char, u64)> = Vec::with_capacity(m);
-    for (i, &c) in pattern.iter().enumerate() {
-        match alphabet.iter_mut().find(|(x, _)| *x == c) {
-            Some((_, mask)) => *mask |= 1 << i,
-            None => alphabet.push((c, 1 << i)),
+            dist: d,
         }
     }
-    let top = 1u64 << (m - 1);
-    let mut pv: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
-    let mut mv: u64 = 0;
-    let mut score = m;
-    let mut out = Vec::with_capacity(text.len());
-    for &c in text {
-        let eq = alphabet
+
+    /// The first match of any of `patterns` at or after `from`, each allowed a fifth of its
+    /// length in edits: its start. Where one is printed exactly, only the text before that is
+    /// searched for a match with edits.
+    pub fn first_of(&self, patterns: &[&str], from: usize) -> Option<usize> {
+        let pats: Vec<Vec<char>> = patterns.iter().map(|p| p.chars().collect()).collect();
+        let exact = pats
             .iter()
-            .find(|(x, _)| *x == c)
-            .map_or(0, |&(_, mask)| mask);
-        let xv = eq | mv;
-        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
-        let ph = mv | !(xh | pv);
-        let mh = pv & xh;
-        if ph & top != 0 {
-            score += 1;
-        } else if mh & top != 0 {
-            score -= 1;
-        }
-        let ph = ph << 1;
-        let mh = mh << 1;
-        pv = mh | !(xv | ph);
-        mv = ph & xv;
-        out.push(score);
+            .filter_map(|p| {
+                let first = *p.first()?;
+                (from..self.chars.len().saturating_sub(p.len() - 1))
+                    .find(|&i| self.chars[i] == first && self.chars[i..i + p.len()] == p[..])
+            })
+            .min();
+        let limit = exact.map_or(self.chars.len(), |e| {
+            (e + pats.iter().map(Vec::len).max().unwrap_or(0)).min(self.chars.len())
+        });
+        pats.iter()
+            .filter_map(|p| {
+                self.matches_until(p, p.len() / 5, from, limit)
+                    .into_iter()
+                    .find(|m| m.start >= from)
+                    .map(|m| m.start)
+            })
+            .chain(exact)
+            .min()
     }
-    out
+}
+
+/// Every match of `pattern` (1–64 chars) in `text` with at most `k` edits (see
+/// [`Haystack::matches`]).
+pub fn matches(text: &[char], pattern: &[char], k: usize) -> Vec<Match> {
+    Haystack::new(text).matches(pattern, k, 0)
+}
+
+/// The first match of any of `patterns` at or after `from` (see [`Haystack::first_of`]).
+pub fn first_of(text: &[char], patterns: &[&str], from: usize) -> Option<usize> {
+    Haystack::new(text).first_of(patterns, from)
 }
 
 #[cfg(test)]
@@ -111,13 +170,16 @@ mod tests {
     }
 
     #[test]
-    fn myers_gives_the_distance_of_the_best_match_ending_at_each_char() {
-        let d = myers(&v("重复申请"), &v("2.重复申请3.要求"));
-        assert_eq!(d[5], 0);
-        assert_eq!(d[4], 1);
-        assert_eq!(*d.last().unwrap(), 4);
-        let d = myers(&v("abc"), &v("xabxc"));
-        assert_eq!(d[4], 1);
+    fn a_run_of_ends_within_the_edits_is_one_match_at_its_best_end() {
+        let m = matches(&v("2.重复申请3.要求"), &v("重复申请"), 1);
+        assert_eq!(m, [Match { start: 2, end: 6, dist: 0 }]);
+        let m = matches(&v("xabxc"), &v("abc"), 1);
+        assert_eq!(m.iter().map(|m| (m.end, m.dist)).collect::<Vec<_>>(), [(3, 1)]);
+        assert!(matches(&v("xyz"), &v("abc"), 1).is_empty());
+        // Searched from a char on, and the same text searched again.
+        let h = Haystack::new(&v("重复申请 重复申请"))
+            .matches(&v("重复申请"), 0, 3);
+        assert_eq!(h.iter().map(|m| m.start).collect::<Vec<_>>(), [5]);
     }
 
     #[test]

@@ -105,11 +105,6 @@ pub fn extract_document(
     let meta = meta::meta(src);
     let heads = sections::headings(&compact);
     let template = detect::template(&compact, meta.year);
-    let items = if grids.is_empty() {
-        tokens::items(&norm)
-    } else {
-        grid::items(&norm, grids, template)
-    };
 
     let mut report = Report::new(template);
     report.title = meta.title;
@@ -119,6 +114,14 @@ pub fn extract_document(
     report.sections = sections::sections(&norm, &compact, &heads);
 
     let old = std::env::var_os("NIANBAO_OLD").is_some();
+    // The statistics form (and the old path) read the text as label segments and runs.
+    let items = if template.statistics().is_none() && !old {
+        Vec::new()
+    } else if grids.is_empty() {
+        tokens::items(&norm)
+    } else {
+        grid::items(&norm, grids, template)
+    };
     let lines = lines::lines(&norm, grids);
     let atoms = atoms::atoms(&norm, &lines);
     let regions = if template.statistics().is_some() || old {
@@ -126,7 +129,7 @@ pub fn extract_document(
     } else {
         // Tables are found among the labels, where no value stands between a label's words.
         let text = anchor::Text::of(&atoms);
-        let h = regions::Haystack {
+        let h = regions::Searched {
             chars: &text.chars,
             at: &text.at,
         };

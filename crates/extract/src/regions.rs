@@ -63,12 +63,12 @@ pub fn find(c: &Compact, heads: &[Heading], template: Template, norm_len: usize)
 }
 
 /// Text searched for anchors: its chars and the normalised char index of each.
-pub struct Haystack<'a> {
+pub struct Searched<'a> {
     pub chars: &'a [char],
     pub at: &'a [usize],
 }
 
-impl Haystack<'_> {
+impl Searched<'_> {
     fn find(&self, pat: &str, from: usize) -> Option<usize> {
         let p: Vec<char> = pat.chars().collect();
         if p.is_empty() || self.chars.len() < p.len() {
@@ -90,7 +90,7 @@ impl Haystack<'_> {
 /// where values do not stand between a label's words; or its compact text). `heads` are
 /// the section headings, in compact positions of `c`.
 pub fn sections_form(c: &Compact, heads: &[Heading], norm_len: usize) -> Regions {
-    let h = Haystack {
+    let h = Searched {
         chars: &c.chars,
         at: &c.at,
     };
@@ -98,7 +98,7 @@ pub fn sections_form(c: &Compact, heads: &[Heading], norm_len: usize) -> Regions
 }
 
 /// As [`sections_form`], searching `h`.
-pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize) -> Regions {
+pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize) -> Regions {
     let to_norm = |r: Option<(usize, usize)>| {
         r.map(|(a, b)| (h.norm_at(a, norm_len), h.norm_at(b, norm_len)))
     };
@@ -108,7 +108,8 @@ pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize
         heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)))
     };
     // The first anchor as printed or with a typo or a character dropped.
-    let find = |pats: &[&str], from: usize| fuzzy::first_of(h.chars, pats, from);
+    let fz = fuzzy::Haystack::new(h.chars);
+    let find = |pats: &[&str], from: usize| fz.first_of(pats, from);
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
         .or_else(|| find(&["第二十条第(一)项"], 0))
         .or(sec(2));
@@ -129,7 +130,7 @@ pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize
         .or(t2)
         .or(sec(4).map(|p| p.saturating_sub(1)))
         .unwrap_or(0);
-    let t4 = review_anchor(h, t4_from);
+    let t4 = review_anchor(h, &fz, t4_from);
     let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
     // Real tables are a few thousand characters; the caps keep hostile input cheap.
     let cap =
@@ -149,16 +150,16 @@ pub fn sections_in(h: &Haystack, c: &Compact, heads: &[Heading], norm_len: usize
 /// result columns (`维持`) follow closely is the table itself; a section heading
 /// (`四、政府信息公开行政复议、行政诉讼情况`) separated from its table — converters put the
 /// text of a page before its tables — is taken only when no table head follows.
-fn review_anchor(c: &Haystack, from: usize) -> Option<usize> {
+fn review_anchor(c: &Searched, fz: &fuzzy::Haystack, from: usize) -> Option<usize> {
     review_pair(c, from).or_else(|| {
         // The heads of the results (`结果维持`, `尚未审结`), a little before which the table
         // starts, when `行政复议` / `行政诉讼` are misprinted.
-        fuzzy::first_of(c.chars, &["结果维持结果纠正", "其他结果尚未审结"], from)
+        fz.first_of(&["结果维持结果纠正", "其他结果尚未审结"], from)
             .map(|p| p.saturating_sub(12).max(from))
     })
 }
 
-fn review_pair(c: &Haystack, from: usize) -> Option<usize> {
+fn review_pair(c: &Searched, from: usize) -> Option<usize> {
     let mut at = from;
     let mut first = None;
     while let Some(p) = c.find("行政复议", at) {
