@@ -54,10 +54,6 @@ impl Atom {
         matches!(self.what, What::Label(..))
     }
 
-    /// A value or a blank: something a row's cell can be.
-    pub fn is_slot(&self) -> bool {
-        !self.is_label()
-    }
 }
 
 /// The atoms of `lines` (furniture left out).

@@ -12,18 +12,38 @@ pub struct Match {
     pub dist: usize,
 }
 
+/// Hashes a char by one multiplication: the alphabet map is built for every text searched.
+#[derive(Default, Clone, Copy)]
+pub struct CharHash(u64);
+
+impl std::hash::Hasher for CharHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Alphabet = std::collections::HashMap<char, u32, std::hash::BuildHasherDefault<CharHash>>;
+
 /// A text prepared for searching many patterns: its chars as small ids.
 pub struct Haystack<'a> {
     chars: &'a [char],
     ids: Vec<u32>,
-    alphabet: std::collections::HashMap<char, u32>,
+    alphabet: Alphabet,
     /// Pattern masks by id, all zero between searches.
     peq: std::cell::RefCell<Vec<u64>>,
 }
 
 impl<'a> Haystack<'a> {
     pub fn new(chars: &'a [char]) -> Haystack<'a> {
-        let mut alphabet = std::collections::HashMap::new();
+        let mut alphabet = Alphabet::default();
         let ids = chars
             .iter()
             .map(|&c| {
@@ -122,43 +142,38 @@ impl<'a> Haystack<'a> {
         }
     }
 
-    /// The first match of any of `patterns` at or after `from`, each allowed a fifth of its
-    /// length in edits: its start. Where one is printed exactly, only the text before that is
-    /// searched for a match with edits.
-    pub fn first_of(&self, patterns: &[&str], from: usize) -> Option<usize> {
-        let pats: Vec<Vec<char>> = patterns.iter().map(|p| p.chars().collect()).collect();
-        let exact = pats
-            .iter()
-            .filter_map(|p| {
-                let first = *p.first()?;
-                (from..self.chars.len().saturating_sub(p.len() - 1))
-                    .find(|&i| self.chars[i] == first && self.chars[i..i + p.len()] == p[..])
-            })
-            .min();
-        let limit = exact.map_or(self.chars.len(), |e| {
-            (e + pats.iter().map(Vec::len).max().unwrap_or(0)).min(self.chars.len())
-        });
-        pats.iter()
-            .filter_map(|p| {
-                self.matches_until(p, p.len() / 5, from, limit)
-                    .into_iter()
-                    .find(|m| m.start >= from)
-                    .map(|m| m.start)
-            })
-            .chain(exact)
-            .min()
-    }
 }
 
 /// Every match of `pattern` (1–64 chars) in `text` with at most `k` edits (see
 /// [`Haystack::matches`]).
+#[cfg(test)]
 pub fn matches(text: &[char], pattern: &[char], k: usize) -> Vec<Match> {
     Haystack::new(text).matches(pattern, k, 0)
 }
 
-/// The first match of any of `patterns` at or after `from` (see [`Haystack::first_of`]).
+/// The first match of any of `patterns` at or after `from` in `text`, each allowed a fifth
+/// of its length in edits: its start. Where one is printed exactly, only the text before
+/// that is searched for a match with edits.
 pub fn first_of(text: &[char], patterns: &[&str], from: usize) -> Option<usize> {
-    Haystack::new(text).first_of(patterns, from)
+    let pats: Vec<Vec<char>> = patterns.iter().map(|p| p.chars().collect()).collect();
+    let exact = pats
+        .iter()
+        .filter_map(|p| {
+            let first = *p.first()?;
+            (from..text.len().saturating_sub(p.len() - 1))
+                .find(|&i| text[i] == first && text[i..i + p.len()] == p[..])
+        })
+        .min();
+    let longest = pats.iter().map(Vec::len).max().unwrap_or(0);
+    let limit = exact.map_or(text.len(), |e| (e + longest).min(text.len()));
+    if limit <= from {
+        return exact;
+    }
+    let window = Haystack::new(&text[from..limit]);
+    pats.iter()
+        .filter_map(|p| window.matches(p, p.len() / 5, 0).first().map(|m| m.start + from))
+        .chain(exact)
+        .min()
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub use work::take_steps;
 pub fn pairs(text: &str) -> Vec<(String, usize, String)> {
     let norm = Norm::new(text);
     let items = tokens::items(&norm);
-    table::pairs(&items, false)
+    table::pairs(&items, &norm.chars, false)
         .iter()
         .map(|p| {
             let label: Vec<char> = p.label.to_vec();

@@ -108,8 +108,7 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
         heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)))
     };
     // The first anchor as printed or with a typo or a character dropped.
-    let fz = fuzzy::Haystack::new(h.chars);
-    let find = |pats: &[&str], from: usize| fz.first_of(pats, from);
+    let find = |pats: &[&str], from: usize| fuzzy::first_of(h.chars, pats, from);
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
         .or_else(|| find(&["第二十条第(一)项"], 0))
         .or(sec(2));
@@ -130,7 +129,7 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
         .or(t2)
         .or(sec(4).map(|p| p.saturating_sub(1)))
         .unwrap_or(0);
-    let t4 = review_anchor(h, &fz, t4_from);
+    let t4 = review_anchor(h, t4_from);
     let sec5 = sec(5).filter(|&p| p > t4.or(t3).or(t2).unwrap_or(0));
     // Real tables are a few thousand characters; the caps keep hostile input cheap.
     let cap =
@@ -150,11 +149,11 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
 /// result columns (`维持`) follow closely is the table itself; a section heading
 /// (`四、政府信息公开行政复议、行政诉讼情况`) separated from its table — converters put the
 /// text of a page before its tables — is taken only when no table head follows.
-fn review_anchor(c: &Searched, fz: &fuzzy::Haystack, from: usize) -> Option<usize> {
+fn review_anchor(c: &Searched, from: usize) -> Option<usize> {
     review_pair(c, from).or_else(|| {
         // The heads of the results (`结果维持`, `尚未审结`), a little before which the table
         // starts, when `行政复议` / `行政诉讼` are misprinted.
-        fz.first_of(&["结果维持结果纠正", "其他结果尚未审结"], from)
+        fuzzy::first_of(c.chars, &["结果维持结果纠正", "其他结果尚未审结"], from)
             .map(|p| p.saturating_sub(12).max(from))
     })
 }

@@ -19,17 +19,18 @@ pub struct Pair<'i> {
 }
 
 /// Pairs every run of a region with the segment before it.
-pub fn pairs<'i>(items: &'i [Item], legacy: bool) -> Vec<Pair<'i>> {
+pub fn pairs<'i>(items: &'i [Item], chars: &[char], legacy: bool) -> Vec<Pair<'i>> {
     let mut out = Vec::new();
     let mut seg: Option<&Seg> = None;
     for item in items {
         match item {
             Item::Seg(s) => seg = Some(s),
             Item::Run(run) => {
-                let (last_seg, lines) = match seg.take() {
-                    Some(s) if !legacy => last_item(&s.text, &s.lines),
-                    Some(s) => (s.text.as_str(), s.lines.clone()),
-                    None => ("", Vec::new()),
+                let (text, lines) = seg.take().map_or_else(Default::default, |s| s.text_lines(chars));
+                let (last_seg, lines) = if legacy {
+                    (text.as_str(), lines)
+                } else {
+                    last_item(&text, &lines)
                 };
                 let c = canon(last_seg);
                 let alt = if legacy {
@@ -347,7 +348,7 @@ mod tests {
         let text = "申请人情况\t自然人\t总计\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n三、本年度办理结果\t（一）予以公开\t1\t0\t0\t0\t0\t0\t1";
         let n = Norm::new(text);
         let it = items(&n);
-        let p = pairs(&it, false);
+        let p = pairs(&it, &n.chars, false);
         let rows = t3_rows(Template::Y2021);
         let (a, _) = align(&rows, &p);
         assert_eq!(&a[..4], &[Some(0), Some(1), Some(2), None]);

@@ -21,7 +21,7 @@ pub(crate) fn no_soft(_: &[Option<f64>]) -> usize {
 
 pub fn t2(w: &mut Writer, items: &[Item], c: &Compact, region: Range) {
     let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
-    let ps = pairs(items, false);
+    let ps = pairs(items, &w.norm.chars, false);
     let (assigned, _) = align(&rows, &ps);
     if assigned.iter().all(Option::is_none) {
         return;
@@ -71,7 +71,7 @@ pub fn money_hint(c: &Compact, region: Range) -> Unit {
 pub fn t3(w: &mut Writer, items: &[Item]) {
     let rows = t3_rows(w.r.template);
     let scoring = scoring(w.r.template);
-    let ps = pairs(items, false);
+    let ps = pairs(items, &w.norm.chars, false);
     let (assigned, _) = align(&rows, &ps);
     if assigned.iter().all(Option::is_none) {
         return;
@@ -152,7 +152,7 @@ pub fn statistics(
     region: Range,
     stats: &'static Statistics,
 ) {
-    let ps = pairs(items, true);
+    let ps = pairs(items, &w.norm.chars, true);
     let best = statistics_variants(w.r.template)
         .iter()
         .map(|v| {

@@ -52,14 +52,39 @@ pub struct Chunk {
     pub kind: ChunkKind,
 }
 
-/// Label text between value runs, with whitespace removed.
+/// Label text between value runs: normalised chars `a..b`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Seg {
     pub a: usize,
     pub b: usize,
-    pub text: String,
-    /// Byte index in `text` where each source line after the first begins.
-    pub lines: Vec<usize>,
+}
+
+impl Seg {
+    /// The text with whitespace removed, and the byte index in it where each source line
+    /// after the first begins.
+    pub fn text_lines(&self, chars: &[char]) -> (String, Vec<usize>) {
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        let mut broke = false;
+        for &c in &chars[self.a..self.b] {
+            if c == '\n' {
+                broke = true;
+            } else if !c.is_whitespace() {
+                if broke && !text.is_empty() {
+                    lines.push(text.len());
+                }
+                broke = false;
+                text.push(c);
+            }
+        }
+        (text, lines)
+    }
+
+    /// The text with whitespace removed.
+    #[cfg(test)]
+    pub fn text(&self, chars: &[char]) -> String {
+        self.text_lines(chars).0
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,19 +150,13 @@ pub fn append(out: &mut Vec<Item>, items: Vec<Item>, chars: &[char]) {
     }
 }
 
-/// A segment after a segment continues it (its lines after a line break between).
-fn push_seg(out: &mut Vec<Item>, next: Seg, chars: &[char]) {
+/// A segment after a segment continues it.
+fn push_seg(out: &mut Vec<Item>, next: Seg, _chars: &[char]) {
     let Some(Item::Seg(s)) = out.last_mut() else {
         out.push(Item::Seg(next));
         return;
     };
-    if chars[s.b.min(next.a)..next.a].contains(&'\n') {
-        s.lines.push(s.text.len());
-    }
-    let len = s.text.len();
-    s.lines.extend(next.lines.iter().map(|l| l + len));
     s.b = next.b;
-    s.text.push_str(&next.text);
 }
 
 fn tokenise(chars: &[char]) -> Vec<Item> {
@@ -203,14 +222,7 @@ fn end_of_last(out: &[Item]) -> usize {
 }
 
 fn push_text(out: &mut Vec<Item>, chars: &[char], a: usize, b: usize) {
-    let text: String = chars[a..b].iter().filter(|c| !c.is_whitespace()).collect();
-    let seg = Seg {
-        a,
-        b,
-        text,
-        lines: Vec::new(),
-    };
-    push_seg(out, seg, chars);
+    push_seg(out, Seg { a, b }, chars);
 }
 
 fn push_chunk(out: &mut Vec<Item>, chars: &[char], chunk: Chunk) {
@@ -515,7 +527,7 @@ mod tests {
         items(&n)
             .into_iter()
             .map(|it| match it {
-                Item::Seg(s) => format!("L:{}", s.text),
+                Item::Seg(s) => format!("L:{}", s.text(&n.chars)),
                 Item::Run(r) => format!(
                     "V:{}",
                     r.iter()
