@@ -73,7 +73,7 @@ impl<'a> Norm<'a> {
                         continue;
                     }
                 }
-                let n = if rule {
+                let n = if rule && c != '\n' {
                     ' '
                 } else if in_table && c == '\n' {
                     ' '
@@ -379,7 +379,9 @@ mod tests {
         let n = norm("|a|b|\n|---|:--|\nc");
         assert!(n.starts_with("\ta\tb\t\n"));
         assert!(n.ends_with('c'));
-        assert!(n["\ta\tb\t\n".len()..n.len() - 1].chars().all(|c| c == ' '));
+        // The rule's characters are spaces; its line stays a line.
+        assert!(n["\ta\tb\t\n".len()..n.len() - 2].chars().all(|c| c == ' '));
+        assert!(n.ends_with("\nc"));
     }
 
     #[test]

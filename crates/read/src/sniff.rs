@@ -83,14 +83,16 @@ fn markup_dense(bytes: &[u8]) -> bool {
 /// headings. A page or a snippet keeps its text inside tags.
 fn text_with_markup(head: &str) -> bool {
     let lines: Vec<&str> = head.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    // Markdown's pipe rows and headings: no page has them.
+    let markdown = lines
+        .iter()
+        .filter(|l| l.starts_with("| ") || l.starts_with("|-") || l.starts_with("# ") || l.starts_with("## "))
+        .count();
     let plain = lines
         .iter()
-        .filter(|l| {
-            let markdown = l.starts_with('|') || l.starts_with('#');
-            markdown || !l.contains('<') && !l.contains('>') && l.chars().any(|c| c > '\u{2E80}')
-        })
+        .filter(|l| !l.contains('<') && !l.contains('>') && l.chars().any(|c| c > '\u{2E80}'))
         .count();
-    lines.len() >= 8 && plain * 3 >= lines.len()
+    lines.len() >= 8 && (markdown >= 3 || (plain + markdown) * 3 >= lines.len())
 }
 
 /// An encrypted OOXML file is an OLE container with an `EncryptionInfo` stream.
