@@ -317,10 +317,13 @@ impl<'a> Table<'a> {
     /// the stretch holds no value.
     fn shape_cost(&self, need: &Need, r: &Range<usize>) -> Option<f64> {
         let explicit = Self::count(&self.explicit, r);
-        if explicit == 0 {
-            return None;
-        }
         let k = need.cols;
+        if explicit == 0 {
+            // A row of blank cells, as many as the row's columns: a row all blank.
+            let s = self.stream;
+            let whole = s.group_start(r.start) && s.group_start(r.end) && r.len() == k;
+            return whole.then_some(FILL);
+        }
         let mut c = 0.0;
         let window = if explicit < k { self.window(r, k) } else { None };
         if explicit > k {

@@ -64,6 +64,19 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
         if line.furniture {
             continue;
         }
+        if line.is_blank() && line.kind != Kind::Spaced && line.cells.len() > 1 {
+            // A row of empty cells: as many blanks.
+            for (ci, cell) in line.cells.iter().enumerate() {
+                out.push(Atom {
+                    what: What::Blank,
+                    a: cell.a,
+                    b: cell.a,
+                    line: li,
+                    cell: ci,
+                });
+            }
+            continue;
+        }
         if line.is_blank() {
             // An empty line among lines of one cell each: a blank cell of a table written
             // one cell per line (or a paragraph's spacing, which no row takes).
