@@ -134,7 +134,14 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
     // Real tables are a few thousand characters; the caps keep hostile input cheap.
     let cap =
         |start: Option<usize>, end: usize, max: usize| start.map_or(end, |s| end.min(s + max));
-    let t2_end = cap(t2, t3.or(t4).or(sec(3)).or(sec5).unwrap_or(end), 12_000);
+    // Table 二 runs up to table 三's first row: a header of table 三 (or a copy of one
+    // printed over a piece of table 二) may stand among its rows. The solver passes over
+    // what is no row's.
+    let t2_end = cap(
+        t2,
+        t3_row.or(t3).or(t4).or(sec(3)).or(sec5).unwrap_or(end),
+        12_000,
+    );
     let t3_end = cap(t3, t4.or(sec5).unwrap_or(end), 20_000);
     let t4_end = cap(t4, sec5.unwrap_or(end), 3_000);
     Regions {
