@@ -116,7 +116,7 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
     let t3_row = find(FIRST_ROWS, t2.unwrap_or(0)).or_else(|| find(FIRST_ROWS, 0));
     let t3 = match t3_row {
         Some(p) => Some(
-            ["勾稽", "钩稽", "申请人情况"]
+            ["勾稽", "钩稽", "申请人情况", "自然人", "法人或其他组织"]
                 .iter()
                 .filter_map(|m| h.find(m, p.saturating_sub(400)))
                 .filter(|&q| q < p)
