@@ -52,8 +52,14 @@ struct Hit {
     score: usize,
 }
 
-/// Per row (labels in canonical form, each row its alternatives), the anchor chosen.
-pub fn anchors(text: &Text, rows: &[&[Vec<char>]]) -> Vec<Option<Anchor>> {
+/// Per row (labels in canonical form, each row its alternatives; and the labels of its
+/// groups, innermost first), the anchor chosen. A row's anchor reaches back over its groups'
+/// labels printed right before it (`三、本年度办理结果（三）不予公开1.属于国家秘密`).
+pub fn anchors(
+    text: &Text,
+    rows: &[&[Vec<char>]],
+    groups: &[&[Vec<char>]],
+) -> Vec<Option<Anchor>> {
     let mut hits = Vec::new();
     let hay = fuzzy::Haystack::new(&text.chars);
     for (r, alts) in rows.iter().enumerate() {
@@ -61,7 +67,41 @@ pub fn anchors(text: &Text, rows: &[&[Vec<char>]]) -> Vec<Option<Anchor>> {
             find(&hay, label, r, &mut hits);
         }
     }
-    choose(text, &hits, rows.len())
+    let mut chosen = choose(&hits, rows.len());
+    let mut floor = 0;
+    for (r, hit) in chosen.iter_mut().enumerate() {
+        let Some(h) = hit else { continue };
+        // Innermost first; a level printed elsewhere (in a column of its own) is passed over.
+        for g in groups.get(r).copied().unwrap_or(&[]) {
+            if let Some(s) = group_before(&text.chars, g, floor, h.start) {
+                h.start = s;
+            }
+        }
+        floor = h.end;
+    }
+    chosen
+        .into_iter()
+        .map(|h| {
+            h.map(|h| Anchor {
+                first: text.atom[h.start],
+                last: text.atom[h.end - 1],
+                score: h.score,
+            })
+        })
+        .collect()
+}
+
+/// Where a group's label printed right before char `start` (and after `floor`) begins.
+fn group_before(text: &[char], group: &[char], floor: usize, start: usize) -> Option<usize> {
+    let k = tolerance(group.len());
+    let from = start.saturating_sub(group.len() + k).max(floor);
+    if from >= start {
+        return None;
+    }
+    let back: Vec<char> = text[from..start].iter().rev().copied().collect();
+    let rgroup: Vec<char> = group.iter().rev().copied().collect();
+    let (d, len) = crate::labels::prefix_match(&rgroup, &back);
+    (d <= k && len > 0).then(|| start - len)
 }
 
 /// Every match of `label` in `text` within its allowed edits.
@@ -87,8 +127,9 @@ fn tolerance(len: usize) -> usize {
     }
 }
 
-/// The hits that keep rows in order without overlapping, with the best total score.
-fn choose(text: &Text, hits: &[Hit], rows: usize) -> Vec<Option<Anchor>> {
+/// The hits that keep rows in order without overlapping, with the best total score: the
+/// hit chosen per row.
+fn choose(hits: &[Hit], rows: usize) -> Vec<Option<Hit>> {
     let mut order: Vec<usize> = (0..hits.len()).collect();
     order.sort_by_key(|&h| (hits[h].end, hits[h].row));
     // best[i]: the best total of a chain ending with hit order[i]; prev for the chain.
@@ -110,12 +151,8 @@ fn choose(text: &Text, hits: &[Hit], rows: usize) -> Vec<Option<Anchor>> {
         return out;
     };
     loop {
-        let h = &hits[order[i]];
-        out[h.row] = Some(Anchor {
-            first: text.atom[h.start],
-            last: text.atom[h.end - 1],
-            score: h.score,
-        });
+        let h = hits[order[i]];
+        out[h.row] = Some(h);
         if prev[i] == usize::MAX {
             break;
         }
@@ -158,7 +195,7 @@ mod tests {
             vec![v("8.属于行政查询事项")],
         ];
         let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
-        let a = anchors(&Text::of(&atoms), &rows);
+        let a = anchors(&Text::of(&atoms), &rows, &[]);
         assert_eq!(a[0].map(|a| (a.first, a.last)), Some((1, 2)));
         assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 3)));
         assert_eq!(a[2], None);

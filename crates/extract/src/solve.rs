@@ -58,7 +58,8 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
             score: 0,
         })]
     } else {
-        anchors(&text, &labels)
+        let groups: Vec<&[Vec<char>]> = rows.iter().map(|r| r.group_chars()).collect();
+        anchors(&text, &labels, &groups)
     };
     found.resize(rows.len(), None);
     let stream = Stream::of(atoms, region.lines);

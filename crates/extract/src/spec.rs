@@ -13,6 +13,8 @@ pub struct RowSpec {
     pub cols: Vec<(&'static str, ValueKind)>,
     /// `labels()` as chars, made once: alignment compares them with every label segment.
     chars: Vec<Vec<char>>,
+    /// The printed labels of the row's groups, innermost first, in canonical form.
+    groups: Vec<Vec<char>>,
 }
 
 impl RowSpec {
@@ -23,7 +25,18 @@ impl RowSpec {
                 .map(|c| (line.cols[c].suffix, ValueKind::of(&line.cell_key(c))))
                 .collect(),
             chars: line.matches.iter().map(|l| l.chars().collect()).collect(),
+            groups: line
+                .group
+                .iter()
+                .rev()
+                .map(|g| crate::labels::canon(g).chars().collect())
+                .collect(),
         }
+    }
+
+    /// The labels of the groups the row sits in, innermost first (canonical form).
+    pub fn group_chars(&self) -> &[Vec<char>] {
+        &self.groups
     }
 
     /// [`labels`](Self::labels) as chars.
