@@ -59,7 +59,7 @@ pub fn anchors(
     text: &Text,
     rows: &[&[Vec<char>]],
     groups: &[&[Vec<char>]],
-) -> Vec<Option<Anchor>> {
+) -> Found {
     let mut hits = Vec::new();
     let hay = fuzzy::Haystack::new(&text.chars);
     for (r, alts) in rows.iter().enumerate() {
@@ -79,16 +79,51 @@ pub fn anchors(
         }
         floor = h.end;
     }
-    chosen
-        .into_iter()
-        .map(|h| {
-            h.map(|h| Anchor {
-                first: text.atom[h.start],
-                last: text.atom[h.end - 1],
-                score: h.score,
-            })
+    let anchor = |h: &Hit| Anchor {
+        first: text.atom[h.start],
+        last: text.atom[h.end - 1],
+        score: h.score,
+    };
+    // Exact matches of a found row's label elsewhere: the label printed twice.
+    let again = hits
+        .iter()
+        .filter(|h| h.score % 4 == 1 && h.end - h.start >= 4)
+        .filter(|h| {
+            chosen[h.row].is_some_and(|c| h.end <= c.start || h.start >= c.end)
         })
-        .collect()
+        .map(|h| (h.row, anchor(h)))
+        .collect();
+    Found {
+        anchors: chosen.iter().map(|h| h.as_ref().map(anchor)).collect(),
+        again,
+    }
+}
+
+/// The rows' labels found: one anchor per row, and other places a found row's label is
+/// printed exactly (row, where).
+pub struct Found {
+    pub anchors: Vec<Option<Anchor>>,
+    pub again: Vec<(usize, Anchor)>,
+}
+
+/// A label found in atoms `from..before`, the best match: where a group printed as one row
+/// of its own stands.
+pub fn find_between(text: &Text, label: &[char], from: usize, before: usize) -> Option<Anchor> {
+    let from = text.atom.partition_point(|&a| a < from);
+    let to = text.atom.partition_point(|&a| a < before);
+    if from >= to {
+        return None;
+    }
+    let hay = fuzzy::Haystack::new(&text.chars[from..to]);
+    let m = hay
+        .matches(label, tolerance(label.len()), 0)
+        .into_iter()
+        .min_by_key(|m| m.dist)?;
+    Some(Anchor {
+        first: text.atom[from + m.start],
+        last: text.atom[from + m.end - 1],
+        score: label.len() * 4 - m.dist * 4,
+    })
 }
 
 /// Where a group's label printed right before char `start` (and after `floor`) begins.
@@ -195,7 +230,7 @@ mod tests {
             vec![v("8.属于行政查询事项")],
         ];
         let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
-        let a = anchors(&Text::of(&atoms), &rows, &[]);
+        let a = anchors(&Text::of(&atoms), &rows, &[]).anchors;
         assert_eq!(a[0].map(|a| (a.first, a.last)), Some((1, 2)));
         assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 3)));
         assert_eq!(a[2], None);

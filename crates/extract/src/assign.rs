@@ -22,6 +22,9 @@ pub struct Need<'a> {
     /// How many of the row's own identities fail for values read in column order (blanks
     /// as 0), and how many there are; `None` when it has none.
     pub check: Option<&'a dyn Fn(&[Option<f64>]) -> (usize, usize)>,
+    /// A row the table may or may not print (a group printed as one row): nothing lost
+    /// when it has no values.
+    pub optional: bool,
 }
 
 /// The slots (values and blanks) of a table's atoms and how they group.
@@ -441,7 +444,9 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
             let need = &needs[j];
             // The row without values.
             let c = here
-                + if need.anchor.is_some() {
+                + if need.optional {
+                    0.0
+                } else if need.anchor.is_some() {
                     ABSENT_LABELLED
                 } else {
                     ABSENT_UNLABELLED

@@ -181,6 +181,25 @@ impl Writer<'_> {
         );
     }
 
+    /// A row's label printed a second time with values of its own; one was used.
+    pub(crate) fn twice(&mut self, table: &str, r: &RowSpec) {
+        self.doubt(
+            Rule::ExtractDuplicateLabel,
+            Severity::Warning,
+            format!(
+                "{}的行“{}”出现了两次，只采用了其中一次的数值",
+                tname(table).0,
+                row_name(r)
+            ),
+            format!(
+                "{}: row “{}” appears twice; only one occurrence was used",
+                tname(table).1,
+                row_name(r)
+            ),
+            (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
+        );
+    }
+
     /// A label that matched a row exactly appears again with values of its own.
     pub(crate) fn duplicates(
         &mut self,

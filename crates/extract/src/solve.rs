@@ -39,9 +39,11 @@ impl<'a> Region<'a> {
 }
 
 /// Rows found and the values each took: the atoms (values, and blanks when they fill the
-/// row's columns exactly) and the same as chunks.
+/// row's columns exactly) and the same as chunks; rows whose label is printed again with
+/// values no row took.
 struct Solved {
     anchors: Vec<Option<Anchor>>,
+    twice: Vec<usize>,
     slots: Vec<Option<Vec<usize>>>,
     runs: Vec<Option<Vec<Chunk>>>,
 }
@@ -51,29 +53,48 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
     let atoms = region.atoms;
     let text = Text::of(atoms);
     let labels: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
-    let mut found = if anchored {
-        vec![Some(Anchor {
+    let (mut found, again) = if anchored {
+        let region = Anchor {
             first: 0,
             last: 0,
             score: 0,
-        })]
+        };
+        (vec![Some(region)], Vec::new())
     } else {
         let groups: Vec<&[Vec<char>]> = rows.iter().map(|r| r.group_chars()).collect();
-        anchors(&text, &labels, &groups)
+        let f = anchors(&text, &labels, &groups);
+        (f.anchors, f.again)
     };
     found.resize(rows.len(), None);
     let stream = Stream::of(atoms, region.lines);
-    let needs: Vec<Need> = rows
-        .iter()
-        .zip(&found)
-        .zip(checks)
-        .map(|((r, a), check)| Need {
+    let mut needs: Vec<Need> = Vec::with_capacity(rows.len());
+    // The row of each need; `None` for a group printed as one row in place of its rows.
+    let mut of_row: Vec<Option<usize>> = Vec::with_capacity(rows.len());
+    for (k, ((r, a), check)) in rows.iter().zip(&found).zip(checks).enumerate() {
+        if let Some(group) = group_row(&text, rows, &found, k) {
+            needs.push(Need {
+                cols: r.cols.len(),
+                anchor: Some(group),
+                check: *check,
+                optional: true,
+            });
+            of_row.push(None);
+        }
+        needs.push(Need {
             cols: r.cols.len(),
             anchor: *a,
             check: *check,
-        })
-        .collect();
-    let picks = assign(atoms, &stream, &needs);
+            optional: false,
+        });
+        of_row.push(Some(k));
+    }
+    let all_picks = assign(atoms, &stream, &needs);
+    let mut picks = vec![None; rows.len()];
+    for (p, row) in all_picks.into_iter().zip(&of_row) {
+        if let Some(r) = row {
+            picks[*r] = p;
+        }
+    }
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
         debug(atoms, &stream, rows, &found, &picks);
     }
@@ -91,11 +112,46 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         .iter()
         .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
         .collect();
+    // A label printed again with values right after it on its line that no row took.
+    let taken: std::collections::HashSet<usize> = picks
+        .iter()
+        .flatten()
+        .flat_map(|p| stream.slots[p.clone()].iter().copied())
+        .collect();
+    let mut twice: Vec<usize> = again
+        .iter()
+        .filter(|(_, a)| {
+            atoms.get(a.last + 1).is_some_and(|next| {
+                next.value().is_some() && next.line == atoms[a.last].line && !taken.contains(&(a.last + 1))
+            })
+        })
+        .map(|(r, _)| *r)
+        .collect();
+    twice.dedup();
     Solved {
         anchors: found,
+        twice,
         slots,
         runs,
     }
+}
+
+/// Where row `k`'s innermost group is printed as one row in place of its rows, when `k`
+/// is the group's first row and none of its rows was found: the group's label between the
+/// rows found around it. Its values are the group's, no row's.
+fn group_row(text: &Text, rows: &[&RowSpec], found: &[Option<Anchor>], k: usize) -> Option<Anchor> {
+    let group = rows[k].group_chars().first()?;
+    let same = |r: &RowSpec| r.group_chars().first() == Some(group);
+    if k > 0 && same(rows[k - 1]) {
+        return None;
+    }
+    let end = (k..rows.len()).find(|&r| !same(rows[r])).unwrap_or(rows.len());
+    if found[k..end].iter().any(Option::is_some) {
+        return None;
+    }
+    let after = found[..k].iter().rev().flatten().next().map_or(0, |a| a.last + 1);
+    let before = found[end..].iter().flatten().next().map_or(usize::MAX, |a| a.first);
+    crate::anchor::find_between(text, group, after, before)
 }
 
 /// A slot as a value chunk: a blank is an empty placeholder at its place.
@@ -315,8 +371,11 @@ fn t4_spec() -> &'static RowSpec {
     crate::spec::t4_row()
 }
 
-/// Rows neither found by their label nor given values.
+/// Rows neither found by their label nor given values; rows printed twice.
 fn missing(w: &mut Writer, table: &str, rows: &[&RowSpec], s: &Solved) {
+    for &r in &s.twice {
+        w.twice(table, rows[r]);
+    }
     let assigned: Vec<Option<usize>> = s
         .anchors
         .iter()

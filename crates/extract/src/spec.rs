@@ -29,7 +29,10 @@ impl RowSpec {
                 .group
                 .iter()
                 .rev()
-                .map(|g| crate::labels::canon(g).chars().collect())
+                .map(|g| {
+                    let normal: String = g.chars().map(crate::norm::norm_char).collect();
+                    crate::labels::canon(&normal).chars().collect()
+                })
                 .collect(),
         }
     }
