@@ -44,13 +44,13 @@ pub struct Stream {
 
 impl Stream {
     pub fn of(atoms: &[Atom], lines: &[Line]) -> Stream {
-        // A line of several cells (two with text, or an empty one after text) keeps its
-        // values to itself; a line of one cell (empty cells before it are indentation) is one
-        // value of a column of them.
+        // A line of several cells (two with text, an empty one after text, or several empty
+        // ones) keeps its values to itself; a line of one cell (empty cells before it are
+        // indentation) is one value of a column of them.
         let multi = |l: usize| {
             let cells = &lines[l].cells;
-            let first = cells.iter().position(|c| !c.is_empty());
-            first.is_some_and(|f| cells.len() > f + 1)
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            cells.len() > first + 1
         };
         let mut slots = Vec::new();
         let mut group = Vec::new();
@@ -322,9 +322,10 @@ impl<'a> Table<'a> {
         let explicit = Self::count(&self.explicit, r);
         let k = need.cols;
         if explicit == 0 {
-            // A row of blank cells, as many as the row's columns: a row all blank.
+            // A line of blank cells, as many as the row's columns (and a few of its label
+            // columns): a row all blank.
             let s = self.stream;
-            let whole = s.group_start(r.start) && s.group_start(r.end) && r.len() == k;
+            let whole = s.group_start(r.start) && s.group_start(r.end) && (k..=k + 3).contains(&r.len());
             return whole.then_some(FILL);
         }
         let mut c = 0.0;
