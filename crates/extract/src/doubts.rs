@@ -3,7 +3,7 @@
 
 use crate::spec::RowSpec;
 use crate::split::Piece;
-use crate::table::{Pair, RowRead};
+use crate::table::RowRead;
 use crate::write::Writer;
 use nianbao_model::{Finding, Rule, Severity};
 
@@ -198,43 +198,5 @@ impl Writer<'_> {
             ),
             (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
         );
-    }
-
-    /// A label that matched a row exactly appears again with values of its own.
-    pub(crate) fn duplicates(
-        &mut self,
-        table: &str,
-        rows: &[&RowSpec],
-        assigned: &[Option<usize>],
-        ps: &[Pair],
-    ) {
-        for (i, p) in ps.iter().enumerate() {
-            if assigned.contains(&Some(i)) || p.label.len() < 4 {
-                continue;
-            }
-            for (r, a) in rows.iter().zip(assigned) {
-                let exact = r
-                    .labels()
-                    .iter()
-                    .any(|l| p.label.ends_with(&l.chars().collect::<Vec<_>>()));
-                if a.is_some() && exact {
-                    self.doubt(
-                        Rule::ExtractDuplicateLabel,
-                        Severity::Warning,
-                        format!(
-                            "{}的行“{}”出现了两次，只采用了其中一次的数值",
-                            tname(table).0,
-                            row_name(r)
-                        ),
-                        format!(
-                            "{}: row “{}” appears twice; only one occurrence was used",
-                            tname(table).1,
-                            row_name(r)
-                        ),
-                        (0..r.cols.len()).map(|c| r.cell_key(c)).collect(),
-                    );
-                }
-            }
-        }
     }
 }

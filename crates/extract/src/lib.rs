@@ -43,21 +43,6 @@ pub use meta::dates;
 pub use spec::{t3_rows, RowSpec};
 pub use work::take_steps;
 
-/// The label/value pairs the tokeniser sees in a text (a debugging aid: the label's last
-/// 40 characters, the number of values, the alternative label), as the `pairs` example prints.
-pub fn pairs(text: &str) -> Vec<(String, usize, String)> {
-    let norm = Norm::new(text);
-    let items = tokens::items(&norm);
-    table::pairs(&items, &norm.chars, false)
-        .iter()
-        .map(|p| {
-            let label: Vec<char> = p.label.to_vec();
-            let tail: String = label[label.len().saturating_sub(40)..].iter().collect();
-            (tail, p.run.len(), p.alt.iter().flatten().collect())
-        })
-        .collect()
-}
-
 /// The lines and cells the solver reads in a text, one line per line: its kind, whether it
 /// is furniture, and its cells between `|` (a debugging aid, as the `lines` example prints).
 pub fn show_lines(text: &str) -> Vec<String> {
@@ -113,55 +98,43 @@ pub fn extract_document(
     report.published = meta.published;
     report.sections = sections::sections(&norm, &compact, &heads);
 
-    let old = std::env::var_os("NIANBAO_OLD").is_some();
-    // The statistics form (and the old path) read the text as label segments and runs.
-    let items = if template.statistics().is_none() && !old {
-        Vec::new()
-    } else if grids.is_empty() {
-        tokens::items(&norm)
+    let regions = if let Some(stats) = template.statistics() {
+        // The statistics form's one table is read as label segments and runs of values.
+        let items = if grids.is_empty() {
+            tokens::items(&norm)
+        } else {
+            grid::items(&norm, grids, template)
+        };
+        let regions = regions::find(&compact, &heads, template, norm.chars.len());
+        if let Some(r) = regions.statistics {
+            let mut w = write::Writer::new(&norm, &mut report, at);
+            tables::statistics(&mut w, regions::slice(&items, r), &compact, r, stats);
+        }
+        regions
     } else {
-        grid::items(&norm, grids, template)
-    };
-    let lines = lines::lines(&norm, grids);
-    let atoms = atoms::atoms(&norm, &lines);
-    let regions = if template.statistics().is_some() || old {
-        regions::find(&compact, &heads, template, norm.chars.len())
-    } else {
-        // Tables are found among the labels, where no value stands between a label's words.
+        // Tables 二, 三 and 四: one solver over the document's lines of cells. Tables are
+        // found among the labels, where no value stands between a label's words.
+        let lines = lines::lines(&norm, grids);
+        let atoms = atoms::atoms(&norm, &lines);
         let text = anchor::Text::of(&atoms);
         let h = regions::Searched {
             chars: &text.chars,
             at: &text.at,
         };
-        regions::sections_in(&h, &compact, &heads, norm.chars.len())
+        let regions = regions::sections_in(&h, &compact, &heads, norm.chars.len());
+        let mut w = write::Writer::new(&norm, &mut report, at);
+        let region = |r| solve::Region::of(&atoms, &lines, r);
+        if let Some(r) = regions.t2 {
+            solve::t2(&mut w, &region(r), tables::money_hint(&compact, r));
+        }
+        if let Some(r) = regions.t3 {
+            solve::t3(&mut w, &region(r));
+        }
+        if let Some(r) = regions.t4 {
+            solve::t4(&mut w, &region(r));
+        }
+        regions
     };
-    let mut w = write::Writer::new(&norm, &mut report, at);
-    if let Some(stats) = template.statistics() {
-        if let Some(r) = regions.statistics {
-            tables::statistics(&mut w, regions::slice(&items, r), &compact, r, stats);
-        }
-    } else if old {
-        if let Some(r) = regions.t2 {
-            tables::t2(&mut w, regions::slice(&items, r), &compact, r);
-        }
-        if let Some(r) = regions.t3 {
-            tables::t3(&mut w, regions::slice(&items, r));
-        }
-        if let Some(r) = regions.t4 {
-            tables::t4(&mut w, regions::slice(&items, r));
-        }
-    } else {
-        if let Some(r) = regions.t2 {
-            let hint = tables::money_hint(&compact, r);
-            solve::t2(&mut w, &solve::Region::of(&atoms, &lines, r), hint);
-        }
-        if let Some(r) = regions.t3 {
-            solve::t3(&mut w, &solve::Region::of(&atoms, &lines, r));
-        }
-        if let Some(r) = regions.t4 {
-            solve::t4(&mut w, &solve::Region::of(&atoms, &lines, r));
-        }
-    }
 
     let skip: Vec<(usize, usize)> = regions
         .all()
