@@ -160,6 +160,8 @@ struct Table<'a> {
     /// Found labels' first and last atoms, sorted.
     firsts: Vec<usize>,
     lasts: Vec<usize>,
+    /// Found labels' (first, last) atoms, by first.
+    spans: Vec<(usize, usize)>,
 }
 
 impl<'a> Table<'a> {
@@ -180,7 +182,9 @@ impl<'a> Table<'a> {
             owner: owners(atoms, s, needs),
             firsts: needs.iter().filter_map(|r| r.anchor.map(|a| a.first)).collect(),
             lasts: needs.iter().filter_map(|r| r.anchor.map(|a| a.last)).collect(),
+            spans: needs.iter().filter_map(|r| r.anchor.map(|a| (a.first, a.last))).collect(),
         };
+        t.spans.sort_unstable();
         t.firsts.sort_unstable();
         t.lasts.sort_unstable();
         for (k, &i) in s.slots.iter().enumerate() {
@@ -278,6 +282,16 @@ impl<'a> Table<'a> {
         ended.saturating_sub(started)
     }
 
+    /// Another row's label wraps around atoms `lo..=hi` (values printed between the lines
+    /// of a label are that label's).
+    fn inside_other(&self, lo: usize, hi: usize, own: Option<(usize, usize)>) -> bool {
+        let k = self.spans.partition_point(|&(f, _)| f < lo);
+        k > 0 && {
+            let span = self.spans[k - 1];
+            span.1 > hi && Some(span) != own
+        }
+    }
+
     /// Where `k` columns begin in slots `r`: the rightmost `k` consecutive slots holding every
     /// value, when the values are fewer than `k` and such slots exist.
     fn window(&self, r: &Range<usize>, k: usize) -> Option<usize> {
@@ -298,6 +312,10 @@ impl<'a> Table<'a> {
         };
         let first = self.stream.slots[r.start];
         let last = self.stream.slots[r.end - 1];
+        let own = need.anchor.map(|a| (a.first, a.last));
+        if self.inside_other(first, last, own) {
+            c += FAR;
+        }
         c += match need.anchor {
             None => UNLABELLED,
             Some(a) => {
@@ -400,8 +418,24 @@ pub enum Fill {
     Slots(Vec<usize>),
 }
 
+/// What the assignment chose for each row, and how close the best other reading came.
+pub struct Assignment {
+    /// Each row's stretch of slots, or none.
+    pub picks: Vec<Option<Range<usize>>>,
+    /// Per row, the best explanation in which the row reads otherwise (other values, or
+    /// none): how much costlier it is than the best one, and what the row takes in it.
+    pub rivals: Vec<Option<Rival>>,
+}
+
+/// The row's best other reading.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rival {
+    pub margin: f64,
+    pub take: Option<Range<usize>>,
+}
+
 /// Chooses each row's stretch of the stream (slot ranges), or none.
-pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Range<usize>>> {
+pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Assignment {
     let n = stream.len();
     let rows = needs.len();
     let t = Table::of(atoms, stream, needs);
@@ -410,6 +444,8 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
     // How each state was reached: (previous row, previous slot).
     let mut back = vec![vec![(usize::MAX, usize::MAX); n + 1]; rows + 1];
     cost[0][0] = 0.0;
+    // Every take tried, per row: (start, end, its cost).
+    let mut takes: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); rows];
     // Each stretch's shape cost, by (end, columns, has identities), per start.
     type Shape = ((usize, usize, bool), Option<f64>);
     let mut shapes: Vec<Vec<Shape>> = vec![Vec::new(); n + 1];
@@ -475,7 +511,9 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
                 let Some(shape) = shape else {
                     continue;
                 };
-                let c = here + t.take_cost(need, p..q, j, shape);
+                let own = t.take_cost(need, p..q, j, shape);
+                takes[j].push((p, q, own));
+                let c = here + own;
                 if !start_ok[q] {
                     for x in start_ok.iter_mut().skip(q).take(3) {
                         *x = true;
@@ -501,7 +539,81 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Vec<Option<Ran
         }
         (j, p) = (pj, pp);
     }
-    out
+    let rivals = rivals(&t, needs, &cost, &takes, &out);
+    Assignment { picks: out, rivals }
+}
+
+/// Per row, the best explanation that reads the row otherwise, from the costs of reaching
+/// each state (`cost`) and of finishing from it (computed here, backwards).
+fn rivals(
+    t: &Table,
+    needs: &[Need],
+    cost: &[Vec<f64>],
+    takes: &[Vec<(usize, usize, f64)>],
+    picks: &[Option<Range<usize>>],
+) -> Vec<Option<Rival>> {
+    let rows = needs.len();
+    let n = t.stream.len();
+    let inf = f64::INFINITY;
+    let absent = |j: usize| {
+        let need = &needs[j];
+        if need.optional {
+            0.0
+        } else if need.anchor.is_some() {
+            ABSENT_LABELLED
+        } else {
+            ABSENT_UNLABELLED
+        }
+    };
+    // rest[j][p]: the cheapest way to explain rows j.. and slots p.. .
+    let mut rest = vec![vec![inf; n + 1]; rows + 1];
+    rest[rows][n] = 0.0;
+    for p in (0..n).rev() {
+        rest[rows][p] = rest[rows][p + 1] + t.junk[p + 1] - t.junk[p];
+    }
+    for j in (0..rows).rev() {
+        let mut by_start: Vec<f64> = vec![inf; n + 1];
+        for &(p, q, c) in &takes[j] {
+            by_start[p] = by_start[p].min(c + rest[j + 1][q]);
+        }
+        for p in (0..=n).rev() {
+            let mut r = rest[j + 1][p] + absent(j);
+            if p < n {
+                r = r.min(rest[j][p + 1] + t.junk[p + 1] - t.junk[p]);
+            }
+            rest[j][p] = r.min(by_start[p]);
+        }
+    }
+    let best = rest[0][0];
+    // What a reading of a row holds: its first and last value (blanks around them aside).
+    let key = |r: &Option<Range<usize>>| {
+        r.as_ref()
+            .map(|r| (t.next_value[r.start], t.prev_value[r.end]))
+    };
+    (0..rows)
+        .map(|j| {
+            let chosen = key(&picks[j]);
+            let mut rival: Option<Rival> = None;
+            let mut consider = |total: f64, take: Option<Range<usize>>| {
+                if total.is_finite() && key(&take) != chosen {
+                    let margin = total - best;
+                    if rival.as_ref().is_none_or(|r| margin < r.margin) {
+                        rival = Some(Rival { margin, take });
+                    }
+                }
+            };
+            if picks[j].is_some() {
+                let through = (0..=n)
+                    .map(|p| cost[j][p] + absent(j) + rest[j + 1][p])
+                    .fold(inf, f64::min);
+                consider(through, None);
+            }
+            for &(p, q, c) in &takes[j] {
+                consider(cost[j][p] + c + rest[j + 1][q], Some(p..q));
+            }
+            rival
+        })
+        .collect()
 }
 
 /// Whose label stands right before a slot on its line.

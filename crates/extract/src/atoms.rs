@@ -9,6 +9,7 @@ use crate::labels::canon_at;
 use crate::lines::{Kind, Line};
 use crate::norm::Norm;
 use crate::tokens::{is_cjk, items_in, Chunk, ChunkKind, Item, Unit};
+use nianbao_model::{Template, TextGrid};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum What {
@@ -56,13 +57,23 @@ impl Atom {
 
 }
 
-/// The atoms of `lines` (furniture left out).
-pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
+/// The atoms of `lines` (furniture left out). A row of a reader's grid under a header the
+/// template knows is read through that header (`grids`, see [`crate::grid::mapped_rows`]).
+pub fn atoms(norm: &Norm, lines: &[Line], grids: &[TextGrid], template: Template) -> Vec<Atom> {
     let chars = &norm.chars;
     let mut out = Vec::new();
+    let mut mapped: Vec<Option<Vec<Option<Vec<Item>>>>> = vec![None; grids.len()];
     for (li, line) in lines.iter().enumerate() {
         if line.furniture {
             continue;
+        }
+        if let Kind::Grid { grid, row } = line.kind {
+            let rows = mapped[grid]
+                .get_or_insert_with(|| crate::grid::mapped_rows(norm, &grids[grid], template));
+            if let Some(items) = rows.get(row).and_then(Option::as_ref) {
+                push_mapped(&mut out, chars, items, li);
+                continue;
+            }
         }
         if line.is_blank() && line.kind != Kind::Spaced && line.cells.len() > 1 {
             // A row of empty cells: as many blanks.
@@ -153,6 +164,35 @@ pub fn atoms(norm: &Norm, lines: &[Line]) -> Vec<Atom> {
     out
 }
 
+/// A grid row read through its header: its labels, then exactly one slot per column.
+fn push_mapped(out: &mut Vec<Atom>, chars: &[char], items: &[Item], li: usize) {
+    for it in items {
+        match it {
+            Item::Seg(s) => push_label(out, chars, s.a, s.b, li, 0),
+            Item::Run(run) => {
+                for (ci, c) in run.iter().enumerate() {
+                    let what = if c.a == c.b {
+                        What::Blank
+                    } else {
+                        What::Value(Value {
+                            chunk: c.clone(),
+                            attached: false,
+                            prose: false,
+                        })
+                    };
+                    out.push(Atom {
+                        what,
+                        a: c.a,
+                        b: c.b,
+                        line: li,
+                        cell: ci + 1,
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// A cell's text may hold a value: a digit, a dash or slash, or a lone `无` / run of `一`.
 fn valued(t: &[char]) -> bool {
     t.iter()
@@ -214,7 +254,7 @@ mod tests {
     fn show(text: &str) -> Vec<String> {
         let n = Norm::new(text);
         let ls = lines(&n, &[]);
-        atoms(&n, &ls)
+        atoms(&n, &ls, &[], Template::Y2021)
             .iter()
             .map(|a| match &a.what {
                 What::Label(t, _) => format!("L{}:{}", a.line, t.iter().collect::<String>()),

@@ -181,6 +181,52 @@ impl Writer<'_> {
         );
     }
 
+    /// A row read one way that another explanation of the table reads nearly as well
+    /// (values printed apart from their labels, a blank row beside a row of values).
+    pub(crate) fn uncertain(
+        &mut self,
+        table: &str,
+        r: &RowSpec,
+        chosen: Vec<String>,
+        other: Vec<String>,
+    ) {
+        let show = |v: &[String]| {
+            if v.iter().all(|x| x.is_empty() || x == "—") {
+                "空白".to_string()
+            } else {
+                v.iter()
+                    .map(|x| if x.is_empty() { "—" } else { x.as_str() })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            }
+        };
+        let keys: Vec<String> = (0..r.cols.len()).map(|c| r.cell_key(c)).collect();
+        let typed = |v: Vec<String>| -> Vec<String> {
+            v.into_iter()
+                .map(|x| if x == "—" { String::new() } else { x })
+                .collect()
+        };
+        let (a, b) = (show(&chosen), show(&other));
+        self.doubt(
+            Rule::ExtractUncertainRow,
+            Severity::Warning,
+            format!(
+                "{}“{}”一行读作 {a}，也可能是 {b}（数值与行标签的对应不唯一），请对照原表核实",
+                tname(table).0,
+                row_name(r)
+            ),
+            format!(
+                "{} row “{}” read as {a}, may as well be {b} (which values go with which label is not certain) — verify against the original table",
+                tname(table).1,
+                row_name(r)
+            ),
+            keys,
+        );
+        if let Some(f) = self.r.doubts.last_mut() {
+            f.alternatives = vec![typed(chosen), typed(other)];
+        }
+    }
+
     /// A row's label printed a second time with values of its own; one was used.
     pub(crate) fn twice(&mut self, table: &str, r: &RowSpec) {
         self.doubt(

@@ -55,6 +55,32 @@ pub fn items(norm: &Norm, grids: &[TextGrid], template: Template) -> Vec<Item> {
     out
 }
 
+/// Per row of `grid`, its items read through the grid's header when the row is a value row
+/// under a header nianbao knows: its label cells as text, then one value per template column
+/// in the template's order (a blank keeps its place, digits broken in a cell are one number,
+/// a column the template has no place for is left out). `None` for other rows.
+pub fn mapped_rows(norm: &Norm, grid: &TextGrid, template: Template) -> Vec<Option<Vec<Item>>> {
+    let sets = head_sets(template);
+    let reader = GridReader::new(norm, grid);
+    let mut mapping: Option<Vec<usize>> = None;
+    let mut header: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(grid.rows.len());
+    for r in 0..grid.rows.len() {
+        let blank_row = mapping.as_deref().is_some_and(|m| reader.blank_item(r, m));
+        if !blank_row && !reader.is_value_row(r) {
+            header.push(r);
+            out.push(None);
+            continue;
+        }
+        if header.iter().any(|&h| reader.has_value_text(h)) {
+            mapping = sets.iter().find_map(|set| reader.map(&header, set));
+        }
+        header.clear();
+        out.push(mapping.as_deref().and_then(|m| reader.mapped_row(r, m)));
+    }
+    out
+}
+
 /// A template's column heads, each column's path leaf first (`商业企业`, `法人或其他组织`,
 /// `申请人情况`), in canonical form.
 type HeadSet = Vec<Vec<String>>;

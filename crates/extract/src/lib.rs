@@ -115,7 +115,7 @@ pub fn extract_document(
         // Tables 二, 三 and 四: one solver over the document's lines of cells. Tables are
         // found among the labels, where no value stands between a label's words.
         let lines = lines::lines(&norm, grids);
-        let atoms = atoms::atoms(&norm, &lines);
+        let atoms = atoms::atoms(&norm, &lines, grids, template);
         let text = anchor::Text::of(&atoms);
         let h = regions::Searched {
             chars: &text.chars,

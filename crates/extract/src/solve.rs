@@ -44,6 +44,9 @@ impl<'a> Region<'a> {
 struct Solved {
     anchors: Vec<Option<Anchor>>,
     twice: Vec<usize>,
+    /// Per row whose reading another explanation nearly matches: what the row takes there
+    /// (as chunks, or none).
+    rivals: Vec<Option<Option<Vec<Chunk>>>>,
     slots: Vec<Option<Vec<usize>>>,
     runs: Vec<Option<Vec<Chunk>>>,
 }
@@ -88,11 +91,13 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         });
         of_row.push(Some(k));
     }
-    let all_picks = assign(atoms, &stream, &needs);
+    let all = assign(atoms, &stream, &needs);
     let mut picks = vec![None; rows.len()];
-    for (p, row) in all_picks.into_iter().zip(&of_row) {
+    let mut rivals = vec![None; rows.len()];
+    for ((p, rival), row) in all.picks.into_iter().zip(all.rivals).zip(&of_row) {
         if let Some(r) = row {
             picks[*r] = p;
+            rivals[*r] = rival;
         }
     }
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
@@ -128,9 +133,23 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         .map(|(r, _)| *r)
         .collect();
     twice.dedup();
+    let rivals = rivals
+        .iter()
+        .zip(rows)
+        .map(|(rival, r)| {
+            let rival = rival.as_ref().filter(|x| x.margin < DOUBT)?;
+            Some(rival.take.as_ref().map(|p| {
+                let slots = match fill(atoms, &stream, p, r.cols.len()) {
+                    Fill::Values(v) | Fill::Slots(v) => v,
+                };
+                slots.iter().map(|&i| chunk(&atoms[i])).collect()
+            }))
+        })
+        .collect();
     Solved {
         anchors: found,
         twice,
+        rivals,
         slots,
         runs,
     }
@@ -153,6 +172,11 @@ fn group_row(text: &Text, rows: &[&RowSpec], found: &[Option<Anchor>], k: usize)
     let before = found[end..].iter().flatten().next().map_or(usize::MAX, |a| a.first);
     crate::anchor::find_between(text, group, after, before)
 }
+
+/// How close another explanation of a row must come for the row to be reported: a little
+/// less than what a row without its values costs, so that a row read one way or its
+/// neighbour's way alike is named.
+const DOUBT: f64 = 0.6;
 
 /// A slot as a value chunk: a blank is an empty placeholder at its place.
 fn chunk(a: &Atom) -> Chunk {
@@ -375,6 +399,19 @@ fn t4_spec() -> &'static RowSpec {
 fn missing(w: &mut Writer, table: &str, rows: &[&RowSpec], s: &Solved) {
     for &r in &s.twice {
         w.twice(table, rows[r]);
+    }
+    for (k, rival) in s.rivals.iter().enumerate() {
+        let Some(rival) = rival else { continue };
+        let spec = rows[k];
+        let read = |run: &Vec<Chunk>| {
+            let r = read_row(run, spec.cols.len(), &no_soft);
+            let pick = prior(&r.cands, &spec.cols, &no_soft);
+            r.cands[pick].iter().map(|p| p.text()).collect::<Vec<_>>()
+        };
+        let blank = || vec![String::new(); spec.cols.len()];
+        let chosen = s.runs[k].as_ref().map_or_else(blank, read);
+        let other = rival.as_ref().map_or_else(blank, read);
+        w.uncertain(table, spec, chosen, other);
     }
     let assigned: Vec<Option<usize>> = s
         .anchors

@@ -64,6 +64,7 @@ rules! {
     ExtractAmbiguousPlacement = "extract.ambiguous_placement", [Warning], "一行的数值可放入不同的列", "a row's values fit more than one set of columns";
     ExtractDuplicateLabel = "extract.duplicate_label", [Warning], "同一行标签出现两次", "a row label appears twice";
     ExtractRowMissing = "extract.row_missing", [Warning], "表中缺少某些行", "rows of a table were not found";
+    ExtractUncertainRow = "extract.uncertain_row", [Warning], "一行的数值也可能属于相邻的行", "a row's values may as well belong to a neighbouring row";
     ExtractUnitUnknown = "extract.unit_unknown", [Info], "金额未注明单位", "an amount gives no unit";
     CrossCarryOver = "cross.carry_over", [Error], "上年结转 = 上一年报告的结转下年度继续办理", "carried in = last year's carried over";
     CrossInForce = "cross.in_force", [Warning], "现行有效件数 = 上年件数 + 本年制发 − 本年废止", "in force = last year's + issued − repealed";

@@ -92,7 +92,22 @@ fn text_with_markup(head: &str) -> bool {
         .iter()
         .filter(|l| !l.contains('<') && !l.contains('>') && l.chars().any(|c| c > '\u{2E80}'))
         .count();
-    lines.len() >= 8 && (markdown >= 3 || (plain + markdown) * 3 >= lines.len())
+    // A page's paragraphs and blocks; a converter's text holds tables and breaks alone.
+    let page_tags = ["<p", "<div", "<span", "<body", "<h1", "<h2", "<h3", "<section", "<font", "<li"]
+        .iter()
+        .map(|t| {
+            head.match_indices(t)
+                .filter(|(i, _)| {
+                    head[i + t.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c == '>' || c.is_whitespace())
+                })
+                .count()
+        })
+        .sum::<usize>();
+    lines.len() >= 8
+        && (markdown >= 3 || (plain + markdown) * 3 >= lines.len() || page_tags == 0 && plain >= 3)
 }
 
 /// An encrypted OOXML file is an OLE container with an `EncryptionInfo` stream.
