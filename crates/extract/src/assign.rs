@@ -162,6 +162,14 @@ struct Table<'a> {
     lasts: Vec<usize>,
     /// Found labels' (first, last) atoms, by first.
     spans: Vec<(usize, usize)>,
+    /// Per slot: found labels ending before its atom; starting at or before it; the last
+    /// starting before it (its index in `spans`, or `usize::MAX`).
+    ended_at: Vec<usize>,
+    started_at: Vec<usize>,
+    enclosing: Vec<usize>,
+    /// Per row with a label found: labels starting at or before its last atom, and ending
+    /// before its first.
+    marks: Vec<(usize, usize)>,
 }
 
 impl<'a> Table<'a> {
@@ -183,8 +191,29 @@ impl<'a> Table<'a> {
             firsts: needs.iter().filter_map(|r| r.anchor.map(|a| a.first)).collect(),
             lasts: needs.iter().filter_map(|r| r.anchor.map(|a| a.last)).collect(),
             spans: needs.iter().filter_map(|r| r.anchor.map(|a| (a.first, a.last))).collect(),
+            ended_at: Vec::with_capacity(n),
+            started_at: Vec::with_capacity(n),
+            enclosing: Vec::with_capacity(n),
+            marks: Vec::new(),
         };
         t.spans.sort_unstable();
+        for &i in &s.slots {
+            t.ended_at.push(t.lasts.partition_point(|&l| l < i));
+            t.started_at.push(t.firsts.partition_point(|&f| f <= i));
+            let k = t.spans.partition_point(|&(f, _)| f < i);
+            t.enclosing.push(if k == 0 { usize::MAX } else { k - 1 });
+        }
+        t.marks = needs
+            .iter()
+            .map(|r| {
+                r.anchor.map_or((0, 0), |a| {
+                    (
+                        t.firsts.partition_point(|&f| f <= a.last),
+                        t.lasts.partition_point(|&l| l < a.first),
+                    )
+                })
+            })
+            .collect();
         t.firsts.sort_unstable();
         t.lasts.sort_unstable();
         for (k, &i) in s.slots.iter().enumerate() {
@@ -282,13 +311,13 @@ impl<'a> Table<'a> {
         ended.saturating_sub(started)
     }
 
-    /// Another row's label wraps around atoms `lo..=hi` (values printed between the lines
-    /// of a label are that label's).
-    fn inside_other(&self, lo: usize, hi: usize, own: Option<(usize, usize)>) -> bool {
-        let k = self.spans.partition_point(|&(f, _)| f < lo);
-        k > 0 && {
-            let span = self.spans[k - 1];
-            span.1 > hi && Some(span) != own
+    /// Another row's label wraps around slots `r` (values printed between the lines of a
+    /// label are that label's).
+    fn inside_other(&self, r: &Range<usize>, own: Option<(usize, usize)>) -> bool {
+        let e = self.enclosing[r.start];
+        e != usize::MAX && {
+            let span = self.spans[e];
+            span.1 > self.stream.slots[r.end - 1] && Some(span) != own
         }
     }
 
@@ -313,16 +342,17 @@ impl<'a> Table<'a> {
         let first = self.stream.slots[r.start];
         let last = self.stream.slots[r.end - 1];
         let own = need.anchor.map(|a| (a.first, a.last));
-        if self.inside_other(first, last, own) {
+        if self.inside_other(&r, own) {
             c += FAR;
         }
+        let (row_started, row_ended) = self.marks[row];
         c += match need.anchor {
             None => UNLABELLED,
             Some(a) => {
                 let between = if a.last < first {
-                    self.labels_between(a.last, first)
+                    self.ended_at[r.start].saturating_sub(row_started)
                 } else if last < a.first {
-                    self.labels_between(last, a.first)
+                    row_ended.saturating_sub(self.started_at[r.end - 1])
                 } else {
                     0
                 };
@@ -539,7 +569,23 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Assignment {
         }
         (j, p) = (pj, pp);
     }
-    let rivals = rivals(&t, needs, &cost, &takes, &out);
+    // A row that took the values right after its own label on their line, or a row no
+    // label was found for and nothing taken, is read as printed; only tables with other
+    // rows are explained again backwards.
+    let doubtful = |j: usize| match (&out[j], needs[j].anchor) {
+        (Some(r), Some(a)) => {
+            let first = stream.slots[r.start];
+            let after_own = a.last < first && t.labels_between(a.last, first) == 0;
+            !after_own || !matches!(t.owner[r.start], Owner::Row(o) if o == j) && t.owner[r.start] != Owner::Nobody
+        }
+        (Some(_), None) => true,
+        (None, a) => a.is_some() && !needs[j].optional,
+    };
+    let rivals = if (0..rows).any(doubtful) {
+        rivals(&t, needs, &cost, &takes, &out)
+    } else {
+        vec![None; rows]
+    };
     Assignment { picks: out, rivals }
 }
 
