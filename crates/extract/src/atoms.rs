@@ -8,7 +8,7 @@
 use crate::labels::canon_at;
 use crate::lines::{Kind, Line};
 use crate::norm::Norm;
-use crate::tokens::{is_cjk, items_in, Chunk, ChunkKind, Item, Unit};
+use crate::tokens::{is_cjk, items_in, Chunk, ChunkKind, Item, Sign, Unit};
 use nianbao_model::{Template, TextGrid};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -160,6 +160,61 @@ pub fn atoms(norm: &Norm, lines: &[Line], grids: &[TextGrid], template: Template
                 }
             }
         }
+    }
+    joined(out)
+}
+
+/// A value a layout set apart into two cells: a sign before its number (`增 | 1`), a unit
+/// after it (`12.36 | 万元`).
+fn joined(atoms: Vec<Atom>) -> Vec<Atom> {
+    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
+    for a in atoms {
+        if let Some(prev) = out.last_mut() {
+            let beside = prev.line == a.line && prev.cell != a.cell;
+            // A lone sign, then a number without one.
+            if let (What::Label(t, _), What::Value(v)) = (&prev.what, &a.what) {
+                if let (ChunkKind::Number(n), true) = (&v.chunk.kind, beside) {
+                    let sign = match t.as_slice() {
+                        ['增' | '+'] => Some(Sign::Plus),
+                        ['减'] => Some(Sign::Minus),
+                        _ => None,
+                    };
+                    if let (Some(sign), Sign::None) = (sign, n.sign) {
+                        let mut v = v.clone();
+                        if let ChunkKind::Number(n) = &mut v.chunk.kind {
+                            n.sign = sign;
+                        }
+                        v.chunk.a = prev.a;
+                        *prev = Atom {
+                            what: What::Value(v),
+                            a: prev.a,
+                            b: a.b,
+                            line: a.line,
+                            cell: a.cell,
+                        };
+                        continue;
+                    }
+                }
+            }
+            // A number without a unit, then a unit of money.
+            if let (What::Value(v), What::Label(t, _)) = (&mut prev.what, &a.what) {
+                if let (ChunkKind::Number(n), true) = (&mut v.chunk.kind, beside) {
+                    let unit = match t.as_slice() {
+                        ['万', '元'] => Some(Unit::Wan),
+                        ['元'] => Some(Unit::Yuan),
+                        ['亿', '元'] => Some(Unit::Yi),
+                        _ => None,
+                    };
+                    if let (Some(unit), Unit::None) = (unit, n.unit) {
+                        n.unit = unit;
+                        v.chunk.b = a.b;
+                        prev.b = a.b;
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push(a);
     }
     out
 }

@@ -174,6 +174,7 @@ fn text_line(norm: &Norm, a: usize, b: usize) -> Line {
     }
 }
 
+
 /// A line of cells set apart by tabs (from tabs, pipes or `<td>`). The text before a line's
 /// first pipe or `<td>` and after its last pipe is no cell when blank.
 fn delimited(norm: &Norm, a: usize, b: usize) -> Line {
