@@ -113,6 +113,8 @@ impl Stream {
 const ABSENT_LABELLED: f64 = 1.2;
 const ABSENT_UNLABELLED: f64 = 0.4;
 const JUNK: f64 = 1.5;
+/// A dash or slash passed over: weaker evidence of a table's cell than a number.
+const JUNK_DASH: f64 = 1.0;
 const JUNK_ATTACHED: f64 = 0.6;
 const JUNK_PROSE: f64 = 0.3;
 const EXTRA: f64 = 0.8;
@@ -130,7 +132,7 @@ const ATTACHED: f64 = 0.1;
 const ID_FAILS: f64 = 0.5;
 const ID_HOLDS: f64 = 0.3;
 /// The label right before a stretch on its line is another row's.
-const OTHER_ROWS_LINE: f64 = 2.0;
+const OTHER_ROWS_LINE: f64 = 3.0;
 /// The label right before a stretch on its line is no row's (a heading, a decoy's row).
 const WORDS_LINE: f64 = 0.5;
 /// Longest stretch in slots beyond a row's columns (blanks of label columns, extra values).
@@ -227,6 +229,8 @@ impl<'a> Table<'a> {
                         JUNK_PROSE
                     } else if v.attached {
                         JUNK_ATTACHED
+                    } else if matches!(v.chunk.kind, ChunkKind::Placeholder) {
+                        JUNK_DASH
                     } else {
                         JUNK
                     };
