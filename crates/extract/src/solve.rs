@@ -12,7 +12,7 @@ use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, RowSpec, T4_KEYS};
 use crate::place::{Columns, Geometry};
 use crate::split::{whole, Piece, PieceKind};
-use crate::table::{prior, read_row, t2_row_score, values, RowRead};
+use crate::table::{prior, read_row, read_row_split, t2_row_score, values, RowRead};
 use crate::tables::no_soft;
 use crate::tokens::{Chunk, ChunkKind, Unit};
 use crate::write::Writer;
@@ -198,10 +198,10 @@ pub fn t2(w: &mut Writer, region: &Region, hint: Unit) {
         return;
     }
     w.r.tables.push("二".into());
-    for (spec, run) in rows.iter().zip(&s.runs) {
-        let Some(run) = run else { continue };
+    let reads = reads(w, region, &s, &rows, &no_soft);
+    for (spec, read) in rows.iter().zip(&reads) {
+        let Some(read) = read else { continue };
         let key = spec.key();
-        let read = read_row(run, spec.cols.len(), &no_soft);
         let pick = prior(&read.cands, &spec.cols, &|v| t2_row_score(key, v));
         let alts: Vec<usize> = (0..read.cands.len()).collect();
         w.row("二", spec, &read, pick, &alts, hint);
@@ -342,7 +342,28 @@ fn reads(
                     }
                 }
             }
-            Some(read_row(run, cols, score))
+            // Digits run together only where the values stand in one cell (text run
+            // together, `规章000`); values in cells of their own are whole numbers.
+            let slots = s.slots[k].as_ref()?;
+            let values: Vec<&Atom> = slots
+                .iter()
+                .map(|&i| &region.atoms[i])
+                .filter(|a| a.value().is_some())
+                .collect();
+            let one_cell = values
+                .windows(2)
+                .all(|w| (w[0].line, w[0].cell) == (w[1].line, w[1].cell));
+            // A lone number filling a cell of its own beside other cells is one number.
+            let alone = match values.as_slice() {
+                [a] => {
+                    let line = &region.lines[a.line];
+                    let cell = line.cells.get(a.cell);
+                    let filled = line.cells.iter().filter(|c| !c.is_empty()).count();
+                    filled > 1 && cell.is_some_and(|c| c.a == a.a && c.b == a.b)
+                }
+                _ => false,
+            };
+            Some(read_row_split(run, cols, score, one_cell && !alone))
         })
         .collect()
 }

@@ -194,10 +194,23 @@ pub fn read_row(
     cols: usize,
     row_score: &dyn Fn(&[Option<f64>]) -> usize,
 ) -> RowRead {
+    read_row_split(run, cols, row_score, true)
+}
+
+/// [`read_row`], digits split into cells only when `split` (values printed in cells of their
+/// own are whole numbers: a row short of values has blank cells instead).
+pub fn read_row_split(
+    run: &[Chunk],
+    cols: usize,
+    row_score: &dyn Fn(&[Option<f64>]) -> usize,
+    split: bool,
+) -> RowRead {
     let (mut cands, extra) = if run.len() > cols {
         (drops(run, cols), true)
-    } else {
+    } else if split || run.len() == cols {
         (splits(run, cols, 20_000), false)
+    } else {
+        (Vec::new(), false)
     };
     let mut short = false;
     if cands.is_empty() {
