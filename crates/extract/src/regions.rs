@@ -112,6 +112,12 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))
         .or_else(|| find(&["第二十条第(一)项"], 0))
         .or(sec(2));
+    // From section 二's heading when it stands shortly before: a table's header printed
+    // broken over lines hides its first anchor, and values may precede their labels.
+    let t2 = match (t2, sec(2)) {
+        (Some(a), Some(h)) if h < a && a - h <= 600 => Some(h),
+        (t2, _) => t2,
+    };
     const FIRST_ROWS: &[&str] = &["本年新收政府信息公开申请", "上年结转政府信息公开申请"];
     let t3_row = find(FIRST_ROWS, t2.unwrap_or(0)).or_else(|| find(FIRST_ROWS, 0));
     let t3 = match t3_row {
