@@ -106,6 +106,18 @@ pub struct Found {
     pub again: Vec<(usize, Anchor)>,
 }
 
+/// Every place `label` is printed (with typos), as the atoms each spans.
+pub fn occurrences(text: &Text, label: &[char]) -> Vec<(usize, usize)> {
+    if label.len() < 4 {
+        return Vec::new();
+    }
+    fuzzy::Haystack::new(&text.chars)
+        .matches(label, tolerance(label.len()), 0)
+        .into_iter()
+        .map(|m| (text.atom[m.start], text.atom[m.end - 1]))
+        .collect()
+}
+
 /// A label found in atoms `from..before`, the best match: where a group printed as one row
 /// of its own stands.
 pub fn find_between(text: &Text, label: &[char], from: usize, before: usize) -> Option<Anchor> {

@@ -25,6 +25,16 @@ pub struct Need<'a> {
     /// A row the table may or may not print (a group printed as one row): nothing lost
     /// when it has no values.
     pub optional: bool,
+    /// The groups the row sits in (indices into the table's captions).
+    pub groups: Vec<usize>,
+}
+
+/// A group's label printed as a caption over its rows: atoms `first..=last`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caption {
+    pub first: usize,
+    pub last: usize,
+    pub group: usize,
 }
 
 /// The slots (values and blanks) of a table's atoms and how they group.
@@ -172,10 +182,12 @@ struct Table<'a> {
     /// Per row with a label found: labels starting at or before its last atom, and ending
     /// before its first.
     marks: Vec<(usize, usize)>,
+    /// Groups' captions found, in atom order.
+    captions: &'a [Caption],
 }
 
 impl<'a> Table<'a> {
-    fn of(atoms: &[Atom], s: &'a Stream, needs: &[Need]) -> Table<'a> {
+    fn of(atoms: &[Atom], s: &'a Stream, needs: &[Need], captions: &'a [Caption]) -> Table<'a> {
         let n = s.len();
         let mut t = Table {
             stream: s,
@@ -197,6 +209,7 @@ impl<'a> Table<'a> {
             started_at: Vec::with_capacity(n),
             enclosing: Vec::with_capacity(n),
             marks: Vec::new(),
+            captions,
         };
         t.spans.sort_unstable();
         for &i in &s.slots {
@@ -361,7 +374,14 @@ impl<'a> Table<'a> {
                     0
                 };
                 let values_first = if last < a.first { VALUES_FIRST } else { 0.0 };
-                (if between > 0 { FAR } else { 0.0 }) + values_first
+                // Another group's caption between: the values are that group's rows'.
+                let (lo, hi) = if a.last < first { (a.last, first) } else { (last, a.first) };
+                let caption = a.last < first || last < a.first;
+                let foreign = caption
+                    && self.captions.iter().any(|c| {
+                        c.first > lo && c.last < hi && !need.groups.contains(&c.group)
+                    });
+                (if between > 0 || foreign { FAR } else { 0.0 }) + values_first
             }
         };
         c
@@ -469,10 +489,15 @@ pub struct Rival {
 }
 
 /// Chooses each row's stretch of the stream (slot ranges), or none.
-pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need]) -> Assignment {
+pub fn assign(
+    atoms: &[Atom],
+    stream: &Stream,
+    needs: &[Need],
+    captions: &[Caption],
+) -> Assignment {
     let n = stream.len();
     let rows = needs.len();
-    let t = Table::of(atoms, stream, needs);
+    let t = Table::of(atoms, stream, needs, captions);
     let inf = f64::INFINITY;
     let mut cost = vec![vec![inf; n + 1]; rows + 1];
     // How each state was reached: (previous row, previous slot).

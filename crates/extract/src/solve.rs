@@ -4,7 +4,7 @@
 //! split, blanks placed) with the template's identities choosing among readings.
 
 use crate::anchor::{anchors, Anchor, Text};
-use crate::assign::{assign, fill, Fill, Need, Stream};
+use crate::assign::{assign, fill, Caption, Fill, Need, Stream};
 use crate::atoms::Atom;
 use crate::identity::{row_score, scoring};
 use crate::lines::Line;
@@ -70,6 +70,37 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
     };
     found.resize(rows.len(), None);
     let stream = Stream::of(atoms, region.lines);
+    // The groups' labels, and where each is printed as a caption over its rows.
+    let mut group_labels: Vec<&[char]> = Vec::new();
+    let groups_of: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|r| {
+            r.group_chars()
+                .iter()
+                .map(|g| match group_labels.iter().position(|x| *x == g.as_slice()) {
+                    Some(i) => i,
+                    None => {
+                        group_labels.push(g);
+                        group_labels.len() - 1
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut captions: Vec<Caption> = if anchored {
+        Vec::new()
+    } else {
+        group_labels
+            .iter()
+            .enumerate()
+            .flat_map(|(group, g)| {
+                crate::anchor::occurrences(&text, g)
+                    .into_iter()
+                    .map(move |(first, last)| Caption { first, last, group })
+            })
+            .collect()
+    };
+    captions.sort_by_key(|c| c.first);
     let mut needs: Vec<Need> = Vec::with_capacity(rows.len());
     // The row of each need; `None` for a group printed as one row in place of its rows.
     let mut of_row: Vec<Option<usize>> = Vec::with_capacity(rows.len());
@@ -80,6 +111,7 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
                 anchor: Some(group),
                 check: *check,
                 optional: true,
+                groups: groups_of[k].clone(),
             });
             of_row.push(None);
         }
@@ -88,10 +120,11 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
             anchor: *a,
             check: *check,
             optional: false,
+            groups: groups_of[k].clone(),
         });
         of_row.push(Some(k));
     }
-    let all = assign(atoms, &stream, &needs);
+    let all = assign(atoms, &stream, &needs, &captions);
     let mut picks = vec![None; rows.len()];
     let mut rivals = vec![None; rows.len()];
     for ((p, rival), row) in all.picks.into_iter().zip(all.rivals).zip(&of_row) {

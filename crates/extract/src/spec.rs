@@ -71,7 +71,18 @@ struct Specs {
 fn specs(template: Template) -> &'static Specs {
     static SPECS: PerTemplate<Specs> = PerTemplate::new();
     SPECS.get(template, |t| Specs {
-        t2: layout::t2_lines(t).map(RowSpec::of).collect(),
+        // Each 第二十条 item's caption is the group its rows sit in.
+        t2: layout::t2_items(t)
+            .iter()
+            .flat_map(|item| {
+                let caption: Vec<char> = format!("第二十条第({})项", item.number).chars().collect();
+                item.lines.iter().map(move |l| {
+                    let mut r = RowSpec::of(l);
+                    r.groups.push(caption.clone());
+                    r
+                })
+            })
+            .collect(),
         t3: layout::t3_lines(t).map(RowSpec::of).collect(),
     })
 }
