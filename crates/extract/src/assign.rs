@@ -343,7 +343,14 @@ impl<'a> Table<'a> {
     fn window(&self, r: &Range<usize>, k: usize) -> Option<usize> {
         let lo = self.next_value[r.start];
         let hi = self.prev_value[r.end];
-        (hi > lo && hi - lo <= k && r.len() >= k).then(|| lo.min(r.end - k))
+        let soft = self.stream.soft[self.stream.group[r.start]];
+        (hi > lo && hi - lo <= k && r.len() >= k).then(|| {
+            if soft {
+                r.start.max(hi - k.min(hi))
+            } else {
+                lo.min(r.end - k)
+            }
+        })
     }
 
     /// What it costs to believe that `need` (row `row`) has the values of slots `r`; `None`
@@ -405,8 +412,12 @@ impl<'a> Table<'a> {
         if explicit > k {
             c += EXTRA * (explicit - k) as f64;
         } else if explicit < k {
-            c += if window.is_some() {
-                FILL
+            c += if let Some(w) = window {
+                // In a column of single cells the cells follow their label: a blank cell
+                // last rather than first is the less likely.
+                let soft = self.stream.soft[self.stream.group[r.start]];
+                let last_blank = self.explicit[w + k] == self.explicit[w + k - 1];
+                FILL + if soft && last_blank { VALUES_FIRST } else { 0.0 }
             } else if Self::count(&self.cap, r) >= k {
                 SPLIT
             } else {
@@ -755,17 +766,36 @@ fn plain(kind: &ChunkKind) -> Option<f64> {
 /// rightmost `k` consecutive slots that hold every explicit value (blanks fill the rest);
 /// else the explicit values alone.
 pub fn fill(atoms: &[Atom], s: &Stream, r: &Range<usize>, k: usize) -> Fill {
+    match windows(atoms, s, r, k).into_iter().next() {
+        Some(w) => Fill::Slots(w),
+        None => Fill::Values(
+            s.slots[r.clone()]
+                .iter()
+                .copied()
+                .filter(|&i| atoms[i].value().is_some())
+                .collect(),
+        ),
+    }
+}
+
+/// Every way `k` consecutive slots of `r` hold all its values, when they are fewer than `k`,
+/// the likeliest first: in a line of cells the rightmost (blank cells on the left are its
+/// label columns), in a column of single cells the leftmost (the cells follow their label).
+pub fn windows(atoms: &[Atom], s: &Stream, r: &Range<usize>, k: usize) -> Vec<Vec<usize>> {
     let idx: Vec<usize> = s.slots[r.clone()].to_vec();
     let explicit: Vec<usize> = (0..idx.len())
         .filter(|&i| atoms[idx[i]].value().is_some())
         .collect();
-    if explicit.len() < k && idx.len() >= k {
-        if let (Some(&lo), Some(&hi)) = (explicit.first(), explicit.last()) {
-            if hi - lo < k {
-                let start = lo.min(idx.len() - k);
-                return Fill::Slots(idx[start..start + k].to_vec());
-            }
-        }
+    let (Some(&lo), Some(&hi)) = (explicit.first(), explicit.last()) else {
+        return Vec::new();
+    };
+    if explicit.len() >= k || idx.len() < k || hi - lo >= k {
+        return Vec::new();
     }
-    Fill::Values(explicit.into_iter().map(|i| idx[i]).collect())
+    let (left, right) = ((hi + 1).saturating_sub(k), lo.min(idx.len() - k));
+    let mut starts: Vec<usize> = (left..=right).collect();
+    if !s.soft[s.group[r.start]] {
+        starts.reverse();
+    }
+    starts.into_iter().map(|w| idx[w..w + k].to_vec()).collect()
 }

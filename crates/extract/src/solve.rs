@@ -4,7 +4,7 @@
 //! split, blanks placed) with the template's identities choosing among readings.
 
 use crate::anchor::{anchors, Anchor, Text};
-use crate::assign::{assign, fill, Caption, Fill, Need, Stream};
+use crate::assign::{assign, fill, windows, Caption, Fill, Need, Stream};
 use crate::atoms::Atom;
 use crate::identity::{row_score, scoring};
 use crate::lines::Line;
@@ -49,6 +49,9 @@ struct Solved {
     rivals: Vec<Option<Option<Vec<Chunk>>>>,
     slots: Vec<Option<Vec<usize>>>,
     runs: Vec<Option<Vec<Chunk>>>,
+    /// Per row, other runs its blanks may stand in (values fewer than its columns, blank
+    /// cells on both sides).
+    other_windows: Vec<Vec<Vec<Chunk>>>,
 }
 
 /// Finds the rows and gives them their values.
@@ -146,6 +149,19 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
             })
         })
         .collect();
+    let other_windows = picks
+        .iter()
+        .zip(rows)
+        .map(|(p, r)| {
+            p.as_ref().map_or_else(Vec::new, |p| {
+                windows(atoms, &stream, p, r.cols.len())
+                    .into_iter()
+                    .skip(1)
+                    .map(|w| w.iter().map(|&i| chunk(&atoms[i])).collect())
+                    .collect()
+            })
+        })
+        .collect();
     let runs = slots
         .iter()
         .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
@@ -183,6 +199,7 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         anchors: found,
         twice,
         rivals,
+        other_windows,
         slots,
         runs,
     }
@@ -378,16 +395,16 @@ fn reads(
             // Digits run together only where the values stand in one cell (text run
             // together, `规章000`); values in cells of their own are whole numbers.
             let slots = s.slots[k].as_ref()?;
-            let values: Vec<&Atom> = slots
+            let printed: Vec<&Atom> = slots
                 .iter()
                 .map(|&i| &region.atoms[i])
                 .filter(|a| a.value().is_some())
                 .collect();
-            let one_cell = values
+            let one_cell = printed
                 .windows(2)
                 .all(|w| (w[0].line, w[0].cell) == (w[1].line, w[1].cell));
             // A lone number filling a cell of its own beside other cells is one number.
-            let alone = match values.as_slice() {
+            let alone = match printed.as_slice() {
                 [a] => {
                     let line = &region.lines[a.line];
                     let cell = line.cells.get(a.cell);
@@ -396,7 +413,22 @@ fn reads(
                 }
                 _ => false,
             };
-            Some(read_row_split(run, cols, score, one_cell && !alone))
+            let mut read = read_row_split(run, cols, score, one_cell && !alone);
+            if !s.other_windows[k].is_empty() {
+                // Blank cells on both sides of the values: each way they may stand.
+                for w in &s.other_windows[k] {
+                    read.cands.extend(read_row(w, cols, score).cands);
+                }
+                let scores: Vec<usize> = read.cands.iter().map(|c| score(&values(c))).collect();
+                let best = scores.iter().copied().max().unwrap_or(0);
+                let mut i = 0;
+                read.cands.retain(|_| {
+                    i += 1;
+                    scores[i - 1] == best
+                });
+                read.short = true;
+            }
+            Some(read)
         })
         .collect()
 }
