@@ -126,6 +126,7 @@ const JUNK: f64 = 1.5;
 /// A dash or slash passed over: weaker evidence of a table's cell than a number.
 const JUNK_DASH: f64 = 1.0;
 const JUNK_ATTACHED: f64 = 0.6;
+const JUNK_BLANK: f64 = 0.4;
 const JUNK_PROSE: f64 = 0.3;
 const EXTRA: f64 = 0.8;
 const SPLIT: f64 = 0.3;
@@ -250,6 +251,9 @@ impl<'a> Table<'a> {
                     t.num[k] = plain(&v.chunk.kind);
                     (1, cap, usize::from(v.prose), usize::from(v.attached), junk)
                 }
+                // An empty line among single cells is a blank cell; passing it over costs
+                // (a row of them is a row all blank). An empty cell of a line is layout.
+                _ if s.soft[s.group[k]] => (0, 0, 0, 0, JUNK_BLANK),
                 _ => (0, 0, 0, 0, 0.0),
             };
             t.explicit[k + 1] = t.explicit[k] + e;
