@@ -408,7 +408,10 @@ impl<'a> Table<'a> {
             // A line of blank cells, as many as the row's columns (and a few of its label
             // columns): a row all blank.
             let s = self.stream;
-            let whole = s.group_start(r.start) && s.group_start(r.end) && (k..=k + 3).contains(&r.len());
+            let whole = s.group_start(r.start)
+                && s.group_start(r.end)
+                && s.group[r.start] == s.group[r.end - 1]
+                && (k..=k + 3).contains(&r.len());
             return whole.then_some(FILL);
         }
         let mut c = 0.0;

@@ -123,15 +123,23 @@ pub fn extract_document(
         };
         let regions = regions::sections_in(&h, &compact, &heads, norm.chars.len());
         let mut w = write::Writer::new(&norm, &mut report, at);
-        let region = |r| solve::Region::of(&atoms, &lines, r);
+        // Where each section's heading begins.
+        let headings = |own: u8| -> Vec<usize> {
+            heads
+                .iter()
+                .filter(|h| h.number != own)
+                .map(|h| compact.norm_at(h.start, norm.chars.len()))
+                .collect()
+        };
+        let region = |r, own| solve::Region::of(&atoms, &lines, r, &headings(own));
         if let Some(r) = regions.t2 {
-            solve::t2(&mut w, &region(r), tables::money_hint(&compact, r));
+            solve::t2(&mut w, &region(r, 2), tables::money_hint(&compact, r));
         }
         if let Some(r) = regions.t3 {
-            solve::t3(&mut w, &region(r));
+            solve::t3(&mut w, &region(r, 3));
         }
         if let Some(r) = regions.t4 {
-            solve::t4(&mut w, &region(r));
+            solve::t4(&mut w, &region(r, 4));
         }
         regions
     };

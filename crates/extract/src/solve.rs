@@ -22,18 +22,29 @@ use nianbao_model::{Rule, Severity, Template, ValueKind};
 pub struct Region<'a> {
     pub atoms: &'a [Atom],
     pub lines: &'a [Line],
+    /// Atoms (in `atoms`) holding the heading of another section: values past one are not
+    /// the rows' before it.
+    pub headings: Vec<usize>,
 }
 
 impl<'a> Region<'a> {
-    /// The atoms of normalised chars `range`.
-    pub fn of(atoms: &'a [Atom], lines: &'a [Line], (a, b): Range) -> Region<'a> {
+    /// The atoms of normalised chars `range`; `headings` the normalised chars where other
+    /// sections' headings begin.
+    pub fn of(atoms: &'a [Atom], lines: &'a [Line], (a, b): Range, headings: &[usize]) -> Region<'a> {
         // An atom that starts before the region and ends inside it is in it: one label atom
         // may hold a heading and the first row's label.
         let from = atoms.partition_point(|x| x.b <= a);
-        let to = atoms.partition_point(|x| x.a < b);
+        let to = atoms.partition_point(|x| x.a < b).max(from);
+        let atoms = &atoms[from..to];
+        let headings = headings
+            .iter()
+            .filter(|&&h| a < h && h < b)
+            .filter_map(|&h| atoms.iter().position(|x| x.is_label() && x.a <= h && h < x.b))
+            .collect();
         Region {
-            atoms: &atoms[from..to.max(from)],
+            atoms,
             lines,
+            headings,
         }
     }
 }
@@ -103,6 +114,12 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
             })
             .collect()
     };
+    // Other sections' headings part values from the rows before them.
+    captions.extend(region.headings.iter().map(|&i| Caption {
+        first: i,
+        last: i,
+        group: usize::MAX,
+    }));
     captions.sort_by_key(|c| c.first);
     let mut needs: Vec<Need> = Vec::with_capacity(rows.len());
     // The row of each need; `None` for a group printed as one row in place of its rows.
