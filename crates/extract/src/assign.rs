@@ -50,6 +50,8 @@ pub struct Stream {
     words_before: Vec<bool>,
     /// The slot after each group's last.
     group_end: Vec<usize>,
+    /// Each slot is a blank of a line of blank cells (a row all blank, or none).
+    blank_line: Vec<bool>,
 }
 
 impl Stream {
@@ -66,6 +68,7 @@ impl Stream {
         let mut group = Vec::new();
         let mut soft: Vec<bool> = Vec::new();
         let mut words_before = Vec::new();
+        let mut blank_line = Vec::new();
         let mut words = false;
         let mut last: Option<usize> = None;
         for (i, a) in atoms.iter().enumerate() {
@@ -87,6 +90,7 @@ impl Stream {
                 *soft.last_mut().expect("a group") = false;
             }
             group.push(soft.len() - 1);
+            blank_line.push(lines[a.line].is_blank() && lines[a.line].cells.len() > 1);
             slots.push(i);
             words = false;
             last = Some(i);
@@ -101,6 +105,7 @@ impl Stream {
             soft,
             words_before,
             group_end,
+            blank_line,
         }
     }
 
@@ -127,6 +132,7 @@ const JUNK: f64 = 1.5;
 const JUNK_DASH: f64 = 1.0;
 const JUNK_ATTACHED: f64 = 0.6;
 const JUNK_BLANK: f64 = 0.4;
+const JUNK_BLANK_CELL: f64 = 0.15;
 const JUNK_PROSE: f64 = 0.3;
 const EXTRA: f64 = 0.8;
 const SPLIT: f64 = 0.3;
@@ -254,6 +260,9 @@ impl<'a> Table<'a> {
                 // An empty line among single cells is a blank cell; passing it over costs
                 // (a row of them is a row all blank). An empty cell of a line is layout.
                 _ if s.soft[s.group[k]] => (0, 0, 0, 0, JUNK_BLANK),
+                // A line of blank cells is a row all blank or nothing: passing over it costs
+                // a little (the empty cells of a line with text are its layout).
+                _ if s.blank_line[k] => (0, 0, 0, 0, JUNK_BLANK_CELL),
                 _ => (0, 0, 0, 0, 0.0),
             };
             t.explicit[k + 1] = t.explicit[k] + e;
