@@ -243,7 +243,7 @@ fn group_row(text: &Text, rows: &[&RowSpec], found: &[Option<Anchor>], k: usize)
 /// How close another explanation of a row must come for the row to be reported: a little
 /// less than what a row without its values costs, so that a row read one way or its
 /// neighbour's way alike is named.
-const DOUBT: f64 = 0.6;
+const DOUBT: f64 = 1.0;
 
 /// A slot as a value chunk: a blank is an empty placeholder at its place.
 fn chunk(a: &Atom) -> Chunk {
