@@ -55,7 +55,8 @@ pub struct Stream {
 }
 
 impl Stream {
-    pub fn of(atoms: &[Atom], lines: &[Line]) -> Stream {
+    /// The slots of `atoms`, those `taken` (by another table) left out.
+    pub fn of(atoms: &[Atom], lines: &[Line], taken: &[bool]) -> Stream {
         // A line of several cells (two with text, an empty one after text, or several empty
         // ones) keeps its values to itself; a line of one cell (empty cells before it are
         // indentation) is one value of a column of them.
@@ -74,6 +75,9 @@ impl Stream {
         for (i, a) in atoms.iter().enumerate() {
             if a.is_label() {
                 words = true;
+                continue;
+            }
+            if taken.get(i).copied().unwrap_or(false) {
                 continue;
             }
             let new_group = match last {

@@ -131,15 +131,22 @@ pub fn extract_document(
                 .map(|h| compact.norm_at(h.start, norm.chars.len()))
                 .collect()
         };
-        let region = |r, own| solve::Region::of(&atoms, &lines, r, &headings(own));
+        // Regions may overlap; a value one table took is not the next one's.
+        let mut taken: Vec<usize> = Vec::new();
+        let region = |r, own, taken: &[usize]| {
+            solve::Region::of(&atoms, &lines, r, &headings(own), taken)
+        };
         if let Some(r) = regions.t2 {
-            solve::t2(&mut w, &region(r, 2), tables::money_hint(&compact, r));
+            let hint = tables::money_hint(&compact, r);
+            taken.extend(solve::t2(&mut w, &region(r, 2, &taken), hint));
+            taken.sort_unstable();
         }
         if let Some(r) = regions.t3 {
-            solve::t3(&mut w, &region(r, 3));
+            taken.extend(solve::t3(&mut w, &region(r, 3, &taken)));
+            taken.sort_unstable();
         }
         if let Some(r) = regions.t4 {
-            solve::t4(&mut w, &region(r, 4));
+            solve::t4(&mut w, &region(r, 4, &taken));
         }
         regions
     };

@@ -25,12 +25,20 @@ pub struct Region<'a> {
     /// Atoms (in `atoms`) holding the heading of another section: values past one are not
     /// the rows' before it.
     pub headings: Vec<usize>,
+    /// Atoms (in `atoms`) whose values a table read before took: not this table's.
+    pub taken: Vec<bool>,
 }
 
 impl<'a> Region<'a> {
     /// The atoms of normalised chars `range`; `headings` the normalised chars where other
-    /// sections' headings begin.
-    pub fn of(atoms: &'a [Atom], lines: &'a [Line], (a, b): Range, headings: &[usize]) -> Region<'a> {
+    /// sections' headings begin; `taken` (sorted) where the values another table took begin.
+    pub fn of(
+        atoms: &'a [Atom],
+        lines: &'a [Line],
+        (a, b): Range,
+        headings: &[usize],
+        taken: &[usize],
+    ) -> Region<'a> {
         // An atom that starts before the region and ends inside it is in it: one label atom
         // may hold a heading and the first row's label.
         let from = atoms.partition_point(|x| x.b <= a);
@@ -41,10 +49,15 @@ impl<'a> Region<'a> {
             .filter(|&&h| a < h && h < b)
             .filter_map(|&h| atoms.iter().position(|x| x.is_label() && x.a <= h && h < x.b))
             .collect();
+        let taken = atoms
+            .iter()
+            .map(|x| !x.is_label() && taken.binary_search(&x.a).is_ok())
+            .collect();
         Region {
             atoms,
             lines,
             headings,
+            taken,
         }
     }
 }
@@ -63,6 +76,8 @@ struct Solved {
     /// Per row, other runs its blanks may stand in (values fewer than its columns, blank
     /// cells on both sides).
     other_windows: Vec<Vec<Vec<Chunk>>>,
+    /// Where every slot the rows took begins (normalised chars).
+    taken: Vec<usize>,
 }
 
 /// Finds the rows and gives them their values.
@@ -83,7 +98,7 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         (f.anchors, f.again)
     };
     found.resize(rows.len(), None);
-    let stream = Stream::of(atoms, region.lines);
+    let stream = Stream::of(atoms, region.lines, &region.taken);
     // The groups' labels, and where each is printed as a caption over its rows.
     let mut group_labels: Vec<&[char]> = Vec::new();
     let groups_of: Vec<Vec<usize>> = rows
@@ -212,11 +227,17 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
             }))
         })
         .collect();
+    let taken_here = picks
+        .iter()
+        .flatten()
+        .flat_map(|p| stream.slots[p.clone()].iter().map(|&i| atoms[i].a))
+        .collect();
     Solved {
         anchors: found,
         twice,
         rivals,
         other_windows,
+        taken: taken_here,
         slots,
         runs,
     }
@@ -257,12 +278,13 @@ fn chunk(a: &Atom) -> Chunk {
     }
 }
 
-pub fn t2(w: &mut Writer, region: &Region, hint: Unit) {
+/// Reads table 二; returns where the values it took begin.
+pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
     let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
     let checks = vec![None; rows.len()];
     let s = solve(region, &rows, &checks, false);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
-        return;
+        return Vec::new();
     }
     w.r.tables.push("二".into());
     let reads = reads(w, region, &s, &rows, &no_soft);
@@ -288,9 +310,11 @@ pub fn t2(w: &mut Writer, region: &Region, hint: Unit) {
     }
     w.flush("二", 3);
     missing(w, "二", &rows, &s);
+    s.taken
 }
 
-pub fn t3(w: &mut Writer, region: &Region) {
+/// Reads table 三; returns where the values it took begin.
+pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     let rows = t3_rows(w.r.template);
     let scoring = scoring(w.r.template);
     let check = |v: &[Option<f64>]| {
@@ -301,7 +325,7 @@ pub fn t3(w: &mut Writer, region: &Region) {
         vec![Some(&check); rows.len()];
     let s = solve(region, &rows, &checks, false);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
-        return;
+        return Vec::new();
     }
     w.r.tables.push("三".into());
     let score = |v: &[Option<f64>]| row_score(&scoring.t3_row, 7, v);
@@ -319,6 +343,7 @@ pub fn t3(w: &mut Writer, region: &Region) {
     }
     w.flush("三", 7);
     missing(w, "三", &rows, &s);
+    s.taken
 }
 
 pub fn t4(w: &mut Writer, region: &Region) {
