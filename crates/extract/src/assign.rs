@@ -425,7 +425,9 @@ impl<'a> Table<'a> {
                 && s.group_start(r.end)
                 && s.group[r.start] == s.group[r.end - 1]
                 && (k..=k + 3).contains(&r.len());
-            return whole.then_some(FILL);
+            // Or as many empty lines among single cells.
+            let lines = s.soft[s.group[r.start]] && s.group[r.start] == s.group[r.end - 1] && r.len() == k;
+            return (whole || lines).then_some(FILL);
         }
         let mut c = 0.0;
         let window = if explicit < k { self.window(r, k) } else { None };
