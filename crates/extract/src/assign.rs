@@ -29,6 +29,9 @@ pub struct Need<'a> {
     pub groups: Vec<usize>,
 }
 
+/// The group of a caption that is another section's heading.
+pub const HEADING: usize = usize::MAX;
+
 /// A group's label printed as a caption over its rows: atoms `first..=last`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Caption {
@@ -146,6 +149,8 @@ const PLACE_EACH: f64 = 0.15;
 const CROSS_LINE: f64 = 1.0;
 const CROSS_WORDS: f64 = 3.0;
 const FAR: f64 = 1.0;
+/// Another section's heading between a row's label and the values.
+const OTHER_SECTION: f64 = 6.0;
 const VALUES_FIRST: f64 = 0.05;
 const UNLABELLED: f64 = 0.7;
 const PROSE: f64 = 1.0;
@@ -401,11 +406,17 @@ impl<'a> Table<'a> {
                 // Another group's caption between: the values are that group's rows'.
                 let (lo, hi) = if a.last < first { (a.last, first) } else { (last, a.first) };
                 let caption = a.last < first || last < a.first;
-                let foreign = caption
-                    && self.captions.iter().any(|c| {
-                        c.first > lo && c.last < hi && !need.groups.contains(&c.group)
-                    });
-                (if between > 0 || foreign { FAR } else { 0.0 }) + values_first
+                let crossed = |c: &&Caption| caption && c.first > lo && c.last < hi;
+                let foreign = self
+                    .captions
+                    .iter()
+                    .filter(crossed)
+                    .any(|c| c.group != HEADING && !need.groups.contains(&c.group));
+                // Another section's heading between: another table's values.
+                let heading = self.captions.iter().filter(crossed).any(|c| c.group == HEADING);
+                (if between > 0 || foreign { FAR } else { 0.0 })
+                    + (if heading { OTHER_SECTION } else { 0.0 })
+                    + values_first
             }
         };
         c

@@ -4,7 +4,7 @@
 //! split, blanks placed) with the template's identities choosing among readings.
 
 use crate::anchor::{anchors, Anchor, Text};
-use crate::assign::{assign, fill, windows, Caption, Fill, Need, Stream};
+use crate::assign::{assign, fill, windows, Caption, Fill, Need, Stream, HEADING};
 use crate::atoms::Atom;
 use crate::identity::{row_score, scoring};
 use crate::lines::Line;
@@ -133,7 +133,7 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
     captions.extend(region.headings.iter().map(|&i| Caption {
         first: i,
         last: i,
-        group: usize::MAX,
+        group: HEADING,
     }));
     captions.sort_by_key(|c| c.first);
     let mut needs: Vec<Need> = Vec::with_capacity(rows.len());
