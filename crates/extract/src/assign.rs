@@ -151,7 +151,7 @@ const CROSS_WORDS: f64 = 3.0;
 const FAR: f64 = 1.0;
 /// Another section's heading between a row's label and the values.
 const OTHER_SECTION: f64 = 6.0;
-const VALUES_FIRST: f64 = 0.05;
+const VALUES_FIRST: f64 = 0.2;
 const UNLABELLED: f64 = 0.7;
 const PROSE: f64 = 1.0;
 const ATTACHED: f64 = 0.1;
