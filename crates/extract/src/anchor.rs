@@ -55,11 +55,7 @@ struct Hit {
 /// Per row (labels in canonical form, each row its alternatives; and the labels of its
 /// groups, innermost first), the anchor chosen. A row's anchor reaches back over its groups'
 /// labels printed right before it (`三、本年度办理结果（三）不予公开1.属于国家秘密`).
-pub fn anchors(
-    text: &Text,
-    rows: &[&[Vec<char>]],
-    groups: &[&[Vec<char>]],
-) -> Found {
+pub fn anchors(text: &Text, rows: &[&[Vec<char>]], groups: &[&[Vec<char>]]) -> Found {
     let mut hits = Vec::new();
     let hay = fuzzy::Haystack::new(&text.chars);
     for (r, alts) in rows.iter().enumerate() {
@@ -88,9 +84,7 @@ pub fn anchors(
     let again = hits
         .iter()
         .filter(|h| h.score % 4 == 1 && h.end - h.start >= 4)
-        .filter(|h| {
-            chosen[h.row].is_some_and(|c| h.end <= c.start || h.start >= c.end)
-        })
+        .filter(|h| chosen[h.row].is_some_and(|c| h.end <= c.start || h.start >= c.end))
         .map(|h| (h.row, anchor(h)))
         .collect();
     Found {

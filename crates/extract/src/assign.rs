@@ -218,9 +218,18 @@ impl<'a> Table<'a> {
             next_value: vec![n; n + 1],
             prev_value: vec![0; n + 1],
             owner: owners(atoms, s, needs),
-            firsts: needs.iter().filter_map(|r| r.anchor.map(|a| a.first)).collect(),
-            lasts: needs.iter().filter_map(|r| r.anchor.map(|a| a.last)).collect(),
-            spans: needs.iter().filter_map(|r| r.anchor.map(|a| (a.first, a.last))).collect(),
+            firsts: needs
+                .iter()
+                .filter_map(|r| r.anchor.map(|a| a.first))
+                .collect(),
+            lasts: needs
+                .iter()
+                .filter_map(|r| r.anchor.map(|a| a.last))
+                .collect(),
+            spans: needs
+                .iter()
+                .filter_map(|r| r.anchor.map(|a| (a.first, a.last)))
+                .collect(),
             ended_at: Vec::with_capacity(n),
             started_at: Vec::with_capacity(n),
             enclosing: Vec::with_capacity(n),
@@ -312,9 +321,18 @@ impl<'a> Table<'a> {
         let n = s.len();
         let g = s.group[p];
         let end = |g: usize| s.group_end.get(g).copied().unwrap_or(n);
-        let fits = |q: usize| q <= n && q > p && q - p <= k + SLACK && self.explicit[q] - self.explicit[p] <= k + 3;
+        let fits = |q: usize| {
+            q <= n && q > p && q - p <= k + SLACK && self.explicit[q] - self.explicit[p] <= k + 3
+        };
         let mut out = [usize::MAX; 4];
-        let (e0, e1) = (end(g), if g + 1 < s.group_end.len() { end(g + 1) } else { usize::MAX });
+        let (e0, e1) = (
+            end(g),
+            if g + 1 < s.group_end.len() {
+                end(g + 1)
+            } else {
+                usize::MAX
+            },
+        );
         if fits(e0) {
             out[0] = e0;
         }
@@ -404,7 +422,11 @@ impl<'a> Table<'a> {
                 };
                 let values_first = if last < a.first { VALUES_FIRST } else { 0.0 };
                 // Another group's caption between: the values are that group's rows'.
-                let (lo, hi) = if a.last < first { (a.last, first) } else { (last, a.first) };
+                let (lo, hi) = if a.last < first {
+                    (a.last, first)
+                } else {
+                    (last, a.first)
+                };
                 let caption = a.last < first || last < a.first;
                 let crossed = |c: &&Caption| caption && c.first > lo && c.last < hi;
                 let foreign = self
@@ -413,7 +435,11 @@ impl<'a> Table<'a> {
                     .filter(crossed)
                     .any(|c| c.group != HEADING && !need.groups.contains(&c.group));
                 // Another section's heading between: another table's values.
-                let heading = self.captions.iter().filter(crossed).any(|c| c.group == HEADING);
+                let heading = self
+                    .captions
+                    .iter()
+                    .filter(crossed)
+                    .any(|c| c.group == HEADING);
                 (if between > 0 || foreign { FAR } else { 0.0 })
                     + (if heading { OTHER_SECTION } else { 0.0 })
                     + values_first
@@ -437,11 +463,16 @@ impl<'a> Table<'a> {
                 && s.group[r.start] == s.group[r.end - 1]
                 && (k..=k + 3).contains(&r.len());
             // Or as many empty lines among single cells.
-            let lines = s.soft[s.group[r.start]] && s.group[r.start] == s.group[r.end - 1] && r.len() == k;
+            let lines =
+                s.soft[s.group[r.start]] && s.group[r.start] == s.group[r.end - 1] && r.len() == k;
             return (whole || lines).then_some(FILL);
         }
         let mut c = 0.0;
-        let window = if explicit < k { self.window(r, k) } else { None };
+        let window = if explicit < k {
+            self.window(r, k)
+        } else {
+            None
+        };
         if explicit > k {
             c += EXTRA * (explicit - k) as f64;
         } else if explicit < k {
@@ -450,7 +481,11 @@ impl<'a> Table<'a> {
                 // last rather than first is the less likely.
                 let soft = self.stream.soft[self.stream.group[r.start]];
                 let last_blank = self.explicit[w + k] == self.explicit[w + k - 1];
-                FILL + if soft && last_blank { VALUES_FIRST } else { 0.0 }
+                FILL + if soft && last_blank {
+                    VALUES_FIRST
+                } else {
+                    0.0
+                }
             } else if Self::count(&self.cap, r) >= k {
                 SPLIT
             } else {
@@ -533,12 +568,7 @@ pub struct Rival {
 }
 
 /// Chooses each row's stretch of the stream (slot ranges), or none.
-pub fn assign(
-    atoms: &[Atom],
-    stream: &Stream,
-    needs: &[Need],
-    captions: &[Caption],
-) -> Assignment {
+pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Caption]) -> Assignment {
     let n = stream.len();
     let rows = needs.len();
     let t = Table::of(atoms, stream, needs, captions);
@@ -649,7 +679,9 @@ pub fn assign(
         (Some(r), Some(a)) => {
             let first = stream.slots[r.start];
             let after_own = a.last < first && t.labels_between(a.last, first) == 0;
-            !after_own || !matches!(t.owner[r.start], Owner::Row(o) if o == j) && t.owner[r.start] != Owner::Nobody
+            !after_own
+                || !matches!(t.owner[r.start], Owner::Row(o) if o == j)
+                    && t.owner[r.start] != Owner::Nobody
         }
         (Some(_), None) => true,
         (None, a) => a.is_some() && !needs[j].optional,
@@ -790,7 +822,11 @@ fn plain(kind: &ChunkKind) -> Option<f64> {
             } else {
                 format!("{}.{}", t.digits, t.frac).parse().ok()?
             };
-            Some(if t.sign == crate::tokens::Sign::Minus { -x } else { x })
+            Some(if t.sign == crate::tokens::Sign::Minus {
+                -x
+            } else {
+                x
+            })
         }
     }
 }

@@ -54,7 +54,6 @@ impl Atom {
     pub fn is_label(&self) -> bool {
         matches!(self.what, What::Label(..))
     }
-
 }
 
 /// The atoms of `lines` (furniture left out). A row of a reader's grid under a header the
@@ -269,8 +268,10 @@ fn single(lines: &[Line], li: usize, after: bool) -> bool {
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {
-    let (text, at): (Vec<char>, Vec<usize>) =
-        canon_at(&chars[a..b]).into_iter().map(|(c, i)| (c, a + i)).unzip();
+    let (text, at): (Vec<char>, Vec<usize>) = canon_at(&chars[a..b])
+        .into_iter()
+        .map(|(c, i)| (c, a + i))
+        .unzip();
     if text.is_empty() {
         return;
     }
@@ -297,7 +298,26 @@ fn prose(chars: &[char], c: &Chunk) -> bool {
         .copied();
     matches!(
         next,
-        Some('件' | '条' | '个' | '项' | '次' | '篇' | '人' | '家' | '场' | '份' | '期' | '批' | '%' | ',' | '。' | ';' | '、' | '，' | '；')
+        Some(
+            '件' | '条'
+                | '个'
+                | '项'
+                | '次'
+                | '篇'
+                | '人'
+                | '家'
+                | '场'
+                | '份'
+                | '期'
+                | '批'
+                | '%'
+                | ','
+                | '。'
+                | ';'
+                | '、'
+                | '，'
+                | '；'
+        )
     )
 }
 

@@ -141,7 +141,6 @@ impl<'a> Haystack<'a> {
             dist: d,
         }
     }
-
 }
 
 /// Every match of `pattern` (1–64 chars) in `text` with at most `k` edits (see
@@ -171,7 +170,12 @@ pub fn first_of(text: &[char], patterns: &[&str], from: usize) -> Option<usize> 
     }
     let window = Haystack::new(&text[from..limit]);
     pats.iter()
-        .filter_map(|p| window.matches(p, p.len() / 5, 0).first().map(|m| m.start + from))
+        .filter_map(|p| {
+            window
+                .matches(p, p.len() / 5, 0)
+                .first()
+                .map(|m| m.start + from)
+        })
         .chain(exact)
         .min()
 }
@@ -187,22 +191,49 @@ mod tests {
     #[test]
     fn a_run_of_ends_within_the_edits_is_one_match_at_its_best_end() {
         let m = matches(&v("2.重复申请3.要求"), &v("重复申请"), 1);
-        assert_eq!(m, [Match { start: 2, end: 6, dist: 0 }]);
+        assert_eq!(
+            m,
+            [Match {
+                start: 2,
+                end: 6,
+                dist: 0
+            }]
+        );
         let m = matches(&v("xabxc"), &v("abc"), 1);
-        assert_eq!(m.iter().map(|m| (m.end, m.dist)).collect::<Vec<_>>(), [(3, 1)]);
+        assert_eq!(
+            m.iter().map(|m| (m.end, m.dist)).collect::<Vec<_>>(),
+            [(3, 1)]
+        );
         assert!(matches(&v("xyz"), &v("abc"), 1).is_empty());
         // Searched from a char on, and the same text searched again.
-        let h = Haystack::new(&v("重复申请 重复申请"))
-            .matches(&v("重复申请"), 0, 3);
+        let h = Haystack::new(&v("重复申请 重复申请")).matches(&v("重复申请"), 0, 3);
         assert_eq!(h.iter().map(|m| m.start).collect::<Vec<_>>(), [5]);
     }
 
     #[test]
     fn matches_start_where_the_pattern_begins() {
         let m = matches(&v("(三)不予公开1.属于国家秘密"), &v("1.属于国家秘密"), 1);
-        assert_eq!(m, [Match { start: 7, end: 15, dist: 0 }]);
-        let m = matches(&v("xx一本年新收政信息公开由请数量yy"), &v("一本年新收政府信息公开申请数量"), 3);
+        assert_eq!(
+            m,
+            [Match {
+                start: 7,
+                end: 15,
+                dist: 0
+            }]
+        );
+        let m = matches(
+            &v("xx一本年新收政信息公开由请数量yy"),
+            &v("一本年新收政府信息公开申请数量"),
+            3,
+        );
         assert_eq!((m[0].start, m[0].end, m[0].dist), (2, 16, 2));
-        assert_eq!(first_of(&v("abc本年新收政信息公开由请"), &["本年新收政府信息公开申请"], 0), Some(3));
+        assert_eq!(
+            first_of(
+                &v("abc本年新收政信息公开由请"),
+                &["本年新收政府信息公开申请"],
+                0
+            ),
+            Some(3)
+        );
     }
 }

@@ -24,11 +24,17 @@ pub fn canon_at(all: &[char]) -> Vec<(char, usize)> {
     while i < chars.len() {
         let (c, at) = chars[i];
         if c == '(' {
-            if let Some(close) = chars[i..].iter().position(|&(x, _)| x == ')').map(|p| i + p) {
+            if let Some(close) = chars[i..]
+                .iter()
+                .position(|&(x, _)| x == ')')
+                .map(|p| i + p)
+            {
                 let inner = &chars[i + 1..close];
                 if !inner.is_empty()
                     && inner.len() <= 3
-                    && inner.iter().all(|(c, _)| "一二三四五六七八九十".contains(*c))
+                    && inner
+                        .iter()
+                        .all(|(c, _)| "一二三四五六七八九十".contains(*c))
                 {
                     out.push(('(', at));
                     out.extend_from_slice(inner);

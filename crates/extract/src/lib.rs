@@ -13,8 +13,8 @@ mod atoms;
 mod claims;
 mod compact;
 mod detect;
-mod fuzzy;
 mod doubts;
+mod fuzzy;
 mod grid;
 mod identity;
 mod labels;
@@ -133,9 +133,8 @@ pub fn extract_document(
         };
         // Regions may overlap; a value one table took is not the next one's.
         let mut taken: Vec<usize> = Vec::new();
-        let region = |r, own, taken: &[usize]| {
-            solve::Region::of(&atoms, &lines, r, &headings(own), taken)
-        };
+        let region =
+            |r, own, taken: &[usize]| solve::Region::of(&atoms, &lines, r, &headings(own), taken);
         if let Some(r) = regions.t2 {
             let hint = tables::money_hint(&compact, r);
             taken.extend(solve::t2(&mut w, &region(r, 2, &taken), hint));

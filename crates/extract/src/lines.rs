@@ -174,7 +174,6 @@ fn text_line(norm: &Norm, a: usize, b: usize) -> Line {
     }
 }
 
-
 /// A line of cells set apart by tabs (from tabs, pipes or `<td>`). The text before a line's
 /// first pipe or `<td>` and after its last pipe is no cell when blank.
 fn delimited(norm: &Norm, a: usize, b: usize) -> Line {
@@ -260,13 +259,17 @@ fn trim(chars: &[char], mut a: usize, mut b: usize) -> (usize, usize) {
 /// `3 / 6`, `共6页 第3页`, `Page 3`. (A bare `3` may be a table's value and is not one.)
 pub fn page_number(line: &[char]) -> bool {
     // A page number's digits stand together: `0 0 / 0` is a row of values.
-    let split_digits = line.windows(3).any(|w| {
-        w[0].is_ascii_digit() && w[1].is_whitespace() && w[2].is_ascii_digit()
-    });
+    let split_digits = line
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1].is_whitespace() && w[2].is_ascii_digit());
     if split_digits {
         return false;
     }
-    let t: Vec<char> = line.iter().copied().filter(|c| !c.is_whitespace()).collect();
+    let t: Vec<char> = line
+        .iter()
+        .copied()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if t.is_empty() || t.len() > 16 {
         return false;
     }
@@ -282,7 +285,13 @@ pub fn page_number(line: &[char]) -> bool {
             &[]
         }
     };
-    if digits(inner) {
+    // `- - - 0 - - -` is a row of blank cells around a value: a page number has at most
+    // one run of dashes on each side.
+    let dash_runs = line
+        .split(|c| c.is_whitespace())
+        .filter(|w| !w.is_empty() && w.iter().all(|&c| dash(c)))
+        .count();
+    if digits(inner) && dash_runs <= 2 {
         return true;
     }
     // 第3页, 第3页共6页, 共6页第3页, 第3/6页
@@ -355,10 +364,32 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for s in ["-3-", "— 3 —", "- 12 -", "第 3 页", "第3页 共6页", "共6页第3页", "3 / 6", "Page 4"] {
+        for s in [
+            "-3-",
+            "— 3 —",
+            "- 12 -",
+            "第 3 页",
+            "第3页 共6页",
+            "共6页第3页",
+            "3 / 6",
+            "Page 4",
+        ] {
             assert!(page_number(&s.chars().collect::<Vec<_>>()), "{s}");
         }
-        for s in ["3", "0", "—", "- -", "第二十条", "1/2/3", "规章 3", "0 0 / 0 0", "0 / 0", "5 / 3"] {
+        for s in [
+            "3",
+            "0",
+            "—",
+            "- -",
+            "第二十条",
+            "1/2/3",
+            "规章 3",
+            "0 0 / 0 0",
+            "0 / 0",
+            "5 / 3",
+            "- - - 0 - - -",
+            "— — 3 — —",
+        ] {
             assert!(!page_number(&s.chars().collect::<Vec<_>>()), "{s}");
         }
     }

@@ -234,8 +234,8 @@ fn html_tag(s: &str) -> Option<(usize, Tag)> {
         ("tr" | "td" | "th", true) => Tag::Inline,
         ("br" | "p" | "div", _) => Tag::Break,
         (
-            "thead" | "tbody" | "tfoot" | "caption" | "colgroup" | "col" | "span" | "sup"
-            | "sub" | "b" | "strong" | "i" | "em" | "u" | "font" | "center",
+            "thead" | "tbody" | "tfoot" | "caption" | "colgroup" | "col" | "span" | "sup" | "sub"
+            | "b" | "strong" | "i" | "em" | "u" | "font" | "center",
             _,
         ) => Tag::Inline,
         _ => return None,

@@ -45,7 +45,9 @@ impl<'a> Geometry<'a> {
 
     /// Where a value atom stands, when known.
     pub fn across(&self, a: &Atom) -> Option<Across> {
-        let (start, _) = self.norm.byte_range(a.a, a.b.max(a.a + 1).min(self.norm.chars.len()));
+        let (start, _) = self
+            .norm
+            .byte_range(a.a, a.b.max(a.a + 1).min(self.norm.chars.len()));
         if let Some(Place::Page { x0, x1, .. }) = (self.at)(start) {
             let x = (x0 + x1) / 2.0;
             return Some((x, x));
@@ -114,7 +116,10 @@ impl Columns {
         if n == 0 || n > k {
             return Vec::new();
         }
-        let x: Vec<f64> = xs.iter().map(|a| if self.chars { a.1 } else { a.0 }).collect();
+        let x: Vec<f64> = xs
+            .iter()
+            .map(|a| if self.chars { a.1 } else { a.0 })
+            .collect();
         let gap = self
             .centers
             .windows(2)

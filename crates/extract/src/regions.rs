@@ -104,9 +104,7 @@ pub fn sections_in(h: &Searched, c: &Compact, heads: &[Heading], norm_len: usize
     };
     let end = h.chars.len();
     // Section headings as positions of `h`.
-    let sec = |n| {
-        heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)))
-    };
+    let sec = |n| heading(heads, n).map(|hd| h.pos_of(c.norm_at(hd.start, norm_len)));
     // The first anchor as printed or with a typo or a character dropped.
     let find = |pats: &[&str], from: usize| fuzzy::first_of(h.chars, pats, from);
     let t2 = find(&["第二十条第(一)项"], sec(2).unwrap_or(0))

@@ -8,9 +8,9 @@ use crate::assign::{assign, fill, windows, Caption, Fill, Need, Stream, HEADING}
 use crate::atoms::Atom;
 use crate::identity::{row_score, scoring};
 use crate::lines::Line;
+use crate::place::{Columns, Geometry};
 use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, RowSpec, T4_KEYS};
-use crate::place::{Columns, Geometry};
 use crate::split::{whole, Piece, PieceKind};
 use crate::table::{prior, read_row, read_row_split, t2_row_score, values, RowRead};
 use crate::tables::no_soft;
@@ -47,7 +47,11 @@ impl<'a> Region<'a> {
         let headings = headings
             .iter()
             .filter(|&&h| a < h && h < b)
-            .filter_map(|&h| atoms.iter().position(|x| x.is_label() && x.a <= h && h < x.b))
+            .filter_map(|&h| {
+                atoms
+                    .iter()
+                    .position(|x| x.is_label() && x.a <= h && h < x.b)
+            })
             .collect();
         let taken = atoms
             .iter()
@@ -81,7 +85,12 @@ struct Solved {
 }
 
 /// Finds the rows and gives them their values.
-fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>], anchored: bool) -> Solved {
+fn solve(
+    region: &Region,
+    rows: &[&RowSpec],
+    checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>],
+    anchored: bool,
+) -> Solved {
     let atoms = region.atoms;
     let text = Text::of(atoms);
     let labels: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
@@ -106,13 +115,15 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         .map(|r| {
             r.group_chars()
                 .iter()
-                .map(|g| match group_labels.iter().position(|x| *x == g.as_slice()) {
-                    Some(i) => i,
-                    None => {
-                        group_labels.push(g);
-                        group_labels.len() - 1
-                    }
-                })
+                .map(
+                    |g| match group_labels.iter().position(|x| *x == g.as_slice()) {
+                        Some(i) => i,
+                        None => {
+                            group_labels.push(g);
+                            group_labels.len() - 1
+                        }
+                    },
+                )
                 .collect()
         })
         .collect();
@@ -208,7 +219,9 @@ fn solve(region: &Region, rows: &[&RowSpec], checks: &[Option<&dyn Fn(&[Option<f
         .iter()
         .filter(|(_, a)| {
             atoms.get(a.last + 1).is_some_and(|next| {
-                next.value().is_some() && next.line == atoms[a.last].line && !taken.contains(&(a.last + 1))
+                next.value().is_some()
+                    && next.line == atoms[a.last].line
+                    && !taken.contains(&(a.last + 1))
             })
         })
         .map(|(r, _)| *r)
@@ -252,12 +265,23 @@ fn group_row(text: &Text, rows: &[&RowSpec], found: &[Option<Anchor>], k: usize)
     if k > 0 && same(rows[k - 1]) {
         return None;
     }
-    let end = (k..rows.len()).find(|&r| !same(rows[r])).unwrap_or(rows.len());
+    let end = (k..rows.len())
+        .find(|&r| !same(rows[r]))
+        .unwrap_or(rows.len());
     if found[k..end].iter().any(Option::is_some) {
         return None;
     }
-    let after = found[..k].iter().rev().flatten().next().map_or(0, |a| a.last + 1);
-    let before = found[end..].iter().flatten().next().map_or(usize::MAX, |a| a.first);
+    let after = found[..k]
+        .iter()
+        .rev()
+        .flatten()
+        .next()
+        .map_or(0, |a| a.last + 1);
+    let before = found[end..]
+        .iter()
+        .flatten()
+        .next()
+        .map_or(usize::MAX, |a| a.first);
     crate::anchor::find_between(text, group, after, before)
 }
 
@@ -366,7 +390,13 @@ pub fn t4(w: &mut Writer, region: &Region) {
     let ties = read.cands.len();
     let conf = if ties > 1 { 1.0 / ties as f32 } else { 1.0 };
     for (i, p) in read.cands[pick].iter().enumerate() {
-        w.put(T4_KEYS[i].to_string(), ValueKind::Count, p, Unit::None, conf);
+        w.put(
+            T4_KEYS[i].to_string(),
+            ValueKind::Count,
+            p,
+            Unit::None,
+            conf,
+        );
     }
     let keys: Vec<String> = T4_KEYS.iter().map(|k| k.to_string()).collect();
     if read.extra || read.short {
@@ -590,6 +620,11 @@ fn debug(
         eprintln!("{i:4} l{:<4} {:<40} {}", a.line, t, owner[i]);
     }
     for (r, row) in rows.iter().enumerate() {
-        eprintln!("row {r} {} anchor {:?} values {:?}", row.key(), found[r], picks[r]);
+        eprintln!(
+            "row {r} {} anchor {:?} values {:?}",
+            row.key(),
+            found[r],
+            picks[r]
+        );
     }
 }

@@ -26,7 +26,9 @@ pub fn pairs<'i>(items: &'i [Item], chars: &[char], legacy: bool) -> Vec<Pair<'i
         match item {
             Item::Seg(s) => seg = Some(s),
             Item::Run(run) => {
-                let (text, lines) = seg.take().map_or_else(Default::default, |s| s.text_lines(chars));
+                let (text, lines) = seg
+                    .take()
+                    .map_or_else(Default::default, |s| s.text_lines(chars));
                 let (last_seg, lines) = if legacy {
                     (text.as_str(), lines)
                 } else {

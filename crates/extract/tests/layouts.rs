@@ -28,3 +28,26 @@ fn a_group_number_on_its_own_line_is_no_label() {
         );
     }
 }
+
+/// A sentence with numbers right under heading 四 (`本年度发生行政诉讼1件，行政复议3件。`,
+/// a common phrasing) is prose: the table's fifteen cells come from the table.
+#[test]
+fn a_sentence_with_numbers_under_heading_four_is_not_the_table() {
+    let text = "四、政府信息公开行政复议、行政诉讼情况\n\
+        本年度发生行政诉讼1件，行政复议3件。\n\
+        行政复议\t\t\t\t\t行政诉讼\n\
+        结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n\
+        \t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n\
+        2\t1\t0\t0\t3\t0\t1\t0\t0\t1\t0\t0\t0\t0\t0\n\
+        五、存在的主要问题及改进情况\n";
+    let r = nianbao_extract::extract(text);
+    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
+        .iter()
+        .flat_map(|row| {
+            ["upheld", "corrected", "other", "pending", "total"]
+                .map(|col| value(&r, &format!("t4.{row}.{col}")))
+        })
+        .collect();
+    let want = [2, 1, 0, 0, 3, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(Some);
+    assert_eq!(got, want);
+}

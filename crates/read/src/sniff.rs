@@ -82,30 +82,41 @@ fn markup_dense(bytes: &[u8]) -> bool {
 /// its lines): many lines carry text and no tag at all, or are Markdown's pipe rows and
 /// headings. A page or a snippet keeps its text inside tags.
 fn text_with_markup(head: &str) -> bool {
-    let lines: Vec<&str> = head.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     // Markdown's pipe rows and headings: no page has them.
     let markdown = lines
         .iter()
-        .filter(|l| l.starts_with("| ") || l.starts_with("|-") || l.starts_with("# ") || l.starts_with("## "))
+        .filter(|l| {
+            l.starts_with("| ")
+                || l.starts_with("|-")
+                || l.starts_with("# ")
+                || l.starts_with("## ")
+        })
         .count();
     let plain = lines
         .iter()
         .filter(|l| !l.contains('<') && !l.contains('>') && l.chars().any(|c| c > '\u{2E80}'))
         .count();
     // A page's paragraphs and blocks; a converter's text holds tables and breaks alone.
-    let page_tags = ["<p", "<div", "<span", "<body", "<h1", "<h2", "<h3", "<section", "<font", "<li"]
-        .iter()
-        .map(|t| {
-            head.match_indices(t)
-                .filter(|(i, _)| {
-                    head[i + t.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c == '>' || c.is_whitespace())
-                })
-                .count()
-        })
-        .sum::<usize>();
+    let page_tags = [
+        "<p", "<div", "<span", "<body", "<h1", "<h2", "<h3", "<section", "<font", "<li",
+    ]
+    .iter()
+    .map(|t| {
+        head.match_indices(t)
+            .filter(|(i, _)| {
+                head[i + t.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '>' || c.is_whitespace())
+            })
+            .count()
+    })
+    .sum::<usize>();
     lines.len() >= 8
         && (markdown >= 3 || (plain + markdown) * 3 >= lines.len() || page_tags == 0 && plain >= 3)
 }
