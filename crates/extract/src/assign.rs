@@ -141,6 +141,9 @@ const JUNK_ATTACHED: f64 = 0.6;
 const JUNK_BLANK: f64 = 0.4;
 const JUNK_BLANK_CELL: f64 = 0.15;
 const JUNK_PROSE: f64 = 0.3;
+/// A value outside the table's labels after words that are no row's label (a row of another
+/// table, a summary line).
+const JUNK_WORDS: f64 = 0.5;
 const EXTRA: f64 = 0.8;
 const SPLIT: f64 = 0.3;
 const FILL: f64 = 0.1;
@@ -256,6 +259,20 @@ impl<'a> Table<'a> {
             .collect();
         t.firsts.sort_unstable();
         t.lasts.sort_unstable();
+        // Words no row owns, outside the table's found labels: on the value's line before
+        // the first label, or a table's words (a title, heads, a row's label: three pieces;
+        // a running head is one) between the last label and the value.
+        let lo = t.firsts.first().copied();
+        let tail = t.lasts.last().and_then(|&hi| {
+            let words = atoms[hi + 1..]
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.is_label());
+            words.map(|(p, _)| hi + 1 + p).nth(2)
+        });
+        let outside = |i: usize, owner: Owner| {
+            tail.is_some_and(|w| i > w) || owner == Owner::Words && lo.is_some_and(|lo| i < lo)
+        };
         for (k, &i) in s.slots.iter().enumerate() {
             let (e, c, p, a, j) = match &atoms[i].what {
                 What::Value(v) => {
@@ -265,6 +282,8 @@ impl<'a> Table<'a> {
                     };
                     let junk = if v.prose {
                         JUNK_PROSE
+                    } else if outside(i, t.owner[k]) {
+                        JUNK_WORDS
                     } else if v.attached {
                         JUNK_ATTACHED
                     } else if matches!(v.chunk.kind, ChunkKind::Placeholder) {
@@ -858,6 +877,9 @@ pub fn windows(atoms: &[Atom], s: &Stream, r: &Range<usize>, k: usize) -> Vec<Ve
     let (Some(&lo), Some(&hi)) = (explicit.first(), explicit.last()) else {
         return Vec::new();
     };
+    if explicit.len() >= k && idx.len() > k && s.soft[s.group[r.start]] {
+        return blank_over_placeholder(atoms, &idx, &explicit, k);
+    }
     if explicit.len() >= k || idx.len() < k || hi - lo >= k {
         return Vec::new();
     }
@@ -867,4 +889,43 @@ pub fn windows(atoms: &[Atom], s: &Stream, r: &Range<usize>, k: usize) -> Vec<Ve
         starts.reverse();
     }
     starts.into_iter().map(|w| idx[w..w + k].to_vec()).collect()
+}
+
+/// In a column of single cells, an empty line between numbers is a blank cell, and a dash or
+/// `无` at the stretch's edge may be a label's piece (`（四）` / `无` / `法提供`) or the next
+/// row's: the `k` consecutive slots holding every number and blanks only between values, then
+/// (when the values alone are `k`) the values alone as the other reading.
+fn blank_over_placeholder(
+    atoms: &[Atom],
+    idx: &[usize],
+    explicit: &[usize],
+    k: usize,
+) -> Vec<Vec<usize>> {
+    let number = |i: usize| {
+        atoms[idx[i]]
+            .value()
+            .is_some_and(|v| matches!(v.chunk.kind, ChunkKind::Number(_)))
+    };
+    let numbers: Vec<usize> = explicit.iter().copied().filter(|&i| number(i)).collect();
+    let (Some(&lo), Some(&hi)) = (numbers.first(), numbers.last()) else {
+        return Vec::new();
+    };
+    if hi - lo >= k {
+        return Vec::new();
+    }
+    let (first, last) = (explicit[0], explicit[explicit.len() - 1]);
+    let mut out: Vec<Vec<usize>> = ((hi + 1).saturating_sub(k)..=lo.min(idx.len() - k))
+        .filter(|&w| {
+            // Only blanks between values: an empty line before or after them is layout.
+            let blanks: Vec<usize> = (w..w + k)
+                .filter(|&i| atoms[idx[i]].value().is_none())
+                .collect();
+            !blanks.is_empty() && blanks.iter().all(|&i| first < i && i < last)
+        })
+        .map(|w| idx[w..w + k].to_vec())
+        .collect();
+    if !out.is_empty() && explicit.len() == k {
+        out.push(explicit.iter().map(|&i| idx[i]).collect());
+    }
+    out
 }

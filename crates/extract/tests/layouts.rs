@@ -51,3 +51,50 @@ fn a_sentence_with_numbers_under_heading_four_is_not_the_table() {
     let want = [2, 1, 0, 0, 3, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(Some);
     assert_eq!(got, want);
 }
+
+/// One cell per line (a real report flattened by scramble.py, seed 62): an empty line between two values of
+/// `1.本机关不掌握相关政府信息` is its blank 商业企业 cell; the `无` after the row is a piece of
+/// the vertical group label `（四）无法提供`. The other reading is named in a finding.
+#[test]
+fn an_empty_line_between_values_is_a_blank_cell() {
+    let r = nianbao_extract::extract(include_str!("fixtures/onecell-blank-line.txt"));
+    let got: Vec<Option<i64>> = [
+        "natural",
+        "commercial",
+        "research",
+        "nonprofit",
+        "legal",
+        "other_org",
+        "total",
+    ]
+    .iter()
+    .map(|c| value(&r, &format!("t3.unavailable.not_held.{c}")))
+    .collect();
+    assert_eq!(
+        got,
+        [Some(0), None, Some(0), Some(0), Some(0), Some(0), Some(0)]
+    );
+    assert!(r.doubts.iter().any(|f| f
+        .cells
+        .iter()
+        .any(|c| c == "t3.unavailable.not_held.commercial")));
+}
+
+/// One cell per line (scramble.py seed 110): a small table printed after table 三 (`表：申请方式统计`, its own heads and row `件数`) does
+/// not fill the blank row `四、结转下年度继续办理` before it.
+#[test]
+fn a_table_after_the_last_row_is_not_its_values() {
+    let r = nianbao_extract::extract(include_str!("fixtures/onecell-decoy-after.txt"));
+    for c in [
+        "natural",
+        "commercial",
+        "research",
+        "nonprofit",
+        "legal",
+        "other_org",
+        "total",
+    ] {
+        assert_eq!(value(&r, &format!("t3.carried_over.{c}")), None, "{c}");
+    }
+    assert_eq!(value(&r, "t3.processed.total"), Some(9));
+}
