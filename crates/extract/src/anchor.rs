@@ -25,6 +25,8 @@ pub struct Text {
     atom: Vec<usize>,
     /// The normalised char index each char stands for.
     pub at: Vec<usize>,
+    /// A value stands between each char and the char before it.
+    after_value: Vec<bool>,
 }
 
 impl Text {
@@ -32,14 +34,28 @@ impl Text {
         let mut chars = Vec::new();
         let mut atom = Vec::new();
         let mut at = Vec::new();
+        let mut after_value = Vec::new();
+        let mut value = false;
         for (i, a) in atoms.iter().enumerate() {
-            if let What::Label(t, pos) = &a.what {
-                chars.extend_from_slice(t);
-                atom.extend(std::iter::repeat_n(i, t.len()));
-                at.extend_from_slice(pos);
+            match &a.what {
+                What::Label(t, pos) => {
+                    chars.extend_from_slice(t);
+                    atom.extend(std::iter::repeat_n(i, t.len()));
+                    at.extend_from_slice(pos);
+                    after_value.push(value);
+                    after_value.extend(std::iter::repeat_n(false, t.len().saturating_sub(1)));
+                    value = false;
+                }
+                What::Value(_) => value = true,
+                What::Blank => {}
             }
         }
-        Text { chars, atom, at }
+        Text {
+            chars,
+            atom,
+            at,
+            after_value,
+        }
     }
 }
 
@@ -69,7 +85,12 @@ pub fn anchors(text: &Text, rows: &[&[Vec<char>]], groups: &[&[Vec<char>]]) -> F
         let Some(h) = hit else { continue };
         // Innermost first; a level printed elsewhere (in a column of its own) is passed over.
         for g in groups.get(r).copied().unwrap_or(&[]) {
-            if let Some(s) = group_before(&text.chars, g, floor, h.start) {
+            // Printed right before, or around values (`三、本年度办理结果 / 32 … / （七）总计`)
+            // when exactly: a group's label found only with an edit beyond values
+            // (`（四）无法提供 息 / 4 … / 2.没有…`) is not the row's.
+            if let Some((s, _)) = group_before(&text.chars, g, floor, h.start)
+                .filter(|&(_, d)| d == 0 || !text.after_value[h.start])
+            {
                 h.start = s;
             }
         }
@@ -132,8 +153,14 @@ pub fn find_between(text: &Text, label: &[char], from: usize, before: usize) -> 
     })
 }
 
-/// Where a group's label printed right before char `start` (and after `floor`) begins.
-fn group_before(text: &[char], group: &[char], floor: usize, start: usize) -> Option<usize> {
+/// Where a group's label printed right before char `start` (and after `floor`) begins, and
+/// with how many edits.
+fn group_before(
+    text: &[char],
+    group: &[char],
+    floor: usize,
+    start: usize,
+) -> Option<(usize, usize)> {
     let k = tolerance(group.len());
     let from = start.saturating_sub(group.len() + k).max(floor);
     if from >= start {
@@ -142,7 +169,7 @@ fn group_before(text: &[char], group: &[char], floor: usize, start: usize) -> Op
     let back: Vec<char> = text[from..start].iter().rev().copied().collect();
     let rgroup: Vec<char> = group.iter().rev().copied().collect();
     let (d, len) = crate::labels::prefix_match(&rgroup, &back);
-    (d <= k && len > 0).then(|| start - len)
+    (d <= k && len > 0).then(|| (start - len, d))
 }
 
 /// Every match of `label` in `text` within its allowed edits.

@@ -98,3 +98,31 @@ fn a_table_after_the_last_row_is_not_its_values() {
     }
     assert_eq!(value(&r, "t3.processed.total"), Some(9));
 }
+
+/// Tab-separated with wrapped labels (scramble.py seed 40): `1.本机关不掌握相关政府信` /
+/// `（四）无法提供 息 4 … 4` / `2、没` … `有现成信息需要另行制作`. The values end the first row's
+/// label; the group label before them, found only with an edit over `息`, is not the second's.
+#[test]
+fn values_after_a_group_label_with_an_edit_stay_with_the_row_before() {
+    let r = nianbao_extract::extract(include_str!("fixtures/group-label-before-values.txt"));
+    assert_eq!(value(&r, "t3.unavailable.not_held.natural"), Some(4));
+    assert_eq!(value(&r, "t3.unavailable.not_held.total"), Some(4));
+    assert_eq!(value(&r, "t3.unavailable.needs_creation.natural"), None);
+    assert_eq!(value(&r, "t3.unavailable.needs_creation.total"), None);
+}
+
+/// Table 二 as separate HTML tables with labels between them (scramble.py seed 50): the
+/// lines between a label and the next `<table>` are markup's spacing, not blank cells of
+/// `行政规范性文件`, whose values stand in the table before it.
+#[test]
+fn markup_spacing_is_no_blank_cell() {
+    let r = nianbao_extract::extract(include_str!("fixtures/html-spacing-lines.txt"));
+    for (col, want) in [
+        ("issued", Some(11)),
+        ("repealed", Some(4)),
+        ("in_force", Some(251)),
+    ] {
+        assert_eq!(value(&r, &format!("t2.normative.{col}")), want, "{col}");
+        assert_eq!(value(&r, &format!("t2.regulation.{col}")), None, "{col}");
+    }
+}
