@@ -310,7 +310,8 @@ pub fn page_number(line: &[char]) -> bool {
         let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
         n.len() == 2 && (1..=n[1]).contains(&n[0])
     };
-    if all_digits && (s.contains('页') || parts.len() == 2 && s.contains('/') && of_pages()) {
+    let one_slash = s.matches('/').count() == 1;
+    if all_digits && (s.contains('页') || parts.len() == 2 && one_slash && of_pages()) {
         return true;
     }
     let lower = s.to_ascii_lowercase();
