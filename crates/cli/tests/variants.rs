@@ -117,12 +117,13 @@ fn converter_text_and_markdown() {
 }
 
 /// Families made by converters nobody here wrote (markitdown and pymupdf4llm Markdown of
-/// PDFs, xhtml2pdf PDFs): at least the accuracy measured when the solver landed.
+/// PDFs, xhtml2pdf PDFs whose long labels run over the number cells): at least the accuracy
+/// measured when the solver landed.
 #[test]
 fn other_converters() {
     at_least("markitdown-pdf-md", usize::MAX, 989);
     at_least("pymupdf4llm-md", usize::MAX, 997);
-    at_least("xhtml2pdf-pdf", usize::MAX, 984);
+    at_least("xhtml2pdf-pdf", usize::MAX, 997);
 }
 
 #[test]

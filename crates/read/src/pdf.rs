@@ -140,20 +140,35 @@ fn fill(
     let inside = |r: &Rect, x: f64, y: f64| {
         x >= r.x0 as f64 && x < r.x1 as f64 && y >= r.y0 as f64 && y < r.y1 as f64
     };
-    // (table, row, cell) of each word, or None.
-    let place: Vec<Option<(usize, usize, usize)>> = words
-        .iter()
-        .map(|w| {
-            let (x, y) = ((w.x0 + w.x1) / 2.0 * scale, (w.y0 + w.h / 2.0) * scale);
-            tables.iter().enumerate().find_map(|(t, table)| {
-                table.rows.iter().enumerate().find_map(|(r, row)| {
-                    row.iter()
-                        .position(|(rect, _, _)| inside(rect, x, y))
-                        .map(|c| (t, r, c))
-                })
+    let at = |x: f64, y: f64| {
+        tables.iter().enumerate().find_map(|(t, table)| {
+            table.rows.iter().enumerate().find_map(|(r, row)| {
+                row.iter()
+                    .position(|(rect, _, _)| inside(rect, x, y))
+                    .map(|c| (t, r, c))
             })
         })
+    };
+    // (table, row, cell) of each word, or None: the cell under its middle.
+    let mut place: Vec<Option<(usize, usize, usize)>> = words
+        .iter()
+        .map(|w| at((w.x0 + w.x1) / 2.0 * scale, (w.y0 + w.h / 2.0) * scale))
         .collect();
+    // A label too long for its cell that did not wrap runs on over the cells to its right
+    // (xhtml2pdf): it belongs to the cell where it starts, when no other word stands there.
+    let starts: Vec<Option<(usize, usize, usize)>> = words
+        .iter()
+        .map(|w| at(w.x0 * scale + 1.0, (w.y0 + w.h / 2.0) * scale))
+        .collect();
+    for i in 0..words.len() {
+        let (Some(mid), Some(start)) = (place[i], starts[i]) else {
+            continue;
+        };
+        let overflows = start != mid && (start.0, start.1) == (mid.0, mid.1);
+        if overflows && !place.contains(&Some(start)) {
+            place[i] = Some(start);
+        }
+    }
     let out = tables
         .iter()
         .enumerate()
@@ -281,5 +296,60 @@ fn rules_from() -> Rules {
     match std::env::var("NIANBAO_PDF_RULES").as_deref() {
         Ok("raster") => Rules::Raster,
         _ => Rules::Vector,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(x0: f64, x1: f64, text: &str) -> Word {
+        Word {
+            page: 1,
+            para: (0, 0),
+            x0,
+            y0: 2.0,
+            x1,
+            h: 6.0,
+            text: text.into(),
+        }
+    }
+
+    fn cell(x0: usize, x1: usize) -> (Rect, usize, usize) {
+        (
+            Rect {
+                x0,
+                y0: 0,
+                x1,
+                y1: 10,
+            },
+            1,
+            1,
+        )
+    }
+
+    /// A label that did not wrap runs over two number cells (xhtml2pdf): it stays in the
+    /// cell where it starts, and the numbers in theirs.
+    #[test]
+    fn a_label_running_over_the_number_cells_stays_where_it_starts() {
+        let table = raster::Table {
+            bounds: Rect {
+                x0: 0,
+                y0: 0,
+                x1: 40,
+                y1: 10,
+            },
+            rows: vec![vec![cell(0, 10), cell(10, 20), cell(20, 30), cell(30, 40)]],
+        };
+        let words = vec![
+            word(1.0, 28.0, "（二）部分公开（区分处理的）"),
+            word(14.0, 16.0, "8"),
+            word(24.0, 26.0, "1"),
+            word(34.0, 36.0, "8"),
+        ];
+        let (tables, rest) = fill(words, &[table], 1.0, 1);
+        assert!(rest.is_empty());
+        let cells: Vec<&str> = tables[0].cells[0].iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(cells, ["（二）部分公开（区分处理的）", "8", "1", "8"]);
     }
 }
