@@ -663,6 +663,13 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
                 let Some(shape) = shape else {
                     continue;
                 };
+                // Empty lines before a row's label are no evidence of its blank cells (a
+                // paragraph's spacing, a running head's): a row all blank is read after it.
+                let blank_lines =
+                    Table::count(&t.explicit, &(p..q)) == 0 && stream.soft[stream.group[p]];
+                if blank_lines && need.anchor.is_some_and(|a| stream.slots[q - 1] < a.first) {
+                    continue;
+                }
                 let own = t.take_cost(need, p..q, j, shape);
                 takes[j].push((p, q, own));
                 let c = here + own;

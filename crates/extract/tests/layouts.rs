@@ -126,3 +126,13 @@ fn markup_spacing_is_no_blank_cell() {
         assert_eq!(value(&r, &format!("t2.regulation.{col}")), None, "{col}");
     }
 }
+
+/// Labels `行政处罚` / `行政强制` printed before their two value rows, an HTML table (scramble.py
+/// seed 9), with a running head and an empty line before them: the empty line is no blank cell
+/// of 行政处罚, whose 37 is the first value row's.
+#[test]
+fn an_empty_line_before_a_label_is_not_its_blank_row() {
+    let r = nianbao_extract::extract(include_str!("fixtures/labels-before-values-html.txt"));
+    assert_eq!(value(&r, "t2.penalty.decisions"), Some(37));
+    assert_eq!(value(&r, "t2.coercion.decisions"), None);
+}
