@@ -25,18 +25,7 @@ fn scramble(seed: u32, out: &Path) -> Vec<(PathBuf, Value)> {
     common::files(out, ".gold.json")
         .into_iter()
         .map(|g| {
-            let stem = g
-                .to_string_lossy()
-                .trim_end_matches(".gold.json")
-                .to_string();
-            let source = std::fs::read_dir(out)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| {
-                    let s = p.to_string_lossy();
-                    s.starts_with(&format!("{stem}.")) && !s.ends_with(".gold.json")
-                })
-                .unwrap_or_else(|| panic!("no source beside {}", g.display()));
+            let source = common::source_beside(&g);
             let gold = serde_json::from_str(&std::fs::read_to_string(&g).unwrap()).unwrap();
             (source, gold)
         })

@@ -35,18 +35,7 @@ fn family(name: &str, limit: usize) -> Vec<(PathBuf, Report)> {
         .into_iter()
         .take(limit)
         .map(|g| {
-            let stem = g
-                .to_string_lossy()
-                .trim_end_matches(".gold.json")
-                .to_string();
-            let source = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| {
-                    let s = p.to_string_lossy();
-                    s.starts_with(&format!("{stem}.")) && !s.ends_with(".gold.json")
-                })
-                .unwrap_or_else(|| panic!("no source beside {}", g.display()));
+            let source = common::source_beside(&g);
             (source, gold_file(&g))
         })
         .collect()

@@ -649,6 +649,13 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
             }
             crate::work::add(1);
             for q in t.ends(p, need.cols) {
+                // Empty lines before a row's label are no evidence of its blank cells (a
+                // paragraph's spacing, a running head's): a row all blank is read after it.
+                let blank_lines =
+                    Table::count(&t.explicit, &(p..q)) == 0 && stream.soft[stream.group[p]];
+                if blank_lines && need.anchor.is_some_and(|a| stream.slots[q - 1] < a.first) {
+                    continue;
+                }
                 // Rows of the same columns and identities (all of table 三's) share the part
                 // of the cost that is not their own.
                 let key = (q, need.cols, need.check.is_some());
@@ -663,13 +670,6 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
                 let Some(shape) = shape else {
                     continue;
                 };
-                // Empty lines before a row's label are no evidence of its blank cells (a
-                // paragraph's spacing, a running head's): a row all blank is read after it.
-                let blank_lines =
-                    Table::count(&t.explicit, &(p..q)) == 0 && stream.soft[stream.group[p]];
-                if blank_lines && need.anchor.is_some_and(|a| stream.slots[q - 1] < a.first) {
-                    continue;
-                }
                 let own = t.take_cost(need, p..q, j, shape);
                 takes[j].push((p, q, own));
                 let c = here + own;

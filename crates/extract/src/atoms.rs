@@ -90,7 +90,7 @@ pub fn atoms(norm: &Norm, lines: &[Line], grids: &[TextGrid], template: Template
         if line.is_blank() {
             // An empty line among lines of one cell each: a blank cell of a table written
             // one cell per line (or a paragraph's spacing, which no row takes).
-            if single(norm, lines, li, false).is_some() && single(norm, lines, li, true).is_some() {
+            if single(norm, lines, li, false) && single(norm, lines, li, true) {
                 out.push(Atom {
                     what: What::Blank,
                     a: line.a,
@@ -256,9 +256,9 @@ fn valued(t: &[char]) -> bool {
 }
 
 /// The nearest line with text before (or after) line `li` (furniture and empty lines passed
-/// over), when it holds one cell and is text, not a row of a markup table (whose spacing
-/// lines are markup's, not blank cells).
-fn single<'l>(norm: &Norm, lines: &'l [Line], li: usize, after: bool) -> Option<&'l Line> {
+/// over) holds one cell and is text, not a row of a markup table (whose spacing lines are
+/// markup's, not blank cells).
+fn single(norm: &Norm, lines: &[Line], li: usize, after: bool) -> bool {
     let near = |l: &&Line| !l.furniture && !l.is_blank();
     let found = if after {
         lines[li + 1..].iter().find(near)
@@ -272,7 +272,7 @@ fn single<'l>(norm: &Norm, lines: &'l [Line], li: usize, after: bool) -> Option<
                 .get(l.a - 1)
                 .is_some_and(|&o| norm.src[o..].starts_with('<'))
     };
-    found.filter(|l| l.cells.iter().filter(|c| !c.is_empty()).count() == 1 && !markup_row(l))
+    found.is_some_and(|l| l.cells.iter().filter(|c| !c.is_empty()).count() == 1 && !markup_row(l))
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {

@@ -1,6 +1,8 @@
 //! Table text as PDF readers lay it out, taken from real reports: rows of blank cells
 //! between rows with values, group numbers on lines of their own, signs set apart.
 
+use nianbao_model::COLUMNS;
+
 fn value(r: &nianbao_model::Report, key: &str) -> Option<i64> {
     r.int(key)
 }
@@ -58,18 +60,10 @@ fn a_sentence_with_numbers_under_heading_four_is_not_the_table() {
 #[test]
 fn an_empty_line_between_values_is_a_blank_cell() {
     let r = nianbao_extract::extract(include_str!("fixtures/onecell-blank-line.txt"));
-    let got: Vec<Option<i64>> = [
-        "natural",
-        "commercial",
-        "research",
-        "nonprofit",
-        "legal",
-        "other_org",
-        "total",
-    ]
-    .iter()
-    .map(|c| value(&r, &format!("t3.unavailable.not_held.{c}")))
-    .collect();
+    let got: Vec<Option<i64>> = COLUMNS
+        .iter()
+        .map(|c| value(&r, &format!("t3.unavailable.not_held.{c}")))
+        .collect();
     assert_eq!(
         got,
         [Some(0), None, Some(0), Some(0), Some(0), Some(0), Some(0)]
@@ -85,15 +79,7 @@ fn an_empty_line_between_values_is_a_blank_cell() {
 #[test]
 fn a_table_after_the_last_row_is_not_its_values() {
     let r = nianbao_extract::extract(include_str!("fixtures/onecell-decoy-after.txt"));
-    for c in [
-        "natural",
-        "commercial",
-        "research",
-        "nonprofit",
-        "legal",
-        "other_org",
-        "total",
-    ] {
+    for c in COLUMNS {
         assert_eq!(value(&r, &format!("t3.carried_over.{c}")), None, "{c}");
     }
     assert_eq!(value(&r, "t3.processed.total"), Some(9));

@@ -156,12 +156,10 @@ fn fill(
         .collect();
     // A label too long for its cell that did not wrap runs on over the cells to its right
     // (xhtml2pdf): it belongs to the cell where it starts, when no other word stands there.
-    let starts: Vec<Option<(usize, usize, usize)>> = words
-        .iter()
-        .map(|w| at(w.x0 * scale + 1.0, (w.y0 + w.h / 2.0) * scale))
-        .collect();
-    for i in 0..words.len() {
-        let (Some(mid), Some(start)) = (place[i], starts[i]) else {
+    for (i, w) in words.iter().enumerate() {
+        // Only words inside a table are looked up again.
+        let Some(mid) = place[i] else { continue };
+        let Some(start) = at(w.x0 * scale + 1.0, (w.y0 + w.h / 2.0) * scale) else {
             continue;
         };
         let overflows = start != mid && (start.0, start.1) == (mid.0, mid.1);

@@ -18,6 +18,23 @@ pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The report a gold file `NAME.gold.json` is the gold of: the file `NAME.*` beside it.
+pub fn source_beside(gold: &Path) -> PathBuf {
+    let stem = gold
+        .to_string_lossy()
+        .trim_end_matches(".gold.json")
+        .to_string();
+    let dir = gold.parent().expect("a gold file in a folder");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let s = p.to_string_lossy();
+            s.starts_with(&format!("{stem}.")) && !s.ends_with(".gold.json")
+        })
+        .unwrap_or_else(|| panic!("no source beside {}", gold.display()))
+}
+
 pub fn from_gold(gold: &Value) -> Report {
     let t = Template::parse(gold["template"].as_str().unwrap()).unwrap();
     let mut r = Report::new(t);
