@@ -10,20 +10,47 @@ use crate::raster::Image;
 
 /// Largest skew searched for, in degrees.
 pub const MAX_SKEW: f64 = 5.0;
-/// Ink for the projection.
+/// Ink for the projection when the page has few thin lines.
 const INK: u8 = 160;
+/// Points enough to measure the skew by (a few lines of text).
+const MIN_POINTS: usize = 2_000;
 
-/// The page's skew in degrees (positive: lines fall to the right).
-pub fn skew(img: &Image) -> f64 {
-    // Dark pixels, every third column (rows all kept: the projection is per row).
-    let mut pts: Vec<(f64, f64)> = Vec::new();
+/// Pixels on thin horizontal lines (see [`crate::ridges`]), every third column.
+fn line_points(img: &Image) -> Vec<(f64, f64)> {
+    let m = crate::ridges::mask(img, true);
+    let mut pts = Vec::new();
     for y in 0..img.h {
-        let row = &img.px[y * img.w..(y + 1) * img.w];
         for x in (0..img.w).step_by(3) {
-            if row[x] < INK {
+            if m[y * img.w + x] {
                 pts.push((x as f64, y as f64));
             }
         }
+    }
+    pts
+}
+
+/// Pixels darker than `ink`, every third column (rows all kept: the projection is per row).
+fn dark_points(img: &Image, ink: u8) -> Vec<(f64, f64)> {
+    let mut pts = Vec::new();
+    for y in 0..img.h {
+        let row = &img.px[y * img.w..(y + 1) * img.w];
+        for x in (0..img.w).step_by(3) {
+            if row[x] < ink {
+                pts.push((x as f64, y as f64));
+            }
+        }
+    }
+    pts
+}
+
+/// The page's skew in degrees (positive: lines fall to the right).
+pub fn skew(img: &Image) -> f64 {
+    // Pixels of thin horizontal lines (rules, text strokes) when the page has enough of
+    // them: a copier's toner streaks and bands are wide, and run along the scanner's axes,
+    // not the page's; counting their ink would measure the scanner, not the page.
+    let mut pts = line_points(img);
+    if pts.len() < MIN_POINTS {
+        pts = dark_points(img, INK);
     }
     if pts.len() < 100 {
         return 0.0;

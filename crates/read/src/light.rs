@@ -140,7 +140,7 @@ fn rules(img: &Image) -> Option<Image> {
         |y: usize, x: usize| (y.saturating_sub(2)..(y + 3).min(img.h)).any(|yy| img.ruled(x, yy));
     let mut out = Image::white(img.w, img.h);
     let mut count = 0;
-    for r in raster::runs(img.h, img.w, RULE_RUN, thick) {
+    for r in raster::runs(img.h, img.w, RULE_RUN, 0, thick) {
         for x in r.from..r.to {
             if img.ruled(x, r.at) {
                 out.px[r.at * img.w + x] = 0;

@@ -43,11 +43,12 @@ pub fn scan_page(bytes: &[u8], page: u32) -> Result<(Image, Image), ReadError> {
         .ok_or_else(|| ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})")))?;
     let mut read = seen.clone();
     crate::light::flatten(&mut read);
-    read.despeckle(20);
     let deg = crate::deskew::straighten(&mut read);
+    read.despeckle(20);
     if let Some(seal) = crate::seal::find(&read, DPI) {
         crate::seal::clean(&mut read, &seal);
     }
+    crate::print::clear_toner(&mut read);
     let seen = if deg.abs() >= 0.05 {
         crate::deskew::rotate(&seen, deg)
     } else {
@@ -227,9 +228,6 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 p + 1
             )));
         }
-        // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
-        // noise, a bilevel scan's grain. A printed full stop is larger.
-        img.despeckle(20);
         crate::deskew::straighten(&mut img);
         let turn = crate::light::convergence(&img);
         if turn > MAX_CONVERGENCE {
@@ -240,11 +238,18 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
             )));
         }
         let tables = raster::tables(&mut img, DPI);
+        // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
+        // noise, a bilevel scan's grain. A printed full stop is larger. Only after the
+        // rules are found: a faded rule's darker bits are speck-sized, and clearing them
+        // breaks the rule.
+        img.despeckle(20);
         // The seal goes after the grid is found (its arcs are no rules) and before any text
         // is read (its strokes are no characters).
         if let Some(seal) = crate::seal::find(&img, DPI) {
             crate::seal::clean(&mut img, &seal);
         }
+        // A copier's grey toner is no print (OCR reads it as digits in blank cells).
+        crate::print::clear_toner(&mut img);
         for (t, table) in tables.iter().enumerate() {
             for (r, row) in table.rows.iter().enumerate() {
                 for (c, (rect, _, _)) in row.iter().enumerate() {

@@ -1,6 +1,8 @@
 //! Page images for OCR: grey pixels, the ruling lines of tables, and the table grids they
 //! draw (merged cells resolved from the lines that are missing between them).
 
+use crate::ridges::Ridges;
+
 /// An 8-bit grey image (a binary PGM page from `pdftoppm -gray`).
 #[derive(Clone, Debug)]
 pub struct Image {
@@ -15,6 +17,12 @@ const DARK: u8 = 140;
 const RULE: u8 = 210;
 /// Darker than paper: a faint rule's grey.
 const FAINT: u8 = 225;
+/// Lighter than a faint rule: paper.
+const FAINT_LINE: u8 = 235;
+/// Print black (see [`crate::ridges`]).
+const BLACK: u8 = crate::ridges::BLACK;
+/// Gaps a rule's run may have (a broken or speckled rule) at 300 dpi.
+const GAP: usize = 4;
 
 impl Image {
     /// Reads a binary PGM (P5, maxval 255).
@@ -201,17 +209,20 @@ pub(crate) struct Rule {
 /// Dark runs longer than any character stroke, merged into lines: (horizontal, vertical).
 /// Nothing is erased here: only the rules of a table are (see [`erase`]), so the strokes of
 /// a large bold title that happen to be long stay.
-fn find_rules(img: &Image, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>) {
-    let hs = runs(img.h, img.w, min_h, |y, x| img.ruled(x, y));
-    let vs = runs(img.w, img.h, min_v, |x, y| img.ruled(x, y));
+fn find_rules(lines: &Ridges, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>) {
+    let (w, h) = lines.size();
+    let hs = runs(h, w, min_h, GAP, |y, x| lines.at(x, y, true));
+    let vs = runs(w, h, min_v, GAP, |x, y| lines.at(x, y, false));
     (merge(hs), merge(vs))
 }
 
-/// Along each of `lines` lines of `len` pixels, the ruled runs at least `min` long.
+/// Along each of `lines` lines of `len` pixels, the ruled runs at least `min` long, each
+/// bridging gaps of at most `gap` pixels.
 pub(crate) fn runs(
     lines: usize,
     len: usize,
     min: usize,
+    gap: usize,
     ruled: impl Fn(usize, usize) -> bool,
 ) -> Vec<Rule> {
     let mut out = Vec::new();
@@ -223,15 +234,24 @@ pub(crate) fn runs(
                 continue;
             }
             let s = i;
-            while i < len && ruled(at, i) {
+            // One past the last ruled pixel so far, and the ruled pixels.
+            let (mut end, mut count) = (i + 1, 1);
+            i += 1;
+            while i < len && i <= end + gap {
+                if ruled(at, i) {
+                    end = i + 1;
+                    count += 1;
+                }
                 i += 1;
             }
-            if i - s >= min {
+            i = end;
+            // Mostly ruled: a line with a few breaks, not speckles strung together.
+            if end - s >= min && count * 10 >= (end - s) * 8 {
                 out.push(Rule {
                     at,
                     last: at,
                     from: s,
-                    to: i,
+                    to: end,
                 });
             }
         }
@@ -292,7 +312,7 @@ fn erase(img: &mut Image, rules: &[Rule], horizontal: bool) {
 /// line, when that band is thin. A seal's arc running along a column rule for a stretch
 /// merges with it into a thick band whose arc lines are inked over a fraction of the
 /// length only; a bold heading's stroke is thick all along and stays out.
-fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
+fn core(lines: &Ridges, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
     if r.last - r.at <= thin {
         return Some(r);
     }
@@ -300,7 +320,7 @@ fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
         (r.from..r.to)
             .filter(|&b| {
                 let (x, y) = xy(horizontal, b, a);
-                img.ruled(x, y)
+                lines.at(x, y, horizontal)
             })
             .count()
     };
@@ -314,15 +334,16 @@ fn core(img: &Image, r: Rule, horizontal: bool, thin: usize) -> Option<Rule> {
         b += 1;
     }
     // The band must stand out: its edges against paper or a partial stroke, not a block.
-    if b - a > thin || counts.iter().filter(|&&c| c * 2 >= most).count() > b - a + 1 {
+    // Strong lines apart from it (a toner streak along the rule) are left out.
+    if b - a > thin {
         return None;
     }
     // Its extent: where the band's own lines are inked.
-    let lines = r.at + a..=r.at + b;
+    let band = r.at + a..=r.at + b;
     let inked = |p: usize| {
-        lines.clone().any(|l| {
+        band.clone().any(|l| {
             let (x, y) = xy(horizontal, p, l);
-            img.ruled(x, y)
+            lines.at(x, y, horizontal)
         })
     };
     let from = (r.from..r.to).find(|&p| inked(p))?;
@@ -357,6 +378,101 @@ fn merge(mut runs: Vec<Rule>) -> Vec<Rule> {
     out
 }
 
+/// Pieces of one rule broken by a toner streak or a faded stretch become one rule: pieces
+/// on one line (their rows within a pixel or two) with a gap of at most `max_gap` between
+/// them, where along most of the gap there is something darker than paper (the streak or
+/// the faded rule). A gap of clean paper between two pieces is a merged cell's and stays.
+fn bridge(img: &Image, mut rules: Vec<Rule>, horizontal: bool, max_gap: usize) -> Vec<Rule> {
+    rules.sort_by_key(|r| (r.from, r.at));
+    let mut out: Vec<Rule> = Vec::new();
+    for r in rules {
+        let joined = out.iter_mut().find(|o| {
+            o.to <= r.from
+                && r.from - o.to <= max_gap
+                && o.at.abs_diff(r.at) <= 2
+                && o.last.abs_diff(r.last) <= 2
+        });
+        match joined {
+            Some(o)
+                if dark_gap(
+                    img,
+                    horizontal,
+                    o.at.min(r.at)..=o.last.max(r.last),
+                    o.to,
+                    r.from,
+                ) =>
+            {
+                o.to = r.to;
+                o.at = o.at.min(r.at);
+                o.last = o.last.max(r.last);
+            }
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Rules that stop short of a crossing rule within `max_gap` (their end lost in a toner
+/// streak), across a dark gap, are drawn on to it.
+fn reach(
+    img: &Image,
+    rules: Vec<Rule>,
+    others: &[Rule],
+    horizontal: bool,
+    max_gap: usize,
+) -> Vec<Rule> {
+    let tol = 3;
+    rules
+        .into_iter()
+        .map(|mut r| {
+            let spans = |o: &&Rule| o.from <= r.at + tol && r.last <= o.to + tol;
+            let rows = r.at..=r.last;
+            if let Some(o) = others
+                .iter()
+                .filter(spans)
+                .filter(|o| o.at >= r.to && o.at - r.to <= max_gap)
+                .min_by_key(|o| o.at)
+            {
+                if dark_gap(img, horizontal, rows.clone(), r.to, o.at) {
+                    r.to = o.last + 1;
+                }
+            }
+            if let Some(o) = others
+                .iter()
+                .filter(spans)
+                .filter(|o| o.last < r.from && r.from - o.last <= max_gap)
+                .max_by_key(|o| o.last)
+            {
+                if dark_gap(img, horizontal, rows, o.last + 1, r.from) {
+                    r.from = o.at;
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// Whether along most of `from..to` on the lines `rows` (± 2) something is darker than
+/// paper: a streak or a faded rule, not a merged cell's blank paper.
+fn dark_gap(
+    img: &Image,
+    horizontal: bool,
+    rows: std::ops::RangeInclusive<usize>,
+    from: usize,
+    to: usize,
+) -> bool {
+    let (lo, hi) = (rows.start().saturating_sub(2), rows.end() + 2);
+    let dark = (from..to)
+        .filter(|&p| {
+            (lo..=hi).any(|q| {
+                let (x, y) = xy(horizontal, p, q);
+                x < img.w && y < img.h && img.px[y * img.w + x] < FAINT_LINE
+            })
+        })
+        .count();
+    dark * 2 >= to.saturating_sub(from)
+}
+
 /// A table found on a page: its outline, and its cells row by row as (rect, rowspan,
 /// colspan) in the order [`crate::document::Grid::from_spans`] takes.
 #[derive(Clone, Debug)]
@@ -367,16 +483,23 @@ pub struct Table {
 
 /// Removes the ruling lines from a page and returns the tables they draw.
 pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
-    let (hs, vs) = find_rules(img, min_run(dpi, true), min_run(dpi, false));
+    let lines = Ridges::of(img);
+    let (hs, vs) = find_rules(&lines, min_run(dpi, true), min_run(dpi, false));
     let hs: Vec<Rule> = hs
         .into_iter()
-        .filter_map(|r| core(img, r, true, thin(dpi)))
+        .filter_map(|r| core(&lines, r, true, thin(dpi)))
         .collect();
     let vs: Vec<Rule> = vs
         .into_iter()
-        .filter_map(|r| core(img, r, false, thin(dpi)))
+        .filter_map(|r| core(&lines, r, false, thin(dpi)))
         .collect();
-    let found = assemble(hs, vs, dpi, Some(img));
+    let (hs, vs) = (
+        bridge(img, hs, true, dpi / 2),
+        bridge(img, vs, false, dpi / 2),
+    );
+    let hs = reach(img, hs, &vs, true, dpi / 3);
+    let vs = reach(img, vs, &hs, false, dpi / 3);
+    let found = assemble(hs, vs, dpi, Some((img, &lines)));
     for (_, members, verticals) in &found {
         erase(img, members, true);
         erase(img, verticals, false);
@@ -421,7 +544,7 @@ fn assemble(
     hs: Vec<Rule>,
     vs: Vec<Rule>,
     dpi: usize,
-    img: Option<&Image>,
+    img: Option<(&Image, &Ridges)>,
 ) -> Vec<(Table, Vec<Rule>, Vec<Rule>)> {
     // A table's rules run from rule to rule: a short vertical one starts and ends on
     // horizontal ones, and a short horizontal one on vertical ones. The arcs and star of a
@@ -457,6 +580,9 @@ fn assemble(
         };
     let vs: Vec<Rule> = vs.into_iter().filter_map(|v| fitted(v, &hs)).collect();
     let hs: Vec<Rule> = hs.into_iter().filter_map(|h| fitted(h, &vs)).collect();
+    if std::env::var_os("NIANBAO_DEBUG_RULES").is_some() {
+        eprintln!("fitted hs {hs:?}\nfitted vs {vs:?}");
+    }
     // Tables: groups of horizontal rules joined by vertical rules that cross them.
     let crosses = |h: &Rule, v: &Rule| {
         v.at + 6 >= h.from && v.at <= h.to + 6 && h.at + 6 >= v.from && h.at <= v.to + 6
@@ -512,7 +638,7 @@ fn cluster(mut xs: Vec<usize>) -> Vec<usize> {
 
 /// Atomic cells between every pair of neighbouring rules, joined wherever the rule between
 /// two of them is missing (a merged cell).
-fn grid(img: Option<&Image>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
+fn grid(img: Option<(&Image, &Ridges)>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     let ys = cluster(hs.iter().map(|h| h.at).collect());
     let xs = cluster(vs.iter().map(|v| v.at).collect());
     let (nr, nc) = (ys.len() - 1, xs.len() - 1);
@@ -533,13 +659,15 @@ fn grid(img: Option<&Image>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
     // than at least one of its sides (the other may be a shaded cell), but lighter than
     // print, where a missing rule's place has blank paper or an even shade between any
     // text, and a character's vertical stroke is print-black.
-    let faint = |horizontal: bool, at: usize, a: usize, b: usize| -> bool {
-        let Some(img) = img else {
-            return false;
+    // None: the place cannot be seen (a toner streak or a blot over most of it, no paper
+    // beside it).
+    let faint = |horizontal: bool, at: usize, a: usize, b: usize| -> Option<bool> {
+        let Some((img, lines)) = img else {
+            return Some(false);
         };
         let (a, b) = (a + 8, b.saturating_sub(8));
         if b <= a || at < 8 {
-            return false;
+            return Some(false);
         }
         let px = |p: usize, q: usize| {
             let (x, y) = xy(horizontal, p, q);
@@ -549,30 +677,69 @@ fn grid(img: Option<&Image>, hs: &[Rule], vs: &[Rule]) -> Option<Table> {
                 .filter(|_| x < img.w)
                 .unwrap_or(255)
         };
-        let line = (a..b)
+        // The line keeps to one row (or its neighbour, `q` and `q + 1` here): the specks
+        // of a toner streak are as dark, but scattered.
+        let grey = |p: usize, q: usize| {
+            let dark = px(p, q).min(px(p, q + 1));
+            let side = px(p, at - 8).max(px(p, at + 8));
+            (BLACK..FAINT).contains(&dark) && dark + 30 <= side
+        };
+        let line = (at - 3..=at + 2)
+            .map(|q| (a..b).filter(|&p| grey(p, q)).count())
+            .max()
+            .unwrap_or(0);
+        // Or a thin line along most of it, lighter still (a copier's grey rule), with
+        // paper on both sides.
+        let on = |p: usize, q: usize| {
+            let (x, y) = xy(horizontal, p, q);
+            x < img.w && y < img.h && img.px[y * img.w + x] >= BLACK && lines.at(x, y, horizontal)
+        };
+        let thin = (at - 3..=at + 2)
+            .map(|q| (a..b).filter(|&p| on(p, q) || on(p, q + 1)).count())
+            .max()
+            .unwrap_or(0);
+        if line * 10 >= (b - a) * 8 || thin * 10 >= (b - a) * 6 {
+            return Some(true);
+        }
+        // Seen: paper beside the place, or an even shade across it (a streak is mottled).
+        let seen = (a..b)
             .filter(|&p| {
-                let dark = (at - 3..=at + 3).map(|q| px(p, q)).min().unwrap_or(255);
-                let side = px(p, at - 8).max(px(p, at + 8));
-                (DARK - 40..FAINT).contains(&dark) && dark + 30 <= side
+                let (l, m, r) = (px(p, at - 8), px(p, at), px(p, at + 8));
+                l.max(r) >= FAINT_LINE || l.max(m).max(r) - l.min(m).min(r) <= 12
             })
             .count();
-        line * 10 >= (b - a) * 8
+        (seen * 10 >= (b - a) * 4).then_some(false)
+    };
+    // A rule between two atoms: found, or faint, or — where its place cannot be seen (a
+    // streak over the grid) — the same rule is found on a neighbouring atom along it and a
+    // rule parallel to it next to it is seen (inside a merged cell, none would be).
+    let ruled = |horizontal: bool, i: usize, lo: usize| -> bool {
+        let (rules, at, along) = if horizontal {
+            (hs, &ys, &xs)
+        } else {
+            (vs, &xs, &ys)
+        };
+        let seen = |i: usize, k: usize| {
+            covered(rules, at[i], along[k], along[k + 1])
+                || faint(horizontal, at[i], along[k], along[k + 1]) == Some(true)
+        };
+        let here = |k: usize| covered(rules, at[i], along[k], along[k + 1]);
+        here(lo)
+            || faint(horizontal, at[i], along[lo], along[lo + 1]).unwrap_or_else(|| {
+                let along_too = (lo > 0 && here(lo - 1)) || (lo + 2 < along.len() && here(lo + 1));
+                let beside = (i > 1 && seen(i - 1, lo)) || (i + 2 < at.len() && seen(i + 1, lo));
+                along_too && beside
+            })
     };
     let id = |r: usize, c: usize| r * nc + c;
     let mut parent: Vec<usize> = (0..nr * nc).collect();
     for r in 0..nr {
         for c in 0..nc {
-            if c + 1 < nc
-                && !covered(vs, xs[c + 1], ys[r], ys[r + 1])
-                && !faint(false, xs[c + 1], ys[r], ys[r + 1])
-            {
+            if c + 1 < nc && !ruled(false, c + 1, r) {
                 let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r, c + 1)));
                 parent[a] = b;
             }
-            if r + 1 < nr
-                && !covered(hs, ys[r + 1], xs[c], xs[c + 1])
-                && !faint(true, ys[r + 1], xs[c], xs[c + 1])
-            {
+            if r + 1 < nr && !ruled(true, r + 1, c) {
                 let (a, b) = (root(&mut parent, id(r, c)), root(&mut parent, id(r + 1, c)));
                 parent[a] = b;
             }
@@ -733,6 +900,56 @@ mod tests {
         let mut img = page();
         paint(&mut img, 250..=251, 52..150, 255);
         assert_eq!(spans(&tables(&mut img, 300)[0])[0], vec![(2, 2), (1, 1)]);
+    }
+
+    /// A deterministic pseudo-random byte per pixel (texture and toner for the tests).
+    fn noise(x: usize, y: usize) -> u8 {
+        let mut h = (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        h ^= h >> 29;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        (h >> 56) as u8
+    }
+
+    /// The test page as a photocopier gives it back: rules faded to a mottled grey, paper
+    /// textured, and a toner streak down the page across the middle column.
+    fn photocopy() -> Image {
+        let mut img = page();
+        for y in 0..img.h {
+            for x in 0..img.w {
+                let n = noise(x, y);
+                let p = &mut img.px[y * img.w + x];
+                *p = if *p == 0 {
+                    // Rule: 195–230 (RULE is 210), a few pixels lost to the paper.
+                    if n < 20 {
+                        250
+                    } else {
+                        195 + n % 36
+                    }
+                } else {
+                    // Paper: 242–255 with darker blotches here and there.
+                    if n < 8 {
+                        215
+                    } else {
+                        242 + n % 14
+                    }
+                };
+                if (300..340).contains(&x) && n % 3 == 0 {
+                    *p = 110 + n % 120;
+                }
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn a_photocopied_grid_is_found_whole() {
+        let want = spans(&tables(&mut page(), 300)[0]);
+        let t = tables(&mut photocopy(), 300);
+        assert_eq!(t.len(), 1);
+        assert_eq!(spans(&t[0]), want);
+        let b = t[0].bounds;
+        assert_eq!((b.x0, b.y0, b.x1, b.y1), (50, 50, 550, 350));
     }
 
     #[test]
