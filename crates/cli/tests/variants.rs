@@ -191,6 +191,13 @@ fn stamped_skewed_scans() {
     }
 }
 
+/// Photocopies made by a degradation library nobody here wrote (augraphy: rules faded to a
+/// mottled grey, textured paper, toner streaks, ±1°): the first three, every cell.
+#[test]
+fn photocopies_with_faded_rules_and_toner_streaks() {
+    at_least("augraphy-scan", 3, 990);
+}
+
 /// Page images of the first scan, rendered by poppler at 300 dpi in grey.
 fn scan_pages(dir: &Path) -> Vec<PathBuf> {
     let (pdf, _) = &family("scan", 1)[0];

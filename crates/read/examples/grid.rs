@@ -16,6 +16,10 @@ fn main() {
     nianbao_read::light::flatten(&mut img);
     let skew = nianbao_read::deskew::straighten(&mut img);
     println!("skew {skew:.2}°");
+    println!(
+        "seal before the rules: {:?}",
+        nianbao_read::seal::find(&img, 300)
+    );
     let mut drawn = img.clone();
     if let Ok(p) = std::env::var("STRAIGHT") {
         std::fs::write(p, img.to_pgm()).expect("writable");
@@ -39,6 +43,10 @@ fn main() {
             }
         }
     }
+    println!(
+        "seal after the rules: {:?}",
+        nianbao_read::seal::find(&img, 300)
+    );
     if let Some(out) = out {
         std::fs::write(out, drawn.to_pgm()).expect("writable output");
     }

@@ -237,7 +237,8 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                 p + 1
             )));
         }
-        let tables = raster::tables(&mut img, DPI);
+        let stamped = crate::seal::find(&img, DPI);
+        let tables = raster::tables_beside(&mut img, DPI, stamped);
         // Specks up to half a point across (at 300 dpi, with their grey fringe): dust,
         // noise, a bilevel scan's grain. A printed full stop is larger. Only after the
         // rules are found: a faded rule's darker bits are speck-sized, and clearing them

@@ -483,7 +483,16 @@ pub struct Table {
 
 /// Removes the ruling lines from a page and returns the tables they draw.
 pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
-    let lines = Ridges::of(img);
+    tables_beside(img, dpi, None)
+}
+
+/// [`tables`] on a page stamped with `seal`: its ring is no rule, though a stretch of it
+/// runs straight enough to pass for one.
+pub fn tables_beside(img: &mut Image, dpi: usize, seal: Option<crate::seal::Circle>) -> Vec<Table> {
+    let mut lines = Ridges::of(img);
+    if let Some(c) = seal {
+        lines.clear_ring(c.x, c.y, c.r, dpi as f64 / 30.0);
+    }
     let (hs, vs) = find_rules(&lines, min_run(dpi, true), min_run(dpi, false));
     let hs: Vec<Rule> = hs
         .into_iter()

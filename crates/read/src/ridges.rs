@@ -42,6 +42,28 @@ impl Ridges {
         (self.w, self.h)
     }
 
+    /// No line on the ring of centre (`cx`, `cy`) and radius `r`, `half` pixels either side
+    /// of it (a seal's ring).
+    pub fn clear_ring(&mut self, cx: f64, cy: f64, r: f64, half: f64) {
+        let (x0, x1) = (
+            (cx - r - half).max(0.0) as usize,
+            ((cx + r + half) as usize).min(self.w),
+        );
+        let (y0, y1) = (
+            (cy - r - half).max(0.0) as usize,
+            ((cy + r + half) as usize).min(self.h),
+        );
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let d = (x as f64 - cx).hypot(y as f64 - cy);
+                if (d - r).abs() <= half {
+                    self.horizontal[y * self.w + x] = false;
+                    self.vertical[y * self.w + x] = false;
+                }
+            }
+        }
+    }
+
     /// Whether (`x`, `y`) is on a line running horizontally (or vertically).
     pub fn at(&self, x: usize, y: usize, horizontal: bool) -> bool {
         if x >= self.w || y >= self.h {
