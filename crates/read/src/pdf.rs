@@ -250,7 +250,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
             // Rendered pixels to the words' points at the same scale as vectors.
             let scale = img.w as f64 / w;
             if (scale - DPI as f64 / 72.0).abs() < 0.05 {
-                found.insert(page, raster::tables(&mut img, DPI));
+                found.insert(page, raster::drawn_tables(&mut img, DPI));
             }
         }
     }

@@ -206,16 +206,6 @@ pub(crate) struct Rule {
     pub(crate) to: usize,
 }
 
-/// Dark runs longer than any character stroke, merged into lines: (horizontal, vertical).
-/// Nothing is erased here: only the rules of a table are (see [`erase`]), so the strokes of
-/// a large bold title that happen to be long stay.
-fn find_rules(lines: &Ridges, min_h: usize, min_v: usize) -> (Vec<Rule>, Vec<Rule>) {
-    let (w, h) = lines.size();
-    let hs = runs(h, w, min_h, GAP, |y, x| lines.at(x, y, true));
-    let vs = runs(w, h, min_v, GAP, |x, y| lines.at(x, y, false));
-    (merge(hs), merge(vs))
-}
-
 /// Along each of `lines` lines of `len` pixels, the ruled runs at least `min` long, each
 /// bridging gaps of at most `gap` pixels.
 pub(crate) fn runs(
@@ -452,8 +442,8 @@ fn reach(
         .collect()
 }
 
-/// Whether along most of `from..to` on the lines `rows` (± 2) something is darker than
-/// paper: a streak or a faded rule, not a merged cell's blank paper.
+/// Whether along most of `from..to` on the lines `rows` (± 2) something is grey: a streak
+/// or a faded rule, not a merged cell's blank paper or its text.
 fn dark_gap(
     img: &Image,
     horizontal: bool,
@@ -462,12 +452,22 @@ fn dark_gap(
     to: usize,
 ) -> bool {
     let (lo, hi) = (rows.start().saturating_sub(2), rows.end() + 2);
+    // The darkest pixel across the line is grey: print (a character over the place, in a
+    // merged cell) is black.
     let dark = (from..to)
         .filter(|&p| {
-            (lo..=hi).any(|q| {
-                let (x, y) = xy(horizontal, p, q);
-                x < img.w && y < img.h && img.px[y * img.w + x] < FAINT_LINE
-            })
+            let darkest = (lo..=hi)
+                .map(|q| {
+                    let (x, y) = xy(horizontal, p, q);
+                    if x < img.w && y < img.h {
+                        img.px[y * img.w + x]
+                    } else {
+                        255
+                    }
+                })
+                .min()
+                .unwrap_or(255);
+            (BLACK..FAINT_LINE).contains(&darkest)
         })
         .count();
     dark * 2 >= to.saturating_sub(from)
@@ -483,17 +483,37 @@ pub struct Table {
 
 /// Removes the ruling lines from a page and returns the tables they draw.
 pub fn tables(img: &mut Image, dpi: usize) -> Vec<Table> {
-    tables_beside(img, dpi, None)
+    tables_in(img, dpi, Ridges::of(img))
 }
 
-/// [`tables`] on a page stamped with `seal`: its ring is no rule, though a stretch of it
+/// [`tables`] of a page rendered from a born-digital PDF: its rules are drawn, never faded
+/// or broken, so only dark runs are rules and no gap is bridged (a copier's allowances
+/// would only find text strokes there).
+pub fn drawn_tables(img: &mut Image, dpi: usize) -> Vec<Table> {
+    let lines = Ridges::dark(img, RULE);
+    tables_in(img, dpi, lines)
+}
+
+/// [`tables`] of a scan stamped with `seal`: its ring is no rule, though a stretch of it
 /// runs straight enough to pass for one.
 pub fn tables_beside(img: &mut Image, dpi: usize, seal: Option<crate::seal::Circle>) -> Vec<Table> {
     let mut lines = Ridges::of(img);
     if let Some(c) = seal {
         lines.clear_ring(c.x, c.y, c.r, dpi as f64 / 30.0);
     }
-    let (hs, vs) = find_rules(&lines, min_run(dpi, true), min_run(dpi, false));
+    tables_in(img, dpi, lines)
+}
+
+fn tables_in(img: &mut Image, dpi: usize, lines: Ridges) -> Vec<Table> {
+    let faded = lines.faded();
+    let gap = if faded { GAP } else { 0 };
+    let (w, h) = lines.size();
+    let hs = merge(runs(h, w, min_run(dpi, true), gap, |y, x| {
+        lines.at(x, y, true)
+    }));
+    let vs = merge(runs(w, h, min_run(dpi, false), gap, |x, y| {
+        lines.at(x, y, false)
+    }));
     let hs: Vec<Rule> = hs
         .into_iter()
         .filter_map(|r| core(&lines, r, true, thin(dpi)))
@@ -502,12 +522,17 @@ pub fn tables_beside(img: &mut Image, dpi: usize, seal: Option<crate::seal::Circ
         .into_iter()
         .filter_map(|r| core(&lines, r, false, thin(dpi)))
         .collect();
-    let (hs, vs) = (
-        bridge(img, hs, true, dpi / 2),
-        bridge(img, vs, false, dpi / 2),
-    );
-    let hs = reach(img, hs, &vs, true, dpi / 3);
-    let vs = reach(img, vs, &hs, false, dpi / 3);
+    let (hs, vs) = if faded {
+        let (hs, vs) = (
+            bridge(img, hs, true, dpi / 2),
+            bridge(img, vs, false, dpi / 2),
+        );
+        let hs = reach(img, hs, &vs, true, dpi / 3);
+        let vs = reach(img, vs, &hs, false, dpi / 3);
+        (hs, vs)
+    } else {
+        (hs, vs)
+    };
     let found = assemble(hs, vs, dpi, Some((img, &lines)));
     for (_, members, verticals) in &found {
         erase(img, members, true);
@@ -707,7 +732,7 @@ fn grid(img: Option<(&Image, &Ridges)>, hs: &[Rule], vs: &[Rule]) -> Option<Tabl
             .map(|q| (a..b).filter(|&p| on(p, q) || on(p, q + 1)).count())
             .max()
             .unwrap_or(0);
-        if line * 10 >= (b - a) * 8 || thin * 10 >= (b - a) * 6 {
+        if line * 10 >= (b - a) * 8 || lines.faded() && thin * 10 >= (b - a) * 6 {
             return Some(true);
         }
         // Seen: paper beside the place, or an even shade across it (a streak is mottled).
@@ -717,7 +742,7 @@ fn grid(img: Option<(&Image, &Ridges)>, hs: &[Rule], vs: &[Rule]) -> Option<Tabl
                 l.max(r) >= FAINT_LINE || l.max(m).max(r) - l.min(m).min(r) <= 12
             })
             .count();
-        (seen * 10 >= (b - a) * 4).then_some(false)
+        (!lines.faded() || seen * 10 >= (b - a) * 4).then_some(false)
     };
     // A rule between two atoms: found, or faint, or — where its place cannot be seen (a
     // streak over the grid) — the same rule is found on a neighbouring atom along it and a

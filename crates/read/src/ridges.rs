@@ -24,6 +24,8 @@ pub const BLACK: u8 = 100;
 pub struct Ridges {
     w: usize,
     h: usize,
+    /// Faint lines counted (else only dark pixels).
+    faded: bool,
     horizontal: Vec<bool>,
     vertical: Vec<bool>,
 }
@@ -33,9 +35,27 @@ impl Ridges {
         Ridges {
             w: img.w,
             h: img.h,
+            faded: true,
             horizontal: mask(img, true),
             vertical: mask(img, false),
         }
+    }
+
+    /// Only pixels darker than `dark` (a drawn page's rules), in both directions.
+    pub fn dark(img: &Image, dark: u8) -> Ridges {
+        let m: Vec<bool> = img.px.iter().map(|&p| p < dark).collect();
+        Ridges {
+            w: img.w,
+            h: img.h,
+            faded: false,
+            horizontal: m.clone(),
+            vertical: m,
+        }
+    }
+
+    /// Whether faint lines count (a scan), or only dark ones (a drawn page).
+    pub fn faded(&self) -> bool {
+        self.faded
     }
 
     pub fn size(&self) -> (usize, usize) {
