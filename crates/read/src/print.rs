@@ -47,47 +47,22 @@ pub fn clear_toner(img: &mut Image) -> usize {
     if limit >= INK {
         return 0;
     }
+    let mut toner = Vec::new();
+    img.each_blob(FRINGE, usize::MAX, |blob, _| {
+        if blob.iter().all(|&i| img.px[i] > limit) {
+            toner.extend_from_slice(blob);
+        }
+    });
     let (w, h) = (img.w, img.h);
-    let mut seen = vec![false; w * h];
-    let mut stack = Vec::new();
-    let mut blob = Vec::new();
-    let mut cleared = 0;
-    for start in 0..w * h {
-        if seen[start] || img.px[start] >= FRINGE {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        blob.clear();
-        let mut darkest = u8::MAX;
-        while let Some(i) = stack.pop() {
-            blob.push(i);
-            darkest = darkest.min(img.px[i]);
-            let (x, y) = (i % w, i / w);
-            for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                    let j = ny * w + nx;
-                    if !seen[j] && img.px[j] < FRINGE {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
+    for &i in &toner {
+        let (x, y) = (i % w, i / w);
+        for ny in y.saturating_sub(1)..(y + 2).min(h) {
+            for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                img.px[ny * w + nx] = 255;
             }
         }
-        if darkest <= limit {
-            continue;
-        }
-        for &i in &blob {
-            let (x, y) = (i % w, i / w);
-            for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                    img.px[ny * w + nx] = 255;
-                }
-            }
-        }
-        cleared += blob.len();
     }
-    cleared
+    toner.len()
 }
 
 #[cfg(test)]

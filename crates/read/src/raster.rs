@@ -123,49 +123,61 @@ impl Image {
     /// (8-connected, so a rule's faint stretches keep it one blob) with nothing around them, as a copier's dust and a scanner's noise leave them. A full stop
     /// or a decimal point of printed text is larger than the specks this is called with.
     pub fn despeckle(&mut self, max_area: usize) {
+        let mut specks = Vec::new();
+        self.each_blob(RULE, max_area + 1, |blob, area| {
+            if area <= max_area {
+                specks.extend_from_slice(blob);
+            }
+        });
+        let (w, h) = (self.w, self.h);
+        for i in specks {
+            // The speck and its grey fringe.
+            let (x, y) = (i % w, i / w);
+            for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                    if self.px[ny * w + nx] >= RULE {
+                        self.px[ny * w + nx] = 255;
+                    }
+                }
+            }
+            self.px[i] = 255;
+        }
+    }
+
+    /// Calls `each(pixels, area)` for every blob of 8-connected pixels darker than `below`:
+    /// `area` counts the blob's pixels, `pixels` holds the first `keep` of them (indices
+    /// into `px`). Whitening a blob's pixels or its lighter fringe afterwards changes no
+    /// other blob.
+    pub(crate) fn each_blob(&self, below: u8, keep: usize, mut each: impl FnMut(&[usize], usize)) {
         let (w, h) = (self.w, self.h);
         let mut seen = vec![false; w * h];
         let mut stack: Vec<usize> = Vec::new();
         let mut blob: Vec<usize> = Vec::new();
         for start in 0..w * h {
-            if seen[start] || self.px[start] >= RULE {
+            if seen[start] || self.px[start] >= below {
                 continue;
             }
             seen[start] = true;
             stack.push(start);
             blob.clear();
-            let mut large = false;
+            let mut area = 0;
             while let Some(i) = stack.pop() {
-                if blob.len() <= max_area {
+                area += 1;
+                if blob.len() < keep {
                     blob.push(i);
-                } else {
-                    large = true;
                 }
                 let (x, y) = (i % w, i / w);
                 for ny in y.saturating_sub(1)..(y + 2).min(h) {
                     for nx in x.saturating_sub(1)..(x + 2).min(w) {
                         let j = ny * w + nx;
-                        if !seen[j] && self.px[j] < RULE {
+                        if !seen[j] && self.px[j] < below {
                             seen[j] = true;
                             stack.push(j);
                         }
                     }
                 }
             }
-            if !large && blob.len() <= max_area {
-                for &i in &blob {
-                    // The speck and its grey fringe.
-                    let (x, y) = (i % w, i / w);
-                    for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                        for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                            if self.px[ny * w + nx] >= RULE {
-                                self.px[ny * w + nx] = 255;
-                            }
-                        }
-                    }
-                    self.px[i] = 255;
-                }
-            }
+            each(&blob, area);
         }
     }
 
