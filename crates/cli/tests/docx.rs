@@ -100,6 +100,90 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     }
 }
 
+/// A scan whose agency name reads one character off its place (`南召县城美镇` for
+/// `南召县城关镇`, as OCR misreads a title) is stored under the agency it belongs to, as a
+/// new version of that agency's report for the year, with a finding that shows the reading.
+#[test]
+fn a_misread_place_in_a_scanned_agency_name_joins_its_agency() {
+    if !soffice() || !pdftotext() || !tesseract() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+    let text = seeds.join("003_c6fe95c377c36cea.txt");
+    let mut rep = gold_file(&seeds.join("003_c6fe95c377c36cea.gold.json"));
+    assert_eq!(rep.agency.as_deref(), Some("南召县城关镇人民政府"));
+    rep.agency = Some("南召县城美镇人民政府".into());
+    let page = dir.join("misread.html");
+    std::fs::write(&page, html_page(&rep, &HtmlStyle::default())).unwrap();
+    let docx = convert(&[page], "docx:MS Word 2007 XML", dir);
+    let pdf = convert(&docx, "pdf", &dir.join("pdf"));
+    // Its first page as an image-only PDF: the title, with the misread name, and part 一.
+    let png = dir.join("p1");
+    assert!(Command::new("pdftoppm")
+        .args([
+            "-r",
+            "200",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-singlefile"
+        ])
+        .arg(&pdf[0])
+        .arg(&png)
+        .status()
+        .unwrap()
+        .success());
+    let image = std::fs::read(png.with_extension("png")).unwrap();
+    let scan = dir.join("南召县城关镇-扫描件.pdf");
+    std::fs::write(&scan, nianbao_synth::image_pdf(&[image], 200.0).unwrap()).unwrap();
+
+    let (lines, _) = extract(std::slice::from_ref(&scan));
+    let got = &lines[0];
+    assert_eq!(got["format"], "pdf-ocr", "{got}");
+    assert_eq!(got["agency"], "南召县城关镇人民政府", "{got}");
+    let respelled: Vec<&Value> = got["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "extract.agency_respelled")
+        .collect();
+    assert_eq!(respelled.len(), 1, "{got}");
+    let message = respelled[0]["message_zh"].as_str().unwrap();
+    assert!(
+        message.contains("“城美镇”") && message.contains("“城关镇”"),
+        "{message}"
+    );
+
+    // In a store holding the agency's text report: one agency, the scan its version 2.
+    let db = dir.join("c.db").display().to_string();
+    let bin = env!("CARGO_BIN_EXE_nianbao");
+    for file in [&text, &scan] {
+        let out = Command::new(bin)
+            .args(["ingest", "--db", &db])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = Command::new(bin)
+        .args(["agencies", "--db", &db])
+        .output()
+        .unwrap();
+    let agencies = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(agencies.lines().count(), 2, "one agency: {agencies}");
+    assert!(agencies.contains("南召县城关镇人民政府"), "{agencies}");
+    assert!(!agencies.contains("城美镇"), "{agencies}");
+}
+
 /// Truncated, garbled and image-only PDFs: a JSON line each, the batch goes on.
 fn bad_pdfs(good: &Path, dir: &Path) {
     let bytes = std::fs::read(good).unwrap();

@@ -280,8 +280,42 @@ pub fn analyse(
     report.scale_confidence_at(|offset| source.confidence_at(offset));
     report.locate(|offset| source.place_at(offset));
     report.file = Some(name.to_string());
+    if source.confidence < 1.0 {
+        respell_agency(&mut report, &source.text);
+    }
     let findings = nianbao_check::findings(&report);
     (report, findings)
+}
+
+/// A recognised agency name whose place names are misread (`平漂` for `平潭`) is spelled as
+/// the division table spells them, with a doubt that shows what the page was read as: the
+/// report then joins its agency's series and campaigns instead of founding a new agency.
+fn respell_agency(report: &mut nianbao_model::Report, text: &str) {
+    let Some(printed) = report.agency.clone() else {
+        return;
+    };
+    let Some((name, fixes)) = nianbao_division::respell(&printed, text) else {
+        return;
+    };
+    for fix in &fixes {
+        if let Some(title) = &mut report.title {
+            *title = title.replacen(&fix.printed, fix.name, 1);
+        }
+        report.doubts.push(nianbao_model::Finding::new(
+            nianbao_model::Rule::ExtractAgencyRespelled,
+            nianbao_model::Severity::Warning,
+            format!(
+                "机构名称识别为“{printed}”，其中“{}”不是行政区划名称，已按全国行政区划读作“{}”，请对照原件核实",
+                fix.printed, fix.name
+            ),
+            format!(
+                "the agency was recognised as {printed:?}; {:?} is no division and was read as {:?} (the division table); check against the page",
+                fix.printed, fix.name
+            ),
+            Vec::new(),
+        ));
+    }
+    report.agency = Some(name);
 }
 
 /// Why a file's bytes give no report to store.

@@ -6,8 +6,10 @@
 
 mod locate;
 mod names;
+mod spell;
 
 pub use locate::{locate, How, Located, Query};
+pub use spell::{respell, Respelled};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -133,6 +135,11 @@ impl Divisions {
             .get(name)
             .map(|ids| ids.iter().map(|&i| self.list[i as usize]).collect())
             .unwrap_or_default()
+    }
+
+    /// Every name a division is printed as (full names and short forms; no placeholders).
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_name.keys().copied()
     }
 
     /// The division and those above it, outermost first, without placeholders:

@@ -9,7 +9,7 @@
 use crate::{all, Division, Level};
 
 /// Special zones that govern a division under another name.
-const ALIASES: [(&str, &str); 1] = [("平潭综合实验区", "350128")];
+pub(crate) const ALIASES: [(&str, &str); 1] = [("平潭综合实验区", "350128")];
 
 /// What is known about an agency.
 #[derive(Clone, Copy, Debug)]
@@ -102,7 +102,7 @@ fn is_township(core: &str) -> bool {
 }
 
 /// Divisions printed as `name`, special zones included.
-fn by_name(name: &str) -> Vec<Division> {
+pub(crate) fn by_name(name: &str) -> Vec<Division> {
     let all = all();
     let mut found = all.named(name);
     for (alias, code) in ALIASES {
