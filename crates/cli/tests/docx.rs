@@ -100,11 +100,12 @@ fn seeds_and_random_reports_through_libreoffice_docx() {
     }
 }
 
-/// A scan whose agency name reads one character off its place (`南召县城美镇` for
-/// `南召县城关镇`, as OCR misreads a title) is stored under the agency it belongs to, as a
-/// new version of that agency's report for the year, with a finding that shows the reading.
+/// Scans whose agency names are misread by a character join the agencies they belong to:
+/// a place one character off the division table (`南召县城美镇` for `南召县城关镇`) is
+/// spelled as the table spells it; a department one character off an agency already in the
+/// store (`南召县交通运榆局`) is taken for it. Each says so in a finding.
 #[test]
-fn a_misread_place_in_a_scanned_agency_name_joins_its_agency() {
+fn scans_with_misread_agency_names_join_their_agencies() {
     if !soffice() || !pdftotext() || !tesseract() {
         return;
     }
@@ -112,57 +113,83 @@ fn a_misread_place_in_a_scanned_agency_name_joins_its_agency() {
     let dir = tmp.path();
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
     let text = seeds.join("003_c6fe95c377c36cea.txt");
-    let mut rep = gold_file(&seeds.join("003_c6fe95c377c36cea.gold.json"));
-    assert_eq!(rep.agency.as_deref(), Some("南召县城关镇人民政府"));
-    rep.agency = Some("南召县城美镇人民政府".into());
-    let page = dir.join("misread.html");
-    std::fs::write(&page, html_page(&rep, &HtmlStyle::default())).unwrap();
-    let docx = convert(&[page], "docx:MS Word 2007 XML", dir);
+    let town = gold_file(&seeds.join("003_c6fe95c377c36cea.gold.json"));
+    assert_eq!(town.agency.as_deref(), Some("南召县城关镇人民政府"));
+    let named = |name: &str| Report {
+        agency: Some(name.into()),
+        ..town.clone()
+    };
+    let page = |file: &str, r: &Report| {
+        let path = dir.join(file);
+        std::fs::write(&path, html_page(r, &HtmlStyle::default())).unwrap();
+        path
+    };
+    // The department's report as published on its site, and the two pages as misprinted
+    // (standing in for what OCR misreads): the readers see the same text either way.
+    let published = page("dept.html", &named("南召县交通运输局"));
+    let pages = [
+        page("town-scan.html", &named("南召县城美镇人民政府")),
+        page("dept-scan.html", &named("南召县交通运榆局")),
+    ];
+    let docx = convert(&pages, "docx:MS Word 2007 XML", dir);
     let pdf = convert(&docx, "pdf", &dir.join("pdf"));
-    // Its first page as an image-only PDF: the title, with the misread name, and part 一.
-    let png = dir.join("p1");
-    assert!(Command::new("pdftoppm")
-        .args([
-            "-r",
-            "200",
-            "-gray",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-png",
-            "-singlefile"
-        ])
-        .arg(&pdf[0])
-        .arg(&png)
-        .status()
-        .unwrap()
-        .success());
-    let image = std::fs::read(png.with_extension("png")).unwrap();
-    let scan = dir.join("南召县城关镇-扫描件.pdf");
-    std::fs::write(&scan, nianbao_synth::image_pdf(&[image], 200.0).unwrap()).unwrap();
-
-    let (lines, _) = extract(std::slice::from_ref(&scan));
-    let got = &lines[0];
-    assert_eq!(got["format"], "pdf-ocr", "{got}");
-    assert_eq!(got["agency"], "南召县城关镇人民政府", "{got}");
-    let respelled: Vec<&Value> = got["findings"]
-        .as_array()
-        .unwrap()
+    // Their first pages as image-only PDFs: the title and part 一.
+    let scans: Vec<PathBuf> = pdf
         .iter()
-        .filter(|f| f["rule"] == "extract.agency_respelled")
+        .map(|pdf| {
+            let png = pdf.with_extension("");
+            assert!(Command::new("pdftoppm")
+                .args([
+                    "-r",
+                    "200",
+                    "-gray",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-png",
+                    "-singlefile"
+                ])
+                .arg(pdf)
+                .arg(&png)
+                .status()
+                .unwrap()
+                .success());
+            let image = std::fs::read(png.with_extension("png")).unwrap();
+            let scan = dir.join(pdf.file_name().unwrap());
+            std::fs::write(&scan, nianbao_synth::image_pdf(&[image], 200.0).unwrap()).unwrap();
+            scan
+        })
         .collect();
-    assert_eq!(respelled.len(), 1, "{got}");
-    let message = respelled[0]["message_zh"].as_str().unwrap();
-    assert!(
-        message.contains("“城美镇”") && message.contains("“城关镇”"),
-        "{message}"
-    );
 
-    // In a store holding the agency's text report: one agency, the scan its version 2.
+    // Without a store, the division table alone corrects the town.
+    let (lines, _) = extract(&scans);
+    assert_eq!(lines[0]["format"], "pdf-ocr", "{}", lines[0]);
+    assert_eq!(lines[0]["agency"], "南召县城关镇人民政府", "{}", lines[0]);
+    let said = |line: &Value, rule: &str| -> Vec<String> {
+        line["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["message_zh"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let respelled = said(&lines[0], "extract.agency_respelled");
+    assert_eq!(respelled.len(), 1, "{}", lines[0]);
+    assert!(
+        respelled[0].contains("“城美镇”") && respelled[0].contains("“城关镇”"),
+        "{respelled:?}"
+    );
+    // The department's name is left as read (Tesseract 5 reads `南台县交通运榆局`: 南台县
+    // is no county but one character off a dozen, and the text names none of them).
+    let dept = lines[1]["agency"].as_str().unwrap();
+    assert!(dept.ends_with("交通运榆局"), "{}", lines[1]);
+
+    // In a store holding both agencies' published reports, the scans join them.
     let db = dir.join("c.db").display().to_string();
     let bin = env!("CARGO_BIN_EXE_nianbao");
-    for file in [&text, &scan] {
+    for file in [&text, &published, &scans[0], &scans[1]] {
         let out = Command::new(bin)
             .args(["ingest", "--db", &db])
             .arg(file)
@@ -179,9 +206,42 @@ fn a_misread_place_in_a_scanned_agency_name_joins_its_agency() {
         .output()
         .unwrap();
     let agencies = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(agencies.lines().count(), 2, "one agency: {agencies}");
-    assert!(agencies.contains("南召县城关镇人民政府"), "{agencies}");
+    assert_eq!(agencies.lines().count(), 3, "two agencies: {agencies}");
     assert!(!agencies.contains("城美镇"), "{agencies}");
+    assert!(agencies.contains("南召县交通运输局"), "{agencies}");
+    // Each scan is its agency's version 2, with the finding that says how it got there.
+    let mut store = nianbao_corpus::Store::open(&db).unwrap();
+    let rows = store
+        .conn()
+        .query(
+            "SELECT r.version, f.rule, f.message_zh FROM findings f JOIN reports r ON r.id = f.report_id \
+             WHERE f.rule LIKE 'extract.agency%' ORDER BY r.id",
+            &[],
+        )
+        .unwrap();
+    let found: Vec<(i64, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.int(0).unwrap(),
+                r.str(1).to_string(),
+                r.str(2).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].0, found[0].1.as_str()),
+        (2, "extract.agency_respelled")
+    );
+    assert_eq!(
+        (found[1].0, found[1].1.as_str()),
+        (2, "extract.agency_matched")
+    );
+    assert!(
+        found[1].2.contains("与已有机构“南召县交通运输局”只差"),
+        "{found:?}"
+    );
 }
 
 /// Truncated, garbled and image-only PDFs: a JSON line each, the batch goes on.

@@ -149,9 +149,15 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     {
         return Ok(Saved::Unchanged);
     }
-    let agency_id = match p.report.agency.as_deref() {
-        Some(name) => Some(resolve_agency(c, name, &p.path, &p.text)?),
-        None => None,
+    // A name read by OCR may be misread; one character off a known agency, it is that one.
+    let recognised = p.format.ends_with("-ocr");
+    let (agency_id, known_as) = match p.report.agency.as_deref() {
+        Some(name) if recognised => {
+            let (id, known) = resolve_recognised(c, name, &p.path, &p.text)?;
+            (Some(id), known)
+        }
+        Some(name) => (Some(resolve_agency(c, name, &p.path, &p.text)?), None),
+        None => (None, None),
     };
     let year = p.report.year.map(i64::from);
     // The same report is the same agency and year; without them, the same path.
@@ -184,6 +190,11 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         Some(k) => (&k.report, &k.findings),
         None => (&p.report, &p.findings),
     };
+    let mut findings = findings.clone();
+    if let (Some(printed), Some(known)) = (&p.report.agency, &known_as) {
+        findings.push(agency_matched(printed, known));
+    }
+    let findings = &findings;
     for row in &previous {
         c.exec(
             "UPDATE reports SET current = 0 WHERE id = $1",
@@ -355,6 +366,28 @@ pub(crate) fn resolve_agency(
     path: &str,
     text: &str,
 ) -> Result<i64, StoreError> {
+    resolve(c, printed, path, text, false).map(|(id, _)| id)
+}
+
+/// As [`resolve_agency`] for a name recognised by OCR, which may be misread: where it would
+/// found a new agency, the one known agency spelled one character off it is taken instead
+/// (see [`near_agency`]); its name is returned with the id.
+pub(crate) fn resolve_recognised(
+    c: &mut dyn Conn,
+    printed: &str,
+    path: &str,
+    text: &str,
+) -> Result<(i64, Option<String>), StoreError> {
+    resolve(c, printed, path, text, true)
+}
+
+fn resolve(
+    c: &mut dyn Conn,
+    printed: &str,
+    path: &str,
+    text: &str,
+    recognised: bool,
+) -> Result<(i64, Option<String>), StoreError> {
     let printed = printed.trim();
     let mut name = agency::parse(printed);
     if name.region.is_empty() {
@@ -374,7 +407,7 @@ pub(crate) fn resolve_agency(
         .and_then(|r| r.int(0))
     {
         crate::divisions::locate_one(c, id, &name, &hints)?;
-        return Ok(id);
+        return Ok((id, None));
     }
     let candidates: Vec<(i64, Name)> = c
         .query(
@@ -385,6 +418,17 @@ pub(crate) fn resolve_agency(
         .map(|r| (r.int(0).unwrap_or(0), stored_name(r)))
         .filter(|(_, n)| agency::same_agency(n, &name))
         .collect();
+    let near = match candidates.is_empty() && recognised {
+        true => near_agency(c, printed)?,
+        false => None,
+    };
+    if let Some((id, known)) = near {
+        c.exec(
+            "INSERT INTO aliases (name, agency_id) VALUES ($1, $2)",
+            &[printed.into(), id.into()],
+        )?;
+        return Ok((id, Some(known)));
+    }
     let id = match candidates.as_slice() {
         [(id, known)] => {
             if name.region.len() > known.region.len() {
@@ -409,7 +453,99 @@ pub(crate) fn resolve_agency(
         &[printed.into(), id.into()],
     )?;
     crate::divisions::locate_one(c, id, &name, &hints)?;
-    Ok(id)
+    Ok((id, None))
+}
+
+/// What a person is told when a recognised name was taken for a known agency.
+fn agency_matched(printed: &str, known: &str) -> Finding {
+    let differ = printed
+        .chars()
+        .zip(known.chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    Finding::new(
+        nianbao_model::Rule::ExtractAgencyMatched,
+        Severity::Warning,
+        format!(
+            "机构名称识别为“{printed}”，与已有机构“{known}”只差{differ}个字，按识别错误归入该机构；如确为另一机构，请在机构列表中拆分"
+        ),
+        format!(
+            "the agency was recognised as {printed:?}, {differ} character(s) off the known agency {known:?}, and taken as a misreading of it; split it off in the agency list if it is another body"
+        ),
+        Vec::new(),
+    )
+}
+
+/// Names this short are one character off too many others to be told apart.
+const NEAR_SHORTEST: usize = 6;
+/// A core (`交通运输局`) this short differs from another body's by one character
+/// (`教育局`, `体育局`).
+const CORE_SHORTEST: usize = 5;
+/// A place name this short is one character off dozens of others.
+const PLACE_SHORTEST: usize = 3;
+
+/// The one agency a recognised name is a misreading of, and the spelling it is known by:
+/// each part of the name (its places, its core) the same or one character off, places only
+/// where the printed one is no division (`南台县` for `南召县`). Counting characters
+/// (`第一中学`, `第二中学`) name different bodies, so a difference there is no misreading.
+fn near_agency(c: &mut dyn Conn, printed: &str) -> Result<Option<(i64, String)>, StoreError> {
+    let name = agency::parse(printed);
+    let length = printed.chars().count();
+    if length < NEAR_SHORTEST {
+        return Ok(None);
+    }
+    let rows = c.query(
+        "SELECT agency_id, name FROM aliases WHERE LENGTH(name) = $1",
+        &[(length as i64).into()],
+    )?;
+    let mut found: Vec<(i64, String)> = Vec::new();
+    for r in &rows {
+        let (id, known) = (r.int(0).unwrap_or(0), r.str(1));
+        let theirs = agency::parse(known);
+        if misread(&name, &theirs) && !found.iter().any(|(f, _)| *f == id) {
+            found.push((id, known.to_string()));
+        }
+    }
+    Ok(match found.len() {
+        1 => found.pop(),
+        _ => None,
+    })
+}
+
+/// True when `read` may be `known` misread: some part one character off, none further.
+fn misread(read: &Name, known: &Name) -> bool {
+    if read.region.len() != known.region.len() {
+        return false;
+    }
+    let places = read
+        .region
+        .iter()
+        .zip(&known.region)
+        .map(|(a, b)| match one_off(a, b) {
+            _ if a == b => Some(false),
+            true if a.chars().count() >= PLACE_SHORTEST && !nianbao_division::is_place(a) => {
+                Some(true)
+            }
+            _ => None,
+        });
+    let core = match one_off(&read.core, &known.core) {
+        _ if read.core == known.core => Some(false),
+        true if read.core.chars().count() >= CORE_SHORTEST => Some(true),
+        _ => None,
+    };
+    let parts: Option<Vec<bool>> = places.chain([core]).collect();
+    parts.is_some_and(|p| p.contains(&true))
+}
+
+/// True when `a` and `b` differ in exactly one character, and it is no counting character.
+fn one_off(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let counting = |ch: char| ch.is_ascii_digit() || "一二三四五六七八九十〇零".contains(ch);
+    if a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(differ.as_slice(), [i] if !counting(a[*i]) && !counting(b[*i]))
 }
 
 fn stored_name(r: &Row) -> Name {
@@ -700,5 +836,33 @@ pub(crate) fn parse_num(s: &str) -> Option<Num> {
         s.parse().ok().map(Num::Dec)
     } else {
         s.parse().ok().map(Num::Int)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn may_be(read: &str, known: &str) -> bool {
+        misread(&agency::parse(read), &agency::parse(known))
+    }
+
+    #[test]
+    fn misreadings_are_one_character_per_part() {
+        assert!(may_be("南召县交通运榆局", "南召县交通运输局"));
+        assert!(
+            may_be("南台县交通运榆局", "南召县交通运输局"),
+            "南台县 is no county"
+        );
+        assert!(may_be("平漂综合实验区公安局", "平潭综合实验区公安局"));
+        // Two real places, short cores, counting characters, two characters in one part.
+        assert!(!may_be("宁海县交通运输局", "宁波市交通运输局"));
+        assert!(!may_be("南召县教育局", "南召县体育局"));
+        assert!(!may_be("南召县第一中学", "南召县第二中学"));
+        assert!(!may_be("南召县交通运榆房", "南召县交通运输局"));
+        assert!(
+            !may_be("南召县交通运输局", "南召县交通运输局"),
+            "the same name"
+        );
     }
 }

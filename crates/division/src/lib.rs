@@ -68,6 +68,11 @@ impl Division {
     }
 }
 
+/// True when `name` is printed for a division (full or short name, or a special zone's).
+pub fn is_place(name: &str) -> bool {
+    !locate::by_name(name).is_empty()
+}
+
 /// The whole table, sorted by code (so a division's descendants follow it).
 pub struct Divisions {
     list: Vec<Division>,

@@ -11,8 +11,18 @@ pub struct Meta {
     pub published: Option<Date>,
 }
 
-/// A source line in normal form, with Markdown marks and field names removed.
+/// A source line in normal form, with Markdown marks and field names removed. A title a
+/// converter set as a Markdown table row (`| 某局 | 2019 | 年…年度 |`) keeps its cells'
+/// text (pipes become tabs); the rule under it is no line.
 fn clean(line: &str) -> String {
+    let raw = line.trim();
+    if raw.starts_with('|')
+        && raw
+            .chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    {
+        return String::new();
+    }
     let s: String = line.chars().map(norm_char).filter(|&c| c != '\0').collect();
     let s = s.trim().trim_start_matches(['#', ' ', '\t']).trim();
     s.to_string()
@@ -64,7 +74,7 @@ pub fn meta(src: &str) -> Meta {
                 }
                 _ => (i, l.clone()),
             })
-            .find(|(_, l)| l.contains("报告") && l.contains("公开") && l.chars().count() <= 80);
+            .find(|(_, l)| is_title(l) && l.chars().count() <= 80);
     }
     if title_at.is_none() {
         // The whole report on one line: the title is the text up to the first 报告.
@@ -77,7 +87,11 @@ pub fn meta(src: &str) -> Meta {
         });
     }
     if let Some((i, title)) = title_at {
-        let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+        if title.ends_with("年度报") {
+            // The page's last character lost by OCR (a title set in large type).
+            title.push('告');
+        }
         let year = find_year(&title);
         let mut agency = match year {
             Some((_, at)) => title[..at].to_string(),
@@ -114,6 +128,19 @@ pub fn meta(src: &str) -> Meta {
     m
 }
 
+/// True when a line names the report: 公开 before 报告 (or before 年度报, its last
+/// character lost by OCR). The report's first sentence (`本报告依据《…政府信息公开条例》
+/// 编制`) has both words too, but cites the Regulations, which no title does.
+fn is_title(l: &str) -> bool {
+    if l.contains("条例") || l.contains("依据") {
+        return false;
+    }
+    l.find("公开").is_some_and(|open| {
+        let rest = &l[open..];
+        rest.contains("报告") || rest.ends_with("年度报")
+    })
+}
+
 /// First `2019年` / `2019 年度` in a title: (year, byte offset).
 fn find_year(s: &str) -> Option<(i32, usize)> {
     let b = s.as_bytes();
@@ -142,7 +169,13 @@ fn fallback_year(src: &str) -> Option<i32> {
         .filter(|c| *c != '\0' && !c.is_whitespace())
         .take(4000)
         .collect();
-    for pat in ["年1月1日起", "年度政府信息公开", "年政府信息公开", "年度"] {
+    for pat in [
+        "年1月1日起",
+        "年1月1日至",
+        "年度政府信息公开",
+        "年政府信息公开",
+        "年度",
+    ] {
         for (p, _) in s.match_indices(pat) {
             let digits = s
                 .as_bytes()
@@ -277,6 +310,35 @@ mod tests {
             m.title.as_deref(),
             Some("平潭综合实验区交通与建设局2021年政府信息公开工作年度报告")
         );
+    }
+
+    #[test]
+    fn title_read_by_ocr_without_its_last_character() {
+        let m = meta("平 潭 综合 实验 区 管 委 会办公室2022 年政府 信息 公开 工作 年 度 报\n本报告依据 “中 华人民 共和国政 府信息 公开条例 ”编制 ，所列 数据 统计 期 限自2022年1月 1 日 至2022年12月31 日\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区管委会办公室"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区管委会办公室2022年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.year, Some(2022));
+    }
+
+    #[test]
+    fn title_set_as_a_markdown_table_row() {
+        let m = meta("| 平潭综合实验区金井片区管理局 |     | 2019 | 年政府信息公开工作年度 |     |     |\n| -------------- | --- | ---- | ----------- | --- | --- |\n报告\n本报告依据《中华人民共和国政府信息公开条例》编制\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区金井片区管理局"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区金井片区管理局2019年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.year, Some(2019));
+    }
+
+    #[test]
+    fn the_first_sentence_is_no_title() {
+        let m = meta("二本报告依据中华人民共和国政府信息公开条例”编制,所列数据统计期限自2021年1月1日至2021年12月31日\n一、总体情况\n");
+        assert_eq!((m.title, m.agency), (None, None));
+        assert_eq!(m.year, Some(2021));
     }
 
     #[test]
