@@ -7,7 +7,8 @@
 //! rendering for comparison), beside pdfplumber reading the tables of the same files; then the
 //! same for the shared corpus's LibreOffice and Chromium PDFs (`../shared/corpus/variants`).
 //! Scans: the first of those PDFs rasterised by `pdftoppm` at 200 dpi in grey and wrapped as
-//! image-only PDFs (untimed), then read by OCR (seconds per page).
+//! image-only PDFs (untimed), then read by OCR (seconds per page), beside Tesseract reading
+//! the same page images whole (`tesseract page.png - -l chi_sim`), both with one thread.
 //! `NIANBAO_BENCH_HTML` (default 3000), `NIANBAO_BENCH_OFFICE` (default 60) and
 //! `NIANBAO_BENCH_SCANS` (default 4) set the sizes.
 
@@ -202,6 +203,7 @@ fn main() {
         return;
     }
     let mut scan_pages = 0;
+    let mut page_images: Vec<std::path::PathBuf> = Vec::new();
     let scan_bytes: Vec<Vec<u8>> = pdf[..scans]
         .iter()
         .enumerate()
@@ -224,10 +226,26 @@ fn main() {
                 .collect();
             pngs.sort();
             scan_pages += pngs.len();
+            page_images.extend(pngs.iter().cloned());
             let images: Vec<Vec<u8>> = pngs.iter().map(|p| std::fs::read(p).unwrap()).collect();
             nianbao_synth::image_pdf(&images, 200.0).unwrap()
         })
         .collect();
+    // The yardstick: Tesseract reading each whole page image by itself, one thread.
+    let start = Instant::now();
+    for png in &page_images {
+        let out = Command::new("tesseract")
+            .arg(png)
+            .args(["-", "-l", "chi_sim"])
+            .env("OMP_THREAD_LIMIT", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let whole = start.elapsed().as_secs_f64() / scan_pages as f64;
+    println!("ocr whole-page tesseract -l chi_sim (one thread, same pages): {whole:.2} s/page");
+    // nianbao's Tesseract runs get one thread too: the comparison is per core.
+    std::env::set_var("OMP_THREAD_LIMIT", "1");
     // Each cell engine in turn (text outside tables is Tesseract's with any).
     for engine in ["tesseract", "ppocr", "both"] {
         if engine != "tesseract" && !nianbao_read::ppocr::installed() {
@@ -236,10 +254,11 @@ fn main() {
         }
         std::env::set_var("NIANBAO_OCR", engine);
         let secs = extract_all(&scan_bytes);
+        let per_page = secs / scan_pages as f64;
         println!(
-            "ocr {engine}: {scans} scans (200 dpi grey), {scan_pages} pages: {:.1} s/page (read \
-             and extracted one file at a time)",
-            secs / scan_pages as f64
+            "ocr {engine}: {scans} scans (200 dpi grey), {scan_pages} pages: {per_page:.2} s/page (read \
+             and extracted one file at a time), {:.2}x whole-page Tesseract's speed",
+            whole / per_page
         );
     }
 }

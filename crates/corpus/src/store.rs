@@ -149,7 +149,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     {
         return Ok(Saved::Unchanged);
     }
-    // A name read by OCR may be misread; one character off a known agency, it is that one.
+    // A name read by OCR may be misread; a few characters off a known agency, it is that one.
     let recognised = p.format.ends_with("-ocr");
     let (agency_id, known_as) = match p.report.agency.as_deref() {
         Some(name) if recognised => {
@@ -370,8 +370,8 @@ pub(crate) fn resolve_agency(
 }
 
 /// As [`resolve_agency`] for a name recognised by OCR, which may be misread: where it would
-/// found a new agency, the one known agency spelled one character off it is taken instead
-/// (see [`near_agency`]); its name is returned with the id.
+/// found a new agency, the one known agency it is a misreading of is taken instead (see
+/// [`near_agency`]); its name is returned with the id.
 pub(crate) fn resolve_recognised(
     c: &mut dyn Conn,
     printed: &str,
@@ -485,8 +485,9 @@ const CORE_SHORTEST: usize = 5;
 const PLACE_SHORTEST: usize = 3;
 
 /// The one agency a recognised name is a misreading of, and the spelling it is known by:
-/// each part of the name (its places, its core) the same or one character off, places only
-/// where the printed one is no division (`南台县` for `南召县`). Counting characters
+/// each part of the name (its places, its core) the same or a character in three off
+/// (`交昨与建设唐` for `交通与建设局`), places only where the printed one is no division
+/// (`南台县` for `南召县`). Counting characters
 /// (`第一中学`, `第二中学`) name different bodies, so a difference there is no misreading.
 fn near_agency(c: &mut dyn Conn, printed: &str) -> Result<Option<(i64, String)>, StoreError> {
     let name = agency::parse(printed);
@@ -512,7 +513,8 @@ fn near_agency(c: &mut dyn Conn, printed: &str) -> Result<Option<(i64, String)>,
     })
 }
 
-/// True when `read` may be `known` misread: some part one character off, none further.
+/// True when `read` may be `known` misread: some part a few characters off (see
+/// [`close`]), none further.
 fn misread(read: &Name, known: &Name) -> bool {
     if read.region.len() != known.region.len() {
         return false;
@@ -521,14 +523,14 @@ fn misread(read: &Name, known: &Name) -> bool {
         .region
         .iter()
         .zip(&known.region)
-        .map(|(a, b)| match one_off(a, b) {
+        .map(|(a, b)| match close(a, b) {
             _ if a == b => Some(false),
             true if a.chars().count() >= PLACE_SHORTEST && !nianbao_division::is_place(a) => {
                 Some(true)
             }
             _ => None,
         });
-    let core = match one_off(&read.core, &known.core) {
+    let core = match close(&read.core, &known.core) {
         _ if read.core == known.core => Some(false),
         true if read.core.chars().count() >= CORE_SHORTEST => Some(true),
         _ => None,
@@ -537,15 +539,17 @@ fn misread(read: &Name, known: &Name) -> bool {
     parts.is_some_and(|p| p.contains(&true))
 }
 
-/// True when `a` and `b` differ in exactly one character, and it is no counting character.
-fn one_off(a: &str, b: &str) -> bool {
+/// True when `a` and `b` have the same length and differ in at most one character in three
+/// (at least one), none of them a counting character.
+fn close(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let counting = |ch: char| ch.is_ascii_digit() || "一二三四五六七八九十〇零".contains(ch);
     if a.len() != b.len() {
         return false;
     }
     let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    matches!(differ.as_slice(), [i] if !counting(a[*i]) && !counting(b[*i]))
+    differ.len() <= (a.len() / 3).max(1)
+        && differ.iter().all(|&i| !counting(a[i]) && !counting(b[i]))
 }
 
 fn stored_name(r: &Row) -> Name {
@@ -848,8 +852,16 @@ mod tests {
     }
 
     #[test]
-    fn misreadings_are_one_character_per_part() {
+    fn misreadings_are_a_character_in_three_per_part() {
         assert!(may_be("南召县交通运榆局", "南召县交通运输局"));
+        assert!(may_be(
+            "平潭综合实验区交昨与建设唐",
+            "平潭综合实验区交通与建设局"
+        ));
+        assert!(!may_be(
+            "平潭综合实验区交昨与建没唐",
+            "平潭综合实验区交通与建设局"
+        ));
         assert!(
             may_be("南台县交通运榆局", "南召县交通运输局"),
             "南台县 is no county"

@@ -86,6 +86,15 @@ pub fn meta(src: &str) -> Meta {
                 .then(|| (0, head[..end].to_string()))
         });
     }
+    if title_at.is_none() {
+        // A title OCR garbled (`…建设局2022年收府{姑会开工作全度报`): the first lines are
+        // looked at for an agency, a year and most of the title's fixed words after it.
+        title_at = lines
+            .iter()
+            .take(5)
+            .enumerate()
+            .find_map(|(i, l)| garbled_title(l).map(|t| (i, t)));
+    }
     if let Some((i, title)) = title_at {
         let mut title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
         if title.ends_with("年度报") {
@@ -100,6 +109,10 @@ pub fn meta(src: &str) -> Meta {
                 .find_map(|k| title.find(k))
                 .map_or(String::new(), |p| title[..p].to_string()),
         };
+        if agency.chars().count() == 1 {
+            // A fragment (`局2023年…`): the rest of the name was lost to the page.
+            agency.clear();
+        }
         let mut full_title = title.clone();
         if agency.is_empty() && i > 0 {
             let prev: String = lines[i - 1]
@@ -139,6 +152,55 @@ fn is_title(l: &str) -> bool {
         let rest = &l[open..];
         rest.contains("报告") || rest.ends_with("年度报")
     })
+}
+
+/// What the official title says after the agency's name and the year.
+const TITLE_TAIL: &str = "年政府信息公开工作年度报告";
+/// How many characters of [`TITLE_TAIL`], in order, a garbled title must keep.
+const TITLE_KEPT: usize = 7;
+
+/// A title as OCR read it through noise: an agency's name (3–40 characters, no
+/// punctuation, not a sentence's `本机关`/`我局`), a year, and then at least
+/// [`TITLE_KEPT`] of [`TITLE_TAIL`]'s characters in order among the next 16; the title as
+/// read, to the last of them.
+fn garbled_title(line: &str) -> Option<String> {
+    let l: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let (_, at) = find_year(&l)?;
+    let agency = &l[..at];
+    let n = agency.chars().count();
+    if !(3..=40).contains(&n)
+        || agency.starts_with(['本', '我'])
+        || agency.contains(|c: char| "，。；：、,.;:（）()“”《》".contains(c))
+    {
+        return None;
+    }
+    let rest: Vec<char> = l[at + 4..].chars().take(16).collect();
+    let tail: Vec<char> = TITLE_TAIL.chars().collect();
+    let (kept, last) = in_order(&rest, &tail);
+    (kept >= TITLE_KEPT).then(|| {
+        let end: String = rest[..=last].iter().collect();
+        format!("{}{end}", &l[..at + 4])
+    })
+}
+
+/// How many characters of `want` occur in `got` in order (their longest common
+/// subsequence), and the index in `got` of the last one matched.
+fn in_order(got: &[char], want: &[char]) -> (usize, usize) {
+    // best[j]: the longest match of want[..j] with got so far, and where in got it ended.
+    let mut best = vec![(0usize, 0usize); want.len() + 1];
+    for (i, g) in got.iter().enumerate() {
+        for j in (1..=want.len()).rev() {
+            if *g == want[j - 1] && best[j - 1].0 + 1 > best[j].0 {
+                best[j] = (best[j - 1].0 + 1, i);
+            }
+        }
+        for j in 1..=want.len() {
+            if best[j - 1].0 > best[j].0 {
+                best[j] = best[j - 1];
+            }
+        }
+    }
+    best[want.len()]
 }
 
 /// First `2019年` / `2019 年度` in a title: (year, byte offset).
@@ -332,6 +394,27 @@ mod tests {
             Some("平潭综合实验区金井片区管理局2019年政府信息公开工作年度报告")
         );
         assert_eq!(m.year, Some(2019));
+    }
+
+    #[test]
+    fn titles_garbled_by_a_photocopy() {
+        let m = meta("平潭综合实验 区交通 与建设 局2022年收府 { 姑会开工作全度报\n有\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区交通与建设局"));
+        assert_eq!(m.year, Some(2022));
+        let m = meta("平潭综合实验区交通与建设局2025年政府信息公开起做年度报到雪人 人人仙人人下编制，所列数据统计期吨久20喜年:月1日至\n");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区交通与建设局"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区交通与建设局2025年政府信息公开起做年度报告")
+        );
+        // A name of which OCR kept one character is no name.
+        let m = meta("局 2023年政府信息公开寺作年度报\n开 条例 编制\n");
+        assert_eq!((m.agency, m.year), (None, Some(2023)));
+        // Sentences with a year are no titles.
+        let m = meta("本机关2021年政府信息公开工作在区委领导下\n");
+        assert_eq!((m.title, m.agency), (None, None));
+        let m = meta("2021年，我局政府信息公开工作取得新进展\n");
+        assert_eq!((m.title, m.agency), (None, None));
     }
 
     #[test]
