@@ -41,8 +41,8 @@ fn family(name: &str, limit: usize) -> Vec<(PathBuf, Report)> {
         .collect()
 }
 
-/// Cells right and cells in all, over the family's reports; template and year must be
-/// right on every report.
+/// Cells right and cells in all, over the family's reports; template, year and agency must
+/// be right on every report.
 fn score(name: &str, limit: usize) -> (usize, usize) {
     score_with(name, limit, &[])
 }
@@ -63,6 +63,12 @@ fn score_with(name: &str, limit: usize, env: &[(&str, &str)]) -> (usize, usize) 
         assert_eq!(
             got["year"].as_i64().map(|y| y as i32),
             want.year,
+            "{}",
+            file.display()
+        );
+        assert_eq!(
+            got["agency"].as_str(),
+            want.agency.as_deref(),
             "{}",
             file.display()
         );
@@ -110,7 +116,7 @@ fn converter_text_and_markdown() {
 /// measured when the solver landed.
 #[test]
 fn other_converters() {
-    at_least("markitdown-pdf-md", usize::MAX, 989);
+    at_least("markitdown-pdf-md", usize::MAX, 997);
     at_least("pymupdf4llm-md", usize::MAX, 996);
     at_least("xhtml2pdf-pdf", usize::MAX, 996);
 }

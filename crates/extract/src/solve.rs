@@ -311,7 +311,7 @@ pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
         return Vec::new();
     }
     w.r.tables.push("二".into());
-    let reads = reads(w, region, &s, &rows, &no_soft);
+    let reads = reads(w, region, &s, &rows, &no_soft, false);
     for (spec, read) in rows.iter().zip(&reads) {
         let Some(read) = read else { continue };
         let key = spec.key();
@@ -353,7 +353,7 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     }
     w.r.tables.push("三".into());
     let score = |v: &[Option<f64>]| row_score(&scoring.t3_row, 7, v);
-    let reads = reads(w, region, &s, &rows, &score);
+    let reads = reads(w, region, &s, &rows, &score, true);
     let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
         eprintln!("geometry: {}", geometry.is_some());
@@ -434,6 +434,7 @@ fn reads(
     s: &Solved,
     rows: &[&RowSpec],
     score: &dyn Fn(&[Option<f64>]) -> usize,
+    loose: bool,
 ) -> Vec<Option<RowRead>> {
     let geo = Geometry::new(w.norm, region.lines, w.at);
     let placed: Vec<Option<Vec<(f64, f64)>>> = s
@@ -452,6 +453,7 @@ fn reads(
     let width = rows.iter().map(|r| r.cols.len()).max().unwrap_or(0);
     let full: Vec<Vec<(f64, f64)>> = placed.iter().flatten().cloned().collect();
     let columns = geo.columns(&full, width);
+    let loose = loose && lost_columns(region, s, width);
     rows.iter()
         .enumerate()
         .map(|(k, spec)| {
@@ -500,9 +502,96 @@ fn reads(
                 });
                 read.short = true;
             }
+            if loose {
+                // The cells do not stand for the columns: every way the printed values may
+                // stand, in order, first (the identities across rows, then the leftmost,
+                // settle it; a row left open is reported with its readings).
+                let mut cands = placements(run, cols, score);
+                let best = cands.first().map(|c| score(&values(c)));
+                if best.is_some_and(|b| read.cands.iter().all(|c| score(&values(c)) <= b)) {
+                    for c in read.cands.drain(..) {
+                        if !cands.contains(&c) && best == Some(score(&values(&c))) {
+                            cands.push(c);
+                        }
+                    }
+                    read.cands = cands;
+                    read.short = true;
+                }
+            }
             Some(read)
         })
         .collect()
+}
+
+/// True when a delimited line whose values rows took holds them in two cells or more but
+/// has fewer cells after its label cells than the table has columns: the converter merged or
+/// dropped columns (a Markdown table per row, cut where the words of the page stood), so a
+/// value's cell does not tell its column. (A line of one value is a table written one cell
+/// per line.)
+fn lost_columns(region: &Region, s: &Solved, width: usize) -> bool {
+    use std::collections::{HashMap, HashSet};
+    let mut cells: HashMap<usize, HashSet<usize>> = HashMap::new();
+    let taken = s.slots.iter().flatten().flatten();
+    for a in taken
+        .map(|&i| &region.atoms[i])
+        .filter(|a| a.value().is_some())
+    {
+        cells.entry(a.line).or_default().insert(a.cell);
+    }
+    // Per line, the cells up to its last label cell.
+    let mut labels: HashMap<usize, usize> = HashMap::new();
+    for a in region
+        .atoms
+        .iter()
+        .filter(|a| a.is_label() && cells.contains_key(&a.line))
+    {
+        let n = labels.entry(a.line).or_default();
+        *n = (*n).max(a.cell + 1);
+    }
+    let short = cells.iter().filter(|(&line, held)| {
+        let label = labels.get(&line).copied().unwrap_or(0);
+        held.len() >= 2
+            && region.lines.get(line).is_some_and(|l| {
+                l.kind == crate::lines::Kind::Delimited && l.cells.len() < label + width
+            })
+    });
+    // Two rows at least: one short line may be a small table of its own that a row took.
+    short.count() >= 2
+}
+
+/// Every way a row's printed values (blanks left out) stand in `cols` columns in their
+/// order, those the row's identities favour kept, leftmost first.
+fn placements(
+    run: &[Chunk],
+    cols: usize,
+    score: &dyn Fn(&[Option<f64>]) -> usize,
+) -> Vec<Vec<Piece>> {
+    let printed: Vec<&Chunk> = run.iter().filter(|c| c.b > c.a).collect();
+    if printed.is_empty() || printed.len() > cols {
+        return Vec::new();
+    }
+    let end = run.last().map_or(0, |c| c.b);
+    let blank = Piece {
+        a: end,
+        b: end,
+        kind: PieceKind::Null,
+    };
+    let mut all: Vec<Vec<Piece>> = Vec::new();
+    crate::split::choose(cols, printed.len(), 0, &mut Vec::new(), &mut |at| {
+        let mut row = vec![blank.clone(); cols];
+        for (c, &i) in printed.iter().zip(at) {
+            row[i] = whole(c);
+        }
+        all.push(row);
+    });
+    let scores: Vec<usize> = all.iter().map(|c| score(&values(c))).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let mut k = 0;
+    all.retain(|_| {
+        k += 1;
+        scores[k - 1] == best
+    });
+    all
 }
 
 /// A short row's readings from where its values stand: each placement near the columns,
