@@ -296,11 +296,29 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
         } else {
             HashMap::new()
         };
-        // Every cell twice, grey and black-and-white (each reads some glyphs the other
-        // misreads), in one Tesseract run per variant (`--psm 6`: a block of text); the
-        // reading Tesseract is surer of wins.
+        // Every cell grey, and again in black and white where Tesseract is unsure of the
+        // grey reading (each reads some glyphs the other misreads), in one Tesseract run
+        // per variant (`--psm 6`: a block of text); the reading Tesseract is surer of wins.
+        // A sure grey reading (90 % or more) is kept: on our scans and photocopies the
+        // black-and-white one never differed from it and won (measured on 374 cells).
         let (mut a, mut b) = match &files {
-            Some(f) => (cells(&f.grey_list, &[])?, cells(&f.bw_list, &[])?),
+            Some(f) => {
+                let a = cells(&f.grey_list, &[])?;
+                let unsure: Vec<usize> = (0..crops.len())
+                    .filter(|&i| {
+                        a.get(&(i as u32 + 1))
+                            .is_none_or(|(t, conf)| t.is_empty() || *conf < SURE)
+                    })
+                    .collect();
+                let mut b = HashMap::new();
+                if !unsure.is_empty() {
+                    let list = file_list(dir, "cells-bw.txt", unsure.iter().map(|&i| &f.bw[i]))?;
+                    for (k, v) in cells(&list, &[])? {
+                        b.insert(unsure[k as usize - 1] as u32 + 1, v);
+                    }
+                }
+                (a, b)
+            }
             None => (HashMap::new(), HashMap::new()),
         };
         for (i, (at, _)) in crops.iter().enumerate() {
@@ -387,6 +405,10 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
     Ok(doc)
 }
 
+/// Tesseract's confidence (percent) in a cell's grey reading above which it is not read
+/// again in black and white.
+const SURE: f64 = 90.0;
+
 /// What a number cell may hold when it is read again with digits only.
 const DIGITS: &str = "0123456789.+-";
 
@@ -435,7 +457,8 @@ fn choose(a: (String, f64), b: (String, f64)) -> (String, f64) {
 struct CropFiles {
     grey: Vec<PathBuf>,
     grey_list: PathBuf,
-    bw_list: PathBuf,
+    /// The same crops in black and white.
+    bw: Vec<PathBuf>,
 }
 
 fn write_crops(dir: &Path, crops: &[(CellId, Image)]) -> Result<CropFiles, ReadError> {
@@ -451,8 +474,8 @@ fn write_crops(dir: &Path, crops: &[(CellId, Image)]) -> Result<CropFiles, ReadE
     }
     Ok(CropFiles {
         grey_list: file_list(dir, "cells.txt", &grey)?,
-        bw_list: file_list(dir, "cells-bw.txt", &bw)?,
         grey,
+        bw,
     })
 }
 
