@@ -248,7 +248,8 @@ fn a_county_filing_season() {
     let (status, csv) = h.get("/campaigns/1.csv");
     assert_eq!(status, 200);
     assert_eq!(csv.lines().count(), 37);
-    assert!(csv.starts_with("机构编号,机构,区划代码,行政区划,状态,逾期报送,"));
+    // With the byte order mark Excel needs to read UTF-8.
+    assert!(csv.starts_with("\u{feff}机构编号,机构,区划代码,行政区划,状态,逾期报送,"));
     assert_eq!(csv.matches(",逾期,").count(), 4);
     assert_eq!(csv.matches(",已审,").count(), 1);
 

@@ -6,6 +6,9 @@ mod common;
 use common::web::{broken_report, start, Http, PASSWORD};
 use std::process::Command;
 
+/// UTF-8's byte order mark, which browser CSV downloads start with (for Excel).
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
 /// `nianbao export` over the server's store.
 fn cli_export(db: &std::path::Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
@@ -92,7 +95,15 @@ fn the_list_and_one_report_export_as_the_cli_does() {
             }),
             "{kind}"
         );
-        assert_eq!(bytes, cli_export(&db, &args), "{query}");
+        // A CSV for the browser starts with the byte order mark Excel needs; else the
+        // bytes are the CLI's.
+        let mut want = if ext == "csv" {
+            BOM.to_vec()
+        } else {
+            Vec::new()
+        };
+        want.extend(cli_export(&db, &args));
+        assert_eq!(bytes, want, "{query}");
     }
     let (_, _, _, xlsx) = v.get_bytes("/export?format=xlsx");
     let file = server.dir.path().join("cli.xlsx");
@@ -102,6 +113,10 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     // The list's filters: with errors, the planted one and seed 003 (no table 二); by name.
     let (_, _, _, csv) = v.get_bytes("/api/export?status=errors&format=csv");
     let text = String::from_utf8(csv).unwrap();
+    assert!(
+        !text.starts_with('\u{feff}'),
+        "API clients get no byte order mark"
+    );
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(
         text.contains("测试镇人民政府") && text.contains("南召县城关镇"),
@@ -134,7 +149,7 @@ fn the_list_and_one_report_export_as_the_cli_does() {
         disposition.contains(&format!("nianbao-report-{id}.csv")),
         "{disposition}"
     );
-    assert_eq!(csv, text.into_bytes());
+    assert_eq!(csv, [BOM, text.as_bytes()].concat());
 
     // The dashboard's chart data: the table `nianbao stats --format csv` prints, same filters.
     for (query, args) in [
@@ -156,7 +171,7 @@ fn the_list_and_one_report_export_as_the_cli_does() {
             .arg(&db)
             .output()
             .unwrap();
-        assert_eq!(csv, out.stdout, "{query}");
+        assert_eq!(csv, [BOM, &out.stdout].concat(), "{query}");
 
         // The same figures as a workbook: counts as numbers, shares as fractions.
         let (status, kind, _, xlsx) = v.get_bytes(&format!("/dashboard.xlsx?{query}"));

@@ -296,7 +296,8 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
         ])
         .map_err(|_| Fail::internal("csv"))?;
     }
-    let bytes = w.into_inner().map_err(|_| Fail::internal("csv"))?;
+    let mut bytes = crate::export::BOM.to_vec();
+    bytes.extend(w.into_inner().map_err(|_| Fail::internal("csv"))?);
     Ok((
         [
             ("content-type", "text/csv; charset=utf-8".to_string()),

@@ -161,7 +161,8 @@ pub async fn download(
         )
             .into_response());
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // For Excel (see `export::BOM`).
+    let mut w = csv::Writer::from_writer(crate::export::BOM.to_vec());
     let mut r = w.write_record(nianbao_corpus::stats::HEADERS);
     for g in &groups {
         r = r.and_then(|_| w.write_record(g.cells()));

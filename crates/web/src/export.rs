@@ -98,6 +98,9 @@ impl Write for Chunks {
     }
 }
 
+/// UTF-8's byte order mark, which Excel needs to read a CSV file as UTF-8.
+pub const BOM: &[u8] = "\u{feff}".as_bytes();
+
 /// `GET /export` and `/api/export`: the list's filters (as on `/`), `format`, `shape`, `zh`,
 /// or `id` for one report. Any signed-in user may export what they may read.
 pub async fn download(
@@ -123,11 +126,14 @@ pub async fn download(
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let fail = tx.clone();
+    // A CSV downloaded in the browser is opened in Excel, which reads UTF-8 only after a
+    // byte order mark; API clients get the file as `nianbao export` writes it.
+    let bom = opts.format == Format::Csv && !api;
     // A connection of its own for the whole export, on a blocking thread.
     st.clone().spawn_with(move |store| {
         let mut out = Chunks {
             tx,
-            buf: Vec::new(),
+            buf: if bom { BOM.to_vec() } else { Vec::new() },
         };
         let done = store
             .and_then(|store| export::export(store, &opts, &mut out))
