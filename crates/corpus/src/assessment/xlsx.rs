@@ -10,6 +10,7 @@ pub fn xlsx(a: &Assessment) -> Result<Vec<u8>, StoreError> {
     let err = |e: rust_xlsxwriter::XlsxError| StoreError::Io(format!("XLSX: {e}"));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
     let c = &a.board.campaign;
     let filed = a.filed();
     let total = a.board.entries.len() as i64;
@@ -40,7 +41,7 @@ pub fn xlsx(a: &Assessment) -> Result<Vec<u8>, StoreError> {
         sheet
             .write_string_with_format(i as u32, 0, *k, &bold)
             .map_err(err)?;
-        sheet.write_string(i as u32, 1, v).map_err(err)?;
+        put(sheet, i as u32, 1, v, &percent).map_err(err)?;
     }
     for (name, head, body) in [
         ("各地区", &REGION_HEAD[..], region_rows(a)),
@@ -55,12 +56,32 @@ pub fn xlsx(a: &Assessment) -> Result<Vec<u8>, StoreError> {
         }
         for (i, row) in body.iter().enumerate() {
             for (j, v) in row.iter().enumerate() {
-                match v.parse::<f64>() {
-                    Ok(n) if j > 0 => sheet.write_number(i as u32 + 1, j as u16, n).map_err(err)?,
-                    _ => sheet.write_string(i as u32 + 1, j as u16, v).map_err(err)?,
-                };
+                if j > 0 {
+                    put(sheet, i as u32 + 1, j as u16, v, &percent).map_err(err)?;
+                } else {
+                    sheet.write_string(i as u32 + 1, 0, v).map_err(err)?;
+                }
             }
         }
     }
     book.save_to_buffer().map_err(err)
+}
+
+/// A figure as a number Excel can sort and sum: a percentage (`12.5%`) as a fraction shown in
+/// percent format, a count as a number, anything else (`—`, a name, a date) as text.
+fn put(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    v: &str,
+    percent: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if let Some(n) = v.strip_suffix('%').and_then(|n| n.parse::<f64>().ok()) {
+        sheet.write_number_with_format(row, col, n / 100.0, percent)?;
+    } else if let Ok(n) = v.parse::<f64>() {
+        sheet.write_number(row, col, n)?;
+    } else {
+        sheet.write_string(row, col, v)?;
+    }
+    Ok(())
 }
