@@ -12,7 +12,7 @@ use crate::place::{Columns, Geometry};
 use crate::regions::Range;
 use crate::spec::{t2_rows, t3_rows, RowSpec, T4_KEYS};
 use crate::split::{whole, Piece, PieceKind};
-use crate::table::{prior, read_row, read_row_split, t2_row_score, values, RowRead};
+use crate::table::{keep_best, prior, read_row, read_row_split, t2_row_score, values, RowRead};
 use crate::tables::no_soft;
 use crate::tokens::{Chunk, ChunkKind, Unit};
 use crate::write::Writer;
@@ -493,13 +493,7 @@ fn reads(
                 for w in &s.other_windows[k] {
                     read.cands.extend(read_row(w, cols, score).cands);
                 }
-                let scores: Vec<usize> = read.cands.iter().map(|c| score(&values(c))).collect();
-                let best = scores.iter().copied().max().unwrap_or(0);
-                let mut i = 0;
-                read.cands.retain(|_| {
-                    i += 1;
-                    scores[i - 1] == best
-                });
+                keep_best(&mut read.cands, score);
                 read.short = true;
             }
             if loose {
@@ -560,38 +554,17 @@ fn lost_columns(region: &Region, s: &Solved, width: usize) -> bool {
 }
 
 /// Every way a row's printed values (blanks left out) stand in `cols` columns in their
-/// order, those the row's identities favour kept, leftmost first.
+/// order that the row's identities favour (see [`crate::table::placements`]).
 fn placements(
     run: &[Chunk],
     cols: usize,
     score: &dyn Fn(&[Option<f64>]) -> usize,
 ) -> Vec<Vec<Piece>> {
-    let printed: Vec<&Chunk> = run.iter().filter(|c| c.b > c.a).collect();
+    let printed: Vec<Piece> = run.iter().filter(|c| c.b > c.a).map(whole).collect();
     if printed.is_empty() || printed.len() > cols {
         return Vec::new();
     }
-    let end = run.last().map_or(0, |c| c.b);
-    let blank = Piece {
-        a: end,
-        b: end,
-        kind: PieceKind::Null,
-    };
-    let mut all: Vec<Vec<Piece>> = Vec::new();
-    crate::split::choose(cols, printed.len(), 0, &mut Vec::new(), &mut |at| {
-        let mut row = vec![blank.clone(); cols];
-        for (c, &i) in printed.iter().zip(at) {
-            row[i] = whole(c);
-        }
-        all.push(row);
-    });
-    let scores: Vec<usize> = all.iter().map(|c| score(&values(c))).collect();
-    let best = scores.iter().copied().max().unwrap_or(0);
-    let mut k = 0;
-    all.retain(|_| {
-        k += 1;
-        scores[k - 1] == best
-    });
-    all
+    crate::table::placements(&printed, cols, score)
 }
 
 /// A short row's readings from where its values stand: each placement near the columns,
@@ -623,13 +596,7 @@ fn placed_read(
             row
         })
         .collect();
-    let scores: Vec<usize> = cands.iter().map(|c| score(&values(c))).collect();
-    let best = scores.iter().copied().max().unwrap_or(0);
-    let mut k = 0;
-    cands.retain(|_| {
-        k += 1;
-        scores[k - 1] == best
-    });
+    keep_best(&mut cands, score);
     Some(RowRead {
         cands,
         extra: false,

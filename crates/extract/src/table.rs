@@ -221,13 +221,7 @@ pub fn read_row_split(
         short = true;
     }
     if cands.len() > 1 {
-        let scores: Vec<usize> = cands.iter().map(|c| row_score(&values(c))).collect();
-        let best = *scores.iter().max().unwrap_or(&0);
-        let mut k = 0;
-        cands.retain(|_| {
-            k += 1;
-            scores[k - 1] == best
-        });
+        keep_best(&mut cands, row_score);
         if extra {
             cands.truncate(1);
         }
@@ -248,7 +242,7 @@ const MAX_PLACEMENTS: usize = 5_000;
 /// identities choose among them), the likeliest first: all from the left or the row's total
 /// last with the others from the left, whichever the row identity favours. When none does, only the values from the
 /// left, as printed.
-fn placements(
+pub(crate) fn placements(
     pieces: &[Piece],
     cols: usize,
     row_score: &dyn Fn(&[Option<f64>]) -> usize,
@@ -302,6 +296,18 @@ fn placements(
 
 fn binomial(n: usize, k: usize) -> usize {
     (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
+}
+
+/// Keeps the readings the row's identities favour most (`score` counts those that hold), in
+/// their order.
+pub(crate) fn keep_best(cands: &mut Vec<Vec<Piece>>, score: &dyn Fn(&[Option<f64>]) -> usize) {
+    let scores: Vec<usize> = cands.iter().map(|c| score(&values(c))).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        scores[k - 1] == best
+    });
 }
 
 pub fn values(pieces: &[Piece]) -> Vec<Option<f64>> {
