@@ -312,7 +312,7 @@ fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
                     .collect();
                 let mut b = HashMap::new();
                 if !unsure.is_empty() {
-                    let list = file_list(dir, "cells-bw.txt", unsure.iter().map(|&i| &f.bw[i]))?;
+                    let list = file_list(dir, "cells-bw.txt", &write_bw(f, &crops, &unsure)?)?;
                     for (k, v) in cells(&list, &[])? {
                         b.insert(unsure[k as usize - 1] as u32 + 1, v);
                     }
@@ -457,26 +457,38 @@ fn choose(a: (String, f64), b: (String, f64)) -> (String, f64) {
 struct CropFiles {
     grey: Vec<PathBuf>,
     grey_list: PathBuf,
-    /// The same crops in black and white.
-    bw: Vec<PathBuf>,
 }
 
 fn write_crops(dir: &Path, crops: &[(CellId, Image)]) -> Result<CropFiles, ReadError> {
-    let (mut grey, mut bw) = (Vec::new(), Vec::new());
+    let mut grey = Vec::new();
     for ((p, t, r, c), img) in crops {
         let path = dir.join(format!("cell-{p}-{t}-{r}-{c}.pgm"));
-        let mut black = img.clone();
-        black.binarize(INK);
         std::fs::write(&path, img.to_pgm())?;
-        std::fs::write(path.with_extension("bw.pgm"), black.to_pgm())?;
-        bw.push(path.with_extension("bw.pgm"));
         grey.push(path);
     }
     Ok(CropFiles {
         grey_list: file_list(dir, "cells.txt", &grey)?,
         grey,
-        bw,
     })
+}
+
+/// Writes the crops `which` (indices into `files`) in black and white beside their grey
+/// files; their paths.
+fn write_bw(
+    files: &CropFiles,
+    crops: &[(CellId, Image)],
+    which: &[usize],
+) -> Result<Vec<PathBuf>, ReadError> {
+    which
+        .iter()
+        .map(|&i| {
+            let mut black = crops[i].1.clone();
+            black.binarize(INK);
+            let path = files.grey[i].with_extension("bw.pgm");
+            std::fs::write(&path, black.to_pgm())?;
+            Ok(path)
+        })
+        .collect()
 }
 
 /// Writes `dir/name` listing `files` one per line (Tesseract reads a list of images in one
