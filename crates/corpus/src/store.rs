@@ -190,11 +190,15 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         Some(k) => (&k.report, &k.findings),
         None => (&p.report, &p.findings),
     };
-    let mut findings = findings.clone();
-    if let (Some(printed), Some(known)) = (&p.report.agency, &known_as) {
-        findings.push(agency_matched(printed, known));
-    }
-    let findings = &findings;
+    // Copied only to add the finding of a name taken for a known agency.
+    let with_match: Vec<Finding>;
+    let findings = match (&p.report.agency, &known_as) {
+        (Some(printed), Some(known)) => {
+            with_match = [findings.as_slice(), &[agency_matched(printed, known)]].concat();
+            &with_match
+        }
+        _ => findings,
+    };
     for row in &previous {
         c.exec(
             "UPDATE reports SET current = 0 WHERE id = $1",
@@ -418,9 +422,10 @@ fn resolve(
         .map(|r| (r.int(0).unwrap_or(0), stored_name(r)))
         .filter(|(_, n)| agency::same_agency(n, &name))
         .collect();
-    let near = match candidates.is_empty() && recognised {
-        true => near_agency(c, printed)?,
-        false => None,
+    let near = if candidates.is_empty() && recognised {
+        near_agency(c, printed)?
+    } else {
+        None
     };
     if let Some((id, known)) = near {
         c.exec(
