@@ -58,8 +58,12 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// The slots of `atoms`, those `taken` (by another table) left out.
-    pub fn of(atoms: &[Atom], lines: &[Line], taken: &[bool]) -> Stream {
+    /// The slots of `atoms`, those `taken` (by another table) left out. Label text made
+    /// only of the characters of `heads` (the table's column heads, canonical) is a column's
+    /// head printed beside its value, not a row's label: it sets no values apart (a
+    /// converter that keeps each column's head and value together writes `结果维持 0 结果纠正
+    /// 0 …`).
+    pub fn of(atoms: &[Atom], lines: &[Line], taken: &[bool], heads: &[char]) -> Stream {
         // A line of several cells (two with text, an empty one after text, or several empty
         // ones) keeps its values to itself; a line of one cell (empty cells before it are
         // indentation) is one value of a column of them.
@@ -75,9 +79,15 @@ impl Stream {
         let mut blank_line = Vec::new();
         let mut words = false;
         let mut last: Option<usize> = None;
+        let head = |a: &Atom| match &a.what {
+            What::Label(chars, _) => {
+                !heads.is_empty() && chars.len() >= 2 && chars.iter().all(|c| heads.contains(c))
+            }
+            _ => false,
+        };
         for (i, a) in atoms.iter().enumerate() {
             if a.is_label() {
-                words = true;
+                words |= !head(a);
                 continue;
             }
             if taken.get(i).copied().unwrap_or(false) {

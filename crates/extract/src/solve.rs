@@ -84,12 +84,13 @@ struct Solved {
     taken: Vec<usize>,
 }
 
-/// Finds the rows and gives them their values.
+/// Finds the rows and gives them their values; `heads`: see [`Stream::of`].
 fn solve(
     region: &Region,
     rows: &[&RowSpec],
     checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>],
     anchored: bool,
+    heads: &[char],
 ) -> Solved {
     let atoms = region.atoms;
     let text = Text::of(atoms);
@@ -107,7 +108,7 @@ fn solve(
         (f.anchors, f.again)
     };
     found.resize(rows.len(), None);
-    let stream = Stream::of(atoms, region.lines, &region.taken);
+    let stream = Stream::of(atoms, region.lines, &region.taken, heads);
     // The groups' labels, and where each is printed as a caption over its rows.
     let mut group_labels: Vec<&[char]> = Vec::new();
     let groups_of: Vec<Vec<usize>> = rows
@@ -306,7 +307,7 @@ fn chunk(a: &Atom) -> Chunk {
 pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
     let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
     let checks = vec![None; rows.len()];
-    let s = solve(region, &rows, &checks, false);
+    let s = solve(region, &rows, &checks, false, &[]);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -347,7 +348,7 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     };
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> =
         vec![Some(&check); rows.len()];
-    let s = solve(region, &rows, &checks, false);
+    let s = solve(region, &rows, &checks, false, &[]);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -381,7 +382,7 @@ pub fn t4(w: &mut Writer, region: &Region) {
     };
     let spec = t4_spec();
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> = vec![Some(&check)];
-    let s = solve(region, &[spec], &checks, true);
+    let s = solve(region, &[spec], &checks, true, crate::spec::t4_heads());
     let Some(run) = &s.runs[0] else { return };
     w.r.tables.push("四".into());
     let read = read_row(run, 15, &|v| row_score(sums, 15, v));

@@ -103,6 +103,23 @@ pub fn t4_row() -> &'static RowSpec {
 }
 
 /// Table 四: one row of 15 cells, in column order.
+/// The characters of table 四's column heads (canonical form): its only labels.
+pub fn t4_heads() -> &'static [char] {
+    static HEADS: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let mut out: Vec<char> = layout::T4_HEAD
+            .iter()
+            .flat_map(|h| {
+                let normal: String = h.text.chars().map(crate::norm::norm_char).collect();
+                crate::labels::canon(&normal).chars().collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    });
+    &HEADS
+}
+
 pub static T4_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| layout::T4.keys().collect());
 
 /// The printings of a statistics table, the form's own first (for the national form of

@@ -122,3 +122,43 @@ fn an_empty_line_before_a_label_is_not_its_blank_row() {
     assert_eq!(value(&r, "t2.penalty.decisions"), Some(37));
     assert_eq!(value(&r, "t2.coercion.decisions"), None);
 }
+
+/// pdfminer.six keeps each column of table 四 (its heads and its value) together, so the
+/// litigation values come one after each head, the heads broken where the cell wraps.
+#[test]
+fn values_between_their_column_heads_are_one_row() {
+    let mut text = String::from(
+        "四、政府信息公开行政复议、行政诉讼情况\n\n行政复议\n\n结果\n维持\n\n结果\n纠正\n\n\
+         其他\n结果\n\n尚未\n审结\n\n总计\n\n2\n\n1\n\n0\n\n0\n\n3\n\n行政诉讼\n\n",
+    );
+    for (group, values) in [
+        ("未经复议直接起诉", [0, 1, 0, 0, 1]),
+        ("复议后起诉", [1, 0, 0, 1, 2]),
+    ] {
+        text.push_str(&format!("{group}\n\n"));
+        for (head, v) in [
+            "结果\n维持",
+            "结果\n纠正",
+            "其他\n结果",
+            "尚未\n审结",
+            "总计",
+        ]
+        .iter()
+        .zip(values)
+        {
+            text.push_str(&format!("{head}\n\n{v}\n\n"));
+        }
+    }
+    text.push_str("五、存在的主要问题及改进情况\n无。\n");
+    let r = nianbao_extract::extract(&text);
+    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
+        .iter()
+        .flat_map(|row| {
+            ["upheld", "corrected", "other", "pending", "total"]
+                .map(|c| value(&r, &format!("t4.{row}.{c}")))
+        })
+        .collect();
+    let want = [2, 1, 0, 0, 3, 0, 1, 0, 0, 1, 1, 0, 0, 1, 2];
+    assert_eq!(got, want.map(Some));
+    assert!(r.doubts.is_empty(), "{:?}", r.doubts);
+}
