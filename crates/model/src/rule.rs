@@ -99,6 +99,14 @@ impl Rule {
         self.id().split('.').next().unwrap_or("")
     }
 
+    /// Whether its findings are for the agency that filed the report (a letter to it lists
+    /// them): not nianbao's doubts about how it read the file (`extract.*`), a reviewer's
+    /// bookkeeping (`review.*`) or the compose form's state (`form.*`), which are the
+    /// reviewer's to settle.
+    pub fn for_agency(self) -> bool {
+        !matches!(self.family(), "extract" | "review" | "form")
+    }
+
     /// Whether its findings mean a table identity fails (the statistics' pass rate).
     pub fn is_identity(self) -> bool {
         matches!(

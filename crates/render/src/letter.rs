@@ -18,7 +18,10 @@ pub struct Sender {
 }
 
 /// The letter's blocks; `findings` are the report's open findings (accepted ones left out by
-/// the caller).
+/// the caller). Only findings for the agency are written (see [`Rule::for_agency`]): how
+/// nianbao read the file is the reviewer's to verify, not a question to the agency.
+///
+/// [`Rule::for_agency`]: nianbao_model::Rule::for_agency
 pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
     let (office, date) = (sender.office.as_str(), sender.date);
     let agency = r.agency.clone().unwrap_or_else(|| "报送单位".into());
@@ -33,14 +36,15 @@ pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
         )),
         Block::Address(format!("{agency}：")),
     ];
-    let errors: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    let warnings: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect();
+    let of = |severity: Severity| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| f.severity == severity && f.rule.for_agency())
+            .collect()
+    };
+    let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
+    // Parts numbered in the order they appear: 一、 is the first, whichever it is.
+    let mut parts = ["一", "二", "三"].into_iter();
     if errors.is_empty() && warnings.is_empty() && sender.filing.is_empty() {
         out.push(Block::Para(format!(
             "你单位报送的《{title}》已收悉。经审查，未发现需要更正或核实的问题。"
@@ -53,14 +57,13 @@ pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
             if sender.filing.is_empty() { "" } else { "，另有报送问题" }
         )));
     }
-    for (heading, list) in [
-        ("一、需要更正的错误", &errors),
-        ("二、需要核实的问题", &warnings),
-    ] {
+    for (heading, list) in [("需要更正的错误", &errors), ("需要核实的问题", &warnings)]
+    {
         if list.is_empty() {
             continue;
         }
-        out.push(Block::Heading(heading.into()));
+        let n = parts.next().unwrap_or("");
+        out.push(Block::Heading(format!("{n}、{heading}")));
         for (n, f) in list.iter().enumerate() {
             out.push(Block::Para(format!("（{}）{}", n + 1, f.message_zh)));
             // The cells with what the report gives; not for a finding about cells the report
@@ -100,10 +103,7 @@ pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
         }
     }
     if !sender.filing.is_empty() {
-        let n = ["一", "二", "三"][[!errors.is_empty(), !warnings.is_empty()]
-            .iter()
-            .filter(|x| **x)
-            .count()];
+        let n = parts.next().unwrap_or("");
         out.push(Block::Heading(format!("{n}、报送问题")));
         for (i, s) in sender.filing.iter().enumerate() {
             out.push(Block::Para(format!("（{}）{s}", i + 1)));
@@ -120,6 +120,79 @@ pub fn letter(r: &Report, findings: &[Finding], sender: &Sender) -> Vec<Block> {
 mod tests {
     use super::*;
     use nianbao_model::{Num, Rule, Template};
+
+    fn texts(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Title(t) | Block::Heading(t) | Block::Para(t) | Block::Address(t) => {
+                    t.clone()
+                }
+                Block::Signature(l) => l.join("|"),
+                Block::Table(_) | Block::Figure(..) => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reading_doubts_stay_with_the_reviewer_and_parts_number_from_one() {
+        let mut r = Report::new(Template::Y2021);
+        r.agency = Some("测试镇人民政府".into());
+        r.year = Some(2022);
+        let doubt = Finding::new(
+            Rule::ExtractAmbiguousSplit,
+            Severity::Warning,
+            "表四的数字连在一起，可有4种拆分",
+            "split",
+            vec!["t4.review.upheld".into()],
+        );
+        let carried = Finding::new(
+            Rule::ReviewCorrectionNotCarried,
+            Severity::Warning,
+            "更正未沿用",
+            "not carried",
+            vec![],
+        );
+        let prose = Finding::new(
+            Rule::NarrativeCount,
+            Severity::Warning,
+            "正文与表格不一致",
+            "prose",
+            vec![],
+        );
+        let sender = Sender {
+            office: "某县人民政府办公室".into(),
+            date: Date::new(2023, 2, 10).unwrap(),
+            filing: vec!["逾期报送。".into()],
+        };
+        let text = texts(&letter(&r, &[doubt.clone(), carried, prose], &sender));
+        assert!(text[2].contains("错误 0 项、需核实 1 项"), "{}", text[2]);
+        assert!(
+            !text
+                .iter()
+                .any(|t| t.contains("拆分") || t.contains("沿用")),
+            "{text:?}"
+        );
+        let only_filing = letter(&r, std::slice::from_ref(&doubt), &sender);
+        let headings: Vec<&Block> = only_filing
+            .iter()
+            .filter(|b| matches!(b, Block::Heading(_)))
+            .collect();
+        assert_eq!(headings, [&Block::Heading("一、报送问题".into())]);
+        assert!(text.contains(&"一、需要核实的问题".to_string()), "{text:?}");
+        assert!(text.contains(&"二、报送问题".to_string()), "{text:?}");
+        // Only a reading doubt: nothing to ask the agency.
+        let none = Sender {
+            filing: vec![],
+            ..sender
+        };
+        let text = texts(&letter(&r, &[doubt], &none));
+        assert!(
+            text[2].contains("未发现需要更正或核实的问题"),
+            "{}",
+            text[2]
+        );
+    }
 
     #[test]
     fn a_letter_lists_each_problem_with_its_cells_and_the_fix() {

@@ -333,6 +333,14 @@ async fn render_page(
     );
     let reviewer = s.user.role >= Role::Reviewer;
     let typed = |f: fn(&Draft) -> &str| draft.as_ref().map_or("", f);
+    // Open doubts of the reading: the letter leaves them out, the reviewer settles them.
+    let reading_doubts = l
+        .stored
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && !f.rule.for_agency())
+        .filter(|f| !l.accepted.contains(&finding_key(f)))
+        .count();
     let body = html! {
         h1 { (title) }
         (versions_html(&l))
@@ -349,6 +357,11 @@ async fn render_page(
             " " a href={ "/export?id=" (id) "&format=csv&shape=long" } { "CSV（逐格）" }
             " · 审查意见书 " a id="letter-docx" href={ "/reports/" (id) "/letter?to=docx" } { "DOCX" }
             " " a href={ "/reports/" (id) "/letter?to=pdf" } { "PDF" }
+            @if reading_doubts > 0 {
+                " " span id="letter-note" class="note" {
+                    "（另有识别存疑 " (reading_doubts) " 项，只供审查人员核对，不写入审查意见书）"
+                }
+            }
         }
         div class="split" {
             section class="tables" id="tables" {

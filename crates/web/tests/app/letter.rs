@@ -1,7 +1,7 @@
 //! 审查意见书 from the report page: a DOCX (and PDF) letter to the agency listing exactly its
 //! open findings — the cells, the values, the fix — and none it was told are fine.
 
-use crate::common::{reviewer_with_broken_report, start};
+use crate::common::{reviewer_with_broken_report, start, Http, PASSWORD};
 use serde_json::{json, Value};
 
 /// The text of a DOCX's body.
@@ -39,7 +39,15 @@ fn the_letter_lists_the_open_findings_of_the_report() {
         "{text}"
     );
     assert!(text.contains("某县政务公开办"), "signed by the office");
-    for f in findings.iter().filter(|f| f["severity"] != "info") {
+    // nianbao's doubts about its reading are the reviewer's, not questions to the agency.
+    let for_agency = |f: &&Value| {
+        let rule = f["rule"].as_str().unwrap();
+        f["severity"] != "info"
+            && !["extract.", "review.", "form."]
+                .iter()
+                .any(|p| rule.starts_with(p))
+    };
+    for f in findings.iter().filter(for_agency) {
         let message = f["message_zh"]
             .as_str()
             .unwrap()
@@ -98,4 +106,46 @@ fn the_letter_lists_the_open_findings_of_the_report() {
         assert!(pdf.starts_with(b"%PDF"));
     }
     assert_eq!(h.get_bytes("/reports/1/letter?to=odt").0, 400);
+}
+
+/// nianbao's doubts about how it read a file are the reviewer's: the page says how many the
+/// letter leaves out, and the letter asks the agency only about the report.
+#[test]
+fn reading_doubts_stay_out_of_the_letter() {
+    let server = start(5);
+    let mut h = Http::new(&server);
+    assert_eq!(h.login("reviewer", PASSWORD), 303);
+    let csrf = h.csrf();
+    // Table 四's digits run together: 15 ways to split them (a reading doubt) and a total that
+    // fails (the agency's to answer).
+    let text = "测试镇人民政府2022年政府信息公开工作年度报告\n\
+        四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n12100311000000\n\
+        五、存在的主要问题及改进情况\n无。\n";
+    let (status, body) = h.upload("/api/upload", &csrf, &[("t.txt", text.as_bytes())], true);
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&h.get("/api/reports/1").1).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"extract.ambiguous_split"), "{rules:?}");
+    assert!(rules.contains(&"t4.group_total"), "{rules:?}");
+    let page = h.get("/reports/1").1;
+    assert!(
+        page.contains("另有识别存疑 2 项，只供审查人员核对，不写入审查意见书"),
+        "{page}"
+    );
+    let (status, _, _, docx) = h.get_bytes("/reports/1/letter?to=docx");
+    assert_eq!(status, 200);
+    let text = docx_text(&docx);
+    assert!(text.contains("表四“行政复议”：总计应等于"), "{text}");
+    assert!(
+        !text.contains("拆分") && !text.contains("表四应有15个数值"),
+        "{text}"
+    );
+    // Errors come first, numbered 一、; no part is skipped.
+    assert!(text.contains("一、需要更正的错误"), "{text}");
+    assert!(!text.contains("二、需要核实的问题"), "{text}");
 }
