@@ -878,12 +878,30 @@ async fn supervisor_season_in_chromium() {
     assert_eq!(count(c.clone(), "overdue").await, "4");
     assert_eq!(count(c.clone(), "filed").await, "32");
 
-    // 退回 the first report with errors, from the board.
+    // 退回 the first report with errors, from the board: the browser asks for the reason
+    // first (the field is required for 退回 only).
+    let row = "(//tr[@data-status='filed'][.//span[contains(@class,'err')]])[1]";
     click(
         &c,
-        Locator::XPath(
-            "//tr[@data-status='filed'][.//span[contains(@class,'err')]]//button[@class='return']",
-        ),
+        Locator::XPath(&format!("{row}//button[@class='return']")),
+    )
+    .await;
+    // Had the browser sent it, the board would have reloaded by now.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert_eq!(
+        count(c.clone(), "returned").await,
+        "0",
+        "returned without a reason"
+    );
+    c.find(Locator::XPath(&format!("{row}//input[@name='reason']")))
+        .await
+        .unwrap()
+        .send_keys("表三各列不平衡，请核对后重新报送")
+        .await
+        .unwrap();
+    click(
+        &c,
+        Locator::XPath(&format!("{row}//button[@class='return']")),
     )
     .await;
     wait("the board after 退回", || async {
@@ -894,6 +912,14 @@ async fn supervisor_season_in_chromium() {
     })
     .await;
     assert_eq!(count(c.clone(), "filed").await, "31");
+    let reason = c
+        .find(Locator::Css("tr[data-status='returned'] .reason"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(reason, "理由：表三各列不平衡，请核对后重新报送");
     click(&c, Locator::Id("count-returned")).await;
     wait("only the returned agency", || async {
         c.current_url()

@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 9;
+pub const VERSION: i64 = 10;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double,
 /// `{rowid}` a key given by the writer (on SQLite the table's row id, not a second index).
@@ -180,6 +180,22 @@ CREATE TABLE renderings (
 );
 ";
 
+/// Version 10: every review decision kept (state, assignee, the reason given — a 退回 needs
+/// one —, who and when), and the reason with the current state.
+const REVIEW_LOG: &str = "
+ALTER TABLE review_states ADD COLUMN reason TEXT;
+CREATE TABLE review_log (
+    id {id},
+    report_id BIGINT NOT NULL REFERENCES reports (id),
+    state TEXT NOT NULL,
+    assignee TEXT,
+    reason TEXT,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX review_log_report ON review_log (report_id);
+";
+
 /// The `cells` view: the stored arrays as the rows (report, key, value, evidence columns)
 /// the `cells` table of schema 8 and before held.
 fn cells_view(kind: Kind) -> &'static str {
@@ -324,6 +340,7 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             &(TABLES.to_string()
                 + REVIEW
                 + WORKFLOW
+                + REVIEW_LOG
                 + CAMPAIGNS
                 + crate::figures::TABLE
                 + RENDERINGS),
@@ -353,8 +370,9 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // filled from the stored cells and findings, one made before Word originals were
         // rendered (7) their table, one made before cells were stored an array per report
         // (8) its cells converted and the numbers the cross-year rules read put with the
-        // figures; everything else is kept.
-        Some(v @ (1..=8)) => {
+        // figures, one made before review decisions were kept (9) their log; everything
+        // else is kept.
+        Some(v @ (1..=9)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -379,9 +397,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if v <= 7 {
                 ddl.push_str(&dialect(conn, RENDERINGS));
             }
-            if v >= 7 {
+            if (7..=8).contains(&v) {
                 ddl.push_str("ALTER TABLE figures ADD COLUMN cross_cells TEXT;");
             }
+            ddl.push_str(&dialect(conn, REVIEW_LOG));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 if v <= 5 {
@@ -390,8 +409,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 if v <= 6 {
                     crate::figures::fill(c)?;
                 }
-                cells_to_sets(c)?;
-                crate::figures::fill_cross(c)?;
+                if v <= 8 {
+                    cells_to_sets(c)?;
+                    crate::figures::fill_cross(c)?;
+                }
                 c.exec(
                     "UPDATE nianbao_meta SET value = $1 WHERE key = 'schema'",
                     &[VERSION.to_string().into()],

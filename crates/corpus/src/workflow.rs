@@ -51,7 +51,23 @@ pub struct Review {
     /// Who set it and when (China Standard Time); empty for a report never set.
     pub user: String,
     pub at: String,
+    /// Why, as the reviewer wrote it (a 退回 always has one).
+    pub reason: Option<String>,
 }
+
+/// One review decision as it was taken: the report's review history is a list of these.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decision {
+    pub state: Step,
+    pub assignee: Option<String>,
+    pub reason: Option<String>,
+    pub user: String,
+    /// China Standard Time.
+    pub at: String,
+}
+
+/// The longest reason kept, in characters.
+const REASON_CHARS: usize = 2000;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comment {
@@ -70,7 +86,7 @@ fn when(s: &str) -> String {
 impl Store {
     pub fn review(&mut self, id: i64) -> Result<Review, StoreError> {
         let rows = self.conn().query(
-            "SELECT state, assignee, user_name, at FROM review_states WHERE report_id = $1",
+            "SELECT state, assignee, user_name, at, reason FROM review_states WHERE report_id = $1",
             &[id.into()],
         )?;
         Ok(match rows.first() {
@@ -79,39 +95,80 @@ impl Store {
                 assignee: r.text(1).map(str::to_string),
                 user: r.str(2).to_string(),
                 at: when(r.str(3)),
+                reason: r.text(4).map(str::to_string),
             },
             None => Review {
                 state: Step::Pending,
                 assignee: None,
                 user: String::new(),
                 at: String::new(),
+                reason: None,
             },
         })
     }
 
-    /// Sets a report's state and assignee.
+    /// Sets a report's state and assignee, and keeps the decision in its review history.
+    /// A 退回 needs a reason: the agency is told it.
     pub fn set_review(
         &mut self,
         id: i64,
         state: Step,
         assignee: Option<&str>,
+        reason: Option<&str>,
         user: &str,
     ) -> Result<(), StoreError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if state == Step::Returned && reason.is_none() {
+            return Err(StoreError::Rejected(
+                "退回须写明理由，报送单位将看到它 (a return needs a reason: the agency is told it)"
+                    .into(),
+            ));
+        }
+        if reason.is_some_and(|r| r.chars().count() > REASON_CHARS) {
+            return Err(StoreError::Rejected(format!(
+                "理由不能超过 {REASON_CHARS} 个字符 (a reason of at most {REASON_CHARS} characters)"
+            )));
+        }
         if self.report(id)?.is_none() {
             return Err(StoreError::NotFound(format!(
                 "没有编号为 {id} 的报告 (no report {id})"
             )));
         }
-        let c = self.conn();
-        c.exec(
-            "DELETE FROM review_states WHERE report_id = $1",
-            &[id.into()],
-        )?;
-        c.exec(
-            "INSERT INTO review_states (report_id, state, assignee, user_name, at) VALUES ($1, $2, $3, $4, $5)",
-            &[id.into(), state.as_str().into(), assignee.into(), user.into(), now().into()],
-        )?;
-        Ok(())
+        let at = now();
+        crate::db::transaction(self.conn(), |c| {
+            c.exec(
+                "DELETE FROM review_states WHERE report_id = $1",
+                &[id.into()],
+            )?;
+            c.exec(
+                "INSERT INTO review_states (report_id, state, assignee, user_name, at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[id.into(), state.as_str().into(), assignee.into(), user.into(), at.as_str().into(), reason.into()],
+            )?;
+            c.exec(
+                "INSERT INTO review_log (report_id, state, assignee, reason, user_name, at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[id.into(), state.as_str().into(), assignee.into(), reason.into(), user.into(), at.as_str().into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every review decision on report `id`, oldest first.
+    pub fn decisions(&mut self, id: i64) -> Result<Vec<Decision>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT state, assignee, reason, user_name, at FROM review_log WHERE report_id = $1 ORDER BY id",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Decision {
+                state: Step::parse(r.str(0)).unwrap_or(Step::Pending),
+                assignee: r.text(1).map(str::to_string),
+                reason: r.text(2).map(str::to_string),
+                user: r.str(3).to_string(),
+                at: when(r.str(4)),
+            })
+            .collect())
     }
 
     pub fn comments(&mut self, id: i64) -> Result<Vec<Comment>, StoreError> {

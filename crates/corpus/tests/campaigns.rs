@@ -133,7 +133,13 @@ fn campaign(store: &mut Store, root: &Path) {
         .clone();
     let report = entry.report_id.unwrap();
     store
-        .set_review(report, Step::Returned, None, "审核员")
+        .set_review(
+            report,
+            Step::Returned,
+            None,
+            Some("本年新收与各项之和不符"),
+            "审核员",
+        )
         .unwrap();
     store
         .comment(
@@ -146,6 +152,19 @@ fn campaign(store: &mut Store, root: &Path) {
     let board = store.board(id, "2025-02-01").unwrap();
     assert_eq!(board.count(Filing::Returned), 1);
     assert_eq!(board.count(Filing::Filed), 31);
+    let returned = board
+        .entries
+        .iter()
+        .find(|e| e.status == Filing::Returned)
+        .unwrap();
+    assert_eq!(
+        returned.returned_for.as_deref(),
+        Some("本年新收与各项之和不符")
+    );
+    assert!(board
+        .entries
+        .iter()
+        .all(|e| e.status == Filing::Returned || e.returned_for.is_none()));
     let mut fixed =
         std::fs::read_to_string(root.join("宁海县").join(format!("{}.txt", names[i]))).unwrap();
     fixed.push_str("\n（修订版）\n");
@@ -159,7 +178,13 @@ fn campaign(store: &mut Store, root: &Path) {
     assert_ne!(again.report_id, Some(report));
     assert_eq!(board.count(Filing::Returned), 0);
     store
-        .set_review(again.report_id.unwrap(), Step::Approved, None, "审核员")
+        .set_review(
+            again.report_id.unwrap(),
+            Step::Approved,
+            None,
+            None,
+            "审核员",
+        )
         .unwrap();
     let board = store.board(id, "2025-02-01").unwrap();
     assert_eq!(

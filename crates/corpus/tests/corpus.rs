@@ -1189,7 +1189,7 @@ fn workflow(backend: Backend) {
     assert_eq!(store.next_to_review(0).unwrap(), Some(first));
     assert_eq!(store.review(first).unwrap().state, Step::Pending);
     store
-        .set_review(first, Step::Approved, Some("审核员甲"), "审核员乙")
+        .set_review(first, Step::Approved, Some("审核员甲"), None, "审核员乙")
         .unwrap();
     let r = store.review(first).unwrap();
     assert_eq!(
@@ -1197,9 +1197,45 @@ fn workflow(backend: Backend) {
         (Step::Approved, Some("审核员甲"), "审核员乙")
     );
     assert_eq!(store.next_to_review(0).unwrap(), Some(second));
+    // A return without a reason is refused and changes nothing.
+    let refused = store
+        .set_review(first, Step::Returned, None, Some("  "), "审核员乙")
+        .unwrap_err();
+    assert!(refused.to_string().contains("退回须写明理由"), "{refused}");
+    assert_eq!(store.review(first).unwrap().state, Step::Approved);
     store
-        .set_review(first, Step::Returned, None, "审核员乙")
+        .set_review(
+            first,
+            Step::Returned,
+            None,
+            Some(" 表三总计不符 "),
+            "审核员乙",
+        )
         .unwrap();
+    let r = store.review(first).unwrap();
+    assert_eq!(
+        (r.state, r.reason.as_deref()),
+        (Step::Returned, Some("表三总计不符"))
+    );
+    // Every decision is kept, oldest first.
+    let kept: Vec<(Step, Option<String>, String)> = store
+        .decisions(first)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.state, d.reason, d.user))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (Step::Approved, None, "审核员乙".to_string()),
+            (
+                Step::Returned,
+                Some("表三总计不符".to_string()),
+                "审核员乙".to_string()
+            )
+        ]
+    );
+    assert!(store.decisions(second).unwrap().is_empty());
     assert_eq!(store.next_to_review(0).unwrap(), Some(first));
     let last = *with_errors.last().unwrap();
     assert_eq!(
@@ -1265,7 +1301,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after("DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
 }
 
 #[test]
@@ -1282,7 +1318,7 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
 }
 
 #[test]
@@ -1297,7 +1333,7 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
 }
 
 #[test]
@@ -1306,7 +1342,7 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
         "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
     let placed: Vec<(String, String, String)> = store
         .conn()
         .query(
@@ -1340,7 +1376,7 @@ fn a_version_7_corpus_gains_the_renderings_of_word_originals() {
     let (_dir, mut store) = reopened_after(
         "DROP TABLE renderings; UPDATE nianbao_meta SET value = '7' WHERE key = 'schema';",
     );
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
     let id = store
         .conn()
         .query("SELECT MIN(id) FROM reports", &[])
@@ -1400,6 +1436,7 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
         "{} cell rows",
         before_rows.len()
     );
+    store.conn().batch(AS_IN_VERSION_9).unwrap();
     store.conn().batch(AS_IN_VERSION_8).unwrap();
     store
         .conn()
@@ -1408,7 +1445,7 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
     assert_eq!(rows(&mut store), before_rows);
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
     assert_eq!(every(&mut store), before);
     assert_eq!(rows(&mut store), before_rows);
     // The cross-year findings computed again from the numbers the upgrade put with the
@@ -1441,6 +1478,7 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
     };
     let before = all(&mut store);
     assert_eq!(before[0][0].reports, 25);
+    store.conn().batch(AS_IN_VERSION_9).unwrap();
     store.conn().batch(AS_IN_VERSION_8).unwrap();
     store
         .conn()
@@ -1448,7 +1486,7 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "9");
+    assert_eq!(schema_version(&mut store), "10");
     assert_eq!(all(&mut store), before);
 
     // A correction moves the figures with it: received of every report, then one report's
@@ -1536,6 +1574,13 @@ fn generated_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// The review tables as schema 9 and before had them: the current state without a reason,
+/// no log of decisions.
+const AS_IN_VERSION_9: &str = "
+DROP TABLE review_log;
+ALTER TABLE review_states DROP COLUMN reason;
+";
+
 /// The `cells` table as schema 8 and before had it (one row per cell), made from the view
 /// of the same name over the arrays of `cell_sets`, which go; and the figures without the
 /// numbers the cross-year rules read.
@@ -1557,6 +1602,7 @@ ALTER TABLE figures DROP COLUMN cross_cells;
 fn reopened_after(sql: &str) -> (tempfile::TempDir, Store) {
     let (dir, mut store) = generated_store();
     let path = dir.path().join("old.db").display().to_string();
+    store.conn().batch(AS_IN_VERSION_9).unwrap();
     store.conn().batch(AS_IN_VERSION_8).unwrap();
     store.conn().batch(sql).unwrap();
     drop(store);
@@ -1744,4 +1790,40 @@ fn postgres_database_of_another_application_is_refused_untouched() {
         .unwrap()
         .to_string();
     assert!(e.contains("无法打开数据库") && !e.contains("secret"), "{e}");
+}
+
+#[test]
+fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
+    let (dir, mut store) = generated_store();
+    let path = dir.path().join("old.db").display().to_string();
+    let ids: Vec<i64> = store
+        .conn()
+        .query("SELECT id FROM reports ORDER BY id LIMIT 2", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.int(0).unwrap())
+        .collect();
+    store
+        .set_review(ids[0], nianbao_corpus::workflow::Step::Approved, Some("审核员甲"), None, "审核员乙")
+        .unwrap();
+    let before = store.review(ids[0]).unwrap();
+    store.conn().batch(AS_IN_VERSION_9).unwrap();
+    store
+        .conn()
+        .batch("UPDATE nianbao_meta SET value = '9' WHERE key = 'schema';")
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&mut store), "10");
+    assert_eq!(store.review(ids[0]).unwrap(), before);
+    // Decisions before the upgrade were not kept; those after are.
+    assert!(store.decisions(ids[0]).unwrap().is_empty());
+    store
+        .set_review(ids[1], nianbao_corpus::workflow::Step::Returned, None, Some("缺表四"), "审核员乙")
+        .unwrap();
+    let log = store.decisions(ids[1]).unwrap();
+    assert_eq!(
+        (log.len(), log[0].state, log[0].reason.as_deref()),
+        (1, nianbao_corpus::workflow::Step::Returned, Some("缺表四"))
+    );
 }

@@ -94,6 +94,7 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     v["findings"] = Value::Array(findings);
     v["versions"] = json!(l.versions);
     v["review"] = json!(l.review);
+    v["decisions"] = json!(l.decisions);
     v["comments"] = json!(l.comments);
     v["rev"] = json!(l.rev);
     v["changed_from_previous"] = l
@@ -230,6 +231,9 @@ pub struct ReviewBody {
     state: String,
     #[serde(default)]
     assignee: Option<String>,
+    /// Why (a 退回 needs it).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 pub async fn set_review(
@@ -246,7 +250,7 @@ pub async fn set_review(
     let user = s.user.name.clone();
     let review = st
         .with(move |store| {
-            store.set_review(id, step, who.as_deref(), &user)?;
+            store.set_review(id, step, who.as_deref(), b.reason.as_deref(), &user)?;
             store.review(id)
         })
         .await
@@ -433,7 +437,7 @@ pub async fn openapi() -> Json<Value> {
             "/api/check": { "post": { "summary": "核对一份正在填写的年报表格 {year, values: {key: 数值}}（新建年报页面边填边查；空白按 0）", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }],
                 "responses": { "200": { "description": "{findings}", "content": { "application/json": { "schema": { "type": "object", "properties": { "findings": { "type": "array", "items": { "$ref": "#/components/schemas/Finding" } } } } } } }, "400": { "description": "输入有误" } } } },
             "/api/openapi.json": { "get": { "summary": "本说明（OpenAPI 3.1，无需登录）", "security": [], "responses": { "200": { "description": "OpenAPI 文档" } } } },
-            "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）和审核人 assignee（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
+            "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）、审核人 assignee（审核员）和理由 reason（退回时必填，报送单位可见）；每次设置记入审核记录", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
             "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
             "/api/tokens": { "get": { "summary": "本账号的 API 令牌（名称、生成时间）", "responses": ok("{tokens: [{name, created}]}") },
                              "post": { "summary": "生成 API 令牌 {name}：返回 {name, token}，令牌只显示这一次；脚本以 Authorization: Bearer 令牌 调用 API，无需 CSRF 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{name, token}") } },

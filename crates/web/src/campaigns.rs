@@ -202,6 +202,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                     td {
                         span class={ "status " (e.status.as_str()) } { (e.status.name_zh()) }
                         @if e.late { " " span class="badge warn" { "逾期报送" } }
+                        @if let Some(why) = &e.returned_for { br; span class="muted reason" { "理由：" (why) } }
                     }
                     td { (e.filed.as_deref().unwrap_or("")) }
                     td { @if e.report_id.is_some() { (findings_badge(e.errors, e.warnings)) } }
@@ -219,8 +220,10 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                             form method="post" action={ "/reports/" (r) "/review" } class="inline" {
                                 (csrf_input(s))
                                 input type="hidden" name="back" value={ "/campaigns/" (id) };
+                                input name="reason" class="reason" required maxlength="2000" size="14"
+                                    placeholder="退回理由" title="退回时必填，报送单位可见";
                                 button name="state" value="returned" class="return" { "退回" }
-                                button name="state" value="approved" class="approve" { "已审" }
+                                button name="state" value="approved" class="approve" formnovalidate { "已审" }
                             }
                         }
                     }
@@ -278,6 +281,7 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
         "版本",
         "错误数",
         "警告数",
+        "退回理由",
     ];
     w.write_record(head).map_err(|_| Fail::internal("csv"))?;
     for e in &b.entries {
@@ -293,6 +297,7 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
             e.version.map(|v| v.to_string()).unwrap_or_default(),
             e.errors.to_string(),
             e.warnings.to_string(),
+            e.returned_for.clone().unwrap_or_default(),
         ])
         .map_err(|_| Fail::internal("csv"))?;
     }

@@ -13,7 +13,7 @@ use axum::Form;
 use maud::{html, Markup, PreEscaped};
 use nianbao_corpus::review::{finding_key, Change, Role, Version};
 use nianbao_corpus::store::{Filter, Stored};
-use nianbao_corpus::workflow::{Comment, Review, Step};
+use nianbao_corpus::workflow::{Comment, Decision, Review, Step};
 use nianbao_model::{Finding, Num, Report, Severity, Template};
 use nianbao_render::doc::{document, Block, Role as CellRole, Table};
 use nianbao_render::html::{rows as table_rows, Td};
@@ -31,6 +31,8 @@ pub struct Loaded {
     /// Cells whose value differs from the version before: (key, before, now).
     pub diff: Vec<(String, Option<String>, Option<String>)>,
     pub review: Review,
+    /// Every review decision, oldest first.
+    pub decisions: Vec<Decision>,
     pub comments: Vec<Comment>,
     /// Reviewers' changes so far: a change from a page at another revision is refused.
     pub rev: i64,
@@ -104,6 +106,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             None => Vec::new(),
         };
         let review = s.review(id)?;
+        let decisions = s.decisions(id)?;
         let comments = s.comments(id)?;
         let rev = s.revision(id)?;
         // Kept files, and whether they are PDFs (read as `pdf` or `pdf-ocr`).
@@ -129,6 +132,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             versions,
             diff,
             review,
+            decisions,
             comments,
             rev,
             reviewers,
@@ -470,7 +474,12 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
                     None => "，未指派",
                 }
                 @if !review.user.is_empty() { "（" (review.user) " 于 " (when(&review.at)) "）" }
-                " · "
+                @if let Some(reason) = &review.reason {
+                    br;
+                    @if review.state == Step::Returned { "退回理由：" } @else { "说明：" }
+                    span id="review-reason-shown" { (reason) }
+                }
+                br;
                 a id="next-link" href={ "/next?after=" (id) } title="快捷键 n" { "下一份待审（有错误）→" }
             }
             @if reviewer {
@@ -489,7 +498,25 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
                         }
                     }
                     " "
+                    input name="reason" id="review-reason" maxlength="2000" size="40"
+                        placeholder="理由（退回时必填，报送单位可见）";
+                    " "
                     button id="save-review" { "保存审核状态" }
+                }
+            }
+            @if !l.decisions.is_empty() {
+                details id="decisions" open[review.state == Step::Returned] {
+                    summary { "审核记录（" (l.decisions.len()) "）" }
+                    ol {
+                        @for d in l.decisions.iter().rev() {
+                            li data-state=(d.state.as_str()) {
+                                b { (d.state.name_zh()) }
+                                @if let Some(a) = &d.assignee { "，审核人 " (a) }
+                                @if let Some(r) = &d.reason { "：" (r) }
+                                " " span class="muted" { "— " (d.user) "，" (when(&d.at)) }
+                            }
+                        }
+                    }
                 }
             }
             ul class="comments" id="comments" {
@@ -994,6 +1021,9 @@ pub struct ReviewForm {
     state: String,
     #[serde(default)]
     assignee: String,
+    /// Why (a 退回 needs it).
+    #[serde(default)]
+    reason: String,
     /// Where to go afterwards: a campaign's board (`/campaigns/N`), else the report.
     #[serde(default)]
     back: String,
@@ -1017,7 +1047,8 @@ pub async fn set_review(
     s.require(Role::Reviewer)?;
     let (step, who) = review_of(&f.state, &f.assignee)?;
     let user = s.user.name.clone();
-    st.with(move |store| store.set_review(id, step, who.as_deref(), &user))
+    let reason = f.reason;
+    st.with(move |store| store.set_review(id, step, who.as_deref(), Some(&reason), &user))
         .await?;
     let board = f
         .back

@@ -78,7 +78,28 @@ fn queue_state_comments_and_no_overwrites() {
         Some(&csrf),
         json!({ "state": "returned" }),
     );
+    assert_eq!(status, 400, "a return without a reason: {body}");
+    assert!(body.contains("退回须写明理由"), "{body}");
+    let (status, body) = a.json(
+        &format!("/api/reports/{first}/review"),
+        Some(&csrf),
+        json!({ "state": "returned", "reason": "表三总计不符" }),
+    );
     assert_eq!(status, 200, "{body}");
+    let got = report(&mut a, first);
+    assert_eq!(got["review"]["reason"], "表三总计不符");
+    let decisions: Vec<(&str, &str)> = got["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["state"].as_str().unwrap(),
+                d["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(decisions, [("approved", ""), ("returned", "表三总计不符")]);
     assert_eq!(
         next(&mut a, second),
         format!("/reports/{first}"),
