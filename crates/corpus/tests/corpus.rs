@@ -1804,7 +1804,13 @@ fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
         .map(|r| r.int(0).unwrap())
         .collect();
     store
-        .set_review(ids[0], nianbao_corpus::workflow::Step::Approved, Some("审核员甲"), None, "审核员乙")
+        .set_review(
+            ids[0],
+            nianbao_corpus::workflow::Step::Approved,
+            Some("审核员甲"),
+            None,
+            "审核员乙",
+        )
         .unwrap();
     let before = store.review(ids[0]).unwrap();
     store.conn().batch(AS_IN_VERSION_9).unwrap();
@@ -1819,7 +1825,13 @@ fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
     // Decisions before the upgrade were not kept; those after are.
     assert!(store.decisions(ids[0]).unwrap().is_empty());
     store
-        .set_review(ids[1], nianbao_corpus::workflow::Step::Returned, None, Some("缺表四"), "审核员乙")
+        .set_review(
+            ids[1],
+            nianbao_corpus::workflow::Step::Returned,
+            None,
+            Some("缺表四"),
+            "审核员乙",
+        )
         .unwrap();
     let log = store.decisions(ids[1]).unwrap();
     assert_eq!(

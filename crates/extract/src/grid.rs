@@ -236,8 +236,19 @@ impl<'a> GridReader<'a> {
     /// words: the row is then read as text.
     fn mapped_row(&self, r: usize, mapping: &[usize]) -> Option<Vec<Item>> {
         let line = self.lines[r].clone();
-        let first_value = self.grid.values.clone().find_map(|c| self.cell(r, c))?;
-        let mut out = items_in(self.chars, line.start..first_value.start);
+        // The label is everything before the first column the template reads: a cell of
+        // words inside the reader's value columns (a scan's streak split the label's cell,
+        // `一、本年新收… | 申请数量 | 32`) is still label.
+        let first_value = mapping
+            .iter()
+            .filter_map(|&c| self.cell(r, c))
+            .map(|cell| cell.start)
+            .min()
+            .or_else(|| {
+                let c = self.grid.values.clone().find_map(|c| self.cell(r, c))?;
+                Some(c.start)
+            })?;
+        let mut out = items_in(self.chars, line.start..first_value);
         let mut run = Vec::with_capacity(mapping.len());
         for &c in mapping {
             run.push(self.value(self.cell(r, c)?)?);
@@ -402,6 +413,41 @@ mod tests {
                 vec!["7", "0", "12"]
             ]
         );
+    }
+
+    /// A scan's streak split the label's cell: its second half stands in a column the reader
+    /// took for values, left of the first column the template reads.
+    #[test]
+    fn words_before_the_first_read_column_are_the_rows_label() {
+        let g = |t| Some(t);
+        let (text, grid) = laid(
+            &[
+                &[
+                    g("信息内容"),
+                    g(""),
+                    g("本年制发件数"),
+                    g("本年废止件数"),
+                    g("现行有效件数"),
+                ],
+                &[g("行政规范"), g("性文件"), g("7"), g("0"), g("12")],
+            ],
+            1..5,
+        );
+        let norm = Norm::new(&text);
+        let labels: Vec<String> = items(&norm, std::slice::from_ref(&grid), Template::Y2021)
+            .iter()
+            .filter_map(|i| match i {
+                Item::Seg(s) => Some(
+                    norm.chars[s.a..s.b]
+                        .iter()
+                        .filter(|c| !c.is_whitespace())
+                        .collect(),
+                ),
+                Item::Run(_) => None,
+            })
+            .collect();
+        assert!(labels.concat().contains("行政规范性文件"), "{labels:?}");
+        assert_eq!(runs(&text, &grid), [vec!["7", "0", "12"]]);
     }
 
     #[test]
