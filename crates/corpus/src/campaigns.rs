@@ -108,6 +108,8 @@ pub struct Entry {
     pub warnings: i64,
     /// Why it was returned (退回), as the reviewer wrote it.
     pub returned_for: Option<String>,
+    /// A newer version waiting for a reviewer to make it current (the newest), if any.
+    pub held: Option<i64>,
 }
 
 /// A campaign's agencies and how many are at each status.
@@ -276,7 +278,8 @@ impl Store {
             // The members first (named, or under the division), then their reports: with
             // the two kinds of member as one OR, PostgreSQL joined every report of the year
             // (1 s at a million reports; 2.5 ms this way).
-            "SELECT a.id, a.name, a.division, r.id, r.version, r.published, r.ingested_at, r.errors, r.warnings, s.state, s.reason \
+            "SELECT a.id, a.name, a.division, r.id, r.version, r.published, r.ingested_at, r.errors, r.warnings, s.state, s.reason, \
+             (SELECT MAX(h.id) FROM reports h WHERE h.agency_id = a.id AND h.year = $2 AND h.held = 1) \
              FROM (SELECT agency_id AS id FROM campaign_agencies WHERE campaign_id = $1 \
                    UNION SELECT id FROM agencies WHERE $3 <> '' AND division LIKE $3) m \
              JOIN agencies a ON a.id = m.id \
@@ -323,6 +326,7 @@ impl Store {
                 returned_for: (status == Filing::Returned)
                     .then(|| r.text(10).map(str::to_string))
                     .flatten(),
+                held: r.int(11),
             });
         }
         let counts = Filing::ALL

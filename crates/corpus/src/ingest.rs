@@ -49,7 +49,7 @@ impl Summary {
     pub(crate) fn count(&mut self, name: &str, outcome: &Outcome) {
         match outcome {
             Outcome::Saved(Saved::New) => self.new += 1,
-            Outcome::Saved(Saved::NewVersion) => self.versions += 1,
+            Outcome::Saved(Saved::NewVersion | Saved::Held) => self.versions += 1,
             Outcome::Saved(Saved::Unchanged) => self.unchanged += 1,
             Outcome::Failed(reason) => self.failed.push((name.to_string(), reason.clone())),
             Outcome::Skipped(reason) => {

@@ -147,6 +147,8 @@ pub struct Version {
     pub id: i64,
     pub version: i64,
     pub current: bool,
+    /// Waits for a reviewer to make it current (see [`Store::hold_reviewed`]).
+    pub held: bool,
     /// When it was stored, China Standard Time.
     pub at: String,
     pub path: String,
@@ -545,7 +547,7 @@ impl Store {
             return Ok(Vec::new());
         };
         // Two plain queries (each on an index) rather than one join on an OR.
-        let cols = "SELECT id, version, current, ingested_at, path FROM reports";
+        let cols = "SELECT id, version, current, ingested_at, path, held FROM reports";
         let rows = match (head.int(0), head.int(1)) {
             (Some(a), Some(y)) => c.query(
                 &format!("{cols} WHERE agency_id = $1 AND year = $2 ORDER BY version, id"),
@@ -562,6 +564,7 @@ impl Store {
                 id: r.int(0).unwrap_or(0),
                 version: r.int(1).unwrap_or(1),
                 current: r.int(2) == Some(1),
+                held: r.int(5) == Some(1),
                 at: r
                     .str(3)
                     .parse::<i64>()

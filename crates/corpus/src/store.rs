@@ -10,6 +10,8 @@ use std::path::Path;
 pub struct Store {
     pub(crate) conn: Box<dyn Conn>,
     name: String,
+    /// New versions of a reviewed report wait for a reviewer (see [`Store::hold_reviewed`]).
+    hold: bool,
 }
 
 /// A file read and extracted, ready to be stored.
@@ -34,6 +36,9 @@ pub enum Saved {
     New,
     /// Same agency and year as a stored report with other content: kept as a new version.
     NewVersion,
+    /// A new version of a report already reviewed (已审 or 退回), kept beside it until a
+    /// reviewer makes it current (see [`Store::hold_reviewed`]).
+    Held,
     Unchanged,
 }
 
@@ -62,6 +67,7 @@ impl Store {
             return Ok(Store {
                 conn: Box::new(conn),
                 name: "PostgreSQL".into(),
+                hold: false,
             });
         }
         let mut conn = Sqlite::open(Path::new(spec))?;
@@ -70,11 +76,20 @@ impl Store {
         Ok(Store {
             conn: Box::new(conn),
             name: spec.to_string(),
+            hold: false,
         })
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// From now on, a file for an agency and year whose current report was reviewed (已审 or
+    /// 退回) is stored as a held version: kept and shown beside the current one, which stays
+    /// current until a reviewer calls [`Store::make_current`]. Off by default (a command-line
+    /// ingest replaces the current version, and the review history records it).
+    pub fn hold_reviewed(&mut self, on: bool) {
+        self.hold = on;
     }
 
     pub fn conn(&mut self) -> &mut dyn Conn {
@@ -93,7 +108,8 @@ impl Store {
 
     /// Stores one report, its cells, findings and source text in one transaction.
     pub fn save(&mut self, p: &Parsed) -> Result<Saved, StoreError> {
-        transaction(self.conn.as_mut(), |c| save(c, p))
+        let hold = self.hold;
+        transaction(self.conn.as_mut(), |c| save(c, p, hold))
     }
 
     /// Stores several reports, in one transaction on SQLite (each report under a savepoint,
@@ -102,11 +118,12 @@ impl Store {
     /// deadlock). Stops at the first store error: the reports before it are stored, and
     /// their outcomes come back with the error.
     pub fn save_batch(&mut self, batch: &[&Parsed]) -> (Vec<Saved>, Option<StoreError>) {
+        let hold = self.hold;
         let c = self.conn.as_mut();
         let mut saved = Vec::with_capacity(batch.len());
         if c.kind() == Kind::Postgres || batch.len() == 1 {
             for p in batch {
-                match transaction(c, |c| save(c, p)) {
+                match transaction(c, |c| save(c, p, hold)) {
                     Ok(s) => saved.push(s),
                     Err(e) => return (saved, Some(e)),
                 }
@@ -118,7 +135,7 @@ impl Store {
         }
         let mut failed = None;
         for p in batch {
-            let one = c.batch("SAVEPOINT report").and_then(|_| save(c, p));
+            let one = c.batch("SAVEPOINT report").and_then(|_| save(c, p, hold));
             match one.and_then(|s| c.batch("RELEASE SAVEPOINT report").map(|_| s)) {
                 Ok(s) => saved.push(s),
                 Err(e) => {
@@ -137,7 +154,8 @@ impl Store {
     }
 }
 
-pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
+/// Stores `p`; `hold`: see [`Store::hold_reviewed`].
+pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, hold: bool) -> Result<Saved, StoreError> {
     // Two workers with the same file: one stores it, the other finds it stored.
     crate::db::lock(c, &format!("report {}", p.hash))?;
     if !c
@@ -171,9 +189,22 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
             &[p.path.as_str().into()],
         )?,
     };
-    let version = previous
-        .iter()
-        .filter_map(|row| row.int(1))
+    // Numbered after every version, held ones included.
+    let numbered = match (agency_id, year) {
+        (Some(a), Some(y)) => c.query(
+            "SELECT MAX(version) FROM reports WHERE agency_id = $1 AND year = $2",
+            &[a.into(), y.into()],
+        )?,
+        _ => c.query(
+            "SELECT MAX(version) FROM reports WHERE path = $1",
+            &[p.path.as_str().into()],
+        )?,
+    };
+    let version = numbered
+        .first()
+        .and_then(|r| r.int(0))
+        .into_iter()
+        .chain(previous.iter().filter_map(|row| row.int(1)))
         .max()
         .unwrap_or(0)
         + 1;
@@ -199,11 +230,25 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
         }
         _ => findings,
     };
-    for row in &previous {
-        c.exec(
-            "UPDATE reports SET current = 0 WHERE id = $1",
-            &[row.int(0).into()],
-        )?;
+    // The review state of the version it follows: a reviewed one is not replaced unasked.
+    let reviewed = match last {
+        Some((id, v)) => c
+            .query(
+                "SELECT state FROM review_states WHERE report_id = $1 AND state IN ('approved', 'returned')",
+                &[id.into()],
+            )?
+            .first()
+            .map(|r| (id, v, r.str(0).to_string())),
+        None => None,
+    };
+    let held = hold && reviewed.is_some();
+    if !held {
+        for row in &previous {
+            c.exec(
+                "UPDATE reports SET current = 0 WHERE id = $1",
+                &[row.int(0).into()],
+            )?;
+        }
     }
     let errors = findings
         .iter()
@@ -233,8 +278,8 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     let id = c
         .query(
             "INSERT INTO reports (hash, path, format, agency_id, agency_name, year, template, title, published, \
-             version, current, errors, warnings, ingested_at, doc) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14) RETURNING id",
+             version, current, held, errors, warnings, ingested_at, doc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $15, $16, $11, $12, $13, $14) RETURNING id",
             &[
                 p.hash.as_str().into(),
                 p.path.as_str().into(),
@@ -250,6 +295,8 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
                 warnings.into(),
                 now().into(),
                 doc.into(),
+                i64::from(!held).into(),
+                i64::from(held).into(),
             ],
         )?
         .first()
@@ -294,7 +341,20 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed) -> Result<Saved, StoreError> {
     if let Some(a) = agency_id {
         c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
     }
-    Ok(if previous.is_empty() {
+    if let (Some((_, v, state)), false) = (&reviewed, held) {
+        // Replaced without a reviewer's decision (a command-line ingest): on the record.
+        let was = crate::workflow::Step::parse(state).map_or("", |s| s.name_zh());
+        crate::workflow::log(
+            c,
+            id,
+            crate::workflow::Step::Pending,
+            &format!("导入的新版本替换了{was}的第 {v} 版"),
+            "导入 (ingest)",
+        )?;
+    }
+    Ok(if held {
+        Saved::Held
+    } else if previous.is_empty() {
         Saved::New
     } else {
         Saved::NewVersion

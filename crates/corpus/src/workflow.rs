@@ -66,6 +66,22 @@ pub struct Decision {
     pub at: String,
 }
 
+/// Adds a decision to report `id`'s review history without changing its state (a version
+/// made current, a reviewed version replaced by an ingest).
+pub(crate) fn log(
+    c: &mut dyn crate::db::Conn,
+    id: i64,
+    state: Step,
+    note: &str,
+    user: &str,
+) -> Result<(), StoreError> {
+    c.exec(
+        "INSERT INTO review_log (report_id, state, assignee, reason, user_name, at) VALUES ($1, $2, NULL, $3, $4, $5)",
+        &[id.into(), state.as_str().into(), note.into(), user.into(), now().into()],
+    )?;
+    Ok(())
+}
+
 /// The longest reason kept, in characters.
 const REASON_CHARS: usize = 2000;
 
@@ -150,6 +166,68 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// Makes held version `id` (see [`Store::hold_reviewed`]) the current report of its
+    /// agency and year: the version it waited beside is kept as an older one; the decision
+    /// goes into the new version's review history. Its review starts at 待审.
+    ///
+    /// [`Store::hold_reviewed`]: crate::Store::hold_reviewed
+    pub fn make_current(&mut self, id: i64, user: &str) -> Result<(), StoreError> {
+        crate::db::transaction(self.conn(), |c| {
+            let rows = c.query(
+                "SELECT agency_id, year, path, version, held FROM reports WHERE id = $1",
+                &[id.into()],
+            )?;
+            let Some(r) = rows.first() else {
+                return Err(StoreError::NotFound(format!(
+                    "没有编号为 {id} 的报告 (no report {id})"
+                )));
+            };
+            if r.int(4) != Some(1) {
+                return Err(StoreError::Rejected(format!(
+                    "报告 {id} 不是待确认的版本 (report {id} is not a version waiting for a decision)"
+                )));
+            }
+            let (agency, year, version) = (r.int(0), r.int(1), r.int(3).unwrap_or(0));
+            let was = match (agency, year) {
+                (Some(a), Some(y)) => c.query(
+                    "SELECT id, version FROM reports WHERE agency_id = $1 AND year = $2 AND current = 1",
+                    &[a.into(), y.into()],
+                )?,
+                _ => c.query(
+                    "SELECT id, version FROM reports WHERE path = $1 AND current = 1",
+                    &[r.str(2).into()],
+                )?,
+            };
+            for w in &was {
+                c.exec(
+                    "UPDATE reports SET current = 0 WHERE id = $1",
+                    &[w.int(0).into()],
+                )?;
+            }
+            c.exec(
+                "UPDATE reports SET current = 1, held = 0 WHERE id = $1",
+                &[id.into()],
+            )?;
+            if let Some(a) = agency {
+                c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
+            }
+            let replaced = was
+                .iter()
+                .filter_map(|w| w.int(1))
+                .map(|v| format!("第 {v} 版"))
+                .collect::<Vec<_>>()
+                .join("、");
+            let note = if replaced.is_empty() {
+                format!("第 {version} 版设为当前版本")
+            } else {
+                format!("第 {version} 版设为当前版本，替换{replaced}")
+            };
+            log(c, id, Step::Pending, &note, user)
+        })?;
+        self.refresh_cross()?;
+        Ok(())
     }
 
     /// Every review decision on report `id`, oldest first.

@@ -1141,6 +1141,94 @@ fn versions(backend: Backend) {
         .map(|v| (v.id, v.version, v.current))
         .collect();
     assert_eq!(versions, [(v1, 1, false), (v2, 2, false), (v3, 3, true)]);
+
+    // Versions by decision (the web's uploads): a new file for a report not yet reviewed
+    // replaces it; for a reviewed one it waits beside it until a reviewer makes it current.
+    use nianbao_corpus::workflow::Step;
+    store.hold_reviewed(true);
+    let newest = |store: &mut Store| -> i64 {
+        store
+            .conn()
+            .query("SELECT MAX(id) FROM reports", &[])
+            .unwrap()[0]
+            .int(0)
+            .unwrap()
+    };
+    assert_eq!(store.save(&page(good, "四")).unwrap(), Saved::NewVersion);
+    let v4 = newest(&mut store);
+    store
+        .set_review(v4, Step::Approved, None, None, "乙")
+        .unwrap();
+    assert_eq!(store.save(&page(good, "五")).unwrap(), Saved::Held);
+    let v5 = newest(&mut store);
+    assert_eq!(store.save(&page(good, "六")).unwrap(), Saved::Held);
+    let v6 = newest(&mut store);
+    let state = |store: &mut Store| -> Vec<(i64, i64, bool, bool)> {
+        store
+            .versions(v1)
+            .unwrap()
+            .iter()
+            .filter(|v| v.version >= 4)
+            .map(|v| (v.id, v.version, v.current, v.held))
+            .collect()
+    };
+    assert_eq!(
+        state(&mut store),
+        [
+            (v4, 4, true, false),
+            (v5, 5, false, true),
+            (v6, 6, false, true)
+        ]
+    );
+    // The list, the boards and the statistics read current reports: still version 4.
+    let (_, listed) = store.list(&Filter::default(), 0, 10).unwrap();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [v4]);
+    let refused = store.make_current(v3, "乙").unwrap_err();
+    assert!(
+        refused.to_string().contains("不是待确认的版本"),
+        "{refused}"
+    );
+    store.make_current(v6, "乙").unwrap();
+    assert_eq!(
+        state(&mut store),
+        [
+            (v4, 4, false, false),
+            (v5, 5, false, true),
+            (v6, 6, true, false)
+        ]
+    );
+    let made = store.decisions(v6).unwrap();
+    assert_eq!(
+        (
+            made.len(),
+            made[0].state,
+            made[0].reason.as_deref(),
+            made[0].user.as_str()
+        ),
+        (
+            1,
+            Step::Pending,
+            Some("第 6 版设为当前版本，替换第 4 版"),
+            "乙"
+        )
+    );
+    assert_eq!(store.review(v6).unwrap().state, Step::Pending);
+    // A command-line ingest replaces even a reviewed report, and says so in its history.
+    store.hold_reviewed(false);
+    store
+        .set_review(v6, Step::Returned, None, Some("表三不平"), "乙")
+        .unwrap();
+    assert_eq!(store.save(&page(good, "七")).unwrap(), Saved::NewVersion);
+    let v7 = newest(&mut store);
+    let (_, listed) = store.list(&Filter::default(), 0, 10).unwrap();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [v7]);
+    let noted: Vec<Option<String>> = store
+        .decisions(v7)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.reason)
+        .collect();
+    assert_eq!(noted, [Some("导入的新版本替换了退回的第 6 版".to_string())]);
 }
 
 /// The review workflow's store: states and the queue, comments, revisions.
@@ -1575,10 +1663,11 @@ fn generated_store() -> (tempfile::TempDir, Store) {
 }
 
 /// The review tables as schema 9 and before had them: the current state without a reason,
-/// no log of decisions.
+/// no log of decisions, no held versions.
 const AS_IN_VERSION_9: &str = "
 DROP TABLE review_log;
 ALTER TABLE review_states DROP COLUMN reason;
+ALTER TABLE reports DROP COLUMN held;
 ";
 
 /// The `cells` table as schema 8 and before had it (one row per cell), made from the view
@@ -1822,6 +1911,9 @@ fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
     let mut store = Store::open(&path).unwrap();
     assert_eq!(schema_version(&mut store), "10");
     assert_eq!(store.review(ids[0]).unwrap(), before);
+    // Every report it had is as current as before, none held.
+    let versions = store.versions(ids[0]).unwrap();
+    assert!(versions.iter().all(|v| !v.held) && versions.iter().any(|v| v.current));
     // Decisions before the upgrade were not kept; those after are.
     assert!(store.decisions(ids[0]).unwrap().is_empty());
     store

@@ -258,6 +258,26 @@ pub async fn set_review(
     Ok(Json(json!({ "review": review })))
 }
 
+/// `POST /api/reports/{id}/current`: a held version becomes the current report.
+pub async fn make_current(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path(id): Path<i64>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let versions = st
+        .with(move |store| {
+            store.make_current(id, &user)?;
+            store.versions(id)
+        })
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "versions": versions })))
+}
+
 #[derive(Deserialize)]
 pub struct CommentBody {
     key: String,
@@ -437,6 +457,7 @@ pub async fn openapi() -> Json<Value> {
             "/api/check": { "post": { "summary": "核对一份正在填写的年报表格 {year, values: {key: 数值}}（新建年报页面边填边查；空白按 0）", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }],
                 "responses": { "200": { "description": "{findings}", "content": { "application/json": { "schema": { "type": "object", "properties": { "findings": { "type": "array", "items": { "$ref": "#/components/schemas/Finding" } } } } } } }, "400": { "description": "输入有误" } } } },
             "/api/openapi.json": { "get": { "summary": "本说明（OpenAPI 3.1，无需登录）", "security": [], "responses": { "200": { "description": "OpenAPI 文档" } } } },
+            "/api/reports/{id}/current": { "post": { "summary": "把待确认的新版本（对已审或退回的报告上传的新文件）设为当前版本；原当前版本保留为旧版本，记入审核记录", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{versions}") } },
             "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）、审核人 assignee（审核员）和理由 reason（退回时必填，报送单位可见）；每次设置记入审核记录", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
             "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
             "/api/tokens": { "get": { "summary": "本账号的 API 令牌（名称、生成时间）", "responses": ok("{tokens: [{name, created}]}") },

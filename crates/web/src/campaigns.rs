@@ -203,6 +203,9 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                         span class={ "status " (e.status.as_str()) } { (e.status.name_zh()) }
                         @if e.late { " " span class="badge warn" { "逾期报送" } }
                         @if let Some(why) = &e.returned_for { br; span class="muted reason" { "理由：" (why) } }
+                        @if let Some(h) = e.held {
+                            " " a class="badge held" href={ "/reports/" (h) } { "新版本待确认" }
+                        }
                     }
                     td { (e.filed.as_deref().unwrap_or("")) }
                     td { @if e.report_id.is_some() { (findings_badge(e.errors, e.warnings)) } }

@@ -436,7 +436,10 @@ pub async fn submit(
         .map_err(|e| Fail::bad(e.to_string()))?;
     let id = st
         .with(move |store| {
-            store.save(&parsed)?;
+            store.hold_reviewed(true);
+            let saved = store.save(&parsed);
+            store.hold_reviewed(false);
+            saved?;
             store.refresh_cross()?;
             let rows = store.conn().query(
                 "SELECT id FROM reports WHERE hash = $1",

@@ -146,6 +146,8 @@ fn work(st: &Shared, id: u64) {
     let Ok(mut store) = nianbao_corpus::Store::open(&st.db) else {
         return;
     };
+    // An upload does not replace a reviewed report by itself: a reviewer decides.
+    store.hold_reviewed(true);
     let mut i = 0;
     while i < job.files.len() {
         let (stage, slot) = (job.files[i].stage, job.files[i].slot);

@@ -82,11 +82,18 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
         let accepted = s.accepted(id)?;
         let history = s.history(id)?;
         let versions = s.versions(id)?;
-        let before = versions
-            .iter()
-            .filter(|v| v.version < stored.version)
-            .max_by_key(|v| v.version)
-            .map(|v| v.id);
+        // A held version against the current one it waits beside; any other against the
+        // version it followed (held versions never made current passed over).
+        let held = versions.iter().any(|v| v.id == id && v.held);
+        let before = if held {
+            versions.iter().find(|v| v.current).map(|v| v.id)
+        } else {
+            versions
+                .iter()
+                .filter(|v| v.version < stored.version && !v.held)
+                .max_by_key(|v| v.version)
+                .map(|v| v.id)
+        };
         let diff = match before.map(|b| s.report(b)).transpose()?.flatten() {
             Some(b) => stored
                 .report
@@ -94,7 +101,9 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
                 .keys()
                 .filter_map(|k| {
                     let (was, now) = (b.report.value(k), stored.report.value(k));
-                    (was != now).then(|| {
+                    // 空 and 0 both say "no cases": not a change a person needs to see.
+                    let none = |v: Option<Num>| v.is_none_or(|n| n.as_f64() == 0.0);
+                    (was != now && !(none(was) && none(now))).then(|| {
                         (
                             k.to_string(),
                             was.map(|v| v.to_string()),
@@ -347,7 +356,7 @@ async fn render_page(
         .count();
     let body = html! {
         h1 { (title) }
-        (versions_html(&l))
+        (versions_html(&l, s))
         (workflow_html(&l, s, id))
         p class="meta" {
             (r.template.name_zh()) " · 第 " (l.stored.version) " 版 · " (l.stored.path)
@@ -543,24 +552,58 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
 
 /// The versions of this agency-year: a notice on an old one, links to each, and the cells
 /// that changed from the version before.
-fn versions_html(l: &Loaded) -> Markup {
+fn versions_html(l: &Loaded, s: &Session) -> Markup {
     if l.versions.len() < 2 {
         return html! {};
     }
     let current = l.versions.iter().find(|v| v.current && v.id != l.stored.id);
+    let held = l.versions.iter().any(|v| v.id == l.stored.id && v.held);
+    let waiting: Vec<&Version> = l
+        .versions
+        .iter()
+        .filter(|v| v.held && v.id != l.stored.id)
+        .collect();
     html! {
-        @if let Some(c) = current {
-            p class="warn" id="old-version" {
-                "此为旧版本（第 " (l.stored.version) " 版）。当前为 "
-                a href={ "/reports/" (c.id) } { "第 " (c.version) " 版" }
-                "（" (when(&c.at)) "）。"
+        @match (current, held) {
+            (Some(c), true) => {
+                div class="warn" id="held-version" {
+                    p {
+                        "此为待确认的新版本（第 " (l.stored.version) " 版）：当前版本 "
+                        a href={ "/reports/" (c.id) } { "第 " (c.version) " 版" }
+                        " 已审核，在审核人员把本版本设为当前版本之前，它仍是当前版本。"
+                    }
+                    @if s.user.role >= Role::Reviewer {
+                        form method="post" action={ "/reports/" (l.stored.id) "/current" } class="inline" {
+                            (csrf_input(s))
+                            button id="make-current" { "设为当前版本" }
+                        }
+                    }
+                }
+            },
+            (Some(c), false) => {
+                p class="warn" id="old-version" {
+                    "此为旧版本（第 " (l.stored.version) " 版）。当前为 "
+                    a href={ "/reports/" (c.id) } { "第 " (c.version) " 版" }
+                    "（" (when(&c.at)) "）。"
+                }
+            },
+            (None, _) => {},
+        }
+        @if !waiting.is_empty() && !held {
+            p class="warn" id="waiting-versions" {
+                "有待确认的新版本："
+                @for (n, v) in waiting.iter().enumerate() {
+                    @if n > 0 { "、" }
+                    a href={ "/reports/" (v.id) } { "第 " (v.version) " 版" } "（" (when(&v.at)) "）"
+                }
+                "，确认前本版本仍为当前版本。"
             }
         }
         p class="meta" id="versions" {
             "版本："
             @for (n, v) in l.versions.iter().enumerate() {
                 @if n > 0 { " · " }
-                @let label = html! { "第 " (v.version) " 版" @if v.current { "（当前）" } };
+                @let label = html! { "第 " (v.version) " 版" @if v.current { "（当前）" } @if v.held { "（待确认）" } };
                 @if v.id == l.stored.id {
                     b { (label) }
                 } @else {
@@ -569,13 +612,14 @@ fn versions_html(l: &Loaded) -> Markup {
             }
         }
         @if l.stored.version > 1 {
+            @let other = if held { "当前版本" } else { "上一版本" };
             @if l.diff.is_empty() {
-                p class="muted" id="diff" { "与上一版本相比，表格数值没有变化。" }
+                p class="muted" id="diff" { "与" (other) "相比，表格数值没有变化（空白与 0 视为相同）。" }
             } @else {
                 details open {
-                    summary { "与上一版本相比变化的单元格（" (l.diff.len()) "）" }
+                    summary { "与" (other) "相比变化的单元格（" (l.diff.len()) "，空白与 0 视为相同）" }
                     table class="list" id="diff" {
-                        tr { th { "单元格" } th { "上一版本" } th { "本版本" } }
+                        tr { th { "单元格" } th { (other) } th { "本版本" } }
                         @for (k, was, now) in &l.diff {
                             tr {
                                 td title=(k) { (cell_label(&l.stored.report, k)) }
@@ -1058,6 +1102,26 @@ pub async fn set_review(
         Some(n) => Ok(Redirect::to(&format!("/campaigns/{n}"))),
         None => Ok(Redirect::to(&format!("/reports/{id}"))),
     }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /reports/{id}/current`: a held version (a new file for a reviewed report) becomes
+/// the current report of its agency and year.
+pub async fn make_current(
+    State(st): State<Shared>,
+    s: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let user = s.user.name.clone();
+    st.with(move |store| store.make_current(id, &user)).await?;
+    Ok(Redirect::to(&format!("/reports/{id}")))
 }
 
 #[derive(Deserialize)]

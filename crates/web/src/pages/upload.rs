@@ -65,12 +65,16 @@ pub async fn receive(
         let outcomes = st
             .with(move |store| {
                 let mut list = Vec::new();
-                nianbao_corpus::ingest::ingest_dir_as(
+                // An upload does not replace a reviewed report by itself: a reviewer decides.
+                store.hold_reviewed(true);
+                let done = nianbao_corpus::ingest::ingest_dir_as(
                     store,
                     &dir_path,
                     "上传/",
                     &mut |name, o| list.push((name.to_string(), o.clone())),
-                )?;
+                );
+                store.hold_reviewed(false);
+                done?;
                 Ok(list)
             })
             .await
@@ -96,6 +100,11 @@ pub fn outcome_text(o: &nianbao_corpus::ingest::Outcome) -> (bool, String) {
         Outcome::Saved(Saved::NewVersion) => {
             (true, "已入库为新版本 (stored as a new version)".to_string())
         }
+        Outcome::Saved(Saved::Held) => (
+            true,
+            "已入库为待确认的新版本：当前版本已审核，须由审核人员设为当前版本 (stored as a version waiting for a reviewer: the current one was reviewed)"
+                .to_string(),
+        ),
         Outcome::Saved(Saved::Unchanged) => (true, "已存在，未变 (already stored)".to_string()),
         Outcome::Failed(reason) | Outcome::Skipped(reason) => (false, reason.clone()),
     }

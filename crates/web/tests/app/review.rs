@@ -258,3 +258,96 @@ fn queue_state_comments_and_no_overwrites() {
     );
     assert_eq!(status, 403);
 }
+
+/// A new file for a report already reviewed waits beside it: the current version stays
+/// current (lists, boards, statistics) until a reviewer makes the new one current.
+#[test]
+fn a_new_file_for_a_reviewed_report_waits_for_a_decision() {
+    let server = start(5);
+    let mut a = Http::new(&server);
+    assert_eq!(a.login("reviewer", PASSWORD), 303);
+    let csrf = a.csrf();
+    let (path, key, good) = broken_report(server.dir.path());
+    let broken = std::fs::read_to_string(&path).unwrap();
+    let (status, body) = a.upload(
+        "/api/upload",
+        &csrf,
+        &[("测试镇.html", broken.as_bytes())],
+        true,
+    );
+    assert_eq!(status, 200, "{body}");
+    let first = id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87");
+    let (status, body) = a.json(
+        &format!("/api/reports/{first}/review"),
+        Some(&csrf),
+        json!({ "state": "returned", "reason": "表三予以公开与总计不符" }),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    // The agency's corrected file: the planted cell as it should be.
+    let mut g = nianbao_synth::rng(5);
+    let mut r = nianbao_synth::report(&mut g, nianbao_model::Template::Y2021);
+    r.agency = Some("测试镇人民政府".into());
+    r.year = Some(2022);
+    let fixed = nianbao_synth::html_page(&r, &nianbao_synth::HtmlStyle::default());
+    let (status, body) = a.upload(
+        "/api/upload",
+        &csrf,
+        &[("测试镇-修订.html", fixed.as_bytes())],
+        true,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("待确认的新版本"), "{body}");
+    assert_eq!(
+        id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87"),
+        first,
+        "still current"
+    );
+    let versions = report(&mut a, first)["versions"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let held: Vec<i64> = versions
+        .iter()
+        .filter(|v| v["held"] == true)
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(held.len(), 1, "{versions:?}");
+    let second = held[0];
+    let (_, page) = a.get(&format!("/reports/{first}"));
+    assert!(page.contains("id=\"waiting-versions\""), "{page}");
+    let (_, page) = a.get(&format!("/reports/{second}"));
+    assert!(page.contains("id=\"held-version\"") && page.contains("设为当前版本"));
+    // Against the current version: the corrected cell, and no 空/0 noise.
+    let diff = nianbao_testkit::between(&page, "id=\"diff\"", "</table>");
+    assert_eq!(diff.matches("<tr>").count(), 2, "{diff}");
+    assert!(
+        diff.contains(&format!("<td>{}</td><td>{good}</td>", good + 1)),
+        "{diff}"
+    );
+    assert_eq!(report(&mut a, second)["values"][&key], json!(good));
+
+    // A viewer cannot decide; the reviewer makes it current.
+    let mut v = Http::new(&server);
+    assert_eq!(v.login("viewer", PASSWORD), 303);
+    let vcsrf = v.csrf();
+    let (status, _) = v.form(&format!("/reports/{second}/current"), &[("csrf", &vcsrf)]);
+    assert_eq!(status, 403);
+    let (status, _) = a.form(&format!("/reports/{second}/current"), &[("csrf", &csrf)]);
+    assert_eq!(status, 303);
+    assert_eq!(id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87"), second);
+    let got = report(&mut a, second);
+    assert_eq!(got["review"]["state"], "pending");
+    assert_eq!(
+        got["decisions"][0]["reason"],
+        "第 2 版设为当前版本，替换第 1 版"
+    );
+    assert_eq!(got["decisions"][0]["user"], "reviewer");
+    // Done once: it is no longer waiting.
+    let (status, body) = a.json(
+        &format!("/api/reports/{second}/current"),
+        Some(&csrf),
+        json!({}),
+    );
+    assert_eq!(status, 400, "{body}");
+}
