@@ -74,7 +74,9 @@ pub fn parse(name: &str) -> Name {
     let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut rest = name.as_str();
     let mut region = Vec::new();
-    while let Some(len) = division_prefix(rest) {
+    while let Some(len) =
+        known_prefix(rest, region.last().map(String::as_str)).or_else(|| division_prefix(rest))
+    {
         region.push(rest[..len].to_string());
         rest = &rest[len..];
     }
@@ -101,6 +103,44 @@ pub fn parse(name: &str) -> Name {
         core,
         level,
     }
+}
+
+/// The length in bytes of the longest leading name of a division in the national table
+/// (its full name), under `parent` when the name has a region before it: names the suffix
+/// rules get wrong (`晋城市` and `海城市` end like `城市`, `下花园区` like `园区`, `城区` is short,
+/// `西市区` has a `市` inside, `石家庄高新技术产业开发区` has no suffix at all).
+fn known_prefix(s: &str, parent: Option<&str>) -> Option<usize> {
+    let table = nianbao_division::all();
+    let parents: Vec<&str> = parent.map_or_else(Vec::new, |p| {
+        table.named(p).into_iter().map(|d| d.code).collect()
+    });
+    let chars: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    // Two characters at least, something after it; a two-character name only under a parent
+    // (`城区` alone is too common a word).
+    let shortest = if parent.is_some() { 2 } else { 3 };
+    (shortest..chars.len().min(17)).rev().find_map(|end| {
+        let (head, rest) = s.split_at(chars[end]);
+        let here = table.named(head);
+        // Counties and above: a township is the agency itself, not its region.
+        let full = here
+            .iter()
+            .filter(|d| d.name == head && d.level() <= nianbao_division::Level::County);
+        let under = |d: &&nianbao_division::Division| {
+            parent.is_none()
+                || parents
+                    .iter()
+                    .any(|p| d.code != *p && d.code.starts_with(p))
+        };
+        if !full.into_iter().any(|d| under(&d)) {
+            return None;
+        }
+        // `新市镇`: a 镇 after the name starts a word of its own — unless what follows is a
+        // division under this one (`临汾市乡宁县`).
+        if rest.starts_with(NOT_AFTER) && known_prefix(rest, Some(head)).is_none() {
+            return None;
+        }
+        Some(chars[end])
+    })
 }
 
 /// The length in bytes of a leading division name (`尉氏县` in `尉氏县洧川镇`), if any.

@@ -150,3 +150,44 @@ fn the_same_reports_in_other_forms_land_at_the_same_divisions() {
     }
     assert_eq!(seen, forms.len() * 25);
 }
+
+/// Every county-level division of the national table, printed as its departments print it
+/// (the city's name, then its own: `成都市武侯区教育局`), is placed at itself.
+#[test]
+fn every_county_level_name_places_its_departments_at_it() {
+    use nianbao_division::{all, Level, Located, Query};
+    let table = all();
+    let mut wrong = Vec::new();
+    let mut counties = 0;
+    for d in table.iter() {
+        if d.level() != Level::County || d.is_placeholder() {
+            continue;
+        }
+        counties += 1;
+        let path = table.path(d.code);
+        // The nearest parent with a name of its own (municipalities print no city).
+        let city = path
+            .iter()
+            .rev()
+            .find(|p| p.code != d.code && !p.is_placeholder())
+            .map_or("", |p| p.name);
+        let printed = format!("{city}{}教育局", d.name);
+        let name = nianbao_corpus::agency::parse(&printed);
+        let got = nianbao_division::locate(&Query {
+            region: &name.region,
+            core: &name.core,
+            text: "",
+        });
+        match got {
+            Located::Found { division, .. } if division.code == d.code => {}
+            other => wrong.push(format!("{printed} → {other:?}")),
+        }
+    }
+    assert!(counties > 2800, "{counties} county-level divisions");
+    assert!(
+        wrong.is_empty(),
+        "{} of {counties}: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(40)]
+    );
+}

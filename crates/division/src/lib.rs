@@ -122,6 +122,11 @@ impl Divisions {
         self.list.len()
     }
 
+    /// Every division, in the table's order.
+    pub fn iter(&self) -> impl Iterator<Item = Division> + '_ {
+        self.list.iter().copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
