@@ -191,3 +191,28 @@ fn every_county_level_name_places_its_departments_at_it() {
         &wrong[..wrong.len().min(40)]
     );
 }
+
+/// The ways 成都市武侯区's agencies print their names all reach 武侯区 (510107) or its street.
+#[test]
+fn wuhou_district_agencies_are_placed() {
+    use nianbao_division::{Located, Query};
+    for (printed, want) in [
+        ("成都市武侯区人民政府", "510107"),
+        ("成都市武侯区人民政府办公室", "510107"),
+        ("四川省成都市武侯区教育局", "510107"),
+        ("武侯区教育局", "510107"),
+        ("成都市武侯区卫生健康局", "510107"),
+        ("成都市武侯区玉林街道办事处", "510107005"),
+    ] {
+        let name = nianbao_corpus::agency::parse(printed);
+        let got = nianbao_division::locate(&Query {
+            region: &name.region,
+            core: &name.core,
+            text: "",
+        });
+        match got {
+            Located::Found { division, .. } => assert_eq!(division.code, want, "{printed}"),
+            other => panic!("{printed}: {name:?} → {other:?}"),
+        }
+    }
+}
