@@ -252,6 +252,7 @@ pub struct ExportArgs {
     pub format: ExportFormat,
     pub shape: ShapeArg,
     pub zh_headers: bool,
+    pub file_names: bool,
     pub output: Option<PathBuf>,
     pub partition: Vec<PartitionArg>,
 }
@@ -270,6 +271,7 @@ pub fn export(db: &str, args: ExportArgs, filter: &FilterArgs) -> ExitCode {
             ShapeArg::Long => Shape::Long,
         },
         chinese_headers: args.zh_headers,
+        file_names: args.file_names,
         filter: filter.filter(),
     };
     if !args.partition.is_empty() {

@@ -115,6 +115,9 @@ report's tables laid out like the official template and cells with findings high
         /// 列名用中文 (Chinese column headers)
         #[arg(long)]
         zh_headers: bool,
+        /// file 列只写文件名，不写所在目录 (the file column holds names only, no folders)
+        #[arg(long)]
+        file_names: bool,
         /// 输出文件（缺省为标准输出）(output file; stdout when absent)
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -245,6 +248,7 @@ fn main() -> ExitCode {
             format,
             shape,
             zh_headers,
+            file_names,
             output,
             partition,
             filter,
@@ -255,6 +259,7 @@ fn main() -> ExitCode {
                     format,
                     shape,
                     zh_headers,
+                    file_names,
                     output,
                     partition,
                 },

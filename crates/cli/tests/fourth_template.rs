@@ -186,6 +186,7 @@ fn a_made_up_fourth_template_extracts_checks_renders_and_exports() {
             format,
             shape: Shape::Wide,
             chinese_headers: false,
+            file_names: false,
             filter: Filter {
                 template: Some(t),
                 ..Filter::default()

@@ -604,8 +604,16 @@ async fn reviewer_workflow_in_chromium() {
         .map(|b| b.as_u64().unwrap() as u8)
         .collect();
     let cli = server.dir.path().join("cli.xlsx");
+    // A person's download: Chinese headers, file names without the server's folders.
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["export", "--format", "xlsx", "-o"])
+        .args([
+            "export",
+            "--format",
+            "xlsx",
+            "--zh-headers",
+            "--file-names",
+            "-o",
+        ])
         .arg(&cli)
         .arg("--db")
         .arg(server.dir.path().join("web.db"))
@@ -640,13 +648,50 @@ async fn reviewer_workflow_in_chromium() {
         .text()
         .await
         .unwrap();
-    assert!(text.contains("新版本"), "{text}");
-    let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
-    let v2 = serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]
-        .as_i64()
+    // The report was approved: the new file waits for the reviewer's decision.
+    assert!(text.contains("待确认的新版本"), "{text}");
+    let current = |h: &mut Http| -> i64 {
+        let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
+        serde_json::from_str::<serde_json::Value>(&list).unwrap()["reports"][0]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(current(&mut h), id, "the approved version stays current");
+    c.goto(&format!("{url}/reports/{id}")).await.unwrap();
+    click(&c, Locator::Css("#waiting-versions a")).await;
+    wait("the waiting version", || async {
+        c.find(Locator::Id("held-version")).await.is_ok()
+    })
+    .await;
+    let v2: i64 = c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .trim_start_matches("/reports/")
+        .parse()
         .unwrap();
     assert_ne!(v2, id);
-    c.goto(&format!("{url}/reports/{v2}")).await.unwrap();
+    click(&c, Locator::Id("make-current")).await;
+    wait("made current", || async {
+        c.find(Locator::Id("held-version")).await.is_err()
+            && c.find(Locator::Css("#review-state[data-state='pending']"))
+                .await
+                .is_ok()
+    })
+    .await;
+    assert_eq!(current(&mut h), v2);
+    let decisions = c
+        .find(Locator::Id("decisions"))
+        .await
+        .unwrap()
+        .html(true)
+        .await
+        .unwrap();
+    assert!(
+        decisions.contains("第 2 版设为当前版本，替换第 1 版"),
+        "{decisions}"
+    );
     let cell = c
         .find(Locator::Css(&format!("td.v[data-key='{key}']")))
         .await
@@ -1061,10 +1106,7 @@ async fn the_clicked_cells_box_on_the_original_page_in_chromium() {
     {
         let (_, r) = h.get(&format!("/api/reports/{id}"));
         let r: serde_json::Value = serde_json::from_str(&r).unwrap();
-        let (name, bytes) = files
-            .iter()
-            .find(|(n, _)| r["file"] == format!("上传/{n}"))
-            .unwrap();
+        let (name, bytes) = files.iter().find(|(n, _)| r["file"] == *n).unwrap();
         let (_, _, _, got) = h.get_bytes(&format!("/reports/{id}/original"));
         assert!(
             got == *bytes,

@@ -235,18 +235,40 @@ fn a_county_filing_season() {
         .0,
         200
     );
-    let (_, api) = h.get("/api/campaigns/1");
-    let api: Value = serde_json::from_str(&api).unwrap();
-    let again = api["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["agency"] == pick.name.as_str())
-        .unwrap()
-        .clone();
+    let entry_of = |h: &mut Http| -> Value {
+        let (_, api) = h.get("/api/campaigns/1");
+        let api: Value = serde_json::from_str(&api).unwrap();
+        api["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["agency"] == pick.name.as_str())
+            .unwrap()
+            .clone()
+    };
+    // The returned report stays current until a reviewer takes the new file: the board says
+    // one waits.
+    let waiting = entry_of(&mut h);
     assert_eq!(
-        (again["status"].as_str(), again["version"].as_i64()),
-        (Some("filed"), Some(2))
+        (waiting["status"].as_str(), waiting["version"].as_i64()),
+        (Some("returned"), Some(1))
+    );
+    let held = waiting["held"].as_i64().expect("the new version waits");
+    let (_, board) = h.get("/campaigns/1");
+    assert!(
+        board.contains(&format!("href=\"/reports/{held}\">新版本待确认")),
+        "{board}"
+    );
+    let (status, _) = h.form(&format!("/reports/{held}/current"), &[("csrf", &csrf)]);
+    assert_eq!(status, 303);
+    let again = entry_of(&mut h);
+    assert_eq!(
+        (
+            again["status"].as_str(),
+            again["version"].as_i64(),
+            again["held"].as_i64()
+        ),
+        (Some("filed"), Some(2), None)
     );
     let new_report = again["report_id"].as_i64().unwrap();
     let (status, _) = h.form(

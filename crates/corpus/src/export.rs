@@ -234,7 +234,23 @@ pub struct Options {
     pub shape: Shape,
     /// Chinese column headers instead of canonical keys (CSV, XLSX).
     pub chinese_headers: bool,
+    /// The `file` column holds the file's name only, not the folders it was read from (the
+    /// web application's exports: a server's paths are not for its users).
+    pub file_names: bool,
     pub filter: Filter,
+}
+
+/// The last part of a stored path (`上传/报告.pdf`, `/srv/data/宁海县/北冷乡.txt` → the name).
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// A report as the export shows it (see [`Options::file_names`]).
+fn shown(mut s: Stored, opts: &Options) -> Stored {
+    if opts.file_names {
+        s.path = file_name(&s.path).to_string();
+    }
+    s
 }
 
 /// Writes the export; returns the number of reports written.
@@ -261,6 +277,7 @@ pub fn export(
                 .collect();
             w.write_record(&header).map_err(|e| io(e.into()))?;
             store.each_report(&opts.filter, &mut |s| {
+                let s = shown(s, opts);
                 n += 1;
                 for row in rows(opts.shape, &cols, &s) {
                     w.write_record(row.iter().map(csv_field))
@@ -272,6 +289,7 @@ pub fn export(
         }
         Format::Json => {
             store.each_report(&opts.filter, &mut |s| {
+                let s = shown(s, opts);
                 n += 1;
                 for row in rows(opts.shape, &cols, &s) {
                     let obj: serde_json::Map<String, serde_json::Value> = cols
@@ -288,6 +306,7 @@ pub fn export(
         Format::Xlsx => {
             let mut book = crate::xlsx::Book::new(&cols, opts.chinese_headers)?;
             store.each_report(&opts.filter, &mut |s| {
+                let s = shown(s, opts);
                 n += 1;
                 book.add(&rows(opts.shape, &cols, &s), &s)
             })?;
@@ -296,6 +315,7 @@ pub fn export(
         Format::Parquet => {
             let mut w = crate::pq::Writer::new(&cols, out)?;
             store.each_report(&opts.filter, &mut |s| {
+                let s = shown(s, opts);
                 n += 1;
                 for row in rows(opts.shape, &cols, &s) {
                     w.push(row)?;

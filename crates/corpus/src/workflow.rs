@@ -213,6 +213,8 @@ impl Store {
             if let Some(a) = agency {
                 c.exec("UPDATE agencies SET dirty = 1 WHERE id = $1", &[a.into()])?;
             }
+            // Lists and figures change with no new id: the caches must know.
+            crate::agencies::touch(c)?;
             let replaced = was
                 .iter()
                 .filter_map(|w| w.int(1))

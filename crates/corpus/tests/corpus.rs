@@ -391,6 +391,7 @@ fn export_bytes(
             format,
             shape,
             chinese_headers: false,
+            file_names: false,
             filter,
         },
         &mut buf,

@@ -152,10 +152,10 @@ pub fn page_png(pdf: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError>
     png(&grey(img)?)
 }
 
-/// Page `page` of a scanned PDF as a grey PNG at `dpi`, straightened as OCR straightened
+/// Page `page` of a scanned PDF or an image as a grey PNG at `dpi`, straightened as OCR straightened
 /// it, so a scan's cell boxes fall where they were read.
-pub fn scan_page_png(pdf: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError> {
-    let (seen, _) = ocr::scan_page(pdf, page)?;
+pub fn scan_page_png(scan: &[u8], page: u32, dpi: usize) -> Result<Vec<u8>, ReadError> {
+    let (seen, _) = ocr::scan_page(scan, page)?;
     let w = (seen.w * dpi / ocr::SCAN_DPI).max(1) as u32;
     let h = (seen.h * dpi / ocr::SCAN_DPI).max(1) as u32;
     let img = grey(seen)?;

@@ -33,14 +33,25 @@ pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
     read_pages(dir.path(), images)
 }
 
-/// A scanned PDF's page `page` (1-based) at the resolution OCR reads: (as a person sees it,
+/// A scanned PDF's or an image's page `page` (1-based) at the resolution OCR reads: (as a person sees it,
 /// straightened; as OCR read it — evened out, despeckled, straightened, the seal cleaned).
 /// The boxes of a scan's cells are measured on these images.
 pub fn scan_page(bytes: &[u8], page: u32) -> Result<(Image, Image), ReadError> {
-    let (_, seen) = pages::render_range(bytes, DPI, page, page)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})")))?;
+    let no_page = || ReadError::Corrupt(format!("没有第 {page} 页 (no page {page})"));
+    // A PNG, JPEG or TIFF original is its pages; a scanned PDF's are rendered.
+    let seen = if image::guess_format(bytes).is_ok() {
+        decode_pages(bytes)?
+            .into_iter()
+            .nth((page as usize).saturating_sub(1))
+            .filter(|_| page > 0)
+            .ok_or_else(no_page)?
+    } else {
+        pages::render_range(bytes, DPI, page, page)?
+            .into_iter()
+            .next()
+            .ok_or_else(no_page)?
+            .1
+    };
     let mut read = seen.clone();
     crate::light::flatten(&mut read);
     let deg = crate::deskew::straighten(&mut read);

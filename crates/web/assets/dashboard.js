@@ -4,6 +4,8 @@
   var d = JSON.parse(document.getElementById('stats').textContent);
   // Figures still being computed on the server: ask again shortly.
   if (d.computing) { setTimeout(function () { window.location.reload(); }, 1500); return; }
+  // Figures from before the last change: shown, and the page asks again for new ones.
+  if (d.stale) { setTimeout(function () { window.location.reload(); }, 5000); }
   var query = JSON.parse(document.getElementById('filters').textContent).query || '';
   var years = d.years.filter(function (g) { return g.group !== '未知'; });
   var names = years.map(function (g) { return g.group; });

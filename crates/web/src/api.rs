@@ -10,7 +10,8 @@ use crate::state::Shared;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use nianbao_corpus::review::{finding_key, Role};
+use nianbao_corpus::export::file_name;
+use nianbao_corpus::review::{finding_key, Role, Version};
 use nianbao_corpus::stats::By;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -86,13 +87,23 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
             v
         })
         .collect();
-    let mut v = nianbao_model::json::to_json(&l.stored.path, "", &l.stored.report, &[]);
+    let mut v = nianbao_model::json::to_json(file_name(&l.stored.path), "", &l.stored.report, &[]);
     v["id"] = json!(l.stored.id);
     v["agency_id"] = json!(l.stored.agency_id);
     v["agency"] = json!(l.stored.agency);
     v["version"] = json!(l.stored.version);
     v["findings"] = Value::Array(findings);
-    v["versions"] = json!(l.versions);
+    // Names only: where the server keeps files is not for its users.
+    let versions: Vec<Version> = l
+        .versions
+        .iter()
+        .cloned()
+        .map(|mut x| {
+            x.path = file_name(&x.path).to_string();
+            x
+        })
+        .collect();
+    v["versions"] = json!(versions);
     v["review"] = json!(l.review);
     v["decisions"] = json!(l.decisions);
     v["comments"] = json!(l.comments);
@@ -221,7 +232,7 @@ pub async fn choose(
         .await
         .map_err(Fail::api)?;
     let values = report.map_or(Value::Null, |r| {
-        nianbao_model::json::to_json(&r.path, "", &r.report, &[])["values"].clone()
+        nianbao_model::json::to_json(file_name(&r.path), "", &r.report, &[])["values"].clone()
     });
     Ok(Json(json!({ "chosen": true, "values": values })))
 }
@@ -319,7 +330,8 @@ pub async fn series(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     let rows: Vec<Value> = list
         .iter()
         .map(|r| {
-            let mut v = nianbao_model::json::to_json(&r.path, "", &r.report, &r.findings);
+            let mut v =
+                nianbao_model::json::to_json(file_name(&r.path), "", &r.report, &r.findings);
             v["id"] = json!(r.id);
             if let Some(o) = v.as_object_mut() {
                 o.remove("evidence");

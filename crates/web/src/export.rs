@@ -25,7 +25,8 @@ pub struct ExportQuery {
     /// wide (default: a row per report) or long (a row per cell).
     #[serde(default)]
     pub shape: String,
-    /// Chinese column headers.
+    /// Column headers: Chinese (`zh=1`) or the canonical keys (`zh=0`). Downloads from the
+    /// pages get Chinese by default, the API the keys.
     #[serde(default)]
     pub zh: Option<String>,
     /// One stored report instead of the list.
@@ -34,7 +35,8 @@ pub struct ExportQuery {
 }
 
 impl ExportQuery {
-    fn options(&self) -> Result<Options, Fail> {
+    /// `api`: the request came to `/api/export` (a script), not from a page (a person).
+    fn options(&self, api: bool) -> Result<Options, Fail> {
         let format = match self.format.trim() {
             "" | "csv" => Format::Csv,
             "xlsx" => Format::Xlsx,
@@ -60,10 +62,12 @@ impl ExportQuery {
         Ok(Options {
             format,
             shape,
-            chinese_headers: self
-                .zh
-                .as_deref()
-                .is_some_and(|z| z != "0" && !z.is_empty()),
+            chinese_headers: match self.zh.as_deref().map(str::trim) {
+                Some("0") => false,
+                Some("") | None => !api,
+                Some(_) => true,
+            },
+            file_names: true,
             filter,
         })
     }
@@ -110,7 +114,7 @@ pub async fn download(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, Fail> {
     let api = uri.path().starts_with("/api/");
-    let opts = q.options().map_err(|f| if api { f.api() } else { f })?;
+    let opts = q.options(api).map_err(|f| if api { f.api() } else { f })?;
     let (mime, ext) = match opts.format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Xlsx => (

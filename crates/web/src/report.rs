@@ -47,13 +47,14 @@ pub struct Loaded {
 pub enum Kept {
     /// A born-digital PDF: its own pages.
     Pdf,
-    /// A scanned PDF: its pages straightened as OCR read them, and the cells as read.
+    /// A scanned PDF or an image (PNG, JPEG, TIFF): its pages straightened as OCR read
+    /// them, and the cells as read.
     Scan,
     /// A Word file: the pages LibreOffice lays out (rendered on first view, then kept).
     Word,
     /// A web page: its tables as published, the clicked cell marked.
     Html,
-    /// OFD or an image: downloaded only.
+    /// OFD: downloaded only.
     Other,
 }
 
@@ -61,7 +62,7 @@ impl Kept {
     fn of(format: &str) -> Kept {
         match format {
             "pdf" => Kept::Pdf,
-            "pdf-ocr" => Kept::Scan,
+            "pdf-ocr" | "image-ocr" => Kept::Scan,
             "docx" | "doc" => Kept::Word,
             "html" => Kept::Html,
             _ => Kept::Other,
@@ -359,7 +360,7 @@ async fn render_page(
         (versions_html(&l, s))
         (workflow_html(&l, s, id))
         p class="meta" {
-            (r.template.name_zh()) " · 第 " (l.stored.version) " 版 · " (l.stored.path)
+            (r.template.name_zh()) " · 第 " (l.stored.version) " 版 · " (nianbao_corpus::export::file_name(&l.stored.path))
             @if let Some(a) = l.stored.agency_id {
                 " · " a href={ "/agencies/" (a) } id="series" { "历年对比" }
             }

@@ -43,7 +43,7 @@ fn originals_download_and_pages_show_the_cells_box() {
             .map(|r| r["id"].as_i64().unwrap())
             .find(|id| {
                 let (_, r) = h.get(&format!("/api/reports/{id}"));
-                serde_json::from_str::<Value>(&r).unwrap()["file"] == format!("上传/{file}")
+                serde_json::from_str::<Value>(&r).unwrap()["file"] == file
             })
             .unwrap()
     };

@@ -162,7 +162,7 @@ fn region_tree_drill_down_and_a_shared_name_decided() {
     assert!(csv.contains("\n35 福建省,3,"), "{csv}");
 
     // Exports carry the division.
-    let (status, csv) = a.get("/export?format=csv&division=4108");
+    let (status, csv) = a.get("/export?format=csv&division=4108&zh=0");
     assert_eq!(status, 200);
     let mut lines = csv.lines();
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -90,11 +90,39 @@ fn every_uploaded_file_gets_an_answer() {
     assert_eq!(list["reports"][0]["agency"], "北冷乡");
     let (_, one) = h.get(&format!("/api/reports/{}", list["reports"][0]["id"]));
     let one: serde_json::Value = serde_json::from_str(&one).unwrap();
-    assert_eq!(one["file"], "上传/扫描件.tif");
+    assert_eq!(
+        one["file"], "扫描件.tif",
+        "the name, not where the server keeps it"
+    );
     assert_eq!(
         one["tables"],
         serde_json::json!(["二", "三", "四"]),
         "{}",
         one["tables"]
     );
+
+    // An image has its pages shown like a scanned PDF's: the page, the cell as OCR read it.
+    let id = list["reports"][0]["id"].as_i64().unwrap();
+    let (_, page) = h.get(&format!("/reports/{id}"));
+    assert!(
+        page.contains("data-scan=\"1\""),
+        "no page view for an image"
+    );
+    let (status, kind, _, png) = h.get_bytes(&format!("/reports/{id}/pages/1"));
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
+    let img = image::load_from_memory(&png).unwrap();
+    assert!(
+        img.width() > 500 && img.height() > img.width(),
+        "{}x{}",
+        img.width(),
+        img.height()
+    );
+    assert_eq!(h.get_bytes(&format!("/reports/{id}/pages/9")).0, 404);
+    let place = one["evidence"]["t3.received.natural"]["place"].clone();
+    let (x0, y0, x1, y1) = (&place["x0"], &place["y0"], &place["x1"], &place["y1"]);
+    let (status, kind, _, _) = h.get_bytes(&format!(
+        "/reports/{id}/pages/{}/cell?x0={x0}&y0={y0}&x1={x1}&y1={y1}",
+        place["page"]
+    ));
+    assert_eq!((status, kind.as_str()), (200, "image/png"), "{place}");
 }
