@@ -219,9 +219,17 @@ fn the_list_and_one_report_export_as_the_cli_does() {
             }
         }
     }
-    let dash = v.dashboard("/dashboard?year=2022");
+    let dash = v.dashboard("/dashboard?year=2022&level=%E4%B9%A1%E9%95%87%2F%E8%A1%97%E9%81%93");
+    // Level and format are chosen from what nianbao knows, not typed.
     assert!(
-        dash.contains("/dashboard.csv?q=&amp;text=&amp;region=&amp;division=&amp;year=2022"),
+        dash.contains("<select name=\"level\" id=\"f-level\">"),
+        "{dash}"
+    );
+    assert!(dash.contains("<option value=\"乡镇/街道\" selected>乡镇/街道</option>"));
+    assert!(dash.contains("<select name=\"template\" id=\"f-template\">"));
+    assert!(dash.contains("<option value=\"2021\">"));
+    assert!(
+        dash.contains("/dashboard.csv?q=&amp;text=&amp;region=&amp;division=&amp;year=2022&amp;level=%E4%B9%A1%E9%95%87%2F%E8%A1%97%E9%81%93"),
         "no chart-data link"
     );
     assert!(dash.contains("/dashboard.xlsx?q=&amp;text=&amp;region=&amp;division=&amp;year=2022"));

@@ -217,8 +217,8 @@ pub async fn page(
             input name="year" placeholder="年度（如 2023,2024）" value=(q.year);
             (tree)
             input name="region" placeholder="地区" value=(q.region);
-            input name="level" placeholder="层级" value=(q.level);
-            input name="template" placeholder="格式（2021、2019、legacy）" value=(q.template);
+            (crate::html::select("level", &q.level, crate::pages::LEVELS))
+            (crate::html::select("template", &q.template, &crate::pages::templates()))
             button { "筛选" }
         }
         p class="exports" {

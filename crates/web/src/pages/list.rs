@@ -195,7 +195,7 @@ pub async fn index(
     Ok(Html(crate::html::frame("报告", Some(&s), body)))
 }
 
-const LEVELS: &[(&str, &str)] = &[
+pub(crate) const LEVELS: &[(&str, &str)] = &[
     ("", "全部层级"),
     ("乡镇/街道", "乡镇/街道"),
     ("县级政府", "县级政府"),
@@ -206,7 +206,7 @@ const LEVELS: &[(&str, &str)] = &[
     ("省级部门", "省级部门"),
 ];
 /// The template filter's options: every format the process knows, newest first.
-fn templates() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn templates() -> Vec<(&'static str, &'static str)> {
     let mut known = Template::all();
     known.sort_by_key(|t| std::cmp::Reverse(t.def().first_year));
     std::iter::once(("", "全部格式"))
