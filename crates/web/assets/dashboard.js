@@ -63,10 +63,13 @@
   var many = regions.length > 30;
   chart('chart-compliance', {
     title: { text: '各地区合规情况（%，共 ' + regions.length + ' 个地区）' },
-    xAxis: { type: 'category', data: regions.map(function (g) { return g.group + '\n(n=' + g.reports + ')'; }), axisLabel: { rotate: 30 } },
+    // Names and counts on one slanted line; labels that would overlap a neighbour are left
+    // out (the tooltip and the slider still show every region); the plot makes room for them.
+    xAxis: { type: 'category', data: regions.map(function (g) { return g.group + ' (n=' + g.reports + ')'; }),
+             axisLabel: { rotate: 45, hideOverlap: true } },
     yAxis: { type: 'value', max: 100 },
     dataZoom: many ? [{ type: 'slider', startValue: 0, endValue: 29, bottom: 0 }] : [],
-    grid: { top: 72, left: 48, right: 16, bottom: many ? 96 : 64 },
+    grid: { top: 72, left: 48, right: 16, bottom: many ? 40 : 8, containLabel: true },
     series: [['按时发布', 'on_time_rate'], ['格式正确', 'template_right_rate'], ['勾稽关系成立', 'identity_pass_rate']].map(function (s) {
       return { name: s[0], type: 'bar', data: regions.map(function (g) { return pct(g[s[1]]); }) };
     })
@@ -77,9 +80,10 @@
   var unplacedN = unplaced.reduce(function (a, g) { return a + g.reports; }, 0);
   chart('chart-divisions', {
     title: { text: '下级行政区划（报告数，未定位 ' + unplacedN + ' 份）· 点击进入' },
-    xAxis: { type: 'category', data: divisions.map(function (g) { return g.group.split(' ')[1] + '\n(n=' + g.reports + ')'; }), axisLabel: { rotate: 30 } },
+    xAxis: { type: 'category', data: divisions.map(function (g) { return g.group.split(' ')[1] + ' (n=' + g.reports + ')'; }),
+             axisLabel: { rotate: 45, hideOverlap: true } },
     yAxis: { type: 'value' },
-    grid: { top: 72, left: 48, right: 16, bottom: 64 },
+    grid: { top: 72, left: 48, right: 16, bottom: 8, containLabel: true },
     series: [{ name: '报告', type: 'bar', data: divisions.map(function (g) { return g.reports; }) },
              { name: '勾稽关系不成立', type: 'bar', data: divisions.map(function (g) { return g.reports - Math.round((g.identity_pass_rate || 0) * g.reports); }) }]
   }, function (i) {
