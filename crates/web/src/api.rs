@@ -106,6 +106,7 @@ pub async fn report(State(st): State<Shared>, _s: Session, Path(id): Path<i64>) 
     v["versions"] = json!(versions);
     v["review"] = json!(l.review);
     v["decisions"] = json!(l.decisions);
+    v["timeline"] = json!(report::timeline(&l));
     v["comments"] = json!(l.comments);
     v["rev"] = json!(l.rev);
     v["changed_from_previous"] = l

@@ -33,6 +33,8 @@ pub struct Loaded {
     pub review: Review,
     /// Every review decision, oldest first.
     pub decisions: Vec<Decision>,
+    /// The review decisions on the other versions of this agency-year, with their version.
+    pub other_decisions: Vec<(i64, Decision)>,
     pub comments: Vec<Comment>,
     /// Reviewers' changes so far: a change from a page at another revision is refused.
     pub rev: i64,
@@ -117,6 +119,10 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
         };
         let review = s.review(id)?;
         let decisions = s.decisions(id)?;
+        let mut other_decisions = Vec::new();
+        for v in versions.iter().filter(|v| v.id != id) {
+            other_decisions.extend(s.decisions(v.id)?.into_iter().map(|d| (v.version, d)));
+        }
         let comments = s.comments(id)?;
         let rev = s.revision(id)?;
         // Kept files, and whether they are PDFs (read as `pdf` or `pdf-ocr`).
@@ -143,6 +149,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             diff,
             review,
             decisions,
+            other_decisions,
             comments,
             rev,
             reviewers,
@@ -184,6 +191,68 @@ pub fn describe(stored: &Stored, c: &Change) -> String {
         c.old.as_deref().unwrap_or("空"),
         c.new.as_deref().unwrap_or("空")
     )
+}
+
+/// One thing that happened to a report, for its timeline.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Event {
+    /// China Standard Time (`2026-12-07T10:00:00+08:00`): the events sort by it.
+    pub at: String,
+    /// Who; empty when nianbao does not know (a file's arrival).
+    pub user: String,
+    pub what: String,
+    pub why: String,
+    /// Within one second: the version it belongs to, then the order it was recorded in.
+    #[serde(skip)]
+    order: (i64, usize),
+}
+
+/// Everything that happened to the report and its versions, newest first: each version's
+/// arrival (held ones marked), this version's corrections, acceptances and comments (those
+/// of a version before come along with it), every version's review decisions with their
+/// reasons.
+pub fn timeline(l: &Loaded) -> Vec<Event> {
+    let this = l.stored.version;
+    let event = |at: &str, user: &str, what: String, why: &str, order| Event {
+        at: at.to_string(),
+        user: user.to_string(),
+        what,
+        why: why.to_string(),
+        order,
+    };
+    let mut out: Vec<Event> = Vec::new();
+    for v in &l.versions {
+        let file = nianbao_corpus::export::file_name(&v.path);
+        let held = if v.held { "（待确认）" } else { "" };
+        let what = format!("第 {} 版入库：{file}{held}", v.version);
+        out.push(event(&v.at, "", what, "", (v.version, 0)));
+    }
+    // The history comes newest first.
+    for (i, c) in l.history.iter().rev().enumerate() {
+        out.push(event(
+            &c.at,
+            &c.user,
+            describe(&l.stored, c),
+            &c.reason,
+            (this, 1 + i),
+        ));
+    }
+    let own = l.decisions.iter().map(|d| (this, d));
+    let others = l.other_decisions.iter().map(|(v, d)| (*v, d));
+    for (i, (v, d)) in own.chain(others).enumerate() {
+        let what = match &d.assignee {
+            Some(a) => format!("第 {v} 版审核状态：{}（审核人 {a}）", d.state.name_zh()),
+            None => format!("第 {v} 版审核状态：{}", d.state.name_zh()),
+        };
+        let why = d.reason.as_deref().unwrap_or("");
+        out.push(event(&d.at, &d.user, what, why, (v, 10_000 + i)));
+    }
+    for (i, c) in l.comments.iter().enumerate() {
+        let what = format!("评论 {}：{}", cell_label(&l.stored.report, &c.key), c.body);
+        out.push(event(&c.at, &c.user, what, "", (this, 20_000 + i)));
+    }
+    out.sort_by(|a, b| (&b.at, b.order).cmp(&(&a.at, a.order)));
+    out
 }
 
 /// Evidence positions as UTF-16 offsets into the source (what the page's script indexes).
@@ -429,6 +498,18 @@ async fn render_page(
                     td { (c.user) }
                     td title=(c.key) { (describe(&l.stored, c)) }
                     td { (c.reason) }
+                }
+            }
+        }
+        h2 { "时间线" }
+        table class="list" id="timeline" {
+            tr { th { "时间" } th { "用户" } th { "事件" } th { "理由" } }
+            @for e in timeline(&l) {
+                tr {
+                    td { (when(&e.at)) }
+                    td { @if e.user.is_empty() { "—" } @else { (e.user) } }
+                    td { (e.what) }
+                    td { (e.why) }
                 }
             }
         }

@@ -343,6 +343,46 @@ fn a_new_file_for_a_reviewed_report_waits_for_a_decision() {
         "第 2 版设为当前版本，替换第 1 版"
     );
     assert_eq!(got["decisions"][0]["user"], "reviewer");
+    // One timeline for the agency-year, newest first: who did what, when, and why.
+    let events: Vec<(String, String, String)> = got["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("user"), s("what"), s("why"))
+        })
+        .collect();
+    let want =
+        |user: &str, what: &str, why: &str| (user.to_string(), what.to_string(), why.to_string());
+    assert_eq!(
+        events[0],
+        want(
+            "reviewer",
+            "第 2 版审核状态：待审",
+            "第 2 版设为当前版本，替换第 1 版"
+        )
+    );
+    assert!(
+        events.contains(&want("", "第 2 版入库：测试镇-修订.html", "")),
+        "{events:?}"
+    );
+    assert!(events.contains(&want(
+        "reviewer",
+        "第 1 版审核状态：退回",
+        "表三予以公开与总计不符"
+    )));
+    assert_eq!(
+        events.last().unwrap(),
+        &want("", "第 1 版入库：测试镇.html", "")
+    );
+    let (_, page) = a.get(&format!("/reports/{second}"));
+    assert!(page.contains("id=\"timeline\""));
+    assert!(
+        page.contains("<td>第 1 版审核状态：退回</td><td>表三予以公开与总计不符</td>"),
+        "{page}"
+    );
+
     // Done once: it is no longer waiting.
     let (status, body) = a.json(
         &format!("/api/reports/{second}/current"),
