@@ -318,6 +318,33 @@ fn respell_agency(report: &mut nianbao_model::Report, text: &str) {
     report.agency = Some(name);
 }
 
+/// A report typed into the web form, ready to store as typed: no file is read and nothing
+/// extracted — its cells are what was typed (a blank stays blank, 0 stays 0). `text` is the
+/// report as the official page shows it (the source people see and search); `findings` are
+/// every check's and the form's own (cells left blank).
+pub fn typed(
+    name: &str,
+    report: nianbao_model::Report,
+    text: String,
+    form: Vec<nianbao_model::Finding>,
+) -> Parsed {
+    let mut findings = nianbao_check::findings(&report);
+    findings.extend(form);
+    // The same typing stored twice is the same report; anything else is a new version.
+    let json = nianbao_model::json::to_json(name, "form", &report, &[]).to_string();
+    let hash = hex(&Sha256::digest(json.as_bytes()));
+    Parsed {
+        path: name.to_string(),
+        hash,
+        format: "form".to_string(),
+        text,
+        cells: crate::cellset::encode(&report.cells),
+        report,
+        findings,
+        original: None,
+    }
+}
+
 /// Why a file's bytes give no report to store.
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {

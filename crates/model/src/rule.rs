@@ -74,7 +74,8 @@ rules! {
     CrossSwing = "cross.swing", [Warning], "收到申请数较上年变化十倍以上", "requests received changed tenfold from last year";
     ReviewCorrectionNotCarried = "review.correction_not_carried", [Warning], "新版本改动了上一版本已更正的单元格，更正未沿用", "a new version changed a corrected cell; the correction was not carried";
     FormEmpty = "form.empty", [Info], "表格尚未填写", "nothing typed yet";
-    FormBlankAsZero = "form.blank_as_zero", [Info], "空白单元格按 0 计", "blank cells taken as 0";
+    FormBlank = "form.blank", [Warning], "表格有未填写的单元格，按空白保存", "cells left blank are stored blank";
+    FormInvalid = "form.invalid", [Error], "单元格的内容无法保存（不是数字、负数、小数或超出范围）", "a cell cannot hold what was typed";
     LedgerOverdue = "ledger.overdue", [Error], "申请已超过答复期限", "a request is past its reply deadline";
     LedgerDueSoon = "ledger.due_soon", [Warning], "申请临近答复期限", "a request's deadline is near";
     LedgerNoOutcome = "ledger.no_outcome", [Warning], "已办结的申请未填写办理结果", "a closed request has no outcome";

@@ -57,8 +57,29 @@ fn base_report(fields: &[(String, String)], year: i32) -> Report {
     r
 }
 
-/// The report the form describes (fields `agency`, `year`, `s1`…`s6`, `v:KEY`).
-fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
+/// A cell's value as typed (`None`: blank), or why the cell cannot hold it, in words:
+/// not a number, negative outside 本年增/减, a fraction of a count, more than two decimals
+/// of 万元, beyond 10^12.
+fn cell_value(key: &str, typed: &str) -> Result<Option<Num>, String> {
+    let t = typed.trim();
+    let Ok(value) = crate::report::parse_value(t) else {
+        return Err(format!("“{t}”不是数字"));
+    };
+    let Some(n) = value else { return Ok(None) };
+    let kind = nianbao_model::ValueKind::of(key);
+    if let Some((zh, _)) = kind.refuse(n.as_f64()) {
+        return Err(zh);
+    }
+    let decimals = t.split_once('.').map_or(0, |(_, f)| f.len());
+    if kind == nianbao_model::ValueKind::Money && decimals > 2 {
+        return Err(format!("{t} 有 {decimals} 位小数，金额（万元）最多两位"));
+    }
+    Ok(Some(n))
+}
+
+/// The report the form describes (fields `agency`, `year`, `s1`…`s6`, `v:KEY`), and every
+/// cell that cannot hold what was typed in it (key, why).
+fn from_fields(fields: &[(String, String)]) -> Result<(Report, BTreeMap<String, String>), Fail> {
     let get = |k: &str| field(fields, k);
     let year: i32 = get("year")
         .parse()
@@ -79,6 +100,7 @@ fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
             })?,
         );
     }
+    let mut bad = BTreeMap::new();
     for (name, value) in fields {
         let Some(key) = name.strip_prefix("v:") else {
             continue;
@@ -88,10 +110,30 @@ fn from_fields(fields: &[(String, String)]) -> Result<Report, Fail> {
                 "{key} 不是本模板的单元格 (not a cell of the template)"
             )));
         }
-        r.set(key, crate::report::parse_value(value)?);
+        match cell_value(key, value) {
+            Ok(v) => {
+                r.set(key, v);
+            }
+            Err(why) => {
+                bad.insert(key.to_string(), why);
+            }
+        }
     }
     r.tables = vec!["二".into(), "三".into(), "四".into()];
-    Ok(r)
+    Ok((r, bad))
+}
+
+/// Every refused cell named in words with its reason, one sentence.
+fn refusal(r: &Report, bad: &BTreeMap<String, String>) -> String {
+    let each: Vec<String> = bad
+        .iter()
+        .map(|(k, why)| format!("{}：{why}", crate::report::cell_label(r, k)))
+        .collect();
+    format!(
+        "有 {} 个单元格无法保存，已标出，请改正后再提交：{}",
+        bad.len(),
+        each.join("；")
+    )
 }
 
 /// The official tables print 0 where there was nothing: a cell left blank in the form is
@@ -106,9 +148,13 @@ fn blanks_as_zero(r: &mut Report) -> usize {
     n
 }
 
-/// The report as the form describes it, blank cells 0.
+/// The report as the form describes it, blank cells 0 (the official files print 0 where
+/// nothing happened); a cell that cannot hold what was typed refuses it.
 fn report_of(fields: &[(String, String)]) -> Result<Report, Fail> {
-    let mut r = from_fields(fields)?;
+    let (mut r, bad) = from_fields(fields)?;
+    if !bad.is_empty() {
+        return Err(Fail::bad(refusal(&r, &bad)));
+    }
     blanks_as_zero(&mut r);
     Ok(r)
 }
@@ -148,7 +194,12 @@ async fn prefill(st: &Shared, r: &mut Report) -> Result<Option<i32>, Fail> {
     Ok(last.report.year)
 }
 
-fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> Markup {
+/// `bad`: cells refused, with the reason (marked, the reason as their title).
+fn form_tables(
+    r: &Report,
+    raw: &BTreeMap<String, String>,
+    bad: &BTreeMap<String, String>,
+) -> Markup {
     html! {
         @for b in document(r) {
             @match b {
@@ -162,7 +213,7 @@ fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> Markup {
                     h3 { (h) }
                     textarea name={ "s" (n) } rows="3" class="prose" { (text) }
                 },
-                Block::Table(t) => (inputs_table(&t, raw)),
+                Block::Table(t) => (inputs_table(&t, raw, bad)),
                 _ => {},
             }
         }
@@ -171,13 +222,20 @@ fn form_tables(r: &Report, raw: &BTreeMap<String, String>) -> Markup {
 
 /// A template table drawn by render's row walker, each value cell an input holding the
 /// value as typed (`raw`) or as the report has it.
-fn inputs_table(t: &Table, raw: &BTreeMap<String, String>) -> Markup {
+fn inputs_table(
+    t: &Table,
+    raw: &BTreeMap<String, String>,
+    bad: &BTreeMap<String, String>,
+) -> Markup {
     let mut rows = String::new();
     table_rows(&mut rows, &t.rows, |_, c| match &c.key {
         Some(k) => Td::markup(
             html! {
                 input name={ "v:" (k) } data-key=(k) value=(raw.get(k).unwrap_or(&c.text))
-                    inputmode="decimal" size="5";
+                    inputmode="decimal" size="5"
+                    class=[bad.contains_key(k).then_some("bad")]
+                    title=[bad.get(k)]
+                    aria-invalid=[bad.contains_key(k).then_some("true")];
             }
             .into_string(),
         ),
@@ -216,6 +274,7 @@ pub async fn page(
         note,
         &today.to_string(),
         &BTreeMap::new(),
+        &BTreeMap::new(),
     );
     Ok(Html(frame("新建年报", Some(&s), body)))
 }
@@ -229,6 +288,7 @@ fn compose_html(
     note: Markup,
     published: &str,
     raw: &BTreeMap<String, String>,
+    bad: &BTreeMap<String, String>,
 ) -> Markup {
     let year = r.year.unwrap_or(2025);
     html! {
@@ -244,7 +304,7 @@ fn compose_html(
                 (csrf_input(s))
                 input type="hidden" name="agency" value=(agency);
                 input type="hidden" name="year" value=(year);
-                (form_tables(r, raw))
+                (form_tables(r, raw, bad))
                 p { label { "成文日期 " input type="date" name="published" id="published" value=(published) required; } }
                 p class="actions" {
                     button formaction="/new/render?to=docx" id="to-docx" { "下载 DOCX" } " "
@@ -298,9 +358,9 @@ pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_j
         };
         fields.push((format!("v:{k}"), text));
     }
-    let mut r = from_fields(&fields).map_err(Fail::api)?;
+    let (r, bad) = from_fields(&fields).map_err(Fail::api)?;
     let total = r.cells.len();
-    let blank = blanks_as_zero(&mut r);
+    let blank = r.cells.values().filter(|c| c.value.is_none()).count() - bad.len();
     let mut findings: Vec<_> = nianbao_check::findings(&r)
         .into_iter()
         .filter(|f| {
@@ -310,28 +370,62 @@ pub async fn check(_s: Session, Json(b): Json<CheckBody>) -> Result<Json<serde_j
             )
         })
         .collect();
-    // Say what the checks saw: an empty form "holds" only because every cell is 0.
-    if blank == total {
+    // Cells that cannot hold what was typed, each named.
+    for (key, why) in &bad {
+        findings.insert(
+            0,
+            Finding::new(
+                Rule::FormInvalid,
+                Severity::Error,
+                format!("{}：{why}", crate::report::cell_label(&r, key)),
+                format!("{key}: cannot hold what was typed"),
+                vec![key.clone()],
+            ),
+        );
+    }
+    // Say what the checks saw.
+    if blank + bad.len() == total {
         findings.insert(
             0,
             Finding::new(
                 Rule::FormEmpty,
                 Severity::Warning,
-                "表格尚未填写：全部单元格按 0 核对",
-                "nothing typed yet: every cell checked as 0",
+                "表格尚未填写，不能提交",
+                "nothing typed yet: it cannot be submitted",
                 Vec::new(),
             ),
         );
-    } else if blank > 0 {
-        findings.push(Finding::new(
-            Rule::FormBlankAsZero,
-            Severity::Info,
-            format!("{blank} 个单元格未填写，按 0 核对、生成和入库（年报表格无数据处应填 0）"),
-            format!("{blank} cells left blank are 0 in the checks, the files and the corpus"),
-            Vec::new(),
-        ));
+    } else if let Some(f) = blanks(&r, false) {
+        findings.push(f);
     }
     Ok(Json(serde_json::json!({ "findings": findings })))
+}
+
+/// The warning for cells left blank: stored blank (not 0), the report is not clean until
+/// someone says there were no cases (0) or fills them. `named`: the finding names the cells
+/// (the stored report's; while typing, marking every blank input would drown the rest).
+fn blanks(r: &Report, named: bool) -> Option<Finding> {
+    let keys: Vec<String> = r
+        .cells
+        .iter()
+        .filter(|(_, c)| c.value.is_none())
+        .map(|(k, _)| k.to_string())
+        .collect();
+    (!keys.is_empty()).then(|| {
+        Finding::new(
+            Rule::FormBlank,
+            Severity::Warning,
+            format!(
+                "{} 个单元格未填写，按空白保存（没有发生的事项请填 0）",
+                keys.len()
+            ),
+            format!(
+                "{} cells left blank are stored blank (type 0 where there were no cases)",
+                keys.len()
+            ),
+            if named { keys } else { Vec::new() },
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -405,8 +499,9 @@ pub async fn render(
         .into_response())
 }
 
-/// Stores the report: rendered as the official HTML page and read back like an upload, so
-/// its cells carry evidence into that page and every check runs.
+/// Stores the report as typed (no render and read back: a digit in the prose could move a
+/// cell), after every check; refused with every bad cell marked and named, or when nothing
+/// was typed.
 pub async fn submit(
     State(st): State<Shared>,
     s: Session,
@@ -414,26 +509,41 @@ pub async fn submit(
 ) -> Result<Response, Fail> {
     csrf_of(&s, &fields)?;
     s.require(Role::Reviewer)?;
-    let r = match report_of(&fields) {
-        Ok(r) => r,
-        // Refused: the form again as typed, the reason above it.
-        Err(e) if e.status.is_client_error() => {
-            let (r, raw, published) = as_typed(&fields);
-            let note = html! { p class="error" id="form-error" { (e.message) } };
-            let agency = r.agency.clone().unwrap_or_default();
-            let body = compose_html(&s, &r, &agency, note, &published, &raw);
-            return Ok((e.status, Html(frame("新建年报", Some(&s), body))).into_response());
-        }
+    // Refused: the form again as typed, every refused cell marked, the reasons above it.
+    let refuse = |status, message: String, bad: &BTreeMap<String, String>| {
+        let (r, raw, published) = as_typed(&fields);
+        let note = html! { p class="error" id="form-error" { (message) } };
+        let agency = r.agency.clone().unwrap_or_default();
+        let body = compose_html(&s, &r, &agency, note, &published, &raw, bad);
+        Ok((status, Html(frame("新建年报", Some(&s), body))).into_response())
+    };
+    let none = BTreeMap::new();
+    let (r, bad) = match from_fields(&fields) {
+        Ok(x) => x,
+        Err(e) if e.status.is_client_error() => return refuse(e.status, e.message, &none),
         Err(e) => return Err(e),
     };
+    let bad_request = axum::http::StatusCode::BAD_REQUEST;
+    if !bad.is_empty() {
+        return refuse(bad_request, refusal(&r, &bad), &bad);
+    }
+    if r.cells.values().all(|c| c.value.is_none()) {
+        let why = "表格尚未填写，不能提交：没有发生的事项请填 0 (nothing typed: type 0 where there were no cases)";
+        return refuse(bad_request, why.to_string(), &none);
+    }
+    // Stored as typed: blank stays blank, 0 stays 0. The official page's text is its
+    // source, for people to read and search.
     let page = nianbao_render::to_html(&r);
+    let text = nianbao_read::read_bytes(page.as_bytes())
+        .map(|src| src.text)
+        .unwrap_or_default();
     let name = format!(
-        "新建/{}{}年.html",
+        "新建/{}{}年",
         r.agency.clone().unwrap_or_default(),
         r.year.unwrap_or(0)
     );
-    let parsed = nianbao_corpus::ingest::parse_bytes(&name, page.as_bytes())
-        .map_err(|e| Fail::bad(e.to_string()))?;
+    let form = blanks(&r, true).into_iter().collect();
+    let parsed = nianbao_corpus::ingest::typed(&name, r, text, form);
     let id = st
         .with(move |store| {
             store.hold_reviewed(true);

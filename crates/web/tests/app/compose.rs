@@ -1,7 +1,8 @@
 //! 新建年报 over HTTP, as the form posts it: a clerk types only the cells that are not 0.
-//! The report stored, and the DOCX and PDF downloaded, hold exactly what was typed and 0
-//! elsewhere (before, blank cells went through render → extract and came back missing:
-//! `t4.review.total` null, an error "1 ≠ 0" and 20 "row not found" warnings).
+//! The report stored holds exactly what was typed — blank stays blank, 0 stays 0, a digit
+//! in the prose moves nothing — with a warning naming the blank cells; the DOCX and PDF
+//! downloaded print 0 where nothing was typed. Every cell that cannot hold what was typed is
+//! refused at once, named and marked, nothing typed lost; an empty form is refused.
 
 use crate::common::{start, Http, PASSWORD};
 use serde_json::Value;
@@ -19,6 +20,7 @@ const TYPED: &[(&str, &str)] = &[
     ("v:t3.processed.total", "5"),
     ("v:t4.review.upheld", "1"),
     ("v:t4.review.total", "1"),
+    ("v:t3.carried_in.natural", "0"),
 ];
 
 fn fields(csrf: &str) -> Vec<(&str, &str)> {
@@ -29,13 +31,26 @@ fn fields(csrf: &str) -> Vec<(&str, &str)> {
         ("s1", "2023年，本镇认真贯彻落实《条例》。"),
         ("s2", "主动公开情况。"),
         ("s3", "依申请公开情况。"),
-        ("s4", "复议诉讼情况。"),
+        ("s4", "本年度发生行政诉讼1件。"),
         ("s5", "存在的主要问题及改进情况。"),
         ("s6", "其他需要报告的事项。"),
         ("published", "2024-01-20"),
     ];
     f.extend_from_slice(TYPED);
     f
+}
+
+/// Every cell: the typed value, blank where nothing was typed.
+fn assert_typed(values: &Value, what: &str) {
+    let values = values.as_object().unwrap();
+    assert_eq!(values.len(), 200, "{what}");
+    for (key, v) in values {
+        let want: Option<i64> = TYPED
+            .iter()
+            .find(|(k, _)| k.strip_prefix("v:") == Some(key.as_str()))
+            .map(|(_, v)| v.parse().unwrap());
+        assert_eq!(v.as_i64(), want, "{what}: {key}");
+    }
 }
 
 /// Every cell: the typed value, or 0.
@@ -83,16 +98,23 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["form.blank_as_zero"], "{body}");
+    assert_eq!(rules, ["form.blank"], "{body}");
     assert!(
         live["findings"][0]["message_zh"]
             .as_str()
             .unwrap()
-            .starts_with("188 个单元格未填写"),
+            .starts_with("187 个单元格未填写"),
         "{body}"
     );
 
-    // Submitted: stored with the typed values and 0 elsewhere, no error, no missing row.
+    // Nothing typed: refused, not stored as a report that "holds".
+    let mut empty = fields(&csrf);
+    empty.retain(|(k, _)| !k.starts_with("v:"));
+    let (status, body) = h.form("/new/submit", &empty);
+    assert_eq!(status, 400);
+    assert!(body.contains("表格尚未填写，不能提交"), "{body}");
+
+    // Submitted: stored exactly as typed, no error, no missing row; the blank cells named.
     let (status, _) = h.form("/new/submit", &fields(&csrf));
     assert_eq!(status, 303);
     let (_, list) = h.get("/api/reports?q=%E6%B5%8B%E8%AF%95%E9%95%87");
@@ -101,7 +123,15 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         .unwrap();
     let (_, body) = h.get(&format!("/api/reports/{id}"));
     let stored: Value = serde_json::from_str(&body).unwrap();
-    assert_typed_or_zero(&stored["values"], "stored");
+    assert_typed(&stored["values"], "stored");
+    let blank = stored["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "form.blank")
+        .expect("the blank cells named");
+    assert_eq!(blank["cells"].as_array().unwrap().len(), 187);
+    assert_eq!(blank["severity"], "warning");
     let bad: Vec<&Value> = stored["findings"]
         .as_array()
         .unwrap()
@@ -137,7 +167,11 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         )
     };
     assert_eq!(value_of("t2.regulation.in_force"), "7");
-    assert_eq!(value_of("t2.normative.in_force"), "0");
+    assert_eq!(
+        value_of("t2.normative.in_force"),
+        "",
+        "blank last year, blank now"
+    );
     assert!(next.contains("name=\"published\""), "no 成文日期 field");
     // A date that is no date is refused with the reason.
     let mut bad = fields(&csrf);
@@ -156,14 +190,33 @@ fn a_form_with_only_the_nonzero_cells_stores_and_renders_what_was_typed() {
         body.contains("2023年，本镇认真贯彻落实《条例》。"),
         "typed prose lost"
     );
-    // A cell that holds no number: refused, kept as typed.
+    // Cells that cannot hold what was typed: all refused at once, each named in words and
+    // marked, kept as typed; nothing else lost.
     let mut bad = fields(&csrf);
     bad.push(("v:t3.granted.legal", "三"));
+    bad.push(("v:t3.partial.natural", "-2"));
+    bad.push(("v:t4.review.corrected", "1.5"));
+    bad.push(("v:t2.fee.amount_wan", "12.345"));
+    bad.push(("v:t3.denied.secret.natural", "99999999999999999"));
     let (status, body) = h.form("/new/submit", &bad);
     assert_eq!(status, 400);
+    assert!(body.contains("有 5 个单元格无法保存"), "{body}");
+    for (label, key, typed) in [
+        ("表三 / 三、本年度办理结果 / （一）予以公开 / 法人或其他组织 / 法律服务机构：“三”不是数字", "t3.granted.legal", "三"),
+        ("-2 为负数", "t3.partial.natural", "-2"),
+        ("1.5 不是整数", "t4.review.corrected", "1.5"),
+        ("金额（万元）最多两位", "t2.fee.amount_wan", "12.345"),
+        ("超出可填写的范围", "t3.denied.secret.natural", "99999999999999999"),
+    ] {
+        assert!(body.contains(label), "{label}: {body}");
+        assert!(
+            body.contains(&format!("data-key=\"{key}\" value=\"{typed}\" inputmode=\"decimal\" size=\"5\" class=\"bad\"")),
+            "{key} not marked: {body}"
+        );
+    }
     assert!(
-        body.contains("data-key=\"t3.granted.legal\" value=\"三\""),
-        "{body}"
+        body.contains("data-key=\"t4.review.total\" value=\"1\""),
+        "typed cell lost"
     );
     // Markup typed into a cell and the agency name comes back as text, never as markup.
     let mut bad = fields(&csrf);
