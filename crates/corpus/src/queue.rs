@@ -69,7 +69,7 @@ pub fn work(
             for job in jobs(&[PathBuf::from(&path)], Names::default()) {
                 let (name, parsed) = read_one(job, &HashSet::new());
                 let outcome = match parsed {
-                    Ok(parsed) => Outcome::Saved(save(c, &parsed, false)?),
+                    Ok(parsed) => Outcome::Saved(save(c, &parsed, &Default::default())?),
                     Err(o) => o,
                 };
                 outcomes.push((name, outcome));

@@ -149,6 +149,8 @@ pub struct Version {
     pub current: bool,
     /// Waits for a reviewer to make it current (see [`Store::hold_reviewed`]).
     pub held: bool,
+    /// Who added it (a web user); `None` for a command-line ingest.
+    pub added_by: Option<String>,
     /// When it was stored, China Standard Time.
     pub at: String,
     pub path: String,
@@ -547,7 +549,7 @@ impl Store {
             return Ok(Vec::new());
         };
         // Two plain queries (each on an index) rather than one join on an OR.
-        let cols = "SELECT id, version, current, ingested_at, path, held FROM reports";
+        let cols = "SELECT id, version, current, ingested_at, path, held, added_by FROM reports";
         let rows = match (head.int(0), head.int(1)) {
             (Some(a), Some(y)) => c.query(
                 &format!("{cols} WHERE agency_id = $1 AND year = $2 ORDER BY version, id"),
@@ -565,6 +567,7 @@ impl Store {
                 version: r.int(1).unwrap_or(1),
                 current: r.int(2) == Some(1),
                 held: r.int(5) == Some(1),
+                added_by: r.text(6).map(str::to_string),
                 at: r
                     .str(3)
                     .parse::<i64>()

@@ -181,11 +181,12 @@ CREATE TABLE renderings (
 ";
 
 /// Version 10: every review decision kept (state, assignee, the reason given — a 退回 needs
-/// one —, who and when), the reason with the current state, and versions held beside a
-/// reviewed report until a reviewer makes them current.
+/// one —, who and when), the reason with the current state, versions held beside a
+/// reviewed report until a reviewer makes them current, and who added each report.
 const REVIEW_LOG: &str = "
 ALTER TABLE review_states ADD COLUMN reason TEXT;
 ALTER TABLE reports ADD COLUMN held BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN added_by TEXT;
 CREATE TABLE review_log (
     id {id},
     report_id BIGINT NOT NULL REFERENCES reports (id),

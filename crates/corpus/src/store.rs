@@ -10,8 +10,15 @@ use std::path::Path;
 pub struct Store {
     pub(crate) conn: Box<dyn Conn>,
     name: String,
-    /// New versions of a reviewed report wait for a reviewer (see [`Store::hold_reviewed`]).
-    hold: bool,
+    /// How reports are saved from now on (see [`Store::hold_reviewed`], [`Store::added_by`]).
+    how: How,
+}
+
+/// How a report is saved: held beside a reviewed version or not, and who added it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct How {
+    pub hold: bool,
+    pub by: Option<String>,
 }
 
 /// A file read and extracted, ready to be stored.
@@ -67,7 +74,7 @@ impl Store {
             return Ok(Store {
                 conn: Box::new(conn),
                 name: "PostgreSQL".into(),
-                hold: false,
+                how: How::default(),
             });
         }
         let mut conn = Sqlite::open(Path::new(spec))?;
@@ -76,7 +83,7 @@ impl Store {
         Ok(Store {
             conn: Box::new(conn),
             name: spec.to_string(),
-            hold: false,
+            how: How::default(),
         })
     }
 
@@ -89,7 +96,13 @@ impl Store {
     /// current until a reviewer calls [`Store::make_current`]. Off by default (a command-line
     /// ingest replaces the current version, and the review history records it).
     pub fn hold_reviewed(&mut self, on: bool) {
-        self.hold = on;
+        self.how.hold = on;
+    }
+
+    /// Who adds the reports saved from now on (a web user's upload or form), kept with each
+    /// report for its timeline; `None` for a command-line ingest.
+    pub fn added_by(&mut self, user: Option<&str>) {
+        self.how.by = user.map(str::to_string);
     }
 
     pub fn conn(&mut self) -> &mut dyn Conn {
@@ -108,8 +121,8 @@ impl Store {
 
     /// Stores one report, its cells, findings and source text in one transaction.
     pub fn save(&mut self, p: &Parsed) -> Result<Saved, StoreError> {
-        let hold = self.hold;
-        transaction(self.conn.as_mut(), |c| save(c, p, hold))
+        let how = self.how.clone();
+        transaction(self.conn.as_mut(), |c| save(c, p, &how))
     }
 
     /// Stores several reports, in one transaction on SQLite (each report under a savepoint,
@@ -118,12 +131,12 @@ impl Store {
     /// deadlock). Stops at the first store error: the reports before it are stored, and
     /// their outcomes come back with the error.
     pub fn save_batch(&mut self, batch: &[&Parsed]) -> (Vec<Saved>, Option<StoreError>) {
-        let hold = self.hold;
+        let how = self.how.clone();
         let c = self.conn.as_mut();
         let mut saved = Vec::with_capacity(batch.len());
         if c.kind() == Kind::Postgres || batch.len() == 1 {
             for p in batch {
-                match transaction(c, |c| save(c, p, hold)) {
+                match transaction(c, |c| save(c, p, &how)) {
                     Ok(s) => saved.push(s),
                     Err(e) => return (saved, Some(e)),
                 }
@@ -135,7 +148,7 @@ impl Store {
         }
         let mut failed = None;
         for p in batch {
-            let one = c.batch("SAVEPOINT report").and_then(|_| save(c, p, hold));
+            let one = c.batch("SAVEPOINT report").and_then(|_| save(c, p, &how));
             match one.and_then(|s| c.batch("RELEASE SAVEPOINT report").map(|_| s)) {
                 Ok(s) => saved.push(s),
                 Err(e) => {
@@ -154,8 +167,8 @@ impl Store {
     }
 }
 
-/// Stores `p`; `hold`: see [`Store::hold_reviewed`].
-pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, hold: bool) -> Result<Saved, StoreError> {
+/// Stores `p` as `how` says.
+pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, StoreError> {
     // Two workers with the same file: one stores it, the other finds it stored.
     crate::db::lock(c, &format!("report {}", p.hash))?;
     if !c
@@ -241,7 +254,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, hold: bool) -> Result<Saved, St
             .map(|r| (id, v, r.str(0).to_string())),
         None => None,
     };
-    let held = hold && reviewed.is_some();
+    let held = how.hold && reviewed.is_some();
     if !held {
         for row in &previous {
             c.exec(
@@ -278,8 +291,8 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, hold: bool) -> Result<Saved, St
     let id = c
         .query(
             "INSERT INTO reports (hash, path, format, agency_id, agency_name, year, template, title, published, \
-             version, current, held, errors, warnings, ingested_at, doc) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $15, $16, $11, $12, $13, $14) RETURNING id",
+             version, current, held, errors, warnings, ingested_at, doc, added_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $15, $16, $11, $12, $13, $14, $17) RETURNING id",
             &[
                 p.hash.as_str().into(),
                 p.path.as_str().into(),
@@ -297,6 +310,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, hold: bool) -> Result<Saved, St
                 doc.into(),
                 i64::from(!held).into(),
                 i64::from(held).into(),
+                how.by.as_deref().into(),
             ],
         )?
         .first()

@@ -1147,6 +1147,7 @@ fn versions(backend: Backend) {
     // replaces it; for a reviewed one it waits beside it until a reviewer makes it current.
     use nianbao_corpus::workflow::Step;
     store.hold_reviewed(true);
+    store.added_by(Some("填报员"));
     let newest = |store: &mut Store| -> i64 {
         store
             .conn()
@@ -1180,6 +1181,18 @@ fn versions(backend: Backend) {
             (v5, 5, false, true),
             (v6, 6, false, true)
         ]
+    );
+    // Who added each: nobody named for the command-line ingests, the user for the others.
+    let by: Vec<Option<String>> = store
+        .versions(v1)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.added_by)
+        .collect();
+    assert_eq!(by[..3], [None, None, None]);
+    assert!(
+        by[3..].iter().all(|b| b.as_deref() == Some("填报员")),
+        "{by:?}"
     );
     // The list, the boards and the statistics read current reports: still version 4.
     let (_, listed) = store.list(&Filter::default(), 0, 10).unwrap();
@@ -1216,6 +1229,7 @@ fn versions(backend: Backend) {
     assert_eq!(store.review(v6).unwrap().state, Step::Pending);
     // A command-line ingest replaces even a reviewed report, and says so in its history.
     store.hold_reviewed(false);
+    store.added_by(None);
     store
         .set_review(v6, Step::Returned, None, Some("表三不平"), "乙")
         .unwrap();
@@ -1669,6 +1683,7 @@ const AS_IN_VERSION_9: &str = "
 DROP TABLE review_log;
 ALTER TABLE review_states DROP COLUMN reason;
 ALTER TABLE reports DROP COLUMN held;
+ALTER TABLE reports DROP COLUMN added_by;
 ";
 
 /// The `cells` table as schema 8 and before had it (one row per cell), made from the view

@@ -544,11 +544,14 @@ pub async fn submit(
     );
     let form = blanks(&r, true).into_iter().collect();
     let parsed = nianbao_corpus::ingest::typed(&name, r, text, form);
+    let user = s.user.name.clone();
     let id = st
         .with(move |store| {
             store.hold_reviewed(true);
+            store.added_by(Some(&user));
             let saved = store.save(&parsed);
             store.hold_reviewed(false);
+            store.added_by(None);
             saved?;
             store.refresh_cross()?;
             let rows = store.conn().query(

@@ -148,6 +148,7 @@ fn work(st: &Shared, id: u64) {
     };
     // An upload does not replace a reviewed report by itself: a reviewer decides.
     store.hold_reviewed(true);
+    store.added_by(Some(&job.user));
     let mut i = 0;
     while i < job.files.len() {
         let (stage, slot) = (job.files[i].stage, job.files[i].slot);

@@ -198,7 +198,7 @@ pub fn describe(stored: &Stored, c: &Change) -> String {
 pub struct Event {
     /// China Standard Time (`2026-12-07T10:00:00+08:00`): the events sort by it.
     pub at: String,
-    /// Who; empty when nianbao does not know (a file's arrival).
+    /// Who; empty when nianbao does not know (a file added by a command-line ingest).
     pub user: String,
     pub what: String,
     pub why: String,
@@ -225,7 +225,8 @@ pub fn timeline(l: &Loaded) -> Vec<Event> {
         let file = nianbao_corpus::export::file_name(&v.path);
         let held = if v.held { "（待确认）" } else { "" };
         let what = format!("第 {} 版入库：{file}{held}", v.version);
-        out.push(event(&v.at, "", what, "", (v.version, 0)));
+        let by = v.added_by.as_deref().unwrap_or("");
+        out.push(event(&v.at, by, what, "", (v.version, 0)));
     }
     // The history comes newest first.
     for (i, c) in l.history.iter().rev().enumerate() {

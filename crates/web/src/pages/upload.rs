@@ -62,11 +62,13 @@ pub async fn receive(
     let (saved, mut out) = accept_files(st, mp, s, api, dir.path()).await?;
     if !saved.is_empty() {
         let dir_path = dir.path().to_path_buf();
+        let user = s.user.name.clone();
         let outcomes = st
             .with(move |store| {
                 let mut list = Vec::new();
                 // An upload does not replace a reviewed report by itself: a reviewer decides.
                 store.hold_reviewed(true);
+                store.added_by(Some(&user));
                 let done = nianbao_corpus::ingest::ingest_dir_as(
                     store,
                     &dir_path,
@@ -74,6 +76,7 @@ pub async fn receive(
                     &mut |name, o| list.push((name.to_string(), o.clone())),
                 );
                 store.hold_reviewed(false);
+                store.added_by(None);
                 done?;
                 Ok(list)
             })

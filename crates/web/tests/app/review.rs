@@ -364,7 +364,7 @@ fn a_new_file_for_a_reviewed_report_waits_for_a_decision() {
         )
     );
     assert!(
-        events.contains(&want("", "第 2 版入库：测试镇-修订.html", "")),
+        events.contains(&want("reviewer", "第 2 版入库：测试镇-修订.html", "")),
         "{events:?}"
     );
     assert!(events.contains(&want(
@@ -374,7 +374,7 @@ fn a_new_file_for_a_reviewed_report_waits_for_a_decision() {
     )));
     assert_eq!(
         events.last().unwrap(),
-        &want("", "第 1 版入库：测试镇.html", "")
+        &want("reviewer", "第 1 版入库：测试镇.html", "")
     );
     let (_, page) = a.get(&format!("/reports/{second}"));
     assert!(page.contains("id=\"timeline\""));
