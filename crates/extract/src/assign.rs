@@ -78,6 +78,12 @@ impl Stream {
         let mut words_before = Vec::new();
         let mut blank_line = Vec::new();
         let mut words = false;
+        // Any label text at all (a column's head included) since the last value.
+        let mut text = false;
+        // The label right before the last slot was a column's head, and the group began so:
+        // heads between its values keep them together (`结果维持 0 结果纠正 0`); heads after
+        // a number of the prose (`申请0件`) still part it from the table.
+        let (mut head_last, mut joinable) = (false, false);
         let mut last: Option<usize> = None;
         let head = |a: &Atom| match &a.what {
             What::Label(chars, _) => {
@@ -87,7 +93,10 @@ impl Stream {
         };
         for (i, a) in atoms.iter().enumerate() {
             if a.is_label() {
-                words |= !head(a);
+                let h = head(a);
+                words |= !h;
+                text = true;
+                head_last = h;
                 continue;
             }
             if taken.get(i).copied().unwrap_or(false) {
@@ -97,12 +106,13 @@ impl Stream {
                 None => true,
                 Some(p) => {
                     let lp = atoms[p].line;
-                    words || (lp != a.line && (multi(lp) || multi(a.line)))
+                    words || (text && !joinable) || (lp != a.line && (multi(lp) || multi(a.line)))
                 }
             };
             if new_group {
                 soft.push(!multi(a.line));
-                words_before.push(words);
+                words_before.push(text);
+                joinable = text && head_last;
             } else if multi(a.line) {
                 *soft.last_mut().expect("a group") = false;
             }
@@ -110,6 +120,7 @@ impl Stream {
             blank_line.push(lines[a.line].is_blank() && lines[a.line].cells.len() > 1);
             slots.push(i);
             words = false;
+            text = false;
             last = Some(i);
         }
         let mut group_end = vec![0; soft.len()];

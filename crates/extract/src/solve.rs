@@ -206,7 +206,7 @@ fn solve(
             })
         })
         .collect();
-    let runs = slots
+    let runs: Vec<Option<Vec<Chunk>>> = slots
         .iter()
         .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
         .collect();
@@ -228,7 +228,7 @@ fn solve(
         .map(|(r, _)| *r)
         .collect();
     twice.dedup();
-    let rivals = rivals
+    let mut rivals: Vec<Option<Option<Vec<Chunk>>>> = rivals
         .iter()
         .zip(rows)
         .map(|(rival, r)| {
@@ -241,6 +241,12 @@ fn solve(
             }))
         })
         .collect();
+    // Read down the columns, unless the row already has another reading with values.
+    for (row, other) in transposed(&stream, &found, &picks, &runs, rows) {
+        if !matches!(rivals[row], Some(Some(_))) {
+            rivals[row] = Some(Some(other));
+        }
+    }
     let taken_here = picks
         .iter()
         .flatten()
@@ -254,6 +260,69 @@ fn solve(
         taken: taken_here,
         slots,
         runs,
+    }
+}
+
+/// Rows whose values may as well be read down the columns: two rows or more of as many
+/// columns whose labels all come first and whose values follow as one run (a converter that
+/// keeps a table's label column and its value columns apart writes `规章 规范性文件 … 0 0 0 13 0
+/// 13` either way: row by row, or column by column). Each such row whose reading down the
+/// columns differs, with that reading.
+fn transposed(
+    stream: &Stream,
+    anchors: &[Option<Anchor>],
+    picks: &[Option<std::ops::Range<usize>>],
+    runs: &[Option<Vec<Chunk>>],
+    rows: &[&RowSpec],
+) -> Vec<(usize, Vec<Chunk>)> {
+    let full = |k: usize| {
+        runs[k]
+            .as_ref()
+            .is_some_and(|r| r.len() == rows[k].cols.len())
+            && anchors[k].is_some()
+    };
+    let mut out = Vec::new();
+    let mut j = 0;
+    while j < rows.len() {
+        // The longest block from row j: full rows of one width, their values back to back.
+        let mut end = j + 1;
+        while full(j)
+            && end < rows.len()
+            && full(end)
+            && rows[end].cols.len() == rows[j].cols.len()
+            && picks[end - 1].as_ref().map(|p| p.end) == picks[end].as_ref().map(|p| p.start)
+        {
+            end += 1;
+        }
+        let m = end - j;
+        // Every label of the block before its first value.
+        let first_value = picks[j].as_ref().map(|p| stream.slots[p.start]);
+        let labels_first =
+            (j..end).all(|k| matches!((anchors[k], first_value), (Some(a), Some(v)) if a.last < v));
+        if m >= 2 && labels_first {
+            let k = rows[j].cols.len();
+            let values: Vec<&Chunk> = (j..end).flat_map(|r| runs[r].iter().flatten()).collect();
+            for i in 0..m {
+                let down: Vec<Chunk> = (0..k).map(|c| values[c * m + i].clone()).collect();
+                let printed = runs[j + i].iter().flatten();
+                if !down.iter().zip(printed).all(|(a, b)| same_value(a, b)) {
+                    out.push((j + i, down));
+                }
+            }
+        }
+        j = end;
+    }
+    out
+}
+
+/// Two chunks that say the same: both blank or placeholders, or the same number.
+fn same_value(a: &Chunk, b: &Chunk) -> bool {
+    match (&a.kind, &b.kind) {
+        (ChunkKind::Placeholder, ChunkKind::Placeholder) => true,
+        (ChunkKind::Number(x), ChunkKind::Number(y)) => {
+            (&x.digits, &x.frac, x.sign, x.unit) == (&y.digits, &y.frac, y.sign, y.unit)
+        }
+        _ => false,
     }
 }
 

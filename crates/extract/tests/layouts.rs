@@ -162,3 +162,36 @@ fn values_between_their_column_heads_are_one_row() {
     assert_eq!(got, want.map(Some));
     assert!(r.doubts.is_empty(), "{:?}", r.doubts);
 }
+
+/// pdfminer.six writes table 二's label column, then its head, then the values as one run:
+/// whether they go row by row or column by column the text does not say. Read row by row,
+/// each row whose column-by-column reading differs names it.
+#[test]
+fn a_block_of_values_after_all_their_labels_names_the_other_order() {
+    let text =
+        "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\n行政许可\n其他对外管理服务事项\n\
+        上一年项目数量\n本年增/减\n处理决定数量\n73\n79\n0\n0\n21538\n17357\n\
+        三、收到和处理政府信息公开申请情况\n";
+    let r = nianbao_extract::extract(text);
+    assert_eq!(value(&r, "t2.license.prev"), Some(73));
+    assert_eq!(value(&r, "t2.license.delta"), Some(79));
+    let named: Vec<&str> = r
+        .doubts
+        .iter()
+        .filter(|f| f.rule == "extract.uncertain_row")
+        .flat_map(|f| f.cells.iter().map(String::as_str))
+        .collect();
+    for key in ["t2.license.prev", "t2.other_service.decisions"] {
+        assert!(named.contains(&key), "{key} not named: {:?}", r.doubts);
+    }
+    let license = r
+        .doubts
+        .iter()
+        .find(|f| f.cells.iter().any(|c| c == "t2.license.prev"))
+        .unwrap();
+    assert!(
+        license.message_zh.contains("73|0|21538"),
+        "{}",
+        license.message_zh
+    );
+}
