@@ -162,6 +162,25 @@ fn a_county_filing_season() {
     let (_, board) = h.get("/campaigns/1");
     assert_eq!((count(&board, "returned"), count(&board, "filed")), (1, 31));
     assert!(board.contains("理由：表三各列不平衡，请核对后重新报送"));
+    // Reminders to chase: the four that never filed (the deadline passed) and the one returned,
+    // as text to send and as a table.
+    let (status, text) = h.get("/campaigns/1/reminders");
+    assert_eq!(status, 200);
+    assert_eq!(text.matches("【催报】").count(), 4, "{text}");
+    assert!(text.contains(&format!(
+        "【退回待重报】{}：你单位报送的2024年度政府信息公开工作年度报告已退回，理由：表三各列不平衡，请核对后重新报送。",
+        pick.name
+    )), "{text}");
+    assert!(text.contains("以下 5 个单位"), "{text}");
+    assert!(
+        text.contains("\n\n宁海县人民政府办公室\n"),
+        "signed by the office: {text}"
+    );
+    let (status, csv) = h.get("/campaigns/1/reminders.csv");
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("\u{feff}机构,行政区划,状态,截止日期,退回理由,提醒内容"));
+    assert_eq!(csv.lines().count(), 6, "{csv}");
+    assert_eq!(csv.matches(",逾期,").count(), 4);
     let page = h.get(&format!("/reports/{report}")).1;
     assert!(
         page.contains(
@@ -254,6 +273,12 @@ fn a_county_filing_season() {
         (Some("returned"), Some(1))
     );
     let held = waiting["held"].as_i64().expect("the new version waits");
+    // Filed again: no longer one to chase.
+    let (_, text) = h.get("/campaigns/1/reminders");
+    assert!(
+        !text.contains("【退回待重报】") && text.contains("以下 4 个单位"),
+        "{text}"
+    );
     let (_, board) = h.get("/campaigns/1");
     assert!(
         board.contains(&format!("href=\"/reports/{held}\">新版本待确认")),

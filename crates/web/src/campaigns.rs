@@ -9,7 +9,7 @@ use crate::fail::Fail;
 use crate::html::{csrf_input, findings_badge, frame};
 use crate::state::Shared;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 use maud::html;
@@ -165,6 +165,100 @@ pub async fn page_or_csv(
     Ok(page(&st, &s, id, &q).await?.into_response())
 }
 
+/// What one agency is to be told: not filed before the deadline, not filed after it, or
+/// returned and not filed again (with the reviewer's reason). `None` for one with nothing to do.
+fn reminder(
+    c: &nianbao_corpus::campaigns::Campaign,
+    e: &nianbao_corpus::campaigns::Entry,
+) -> Option<String> {
+    let report = format!("{}年度政府信息公开工作年度报告", c.year);
+    Some(match e.status {
+        Filing::Missing => format!(
+            "【提醒】{}：请于 {} 前报送{report}（{}）。",
+            e.agency, c.deadline, c.name
+        ),
+        Filing::Overdue => format!(
+            "【催报】{}：{report}的报送截止日期 {} 已过，尚未收到，请尽快报送。",
+            e.agency, c.deadline
+        ),
+        // A new version waiting for the reviewer is a resubmission: nothing to ask.
+        Filing::Returned if e.held.is_none() => format!(
+            "【退回待重报】{}：你单位报送的{report}已退回，理由：{}。请修改后重新报送。",
+            e.agency,
+            e.returned_for.as_deref().unwrap_or("见审查意见书")
+        ),
+        _ => return None,
+    })
+}
+
+/// `GET /campaigns/{id}/reminders` (text to paste into an e-mail or a notice, one paragraph
+/// per agency, signed by the campaign's office) and `…/reminders.csv` (one row per agency:
+/// name, division, status, deadline, reason, the text).
+pub async fn reminders(
+    State(st): State<Shared>,
+    _s: Session,
+    Path((id, kind)): Path<(i64, String)>,
+) -> Result<Response, Fail> {
+    let b = board(&st, id).await?;
+    let c = &b.campaign;
+    let due: Vec<(&nianbao_corpus::campaigns::Entry, String)> = b
+        .entries
+        .iter()
+        .filter_map(|e| Some((e, reminder(c, e)?)))
+        .collect();
+    match kind.as_str() {
+        "reminders" => {
+            let mut text = format!(
+                "{}：截至 {}，以下 {} 个单位需要报送或重新报送年度报告。\n\n",
+                c.name,
+                b.today,
+                due.len()
+            );
+            for (_, r) in &due {
+                text.push_str(r);
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!("{}\n{}\n", c.office, b.today));
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+        }
+        "reminders.csv" => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "机构",
+                "行政区划",
+                "状态",
+                "截止日期",
+                "退回理由",
+                "提醒内容",
+            ])
+            .map_err(|_| Fail::internal("csv"))?;
+            for (e, r) in &due {
+                w.write_record([
+                    e.agency.clone(),
+                    e.division.as_deref().map(path_of).unwrap_or_default(),
+                    e.status.name_zh().to_string(),
+                    c.deadline.clone(),
+                    e.returned_for.clone().unwrap_or_default(),
+                    r.clone(),
+                ])
+                .map_err(|_| Fail::internal("csv"))?;
+            }
+            let mut bytes = crate::export::BOM.to_vec();
+            bytes.extend(w.into_inner().map_err(|_| Fail::internal("csv"))?);
+            let disposition = format!("attachment; filename=\"reminders-{id}.csv\"");
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        _ => Err(Fail::not_found()),
+    }
+}
+
 async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<String>, Fail> {
     let b = board(st, id).await?;
     let only = Filing::parse(q.status.trim());
@@ -188,6 +282,9 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
             " " span id="late" { "其中逾期报送 " b { (b.late) } }
             " · 共 " (b.entries.len()) " 个机构 · "
             a href={ "/campaigns/" (id) ".csv" } id="board-csv" { "导出 CSV" }
+            " · 催报提醒："
+            a href={ "/campaigns/" (id) "/reminders" } id="reminders" { "文本" } " "
+            a href={ "/campaigns/" (id) "/reminders.csv" } id="reminders-csv" { "CSV" }
             " · 通报："
             a href={ "/campaigns/" (id) "/assessment?to=docx" } id="assess-docx" { "DOCX" } " "
             a href={ "/campaigns/" (id) "/assessment?to=pdf" } { "PDF" } " "

@@ -176,6 +176,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/campaigns/{id}", get(campaigns::page_or_csv))
         .route("/campaigns/{id}/agencies", post(campaigns::add))
         .route("/campaigns/{id}/assessment", get(campaigns::assessment))
+        .route("/campaigns/{id}/{kind}", get(campaigns::reminders))
         .route(
             "/api/campaigns",
             get(campaigns::api_list).post(campaigns::api_create),
