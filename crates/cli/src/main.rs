@@ -188,6 +188,30 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// 备份 SQLite 语料库：服务运行时也可，得到完整一致的副本 (copy a SQLite store, safe while it is in use)
+    #[command(after_help = "Example / 示例:
+  nianbao backup --db /var/lib/nianbao/nianbao.db -o /backup/nianbao-2026-12-07.db
+
+SQLite's online backup: the copy is consistent even while `nianbao serve` writes; it is checked
+(integrity, nianbao schema) before it takes its name; an existing file is never overwritten.
+A PostgreSQL store: use pg_dump (the command prints how).")]
+    Backup {
+        #[command(flatten)]
+        db: corpus::DbArg,
+        /// 备份文件（不能已存在）(the copy to write; must not exist)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 由备份恢复 SQLite 语料库（请先停止服务）(put a backup in place as the store; stop the server first)
+    Restore {
+        /// 备份文件 (the backup)
+        backup: PathBuf,
+        #[command(flatten)]
+        db: corpus::DbArg,
+        /// 替换已有的语料库（原文件保留为 DB.before-restore）(replace an existing store, kept as DB.before-restore)
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,11 +319,65 @@ fn main() -> ExitCode {
             };
         }
         Cmd::Users { action } => return users(action),
+        Cmd::Backup { db, output } => return backup(&db.db, &output),
+        Cmd::Restore {
+            backup,
+            db,
+            replace,
+        } => return restore(&backup, &db.db, replace),
     };
     match result {
         Ok(code) => code,
         // Only writing to stdout can fail here (e.g. a closed pipe).
         Err(_) => ExitCode::from(3),
+    }
+}
+
+fn is_postgres(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+fn backup(db: &str, output: &std::path::Path) -> ExitCode {
+    if is_postgres(db) {
+        eprintln!("{}", nianbao_corpus::backup::POSTGRES);
+        return ExitCode::from(2);
+    }
+    match nianbao_corpus::backup::copy(std::path::Path::new(db), output) {
+        Ok(c) => {
+            println!(
+                "已备份到 {}：{} 份报告，结构版本 {} (backed up: {} reports, schema {})",
+                output.display(),
+                c.reports,
+                c.schema,
+                c.reports,
+                c.schema
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("备份失败 (backup failed): {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn restore(backup: &std::path::Path, db: &str, replace: bool) -> ExitCode {
+    if is_postgres(db) {
+        eprintln!("{}", nianbao_corpus::backup::POSTGRES);
+        return ExitCode::from(2);
+    }
+    match nianbao_corpus::backup::restore(backup, std::path::Path::new(db), replace) {
+        Ok(c) => {
+            println!(
+                "已恢复到 {db}：{} 份报告，结构版本 {} (restored: {} reports, schema {})",
+                c.reports, c.schema, c.reports, c.schema
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("恢复失败 (restore failed): {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

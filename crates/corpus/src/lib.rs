@@ -8,6 +8,7 @@
 pub mod agencies;
 pub mod agency;
 pub mod assessment;
+pub mod backup;
 pub mod campaigns;
 mod carry;
 mod cellset;

@@ -23,20 +23,27 @@ impl rusqlite::ToSql for Value {
     }
 }
 
+/// Refuses a file that exists and is not SQLite (nothing is written to it).
+pub(crate) fn refuse_other(path: &Path) -> Result<(), StoreError> {
+    let name = path.display().to_string();
+    if let Ok(mut f) = std::fs::File::open(path) {
+        let mut head = [0u8; 16];
+        let n = f
+            .read(&mut head)
+            .map_err(|e| StoreError::Open(name.clone(), e.to_string()))?;
+        if n > 0 && (head[..n] != b"SQLite format 3\0"[..n] || n < 16) {
+            return Err(StoreError::NotADatabase(name));
+        }
+    }
+    Ok(())
+}
+
 impl Sqlite {
     /// Opens (or creates) a store file. A file that is not SQLite is refused before SQLite
     /// sees it, so a wrong `--db` argument can never be overwritten.
     pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
         let name = path.display().to_string();
-        if let Ok(mut f) = std::fs::File::open(path) {
-            let mut head = [0u8; 16];
-            let n = f
-                .read(&mut head)
-                .map_err(|e| StoreError::Open(name.clone(), e.to_string()))?;
-            if n > 0 && (head[..n] != b"SQLite format 3\0"[..n] || n < 16) {
-                return Err(StoreError::NotADatabase(name));
-            }
-        }
+        refuse_other(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
