@@ -145,8 +145,38 @@ async fn headers(
     resp
 }
 
+/// `GET /healthz`, without signing in (a monitor, a load balancer, systemd's watchdog): 200
+/// with the store's schema when a query answers, 503 with the reason when it does not.
+async fn health(
+    axum::extract::State(st): axum::extract::State<crate::state::Shared>,
+) -> axum::response::Response {
+    let probe = st
+        .with(|s| {
+            let rows = s
+                .conn()
+                .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
+            Ok(rows
+                .first()
+                .map(|r| r.str(0).to_string())
+                .unwrap_or_default())
+        })
+        .await;
+    match probe {
+        Ok(schema) => axum::Json(serde_json::json!({
+            "status": "ok", "schema": schema, "version": env!("CARGO_PKG_VERSION")
+        }))
+        .into_response(),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "error", "error": e.message })),
+        )
+            .into_response(),
+    }
+}
+
 pub fn app(state: Arc<State>) -> Router {
     Router::new()
+        .route("/healthz", get(health))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/", get(pages::index))

@@ -10,6 +10,7 @@ mod admin;
 mod choose;
 mod compose;
 mod filters;
+mod health;
 mod history;
 mod letter;
 mod merge;
