@@ -182,6 +182,10 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         /// 上传文件等待后台读取的目录（默认：SQLite 文件旁的 DB.uploads）(where uploads wait to be read)
         #[arg(long)]
         spool: Option<std::path::PathBuf>,
+        /// 可信的反向代理地址（可多个）：只采信它们的 X-Forwarded-For / Forwarded 作为客户端地址
+        /// (a reverse proxy whose X-Forwarded-For / Forwarded is believed; repeat for several)
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
     Users {
@@ -305,12 +309,20 @@ fn main() -> ExitCode {
             tls_cert,
             tls_key,
             spool,
+            trusted_proxies,
         } => {
             let spool = spool.unwrap_or_else(|| nianbao_web::default_spool(&db.db));
             let tls = tls_cert
                 .zip(tls_key)
                 .map(|(cert, key)| nianbao_web::Tls { cert, key });
-            return match nianbao_web::serve(&db.db, &listen, max_upload_mb << 20, tls, spool) {
+            return match nianbao_web::serve(
+                &db.db,
+                &listen,
+                max_upload_mb << 20,
+                tls,
+                spool,
+                trusted_proxies,
+            ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("nianbao: {e}");

@@ -196,6 +196,63 @@ fn any_source(name: &str) -> String {
     format!("*|{}", name.to_lowercase())
 }
 
+/// The client's address: the peer's, or — when the peer is a trusted reverse proxy — the
+/// nearest address the proxies name that is not itself a trusted proxy (`Forwarded: for=`,
+/// else `X-Forwarded-For`, read from the right: what a client writes there itself is the
+/// leftmost part and never trusted past a proxy of ours).
+pub fn client(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    // `Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711"`.
+    let forwarded: Vec<String> = values("forwarded")
+        .iter()
+        .filter_map(|part| {
+            part.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                k.eq_ignore_ascii_case("for")
+                    .then(|| v.trim_matches('"').to_string())
+            })
+        })
+        .collect();
+    let chain = if forwarded.is_empty() {
+        values("x-forwarded-for")
+    } else {
+        forwarded
+    };
+    let parse = |s: &str| -> Option<IpAddr> {
+        let s = s.trim();
+        if let Ok(ip) = s.parse() {
+            return Some(ip);
+        }
+        // `[v6]:port`, `v4:port`.
+        let s = s
+            .strip_prefix('[')
+            .map_or(s, |r| r.split(']').next().unwrap_or(r));
+        s.parse()
+            .ok()
+            .or_else(|| s.rsplit_once(':').and_then(|(h, _)| h.parse().ok()))
+    };
+    for hop in chain.iter().rev() {
+        match parse(hop) {
+            Some(ip) if trusted.contains(&ip) => continue,
+            Some(ip) => return ip,
+            // A hop nobody can read (`unknown`, garbage): the proxy's word ends here.
+            None => break,
+        }
+    }
+    peer
+}
+
 /// Entries kept at most; beyond, the stale ones are dropped (names typed by an attacker
 /// must not fill memory).
 const MAX_TRACKED: usize = 10_000;
@@ -261,6 +318,45 @@ pub fn too_many(wait: u64) -> Fail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_the_nearest_address_past_the_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let with = |pairs: &[(&str, &str)]| {
+            let mut h = axum::http::HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(
+                    axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                    v.parse().unwrap(),
+                );
+            }
+            h
+        };
+        let proxies = [ip("127.0.0.1"), ip("10.0.0.2")];
+        let xff = with(&[("X-Forwarded-For", "1.2.3.4, 198.51.100.7, 10.0.0.2")]);
+        // From a trusted proxy: past the proxies, right to left; the forged 1.2.3.4 unused.
+        assert_eq!(client(ip("127.0.0.1"), &xff, &proxies), ip("198.51.100.7"));
+        // From anyone else the header is theirs to write: ignored.
+        assert_eq!(client(ip("203.0.113.9"), &xff, &proxies), ip("203.0.113.9"));
+        // Forwarded (RFC 7239) wins over X-Forwarded-For; quoted, bracketed, with ports.
+        let fwd = with(&[
+            (
+                "Forwarded",
+                "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.2",
+            ),
+            ("X-Forwarded-For", "198.51.100.7"),
+        ]);
+        assert_eq!(client(ip("127.0.0.1"), &fwd, &proxies), ip("2001:db8::1"));
+        let port = with(&[("X-Forwarded-For", "192.0.2.60:5123")]);
+        assert_eq!(client(ip("127.0.0.1"), &port, &proxies), ip("192.0.2.60"));
+        // Unreadable or absent: the proxy itself.
+        let junk = with(&[("X-Forwarded-For", "unknown")]);
+        assert_eq!(client(ip("127.0.0.1"), &junk, &proxies), ip("127.0.0.1"));
+        assert_eq!(
+            client(ip("127.0.0.1"), &with(&[]), &proxies),
+            ip("127.0.0.1")
+        );
+    }
 
     #[test]
     fn passwords_hash_with_argon2id_and_verify() {

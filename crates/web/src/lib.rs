@@ -304,12 +304,14 @@ pub fn serve(
     max_upload: usize,
     tls: Option<Tls>,
     spool: std::path::PathBuf,
+    trusted_proxies: Vec<std::net::IpAddr>,
 ) -> Result<(), String> {
     let config = tls
         .as_ref()
         .map(|t| tls::config(&t.cert, &t.key))
         .transpose()?;
     let state = open(db, max_upload, spool, config.is_some())?;
+    let _ = state.trusted_proxies.set(trusted_proxies);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

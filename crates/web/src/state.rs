@@ -28,6 +28,9 @@ pub struct State {
     pub tls: bool,
     /// Uploads read in the background (set when the server starts).
     pub jobs: std::sync::OnceLock<crate::jobs::Jobs>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` say who the client is (see
+    /// [`crate::auth::client`]); none by default: the peer is the client.
+    pub trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
 }
 
 pub type Shared = Arc<State>;
@@ -47,6 +50,7 @@ impl State {
             division_counts: Mutex::new(None),
             tls: false,
             jobs: std::sync::OnceLock::new(),
+            trusted_proxies: std::sync::OnceLock::new(),
         })
     }
 

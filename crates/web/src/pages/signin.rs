@@ -64,7 +64,8 @@ pub async fn login(
         return Err(Fail::csrf());
     }
     let name = f.name.trim().to_string();
-    let source = peer.0.ip();
+    let trusted = st.trusted_proxies.get().map_or(&[][..], Vec::as_slice);
+    let source = auth::client(peer.0.ip(), &headers, trusted);
     auth::may_try(&st, source, &name).map_err(auth::too_many)?;
     let n = name.clone();
     let found = st.with(move |s| s.user_by_name(&n)).await?;

@@ -17,6 +17,7 @@ mod merge;
 mod narrative;
 mod openapi;
 mod original;
+mod proxy;
 mod regions;
 mod review;
 mod tokens;
