@@ -289,6 +289,28 @@ pub fn failed(state: &Shared, source: IpAddr, name: &str) -> Duration {
     FAILURE_DELAY * factor
 }
 
+/// The addresses refused for `name` now (too many failed sign-ins), and the seconds until
+/// the last refusal lifts by itself: for the administrator's page.
+pub fn locks(state: &Shared, name: &str) -> (usize, u64) {
+    let suffix = format!("|{}", name.to_lowercase());
+    let Ok(map) = state.attempts.lock() else {
+        return (0, 0);
+    };
+    let mut n = 0;
+    let mut wait = 0;
+    for (k, list) in map.iter() {
+        if k.starts_with("*|") || !k.ends_with(&suffix) {
+            continue;
+        }
+        let recent: Vec<&Instant> = list.iter().filter(|t| t.elapsed() < WINDOW).collect();
+        if recent.len() >= MAX_FAILURES {
+            n += 1;
+            wait = wait.max(WINDOW.saturating_sub(recent[0].elapsed()).as_secs().max(1));
+        }
+    }
+    (n, wait)
+}
+
 /// Lifts every refusal of `name` (an administrator's unlock), from whichever address.
 pub fn unlock(state: &Shared, name: &str) {
     let suffix = format!("|{}", name.to_lowercase());

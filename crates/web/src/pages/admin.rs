@@ -11,7 +11,33 @@ use maud::html;
 use nianbao_corpus::review::Role;
 use serde::Deserialize;
 
-pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    /// What the last action did (`deleted`, `disabled`, …) and to whom: said at the top.
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// What an action did, in words.
+fn done_text(done: &str, name: &str) -> Option<String> {
+    let what = match done {
+        "reset" => "已重设密码，其已登录的会话已结束",
+        "disabled" => "已停用，其已登录的会话已结束",
+        "enabled" => "已启用",
+        "unlocked" => "已解除登录限制",
+        "deleted" => "已删除（修改记录中保留其用户名）",
+        _ => return None,
+    };
+    Some(format!("用户 {name} {what}。"))
+}
+
+pub async fn users(
+    State(st): State<Shared>,
+    s: Session,
+    axum::extract::Query(q): axum::extract::Query<UsersQuery>,
+) -> Result<Html<String>, Fail> {
     s.require(Role::Admin)?;
     let list = st.with(|store| store.accounts()).await?;
     let agencies = st.with(|store| store.agencies()).await?;
@@ -26,15 +52,38 @@ pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>,
             }
         }
     };
+    // A destructive action asks first: the box must be ticked (the server checks it too).
+    let confirmed = |id: i64, what: &str, label: &str, ask: &str| {
+        html! {
+            form method="post" action={ "/admin/users/" (id) } class="inline" {
+                (c)
+                input type="hidden" name="action" value=(what);
+                label { input type="checkbox" name="confirm" value="1" required id={ "confirm-" (what) "-" (id) }; (ask) }
+                " "
+                button id={ (what) "-" (id) } { (label) }
+            }
+        }
+    };
     let body = html! {
         h1 { "用户" }
+        @if let Some(text) = done_text(&q.done, &q.name) {
+            p class="ok" id="done" { (text) }
+        }
         table class="list" id="users" {
             tr { th { "用户名" } th { "角色" } th { "状态" } th { "管理" } }
             @for (u, disabled) in &list {
                 tr {
                     td { (u.name) }
                     td { (u.role.name_zh()) }
-                    td { @if *disabled { "已停用" } @else { "正常" } }
+                    td {
+                        @if *disabled { "已停用" } @else { "正常" }
+                        @let (locked, wait) = auth::locks(&st, &u.name);
+                        @if locked > 0 {
+                            " · " span class="warn" id={ "locked-" (u.id) } {
+                                "登录受限（" (locked) " 个地址，约 " (wait.div_ceil(60)) " 分钟后自动解除）"
+                            }
+                        }
+                    }
                     td {
                         form method="post" action={ "/admin/users/" (u.id) } class="inline" {
                             (c)
@@ -43,9 +92,9 @@ pub async fn users(State(st): State<Shared>, s: Session) -> Result<Html<String>,
                             button id={ "reset-" (u.id) } { "重设密码" }
                         }
                         " "
-                        @if *disabled { (action(u.id, "enable", "启用")) } @else { (action(u.id, "disable", "停用")) }
+                        @if *disabled { (action(u.id, "enable", "启用")) } @else { (confirmed(u.id, "disable", "停用", "确认停用")) }
                         " " (action(u.id, "unlock", "解除登录限制")) " "
-                        @if u.id != s.user.id { (action(u.id, "delete", "删除")) }
+                        @if u.id != s.user.id { (confirmed(u.id, "delete", "删除", "确认删除")) }
                     }
                 }
             }
@@ -118,6 +167,9 @@ pub struct UserAction {
     action: String,
     #[serde(default)]
     password: String,
+    /// `1` when a destructive action was confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// An administrator's action on an account: reset its password, disable or enable it,
@@ -146,13 +198,28 @@ pub async fn user_action(
                 "不能停用或删除自己的账号 (you cannot disable or delete your own account)",
             ));
         }
+        "disable" | "delete" if f.confirm != "1" => {
+            return Err(Fail::bad(
+                "请先勾选确认再停用或删除账号 (tick the confirmation to disable or delete an account)",
+            ));
+        }
         "disable" => st.with(move |store| store.set_disabled(id, true)).await?,
         "enable" => st.with(move |store| store.set_disabled(id, false)).await?,
         "delete" => st.with(move |store| store.delete_user(id)).await?,
         "unlock" => auth::unlock(&st, &user.name),
         _ => return Err(Fail::bad("未知操作 (unknown action)")),
     }
-    Ok(Redirect::to("/admin/users"))
+    let done = match f.action.as_str() {
+        "disable" => "disabled",
+        "enable" => "enabled",
+        "delete" => "deleted",
+        "unlock" => "unlocked",
+        _ => "reset",
+    };
+    Ok(Redirect::to(&format!(
+        "/admin/users?done={done}&name={}",
+        crate::pages::url(&user.name)
+    )))
 }
 
 #[derive(Deserialize)]

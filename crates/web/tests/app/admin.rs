@@ -28,10 +28,16 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
         id_of(&page, "viewer"),
         id_of(&page, "admin"),
     );
+    // Destructive actions confirmed, as the form's box makes a person do.
     let act = |h: &mut Http, id: &str, action: &str, password: &str| {
         h.form(
             &format!("/admin/users/{id}"),
-            &[("csrf", &csrf), ("action", action), ("password", password)],
+            &[
+                ("csrf", &csrf),
+                ("action", action),
+                ("password", password),
+                ("confirm", "1"),
+            ],
         )
         .0
     };
@@ -53,8 +59,17 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
     assert_eq!(Http::new(&server).login("reviewer", PASSWORD), 401);
     assert_eq!(reviewer.login("reviewer", "a-new-password-7"), 303);
 
-    // Disable: signed out and refused; enable: back.
+    // Disable: not without the confirmation; then signed out and refused, and said; enable: back.
+    let (status, body) = admin.form(
+        &format!("/admin/users/{reviewer_id}"),
+        &[("csrf", &csrf), ("action", "disable")],
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("请先勾选确认"), "{body}");
+    assert_eq!(me(&mut reviewer), 200, "nothing done");
     assert_eq!(act(&mut admin, &reviewer_id, "disable", ""), 303);
+    let (_, page) = admin.get("/admin/users?done=disabled&name=reviewer");
+    assert!(page.contains("用户 reviewer 已停用，其已登录的会话已结束。"));
     assert_eq!(me(&mut reviewer), 401);
     assert_eq!(reviewer.login("reviewer", "a-new-password-7"), 401);
     let (_, page) = admin.get("/admin/users");
@@ -71,7 +86,17 @@ fn an_admin_resets_disables_unlocks_and_deletes_accounts() {
         assert_eq!(viewer.login("viewer", "wrong password!"), 401);
     }
     assert_eq!(viewer.login("viewer", PASSWORD), 429);
+    // The users page shows who is held off, and for how long.
+    let (_, page) = admin.get("/admin/users");
+    assert!(
+        page.contains(&format!(
+            "id=\"locked-{viewer_id}\">登录受限（1 个地址，约 15 分钟后自动解除）"
+        )),
+        "{page}"
+    );
     assert_eq!(act(&mut admin, &viewer_id, "unlock", ""), 303);
+    let (_, page) = admin.get("/admin/users");
+    assert!(!page.contains(&format!("id=\"locked-{viewer_id}\"")));
     assert_eq!(viewer.login("viewer", PASSWORD), 303);
 
     // Delete: gone; the admin cannot disable or delete the own account.
