@@ -145,11 +145,13 @@ pub fn comments(
     report: &Report,
 ) -> Result<(), StoreError> {
     let rows = c.query(
-        "SELECT m.key, m.body, m.user_name, m.at, v.value FROM comments m \
+        "SELECT m.key, m.body, m.user_name, m.at, v.value, m.id, m.reply_to, m.resolved_by, m.resolved_at FROM comments m \
          LEFT JOIN cells v ON v.report_id = m.report_id AND v.key = m.key \
          WHERE m.report_id = $1 ORDER BY m.id",
         &[previous.into()],
     )?;
+    // Replies answer the copies of the comments they answered.
+    let mut copied: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     for r in rows {
         let key = r.str(0).to_string();
         if !report.cells.contains_key(&key) {
@@ -164,10 +166,19 @@ pub fn comments(
                 r.str(1)
             )
         };
-        c.exec(
-            "INSERT INTO comments (report_id, key, body, user_name, at) VALUES ($1, $2, $3, $4, $5)",
-            &[id.into(), key.as_str().into(), body.as_str().into(), r.str(2).into(), r.str(3).into()],
-        )?;
+        let reply_to = r.int(6).and_then(|p| copied.get(&p).copied());
+        let new = c
+            .query(
+                "INSERT INTO comments (report_id, key, body, user_name, at, reply_to, resolved_by, resolved_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[id.into(), key.as_str().into(), body.as_str().into(), r.str(2).into(), r.str(3).into(),
+                  reply_to.into(), r.text(7).into(), r.text(8).into()],
+            )?
+            .first()
+            .and_then(|x| x.int(0));
+        if let (Some(old), Some(new)) = (r.int(5), new) {
+            copied.insert(old, new);
+        }
     }
     Ok(())
 }

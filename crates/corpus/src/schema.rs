@@ -187,6 +187,9 @@ const REVIEW_LOG: &str = "
 ALTER TABLE review_states ADD COLUMN reason TEXT;
 ALTER TABLE reports ADD COLUMN held BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE reports ADD COLUMN added_by TEXT;
+ALTER TABLE comments ADD COLUMN reply_to BIGINT;
+ALTER TABLE comments ADD COLUMN resolved_by TEXT;
+ALTER TABLE comments ADD COLUMN resolved_at TEXT;
 CREATE TABLE review_log (
     id {id},
     report_id BIGINT NOT NULL REFERENCES reports (id),

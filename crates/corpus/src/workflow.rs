@@ -92,6 +92,10 @@ pub struct Comment {
     pub body: String,
     pub user: String,
     pub at: String,
+    /// The comment it answers (same cell).
+    pub reply_to: Option<i64>,
+    /// Who marked it settled, and when (China Standard Time).
+    pub resolved: Option<(String, String)>,
 }
 
 fn when(s: &str) -> String {
@@ -255,7 +259,7 @@ impl Store {
         Ok(self
             .conn()
             .query(
-                "SELECT id, key, body, user_name, at FROM comments WHERE report_id = $1 ORDER BY id",
+                "SELECT id, key, body, user_name, at, reply_to, resolved_by, resolved_at FROM comments WHERE report_id = $1 ORDER BY id",
                 &[id.into()],
             )?
             .iter()
@@ -265,8 +269,54 @@ impl Store {
                 body: r.str(2).to_string(),
                 user: r.str(3).to_string(),
                 at: when(r.str(4)),
+                reply_to: r.int(5),
+                resolved: r
+                    .text(6)
+                    .map(|u| (u.to_string(), r.text(7).map(when).unwrap_or_default())),
             })
             .collect())
+    }
+
+    /// A reply to comment `to` of report `id` (on the same cell).
+    pub fn reply(&mut self, id: i64, to: i64, body: &str, user: &str) -> Result<(), StoreError> {
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 2000 {
+            return Err(StoreError::Rejected(
+                "回复应为 1–2000 个字符 (a reply of 1–2000 characters)".into(),
+            ));
+        }
+        let key = self
+            .conn()
+            .query(
+                "SELECT key FROM comments WHERE id = $1 AND report_id = $2",
+                &[to.into(), id.into()],
+            )?
+            .first()
+            .map(|r| r.str(0).to_string())
+            .ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "报告 {id} 没有编号为 {to} 的评论 (no such comment)"
+                ))
+            })?;
+        self.conn().exec(
+            "INSERT INTO comments (report_id, key, body, user_name, at, reply_to) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[id.into(), key.into(), body.into(), user.into(), now().into(), to.into()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks comment `c` of report `id` settled (with its replies' thread), by `user`.
+    pub fn resolve(&mut self, id: i64, c: i64, user: &str) -> Result<(), StoreError> {
+        let done = self.conn().exec(
+            "UPDATE comments SET resolved_by = $1, resolved_at = $2 WHERE id = $3 AND report_id = $4 AND resolved_by IS NULL",
+            &[user.into(), now().into(), c.into(), id.into()],
+        )?;
+        if done == 0 {
+            return Err(StoreError::NotFound(format!(
+                "报告 {id} 没有未解决的编号为 {c} 的评论 (no open comment {c})"
+            )));
+        }
+        Ok(())
     }
 
     /// A comment on one cell of a report.

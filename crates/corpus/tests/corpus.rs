@@ -1684,6 +1684,9 @@ DROP TABLE review_log;
 ALTER TABLE review_states DROP COLUMN reason;
 ALTER TABLE reports DROP COLUMN held;
 ALTER TABLE reports DROP COLUMN added_by;
+ALTER TABLE comments DROP COLUMN reply_to;
+ALTER TABLE comments DROP COLUMN resolved_by;
+ALTER TABLE comments DROP COLUMN resolved_at;
 ";
 
 /// The `cells` table as schema 8 and before had it (one row per cell), made from the view

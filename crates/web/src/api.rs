@@ -292,8 +292,13 @@ pub async fn make_current(
 
 #[derive(Deserialize)]
 pub struct CommentBody {
+    /// The cell (a first comment).
+    #[serde(default)]
     key: String,
     body: String,
+    /// The comment answered (a reply; its cell is that comment's).
+    #[serde(default)]
+    reply_to: Option<i64>,
 }
 
 pub async fn comment(
@@ -308,7 +313,30 @@ pub async fn comment(
     let user = s.user.name.clone();
     let comments = st
         .with(move |store| {
-            store.comment(id, b.key.trim(), &b.body, &user)?;
+            match b.reply_to {
+                Some(to) => store.reply(id, to, &b.body, &user)?,
+                None => store.comment(id, b.key.trim(), &b.body, &user)?,
+            }
+            store.comments(id)
+        })
+        .await
+        .map_err(Fail::api)?;
+    Ok(Json(json!({ "comments": comments })))
+}
+
+/// `POST /api/reports/{id}/comments/{c}/resolve`: marks a comment's thread settled.
+pub async fn resolve(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    Path((id, c)): Path<(i64, i64)>,
+) -> Api {
+    csrf(&s, &h)?;
+    s.require(Role::Reviewer).map_err(Fail::api)?;
+    let user = s.user.name.clone();
+    let comments = st
+        .with(move |store| {
+            store.resolve(id, c, &user)?;
             store.comments(id)
         })
         .await
@@ -472,7 +500,8 @@ pub async fn openapi() -> Json<Value> {
             "/api/openapi.json": { "get": { "summary": "本说明（OpenAPI 3.1，无需登录）", "security": [], "responses": { "200": { "description": "OpenAPI 文档" } } } },
             "/api/reports/{id}/current": { "post": { "summary": "把待确认的新版本（对已审或退回的报告上传的新文件）设为当前版本；原当前版本保留为旧版本，记入审核记录", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{versions}") } },
             "/api/reports/{id}/review": { "post": { "summary": "设置审核状态（state: pending 待审 | approved 已审 | returned 退回）、审核人 assignee（审核员）和理由 reason（退回时必填，报送单位可见）；每次设置记入审核记录", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{review}") } },
-            "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
+            "/api/reports/{id}/comments": { "post": { "summary": "对一个单元格发表评论 {key, body}，或回复一条评论 {reply_to, body}（审核员）", "parameters": id, "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
+            "/api/reports/{id}/comments/{c}/resolve": { "post": { "summary": "把一条评论（及其回复）标记为已解决（审核员）", "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }, { "name": "c", "in": "path", "required": true, "schema": { "type": "integer" } }], "security": [{ "session": [], "csrf": [] }], "responses": write("{comments}") } },
             "/api/tokens": { "get": { "summary": "本账号的 API 令牌（名称、生成时间）", "responses": ok("{tokens: [{name, created}]}") },
                              "post": { "summary": "生成 API 令牌 {name}：返回 {name, token}，令牌只显示这一次；脚本以 Authorization: Bearer 令牌 调用 API，无需 CSRF 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{name, token}") } },
             "/api/tokens/{name}": { "delete": { "summary": "吊销本账号的一个 API 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{revoked}") } },

@@ -187,10 +187,15 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/review", post(report::set_review))
         .route("/reports/{id}/current", post(report::make_current))
         .route("/reports/{id}/comments", post(report::comment))
+        .route(
+            "/reports/{id}/comments/{c}/{what}",
+            post(report::comment_action),
+        )
         .route("/next", get(report::next))
         .route("/api/reports/{id}/review", post(api::set_review))
         .route("/api/reports/{id}/current", post(api::make_current))
         .route("/api/reports/{id}/comments", post(api::comment))
+        .route("/api/reports/{id}/comments/{c}/resolve", post(api::resolve))
         .route("/reports/{id}/render", get(report::render))
         .route("/reports/{id}/original", get(report::original))
         .route("/reports/{id}/letter", get(report::letter))

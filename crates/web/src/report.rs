@@ -249,8 +249,18 @@ pub fn timeline(l: &Loaded) -> Vec<Event> {
         out.push(event(&d.at, &d.user, what, why, (v, 10_000 + i)));
     }
     for (i, c) in l.comments.iter().enumerate() {
-        let what = format!("评论 {}：{}", cell_label(&l.stored.report, &c.key), c.body);
+        let cell = cell_label(&l.stored.report, &c.key);
+        let said = if c.reply_to.is_some() {
+            "回复评论"
+        } else {
+            "评论"
+        };
+        let what = format!("{said} {cell}：{}", c.body);
         out.push(event(&c.at, &c.user, what, "", (this, 20_000 + i)));
+        if let Some((who, at)) = &c.resolved {
+            let what = format!("评论已解决 {cell}：{}", c.body);
+            out.push(event(at, who, what, "", (this, 30_000 + i)));
+        }
     }
     out.sort_by(|a, b| (&b.at, b.order).cmp(&(&a.at, a.order)));
     out
@@ -612,10 +622,34 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
                 }
             }
             ul class="comments" id="comments" {
-                @for c in &l.comments {
-                    li data-key=(c.key) {
+                @for c in l.comments.iter().filter(|c| c.reply_to.is_none()) {
+                    li data-key=(c.key) id={ "comment-" (c.id) } class=[c.resolved.as_ref().map(|_| "resolved")] {
                         b { (cell_label(&l.stored.report, &c.key)) } "：" (c.body) " "
                         span class="muted" { "— " (c.user) "，" (when(&c.at)) }
+                        @if let Some((who, at)) = &c.resolved {
+                            " " span class="ok" { "已解决（" (who) "，" (when(at)) "）" }
+                        }
+                        ul class="replies" {
+                            @for r in l.comments.iter().filter(|r| thread_of(&l.comments, r) == Some(c.id)) {
+                                li id={ "comment-" (r.id) } {
+                                    "回复：" (r.body) " " span class="muted" { "— " (r.user) "，" (when(&r.at)) }
+                                }
+                            }
+                        }
+                        @if reviewer {
+                            form method="post" action={ "/reports/" (id) "/comments/" (c.id) "/reply" } class="inline reply" {
+                                (csrf_input(s))
+                                input name="body" required maxlength="2000" placeholder="回复" id={ "reply-body-" (c.id) };
+                                " " button id={ "reply-" (c.id) } { "回复" }
+                            }
+                            @if c.resolved.is_none() {
+                                " "
+                                form method="post" action={ "/reports/" (id) "/comments/" (c.id) "/resolve" } class="inline" {
+                                    (csrf_input(s))
+                                    button id={ "resolve-" (c.id) } { "标记已解决" }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -1226,6 +1260,49 @@ pub async fn comment(
     st.with(move |store| store.comment(id, f.key.trim(), &f.body, &user))
         .await?;
     Ok(Redirect::to(&format!("/reports/{id}")))
+}
+
+/// The first comment of the thread a reply belongs to (replies to replies included);
+/// `None` for a first comment.
+pub fn thread_of(all: &[Comment], c: &Comment) -> Option<i64> {
+    let mut at = c.reply_to?;
+    // Bounded: a thread cannot be longer than the comments.
+    for _ in 0..all.len() {
+        match all.iter().find(|x| x.id == at).and_then(|x| x.reply_to) {
+            Some(up) => at = up,
+            None => return Some(at),
+        }
+    }
+    Some(at)
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /reports/{id}/comments/{c}/reply` and `…/resolve`: answer a comment, or mark its
+/// thread settled.
+pub async fn comment_action(
+    State(st): State<Shared>,
+    s: Session,
+    Path((id, c, what)): Path<(i64, i64, String)>,
+    Form(f): Form<ReplyForm>,
+) -> Result<Redirect, Fail> {
+    s.check_csrf(&f.csrf)?;
+    s.require(Role::Reviewer)?;
+    let user = s.user.name.clone();
+    match what.as_str() {
+        "reply" => {
+            st.with(move |store| store.reply(id, c, &f.body, &user))
+                .await?
+        }
+        "resolve" => st.with(move |store| store.resolve(id, c, &user)).await?,
+        _ => return Err(Fail::not_found()),
+    }
+    Ok(Redirect::to(&format!("/reports/{id}#comment-{c}")))
 }
 
 #[derive(Deserialize)]

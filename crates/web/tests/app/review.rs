@@ -391,3 +391,119 @@ fn a_new_file_for_a_reviewed_report_waits_for_a_decision() {
     );
     assert_eq!(status, 400, "{body}");
 }
+
+/// Comments are threads: a reply answers a comment (the same cell), a thread is marked settled
+/// once; page, API and timeline show it, and a new version carries threads as they were.
+#[test]
+fn comments_get_replies_and_are_resolved() {
+    let server = start(5);
+    let mut a = Http::new(&server);
+    assert_eq!(a.login("reviewer", PASSWORD), 303);
+    let csrf = a.csrf();
+    let (path, key, _) = broken_report(server.dir.path());
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        a.upload(
+            "/api/upload",
+            &csrf,
+            &[("测试镇.html", page.as_bytes())],
+            true
+        )
+        .0,
+        200
+    );
+    let id = id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87");
+    let (status, body) = a.json(
+        &format!("/api/reports/{id}/comments"),
+        Some(&csrf),
+        json!({ "key": key, "body": "这一格与原件不符？" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let first = serde_json::from_str::<Value>(&body).unwrap()["comments"][0]["id"]
+        .as_i64()
+        .unwrap();
+    // A reply from the page's form, and one to that reply through the API.
+    let (status, _) = a.form(
+        &format!("/reports/{id}/comments/{first}/reply"),
+        &[("csrf", &csrf), ("body", "已与原件核对，原件如此")],
+    );
+    assert_eq!(status, 303);
+    let second = first + 1;
+    let (status, body) = a.json(
+        &format!("/api/reports/{id}/comments"),
+        Some(&csrf),
+        json!({ "reply_to": second, "body": "好的" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let comments = serde_json::from_str::<Value>(&body).unwrap()["comments"].clone();
+    assert_eq!(comments[2]["reply_to"], second);
+    assert_eq!(
+        comments[2]["key"],
+        key.as_str(),
+        "a reply is on the same cell"
+    );
+    // Settled once; again is refused.
+    let (status, _) = a.json(
+        &format!("/api/reports/{id}/comments/{first}/resolve"),
+        Some(&csrf),
+        json!({}),
+    );
+    assert_eq!(status, 200);
+    let (status, _) = a.json(
+        &format!("/api/reports/{id}/comments/{first}/resolve"),
+        Some(&csrf),
+        json!({}),
+    );
+    assert_eq!(status, 404);
+    let (_, page) = a.get(&format!("/reports/{id}"));
+    let thread = nianbao_testkit::between(&page, &format!("id=\"comment-{first}\""), "</ul>");
+    assert!(thread.contains("已解决（reviewer，"), "{thread}");
+    assert!(
+        thread.contains("回复：已与原件核对，原件如此") && thread.contains("回复：好的"),
+        "{thread}"
+    );
+    assert!(
+        !page.contains(&format!("id=\"resolve-{first}\"")),
+        "settled: no button"
+    );
+    let got = report(&mut a, id);
+    let whats: Vec<&str> = got["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        whats.iter().any(|w| w.starts_with("评论已解决 ")),
+        "{whats:?}"
+    );
+    assert_eq!(
+        whats.iter().filter(|w| w.starts_with("回复评论 ")).count(),
+        2
+    );
+
+    // The portal republishes the page: the new version carries the thread as it was.
+    let again = page_with_line(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(
+        a.upload(
+            "/api/upload",
+            &csrf,
+            &[("测试镇-更新.html", again.as_bytes())],
+            true
+        )
+        .0,
+        200
+    );
+    let v2 = id_of(&mut a, "%E6%B5%8B%E8%AF%95%E9%95%87");
+    assert_ne!(v2, id);
+    let carried = report(&mut a, v2)["comments"].clone();
+    let root = carried[0]["id"].as_i64().unwrap();
+    assert!(carried[0]["resolved"].is_array(), "{carried}");
+    assert_eq!(carried[1]["reply_to"], root);
+    assert_eq!(carried[2]["reply_to"], carried[1]["id"]);
+}
+
+/// The published page with one more line (a republication, same figures).
+fn page_with_line(html: &str) -> String {
+    html.replacen("</body>", "<p>（更新）</p></body>", 1)
+}

@@ -77,7 +77,7 @@ fn scripts_use_tokens_with_their_users_rights() {
     let csrf = crate::common::between(&users, "name=\"csrf\" value=\"", "\"");
     let (status, _) = admin.form(
         &format!("/admin/users/{id}"),
-        &[("csrf", &csrf), ("action", "disable")],
+        &[("csrf", &csrf), ("action", "disable"), ("confirm", "1")],
     );
     assert_eq!(status, 303);
     assert_eq!(
