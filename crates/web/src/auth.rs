@@ -144,6 +144,18 @@ impl FromRequestParts<Shared> for Session {
     type Rejection = Fail;
 
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
+        let who = parts.extensions.get::<crate::log::Who>().cloned();
+        let session = Self::find(parts, state).await?;
+        if let Some(w) = who {
+            w.set(&session.user.name);
+        }
+        Ok(session)
+    }
+}
+
+impl Session {
+    /// The session of a request: its API token's (the API only) or its cookie's.
+    async fn find(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
         let api = parts.uri.path().starts_with("/api/");
         let mark = |f: Fail| if api { f.api() } else { f };
         // Scripts: an API token, for the API only.

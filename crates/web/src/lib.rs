@@ -12,6 +12,7 @@ mod fail;
 mod html;
 mod jobs;
 mod ledger;
+pub mod log;
 mod narrative;
 mod pages;
 mod regions;
@@ -302,6 +303,11 @@ pub fn open(
     Ok(state)
 }
 
+/// [`app`] as `serve` runs it: every request logged on standard error (see [`log`]).
+fn served(state: Arc<State>) -> Router {
+    log::logged(app(state), Arc::new(|line: String| eprintln!("{line}")))
+}
+
 /// Serves until interrupted (Ctrl-C): HTTP, or HTTPS with `tls`; uploads wait in `spool`.
 pub fn serve(
     db: &str,
@@ -340,7 +346,7 @@ pub fn serve(
                 eprintln!("nianbao 已启动：https://{addr} （数据库 {db}；Ctrl-C 停止）");
                 axum::serve(
                     listener,
-                    app(state).into_make_service_with_connect_info::<tls::Peer>(),
+                    served(state).into_make_service_with_connect_info::<tls::Peer>(),
                 )
                 .with_graceful_shutdown(stop)
                 .await
@@ -349,7 +355,7 @@ pub fn serve(
                 eprintln!("nianbao 已启动：http://{addr} （数据库 {db}；Ctrl-C 停止）");
                 axum::serve(
                     listener,
-                    app(state).into_make_service_with_connect_info::<tls::Peer>(),
+                    served(state).into_make_service_with_connect_info::<tls::Peer>(),
                 )
                 .with_graceful_shutdown(stop)
                 .await

@@ -35,7 +35,7 @@ pub struct Server {
     pub dir: tempfile::TempDir,
     pub db: String,
     pub state: Arc<nianbao_web::State>,
-    router: Router,
+    pub router: Router,
 }
 
 /// The application with users admin, reviewer and viewer (password [`PASSWORD`]), uploads
