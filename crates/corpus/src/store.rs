@@ -167,6 +167,27 @@ impl Store {
     }
 }
 
+/// `select` over the versions of one report — the same agency and year; without them, the
+/// same path — only the current one when `current`.
+pub(crate) fn series(
+    c: &mut dyn Conn,
+    (agency, year, path): (Option<i64>, Option<i64>, &str),
+    select: &str,
+    current: bool,
+) -> Result<Vec<Row>, StoreError> {
+    let only = if current { " AND current = 1" } else { "" };
+    match (agency, year) {
+        (Some(a), Some(y)) => c.query(
+            &format!("SELECT {select} FROM reports WHERE agency_id = $1 AND year = $2{only}"),
+            &[a.into(), y.into()],
+        ),
+        _ => c.query(
+            &format!("SELECT {select} FROM reports WHERE path = $1{only}"),
+            &[path.into()],
+        ),
+    }
+}
+
 /// Stores `p` as `how` says.
 pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, StoreError> {
     // Two workers with the same file: one stores it, the other finds it stored.
@@ -191,34 +212,11 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, Sto
         None => (None, None),
     };
     let year = p.report.year.map(i64::from);
-    // The same report is the same agency and year; without them, the same path.
-    let previous = match (agency_id, year) {
-        (Some(a), Some(y)) => c.query(
-            "SELECT id, version FROM reports WHERE agency_id = $1 AND year = $2 AND current = 1",
-            &[a.into(), y.into()],
-        )?,
-        _ => c.query(
-            "SELECT id, version FROM reports WHERE path = $1 AND current = 1",
-            &[p.path.as_str().into()],
-        )?,
-    };
+    let previous = series(c, (agency_id, year, &p.path), "id, version", true)?;
     // Numbered after every version, held ones included.
-    let numbered = match (agency_id, year) {
-        (Some(a), Some(y)) => c.query(
-            "SELECT MAX(version) FROM reports WHERE agency_id = $1 AND year = $2",
-            &[a.into(), y.into()],
-        )?,
-        _ => c.query(
-            "SELECT MAX(version) FROM reports WHERE path = $1",
-            &[p.path.as_str().into()],
-        )?,
-    };
-    let version = numbered
+    let version = series(c, (agency_id, year, &p.path), "MAX(version)", false)?
         .first()
         .and_then(|r| r.int(0))
-        .into_iter()
-        .chain(previous.iter().filter_map(|row| row.int(1)))
-        .max()
         .unwrap_or(0)
         + 1;
     // What reviewers did to the version before comes along (see `carry`).

@@ -194,16 +194,7 @@ impl Store {
                 )));
             }
             let (agency, year, version) = (r.int(0), r.int(1), r.int(3).unwrap_or(0));
-            let was = match (agency, year) {
-                (Some(a), Some(y)) => c.query(
-                    "SELECT id, version FROM reports WHERE agency_id = $1 AND year = $2 AND current = 1",
-                    &[a.into(), y.into()],
-                )?,
-                _ => c.query(
-                    "SELECT id, version FROM reports WHERE path = $1 AND current = 1",
-                    &[r.str(2).into()],
-                )?,
-            };
+            let was = crate::store::series(c, (agency, year, r.str(2)), "id, version", true)?;
             for w in &was {
                 c.exec(
                     "UPDATE reports SET current = 0 WHERE id = $1",

@@ -228,16 +228,7 @@ mod tests {
                 filing: vec!["报告所署日期为 2023-02-08，晚于截止日期 2023-01-31。".into()],
             },
         );
-        let text: Vec<String> = blocks
-            .iter()
-            .map(|b| match b {
-                Block::Title(t) | Block::Heading(t) | Block::Para(t) | Block::Address(t) => {
-                    t.clone()
-                }
-                Block::Signature(l) => l.join("|"),
-                Block::Table(_) | Block::Figure(..) => String::new(),
-            })
-            .collect();
+        let text = texts(&blocks);
         assert_eq!(
             text[0],
             "关于测试镇人民政府2022年政府信息公开工作年度报告的审查意见"

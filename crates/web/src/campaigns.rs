@@ -222,38 +222,25 @@ pub async fn reminders(
             Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
         }
         "reminders.csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
+            let head = [
                 "机构",
                 "行政区划",
                 "状态",
                 "截止日期",
                 "退回理由",
                 "提醒内容",
-            ])
-            .map_err(|_| Fail::internal("csv"))?;
-            for (e, r) in &due {
-                w.write_record([
+            ];
+            let rows = due.iter().map(|(e, r)| {
+                vec![
                     e.agency.clone(),
                     e.division.as_deref().map(path_of).unwrap_or_default(),
                     e.status.name_zh().to_string(),
                     c.deadline.clone(),
                     e.returned_for.clone().unwrap_or_default(),
                     r.clone(),
-                ])
-                .map_err(|_| Fail::internal("csv"))?;
-            }
-            let mut bytes = crate::export::BOM.to_vec();
-            bytes.extend(w.into_inner().map_err(|_| Fail::internal("csv"))?);
-            let disposition = format!("attachment; filename=\"reminders-{id}.csv\"");
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response())
+                ]
+            });
+            crate::export::csv_download(&format!("reminders-{id}.csv"), &head, rows)
         }
         _ => Err(Fail::not_found()),
     }
@@ -368,7 +355,6 @@ pub async fn add(
 /// The board as a table.
 async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
     let b = board(st, id).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
     let head = [
         "机构编号",
         "机构",
@@ -383,9 +369,8 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
         "警告数",
         "退回理由",
     ];
-    w.write_record(head).map_err(|_| Fail::internal("csv"))?;
-    for e in &b.entries {
-        w.write_record([
+    let rows = b.entries.iter().map(|e| {
+        vec![
             e.agency_id.to_string(),
             e.agency.clone(),
             e.division.clone().unwrap_or_default(),
@@ -398,22 +383,9 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
             e.errors.to_string(),
             e.warnings.to_string(),
             e.returned_for.clone().unwrap_or_default(),
-        ])
-        .map_err(|_| Fail::internal("csv"))?;
-    }
-    let mut bytes = crate::export::BOM.to_vec();
-    bytes.extend(w.into_inner().map_err(|_| Fail::internal("csv"))?);
-    Ok((
-        [
-            ("content-type", "text/csv; charset=utf-8".to_string()),
-            (
-                "content-disposition",
-                format!("attachment; filename=\"campaign-{id}.csv\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+        ]
+    });
+    crate::export::csv_download(&format!("campaign-{id}.csv"), &head, rows)
 }
 
 fn board_json(b: &Board) -> serde_json::Value {

@@ -164,26 +164,11 @@ pub async fn download(
         )
             .into_response());
     }
-    // For Excel (see `export::BOM`).
-    let mut w = csv::Writer::from_writer(crate::export::BOM.to_vec());
-    let mut r = w.write_record(nianbao_corpus::stats::HEADERS);
-    for g in &groups {
-        r = r.and_then(|_| w.write_record(g.cells()));
-    }
-    let bytes = r
-        .map_err(|_| Fail::internal("csv"))
-        .and_then(|_| w.into_inner().map_err(|_| Fail::internal("csv")))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"nianbao-stats.csv\"",
-            ),
-        ],
-        bytes,
+    crate::export::csv_download(
+        "nianbao-stats.csv",
+        &nianbao_corpus::stats::HEADERS,
+        groups.iter().map(|g| g.cells()),
     )
-        .into_response())
 }
 
 pub async fn page(

@@ -105,6 +105,33 @@ impl Write for Chunks {
 /// UTF-8's byte order mark, which Excel needs to read a CSV file as UTF-8.
 pub const BOM: &[u8] = "\u{feff}".as_bytes();
 
+/// A table as a CSV download named `file`, with the byte order mark Excel needs.
+pub fn csv_download<R: AsRef<[u8]>>(
+    file: &str,
+    head: &[&str],
+    rows: impl IntoIterator<Item = Vec<R>>,
+) -> Result<Response, Fail> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    let mut done = w.write_record(head);
+    for row in rows {
+        done = done.and_then(|_| w.write_record(&row));
+    }
+    let bytes = done
+        .map_err(|_| Fail::internal("csv"))
+        .and_then(|_| w.into_inner().map_err(|_| Fail::internal("csv")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// `GET /export` and `/api/export`: the list's filters (as on `/`), `format`, `shape`, `zh`,
 /// or `id` for one report. Any signed-in user may export what they may read.
 pub async fn download(
