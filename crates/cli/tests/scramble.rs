@@ -10,7 +10,9 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-const SEEDS: std::ops::RangeInclusive<u32> = 1..=12;
+/// Seeds 1–12, and seeds whose silent cells a change fixed (113, 162: a value after two
+/// labels on lines of their own).
+const SEEDS: [u32; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 113, 162];
 
 fn scramble(seed: u32, out: &Path) -> Vec<(PathBuf, Value)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/scramble.py");

@@ -272,7 +272,12 @@ fn single(norm: &Norm, lines: &[Line], li: usize, after: bool) -> bool {
                 .get(l.a - 1)
                 .is_some_and(|&o| norm.src[o..].starts_with('<'))
     };
-    found.is_some_and(|l| l.cells.iter().filter(|c| !c.is_empty()).count() == 1 && !markup_row(l))
+    // Cells after the text are a row's other cells (`|  | 545 |  |`), not a line of one cell.
+    let one_cell = |l: &Line| {
+        let first = l.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+        l.cells.len() == first + 1
+    };
+    found.is_some_and(|l| one_cell(l) && !markup_row(l))
 }
 
 fn push_label(out: &mut Vec<Atom>, chars: &[char], a: usize, b: usize, line: usize, cell: usize) {

@@ -247,6 +247,12 @@ fn solve(
             rivals[row] = Some(Some(other));
         }
     }
+    // Two labels back to back, the values after the second: they may as well be the first's.
+    for (row, other) in label_pairs(atoms, &stream, &found, &picks, &runs) {
+        if rivals[row].is_none() {
+            rivals[row] = Some(other);
+        }
+    }
     let taken_here = picks
         .iter()
         .flatten()
@@ -311,6 +317,47 @@ fn transposed(
             }
         }
         j = end;
+    }
+    out
+}
+
+/// Rows `j` and `j + 1` whose labels stand back to back (no cell between them), row `j`
+/// without a printed value and row `j + 1` with values after its label: a table written as
+/// its labels and then its values (`行政处罚 / 行政强制 / 141`) gives them to the first label,
+/// one written row by row to the second. Values on the second label's line are its own. Both rows get the other reading: (row, what it
+/// would take, `None` for nothing).
+fn label_pairs(
+    atoms: &[Atom],
+    stream: &Stream,
+    anchors: &[Option<Anchor>],
+    picks: &[Option<std::ops::Range<usize>>],
+    runs: &[Option<Vec<Chunk>>],
+) -> Vec<(usize, Option<Vec<Chunk>>)> {
+    let printed = |k: usize| -> Vec<usize> {
+        picks[k].as_ref().map_or_else(Vec::new, |p| {
+            stream.slots[p.clone()]
+                .iter()
+                .copied()
+                .filter(|&i| atoms[i].value().is_some())
+                .collect()
+        })
+    };
+    let mut out = Vec::new();
+    for j in 0..anchors.len().saturating_sub(1) {
+        let (Some(a), Some(b)) = (anchors[j], anchors[j + 1]) else {
+            continue;
+        };
+        let adjacent = a.last < b.first
+            && !stream.slots.iter().any(|&i| a.last < i && i < b.first);
+        let values = printed(j + 1);
+        // Values on the second label's line are its own: the line settles it.
+        let apart = values
+            .first()
+            .is_some_and(|&v| v > b.last && atoms[v].line != atoms[b.last].line);
+        if adjacent && printed(j).is_empty() && apart {
+            out.push((j, runs[j + 1].clone()));
+            out.push((j + 1, None));
+        }
     }
     out
 }

@@ -195,3 +195,52 @@ fn a_block_of_values_after_all_their_labels_names_the_other_order() {
         license.message_zh
     );
 }
+
+/// Two labels on lines of their own, then a line of cells with one value and a line of blank
+/// cells (a table flattened as its labels, then its values): the value is the first label's
+/// when the values follow the labels' order, the second's when it follows its label. Either
+/// reading is named with the other.
+#[test]
+fn a_value_after_two_labels_names_both_rows() {
+    let text = "二、主动公开政府信息情况\n第二十条第（六）项\t信息内容\t本年处理决定数量\t\t\n\
+        行政处罚\n行政强制\n\t\t141\t\t\n\t\t\t\t\n\
+        第二十条第（八）项\t信息内容\t本年收费金额（单位：万元）\t\t\n\
+        \t行政事业性收费\t\t\t\n\
+        三、收到和处理政府信息公开申请情况\n";
+    let r = nianbao_extract::extract(text);
+    let penalty = value(&r, "t2.penalty.decisions");
+    let coercion = value(&r, "t2.coercion.decisions");
+    assert!(
+        matches!((penalty, coercion), (Some(141), None) | (None, Some(141))),
+        "{penalty:?} {coercion:?}"
+    );
+    let named: Vec<&str> = r
+        .doubts
+        .iter()
+        .filter(|f| f.rule == "extract.uncertain_row")
+        .flat_map(|f| f.cells.iter().map(String::as_str))
+        .collect();
+    assert!(named.contains(&"t2.penalty.decisions"), "{:?}", r.doubts);
+    assert!(named.contains(&"t2.coercion.decisions"), "{:?}", r.doubts);
+}
+
+/// The same two labels with the value on the second label's line: the line settles it, and
+/// the value's row is in no doubt.
+#[test]
+fn a_value_on_its_labels_line_is_its_own() {
+    let text = "二、主动公开政府信息情况\n第二十条第（六）项\t信息内容\t本年处理决定数量\t\t\n\
+        行政处罚\n行政强制\t141\n\
+        第二十条第（八）项\t信息内容\t本年收费金额（单位：万元）\t\t\n\
+        \t行政事业性收费\t\t\t\n\
+        三、收到和处理政府信息公开申请情况\n";
+    let r = nianbao_extract::extract(text);
+    assert_eq!(value(&r, "t2.coercion.decisions"), Some(141));
+    assert_eq!(value(&r, "t2.penalty.decisions"), None);
+    assert!(
+        !r.doubts
+            .iter()
+            .any(|f| f.cells.iter().any(|c| c == "t2.coercion.decisions")),
+        "{:?}",
+        r.doubts
+    );
+}
