@@ -119,11 +119,11 @@ pub enum StatsFormat {
     Csv,
 }
 
-fn open(db: &str) -> Result<Store, ExitCode> {
+pub(crate) fn open(db: &str) -> Result<Store, ExitCode> {
     Store::open(db).map_err(fail)
 }
 
-fn fail(e: StoreError) -> ExitCode {
+pub(crate) fn fail(e: StoreError) -> ExitCode {
     eprintln!("nianbao: {e}");
     ExitCode::from(2)
 }

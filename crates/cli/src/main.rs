@@ -1,5 +1,6 @@
 //! `nianbao`: the command-line front of the library crates.
 
+mod collect;
 mod corpus;
 mod files;
 mod human;
@@ -192,6 +193,17 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// 从各机关网站收集年报：找到年报栏目、逐页读取、下载正文与附件并入库 (collect the reports from the portals where they are published)
+    #[command(after_help = "Example / 示例:
+  nianbao collect 站点清单.csv --db nianbao.db --year 2025 --user-agent 'nianbao (XX市政务公开办 0591-1234567)'
+
+The list (CSV or XLSX) has a header with the agency's name (机关/单位/名称), the URL (网址/栏目/url:
+the annual-report column, or the home page to find the column from its links) and optionally
+the division code (区划代码). robots.txt is kept; one request per host per --interval seconds.
+A second run asks only what changed (ETag / Last-Modified); a run stopped at any point resumes.
+Prints one row per report found (publish date, where the date came from, on time or late) and
+one per agency with none, with the reason.")]
+    Collect(collect::CollectArgs),
     /// 备份 SQLite 语料库：服务运行时也可，得到完整一致的副本 (copy a SQLite store, safe while it is in use)
     #[command(after_help = "Example / 示例:
   nianbao backup --db /var/lib/nianbao/nianbao.db -o /backup/nianbao-2026-12-07.db
@@ -331,6 +343,7 @@ fn main() -> ExitCode {
             };
         }
         Cmd::Users { action } => return users(action),
+        Cmd::Collect(args) => return collect::run(args),
         Cmd::Backup { db, output } => return backup(&db.db, &output),
         Cmd::Restore {
             backup,

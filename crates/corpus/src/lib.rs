@@ -12,6 +12,7 @@ pub mod backup;
 pub mod campaigns;
 mod carry;
 mod cellset;
+pub mod collected;
 pub mod cross;
 pub mod db;
 pub mod divisions;

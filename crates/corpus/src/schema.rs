@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 10;
+pub const VERSION: i64 = 11;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double,
 /// `{rowid}` a key given by the writer (on SQLite the table's row id, not a second index).
@@ -349,7 +349,8 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 + REVIEW_LOG
                 + CAMPAIGNS
                 + crate::figures::TABLE
-                + RENDERINGS),
+                + RENDERINGS
+                + crate::collected::TABLES),
         );
         transaction(conn, |c| {
             c.batch(&ddl)?;
@@ -376,9 +377,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // filled from the stored cells and findings, one made before Word originals were
         // rendered (7) their table, one made before cells were stored an array per report
         // (8) its cells converted and the numbers the cross-year rules read put with the
-        // figures, one made before review decisions were kept (9) their log; everything
-        // else is kept.
-        Some(v @ (1..=9)) => {
+        // figures, one made before review decisions were kept (9) their log, one made before
+        // reports were collected from portals (10) the collector's tables; everything else
+        // is kept.
+        Some(v @ (1..=10)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -406,7 +408,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if (7..=8).contains(&v) {
                 ddl.push_str("ALTER TABLE figures ADD COLUMN cross_cells TEXT;");
             }
-            ddl.push_str(&dialect(conn, REVIEW_LOG));
+            if v <= 9 {
+                ddl.push_str(&dialect(conn, REVIEW_LOG));
+            }
+            ddl.push_str(&dialect(conn, crate::collected::TABLES));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 if v <= 5 {

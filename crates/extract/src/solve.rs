@@ -347,8 +347,7 @@ fn label_pairs(
         let (Some(a), Some(b)) = (anchors[j], anchors[j + 1]) else {
             continue;
         };
-        let adjacent = a.last < b.first
-            && !stream.slots.iter().any(|&i| a.last < i && i < b.first);
+        let adjacent = a.last < b.first && !stream.slots.iter().any(|&i| a.last < i && i < b.first);
         let values = printed(j + 1);
         // Values on the second label's line are its own: the line settles it.
         let apart = values

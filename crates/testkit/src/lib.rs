@@ -3,6 +3,9 @@
 //! keeps cookies and speaks the application's forms, JSON and uploads over a [`Transport`];
 //! the planted report most web tests start from; whether a tool is installed; zip members.
 
+pub mod portal;
+pub mod sites;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

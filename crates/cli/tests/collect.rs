@@ -1,0 +1,221 @@
+//! `nianbao collect` against a government portal on loopback in six styles of site software
+//! (see `nianbao_testkit::sites`): every report and attachment found with its publish date,
+//! late ones marked, agencies with nothing named with the reason; robots.txt and the rate
+//! limit kept as the server's own log shows; a second run fetches nothing new; a run killed
+//! with SIGKILL and run again ends in the same store.
+
+use nianbao_corpus::Store;
+use nianbao_testkit::portal::Portal;
+use nianbao_testkit::sites::{self, Made};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+const YEARS: [i32; 2] = [2023, 2024];
+/// 13 agencies: the six styles twice and one whose column is gone.
+const AGENCIES: usize = 13;
+const INTERVAL: f64 = 0.05;
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+fn portal() -> (Portal, Made) {
+    let mut made = None;
+    let portal = Portal::start(|base| {
+        let m = sites::make(base, &shared(), AGENCIES, &YEARS);
+        let routes = m.routes.clone();
+        made = Some(m);
+        routes
+    });
+    (portal, made.unwrap())
+}
+
+fn collect(list: &Path, db: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "collect",
+            "-q",
+            "--interval",
+            &INTERVAL.to_string(),
+            "--backoff",
+            "0.1",
+            "--user-agent",
+            "nianbao-test/1 (+test@example.cn)",
+            "--db",
+        ])
+        .arg(db)
+        .arg(list)
+        .output()
+        .unwrap()
+}
+
+/// (agency, year, hash) of every current report.
+fn stored(db: &Path) -> BTreeSet<(String, i64, String)> {
+    let mut s = Store::open(db.to_str().unwrap()).unwrap();
+    s.conn()
+        .query(
+            "SELECT agency_name, year, hash FROM reports WHERE current = 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.str(0).to_string(),
+                r.int(1).unwrap_or(0),
+                r.str(2).to_string(),
+            )
+        })
+        .collect()
+}
+
+/// (agency, year, published, date source, files) of every entry collected.
+type EntryRow = (String, i64, Option<String>, Option<String>, Vec<String>);
+
+fn entries(db: &Path) -> BTreeSet<EntryRow> {
+    let mut s = Store::open(db.to_str().unwrap()).unwrap();
+    s.collected()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.agency, e.year, e.published, e.date_source, e.files))
+        .collect()
+}
+
+#[test]
+fn collects_every_report_politely_and_a_second_run_fetches_nothing_new() {
+    let (portal, made) = portal();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sites.csv");
+    std::fs::write(&list, &made.csv).unwrap();
+    let db = dir.path().join("c.db");
+    let out = collect(&list, &db);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+
+    // Every report, with its date, where the date came from, and whether it was late.
+    for e in &made.expect {
+        let row = stdout
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!("{}\t", e.agency)) && l.contains(&format!("\t{}\t", e.year))
+            })
+            .unwrap_or_else(|| panic!("{} {} not in\n{stdout}", e.agency, e.year));
+        let cells: Vec<&str> = row.split('\t').collect();
+        assert_eq!(cells[4], e.published, "{row}");
+        assert_eq!(cells[5], e.date_source, "{row}");
+        assert_eq!(cells[6].starts_with("逾期"), e.late, "{row}");
+    }
+    // Agencies with nothing, and why.
+    for (agency, outcome) in &made.none {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{agency}\t")))
+            .unwrap_or_else(|| panic!("{agency} not in\n{stdout}"));
+        assert!(row.contains("未找到"), "{row}");
+        let why = match *outcome {
+            "robots" => "robots.txt",
+            _ => "HTTP 404",
+        };
+        assert!(row.contains(why), "{row}");
+    }
+    // One current report per agency and year, under the list's agency name and the title's year.
+    let want: BTreeSet<(String, i64)> = made
+        .expect
+        .iter()
+        .map(|e| (e.agency.clone(), e.year as i64))
+        .collect();
+    let got: BTreeSet<(String, i64)> = stored(&db).into_iter().map(|(a, y, _)| (a, y)).collect();
+    assert_eq!(got, want);
+
+    // The server's log: robots.txt kept, our User-Agent sent, one request per interval.
+    let hits = portal.hits();
+    assert!(
+        hits.iter().all(|h| !h.path.starts_with("/private/")),
+        "a disallowed path was fetched"
+    );
+    assert!(hits
+        .iter()
+        .all(|h| h.user_agent == "nianbao-test/1 (+test@example.cn)"));
+    let mut times: Vec<_> = hits.iter().map(|h| h.at).collect();
+    times.sort();
+    for w in times.windows(2) {
+        let gap = w[1].duration_since(w[0]);
+        // The server stamps a request when it reads it; connection set-up jitters a little.
+        assert!(
+            gap >= Duration::from_secs_f64(INTERVAL * 0.7),
+            "two requests {gap:?} apart"
+        );
+    }
+    // The failing page was asked again, and answered.
+    assert!(hits.iter().any(|h| h.status == 500));
+
+    // A second run asks only what changed: nothing has, so no body is sent again.
+    portal.clear();
+    let out = collect(&list, &db);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = portal.hits();
+    let fresh: Vec<&str> = again
+        .iter()
+        .filter(|h| h.status == 200 && h.path != "/robots.txt")
+        .map(|h| h.path.as_str())
+        .collect();
+    assert!(fresh.is_empty(), "fetched again: {fresh:?}");
+    assert!(again.iter().any(|h| h.status == 304));
+    assert_eq!(stored(&db).len(), made.expect.len());
+}
+
+#[test]
+fn a_run_killed_midway_then_run_again_ends_in_the_same_store() {
+    let (portal, made) = portal();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sites.csv");
+    std::fs::write(&list, &made.csv).unwrap();
+    let whole = dir.path().join("whole.db");
+    assert!(collect(&list, &whole).status.success());
+    let total = portal.hits().len();
+    portal.clear();
+
+    let db = dir.path().join("killed.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "collect",
+            "-q",
+            "--interval",
+            &INTERVAL.to_string(),
+            "--user-agent",
+            "nianbao-test/1 (+test@example.cn)",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&list)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Half-way through the requests a whole run makes.
+    while portal.hits().len() < total / 2 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let _ = child.wait();
+    let partial = stored(&db).len();
+    assert!(
+        partial < made.expect.len(),
+        "the kill came too late: {partial} stored"
+    );
+    let out = collect(&list, &db);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stored(&db), stored(&whole));
+    assert_eq!(entries(&db), entries(&whole));
+}
