@@ -10,7 +10,7 @@ use nianbao_collect::{
     Validators,
 };
 use nianbao_corpus::collected::{self, CollectedEntry, CollectedSite, Fetch};
-use nianbao_corpus::ingest::parse_bytes;
+use nianbao_corpus::ingest::{parse_archive, parse_bytes};
 use nianbao_corpus::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -242,19 +242,34 @@ fn keep(store: &Mutex<Store>, e: &Entry) -> Kept {
             .filter(|f| f.report)
             .chain(fresh.iter().filter(|f| !f.report));
         for f in order {
-            let bytes = f.bytes.as_deref().unwrap_or_default();
-            match parse_bytes(&f.url, bytes) {
-                Ok(mut parsed) => {
-                    parsed.report.agency = Some(e.agency.clone());
-                    parsed.report.year = Some(e.year);
-                    let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-                    if let Err(err) = s.save(&parsed) {
-                        return Kept::Failed(err.to_string());
+            let bytes = f.bytes.clone().unwrap_or_default();
+            // A ZIP's reports, or the file's own.
+            let read: Vec<(String, Result<nianbao_corpus::store::Parsed, String>)> =
+                if f.kind == "zip" {
+                    parse_archive(&f.url, bytes)
+                } else {
+                    vec![(
+                        f.url.clone(),
+                        parse_bytes(&f.url, &bytes).map_err(|e| e.to_string()),
+                    )]
+                };
+            for (name, r) in read {
+                match r {
+                    Ok(mut parsed) => {
+                        parsed.report.agency = Some(e.agency.clone());
+                        parsed.report.year = Some(e.year);
+                        let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
+                        if let Err(err) = s.save(&parsed) {
+                            return Kept::Failed(err.to_string());
+                        }
+                        hash = Some(parsed.hash.clone());
+                        break;
                     }
-                    hash = Some(parsed.hash.clone());
-                    break;
+                    Err(err) => why = Some(format!("{name}: {err}")),
                 }
-                Err(err) => why = Some(format!("{}: {err}", f.url)),
+            }
+            if hash.is_some() {
+                break;
             }
         }
         if hash.is_none() {

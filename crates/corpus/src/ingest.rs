@@ -500,6 +500,34 @@ fn archive_jobs(path: PathBuf, name: String) -> impl Iterator<Item = Job> + Send
     let archive = std::fs::File::open(&path)
         .map_err(|e| e.to_string())
         .and_then(|f| zip::ZipArchive::new(f).map_err(|e| e.to_string()));
+    zip_jobs(archive, name)
+}
+
+/// Reads, extracts and checks each report of a ZIP archive held in memory (an attachment
+/// collected from a portal), as ingest reads an archive on disk: members named, unsafe
+/// paths and bombs refused, files of other types skipped.
+pub fn parse_archive(name: &str, bytes: Vec<u8>) -> Vec<(String, Result<Parsed, String>)> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string());
+    let none = HashSet::new();
+    zip_jobs(archive, name.to_string())
+        .filter(|j| !matches!(j, Job::Skip(..)))
+        .map(|job| {
+            let (name, r) = work(job, &none);
+            (
+                name,
+                r.map_err(|o| match o {
+                    Outcome::Failed(why) | Outcome::Skipped(why) => why,
+                    _ => String::new(),
+                }),
+            )
+        })
+        .collect()
+}
+
+fn zip_jobs<R: std::io::Read + std::io::Seek + Send + 'static>(
+    archive: Result<zip::ZipArchive<R>, String>,
+    name: String,
+) -> Box<dyn Iterator<Item = Job> + Send> {
     let mut archive = match archive {
         Ok(a) if a.len() > MAX_ARCHIVE_ENTRIES => {
             return Box::new(std::iter::once(Job::Error(

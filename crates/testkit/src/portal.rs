@@ -39,6 +39,7 @@ impl Resource {
 pub struct Hit {
     pub path: String,
     pub status: u16,
+    /// When the connection was accepted.
     pub at: Instant,
     pub user_agent: String,
 }
@@ -71,8 +72,9 @@ impl Portal {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
+                let at = Instant::now();
                 let (routes, log, failures) = (routes.clone(), l.clone(), failures.clone());
-                std::thread::spawn(move || serve(conn, &routes, &failures, &log));
+                std::thread::spawn(move || serve(conn, at, &routes, &failures, &log));
             }
         });
         Portal { base, log, stop }
@@ -104,11 +106,11 @@ fn etag(body: &[u8]) -> String {
 
 fn serve(
     conn: TcpStream,
+    at: Instant,
     routes: &HashMap<String, Resource>,
     failures: &HashMap<String, AtomicU32>,
     log: &Mutex<Vec<Hit>>,
 ) {
-    let at = Instant::now();
     let mut reader = BufReader::new(match conn.try_clone() {
         Ok(c) => c,
         Err(_) => return,

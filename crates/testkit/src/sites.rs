@@ -11,7 +11,8 @@
 //!    their dates in the JSON.
 //! 3. A plain list with dates beside the links; the list links an old address that redirects
 //!    (301) to the article, whose body is held in a script string; no date on the article.
-//! 4. Like 0 but UTF-8, a text report attached by an absolute link, dates only in the list.
+//! 4. Like 0 but UTF-8, dates only in the list, the report attached by an absolute link: a
+//!    text file (odd years) or a ZIP holding it (even years).
 //! 5. The column under a path robots.txt disallows: nothing may be fetched.
 //!
 //! Every agency publishes each year's report on 15 January of the next year, except every
@@ -175,15 +176,23 @@ pub fn make(base: &str, shared: &Path, agencies: usize, years: &[i32]) -> Made {
                             &format!("<div id=\"zoom\"><!-- {agency} {y} -->{body}</div>"),
                         )
                     } else {
-                        let t = format!("{base}{p}/files/r{y}.txt");
+                        // Odd years a text file, even years the same in a ZIP.
                         let mut bytes = txt[nt % txt.len()].clone();
                         nt += 1;
                         bytes.extend_from_slice(format!("\n{agency}\n").as_bytes());
-                        routes.insert(
-                            format!("{p}/files/r{y}.txt"),
-                            Resource::html(bytes, "text/plain; charset=utf-8"),
-                        );
-                        page(&title(y), charset, "", &format!("<div class=\"article\"><h1>{}</h1><p>详见附件：<a href=\"{t}\">{}.txt</a></p></div>", title(y), title(y)))
+                        let (name, bytes, ctype) = if y % 2 == 0 {
+                            let member = format!("{agency}{y}年报.txt");
+                            (
+                                format!("r{y}.zip"),
+                                crate::zip_of(&[(&member, &bytes)]),
+                                "application/zip",
+                            )
+                        } else {
+                            (format!("r{y}.txt"), bytes, "text/plain; charset=utf-8")
+                        };
+                        let t = format!("{base}{p}/files/{name}");
+                        routes.insert(format!("{p}/files/{name}"), Resource::html(bytes, ctype));
+                        page(&title(y), charset, "", &format!("<div class=\"article\"><h1>{}</h1><p>详见附件：<a href=\"{t}\">{name}</a></p></div>", title(y)))
                     };
                     let bytes = if gbk {
                         encoding_rs::GBK.encode(&article).0.into_owned()
