@@ -130,6 +130,67 @@ fn collects_every_report_politely_and_a_second_run_fetches_nothing_new() {
     let got: BTreeSet<(String, i64)> = stored(&db).into_iter().map(|(a, y, _)| (a, y)).collect();
     assert_eq!(got, want);
 
+    // A campaign's board shows each agency's report as published online: the date, where it
+    // came from, on time or late; and the agencies whose portal had none, with the reason.
+    let mut store = Store::open(db.to_str().unwrap()).unwrap();
+    let names: Vec<String> = made
+        .expect
+        .iter()
+        .map(|e| e.agency.clone())
+        .chain(made.none.iter().map(|n| n.0.clone()))
+        .collect();
+    let campaign = store
+        .create_campaign(
+            &nianbao_corpus::campaigns::NewCampaign {
+                name: "2023年度年报".into(),
+                year: 2023,
+                office: "测试县政务公开办".into(),
+                ..Default::default()
+            },
+            "admin",
+        )
+        .unwrap();
+    store.add_campaign_names(campaign, &names).unwrap();
+    let board = store.board(campaign, "2024-03-01").unwrap();
+    for e in made.expect.iter().filter(|e| e.year == 2023) {
+        let row = board.entries.iter().find(|b| b.agency == e.agency).unwrap();
+        let online = row
+            .online
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} not online", e.agency));
+        assert_eq!(
+            online.published.as_deref(),
+            Some(e.published.as_str()),
+            "{}",
+            e.agency
+        );
+        assert_eq!(
+            online.date_source.as_deref(),
+            Some(e.date_source),
+            "{}",
+            e.agency
+        );
+        assert_eq!(online.late, Some(e.late), "{}", e.agency);
+    }
+    for (agency, _) in &made.none {
+        let row = board.entries.iter().find(|b| &b.agency == agency).unwrap();
+        assert!(
+            row.online.is_none() && row.not_online.is_some(),
+            "{agency}: {row:?}"
+        );
+    }
+    // `stats` counts a collected report on time by the portal's date.
+    let on_time = made.expect.iter().filter(|e| !e.late).count() as f64 / made.expect.len() as f64;
+    let all = store
+        .stats(nianbao_corpus::stats::By::All, &Default::default())
+        .unwrap();
+    assert!(
+        (all[0].on_time_rate.unwrap() - on_time).abs() < 1e-9,
+        "{:?} vs {on_time}",
+        all[0].on_time_rate
+    );
+    drop(store);
+
     // The server's log: robots.txt kept, our User-Agent sent, one request per interval.
     let hits = portal.hits();
     assert!(

@@ -322,11 +322,9 @@ fn a_county_filing_season() {
     assert_eq!(csv.lines().count(), 37);
     // With the byte order mark Excel needs to read UTF-8.
     assert!(csv.starts_with("\u{feff}机构编号,机构,区划代码,行政区划,状态,逾期报送,"));
-    assert!(csv
-        .lines()
-        .next()
-        .unwrap()
-        .ends_with(",错误数,警告数,退回理由"));
+    assert!(csv.lines().next().unwrap().ends_with(
+        ",错误数,警告数,退回理由,网上发布日期,网上公开,日期来源,网上公开网址或未找到原因"
+    ));
     assert_eq!(csv.matches(",逾期,").count(), 4);
     assert_eq!(csv.matches(",已审,").count(), 1);
 

@@ -110,6 +110,22 @@ pub struct Entry {
     pub returned_for: Option<String>,
     /// A newer version waiting for a reviewer to make it current (the newest), if any.
     pub held: Option<i64>,
+    /// Where `nianbao collect` found the report on the agency's portal, when it did.
+    pub online: Option<Online>,
+    /// The agency's portal was searched and no report of the year found: why.
+    pub not_online: Option<String>,
+}
+
+/// A report as published on the agency's portal.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Online {
+    pub url: String,
+    /// `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// Where the date came from: `meta`, `page`, `list`.
+    pub date_source: Option<String>,
+    /// Published after 31 January of the next year (条例第五十条).
+    pub late: Option<bool>,
 }
 
 /// A campaign's agencies and how many are at each status.
@@ -131,6 +147,49 @@ impl Board {
             .iter()
             .find(|(g, _)| *g == f)
             .map_or(0, |(_, n)| *n)
+    }
+}
+
+type OnlineMaps = (
+    std::collections::HashMap<String, Online>,
+    std::collections::HashMap<String, String>,
+);
+
+impl Store {
+    /// Reports of `year` collected from portals, by the stored file's hash; and agencies
+    /// whose portal was searched without finding one of that year, with the reason.
+    fn online(&mut self, year: i64) -> Result<OnlineMaps, StoreError> {
+        let entries = self.collected()?;
+        let mut by_hash = std::collections::HashMap::new();
+        let mut found = std::collections::HashSet::new();
+        for e in entries.iter().filter(|e| e.year == year) {
+            found.insert(e.agency.clone());
+            if let Some(h) = &e.report_hash {
+                by_hash.insert(
+                    h.clone(),
+                    Online {
+                        url: e.url.clone(),
+                        published: e.published.clone(),
+                        date_source: e.date_source.clone(),
+                        late: e.late(),
+                    },
+                );
+            }
+        }
+        let searched = self
+            .collected_sites()?
+            .into_iter()
+            .filter(|s| !found.contains(&s.agency))
+            .map(|s| {
+                let why = if s.outcome == "found" {
+                    format!("网站上未找到{year}年度的年报 (no report of {year} on the portal)")
+                } else {
+                    s.reason
+                };
+                (s.agency, why)
+            })
+            .collect();
+        Ok((by_hash, searched))
     }
 }
 
@@ -279,7 +338,7 @@ impl Store {
             // the two kinds of member as one OR, PostgreSQL joined every report of the year
             // (1 s at a million reports; 2.5 ms this way).
             "SELECT a.id, a.name, a.division, r.id, r.version, r.published, r.ingested_at, r.errors, r.warnings, s.state, s.reason, \
-             (SELECT MAX(h.id) FROM reports h WHERE h.agency_id = a.id AND h.year = $2 AND h.held = 1) \
+             (SELECT MAX(h.id) FROM reports h WHERE h.agency_id = a.id AND h.year = $2 AND h.held = 1), r.hash \
              FROM (SELECT agency_id AS id FROM campaign_agencies WHERE campaign_id = $1 \
                    UNION SELECT id FROM agencies WHERE $3 <> '' AND division LIKE $3) m \
              JOIN agencies a ON a.id = m.id \
@@ -288,6 +347,7 @@ impl Store {
              ORDER BY COALESCE(a.division, ''), a.name, a.id, r.id",
             &[id.into(), campaign.year.into(), under.into()],
         )?;
+        let (online, searched) = self.online(campaign.year)?;
         let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
         for r in &rows {
             let agency_id = r.int(0).unwrap_or(0);
@@ -327,7 +387,14 @@ impl Store {
                     .then(|| r.text(10).map(str::to_string))
                     .flatten(),
                 held: r.int(11),
+                online: r.text(12).and_then(|h| online.get(h)).cloned(),
+                not_online: None,
             });
+            if let Some(e) = entries.last_mut() {
+                if e.online.is_none() {
+                    e.not_online = searched.get(&e.agency).cloned();
+                }
+            }
         }
         let counts = Filing::ALL
             .iter()

@@ -27,6 +27,7 @@ CREATE TABLE collect_entries (
     report_hash TEXT,
     collected_at TEXT NOT NULL
 );
+CREATE INDEX collect_entries_report ON collect_entries (report_hash);
 CREATE TABLE collect_sites (
     agency TEXT PRIMARY KEY,
     code TEXT,

@@ -72,15 +72,19 @@ impl Store {
         };
         let (clause, params) = filter.sql();
         // Each report's figures are kept beside it (see `figures`): one row per report here.
+        // A report collected from its portal is on time by the date the portal published it
+        // (`collect_entries`), else by the date it bears.
         let sql = format!(
             "SELECT {group} AS g, COUNT(*), SUM(x.received), SUM(x.processed), SUM(x.granted), SUM(x.partial), \
              SUM(x.denied), SUM(x.reviews), SUM(x.reviews_corrected), SUM(x.suits), SUM(x.suits_corrected), \
              SUM(x.pass), \
-             SUM(CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL \
-                      AND r.published <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN r.published IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN COALESCE(ce.portal, r.published) IS NOT NULL AND r.year IS NOT NULL \
+                      AND COALESCE(ce.portal, r.published) <= CAST(r.year + 1 AS TEXT) || '-01-31' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN COALESCE(ce.portal, r.published) IS NOT NULL AND r.year IS NOT NULL THEN 1 ELSE 0 END), \
              SUM(x.tpl) \
              FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN figures x ON x.report_id = r.id \
+             LEFT JOIN (SELECT report_hash AS h, MIN(published) AS portal FROM collect_entries \
+                        WHERE report_hash IS NOT NULL GROUP BY report_hash) ce ON ce.h = r.hash \
              {clause} GROUP BY {group} ORDER BY {group}"
         );
         let rows = self.conn().query(&sql, &params)?;

@@ -1680,6 +1680,9 @@ fn generated_store() -> (tempfile::TempDir, Store) {
 /// The review tables as schema 9 and before had them: the current state without a reason,
 /// no log of decisions, no held versions.
 const AS_IN_VERSION_9: &str = "
+DROP TABLE collect_fetches;
+DROP TABLE collect_entries;
+DROP TABLE collect_sites;
 DROP TABLE review_log;
 ALTER TABLE review_states DROP COLUMN reason;
 ALTER TABLE reports DROP COLUMN held;
@@ -1949,4 +1952,39 @@ fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
         (log.len(), log[0].state, log[0].reason.as_deref()),
         (1, nianbao_corpus::workflow::Step::Returned, Some("缺表四"))
     );
+}
+
+/// A version 10 corpus (before reports were collected from portals) gains the collector's
+/// tables, empty, and keeps its reports; a collection then records into them.
+#[test]
+fn a_version_10_corpus_gains_the_collectors_tables() {
+    let (dir, mut store) = generated_store();
+    let path = dir.path().join("old.db").display().to_string();
+    let before = store.hashes().unwrap();
+    store
+        .conn()
+        .batch(
+            "DROP TABLE collect_fetches; DROP TABLE collect_entries; DROP TABLE collect_sites; \
+             UPDATE nianbao_meta SET value = '10' WHERE key = 'schema';",
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(store.hashes().unwrap(), before);
+    assert!(store.collected().unwrap().is_empty());
+    let entry = nianbao_corpus::collected::CollectedEntry {
+        url: "http://a.gov.cn/ndbg/t1.html".into(),
+        agency: "甲局".into(),
+        year: 2024,
+        title: "甲局2024年政府信息公开工作年度报告".into(),
+        published: Some("2025-02-03".into()),
+        date_source: Some("meta".into()),
+        files: vec!["http://a.gov.cn/ndbg/t1.html".into()],
+        ..Default::default()
+    };
+    store.put_entry(&entry).unwrap();
+    let got = store.collected().unwrap();
+    assert_eq!(got, vec![entry]);
+    assert_eq!(got[0].late(), Some(true));
 }

@@ -278,7 +278,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
             a href={ "/campaigns/" (id) "/assessment?to=xlsx" } id="assess-xlsx" { "XLSX" }
         }
         table class="list" id="board" {
-            tr { th { "机构" } th { "行政区划" } th { "状态" } th { "报送日期" } th { "审查" } th { "报告" } th {} }
+            tr { th { "机构" } th { "行政区划" } th { "状态" } th { "报送日期" } th { "网上公开" } th { "审查" } th { "报告" } th {} }
             @for e in b.entries.iter().filter(|e| only.is_none_or(|f| e.status == f)) {
                 tr data-agency=(e.agency_id) data-status=(e.status.as_str()) {
                     td { a href={ "/agencies/" (e.agency_id) } { (e.agency) } }
@@ -292,6 +292,7 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                         }
                     }
                     td { (e.filed.as_deref().unwrap_or("")) }
+                    td class="online" { (online_cell(e)) }
                     td { @if e.report_id.is_some() { (findings_badge(e.errors, e.warnings)) } }
                     td {
                         @if let Some(r) = e.report_id {
@@ -368,6 +369,10 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
         "错误数",
         "警告数",
         "退回理由",
+        "网上发布日期",
+        "网上公开",
+        "日期来源",
+        "网上公开网址或未找到原因",
     ];
     let rows = b.entries.iter().map(|e| {
         vec![
@@ -383,9 +388,68 @@ async fn board_csv(st: &Shared, id: i64) -> Result<Response, Fail> {
             e.errors.to_string(),
             e.warnings.to_string(),
             e.returned_for.clone().unwrap_or_default(),
+            e.online
+                .as_ref()
+                .and_then(|o| o.published.clone())
+                .unwrap_or_default(),
+            online_state(e).to_string(),
+            e.online
+                .as_ref()
+                .and_then(|o| o.date_source.as_deref())
+                .map(source_zh)
+                .unwrap_or_default()
+                .to_string(),
+            e.online
+                .as_ref()
+                .map(|o| o.url.clone())
+                .or_else(|| e.not_online.clone())
+                .unwrap_or_default(),
         ]
     });
     crate::export::csv_download(&format!("campaign-{id}.csv"), &head, rows)
+}
+
+/// Where a publish date came from, for people.
+fn source_zh(s: &str) -> &'static str {
+    match s {
+        "meta" => "页面元数据 (page meta)",
+        "page" => "页面所载发布时间 (date on the page)",
+        "list" => "栏目列表日期 (date in the list)",
+        _ => "",
+    }
+}
+
+/// 按时 / 逾期 / 日期不明 / 未找到, or nothing when the portal was not searched.
+fn online_state(e: &nianbao_corpus::campaigns::Entry) -> &'static str {
+    match (&e.online, &e.not_online) {
+        (Some(o), _) => match o.late {
+            Some(true) => "逾期公开",
+            Some(false) => "按时公开",
+            None => "日期不明",
+        },
+        (None, Some(_)) => "网上未找到",
+        (None, None) => "",
+    }
+}
+
+/// The board's cell for the report as published online: date, state, a link to the page
+/// (the date's source in its title), or why nothing was found.
+fn online_cell(e: &nianbao_corpus::campaigns::Entry) -> maud::Markup {
+    maud::html! {
+        @if let Some(o) = &e.online {
+            a href=(o.url) rel="noopener noreferrer" target="_blank"
+                title={ "日期来源：" (o.date_source.as_deref().map(source_zh).unwrap_or("无")) } {
+                (o.published.as_deref().unwrap_or("日期不明"))
+            }
+            @match o.late {
+                Some(true) => { " " span class="badge warn" { "逾期公开" } }
+                Some(false) => { " " span class="muted" { "按时" } }
+                None => {}
+            }
+        } @else if let Some(why) = &e.not_online {
+            span class="badge warn" title=(why) { "网上未找到" }
+        }
+    }
 }
 
 fn board_json(b: &Board) -> serde_json::Value {
