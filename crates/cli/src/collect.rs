@@ -5,13 +5,9 @@
 use crate::corpus::{fail, open, DbArg};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao_collect::{
-    collect, read_sites, Entry, Memory, Options, Politeness, Seen, SiteOutcome, SiteReport,
-    Validators,
-};
-use nianbao_corpus::collected::{self, CollectedEntry, CollectedSite, Fetch};
-use nianbao_corpus::ingest::{parse_archive, parse_bytes};
-use nianbao_corpus::Store;
+use nianbao_collect::store::collect_into;
+use nianbao_collect::{read_sites, Options, Politeness, SiteOutcome, SiteReport};
+use nianbao_corpus::collected::{self, CollectedSite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -56,43 +52,6 @@ pub struct CollectArgs {
     quiet: bool,
 }
 
-/// The store as the collector's memory.
-struct StoreMemory<'a>(&'a Mutex<Store>);
-
-impl Memory for StoreMemory<'_> {
-    fn seen(&self, url: &str) -> Option<Seen> {
-        let f = self.0.lock().ok()?.fetch_seen(url).ok()??;
-        Some(Seen {
-            validators: Validators {
-                etag: f.etag,
-                last_modified: f.last_modified,
-            },
-            content_type: f.content_type,
-            body: f.body,
-        })
-    }
-    fn remember(&self, url: &str, seen: &Seen) {
-        if let Ok(mut s) = self.0.lock() {
-            let _ = s.fetch_remember(
-                url,
-                &Fetch {
-                    etag: seen.validators.etag.clone(),
-                    last_modified: seen.validators.last_modified.clone(),
-                    content_type: seen.content_type.clone(),
-                    body: seen.body.clone(),
-                },
-            );
-        }
-    }
-    fn done(&self, entry_url: &str) -> bool {
-        self.0
-            .lock()
-            .ok()
-            .and_then(|mut s| s.entry_collected(entry_url).ok())
-            .unwrap_or(false)
-    }
-}
-
 pub fn run(args: CollectArgs) -> ExitCode {
     let sites = match read_sites(&args.sites) {
         Ok(s) => s,
@@ -130,37 +89,19 @@ pub fn run(args: CollectArgs) -> ExitCode {
         ProgressStyle::with_template("{bar:30} {pos}/{len} 个网站  剩余 {eta}  {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let stored = Mutex::new((0usize, 0usize, Vec::<String>::new()));
-    let memory = StoreMemory(&store);
-    let found = |e: Entry| {
-        let outcome = keep(&store, &e);
-        let mut s = stored.lock().unwrap_or_else(|p| p.into_inner());
-        match outcome {
-            Kept::New => s.0 += 1,
-            Kept::Unchanged => s.1 += 1,
-            Kept::Failed(why) => {
-                bar.suspend(|| eprintln!("{}: {why}", e.url));
-                s.2.push(format!("{}: {why}", e.url));
-            }
-        }
-    };
+    let failed_line = |line: &str| bar.suspend(|| eprintln!("{line}"));
     let done = |r: &SiteReport| {
         bar.inc(1);
         bar.set_message(r.site.agency.clone());
         if r.outcome != SiteOutcome::Found {
             bar.suspend(|| eprintln!("{}: {}", r.site.agency, r.outcome.reason()));
         }
-        if let Ok(mut s) = store.lock() {
-            let _ = s.put_site(&site_row(r));
-        }
     };
-    let (_, requests) = collect(&sites, &options, &memory, &found, &done);
+    let tally = collect_into(&store, &sites, &options, &failed_line, &done);
     bar.finish_and_clear();
-    let (new, unchanged, failed) = stored.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (new, unchanged, failed, requests) =
+        (tally.stored, tally.unchanged, tally.failed, tally.requests);
     let mut store = store.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Err(e) = store.refresh_cross() {
-        return fail(e);
-    }
     let (sites_rows, entries) = match (store.collected_sites(), store.collected()) {
         (Ok(s), Ok(e)) => (s, e),
         (Err(e), _) | (_, Err(e)) => return fail(e),
@@ -202,100 +143,5 @@ pub fn run(args: CollectArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
-    }
-}
-
-fn site_row(r: &SiteReport) -> CollectedSite {
-    CollectedSite {
-        agency: r.site.agency.clone(),
-        code: r.site.code.clone(),
-        url: r.site.url.clone(),
-        outcome: match r.outcome {
-            SiteOutcome::Found => "found",
-            SiteOutcome::NoColumn => "no_column",
-            SiteOutcome::NoneFound => "none_found",
-            SiteOutcome::Robots(_) => "robots",
-            SiteOutcome::Failed(_) => "failed",
-        }
-        .into(),
-        reason: r.outcome.reason(),
-        entries: r.entries as i64,
-        files: r.files as i64,
-    }
-}
-
-enum Kept {
-    New,
-    Unchanged,
-    Failed(String),
-}
-
-/// Stores an entry's report (the files that hold it, else any file that reads as one) and
-/// records the entry.
-fn keep(store: &Mutex<Store>, e: &Entry) -> Kept {
-    let fresh: Vec<&nianbao_collect::File> = e.files.iter().filter(|f| f.bytes.is_some()).collect();
-    let mut hash = None;
-    let mut why = None;
-    if !fresh.is_empty() {
-        let order = fresh
-            .iter()
-            .filter(|f| f.report)
-            .chain(fresh.iter().filter(|f| !f.report));
-        for f in order {
-            let bytes = f.bytes.clone().unwrap_or_default();
-            // A ZIP's reports, or the file's own.
-            let read: Vec<(String, Result<nianbao_corpus::store::Parsed, String>)> =
-                if f.kind == "zip" {
-                    parse_archive(&f.url, bytes)
-                } else {
-                    vec![(
-                        f.url.clone(),
-                        parse_bytes(&f.url, &bytes).map_err(|e| e.to_string()),
-                    )]
-                };
-            for (name, r) in read {
-                match r {
-                    Ok(mut parsed) => {
-                        parsed.report.agency = Some(e.agency.clone());
-                        parsed.report.year = Some(e.year);
-                        let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-                        if let Err(err) = s.save(&parsed) {
-                            return Kept::Failed(err.to_string());
-                        }
-                        hash = Some(parsed.hash.clone());
-                        break;
-                    }
-                    Err(err) => why = Some(format!("{name}: {err}")),
-                }
-            }
-            if hash.is_some() {
-                break;
-            }
-        }
-        if hash.is_none() {
-            return Kept::Failed(
-                why.unwrap_or_else(|| "没有可读的报告文件 (no readable report file)".into()),
-            );
-        }
-    }
-    let row = CollectedEntry {
-        url: e.url.clone(),
-        agency: e.agency.clone(),
-        code: e.code.clone(),
-        year: e.year as i64,
-        title: e.title.clone(),
-        published: e.published.clone(),
-        date_source: e.date_source.map(|d| d.as_str().to_string()),
-        files: e.files.iter().map(|f| f.url.clone()).collect(),
-        report_hash: hash.clone(),
-    };
-    let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-    if let Err(err) = s.put_entry(&row) {
-        return Kept::Failed(err.to_string());
-    }
-    if hash.is_some() {
-        Kept::New
-    } else {
-        Kept::Unchanged
     }
 }

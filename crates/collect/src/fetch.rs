@@ -25,6 +25,9 @@ pub struct Politeness {
     pub max_bytes: u64,
     /// Redirects followed per request.
     pub redirects: u32,
+    /// The only hosts that may be fetched (a collection started from the web: the hosts of
+    /// its site list); empty for any.
+    pub hosts: Vec<String>,
 }
 
 impl Default for Politeness {
@@ -40,6 +43,7 @@ impl Default for Politeness {
             backoff: Duration::from_secs(2),
             max_bytes: 64 << 20,
             redirects: 5,
+            hosts: Vec::new(),
         }
     }
 }
@@ -82,6 +86,8 @@ pub enum FetchError {
     Transport(String),
     TooLarge(String),
     BadUrl(String),
+    /// A host outside the site list.
+    Host(String),
 }
 
 impl std::fmt::Display for FetchError {
@@ -94,6 +100,10 @@ impl std::fmt::Display for FetchError {
             FetchError::Transport(e) => write!(f, "连接失败 (connection failed): {e}"),
             FetchError::TooLarge(u) => write!(f, "文件过大 (response too large): {u}"),
             FetchError::BadUrl(u) => write!(f, "网址无效 (bad URL): {u}"),
+            FetchError::Host(u) => write!(
+                f,
+                "不在站点清单所列网站内，未抓取 (host not in the site list; not fetched): {u}"
+            ),
         }
     }
 }
@@ -196,6 +206,10 @@ impl Fetcher {
             if !matches!(at.scheme(), "http" | "https") {
                 return Err(FetchError::BadUrl(at.to_string()));
             }
+            let hosts = &self.politeness.hosts;
+            if !hosts.is_empty() && !at.host_str().is_some_and(|h| hosts.iter().any(|x| x == h)) {
+                return Err(FetchError::Host(at.to_string()));
+            }
             let path = match at.query() {
                 Some(q) => format!("{}?{q}", at.path()),
                 None => at.path().to_string(),
@@ -291,5 +305,23 @@ impl Fetcher {
             body,
             validators,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_outside_the_list_are_never_asked() {
+        let f = Fetcher::new(Politeness {
+            hosts: vec!["www.example.gov.cn".into()],
+            ..Politeness::default()
+        });
+        let other = Url::parse("http://127.0.0.1:9/robots-would-be-here").unwrap();
+        assert!(matches!(f.get(&other, &Validators::default()), Err(FetchError::Host(_))));
+        assert_eq!(f.requests.load(std::sync::atomic::Ordering::Relaxed), 0);
+        let ftp = Url::parse("ftp://www.example.gov.cn/a.pdf").unwrap();
+        assert!(matches!(f.get(&ftp, &Validators::default()), Err(FetchError::BadUrl(_))));
     }
 }

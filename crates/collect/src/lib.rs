@@ -7,11 +7,12 @@ pub mod fetch;
 pub mod page;
 pub mod robots;
 mod sites;
+pub mod store;
 mod walk;
 
 pub use fetch::{FetchError, Fetcher, Politeness, Validators};
 pub use page::DateSource;
-pub use sites::read_sites;
+pub use sites::{hosts_of, parse_sites, read_sites};
 
 /// One agency's site: its name, division code, and the URL of its annual-report column or
 /// of its home page.

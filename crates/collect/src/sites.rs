@@ -49,8 +49,42 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, String> {
                 .collect()
         }
     };
+    sites_of(&rows).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// A site list typed or pasted as CSV text (a header line, then one agency per line).
+pub fn parse_sites(text: &str) -> Result<Vec<Site>, String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .filter_map(Result::ok)
+        .map(|rec| rec.iter().map(|c| c.trim().to_string()).collect())
+        .collect();
+    sites_of(&rows)
+}
+
+/// The hosts a site list names (the only ones a collection started from the web fetches).
+pub fn hosts_of(sites: &[Site]) -> Vec<String> {
+    let mut out: Vec<String> = sites
+        .iter()
+        .filter_map(|s| {
+            url::Url::parse(s.url.trim())
+                .ok()?
+                .host_str()
+                .map(str::to_string)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn sites_of(rows: &[Vec<String>]) -> Result<Vec<Site>, String> {
     let Some(header) = rows.first() else {
-        return Err(format!("{shown}: 站点清单为空 (the site list is empty)"));
+        return Err("站点清单为空 (the site list is empty)".to_string());
     };
     let col = |words: &[&str]| {
         header
@@ -59,7 +93,7 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, String> {
     };
     let (Some(name), Some(url)) = (col(&NAME), col(&URL)) else {
         return Err(format!(
-            "{shown}: 表头须有机关名称与网址两列 (the header needs an agency column and a URL column), got {header:?}"
+            "表头须有机关名称与网址两列 (the header needs an agency column and a URL column), got {header:?}"
         ));
     };
     let code = col(&CODE).filter(|&c| c != name && c != url);

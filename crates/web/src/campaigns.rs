@@ -248,6 +248,7 @@ pub async fn reminders(
 
 async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<String>, Fail> {
     let b = board(st, id).await?;
+    let run = crate::collecting::run_of(st, id);
     let only = Filing::parse(q.status.trim());
     let c = &b.campaign;
     let reviewer = s.user.role >= Role::Reviewer;
@@ -315,6 +316,31 @@ async fn page(st: &Shared, s: &Session, id: i64, q: &BoardQuery) -> Result<Html<
                             }
                         }
                     }
+                }
+            }
+        }
+        @if let Some(r) = &run {
+            p id="collect-status" class=(if r.running { "card running" } else { "card" }) {
+                @if r.running {
+                    "正在从各机关网站收集年报：" (r.done) " / " (r.sites) " 个网站（刷新页面查看进度）"
+                } @else {
+                    "网站收集已完成：" (r.sites) " 个网站，新存入报告 " b { (r.stored) } " 份"
+                    @if r.failed > 0 { "，未能存入 " (r.failed) " 份" }
+                    "。网上公开情况见上表“网上公开”一列。"
+                }
+            }
+        }
+        @if s.user.role >= Role::Admin {
+            details {
+                summary { "从各机关网站收集本年度年报" }
+                form method="post" action={ "/campaigns/" (id) "/collect" } class="card narrow" id="collect-form" {
+                    (csrf_input(s))
+                    p class="muted" {
+                        "每行一个机构：机关名称,网址（年报栏目或网站首页）,区划代码（可省）；第一行为表头。"
+                        "只访问清单所列网站，遵守 robots.txt，每个网站每秒至多一次请求。"
+                    }
+                    label { "站点清单 " textarea name="sites" id="collect-sites" rows="6" placeholder="机关名称,网址\nXX县财政局,http://www.xx.gov.cn/czj/ndbg/" {} }
+                    button id="collect-start" { "开始收集" }
                 }
             }
         }

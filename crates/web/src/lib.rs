@@ -5,6 +5,7 @@
 mod api;
 pub mod auth;
 mod campaigns;
+mod collecting;
 mod compose;
 mod dashboard;
 mod export;
@@ -211,6 +212,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/campaigns", get(campaigns::list).post(campaigns::create))
         .route("/campaigns/{id}", get(campaigns::page_or_csv))
         .route("/campaigns/{id}/agencies", post(campaigns::add))
+        .route("/campaigns/{id}/collect", post(collecting::start))
         .route("/campaigns/{id}/assessment", get(campaigns::assessment))
         .route("/campaigns/{id}/{kind}", get(campaigns::reminders))
         .route(

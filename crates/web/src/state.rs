@@ -31,6 +31,10 @@ pub struct State {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` say who the client is (see
     /// [`crate::auth::client`]); none by default: the peer is the client.
     pub trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
+    /// Collections from portals started on campaigns' pages, by campaign.
+    pub collections: Mutex<HashMap<i64, crate::collecting::Run>>,
+    /// The least time between two requests to one host when collecting.
+    pub collect_interval: Mutex<std::time::Duration>,
 }
 
 pub type Shared = Arc<State>;
@@ -51,6 +55,8 @@ impl State {
             tls: false,
             jobs: std::sync::OnceLock::new(),
             trusted_proxies: std::sync::OnceLock::new(),
+            collections: Mutex::new(HashMap::new()),
+            collect_interval: Mutex::new(crate::collecting::default_interval()),
         })
     }
 

@@ -8,6 +8,7 @@ mod common;
 
 mod admin;
 mod choose;
+mod collect;
 mod compose;
 mod filters;
 mod health;
