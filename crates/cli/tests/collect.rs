@@ -289,3 +289,69 @@ fn a_run_killed_midway_then_run_again_ends_in_the_same_store() {
     assert_eq!(stored(&db), stored(&whole));
     assert_eq!(entries(&db), entries(&whole));
 }
+
+/// Two collectors started on one list share a PostgreSQL store's run: each site is walked by
+/// one of them (every page and file fetched once), and the store ends as one collector
+/// would leave it.
+#[test]
+fn two_collectors_share_one_postgresql_run() {
+    let url = match nianbao_corpus::testing::database("collect") {
+        Ok(u) => u,
+        Err(e) if std::env::var("CI").is_err() => {
+            eprintln!("skipping PostgreSQL test (outside CI): {e}");
+            return;
+        }
+        Err(e) => panic!("PostgreSQL test server: {e}"),
+    };
+    let (portal, made) = portal();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sites.csv");
+    std::fs::write(&list, &made.csv).unwrap();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args([
+                "collect",
+                "-q",
+                "--interval",
+                &INTERVAL.to_string(),
+                "--backoff",
+                "0.1",
+                "--db",
+                &url,
+            ])
+            .arg(&list)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for c in [a, b] {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut fetched: std::collections::HashMap<String, usize> = Default::default();
+    for h in portal
+        .hits()
+        .iter()
+        .filter(|h| h.status == 200 && h.path != "/robots.txt")
+    {
+        *fetched.entry(h.path.clone()).or_default() += 1;
+    }
+    let twice: Vec<_> = fetched.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "fetched by both: {twice:?}");
+    let want: BTreeSet<(String, i64)> = made
+        .expect
+        .iter()
+        .map(|e| (e.agency.clone(), e.year as i64))
+        .collect();
+    let got: BTreeSet<(String, i64)> = stored(Path::new(&url))
+        .into_iter()
+        .map(|(a, y, _)| (a, y))
+        .collect();
+    assert_eq!(got, want);
+}

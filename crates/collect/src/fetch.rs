@@ -319,9 +319,15 @@ mod tests {
             ..Politeness::default()
         });
         let other = Url::parse("http://127.0.0.1:9/robots-would-be-here").unwrap();
-        assert!(matches!(f.get(&other, &Validators::default()), Err(FetchError::Host(_))));
+        assert!(matches!(
+            f.get(&other, &Validators::default()),
+            Err(FetchError::Host(_))
+        ));
         assert_eq!(f.requests.load(std::sync::atomic::Ordering::Relaxed), 0);
         let ftp = Url::parse("ftp://www.example.gov.cn/a.pdf").unwrap();
-        assert!(matches!(f.get(&ftp, &Validators::default()), Err(FetchError::BadUrl(_))));
+        assert!(matches!(
+            f.get(&ftp, &Validators::default()),
+            Err(FetchError::BadUrl(_))
+        ));
     }
 }

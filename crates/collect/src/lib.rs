@@ -39,6 +39,12 @@ pub trait Memory: Sync {
     fn remember(&self, url: &str, seen: &Seen);
     /// An entry stored completely by an earlier run.
     fn done(&self, entry_url: &str) -> bool;
+    /// Takes a site for this collector (several may share one run); false when another
+    /// has walked it in this run or is walking it.
+    fn claim(&self, _site: &Site) -> bool {
+        true
+    }
+    fn release(&self, _site: &Site) {}
 }
 
 /// A memory that forgets (one run on its own).
@@ -150,8 +156,12 @@ pub fn collect(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(site) = sites.get(i) else { break };
+                if !memory.claim(site) {
+                    continue;
+                }
                 let r = walk.site(site, &mut |e| found(e));
                 done(&r);
+                memory.release(site);
                 reports.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
             });
         }

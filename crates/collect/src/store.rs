@@ -31,7 +31,21 @@ pub fn collect_into(
     on_site: &(dyn Fn(&SiteReport) + Sync),
 ) -> Tally {
     let tally = Mutex::new(Tally::default());
-    let memory = StoreMemory(store);
+    let run = run_key(sites, options);
+    // The run under way on this list (a collector killed, or several at once), or, when it
+    // walked every site already, a new one.
+    let since = store.lock().ok().and_then(|mut s| {
+        let since = s.collect_run(&run).ok()?;
+        let all = sites
+            .iter()
+            .all(|x| s.site_walked_since(&x.agency, since).unwrap_or(false));
+        if all {
+            s.restart_collect_run(&run).ok()
+        } else {
+            Some(since)
+        }
+    });
+    let memory = StoreMemory(store, since);
     let found = |e: Entry| {
         let outcome = keep(store, &e);
         let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
@@ -64,7 +78,19 @@ pub fn collect_into(
 }
 
 /// The store as the collector's memory.
-pub struct StoreMemory<'a>(pub &'a Mutex<Store>);
+/// The store, and when the run began (sites walked since then by a peer are skipped).
+pub struct StoreMemory<'a>(pub &'a Mutex<Store>, pub Option<i64>);
+
+/// A run is one site list and the years asked.
+fn run_key(sites: &[Site], options: &Options) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for s in sites {
+        (&s.agency, &s.url).hash(&mut h);
+    }
+    options.years.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
 
 impl Memory for StoreMemory<'_> {
     fn seen(&self, url: &str) -> Option<Seen> {
@@ -89,6 +115,19 @@ impl Memory for StoreMemory<'_> {
                     body: seen.body.clone(),
                 },
             );
+        }
+    }
+    fn claim(&self, site: &Site) -> bool {
+        let Some(since) = self.1 else { return true };
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut s| s.claim_site(&site.agency, since).ok())
+            .unwrap_or(true)
+    }
+    fn release(&self, site: &Site) {
+        if let Ok(mut s) = self.0.lock() {
+            let _ = s.release_site(&site.agency);
         }
     }
     fn done(&self, entry_url: &str) -> bool {

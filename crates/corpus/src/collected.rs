@@ -28,6 +28,10 @@ CREATE TABLE collect_entries (
     collected_at TEXT NOT NULL
 );
 CREATE INDEX collect_entries_report ON collect_entries (report_hash);
+CREATE TABLE collect_runs (
+    key TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL
+);
 CREATE TABLE collect_sites (
     agency TEXT PRIMARY KEY,
     code TEXT,
@@ -88,7 +92,96 @@ pub struct CollectedSite {
     pub files: i64,
 }
 
+/// A run of the same site list begun longer ago than this is over: the list run again is
+/// a new run that walks every site again.
+const RUN_HOURS: i64 = 12;
+
 impl Store {
+    /// When the run of the site list `key` began (unix seconds): the run under way, or a new
+    /// one. Collectors started on the same list share the run (and its sites, see
+    /// [`Store::claim_site`]).
+    pub fn collect_run(&mut self, key: &str) -> Result<i64, StoreError> {
+        let now = crate::review::unix_now();
+        self.conn.exec(
+            "INSERT INTO collect_runs (key, started_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            &[key.into(), now.to_string().into()],
+        )?;
+        self.conn.exec(
+            "UPDATE collect_runs SET started_at = $2 WHERE key = $1 AND CAST(started_at AS BIGINT) < $3",
+            &[key.into(), now.to_string().into(), (now - RUN_HOURS * 3600).into()],
+        )?;
+        let rows = self.conn.query(
+            "SELECT started_at FROM collect_runs WHERE key = $1",
+            &[key.into()],
+        )?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.str(0).parse().ok())
+            .unwrap_or(now))
+    }
+
+    /// Begins the run of `key` again now (its sites all walked: the list run again is a new
+    /// run).
+    pub fn restart_collect_run(&mut self, key: &str) -> Result<i64, StoreError> {
+        let now = crate::review::unix_now();
+        self.conn.exec(
+            "UPDATE collect_runs SET started_at = $2 WHERE key = $1",
+            &[key.into(), now.to_string().into()],
+        )?;
+        Ok(now)
+    }
+
+    /// Whether `agency`'s site was walked since `since`.
+    pub fn site_walked_since(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
+        self.site_done_since(agency, since)
+    }
+
+    /// Takes `agency`'s site for this collector unless it was walked since `since` (by a
+    /// collector of the same run) or another collector is walking it now (on PostgreSQL, a
+    /// session lock: a collector that dies lets it go).
+    pub fn claim_site(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
+        if self.site_done_since(agency, since)? {
+            return Ok(false);
+        }
+        if self.conn.kind() != crate::db::Kind::Postgres {
+            return Ok(true);
+        }
+        let got = self.conn.query(
+            "SELECT CASE WHEN pg_try_advisory_lock(hashtext('nianbao collect ' || $1)) THEN 1 ELSE 0 END",
+            &[agency.into()],
+        )?;
+        if got.first().and_then(|r| r.int(0)) != Some(1) {
+            return Ok(false);
+        }
+        if self.site_done_since(agency, since)? {
+            self.release_site(agency)?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Lets `agency`'s site go (PostgreSQL; nothing to do on SQLite).
+    pub fn release_site(&mut self, agency: &str) -> Result<(), StoreError> {
+        if self.conn.kind() == crate::db::Kind::Postgres {
+            self.conn.query(
+                "SELECT CASE WHEN pg_advisory_unlock(hashtext('nianbao collect ' || $1)) THEN 1 ELSE 0 END",
+                &[agency.into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn site_done_since(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
+        let rows = self.conn.query(
+            "SELECT at FROM collect_sites WHERE agency = $1",
+            &[agency.into()],
+        )?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.str(0).parse::<i64>().ok())
+            .is_some_and(|at| at > since))
+    }
+
     pub fn fetch_seen(&mut self, url: &str) -> Result<Option<Fetch>, StoreError> {
         let rows = self.conn.query(
             "SELECT etag, last_modified, content_type, body FROM collect_fetches WHERE url = $1",

@@ -1683,6 +1683,7 @@ const AS_IN_VERSION_9: &str = "
 DROP TABLE collect_fetches;
 DROP TABLE collect_entries;
 DROP TABLE collect_sites;
+DROP TABLE collect_runs;
 DROP TABLE review_log;
 ALTER TABLE review_states DROP COLUMN reason;
 ALTER TABLE reports DROP COLUMN held;
@@ -1965,6 +1966,7 @@ fn a_version_10_corpus_gains_the_collectors_tables() {
         .conn()
         .batch(
             "DROP TABLE collect_fetches; DROP TABLE collect_entries; DROP TABLE collect_sites; \
+             DROP TABLE collect_runs; \
              UPDATE nianbao_meta SET value = '10' WHERE key = 'schema';",
         )
         .unwrap();
