@@ -46,6 +46,8 @@ pub struct Hit {
 
 pub struct Portal {
     pub base: String,
+    /// Every host's base URL (one unless started with [`Portal::start_hosts`]).
+    pub bases: Vec<String>,
     log: Arc<Mutex<Vec<Hit>>>,
     stop: Arc<AtomicBool>,
 }
@@ -53,9 +55,33 @@ pub struct Portal {
 impl Portal {
     /// Serves the routes `make` gives for the portal's base URL (`http://127.0.0.1:PORT`).
     pub fn start(make: impl FnOnce(&str) -> HashMap<String, Resource>) -> Portal {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let routes = make(&base);
+        Portal::start_hosts(1, |bases| make(&bases[0]))
+    }
+
+    /// The same routes on `hosts` loopback addresses (127.0.0.2, 127.0.0.3, …; one listener
+    /// each), as many sites on their own servers: `make` gets every base URL. `base` is the
+    /// first.
+    pub fn start_hosts(
+        hosts: usize,
+        make: impl FnOnce(&[String]) -> HashMap<String, Resource>,
+    ) -> Portal {
+        let listeners: Vec<TcpListener> = (0..hosts.max(1))
+            .map(|i| {
+                let addr = if hosts <= 1 {
+                    "127.0.0.1:0".to_string()
+                } else {
+                    let n = i + 2;
+                    format!("127.0.{}.{}:0", n / 250, n % 250 + 1)
+                };
+                TcpListener::bind(&addr).expect("a loopback address")
+            })
+            .collect();
+        let bases: Vec<String> = listeners
+            .iter()
+            .map(|l| format!("http://{}", l.local_addr().expect("an address")))
+            .collect();
+        let routes = make(&bases);
+        let base = bases[0].clone();
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let failures: Arc<HashMap<String, AtomicU32>> = Arc::new(
@@ -65,19 +91,27 @@ impl Portal {
                 .collect(),
         );
         let routes = Arc::new(routes);
-        let (l, s) = (log.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if s.load(Ordering::Relaxed) {
-                    break;
+        for listener in listeners {
+            let (l, s) = (log.clone(), stop.clone());
+            let (routes, failures) = (routes.clone(), failures.clone());
+            std::thread::spawn(move || {
+                for conn in listener.incoming() {
+                    if s.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let Ok(conn) = conn else { continue };
+                    let at = Instant::now();
+                    let (routes, log, failures) = (routes.clone(), l.clone(), failures.clone());
+                    std::thread::spawn(move || serve(conn, at, &routes, &failures, &log));
                 }
-                let Ok(conn) = conn else { continue };
-                let at = Instant::now();
-                let (routes, log, failures) = (routes.clone(), l.clone(), failures.clone());
-                std::thread::spawn(move || serve(conn, at, &routes, &failures, &log));
-            }
-        });
-        Portal { base, log, stop }
+            });
+        }
+        Portal {
+            base,
+            bases,
+            log,
+            stop,
+        }
     }
 
     /// Every request so far.
@@ -93,7 +127,9 @@ impl Portal {
 impl Drop for Portal {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _ = TcpStream::connect(self.base.trim_start_matches("http://"));
+        for b in &self.bases {
+            let _ = TcpStream::connect(b.trim_start_matches("http://"));
+        }
     }
 }
 

@@ -61,6 +61,27 @@ fn body_of(html: &[u8]) -> String {
     s[a..b].to_string()
 }
 
+/// A DOCX with one more member naming `tag`: the same document, a file of its own (the
+/// store knows files by their hash).
+fn tagged_docx(bytes: &[u8], tag: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX");
+    let mut out = Vec::new();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut out));
+    for i in 0..from.len() {
+        let f = from.by_index_raw(i).expect("a member");
+        z.raw_copy_file(f).expect("copied");
+    }
+    z.start_file(
+        "customXml/nianbao-tag.txt",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("a member");
+    z.write_all(tag.as_bytes()).expect("written");
+    z.finish().expect("a zip");
+    out
+}
+
 fn js_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
@@ -85,8 +106,13 @@ fn page(title: &str, charset: &str, head: &str, body: &str) -> String {
 }
 
 /// The portals of `agencies` agencies publishing the reports of `years`, from the shared
-/// corpora under `shared` (`shared/corpus`).
+/// corpora under `shared` (`shared/corpus`), all on the server at `base`.
 pub fn make(base: &str, shared: &Path, agencies: usize, years: &[i32]) -> Made {
+    make_on(&[base.to_string()], shared, agencies, years)
+}
+
+/// [`make`] with agency `i` on the server `bases[i % bases.len()]`.
+pub fn make_on(bases: &[String], shared: &Path, agencies: usize, years: &[i32]) -> Made {
     let v = shared.join("corpus/variants");
     let html = files(&v.join("html"), "html");
     let pdf = files(&v.join("pdf"), "pdf");
@@ -107,6 +133,7 @@ pub fn make(base: &str, shared: &Path, agencies: usize, years: &[i32]) -> Made {
         agencies
     };
     for i in 0..styled {
+        let base = bases[i % bases.len()].as_str();
         let agency = format!("测试县第{i}局");
         let code = format!("350128{:06}", i);
         let style = i % 6;
@@ -272,7 +299,8 @@ pub fn make(base: &str, shared: &Path, agencies: usize, years: &[i32]) -> Made {
                     .iter()
                     .map(|&y| {
                         let f = format!("{p}/files/{y}.docx");
-                        routes.insert(f.clone(), Resource::html(docx[nd % docx.len()].clone(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+                        let bytes = tagged_docx(&docx[nd % docx.len()], &format!("{agency}{y}"));
+                        routes.insert(f.clone(), Resource::html(bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
                         nd += 1;
                         expect.push(Expect { agency: agency.clone(), year: y, published: date(y), date_source: "list", late });
                         serde_json::json!({"title": title(y), "url": f, "pubDate": format!("{} 08:00:00", date(y))})
@@ -347,7 +375,7 @@ pub fn make(base: &str, shared: &Path, agencies: usize, years: &[i32]) -> Made {
     }
     if styled < agencies {
         let agency = "测试县已撤销局".to_string();
-        csv.push_str(&format!("{agency},,{base}/gone/index.html\n"));
+        csv.push_str(&format!("{agency},,{}/gone/index.html\n", bases[0]));
         none.push((agency, "failed"));
     }
     Made {
