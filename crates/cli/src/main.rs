@@ -187,6 +187,10 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         /// (a reverse proxy whose X-Forwarded-For / Forwarded is believed; repeat for several)
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// 在任务页面从网站收集年报时，同一网站两次请求的最短间隔（秒）
+        /// (least seconds between two requests to one host when a campaign collects from portals)
+        #[arg(long, default_value_t = 1.0)]
+        collect_interval: f64,
     },
     /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
     Users {
@@ -322,6 +326,7 @@ fn main() -> ExitCode {
             tls_key,
             spool,
             trusted_proxies,
+            collect_interval,
         } => {
             let spool = spool.unwrap_or_else(|| nianbao_web::default_spool(&db.db));
             let tls = tls_cert
@@ -334,6 +339,7 @@ fn main() -> ExitCode {
                 tls,
                 spool,
                 trusted_proxies,
+                std::time::Duration::from_secs_f64(collect_interval.max(0.0)),
             ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -318,6 +318,7 @@ pub fn serve(
     tls: Option<Tls>,
     spool: std::path::PathBuf,
     trusted_proxies: Vec<std::net::IpAddr>,
+    collect_interval: std::time::Duration,
 ) -> Result<(), String> {
     let config = tls
         .as_ref()
@@ -325,6 +326,10 @@ pub fn serve(
         .transpose()?;
     let state = open(db, max_upload, spool, config.is_some())?;
     let _ = state.trusted_proxies.set(trusted_proxies);
+    *state
+        .collect_interval
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = collect_interval;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
