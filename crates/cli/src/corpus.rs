@@ -18,7 +18,7 @@ pub const DEFAULT_DB: &str = "nianbao.db";
 #[derive(Args)]
 pub struct DbArg {
     /// 数据库：SQLite 文件路径，或 postgres://用户:密码@主机/库 (SQLite file, or a PostgreSQL URL)
-    #[arg(long, default_value = DEFAULT_DB)]
+    #[arg(long, default_value = DEFAULT_DB, env = "NIANBAO_DB")]
     pub db: String,
 }
 

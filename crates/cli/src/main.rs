@@ -1,6 +1,7 @@
 //! `nianbao`: the command-line front of the library crates.
 
 mod collect;
+mod config;
 mod corpus;
 mod files;
 mod human;
@@ -28,6 +29,9 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
     after_help = "Example / 示例:\n  nianbao check corpus/seeds/*.txt\n  nianbao extract 2021年报.txt > cells.jsonl"
 )]
 struct Cli {
+    /// 配置文件（默认 /etc/nianbao/nianbao.toml，存在时）(configuration file)
+    #[arg(long, global = true, env = "NIANBAO_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -169,27 +173,32 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         #[command(flatten)]
         db: corpus::DbArg,
         /// 监听地址 (address to listen on)
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, default_value = "127.0.0.1:8080", env = "NIANBAO_LISTEN")]
         listen: String,
         /// 单个上传文件的上限（MB）(largest upload per file, MB)
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, env = "NIANBAO_MAX_UPLOAD_MB")]
         max_upload_mb: usize,
         /// HTTPS：证书链 PEM 文件（与 --tls-key 同用）(serve HTTPS with this PEM certificate chain)
-        #[arg(long, requires = "tls_key")]
+        #[arg(long, requires = "tls_key", env = "NIANBAO_TLS_CERT")]
         tls_cert: Option<std::path::PathBuf>,
         /// HTTPS：私钥 PEM 文件 (the PEM private key of --tls-cert)
-        #[arg(long, requires = "tls_cert")]
+        #[arg(long, requires = "tls_cert", env = "NIANBAO_TLS_KEY")]
         tls_key: Option<std::path::PathBuf>,
         /// 上传文件等待后台读取的目录（默认：SQLite 文件旁的 DB.uploads）(where uploads wait to be read)
-        #[arg(long)]
+        #[arg(long, env = "NIANBAO_SPOOL")]
         spool: Option<std::path::PathBuf>,
         /// 可信的反向代理地址（可多个）：只采信它们的 X-Forwarded-For / Forwarded 作为客户端地址
         /// (a reverse proxy whose X-Forwarded-For / Forwarded is believed; repeat for several)
-        #[arg(long = "trusted-proxy", value_name = "IP")]
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "IP",
+            env = "NIANBAO_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
         trusted_proxies: Vec<std::net::IpAddr>,
         /// 在任务页面从网站收集年报时，同一网站两次请求的最短间隔（秒）
         /// (least seconds between two requests to one host when a campaign collects from portals)
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 1.0, env = "NIANBAO_COLLECT_INTERVAL")]
         collect_interval: f64,
     },
     /// 用户管理：新增用户（密码从标准输入读取）(manage web users; the password is read from stdin)
@@ -208,6 +217,23 @@ A second run asks only what changed (ETag / Last-Modified); a run stopped at any
 Prints one row per report found (publish date, where the date came from, on time or late) and
 one per agency with none, with the reason.")]
     Collect(collect::CollectArgs),
+    /// 配置：config check 显示生效的设置及其来源，并指出问题 (configuration: `config check` prints the effective settings, where each came from, and what is wrong)
+    #[command(after_help = "Example / 示例:
+  nianbao config check
+  nianbao --config /etc/nianbao/nianbao.toml config check
+
+The file (TOML; /etc/nianbao/nianbao.toml when it exists, or --config, or NIANBAO_CONFIG):
+  [store]   url = \"/var/lib/nianbao/nianbao.db\"          # or postgres://…
+  [serve]   listen, tls_cert, tls_key, spool, max_upload_mb, trusted_proxies = [\"127.0.0.1\"],
+            collect_interval
+  [readers] pdf_text (hayro|pdfium|poppler), ocr (tesseract|ppocr|both), pdf_rules
+            (vector|raster), pdfium (library directory), ppocr (model directory)
+Flags override environment variables (NIANBAO_DB, NIANBAO_LISTEN, …), which override the file.
+Exit 1 when something is wrong.")]
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// 备份 SQLite 语料库：服务运行时也可，得到完整一致的副本 (copy a SQLite store, safe while it is in use)
     #[command(after_help = "Example / 示例:
   nianbao backup --db /var/lib/nianbao/nianbao.db -o /backup/nianbao-2026-12-07.db
@@ -232,6 +258,12 @@ A PostgreSQL store: use pg_dump (the command prints how).")]
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// 显示生效的设置与问题 (print the effective settings and what is wrong)
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -268,6 +300,20 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // The configuration file first: its settings become the environment the flags fall back
+    // to (before any thread starts).
+    let args: Vec<String> = std::env::args().collect();
+    let (config_path, settings) = match config::path(&args) {
+        Some((path, named)) => match config::load(&path) {
+            Ok(file) => (Some(path), config::apply(&file)),
+            Err(e) if named || path.exists() => {
+                eprintln!("nianbao: {e}");
+                return ExitCode::from(2);
+            }
+            Err(_) => (None, config::apply(&config::File::default())),
+        },
+        None => (None, config::apply(&config::File::default())),
+    };
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Extract { files, docx_pages } => extract(&files, docx_pages.as_deref()),
@@ -350,6 +396,9 @@ fn main() -> ExitCode {
         }
         Cmd::Users { action } => return users(action),
         Cmd::Collect(args) => return collect::run(args),
+        Cmd::Config {
+            action: ConfigAction::Check,
+        } => return config_check(config_path.as_deref(), &settings),
         Cmd::Backup { db, output } => return backup(&db.db, &output),
         Cmd::Restore {
             backup,
@@ -540,4 +589,37 @@ fn check(files: &[PathBuf], lang: Lang, format: Format) -> std::io::Result<ExitC
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `config check`: every setting with its value and origin, then what is wrong.
+fn config_check(path: Option<&Path>, settings: &[config::Setting]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = match path {
+        Some(p) => writeln!(out, "配置文件 (config file): {}", p.display()),
+        None => writeln!(
+            out,
+            "配置文件 (config file): 无（{} 不存在）(none)",
+            config::DEFAULT_PATH
+        ),
+    };
+    for s in settings {
+        let _ = writeln!(
+            out,
+            "{:<24} {:<26} {:<28} {}",
+            s.key,
+            s.env,
+            s.origin.zh(),
+            s.value.as_deref().unwrap_or(config::default_of(s.key))
+        );
+    }
+    let problems = config::problems(settings);
+    if problems.is_empty() {
+        let _ = writeln!(out, "设置无误 (no problems found)");
+        ExitCode::SUCCESS
+    } else {
+        for p in &problems {
+            let _ = writeln!(out, "问题 (problem): {p}");
+        }
+        ExitCode::from(1)
+    }
 }
