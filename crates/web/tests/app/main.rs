@@ -22,4 +22,5 @@ mod proxy;
 mod regions;
 mod review;
 mod tokens;
+mod upgrade;
 mod upload;
