@@ -222,9 +222,39 @@ fn collects_every_report_politely_and_a_second_run_fetches_nothing_new() {
     // The failing page was asked again, and answered.
     assert!(hits.iter().any(|h| h.status == 500));
 
-    // A second run asks only what changed: nothing has, so no body is sent again.
+    // A second run asks only what changed: nothing has, so no body is sent again. Its table
+    // also goes to an XLSX workbook: a row per report and per agency with none.
     portal.clear();
-    let out = collect(&list, &db);
+    let xlsx = dir.path().join("结果.xlsx");
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "collect",
+            "-q",
+            "--interval",
+            &INTERVAL.to_string(),
+            "--user-agent",
+            "nianbao-test/1 (+test@example.cn)",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--report")
+        .arg(&xlsx)
+        .arg(&list)
+        .output()
+        .unwrap();
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+        let sheet = book.worksheet_range("采集结果").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 1 + made.expect.len() + made.none.len());
+        assert_eq!(rows[0][4], "发布日期 (published)");
+        let late = rows.iter().filter(|r| r[6].starts_with("逾期")).count();
+        assert_eq!(late, made.expect.iter().filter(|e| e.late).count());
+    }
     assert!(
         out.status.success(),
         "{}",
