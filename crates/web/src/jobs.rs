@@ -81,6 +81,14 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// Whether uploads can be taken: a file can be written in the spool directory.
+    pub fn writable(&self) -> Result<(), String> {
+        let probe = self.spool.join(format!(".ready-{}", std::process::id()));
+        std::fs::write(&probe, b"ok")
+            .and_then(|_| std::fs::remove_file(&probe))
+            .map_err(|e| format!("{}: {e}", self.spool.display()))
+    }
+
     fn dir(&self, id: u64) -> PathBuf {
         self.spool.join(id.to_string())
     }

@@ -176,9 +176,56 @@ async fn health(
     }
 }
 
+/// `GET /readyz`, without signing in: 200 when requests can be served in full — the store
+/// answers with the schema this release writes, and uploads can be spooled; else 503 with
+/// every reason.
+async fn ready(
+    axum::extract::State(st): axum::extract::State<crate::state::Shared>,
+) -> axum::response::Response {
+    let mut problems: Vec<String> = Vec::new();
+    let schema = st
+        .with(|s| {
+            let rows = s
+                .conn()
+                .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
+            Ok(rows
+                .first()
+                .map(|r| r.str(0).to_string())
+                .unwrap_or_default())
+        })
+        .await;
+    match schema {
+        Ok(v) if v == nianbao_corpus::schema::VERSION.to_string() => {}
+        Ok(v) => problems.push(format!(
+            "语料库结构版本为 {v}，应为 {} (store schema {v}, expected {})",
+            nianbao_corpus::schema::VERSION,
+            nianbao_corpus::schema::VERSION
+        )),
+        Err(e) => problems.push(format!("语料库无法访问 (store unavailable): {}", e.message)),
+    }
+    match st.jobs.get() {
+        Some(j) => {
+            if let Err(e) = j.writable() {
+                problems.push(format!("上传暂存目录不可写 (spool not writable): {e}"));
+            }
+        }
+        None => problems.push("后台读取未启动 (upload worker not started)".into()),
+    }
+    if problems.is_empty() {
+        axum::Json(serde_json::json!({ "status": "ready" })).into_response()
+    } else {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "not_ready", "problems": problems })),
+        )
+            .into_response()
+    }
+}
+
 pub fn app(state: Arc<State>) -> Router {
     Router::new()
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/", get(pages::index))

@@ -72,3 +72,19 @@ fn each_request_leaves_a_line_with_who_and_how_it_ended() {
         "queries stay out"
     );
 }
+
+/// `/readyz` answers without signing in: ready while the store and the spool are; a spool
+/// that cannot be written makes it 503 with the reason.
+#[test]
+fn ready_says_whether_requests_can_be_served_in_full() {
+    let server = start(5);
+    let mut h = Http::new(&server);
+    let (status, body) = h.get("/readyz");
+    assert_eq!((status, body.as_str()), (200, "{\"status\":\"ready\"}"));
+    let spool = nianbao_web::default_spool(&server.db);
+    std::fs::remove_dir_all(&spool).unwrap();
+    std::fs::write(&spool, b"not a directory").unwrap();
+    let (status, body) = h.get("/readyz");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("上传暂存目录不可写"), "{body}");
+}
