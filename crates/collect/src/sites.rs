@@ -113,3 +113,57 @@ fn sites_of(rows: &[Vec<String>]) -> Result<Vec<Site>, String> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xlsx_list_with_chinese_heads_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("站点清单.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["网址", "区划代码", "单位名称"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet
+            .write_string(1, 0, "http://www.a.gov.cn/ndbg/")
+            .unwrap();
+        sheet.write_string(1, 1, "350128").unwrap();
+        sheet.write_string(1, 2, "甲县财政局").unwrap();
+        sheet.write_string(2, 0, "http://www.b.gov.cn/").unwrap();
+        sheet.write_string(2, 2, "乙县教育局").unwrap();
+        book.save(&path).unwrap();
+        let sites = read_sites(&path).unwrap();
+        assert_eq!(
+            sites,
+            vec![
+                Site {
+                    agency: "甲县财政局".into(),
+                    code: Some("350128".into()),
+                    url: "http://www.a.gov.cn/ndbg/".into()
+                },
+                Site {
+                    agency: "乙县教育局".into(),
+                    code: None,
+                    url: "http://www.b.gov.cn/".into()
+                },
+            ]
+        );
+        assert_eq!(hosts_of(&sites), vec!["www.a.gov.cn", "www.b.gov.cn"]);
+    }
+
+    #[test]
+    fn a_gbk_csv_list_and_one_without_a_url_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sites.csv");
+        let (bytes, _, _) =
+            encoding_rs::GBK.encode("机关名称,网址\n丙县民政局,http://mz.c.gov.cn/\n");
+        std::fs::write(&path, bytes).unwrap();
+        let sites = read_sites(&path).unwrap();
+        assert_eq!(sites[0].agency, "丙县民政局");
+        let err = parse_sites("机关名称,电话\n丁局,123\n").unwrap_err();
+        assert!(err.contains("表头须有机关名称与网址两列"), "{err}");
+    }
+}
