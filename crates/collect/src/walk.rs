@@ -117,9 +117,9 @@ impl Walk<'_> {
                 return report;
             }
         };
-        let column = match self.column(&start) {
-            Ok(Some(c)) => c,
-            Ok(None) => {
+        let columns = match self.columns(&start) {
+            Ok(c) if !c.is_empty() => c,
+            Ok(_) => {
                 report.outcome = SiteOutcome::NoColumn;
                 return report;
             }
@@ -131,7 +131,7 @@ impl Walk<'_> {
                 return report;
             }
         };
-        let links = self.list(&column, &mut report.errors);
+        let links = self.list(&columns, &mut report.errors);
         let mut seen = HashSet::new();
         for link in links {
             let Some(year) = page::report_year(&link.text) else {
@@ -162,43 +162,32 @@ impl Walk<'_> {
         report
     }
 
-    /// The annual-report column: the page given when it lists reports, else a link to the
-    /// column on it (or on the disclosure platform it links to).
-    fn column(&self, start: &Url) -> Result<Option<Url>, FetchError> {
+    /// Where the reports are listed: the annual-report column a page links to, and the page
+    /// itself when it lists reports (a home page's 最新公开 may name this year's only); else
+    /// the same one level down, through the disclosure platform the page links to.
+    fn columns(&self, start: &Url) -> Result<Vec<Url>, FetchError> {
         let first = self.page(start)?;
         let doc = Html::parse_document(&first.html);
         let links = page::links(&doc, &first.url);
-        if lists_reports(&links) || !page::json_endpoints(&doc, &first.url).is_empty() {
-            return Ok(Some(first.url));
+        let json = !page::json_endpoints(&doc, &first.url).is_empty();
+        let found = roots(&links, &first.url, json);
+        if !found.is_empty() {
+            return Ok(found);
         }
-        let pick = |links: &[Link], words: &[&str]| -> Option<Url> {
-            words.iter().find_map(|w| {
-                links
-                    .iter()
-                    .find(|l| l.text.contains(w) && page::report_year(&l.text).is_none())
-                    .map(|l| l.url.clone())
-            })
-        };
-        if let Some(u) = pick(&links, &COLUMN_WORDS) {
-            return Ok(Some(u));
-        }
-        // One level down: the disclosure platform's page, then its column link.
         if let Some(p) = pick(&links, &PLATFORM_WORDS) {
             if let Ok(t) = self.page(&p) {
                 let doc = Html::parse_document(&t.html);
                 let links = page::links(&doc, &t.url);
-                if lists_reports(&links) {
-                    return Ok(Some(t.url));
-                }
-                return Ok(pick(&links, &COLUMN_WORDS));
+                let json = !page::json_endpoints(&doc, &t.url).is_empty();
+                return Ok(roots(&links, &t.url, json));
             }
         }
-        Ok(None)
+        Ok(Vec::new())
     }
 
-    /// Every entry of a column: its list pages followed, JSON lists read.
-    fn list(&self, column: &Url, errors: &mut Vec<String>) -> Vec<Link> {
-        let mut queue = vec![column.clone()];
+    /// Every entry of the columns: their list pages followed, JSON lists read.
+    fn list(&self, columns: &[Url], errors: &mut Vec<String>) -> Vec<Link> {
+        let mut queue: Vec<Url> = columns.iter().rev().cloned().collect();
         let mut visited: HashSet<Url> = HashSet::new();
         let mut out = Vec::new();
         while let Some(u) = queue.pop() {
@@ -308,6 +297,26 @@ impl Walk<'_> {
         }
         Ok(entry)
     }
+}
+
+/// The first link whose text has one of `words` (best first) and is no report's title.
+fn pick(links: &[Link], words: &[&str]) -> Option<Url> {
+    words.iter().find_map(|w| {
+        links
+            .iter()
+            .find(|l| l.text.contains(w) && page::report_year(&l.text).is_none())
+            .map(|l| l.url.clone())
+    })
+}
+
+/// The lists on a page: the column it links to, then the page itself when it lists reports
+/// or loads a JSON list.
+fn roots(links: &[Link], here: &Url, json: bool) -> Vec<Url> {
+    let mut out: Vec<Url> = pick(links, &COLUMN_WORDS).into_iter().collect();
+    if (lists_reports(links) || json) && !out.contains(here) {
+        out.push(here.clone());
+    }
+    out
 }
 
 fn lists_reports(links: &[Link]) -> bool {

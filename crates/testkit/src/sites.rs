@@ -4,9 +4,9 @@
 //! 0. CMS list pages drawn by `createPageHTML(n, 0, "index", "html")`, GBK pages without a
 //!    charset header, article with `<meta name="PubDate">` and the report as its HTML body;
 //!    the list's second page is slow.
-//! 1. The home page only: a link to 政府信息公开, then to 政府信息公开年报; list pages by
-//!    `?page=N` and 下一页 (page 2 fails once with a 500), article with a visible 发布时间 and
-//!    the report as a PDF by a relative link.
+//! 1. The home page only: a link to 政府信息公开, whose page names the newest report and links
+//!    政府信息公开年报; list pages by `?page=N` and 下一页 (page 2 fails once with a 500),
+//!    article with a visible 发布时间 and the report as a PDF by a relative link.
 //! 2. A list built by a script from a JSON endpoint; entries link straight to DOCX files,
 //!    their dates in the JSON.
 //! 3. A plain list with dates beside the links; the list links an old address that redirects
@@ -247,7 +247,22 @@ pub fn make_on(bases: &[String], shared: &Path, agencies: usize, years: &[i32]) 
                 );
                 routes.insert(
                     format!("{p}/xxgk/index.html"),
-                    Resource::html(page("政府信息公开", "utf-8", "", "<a href=\"zn.html\">政府信息公开指南</a> <a href=\"nb?page=1\">政府信息公开年报</a>"), "text/html; charset=utf-8"),
+                    // The platform page names the newest report too (最新公开): the column
+                    // still holds the others.
+                    Resource::html(
+                        page(
+                            "政府信息公开",
+                            "utf-8",
+                            "",
+                            &format!(
+                                "<a href=\"zn.html\">政府信息公开指南</a> <a href=\"nb?page=1\">政府信息公开年报</a>\
+                                 <div class=\"new\">最新公开：<a href=\"a{y}.html\">{}</a></div>",
+                                title(years[0]),
+                                y = years[0]
+                            ),
+                        ),
+                        "text/html; charset=utf-8",
+                    ),
                 );
                 for (k, &y) in years.iter().enumerate() {
                     let next = if k + 1 < years.len() {
