@@ -95,6 +95,10 @@ pub fn run(args: CollectArgs) -> ExitCode {
         bar.set_message(r.site.agency.clone());
         if r.outcome != SiteOutcome::Found {
             bar.suspend(|| eprintln!("{}: {}", r.site.agency, r.outcome.reason()));
+        } else {
+            for e in &r.errors {
+                bar.suspend(|| eprintln!("{}: {e}", r.site.agency));
+            }
         }
     };
     let tally = collect_into(&store, &sites, &options, &failed_line, &done);

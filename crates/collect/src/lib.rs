@@ -88,6 +88,8 @@ pub struct Entry {
     pub published: Option<String>,
     pub date_source: Option<DateSource>,
     pub files: Vec<File>,
+    /// Attachments linked but not fetched, with the reason.
+    pub missing: Vec<String>,
 }
 
 /// How a site went.
@@ -120,7 +122,8 @@ pub struct SiteReport {
     pub outcome: SiteOutcome,
     pub entries: usize,
     pub files: usize,
-    /// Pages or files that failed while the site was walked.
+    /// Pages or files that failed while the site was walked (broken attachment links
+    /// included).
     pub errors: Vec<String>,
 }
 

@@ -147,6 +147,7 @@ impl Walk<'_> {
                 Ok(e) => {
                     report.entries += 1;
                     report.files += e.files.len();
+                    report.errors.extend(e.missing.iter().cloned());
                     found(e);
                 }
                 Err(e) => report.errors.push(e.to_string()),
@@ -233,6 +234,7 @@ impl Walk<'_> {
             published: link.date.clone(),
             date_source: link.date.as_ref().map(|_| DateSource::List),
             files: Vec::new(),
+            missing: Vec::new(),
         };
         if let Some(kind) = page::attachment_kind(&link.url) {
             let bytes = self.file(&link.url, done)?;
@@ -292,8 +294,14 @@ impl Walk<'_> {
                     bytes,
                     report: !body_holds,
                 }),
-                Err(e) => return Err(e),
+                // A broken attachment link loses only that file (the body may hold the
+                // report, or another attachment).
+                Err(e) => entry.missing.push(e.to_string()),
             }
+        }
+        if !body_holds && entry.files.len() == 1 && !entry.missing.is_empty() {
+            // Nothing to read the report from: the entry failed (and is tried again).
+            return Err(FetchError::Transport(entry.missing.join("; ")));
         }
         Ok(entry)
     }

@@ -2,8 +2,8 @@
 //! corpora, for the collector's tests and bench. Style by agency number (`i % 6`):
 //!
 //! 0. CMS list pages drawn by `createPageHTML(n, 0, "index", "html")`, GBK pages without a
-//!    charset header, article with `<meta name="PubDate">` and the report as its HTML body;
-//!    the list's second page is slow.
+//!    charset header, article with `<meta name="PubDate">` and the report as its HTML body
+//!    (and a dead attachment link); the list's second page is slow.
 //! 1. The home page only: a link to 政府信息公开, whose page names the newest report and links
 //!    政府信息公开年报; list pages by `?page=N` and 下一页 (page 2 fails once with a 500),
 //!    article with a visible 发布时间 and the report as a PDF by a relative link.
@@ -200,7 +200,8 @@ pub fn make_on(bases: &[String], shared: &Path, agencies: usize, years: &[i32]) 
                             &title(y),
                             charset,
                             &format!("<meta name=\"PubDate\" content=\"{} 09:30\">", date(y)),
-                            &format!("<div id=\"zoom\"><!-- {agency} {y} -->{body}</div>"),
+                            // A dead attachment link under the body that holds the report.
+                            &format!("<div id=\"zoom\"><!-- {agency} {y} -->{body}</div><p>附件：<a href=\"./gone{y}.pdf\">统计表.pdf</a></p>"),
                         )
                     } else {
                         // Odd years a text file, even years the same in a ZIP.
