@@ -215,9 +215,10 @@ pub fn publish_date(doc: &Html) -> Option<(String, DateSource)> {
 
 /// Pages after this one of a list: `下一页` links, page-number links, and the pages a
 /// `createPageHTML(total, current, "index", "html")` script draws (common CMS software).
-pub fn more_pages(doc: &Html, html: &str, base: &Url) -> Vec<Url> {
+/// `links` are the page's (see [`links`]).
+pub fn more_pages(links: &[Link], html: &str, base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
-    for l in links(doc, base) {
+    for l in links {
         let t = l.text.as_str();
         let numbered = !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit());
         let pager = ["下一页", "下页", "尾页"].iter().any(|w| t.contains(w))
@@ -225,7 +226,7 @@ pub fn more_pages(doc: &Html, html: &str, base: &Url) -> Vec<Url> {
             || t == "›"
             || t == "»";
         if pager && same_site(&l.url, base) {
-            out.push(l.url);
+            out.push(l.url.clone());
         }
     }
     // createPageHTML(12, 0, "index", "html"): pages index.html, index_1.html … index_11.html.
@@ -458,7 +459,7 @@ mod tests {
         let html =
             "<html><body><script>createPageHTML(3, 0, \"index\", \"html\");</script></body></html>";
         let base = Url::parse("http://a.gov.cn/col/ndbg/index.html").unwrap();
-        let got = more_pages(&Html::parse_document(html), html, &base);
+        let got = more_pages(&links(&Html::parse_document(html), &base), html, &base);
         let want: Vec<String> = ["index_1.html", "index_2.html"]
             .iter()
             .map(|p| format!("http://a.gov.cn/col/ndbg/{p}"))

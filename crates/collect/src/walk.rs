@@ -209,8 +209,9 @@ impl Walk<'_> {
                 continue;
             }
             let doc = Html::parse_document(&t.html);
-            out.extend(page::links(&doc, &t.url));
-            let mut next: Vec<Url> = page::more_pages(&doc, &t.html, &t.url);
+            let links = page::links(&doc, &t.url);
+            let mut next: Vec<Url> = page::more_pages(&links, &t.html, &t.url);
+            out.extend(links);
             next.extend(page::json_endpoints(&doc, &t.url));
             for n in next.into_iter().rev() {
                 if !visited.contains(&n) {

@@ -131,16 +131,11 @@ impl Store {
         Ok(now)
     }
 
-    /// Whether `agency`'s site was walked since `since`.
-    pub fn site_walked_since(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
-        self.site_done_since(agency, since)
-    }
-
     /// Takes `agency`'s site for this collector unless it was walked since `since` (by a
     /// collector of the same run) or another collector is walking it now (on PostgreSQL, a
     /// session lock: a collector that dies lets it go).
     pub fn claim_site(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
-        if self.site_done_since(agency, since)? {
+        if self.site_walked_since(agency, since)? {
             return Ok(false);
         }
         if self.conn.kind() != crate::db::Kind::Postgres {
@@ -153,7 +148,7 @@ impl Store {
         if got.first().and_then(|r| r.int(0)) != Some(1) {
             return Ok(false);
         }
-        if self.site_done_since(agency, since)? {
+        if self.site_walked_since(agency, since)? {
             self.release_site(agency)?;
             return Ok(false);
         }
@@ -171,7 +166,8 @@ impl Store {
         Ok(())
     }
 
-    fn site_done_since(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
+    /// Whether `agency`'s site was walked since `since`.
+    pub fn site_walked_since(&mut self, agency: &str, since: i64) -> Result<bool, StoreError> {
         let rows = self.conn.query(
             "SELECT at FROM collect_sites WHERE agency = $1",
             &[agency.into()],

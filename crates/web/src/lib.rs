@@ -147,23 +147,26 @@ async fn headers(
     resp
 }
 
+/// The schema version the store says it holds (a query that must answer).
+async fn stored_schema(st: &crate::state::Shared) -> Result<String, crate::fail::Fail> {
+    st.with(|s| {
+        let rows = s
+            .conn()
+            .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
+        Ok(rows
+            .first()
+            .map(|r| r.str(0).to_string())
+            .unwrap_or_default())
+    })
+    .await
+}
+
 /// `GET /healthz`, without signing in (a monitor, a load balancer, systemd's watchdog): 200
 /// with the store's schema when a query answers, 503 with the reason when it does not.
 async fn health(
     axum::extract::State(st): axum::extract::State<crate::state::Shared>,
 ) -> axum::response::Response {
-    let probe = st
-        .with(|s| {
-            let rows = s
-                .conn()
-                .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
-            Ok(rows
-                .first()
-                .map(|r| r.str(0).to_string())
-                .unwrap_or_default())
-        })
-        .await;
-    match probe {
+    match stored_schema(&st).await {
         Ok(schema) => axum::Json(serde_json::json!({
             "status": "ok", "schema": schema, "version": env!("CARGO_PKG_VERSION")
         }))
@@ -183,18 +186,7 @@ async fn ready(
     axum::extract::State(st): axum::extract::State<crate::state::Shared>,
 ) -> axum::response::Response {
     let mut problems: Vec<String> = Vec::new();
-    let schema = st
-        .with(|s| {
-            let rows = s
-                .conn()
-                .query("SELECT value FROM nianbao_meta WHERE key = 'schema'", &[])?;
-            Ok(rows
-                .first()
-                .map(|r| r.str(0).to_string())
-                .unwrap_or_default())
-        })
-        .await;
-    match schema {
+    match stored_schema(&st).await {
         Ok(v) if v == nianbao_corpus::schema::VERSION.to_string() => {}
         Ok(v) => problems.push(format!(
             "语料库结构版本为 {v}，应为 {} (store schema {v}, expected {})",
