@@ -420,3 +420,101 @@ pub fn stats(db: &str, by: ByArg, filter: &FilterArgs, format: StatsFormat) -> E
         Err(_) => ExitCode::from(3),
     }
 }
+
+/// `stats --publication`: the reports `nianbao collect` found on the agencies' portals, one row
+/// per agency and report (or one "not found" row with the reason), filtered by year, region
+/// (name contains) and campaign (its agencies, its year when no year is given).
+pub fn publication(db: &str, filter: &FilterArgs, format: StatsFormat) -> ExitCode {
+    use nianbao_corpus::collected::{self, TABLE_HEADS};
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut years: Vec<i64> = filter.year.iter().map(|&y| y as i64).collect();
+    let mut names: Option<std::collections::HashSet<String>> = None;
+    if let Some(id) = filter.campaign {
+        match store.board(id, &nianbao_corpus::campaigns::today()) {
+            Ok(b) => {
+                if years.is_empty() {
+                    years.push(b.campaign.year);
+                }
+                names = Some(b.entries.into_iter().map(|e| e.agency).collect());
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    let (sites, entries) = match (store.collected_sites(), store.collected()) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    if sites.is_empty() {
+        eprintln!(
+            "{}: 没有采集记录，请先运行 nianbao collect (nothing collected yet: run nianbao collect first)",
+            store.name()
+        );
+        return ExitCode::from(2);
+    }
+    let sites: Vec<_> = sites
+        .into_iter()
+        .filter(|s| names.as_ref().is_none_or(|n| n.contains(&s.agency)))
+        .filter(|s| {
+            filter
+                .region
+                .as_ref()
+                .is_none_or(|r| s.agency.contains(r.as_str()))
+        })
+        .collect();
+    let rows = collected::table_for(&sites, &entries, &years);
+    let (mut on_time, mut late, mut undated, mut missing) = (0, 0, 0, 0);
+    for r in &rows {
+        match r[6].split(' ').next() {
+            Some("按时") => on_time += 1,
+            Some("逾期") => late += 1,
+            Some("未找到") => missing += 1,
+            _ => undated += 1,
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        StatsFormat::Json => rows.iter().try_for_each(|r| {
+            let keys = [
+                "agency",
+                "code",
+                "year",
+                "title",
+                "published",
+                "date_source",
+                "timeliness",
+                "files",
+                "url_or_reason",
+            ];
+            let o: serde_json::Map<String, serde_json::Value> = keys
+                .iter()
+                .zip(r)
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.as_str())))
+                .collect();
+            writeln!(out, "{}", serde_json::Value::Object(o))
+        }),
+        StatsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut r = w.write_record(TABLE_HEADS).map_err(std::io::Error::from);
+            for row in &rows {
+                r = r.and_then(|_| w.write_record(row).map_err(std::io::Error::from));
+            }
+            r.and_then(|_| w.flush())
+        }
+        StatsFormat::Text => std::iter::once(TABLE_HEADS.join("\t"))
+            .chain(rows.iter().map(|r| r.join("\t")))
+            .try_for_each(|l| writeln!(out, "{l}")),
+    };
+    eprintln!(
+        "机关 {} 个；报告按时 {on_time} 份，逾期 {late} 份，日期不明 {undated} 份；未找到报告的机关 {missing} 个 \
+         (agencies {}: reports on time {on_time}, late {late}, undated {undated}; agencies with none found {missing})",
+        sites.len(),
+        sites.len()
+    );
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(3),
+    }
+}

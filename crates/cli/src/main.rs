@@ -134,7 +134,7 @@ report's tables laid out like the official template and cells with findings high
     },
     /// 统计：申请量、办理结果构成、复议诉讼纠错率、勾稽通过率、按时发布率 (corpus statistics)
     #[command(
-        after_help = "Example / 示例:\n  nianbao stats --by year\n  nianbao stats --by level --year 2022 --format csv"
+        after_help = "Example / 示例:\n  nianbao stats --by year\n  nianbao stats --by level --year 2022 --format csv\n  nianbao stats --publication --year 2024 --campaign 1"
     )]
     Stats {
         #[command(flatten)]
@@ -143,6 +143,10 @@ report's tables laid out like the official template and cells with findings high
         by: corpus::ByArg,
         #[arg(long, value_enum, default_value = "text")]
         format: corpus::StatsFormat,
+        /// 按机构列出网上发布情况（nianbao collect 所得）：按时、逾期、未找到，附网址和日期来源
+        /// (per agency: published on time, late or not found on its portal, with the evidence)
+        #[arg(long)]
+        publication: bool,
         #[command(flatten)]
         filter: corpus::FilterArgs,
     },
@@ -358,9 +362,17 @@ fn main() -> ExitCode {
         }
         Cmd::Stats {
             db,
+            format,
+            publication: true,
+            filter,
+            ..
+        } => return corpus::publication(&db.db, &filter, format),
+        Cmd::Stats {
+            db,
             by,
             format,
             filter,
+            ..
         } => return corpus::stats(&db.db, by, &filter, format),
         Cmd::Render(args) => return render::run(args),
         Cmd::Ledger(args) => return ledger::run(args),

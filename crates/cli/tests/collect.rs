@@ -191,6 +191,54 @@ fn collects_every_report_politely_and_a_second_run_fetches_nothing_new() {
     );
     drop(store);
 
+    // `stats --publication` lists the campaign's agencies as published on time, late or not
+    // found, with the URL and where the date came from; the campaign's year by default.
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["stats", "--publication", "--format", "csv", "--campaign"])
+        .arg(campaign.to_string())
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let in_2023: Vec<_> = made.expect.iter().filter(|e| e.year == 2023).collect();
+    assert_eq!(rows.len(), in_2023.len() + made.none.len(), "{text}");
+    for e in &in_2023 {
+        let r = rows.iter().find(|r| r[0] == e.agency).unwrap();
+        assert_eq!(
+            (
+                &r[2],
+                &r[4],
+                &r[5],
+                r[6].starts_with("逾期"),
+                r[8].starts_with("http://")
+            ),
+            ("2023", e.published.as_str(), e.date_source, e.late, true),
+            "{r:?}"
+        );
+    }
+    for (agency, _) in &made.none {
+        let r = rows.iter().find(|r| &r[0] == agency).unwrap();
+        assert!(r[6].starts_with("未找到") && !r[8].is_empty(), "{r:?}");
+    }
+    let late = in_2023.iter().filter(|e| e.late).count();
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains(&format!(
+            "报告按时 {} 份，逾期 {late} 份，日期不明 0 份；未找到报告的机关 {} 个",
+            in_2023.len() - late,
+            made.none.len()
+        )),
+        "{summary}"
+    );
+
     // The server's log: robots.txt kept, our User-Agent sent, one request per interval.
     let hits = portal.hits();
     assert!(

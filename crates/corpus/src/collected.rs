@@ -313,20 +313,44 @@ impl Store {
 /// One row per report found, and one per site with none: (agency, code, year, title,
 /// published, date source, late, files, URL or reason).
 pub fn table(sites: &[CollectedSite], entries: &[CollectedEntry]) -> Vec<[String; 9]> {
+    table_for(sites, entries, &[])
+}
+
+/// [`table`] for the reports of `years` only (every year when empty): a site without a
+/// report of those years is one "not found" row with the reason.
+pub fn table_for(
+    sites: &[CollectedSite],
+    entries: &[CollectedEntry],
+    years: &[i64],
+) -> Vec<[String; 9]> {
     let mut rows = Vec::new();
     for s in sites {
-        let mine: Vec<&CollectedEntry> = entries.iter().filter(|e| e.agency == s.agency).collect();
+        let mine: Vec<&CollectedEntry> = entries
+            .iter()
+            .filter(|e| e.agency == s.agency && (years.is_empty() || years.contains(&e.year)))
+            .collect();
         if mine.is_empty() {
+            let reason = if s.outcome == "found" && !years.is_empty() {
+                let ys: Vec<String> = years.iter().map(i64::to_string).collect();
+                let ys = ys.join("、");
+                format!("网站上未找到{ys}年度的年报 (no report of {ys} on the portal)")
+            } else {
+                s.reason.clone()
+            };
             rows.push([
                 s.agency.clone(),
                 s.code.clone().unwrap_or_default(),
-                String::new(),
+                if years.len() == 1 {
+                    years[0].to_string()
+                } else {
+                    String::new()
+                },
                 "未找到 (not found)".into(),
                 String::new(),
                 String::new(),
-                String::new(),
+                "未找到 (not found)".into(),
                 "0".into(),
-                s.reason.clone(),
+                reason,
             ]);
         }
         for e in mine {
