@@ -317,6 +317,15 @@ fn collects_every_report_politely_and_a_second_run_fetches_nothing_new() {
         .collect();
     assert!(fresh.is_empty(), "fetched again: {fresh:?}");
     assert!(again.iter().any(|h| h.status == 304));
+    // Attachments served with Last-Modified only are asked with If-Modified-Since.
+    let pdfs: Vec<&nianbao_testkit::portal::Hit> = again
+        .iter()
+        .filter(|h| h.path.contains("/files/r"))
+        .collect();
+    assert!(
+        !pdfs.is_empty() && pdfs.iter().all(|h| h.status == 304),
+        "{pdfs:?}"
+    );
     assert_eq!(stored(&db).len(), made.expect.len());
 }
 

@@ -455,6 +455,15 @@ mod tests {
     }
 
     #[test]
+    fn a_page_claiming_a_million_pages_gets_at_most_five_hundred() {
+        let html = "<script>createPageHTML(1000000, 0, \"index\", \"html\");</script>";
+        let base = Url::parse("http://a.gov.cn/col/index.html").unwrap();
+        let got = more_pages(&links(&Html::parse_document(html), &base), html, &base);
+        assert_eq!(got.len(), 499);
+        assert_eq!(got[498].as_str(), "http://a.gov.cn/col/index_499.html");
+    }
+
+    #[test]
     fn create_page_html_lists_its_pages() {
         let html =
             "<html><body><script>createPageHTML(3, 0, \"index\", \"html\");</script></body></html>";

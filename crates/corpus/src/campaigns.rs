@@ -159,10 +159,10 @@ impl Store {
     /// Reports of `year` collected from portals, by the stored file's hash; and agencies
     /// whose portal was searched without finding one of that year, with the reason.
     fn online(&mut self, year: i64) -> Result<OnlineMaps, StoreError> {
-        let entries = self.collected()?;
+        let entries = self.collected_of(year)?;
         let mut by_hash = std::collections::HashMap::new();
         let mut found = std::collections::HashSet::new();
-        for e in entries.iter().filter(|e| e.year == year) {
+        for e in &entries {
             found.insert(e.agency.clone());
             if let Some(h) = &e.report_hash {
                 by_hash.insert(

@@ -268,11 +268,26 @@ impl Store {
 
     /// Every entry collected, by agency and year.
     pub fn collected(&mut self) -> Result<Vec<CollectedEntry>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT url, agency, code, year, title, published, date_source, files, report_hash \
-             FROM collect_entries ORDER BY agency, year, url",
-            &[],
-        )?;
+        self.collected_where(None)
+    }
+
+    /// The entries of one report year.
+    pub fn collected_of(&mut self, year: i64) -> Result<Vec<CollectedEntry>, StoreError> {
+        self.collected_where(Some(year))
+    }
+
+    fn collected_where(&mut self, year: Option<i64>) -> Result<Vec<CollectedEntry>, StoreError> {
+        let cols = "SELECT url, agency, code, year, title, published, date_source, files, \
+                    report_hash FROM collect_entries";
+        let rows = match year {
+            None => self
+                .conn
+                .query(&format!("{cols} ORDER BY agency, year, url"), &[])?,
+            Some(y) => self.conn.query(
+                &format!("{cols} WHERE year = $1 ORDER BY agency, url"),
+                &[y.into()],
+            )?,
+        };
         Ok(rows
             .iter()
             .map(|r| CollectedEntry {

@@ -22,6 +22,8 @@ pub struct Resource {
     pub redirect: Option<String>,
     /// Another status than 200 (404, 500 for good).
     pub status: Option<u16>,
+    /// Sent as Last-Modified instead of an ETag; `If-Modified-Since` with it gets a 304.
+    pub last_modified: Option<String>,
 }
 
 impl Resource {
@@ -191,6 +193,13 @@ fn serve(
                 )
             } else if let Some(s) = r.status {
                 (s, String::new(), r.body.clone(), r.content_type.clone())
+            } else if let Some(lm) = &r.last_modified {
+                let head = format!("Last-Modified: {lm}\r\n");
+                if headers.get("if-modified-since") == Some(lm) {
+                    (304, head, Vec::new(), r.content_type.clone())
+                } else {
+                    (200, head, r.body.clone(), r.content_type.clone())
+                }
             } else {
                 let tag = etag(&r.body);
                 if headers.get("if-none-match") == Some(&tag) {
@@ -222,13 +231,14 @@ fn serve(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     );
-    let _ = conn.write_all(head.as_bytes());
-    let _ = conn.write_all(&body);
-    let _ = conn.flush();
+    // Logged before answering, so a client that has its answer finds the request in the log.
     log.lock().unwrap().push(Hit {
         path,
         status,
         at,
         user_agent: headers.get("user-agent").cloned().unwrap_or_default(),
     });
+    let _ = conn.write_all(head.as_bytes());
+    let _ = conn.write_all(&body);
+    let _ = conn.flush();
 }

@@ -282,9 +282,13 @@ pub fn make_on(bases: &[String], shared: &Path, agencies: usize, years: &[i32]) 
                     let mut bytes = pdf[np % pdf.len()].clone();
                     np += 1;
                     bytes.extend_from_slice(format!("\n%{agency}{y}\n").as_bytes());
+                    // Served as static files often are: Last-Modified and no ETag.
                     routes.insert(
                         format!("{p}/files/r{y}.pdf"),
-                        Resource::html(bytes, "application/pdf"),
+                        Resource {
+                            last_modified: Some(format!("Wed, 31 Jan {} 02:00:00 GMT", y + 1)),
+                            ..Resource::html(bytes, "application/pdf")
+                        },
                     );
                     routes.insert(
                         format!("{p}/xxgk/a{y}.html"),
