@@ -96,19 +96,29 @@ pub struct CollectedSite {
 /// a new run that walks every site again.
 const RUN_HOURS: i64 = 12;
 
+/// Runs and site walks are timed in milliseconds: a whole run can take less than a second,
+/// and a site walked in the second its run began must count as walked in it. (Stores of
+/// schema 11 hold seconds: smaller than any time in milliseconds, so such a run is over and
+/// its sites are walked again.)
+fn clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 impl Store {
-    /// When the run of the site list `key` began (unix seconds): the run under way, or a new
+    /// When the run of the site list `key` began (unix milliseconds): the run under way, or a new
     /// one. Collectors started on the same list share the run (and its sites, see
     /// [`Store::claim_site`]).
     pub fn collect_run(&mut self, key: &str) -> Result<i64, StoreError> {
-        let now = crate::review::unix_now();
+        let now = clock();
         self.conn.exec(
             "INSERT INTO collect_runs (key, started_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
             &[key.into(), now.to_string().into()],
         )?;
         self.conn.exec(
             "UPDATE collect_runs SET started_at = $2 WHERE key = $1 AND CAST(started_at AS BIGINT) < $3",
-            &[key.into(), now.to_string().into(), (now - RUN_HOURS * 3600).into()],
+            &[key.into(), now.to_string().into(), (now - RUN_HOURS * 3_600_000).into()],
         )?;
         let rows = self.conn.query(
             "SELECT started_at FROM collect_runs WHERE key = $1",
@@ -123,7 +133,7 @@ impl Store {
     /// Begins the run of `key` again now (its sites all walked: the list run again is a new
     /// run).
     pub fn restart_collect_run(&mut self, key: &str) -> Result<i64, StoreError> {
-        let now = crate::review::unix_now();
+        let now = clock();
         self.conn.exec(
             "UPDATE collect_runs SET started_at = $2 WHERE key = $1",
             &[key.into(), now.to_string().into()],
@@ -175,7 +185,7 @@ impl Store {
         Ok(rows
             .first()
             .and_then(|r| r.str(0).parse::<i64>().ok())
-            .is_some_and(|at| at > since))
+            .is_some_and(|at| at >= since))
     }
 
     pub fn fetch_seen(&mut self, url: &str) -> Result<Option<Fetch>, StoreError> {
@@ -260,7 +270,7 @@ impl Store {
                 s.reason.clone().into(),
                 s.entries.into(),
                 s.files.into(),
-                crate::store::now().into(),
+                clock().to_string().into(),
             ],
         )?;
         Ok(())

@@ -1990,3 +1990,31 @@ fn a_version_10_corpus_gains_the_collectors_tables() {
     assert_eq!(got, vec![entry]);
     assert_eq!(got[0].late(), Some(true));
 }
+
+/// A site walked in the same second its run began counts as walked in that run (a run on a
+/// small list can take less than a second: counting in seconds made the next run skip the
+/// sites as "walked already"); once every site is walked, the list run again is a new run.
+#[test]
+fn a_site_walked_right_after_its_run_began_counts_as_walked_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db").display().to_string();
+    let mut store = Store::open(&path).unwrap();
+    let since = store.collect_run("list-a").unwrap();
+    assert!(!store.site_walked_since("甲局", since).unwrap());
+    store
+        .put_site(&nianbao_corpus::collected::CollectedSite {
+            agency: "甲局".into(),
+            url: "http://a.gov.cn/".into(),
+            outcome: "found".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(store.site_walked_since("甲局", since).unwrap());
+    assert!(!store.claim_site("甲局", since).unwrap());
+    // The same list again is the same run; begun again, the site is to walk again.
+    assert_eq!(store.collect_run("list-a").unwrap(), since);
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let again = store.restart_collect_run("list-a").unwrap();
+    assert!(again > since);
+    assert!(store.claim_site("甲局", again).unwrap());
+}
