@@ -79,6 +79,7 @@ pub fn anchors(text: &Text, rows: &[&[Vec<char>]], groups: &[&[Vec<char>]]) -> F
             find(&hay, label, r, &mut hits);
         }
     }
+    broken_by_groups(text, rows, groups, &mut hits);
     let mut chosen = choose(&hits, rows.len());
     let mut floor = 0;
     for (r, hit) in chosen.iter_mut().enumerate() {
@@ -170,6 +171,56 @@ fn group_before(
     let rgroup: Vec<char> = group.iter().rev().copied().collect();
     let (d, len) = crate::labels::prefix_match(&rgroup, &back);
     (d <= k && len > 0).then(|| (start - len, d))
+}
+
+/// Rows found nowhere, looked for again in the text without the groups' labels: a merged
+/// group cell's text read between a row's wrapped lines (`1.本机关不掌 / （四）无法提供 /
+/// 握相关政府信息`) breaks the row's label by more edits than it is allowed.
+fn broken_by_groups(
+    text: &Text,
+    rows: &[&[Vec<char>]],
+    groups: &[&[Vec<char>]],
+    hits: &mut Vec<Hit>,
+) {
+    let mut lost: Vec<bool> = vec![true; rows.len()];
+    for h in hits.iter() {
+        lost[h.row] = false;
+    }
+    if !lost.contains(&true) {
+        return;
+    }
+    let mut labels: Vec<&Vec<char>> = groups.iter().flat_map(|g| g.iter()).collect();
+    labels.sort();
+    labels.dedup();
+    let hay = fuzzy::Haystack::new(&text.chars);
+    let mut cut = vec![false; text.chars.len()];
+    for g in labels.into_iter().filter(|g| g.len() >= 4) {
+        for m in hay.matches(g, tolerance(g.len()), 0) {
+            cut[m.start..m.end].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    if !cut.contains(&true) {
+        return;
+    }
+    let (chars, back): (Vec<char>, Vec<usize>) = text
+        .chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !cut[i])
+        .map(|(i, &c)| (c, i))
+        .unzip();
+    let hay = fuzzy::Haystack::new(&chars);
+    for (r, alts) in rows.iter().enumerate().filter(|&(r, _)| lost[r]) {
+        let mut found = Vec::new();
+        for label in alts.iter() {
+            find(&hay, label, r, &mut found);
+        }
+        hits.extend(found.into_iter().map(|h| Hit {
+            start: back[h.start],
+            end: back[h.end - 1] + 1,
+            ..h
+        }));
+    }
 }
 
 /// Every match of `label` in `text` within its allowed edits.
@@ -268,5 +319,29 @@ mod tests {
         assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 3)));
         assert_eq!(a[2], None);
         assert_eq!(a[3].map(|a| a.first), Some(4));
+    }
+
+    #[test]
+    fn a_label_broken_by_its_groups_label_is_found_around_it() {
+        let atoms = [
+            atom("1.本机关不掌"),
+            atom("(四)无法提供"),
+            atom("握相关政府信息"),
+            atom("2.没有现成信息需要另行"),
+            atom("制作"),
+        ];
+        let rows = [
+            vec![v("1.本机关不掌握相关政府信息")],
+            vec![v("2.没有现成信息需要另行制作")],
+        ];
+        let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
+        let group = [v("(四)无法提供")];
+        let groups: Vec<&[Vec<char>]> = vec![&group, &group];
+        let a = anchors(&Text::of(&atoms), &rows, &groups).anchors;
+        assert_eq!(a[0].map(|a| (a.first, a.last)), Some((0, 2)));
+        assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 4)));
+        // Without the group's label known, the broken label is beyond its edits.
+        let a = anchors(&Text::of(&atoms), &rows, &[]).anchors;
+        assert_eq!(a[0], None);
     }
 }

@@ -598,6 +598,16 @@ pub struct Assignment {
     /// Per row, the best explanation in which the row reads otherwise (other values, or
     /// none): how much costlier it is than the best one, and what the row takes in it.
     pub rivals: Vec<Option<Rival>>,
+    /// Those explanations whole (every row's stretch), cheapest first, each once: what the
+    /// table's own identities may prefer to the cheapest.
+    pub others: Vec<Other>,
+}
+
+/// A whole explanation other than the cheapest: how much costlier, and each row's stretch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Other {
+    pub margin: f64,
+    pub picks: Vec<Option<Range<usize>>>,
 }
 
 /// The row's best other reading.
@@ -708,17 +718,7 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
     }
     // Walk back from the end.
     let mut out = vec![None; rows];
-    let (mut j, mut p) = (rows, n);
-    while j > 0 || p > 0 {
-        let (pj, pp) = back[j][p];
-        if pj == usize::MAX {
-            break;
-        }
-        if pj + 1 == j && pp < p {
-            out[pj] = Some(pp..p);
-        }
-        (j, p) = (pj, pp);
-    }
+    walk_back(&back, rows, n, &mut out);
     // A row that took the values right after its own label on their line, or a row no
     // label was found for and nothing taken, is read as printed; only tables with other
     // rows are explained again backwards.
@@ -733,13 +733,35 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
         (Some(_), None) => true,
         (None, a) => a.is_some() && !needs[j].optional,
     };
-    let rivals = if (0..rows).any(doubtful) {
-        rivals(&t, needs, &cost, &takes, &out)
+    let (rivals, others) = if (0..rows).any(doubtful) {
+        rivals(&t, needs, &cost, &back, &takes, &out)
     } else {
-        vec![None; rows]
+        (vec![None; rows], Vec::new())
     };
-    Assignment { picks: out, rivals }
+    Assignment {
+        picks: out,
+        rivals,
+        others,
+    }
 }
+
+/// Each row's stretch on the way to state (`j`, `p`), from the forward pass's pointers.
+fn walk_back(back: &[Vec<(usize, usize)>], j: usize, p: usize, out: &mut [Option<Range<usize>>]) {
+    let (mut j, mut p) = (j, p);
+    while j > 0 || p > 0 {
+        let (pj, pp) = back[j][p];
+        if pj == usize::MAX {
+            break;
+        }
+        if pj + 1 == j && pp < p {
+            out[pj] = Some(pp..p);
+        }
+        (j, p) = (pj, pp);
+    }
+}
+
+/// Rival explanations costlier than the cheapest by this much or more are not kept whole.
+const OTHER_MARGIN: f64 = 1.0;
 
 /// Per row, the best explanation that reads the row otherwise, from the costs of reaching
 /// each state (`cost`) and of finishing from it (computed here, backwards).
@@ -747,9 +769,10 @@ fn rivals(
     t: &Table,
     needs: &[Need],
     cost: &[Vec<f64>],
+    back: &[Vec<(usize, usize)>],
     takes: &[Vec<(usize, usize, f64)>],
     picks: &[Option<Range<usize>>],
-) -> Vec<Option<Rival>> {
+) -> (Vec<Option<Rival>>, Vec<Other>) {
     let rows = needs.len();
     let n = t.stream.len();
     let inf = f64::INFINITY;
@@ -763,55 +786,97 @@ fn rivals(
             ABSENT_UNLABELLED
         }
     };
-    // rest[j][p]: the cheapest way to explain rows j.. and slots p.. .
+    // rest[j][p]: the cheapest way to explain rows j.. and slots p.. ; ahead[j][p]: the state
+    // it goes on to, and whether row j takes the slots between.
     let mut rest = vec![vec![inf; n + 1]; rows + 1];
+    let mut ahead = vec![vec![(usize::MAX, usize::MAX); n + 1]; rows + 1];
     rest[rows][n] = 0.0;
     for p in (0..n).rev() {
         rest[rows][p] = rest[rows][p + 1] + t.junk[p + 1] - t.junk[p];
+        ahead[rows][p] = (rows, p + 1);
     }
     for j in (0..rows).rev() {
-        let mut by_start: Vec<f64> = vec![inf; n + 1];
+        let mut by_start: Vec<(f64, usize)> = vec![(inf, usize::MAX); n + 1];
         for &(p, q, c) in &takes[j] {
-            by_start[p] = by_start[p].min(c + rest[j + 1][q]);
+            if c + rest[j + 1][q] < by_start[p].0 {
+                by_start[p] = (c + rest[j + 1][q], q);
+            }
         }
         for p in (0..=n).rev() {
-            let mut r = rest[j + 1][p] + absent(j);
-            if p < n {
-                r = r.min(rest[j][p + 1] + t.junk[p + 1] - t.junk[p]);
+            let mut r = (rest[j + 1][p] + absent(j), (j + 1, p));
+            if p < n && rest[j][p + 1] + t.junk[p + 1] - t.junk[p] < r.0 {
+                r = (rest[j][p + 1] + t.junk[p + 1] - t.junk[p], (j, p + 1));
             }
-            rest[j][p] = r.min(by_start[p]);
+            if by_start[p].0 < r.0 {
+                r = (by_start[p].0, (j + 1, by_start[p].1));
+            }
+            (rest[j][p], ahead[j][p]) = r;
         }
     }
+    // Row `j`'s stretch taken as (`p`, `q`) (none when equal): the whole explanation.
+    let whole = |j: usize, p: usize, q: usize| {
+        let mut out = vec![None; rows];
+        walk_back(back, j, p, &mut out);
+        if q > p {
+            out[j] = Some(p..q);
+        }
+        let (mut k, mut x) = (j + 1, q);
+        while k < rows || x < n {
+            let (nk, nx) = ahead[k][x];
+            if nk == usize::MAX {
+                break;
+            }
+            if nk == k + 1 && nx > x {
+                out[k] = Some(x..nx);
+            }
+            (k, x) = (nk, nx);
+        }
+        out
+    };
     let best = rest[0][0];
     // What a reading of a row holds: its first and last value (blanks around them aside).
     let key = |r: &Option<Range<usize>>| {
         r.as_ref()
             .map(|r| (t.next_value[r.start], t.prev_value[r.end]))
     };
-    (0..rows)
+    let mut others: Vec<Other> = Vec::new();
+    let rivals = (0..rows)
         .map(|j| {
             let chosen = key(&picks[j]);
-            let mut rival: Option<Rival> = None;
-            let mut consider = |total: f64, take: Option<Range<usize>>| {
+            // The rival, and the state it passes (p, q) for the whole explanation.
+            let mut rival: Option<(Rival, usize, usize)> = None;
+            let mut consider = |total: f64, take: Option<Range<usize>>, p: usize, q: usize| {
                 if total.is_finite() && key(&take) != chosen {
                     let margin = total - best;
-                    if rival.as_ref().is_none_or(|r| margin < r.margin) {
-                        rival = Some(Rival { margin, take });
+                    if rival.as_ref().is_none_or(|r| margin < r.0.margin) {
+                        rival = Some((Rival { margin, take }, p, q));
                     }
                 }
             };
             if picks[j].is_some() {
                 let through = (0..=n)
-                    .map(|p| cost[j][p] + absent(j) + rest[j + 1][p])
-                    .fold(inf, f64::min);
-                consider(through, None);
+                    .map(|p| (cost[j][p] + absent(j) + rest[j + 1][p], p))
+                    .fold((inf, 0), |a, b| if b.0 < a.0 { b } else { a });
+                consider(through.0, None, through.1, through.1);
             }
             for &(p, q, c) in &takes[j] {
-                consider(cost[j][p] + c + rest[j + 1][q], Some(p..q));
+                consider(cost[j][p] + c + rest[j + 1][q], Some(p..q), p, q);
             }
-            rival
+            let (rival, p, q) = rival?;
+            if rival.margin < OTHER_MARGIN {
+                let picks = whole(j, p, q);
+                if !others.iter().any(|o| o.picks == picks) {
+                    others.push(Other {
+                        margin: rival.margin,
+                        picks,
+                    });
+                }
+            }
+            Some(rival)
         })
-        .collect()
+        .collect();
+    others.sort_by(|a, b| a.margin.total_cmp(&b.margin));
+    (rivals, others)
 }
 
 /// Whose label stands right before a slot on its line.

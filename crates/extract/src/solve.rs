@@ -4,7 +4,7 @@
 //! split, blanks placed) with the template's identities choosing among readings.
 
 use crate::anchor::{anchors, Anchor, Text};
-use crate::assign::{assign, fill, windows, Caption, Fill, Need, Stream, HEADING};
+use crate::assign::{assign, fill, windows, Caption, Fill, Need, Rival, Stream, HEADING};
 use crate::atoms::Atom;
 use crate::identity::{row_score, scoring};
 use crate::lines::Line;
@@ -82,15 +82,20 @@ struct Solved {
     other_windows: Vec<Vec<Vec<Chunk>>>,
     /// Where every slot the rows took begins (normalised chars).
     taken: Vec<usize>,
+    /// Other explanations of the table nearly as cheap, settled the same way: the table's
+    /// identities may prefer one.
+    others: Vec<Solved>,
 }
 
-/// Finds the rows and gives them their values; `heads`: see [`Stream::of`].
+/// Finds the rows and gives them their values; `heads`: see [`Stream::of`]; `weigh`: keep
+/// the other explanations nearly as cheap, settled, for the table's identities to weigh.
 fn solve(
     region: &Region,
     rows: &[&RowSpec],
     checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>],
     anchored: bool,
     heads: &[char],
+    weigh: bool,
 ) -> Solved {
     let atoms = region.atoms;
     let text = Text::of(atoms);
@@ -172,100 +177,171 @@ fn solve(
         of_row.push(Some(k));
     }
     let all = assign(atoms, &stream, &needs, &captions);
-    let mut picks = vec![None; rows.len()];
+    let rows_of = |all: Vec<Option<std::ops::Range<usize>>>| {
+        let mut picks = vec![None; rows.len()];
+        for (p, row) in all.into_iter().zip(&of_row) {
+            if let Some(r) = row {
+                picks[*r] = p;
+            }
+        }
+        picks
+    };
+    let picks = rows_of(all.picks.clone());
     let mut rivals = vec![None; rows.len()];
-    for ((p, rival), row) in all.picks.into_iter().zip(all.rivals).zip(&of_row) {
+    for (rival, row) in all.rivals.into_iter().zip(&of_row) {
         if let Some(r) = row {
-            picks[*r] = p;
             rivals[*r] = rival;
         }
     }
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
         debug(atoms, &stream, rows, &found, &picks);
     }
-    let slots: Vec<Option<Vec<usize>>> = picks
-        .iter()
-        .zip(rows)
-        .map(|(p, r)| {
-            let p = p.as_ref()?;
-            Some(match fill(atoms, &stream, p, r.cols.len()) {
-                Fill::Values(v) | Fill::Slots(v) => v,
-            })
+    let at = Settle {
+        atoms,
+        stream: &stream,
+        rows,
+        found: &found,
+        again: &again,
+    };
+    // The other whole explanations close to the cheapest, for the table's identities to
+    // weigh: each row read otherwise there has the cheapest's reading as its rival.
+    let others = all
+        .others
+        .into_iter()
+        .filter(|o| weigh && o.margin < DOUBT)
+        .take(MAX_OTHERS)
+        .map(|o| (o.margin, rows_of(o.picks)))
+        .filter(|(_, other)| *other != picks)
+        .map(|(margin, other)| {
+            let rivals = other
+                .iter()
+                .zip(&picks)
+                .zip(&rivals)
+                .map(|((x, main), rival)| {
+                    if x == main {
+                        rival.clone()
+                    } else {
+                        Some(Rival {
+                            margin,
+                            take: main.clone(),
+                        })
+                    }
+                })
+                .collect();
+            at.settle(other, rivals, Vec::new())
         })
         .collect();
-    let other_windows = picks
-        .iter()
-        .zip(rows)
-        .map(|(p, r)| {
-            p.as_ref().map_or_else(Vec::new, |p| {
-                windows(atoms, &stream, p, r.cols.len())
-                    .into_iter()
-                    .skip(1)
-                    .map(|w| w.iter().map(|&i| chunk(&atoms[i])).collect())
-                    .collect()
-            })
-        })
-        .collect();
-    let runs: Vec<Option<Vec<Chunk>>> = slots
-        .iter()
-        .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
-        .collect();
-    // A label printed again with values right after it on its line that no row took.
-    let taken: std::collections::HashSet<usize> = picks
-        .iter()
-        .flatten()
-        .flat_map(|p| stream.slots[p.clone()].iter().copied())
-        .collect();
-    let mut twice: Vec<usize> = again
-        .iter()
-        .filter(|(_, a)| {
-            atoms.get(a.last + 1).is_some_and(|next| {
-                next.value().is_some()
-                    && next.line == atoms[a.last].line
-                    && !taken.contains(&(a.last + 1))
-            })
-        })
-        .map(|(r, _)| *r)
-        .collect();
-    twice.dedup();
-    let mut rivals: Vec<Option<Option<Vec<Chunk>>>> = rivals
-        .iter()
-        .zip(rows)
-        .map(|(rival, r)| {
-            let rival = rival.as_ref().filter(|x| x.margin < DOUBT)?;
-            Some(rival.take.as_ref().map(|p| {
-                let slots = match fill(atoms, &stream, p, r.cols.len()) {
+    at.settle(picks, rivals, others)
+}
+
+/// The most other explanations a table's identities weigh.
+const MAX_OTHERS: usize = 6;
+
+/// What reading a table's rows from an assignment needs.
+struct Settle<'a> {
+    atoms: &'a [Atom],
+    stream: &'a Stream,
+    rows: &'a [&'a RowSpec],
+    found: &'a [Option<Anchor>],
+    again: &'a [(usize, Anchor)],
+}
+
+impl Settle<'_> {
+    /// The rows' values from each row's stretch of the stream (`picks`), with each row's
+    /// nearest other reading (`rivals`).
+    fn settle(
+        &self,
+        picks: Vec<Option<std::ops::Range<usize>>>,
+        rivals: Vec<Option<Rival>>,
+        others: Vec<Solved>,
+    ) -> Solved {
+        let (atoms, stream, rows, found) = (self.atoms, self.stream, self.rows, self.found);
+        let again = self.again;
+        let slots: Vec<Option<Vec<usize>>> = picks
+            .iter()
+            .zip(rows)
+            .map(|(p, r)| {
+                let p = p.as_ref()?;
+                Some(match fill(atoms, &stream, p, r.cols.len()) {
                     Fill::Values(v) | Fill::Slots(v) => v,
-                };
-                slots.iter().map(|&i| chunk(&atoms[i])).collect()
-            }))
-        })
-        .collect();
-    // Read down the columns, unless the row already has another reading with values.
-    for (row, other) in transposed(&stream, &found, &picks, &runs, rows) {
-        if !matches!(rivals[row], Some(Some(_))) {
-            rivals[row] = Some(Some(other));
+                })
+            })
+            .collect();
+        let other_windows = picks
+            .iter()
+            .zip(rows)
+            .map(|(p, r)| {
+                p.as_ref().map_or_else(Vec::new, |p| {
+                    windows(atoms, &stream, p, r.cols.len())
+                        .into_iter()
+                        .skip(1)
+                        .map(|w| w.iter().map(|&i| chunk(&atoms[i])).collect())
+                        .collect()
+                })
+            })
+            .collect();
+        let runs: Vec<Option<Vec<Chunk>>> = slots
+            .iter()
+            .map(|s| Some(s.as_ref()?.iter().map(|&i| chunk(&atoms[i])).collect()))
+            .collect();
+        // A label printed again with values right after it on its line that no row took.
+        let taken: std::collections::HashSet<usize> = picks
+            .iter()
+            .flatten()
+            .flat_map(|p| stream.slots[p.clone()].iter().copied())
+            .collect();
+        let mut twice: Vec<usize> = again
+            .iter()
+            .filter(|(_, a)| {
+                atoms.get(a.last + 1).is_some_and(|next| {
+                    next.value().is_some()
+                        && next.line == atoms[a.last].line
+                        && !taken.contains(&(a.last + 1))
+                })
+            })
+            .map(|(r, _)| *r)
+            .collect();
+        twice.dedup();
+        let mut rivals: Vec<Option<Option<Vec<Chunk>>>> = rivals
+            .iter()
+            .zip(rows)
+            .map(|(rival, r)| {
+                let rival = rival.as_ref().filter(|x| x.margin < DOUBT)?;
+                Some(rival.take.as_ref().map(|p| {
+                    let slots = match fill(atoms, &stream, p, r.cols.len()) {
+                        Fill::Values(v) | Fill::Slots(v) => v,
+                    };
+                    slots.iter().map(|&i| chunk(&atoms[i])).collect()
+                }))
+            })
+            .collect();
+        // Read down the columns, unless the row already has another reading with values.
+        for (row, other) in transposed(&stream, &found, &picks, &runs, rows) {
+            if !matches!(rivals[row], Some(Some(_))) {
+                rivals[row] = Some(Some(other));
+            }
         }
-    }
-    // Two labels back to back, the values after the second: they may as well be the first's.
-    for (row, other) in label_pairs(atoms, &stream, &found, &picks, &runs) {
-        if rivals[row].is_none() {
-            rivals[row] = Some(other);
+        // Two labels back to back, the values after the second: they may as well be the first's.
+        for (row, other) in label_pairs(atoms, &stream, &found, &picks, &runs) {
+            if rivals[row].is_none() {
+                rivals[row] = Some(other);
+            }
         }
-    }
-    let taken_here = picks
-        .iter()
-        .flatten()
-        .flat_map(|p| stream.slots[p.clone()].iter().map(|&i| atoms[i].a))
-        .collect();
-    Solved {
-        anchors: found,
-        twice,
-        rivals,
-        other_windows,
-        taken: taken_here,
-        slots,
-        runs,
+        let taken_here = picks
+            .iter()
+            .flatten()
+            .flat_map(|p| stream.slots[p.clone()].iter().map(|&i| atoms[i].a))
+            .collect();
+        Solved {
+            anchors: found.to_vec(),
+            twice,
+            rivals,
+            other_windows,
+            taken: taken_here,
+            slots,
+            runs,
+            others,
+        }
     }
 }
 
@@ -422,7 +498,7 @@ fn chunk(a: &Atom) -> Chunk {
 pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
     let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
     let checks = vec![None; rows.len()];
-    let s = solve(region, &rows, &checks, false, &[]);
+    let s = solve(region, &rows, &checks, false, &[], false);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -463,19 +539,42 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     };
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> =
         vec![Some(&check); rows.len()];
-    let s = solve(region, &rows, &checks, false, &[]);
+    let mut s = solve(region, &rows, &checks, false, &[], true);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
     w.r.tables.push("三".into());
     let score = |v: &[Option<f64>]| row_score(&scoring.t3_row, 7, v);
-    let reads = reads(w, region, &s, &rows, &score, true);
-    let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
-    if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
-        eprintln!("geometry: {}", geometry.is_some());
+    // Each explanation read and resolved; the table's column identities (一+二 = 总计+四,
+    // 总计 = the outcomes) choose among explanations nearly as cheap as the cheapest.
+    let read_all = |s: &Solved| {
+        let reads = reads(w, region, s, &rows, &score, true);
+        let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
+        let (picks, alts) =
+            crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
+        let holds = crate::identity::holding(&scoring.t3_columns, |k, c| {
+            reads[k]
+                .as_ref()
+                .and_then(|r| r.cands.get(picks[k]))
+                .and_then(|cand| values(cand).get(c).copied().flatten())
+                .unwrap_or(0.0)
+        });
+        (reads, picks, alts, holds)
+    };
+    let mut best = read_all(&s);
+    let others = std::mem::take(&mut s.others);
+    // When every identity holds, no other explanation can do better.
+    let all = scoring.t3_columns.len();
+    for other in others {
+        if best.3 == all {
+            break;
+        }
+        let read = read_all(&other);
+        if read.3 > best.3 {
+            (s, best) = (other, read);
+        }
     }
-    let (picks, alts) =
-        crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
+    let (reads, picks, alts, _) = best;
     for (k, spec) in rows.iter().enumerate() {
         if let Some(read) = &reads[k] {
             w.row("三", spec, read, picks[k], &alts[k], Unit::None);
@@ -497,7 +596,14 @@ pub fn t4(w: &mut Writer, region: &Region) {
     };
     let spec = t4_spec();
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> = vec![Some(&check)];
-    let s = solve(region, &[spec], &checks, true, crate::spec::t4_heads());
+    let s = solve(
+        region,
+        &[spec],
+        &checks,
+        true,
+        crate::spec::t4_heads(),
+        false,
+    );
     let Some(run) = &s.runs[0] else { return };
     w.r.tables.push("四".into());
     let read = read_row(run, 15, &|v| row_score(sums, 15, v));

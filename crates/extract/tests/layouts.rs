@@ -244,3 +244,35 @@ fn a_value_on_its_labels_line_is_its_own() {
         r.doubts
     );
 }
+
+/// Markdown of one small table per row group (a real report flattened by scramble.py, seed
+/// 9002): the last label row `2.申请人逾期未按收费通知…` has blank cells, then two rows of values
+/// and after them the labels `3.其他`, `（七）总计`, `四、结转下年度继续办理`. Read in order the
+/// values are 3.其他's and 总计's; the table's identities (一+二 = 总计+四, 总计 = the
+/// outcomes) hold only when they are 总计's and 结转's, and that nearly as cheap explanation
+/// wins. The rows stay named in a finding.
+#[test]
+fn the_tables_identities_choose_among_explanations_nearly_as_cheap() {
+    let r = nianbao_extract::extract(include_str!("fixtures/values-before-labels-identities.md"));
+    assert_eq!(value(&r, "t3.other.other.natural"), None);
+    assert_eq!(value(&r, "t3.other.other.total"), None);
+    assert_eq!(value(&r, "t3.processed.natural"), Some(1));
+    assert_eq!(value(&r, "t3.processed.total"), Some(1));
+    assert_eq!(value(&r, "t3.carried_over.total"), Some(0));
+    assert!(r
+        .doubts
+        .iter()
+        .any(|f| f.rule == "extract.uncertain_row"
+            && f.cells.iter().any(|c| c == "t3.processed.total")));
+}
+
+/// The merged cell `（四）无法提供` read between the two lines of `1.本机关不掌 / 握相关政府信息`
+/// (scramble.py, seed 9001): the row is found around the group's label and keeps its values;
+/// `2.没有现成信息需要另行制作` after it is blank.
+#[test]
+fn a_label_broken_by_its_groups_label_keeps_its_values() {
+    let r = nianbao_extract::extract(include_str!("fixtures/label-broken-by-group.txt"));
+    assert_eq!(value(&r, "t3.unavailable.not_held.natural"), Some(3));
+    assert_eq!(value(&r, "t3.unavailable.not_held.total"), Some(3));
+    assert_eq!(value(&r, "t3.unavailable.needs_creation.total"), None);
+}
