@@ -839,17 +839,21 @@ fn rivals(
         r.as_ref()
             .map(|r| (t.next_value[r.start], t.prev_value[r.end]))
     };
-    let mut others: Vec<Other> = Vec::new();
+    // Every reading of a row other than its own within the margin: the whole explanation
+    // through it is one the table's identities may weigh.
+    let mut near: Vec<(f64, usize, usize, usize)> = Vec::new();
     let rivals = (0..rows)
         .map(|j| {
             let chosen = key(&picks[j]);
-            // The rival, and the state it passes (p, q) for the whole explanation.
-            let mut rival: Option<(Rival, usize, usize)> = None;
+            let mut rival: Option<Rival> = None;
             let mut consider = |total: f64, take: Option<Range<usize>>, p: usize, q: usize| {
                 if total.is_finite() && key(&take) != chosen {
                     let margin = total - best;
-                    if rival.as_ref().is_none_or(|r| margin < r.0.margin) {
-                        rival = Some((Rival { margin, take }, p, q));
+                    if margin < OTHER_MARGIN {
+                        near.push((margin, j, p, q));
+                    }
+                    if rival.as_ref().is_none_or(|r| margin < r.margin) {
+                        rival = Some(Rival { margin, take });
                     }
                 }
             };
@@ -862,22 +866,25 @@ fn rivals(
             for &(p, q, c) in &takes[j] {
                 consider(cost[j][p] + c + rest[j + 1][q], Some(p..q), p, q);
             }
-            let (rival, p, q) = rival?;
-            if rival.margin < OTHER_MARGIN {
-                let picks = whole(j, p, q);
-                if !others.iter().any(|o| o.picks == picks) {
-                    others.push(Other {
-                        margin: rival.margin,
-                        picks,
-                    });
-                }
-            }
-            Some(rival)
+            rival
         })
         .collect();
-    others.sort_by(|a, b| a.margin.total_cmp(&b.margin));
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut others: Vec<Other> = Vec::new();
+    for (margin, j, p, q) in near {
+        if others.len() == MAX_OTHERS {
+            break;
+        }
+        let picks = whole(j, p, q);
+        if !others.iter().any(|o| o.picks == picks) {
+            others.push(Other { margin, picks });
+        }
+    }
     (rivals, others)
 }
+
+/// The most other explanations kept whole.
+const MAX_OTHERS: usize = 24;
 
 /// Whose label stands right before a slot on its line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

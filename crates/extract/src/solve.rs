@@ -82,21 +82,21 @@ struct Solved {
     other_windows: Vec<Vec<Vec<Chunk>>>,
     /// Where every slot the rows took begins (normalised chars).
     taken: Vec<usize>,
-    /// Other explanations of the table nearly as cheap, settled the same way: the table's
+    /// Other explanations of the table nearly as cheap, to settle the same way: the table's
     /// identities may prefer one.
-    others: Vec<Solved>,
+    others: Vec<Pending>,
 }
 
 /// Finds the rows and gives them their values; `heads`: see [`Stream::of`]; `weigh`: keep
 /// the other explanations nearly as cheap, settled, for the table's identities to weigh.
-fn solve(
-    region: &Region,
-    rows: &[&RowSpec],
+fn solve<'a>(
+    region: &Region<'a>,
+    rows: &'a [&'a RowSpec],
     checks: &[Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>],
     anchored: bool,
     heads: &[char],
     weigh: bool,
-) -> Solved {
+) -> (Solved, Settle<'a>) {
     let atoms = region.atoms;
     let text = Text::of(atoms);
     let labels: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
@@ -196,22 +196,15 @@ fn solve(
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
         debug(atoms, &stream, rows, &found, &picks);
     }
-    let at = Settle {
-        atoms,
-        stream: &stream,
-        rows,
-        found: &found,
-        again: &again,
-    };
     // The other whole explanations close to the cheapest, for the table's identities to
     // weigh: each row read otherwise there has the cheapest's reading as its rival.
     let others = all
         .others
         .into_iter()
         .filter(|o| weigh && o.margin < DOUBT)
-        .take(MAX_OTHERS)
         .map(|o| (o.margin, rows_of(o.picks)))
         .filter(|(_, other)| *other != picks)
+        .take(MAX_OTHERS)
         .map(|(margin, other)| {
             let rivals = other
                 .iter()
@@ -228,22 +221,32 @@ fn solve(
                     }
                 })
                 .collect();
-            at.settle(other, rivals, Vec::new())
+            (other, rivals)
         })
         .collect();
-    at.settle(picks, rivals, others)
+    let at = Settle {
+        atoms,
+        stream,
+        rows,
+        found,
+        again,
+    };
+    (at.settle(picks, rivals, others), at)
 }
 
 /// The most other explanations a table's identities weigh.
-const MAX_OTHERS: usize = 6;
+const MAX_OTHERS: usize = 12;
+
+/// Another explanation of a table, not yet read: each row's stretch and its rival.
+type Pending = (Vec<Option<std::ops::Range<usize>>>, Vec<Option<Rival>>);
 
 /// What reading a table's rows from an assignment needs.
 struct Settle<'a> {
     atoms: &'a [Atom],
-    stream: &'a Stream,
+    stream: Stream,
     rows: &'a [&'a RowSpec],
-    found: &'a [Option<Anchor>],
-    again: &'a [(usize, Anchor)],
+    found: Vec<Option<Anchor>>,
+    again: Vec<(usize, Anchor)>,
 }
 
 impl Settle<'_> {
@@ -253,10 +256,10 @@ impl Settle<'_> {
         &self,
         picks: Vec<Option<std::ops::Range<usize>>>,
         rivals: Vec<Option<Rival>>,
-        others: Vec<Solved>,
+        others: Vec<Pending>,
     ) -> Solved {
-        let (atoms, stream, rows, found) = (self.atoms, self.stream, self.rows, self.found);
-        let again = self.again;
+        let (atoms, stream, rows) = (self.atoms, &self.stream, self.rows);
+        let (found, again) = (self.found.as_slice(), self.again.as_slice());
         let slots: Vec<Option<Vec<usize>>> = picks
             .iter()
             .zip(rows)
@@ -498,7 +501,7 @@ fn chunk(a: &Atom) -> Chunk {
 pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
     let rows: Vec<&RowSpec> = t2_rows(w.r.template).iter().collect();
     let checks = vec![None; rows.len()];
-    let s = solve(region, &rows, &checks, false, &[], false);
+    let (s, _) = solve(region, &rows, &checks, false, &[], false);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -539,7 +542,7 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     };
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> =
         vec![Some(&check); rows.len()];
-    let mut s = solve(region, &rows, &checks, false, &[], true);
+    let (mut s, settle) = solve(region, &rows, &checks, false, &[], true);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -565,10 +568,11 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     let others = std::mem::take(&mut s.others);
     // When every identity holds, no other explanation can do better.
     let all = scoring.t3_columns.len();
-    for other in others {
+    for (picks, rivals) in others {
         if best.3 == all {
             break;
         }
+        let other = settle.settle(picks, rivals, Vec::new());
         let read = read_all(&other);
         if read.3 > best.3 {
             (s, best) = (other, read);
@@ -596,7 +600,7 @@ pub fn t4(w: &mut Writer, region: &Region) {
     };
     let spec = t4_spec();
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> = vec![Some(&check)];
-    let s = solve(
+    let (s, _) = solve(
         region,
         &[spec],
         &checks,
