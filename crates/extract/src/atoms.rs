@@ -90,7 +90,10 @@ pub fn atoms(norm: &Norm, lines: &[Line], grids: &[TextGrid], template: Template
         if line.is_blank() {
             // An empty line among lines of one cell each: a blank cell of a table written
             // one cell per line (or a paragraph's spacing, which no row takes).
-            if single(norm, lines, li, false) && single(norm, lines, li, true) {
+            if single(norm, lines, li, false)
+                && single(norm, lines, li, true)
+                && !spacing_only(lines, li)
+            {
                 out.push(Atom {
                     what: What::Blank,
                     a: line.a,
@@ -254,6 +257,52 @@ fn valued(t: &[char]) -> bool {
         || t.iter().all(|&c| c == '一' || c.is_whitespace())
         || t.split(|c| c.is_whitespace()).any(|w| w == ['无'])
 }
+
+/// Empty line `li` is only spacing: the text around it is double-spaced (every two lines
+/// with text apart by an empty line, as PDF-to-text tools print one box after another), so
+/// one empty line is no blank cell; in a run of them, the lines between spacing lines are
+/// (`0 / _ / _ / _ / 3`: one blank cell between 0 and 3).
+fn spacing_only(lines: &[Line], li: usize) -> bool {
+    let empty = |l: &Line| l.is_blank() && !l.furniture;
+    let (mut s, mut e) = (li, li + 1);
+    while s > 0 && empty(&lines[s - 1]) {
+        s -= 1;
+    }
+    while e < lines.len() && empty(&lines[e]) {
+        e += 1;
+    }
+    // The gaps between lines with text nearby, each as its count of empty lines.
+    let gaps = |range: &mut dyn Iterator<Item = &Line>| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut run = 0;
+        let mut started = false;
+        for l in range {
+            if l.furniture {
+                continue;
+            }
+            if l.is_blank() {
+                run += 1;
+            } else {
+                if started {
+                    out.push(run);
+                }
+                started = true;
+                run = 0;
+            }
+            if out.len() == SPACING_GAPS {
+                break;
+            }
+        }
+        out
+    };
+    let mut near = gaps(&mut lines[..s].iter().rev());
+    near.extend(gaps(&mut lines[e..].iter()));
+    let spaced = near.len() >= SPACING_GAPS && near.iter().all(|&g| g >= 1);
+    spaced && !((li - s) % 2 == 1 && li + 1 < e)
+}
+
+/// Gaps on each side that must all hold an empty line for the text to be double-spaced.
+const SPACING_GAPS: usize = 4;
 
 /// The nearest line with text before (or after) line `li` (furniture and empty lines passed
 /// over) holds one cell and is text, not a row of a markup table (whose spacing lines are

@@ -71,6 +71,8 @@ impl<'a> Region<'a> {
 /// values no row took.
 struct Solved {
     anchors: Vec<Option<Anchor>>,
+    /// A number among the rows' values that no row took.
+    stray: bool,
     twice: Vec<usize>,
     /// Per row whose reading another explanation nearly matches: what the row takes there
     /// (as chunks, or none).
@@ -335,7 +337,23 @@ impl Settle<'_> {
             .flatten()
             .flat_map(|p| stream.slots[p.clone()].iter().map(|&i| atoms[i].a))
             .collect();
+        // Numbers of the table (between the first and the last stretch the rows took) that
+        // no row took.
+        let (lo, hi) = picks.iter().flatten().fold((usize::MAX, 0), |(lo, hi), p| {
+            (lo.min(p.start), hi.max(p.end))
+        });
+        let mut held = vec![false; stream.slots.len()];
+        for p in picks.iter().flatten() {
+            held[p.clone()].iter_mut().for_each(|h| *h = true);
+        }
+        let stray = (lo..hi.max(lo)).any(|k| {
+            !held[k]
+                && atoms[stream.slots[k]]
+                    .value()
+                    .is_some_and(|v| !v.prose && matches!(v.chunk.kind, ChunkKind::Number(_)))
+        });
         Solved {
+            stray,
             anchors: found.to_vec(),
             twice,
             rivals,
@@ -527,6 +545,7 @@ pub fn t2(w: &mut Writer, region: &Region, hint: Unit) -> Vec<usize> {
             );
         }
     }
+    empty_rows(w, &rows, &s);
     w.flush("二", 3);
     missing(w, "二", &rows, &s);
     s.taken
@@ -584,6 +603,7 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
             w.row("三", spec, read, picks[k], &alts[k], Unit::None);
         }
     }
+    empty_rows(w, &rows, &s);
     w.flush("三", 7);
     missing(w, "三", &rows, &s);
     s.taken
@@ -833,6 +853,20 @@ fn placed_read(
 /// Table 四 as one row of fifteen columns.
 fn t4_spec() -> &'static RowSpec {
     crate::spec::t4_row()
+}
+
+/// Rows whose label was found but that took no values while a number among the rows'
+/// values went to no row: the number may be theirs, their cells are in doubt.
+fn empty_rows(w: &mut Writer, rows: &[&RowSpec], s: &Solved) {
+    if !s.stray {
+        return;
+    }
+    for (k, spec) in rows.iter().enumerate() {
+        if s.anchors[k].is_some() && s.runs[k].is_none() && s.rivals[k].is_none() {
+            let keys = (0..spec.cols.len()).map(|i| spec.cell_key(i)).collect();
+            w.short_rows.push((spec.labels()[0], keys));
+        }
+    }
 }
 
 /// Rows neither found by their label nor given values; rows printed twice.

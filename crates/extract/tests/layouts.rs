@@ -276,3 +276,40 @@ fn a_label_broken_by_its_groups_label_keeps_its_values() {
     assert_eq!(value(&r, "t3.unavailable.not_held.total"), Some(3));
     assert_eq!(value(&r, "t3.unavailable.needs_creation.total"), None);
 }
+
+/// Text printed one box after another with an empty line between every two (as pdfminer
+/// prints a PDF): one empty line is spacing, not a blank cell; three in a row hold one.
+#[test]
+fn in_double_spaced_text_an_empty_line_is_spacing() {
+    let r = nianbao_extract::extract(include_str!("fixtures/double-spaced-blank.txt"));
+    assert_eq!(value(&r, "t2.regulation.issued"), Some(4));
+    assert_eq!(value(&r, "t2.regulation.repealed"), None);
+    assert_eq!(value(&r, "t2.regulation.in_force"), Some(5));
+    assert_eq!(
+        ["issued", "repealed", "in_force"].map(|c| value(&r, &format!("t2.normative.{c}"))),
+        [Some(1), Some(2), Some(3)]
+    );
+    // pdfminer's text of a Chromium PDF: 规章 has one value printed, the rest of its row
+    // is in doubt and named; 行政处罚 keeps its 141.
+    let r = nianbao_extract::extract(include_str!("fixtures/pdfminer-double-spaced-t2.txt"));
+    assert_eq!(value(&r, "t2.penalty.decisions"), Some(141));
+    assert_eq!(value(&r, "t2.normative.in_force"), Some(2));
+    assert!(r.doubts.iter().any(|f| f.rule == "extract.missing_values"
+        && f.cells.iter().any(|c| c == "t2.regulation.in_force")));
+}
+
+/// pdfminer prints table 三 column by column; rows whose labels were found but that took no
+/// values while numbers of the table went to no row are named, never left blank in silence.
+#[test]
+fn rows_left_empty_beside_numbers_no_row_took_are_named() {
+    let r = nianbao_extract::extract(include_str!("fixtures/pdfminer-columns-t3.txt"));
+    assert_eq!(value(&r, "t3.denied.process.natural"), None);
+    let named: std::collections::HashSet<&str> = r
+        .doubts
+        .iter()
+        .flat_map(|f| f.cells.iter().map(String::as_str))
+        .collect();
+    for key in ["t3.denied.process.natural", "t3.denied.enforcement.total"] {
+        assert!(named.contains(key), "{key} not named");
+    }
+}
