@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 // Extraction allocates many small strings and vectors per report; mimalloc serves them with
 // about a sixth fewer instructions than glibc's malloc (callgrind on the extract bench) and
-// made extraction 1.3x faster in wall time (README, Benchmark). The extract bench uses the same allocator.
+// made extraction 1.3x faster in wall time (docs/benchmarks.md). The extract bench uses the same allocator.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

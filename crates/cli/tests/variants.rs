@@ -2,7 +2,7 @@
 //! portal pages, CMS snippets, LibreOffice DOCX and PDF, Chromium PDFs, `pdftotext -layout`
 //! text, PDF-to-Markdown, stamped skewed scans), none of them made by nianbao: the cells
 //! read right, per family, at least as often as measured when this test was written
-//! (README, "Accuracy per input form"). A drop in any family fails here.
+//! (docs/accuracy.md). A drop in any family fails here.
 //!
 //! The folder lies beside the project (`../shared`, as CI lays it). Scans are measured on
 //! three reports (OCR costs seconds per page); `scripts/accuracy` scores all of them.

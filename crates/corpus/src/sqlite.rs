@@ -58,7 +58,7 @@ impl Sqlite {
 
     /// WAL journal: readers never wait for the writer. Set only once the file is known to be
     /// ours, because it rewrites the file header. For the writer's sake (measured on ingest,
-    /// README "Benchmarks"): the savepoint of each report in a batch journals in memory, not
+    /// docs/benchmarks.md): the savepoint of each report in a batch journals in memory, not
     /// in a temporary file; 32 MiB of page cache; the WAL is copied back into the database
     /// every 64 MiB of pages instead of 4, so a page changed often is written back once.
     pub fn use_wal(&mut self) -> Result<(), StoreError> {

@@ -1,6 +1,6 @@
 //! Born-digital PDFs' words: every glyph's Unicode value and box, grouped into words the way
 //! poppler's `pdftotext -tsv` groups them, so the rest of the PDF path does not care which
-//! reader read the page. Three readers were measured on the same corpus and bench (README,
+//! reader read the page. Three readers were measured on the same corpus and bench (docs/benchmarks.md,
 //! "PDF readers compared") and are tried in that order until one finds words: hayro (pure
 //! Rust, in-process, [`crate::glyphs_hayro`]), PDFium (in-process through `pdfium-render`,
 //! when `scripts/fetch-pdfium` installed its library, [`crate::glyphs_pdfium`]) and poppler's

@@ -434,7 +434,7 @@ pub enum Engine {
 
 /// The cell engine chosen by `NIANBAO_OCR` (`tesseract`, `ppocr`, `both`); by default both
 /// when the PP-OCR model is installed (the most cells right on every scan set measured, see
-/// the README), else Tesseract.
+/// docs/accuracy.md), else Tesseract.
 pub fn engine() -> Engine {
     match std::env::var("NIANBAO_OCR").as_deref() {
         Ok("ppocr") => Engine::Ppocr,
