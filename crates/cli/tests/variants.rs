@@ -117,8 +117,8 @@ fn converter_text_and_markdown() {
 #[test]
 fn other_converters() {
     at_least("markitdown-pdf-md", usize::MAX, 997);
-    at_least("pymupdf4llm-md", usize::MAX, 996);
-    at_least("xhtml2pdf-pdf", usize::MAX, 996);
+    at_least("pymupdf4llm-md", usize::MAX, 997);
+    at_least("xhtml2pdf-pdf", usize::MAX, 1000);
 }
 
 #[test]

@@ -205,24 +205,31 @@ fn leading_zero(d: &str) -> bool {
     d.len() > 1 && d.starts_with('0')
 }
 
-/// Ways to keep exactly `n` of the run's chunks (dropping at most 3), leading drops first.
+/// Ways to keep exactly `n` of the run's chunks (dropping at most 3): those dropping dashes
+/// first (a dash or slash is weaker evidence of a cell than a number), then leading drops.
 pub fn drops(run: &[Chunk], n: usize) -> Vec<Vec<Piece>> {
     let extra = run.len().saturating_sub(n);
     if extra == 0 || extra > 3 {
         return vec![run.iter().take(n).map(whole).collect()];
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, Vec<Piece>)> = Vec::new();
     let mut dropped = Vec::new();
     choose(run.len(), extra, 0, &mut dropped, &mut |d| {
-        out.push(
+        let dashes = d
+            .iter()
+            .filter(|&&i| matches!(run[i].kind, ChunkKind::Placeholder))
+            .count();
+        out.push((
+            dashes,
             run.iter()
                 .enumerate()
                 .filter(|(i, _)| !d.contains(i))
                 .map(|(_, c)| whole(c))
                 .collect(),
-        );
+        ));
     });
-    out
+    out.sort_by_key(|(dashes, _)| std::cmp::Reverse(*dashes));
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Every way to choose `k` of `0..len` in increasing order, from `from` on.
@@ -262,6 +269,15 @@ mod tests {
         c.iter()
             .map(|p| p.iter().map(Piece::text).collect::<Vec<_>>().join("|"))
             .collect()
+    }
+
+    #[test]
+    fn a_dash_is_dropped_before_a_number() {
+        // `2.重复申请0 — 0 0 0 0 0 0`: eight chunks for seven cells; the dash goes.
+        let got = show(&drops(&run("x 0 — 0 0 0 0 0 0"), 7));
+        assert_eq!(got[0], "0|0|0|0|0|0|0");
+        // Without a dash, the leading chunk goes first.
+        assert_eq!(show(&drops(&run("x 9 1 2"), 2))[0], "1|2");
     }
 
     #[test]
