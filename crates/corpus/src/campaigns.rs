@@ -303,29 +303,6 @@ impl Store {
         })
     }
 
-    /// Names agencies on a campaign by id (picked from the corpus).
-    pub fn add_campaign_agencies(
-        &mut self,
-        id: i64,
-        agencies: &[i64],
-    ) -> Result<usize, StoreError> {
-        self.campaign(id)?;
-        transaction(self.conn(), |c| {
-            let mut added = 0;
-            for &a in agencies {
-                if c.query("SELECT id FROM agencies WHERE id = $1", &[a.into()])?
-                    .is_empty()
-                {
-                    return Err(StoreError::NotFound(format!(
-                        "没有编号为 {a} 的机构 (no agency {a})"
-                    )));
-                }
-                added += add_member(c, id, a)?;
-            }
-            Ok(added)
-        })
-    }
-
     /// Every agency of a campaign with its status on `today` (`YYYY-MM-DD`).
     pub fn board(&mut self, id: i64, today: &str) -> Result<Board, StoreError> {
         let campaign = self.campaign(id)?;

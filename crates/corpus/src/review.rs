@@ -295,14 +295,6 @@ impl Store {
             .unwrap_or(0))
     }
 
-    pub fn set_role(&mut self, id: i64, role: Role) -> Result<(), StoreError> {
-        self.conn().exec(
-            "UPDATE users SET role = $1 WHERE id = $2",
-            &[role.as_str().into(), id.into()],
-        )?;
-        Ok(())
-    }
-
     /// Stores a session under the hash of its token (a stolen database gives no live cookie).
     pub fn create_session(
         &mut self,

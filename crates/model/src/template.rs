@@ -258,11 +258,6 @@ impl Template {
         usize::from(self.0)
     }
 
-    /// Whether it is one of the official formats nianbao ships.
-    pub fn is_builtin(self) -> bool {
-        self.index() < BUILTIN.len()
-    }
-
     pub fn as_str(self) -> &'static str {
         self.def().id
     }
