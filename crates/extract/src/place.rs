@@ -107,6 +107,48 @@ impl<'a> Geometry<'a> {
     }
 }
 
+impl Geometry<'_> {
+    /// The columns of a table whose heads are printed one cell each on a line (`结果维持 结果纠正
+    /// …`), in the measure in which `values` stand nearest to a head: for a table too sparse
+    /// to measure its columns from full rows. `None` when a position is unknown, the heads
+    /// are not left to right, or a value stands between two heads rather than under one.
+    pub fn head_columns(&self, heads: &[&Atom], values: &[&Atom]) -> Option<Columns> {
+        let hs: Vec<Across> = heads
+            .iter()
+            .map(|a| self.across(a))
+            .collect::<Option<_>>()?;
+        let vs: Vec<Across> = values
+            .iter()
+            .map(|a| self.across(a))
+            .collect::<Option<_>>()?;
+        let fit = |pick: fn(&Across) -> f64| -> (Vec<f64>, f64) {
+            let centers: Vec<f64> = hs.iter().map(pick).collect();
+            let miss = vs
+                .iter()
+                .map(|v| {
+                    centers
+                        .iter()
+                        .map(|c| (pick(v) - c).abs())
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .fold(0.0, f64::max);
+            (centers, miss)
+        };
+        let (wide, wide_miss) = fit(|x| x.0);
+        let (chars, chars_miss) = fit(|x| x.1);
+        let (centers, chars, miss) = if chars_miss < wide_miss {
+            (chars, true, chars_miss)
+        } else {
+            (wide, false, wide_miss)
+        };
+        let gap = centers
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .fold(f64::INFINITY, f64::min);
+        (gap > 0.0 && miss <= gap / 3.0).then_some(Columns { centers, chars })
+    }
+}
+
 impl Columns {
     /// The placements of values standing at `xs` (in printed order) into the columns, the
     /// nearest first: every one within a quarter of the narrowest column gap of the best.

@@ -628,7 +628,10 @@ pub fn t4(w: &mut Writer, region: &Region) {
         crate::spec::t4_heads(),
         false,
     );
-    let Some(run) = &s.runs[0] else { return };
+    let Some(run) = &s.runs[0] else {
+        sparse_t4(w, region);
+        return;
+    };
     w.r.tables.push("四".into());
     let read = read_row(run, 15, &|v| row_score(sums, 15, v));
     const COLS: &[(&str, ValueKind)] = &[("", ValueKind::Count); 15];
@@ -848,6 +851,99 @@ fn placed_read(
         extra: false,
         short: true,
     })
+}
+
+/// Table 四 printed with too few values to read as a row (blank cells printed as nothing,
+/// `pdftotext -layout` or a page's text): when its fifteen heads stand one cell each on a line,
+/// each value right under them goes to the head it stands under; the rest are blank, and the
+/// table is named in a finding.
+fn sparse_t4(w: &mut Writer, region: &Region) {
+    let heads = crate::spec::t4_heads();
+    let is_head = |a: &Atom| match &a.what {
+        crate::atoms::What::Label(t, _) => t.len() >= 2 && t.iter().all(|c| heads.contains(c)),
+        _ => false,
+    };
+    // A piece of a head wrapped in its cell (`持`, `审结`).
+    let of_heads = |a: &Atom| match &a.what {
+        crate::atoms::What::Label(t, _) => t.iter().all(|c| heads.contains(c)),
+        _ => false,
+    };
+    let mut by_line: std::collections::BTreeMap<usize, Vec<&Atom>> = Default::default();
+    for a in region.atoms.iter().filter(|a| is_head(a)) {
+        by_line.entry(a.line).or_default().push(a);
+    }
+    let Some((&line, hs)) = by_line.iter().find(|(_, v)| v.len() == T4_KEYS.len()) else {
+        return;
+    };
+    // The values after the heads, up to the first words that are no head.
+    let mut values: Vec<&Atom> = Vec::new();
+    for (i, a) in region
+        .atoms
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.line > line)
+    {
+        match a.value() {
+            Some(v) if !v.prose && !region.taken[i] => values.push(a),
+            Some(_) => {}
+            None if a.is_label() && !of_heads(a) => break,
+            None => {}
+        }
+    }
+    if values.is_empty() || values.len() >= T4_KEYS.len() {
+        return;
+    }
+    let geo = Geometry::new(w.norm, region.lines, w.at);
+    let Some(columns) = geo.head_columns(hs, &values) else {
+        return;
+    };
+    let Some(xs) = values
+        .iter()
+        .map(|a| geo.across(a))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let places = columns.place(&xs);
+    let Some(at) = places.first() else { return };
+    w.r.tables.push("四".into());
+    let end = values.last().map_or(0, |a| a.b);
+    let mut row = vec![
+        Piece {
+            a: end,
+            b: end,
+            kind: PieceKind::Null,
+        };
+        T4_KEYS.len()
+    ];
+    for (a, &c) in values.iter().zip(at) {
+        if let Some(v) = a.value() {
+            row[c] = whole(&v.chunk);
+        }
+    }
+    let conf = 1.0 / places.len() as f32;
+    for (i, p) in row.iter().enumerate() {
+        w.put(
+            T4_KEYS[i].to_string(),
+            ValueKind::Count,
+            p,
+            Unit::None,
+            conf,
+        );
+    }
+    w.doubt(
+        Rule::ExtractMissingValues,
+        Severity::Warning,
+        format!(
+            "表四应有15个数值，实际读到{}个，已按各数值在表头下的位置放入对应的列，其余留空，请对照原表核实",
+            values.len()
+        ),
+        format!(
+            "table 四 should have 15 numbers, found {}; each put in the column whose head it stands under, the rest left blank — verify against the original table",
+            values.len()
+        ),
+        T4_KEYS.iter().map(|k| k.to_string()).collect(),
+    );
 }
 
 /// Table 四 as one row of fifteen columns.

@@ -313,3 +313,28 @@ fn rows_left_empty_beside_numbers_no_row_took_are_named() {
         assert!(named.contains(key), "{key} not named");
     }
 }
+
+/// Table 四 laid out with spaces whose blank cells are printed as nothing (scramble.py, seed
+/// 9007): two values under 结果维持 and 总计 of 未经复议直接起诉. Too few to read as a row, each
+/// goes to the head it stands under (heads measured in display width: a CJK character is two
+/// wide); the rest are blank and the table is named in a finding.
+#[test]
+fn a_sparse_table_four_is_placed_under_its_heads() {
+    let r = nianbao_extract::extract(include_str!("fixtures/sparse-t4-layout.md"));
+    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
+        .iter()
+        .flat_map(|row| {
+            ["upheld", "corrected", "other", "pending", "total"]
+                .map(|col| value(&r, &format!("t4.{row}.{col}")))
+        })
+        .collect();
+    let mut want = vec![None; 15];
+    want[5] = Some(1);
+    want[9] = Some(1);
+    assert_eq!(got, want);
+    assert!(r
+        .doubts
+        .iter()
+        .any(|f| f.rule == "extract.missing_values"
+            && f.cells.iter().any(|c| c == "t4.review.upheld")));
+}
