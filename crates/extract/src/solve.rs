@@ -84,9 +84,6 @@ struct Solved {
     other_windows: Vec<Vec<Vec<Chunk>>>,
     /// Where every slot the rows took begins (normalised chars).
     taken: Vec<usize>,
-    /// Other explanations of the table nearly as cheap, to settle the same way: the table's
-    /// identities may prefer one.
-    others: Vec<Pending>,
 }
 
 /// Finds the rows and gives them their values; `heads`: see [`Stream::of`]; `weigh`: keep
@@ -232,8 +229,9 @@ fn solve<'a>(
         rows,
         found,
         again,
+        others,
     };
-    (at.settle(picks, rivals, others), at)
+    (at.settle(picks, rivals), at)
 }
 
 /// The most other explanations a table's identities weigh.
@@ -249,6 +247,9 @@ struct Settle<'a> {
     rows: &'a [&'a RowSpec],
     found: Vec<Option<Anchor>>,
     again: Vec<(usize, Anchor)>,
+    /// Other explanations of the table nearly as cheap, cheapest first, to settle the same
+    /// way: the table's identities may prefer one.
+    others: Vec<Pending>,
 }
 
 impl Settle<'_> {
@@ -258,7 +259,6 @@ impl Settle<'_> {
         &self,
         picks: Vec<Option<std::ops::Range<usize>>>,
         rivals: Vec<Option<Rival>>,
-        others: Vec<Pending>,
     ) -> Solved {
         let (atoms, stream, rows) = (self.atoms, &self.stream, self.rows);
         let (found, again) = (self.found.as_slice(), self.again.as_slice());
@@ -267,7 +267,7 @@ impl Settle<'_> {
             .zip(rows)
             .map(|(p, r)| {
                 let p = p.as_ref()?;
-                Some(match fill(atoms, &stream, p, r.cols.len()) {
+                Some(match fill(atoms, stream, p, r.cols.len()) {
                     Fill::Values(v) | Fill::Slots(v) => v,
                 })
             })
@@ -277,7 +277,7 @@ impl Settle<'_> {
             .zip(rows)
             .map(|(p, r)| {
                 p.as_ref().map_or_else(Vec::new, |p| {
-                    windows(atoms, &stream, p, r.cols.len())
+                    windows(atoms, stream, p, r.cols.len())
                         .into_iter()
                         .skip(1)
                         .map(|w| w.iter().map(|&i| chunk(&atoms[i])).collect())
@@ -313,7 +313,7 @@ impl Settle<'_> {
             .map(|(rival, r)| {
                 let rival = rival.as_ref().filter(|x| x.margin < DOUBT)?;
                 Some(rival.take.as_ref().map(|p| {
-                    let slots = match fill(atoms, &stream, p, r.cols.len()) {
+                    let slots = match fill(atoms, stream, p, r.cols.len()) {
                         Fill::Values(v) | Fill::Slots(v) => v,
                     };
                     slots.iter().map(|&i| chunk(&atoms[i])).collect()
@@ -321,13 +321,13 @@ impl Settle<'_> {
             })
             .collect();
         // Read down the columns, unless the row already has another reading with values.
-        for (row, other) in transposed(&stream, &found, &picks, &runs, rows) {
+        for (row, other) in transposed(stream, found, &picks, &runs, rows) {
             if !matches!(rivals[row], Some(Some(_))) {
                 rivals[row] = Some(Some(other));
             }
         }
         // Two labels back to back, the values after the second: they may as well be the first's.
-        for (row, other) in label_pairs(atoms, &stream, &found, &picks, &runs) {
+        for (row, other) in label_pairs(atoms, stream, found, &picks, &runs) {
             if rivals[row].is_none() {
                 rivals[row] = Some(other);
             }
@@ -342,12 +342,8 @@ impl Settle<'_> {
         let (lo, hi) = picks.iter().flatten().fold((usize::MAX, 0), |(lo, hi), p| {
             (lo.min(p.start), hi.max(p.end))
         });
-        let mut held = vec![false; stream.slots.len()];
-        for p in picks.iter().flatten() {
-            held[p.clone()].iter_mut().for_each(|h| *h = true);
-        }
         let stray = (lo..hi.max(lo)).any(|k| {
-            !held[k]
+            !taken.contains(&stream.slots[k])
                 && atoms[stream.slots[k]]
                     .value()
                     .is_some_and(|v| !v.prose && matches!(v.chunk.kind, ChunkKind::Number(_)))
@@ -361,7 +357,6 @@ impl Settle<'_> {
             taken: taken_here,
             slots,
             runs,
-            others,
         }
     }
 }
@@ -561,7 +556,7 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
     };
     let checks: Vec<Option<&dyn Fn(&[Option<f64>]) -> (usize, usize)>> =
         vec![Some(&check); rows.len()];
-    let (mut s, settle) = solve(region, &rows, &checks, false, &[], true);
+    let (mut s, mut settle) = solve(region, &rows, &checks, false, &[], true);
     if s.runs.iter().all(Option::is_none) && s.anchors.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -574,24 +569,29 @@ pub fn t3(w: &mut Writer, region: &Region) -> Vec<usize> {
         let geometry = crate::resolve::geometry(w.norm, w.at, &reads);
         let (picks, alts) =
             crate::resolve::resolve_t3(&reads, &rows, &scoring.t3_columns, geometry.as_ref());
+        let chosen: Vec<Vec<Option<f64>>> = reads
+            .iter()
+            .zip(&picks)
+            .map(|(r, &p)| {
+                r.as_ref()
+                    .and_then(|r| r.cands.get(p))
+                    .map_or_else(Vec::new, |c| values(c))
+            })
+            .collect();
         let holds = crate::identity::holding(&scoring.t3_columns, |k, c| {
-            reads[k]
-                .as_ref()
-                .and_then(|r| r.cands.get(picks[k]))
-                .and_then(|cand| values(cand).get(c).copied().flatten())
-                .unwrap_or(0.0)
+            chosen[k].get(c).copied().flatten().unwrap_or(0.0)
         });
         (reads, picks, alts, holds)
     };
     let mut best = read_all(&s);
-    let others = std::mem::take(&mut s.others);
+    let others = std::mem::take(&mut settle.others);
     // When every identity holds, no other explanation can do better.
     let all = scoring.t3_columns.len();
     for (picks, rivals) in others {
         if best.3 == all {
             break;
         }
-        let other = settle.settle(picks, rivals, Vec::new());
+        let other = settle.settle(picks, rivals);
         let read = read_all(&other);
         if read.3 > best.3 {
             (s, best) = (other, read);
@@ -859,14 +859,13 @@ fn placed_read(
 /// table is named in a finding.
 fn sparse_t4(w: &mut Writer, region: &Region) {
     let heads = crate::spec::t4_heads();
-    let is_head = |a: &Atom| match &a.what {
-        crate::atoms::What::Label(t, _) => t.len() >= 2 && t.iter().all(|c| heads.contains(c)),
-        _ => false,
-    };
-    // A piece of a head wrapped in its cell (`持`, `审结`).
+    // A head's text, or a piece of one wrapped in its cell (`持`, `审结`).
     let of_heads = |a: &Atom| match &a.what {
         crate::atoms::What::Label(t, _) => t.iter().all(|c| heads.contains(c)),
         _ => false,
+    };
+    let is_head = |a: &Atom| {
+        of_heads(a) && matches!(&a.what, crate::atoms::What::Label(t, _) if t.len() >= 2)
     };
     let mut by_line: std::collections::BTreeMap<usize, Vec<&Atom>> = Default::default();
     for a in region.atoms.iter().filter(|a| is_head(a)) {
@@ -904,25 +903,14 @@ fn sparse_t4(w: &mut Writer, region: &Region) {
     else {
         return;
     };
-    let places = columns.place(&xs);
-    let Some(at) = places.first() else { return };
+    let run: Vec<Chunk> = values.iter().map(|a| chunk(a)).collect();
+    // Every placement as near as the nearest, in that order (no identity weighs them here).
+    let Some(read) = placed_read(&columns, &xs, &run, T4_KEYS.len(), &no_soft) else {
+        return;
+    };
     w.r.tables.push("四".into());
-    let end = values.last().map_or(0, |a| a.b);
-    let mut row = vec![
-        Piece {
-            a: end,
-            b: end,
-            kind: PieceKind::Null,
-        };
-        T4_KEYS.len()
-    ];
-    for (a, &c) in values.iter().zip(at) {
-        if let Some(v) = a.value() {
-            row[c] = whole(&v.chunk);
-        }
-    }
-    let conf = 1.0 / places.len() as f32;
-    for (i, p) in row.iter().enumerate() {
+    let conf = 1.0 / read.cands.len() as f32;
+    for (i, p) in read.cands[0].iter().enumerate() {
         w.put(
             T4_KEYS[i].to_string(),
             ValueKind::Count,
