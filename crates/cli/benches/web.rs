@@ -14,7 +14,6 @@
 mod common;
 
 use common::{corpus, list};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -155,20 +154,14 @@ fn main() {
             .unwrap()
             .success());
     }
-    let mut add = Command::new(bin)
-        .args(["users", "add", "bench", "--role", "reviewer", "--db"])
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let _ = add.wait(); // fails harmlessly when the user exists from an earlier run
+    // Fails harmlessly when the user exists from an earlier run.
+    let _ = nianbao_testkit::with_password(
+        Command::new(bin)
+            .args(["users", "add", "bench", "--role", "reviewer", "--db"])
+            .arg(&db)
+            .stderr(Stdio::null()),
+        PASSWORD,
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -8,7 +8,6 @@
 mod common;
 
 use common::web::{free_port, Http, PASSWORD};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -78,38 +77,6 @@ fn serve(cmd: &[String], env: &[(&str, String)], port: u16) -> Child {
         std::thread::sleep(Duration::from_millis(50));
     }
     child
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Signs in through the proxy for the client at `from`: the status of the POST.
-fn sign_in(h: &mut Http, from: &str, password: &str) -> u16 {
-    let page = h
-        .send("GET", "/login", &[("X-Forwarded-For", from)], Vec::new())
-        .text();
-    let token = common::web::between(&page, "name=\"csrf\" value=\"", "\"");
-    let body = format!(
-        "name=reviewer&password={}&csrf={}",
-        enc(password),
-        enc(&token)
-    );
-    h.send(
-        "POST",
-        "/login",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("X-Forwarded-For", from),
-        ],
-        body.into_bytes(),
-    )
-    .status
 }
 
 #[test]
@@ -196,18 +163,10 @@ fn the_package_installs_serves_backs_up_and_restores() {
     };
     let check = String::from_utf8(nb.run(&["config", "check"]).stdout).unwrap();
     assert!(check.contains("127.0.0.1"), "{check}");
-    let mut add = nb
-        .command(&["users", "add", "reviewer", "--role", "reviewer"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+    assert!(nianbao_testkit::with_password(
+        &mut nb.command(&["users", "add", "reviewer", "--role", "reviewer"]),
+        PASSWORD
+    ));
 
     let cmd = exec_start(&unit, &unpacked);
     let mut server = serve(&cmd, &env, port);
@@ -217,12 +176,12 @@ fn the_package_installs_serves_backs_up_and_restores() {
     let mut stranger = Http::new(&url);
     for _ in 0..6 {
         assert_ne!(
-            sign_in(&mut stranger, "203.0.113.66", "wrong-password"),
+            stranger.login_from("reviewer", "wrong-password", "203.0.113.66"),
             303
         );
     }
     let mut h = Http::new(&url);
-    assert_eq!(sign_in(&mut h, "198.51.100.7", PASSWORD), 303);
+    assert_eq!(h.login_from("reviewer", PASSWORD, "198.51.100.7"), 303);
     let csrf = h.csrf();
     let (path, key, good) = common::web::broken_report(dir.path());
     let bytes = std::fs::read(&path).unwrap();
@@ -250,7 +209,7 @@ fn the_package_installs_serves_backs_up_and_restores() {
     assert_eq!(exported(&nb), csv);
     let mut server = serve(&cmd, &env, port);
     let mut h = Http::new(&url);
-    assert_eq!(sign_in(&mut h, "198.51.100.7", PASSWORD), 303);
+    assert_eq!(h.login_from("reviewer", PASSWORD, "198.51.100.7"), 303);
     let (status, after) = h.get("/api/reports/1");
     assert_eq!(status, 200);
     let cell = |doc: &str| {

@@ -181,11 +181,7 @@ impl Store {
             .into_iter()
             .filter(|s| !found.contains(&s.agency))
             .map(|s| {
-                let why = if s.outcome == "found" {
-                    format!("网站上未找到{year}年度的年报 (no report of {year} on the portal)")
-                } else {
-                    s.reason
-                };
+                let why = s.why_none(&[year]);
                 (s.agency, why)
             })
             .collect();

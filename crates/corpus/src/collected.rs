@@ -335,6 +335,20 @@ impl Store {
     }
 }
 
+impl CollectedSite {
+    /// Why the site gave no report of `years` (any year when empty): its walk's reason, or,
+    /// when the walk found reports, that none was of those years.
+    pub fn why_none(&self, years: &[i64]) -> String {
+        if self.outcome == "found" && !years.is_empty() {
+            let ys: Vec<String> = years.iter().map(i64::to_string).collect();
+            let ys = ys.join("、");
+            format!("网站上未找到{ys}年度的年报 (no report of {ys} on the portal)")
+        } else {
+            self.reason.clone()
+        }
+    }
+}
+
 /// One row per report found, and one per site with none: (agency, code, year, title,
 /// published, date source, late, files, URL or reason).
 pub fn table(sites: &[CollectedSite], entries: &[CollectedEntry]) -> Vec<[String; 9]> {
@@ -355,13 +369,7 @@ pub fn table_for(
             .filter(|e| e.agency == s.agency && (years.is_empty() || years.contains(&e.year)))
             .collect();
         if mine.is_empty() {
-            let reason = if s.outcome == "found" && !years.is_empty() {
-                let ys: Vec<String> = years.iter().map(i64::to_string).collect();
-                let ys = ys.join("、");
-                format!("网站上未找到{ys}年度的年报 (no report of {ys} on the portal)")
-            } else {
-                s.reason.clone()
-            };
+            let reason = s.why_none(years);
             rows.push([
                 s.agency.clone(),
                 s.code.clone().unwrap_or_default(),

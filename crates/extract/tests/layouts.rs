@@ -7,6 +7,17 @@ fn value(r: &nianbao_model::Report, key: &str) -> Option<i64> {
     r.int(key)
 }
 
+/// Table 四's fifteen cells in the template's order.
+fn table_four(r: &nianbao_model::Report) -> Vec<Option<i64>> {
+    ["review", "suit_direct", "suit_after_review"]
+        .iter()
+        .flat_map(|row| {
+            ["upheld", "corrected", "other", "pending", "total"]
+                .map(|col| value(r, &format!("t4.{row}.{col}")))
+        })
+        .collect()
+}
+
 /// Text nianbao reads from a Chromium PDF: `2.申请人逾期未按收费通知…` has only blank
 /// cells, so the values after `3.其他` are that row's alone.
 #[test]
@@ -43,13 +54,7 @@ fn a_sentence_with_numbers_under_heading_four_is_not_the_table() {
         2\t1\t0\t0\t3\t0\t1\t0\t0\t1\t0\t0\t0\t0\t0\n\
         五、存在的主要问题及改进情况\n";
     let r = nianbao_extract::extract(text);
-    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
-        .iter()
-        .flat_map(|row| {
-            ["upheld", "corrected", "other", "pending", "total"]
-                .map(|col| value(&r, &format!("t4.{row}.{col}")))
-        })
-        .collect();
+    let got = table_four(&r);
     let want = [2, 1, 0, 0, 3, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(Some);
     assert_eq!(got, want);
 }
@@ -151,13 +156,7 @@ fn values_between_their_column_heads_are_one_row() {
     }
     text.push_str("五、存在的主要问题及改进情况\n无。\n");
     let r = nianbao_extract::extract(&text);
-    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
-        .iter()
-        .flat_map(|row| {
-            ["upheld", "corrected", "other", "pending", "total"]
-                .map(|c| value(&r, &format!("t4.{row}.{c}")))
-        })
-        .collect();
+    let got = table_four(&r);
     let want = [2, 1, 0, 0, 3, 0, 1, 0, 0, 1, 1, 0, 0, 1, 2];
     assert_eq!(got, want.map(Some));
     assert!(r.doubts.is_empty(), "{:?}", r.doubts);
@@ -321,13 +320,7 @@ fn rows_left_empty_beside_numbers_no_row_took_are_named() {
 #[test]
 fn a_sparse_table_four_is_placed_under_its_heads() {
     let r = nianbao_extract::extract(include_str!("fixtures/sparse-t4-layout.md"));
-    let got: Vec<Option<i64>> = ["review", "suit_direct", "suit_after_review"]
-        .iter()
-        .flat_map(|row| {
-            ["upheld", "corrected", "other", "pending", "total"]
-                .map(|col| value(&r, &format!("t4.{row}.{col}")))
-        })
-        .collect();
+    let got = table_four(&r);
     let mut want = vec![None; 15];
     want[5] = Some(1);
     want[9] = Some(1);

@@ -12,6 +12,22 @@ use std::process::Command;
 /// The password every test user has.
 pub const PASSWORD: &str = "correct-horse-42";
 
+/// Runs `cmd` (a `nianbao users add …`) with `password` on its standard input, its output
+/// discarded; whether it succeeded.
+pub fn with_password(cmd: &mut std::process::Command, password: &str) -> bool {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
+    }
+    child.wait().is_ok_and(|s| s.success())
+}
+
 /// What came back: status, headers (names lower-case, in order), body.
 pub struct Answer {
     pub status: u16,
@@ -142,17 +158,19 @@ impl<T: Transport> Client<T> {
     }
 
     fn form_answer(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.form_with(path, fields, &[])
+    }
+
+    /// A form POST with more headers.
+    fn form_with(&mut self, path: &str, fields: &[(&str, &str)], extra: &[(&str, &str)]) -> Answer {
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        self.send(
-            "POST",
-            path,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            body.into_bytes(),
-        )
+        let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        headers.extend_from_slice(extra);
+        self.send("POST", path, &headers, body.into_bytes())
     }
 
     pub fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
@@ -246,13 +264,20 @@ impl<T: Transport> Client<T> {
 
     /// Signs in through the form; returns the status of the sign-in POST.
     pub fn login(&mut self, name: &str, password: &str) -> u16 {
+        self.sign_in(name, password, &[])
+    }
+
+    /// Signs in through the form as the client at address `from` behind a proxy
+    /// (`X-Forwarded-For`); returns the status of the sign-in POST.
+    pub fn login_from(&mut self, name: &str, password: &str, from: &str) -> u16 {
+        self.sign_in(name, password, &[("X-Forwarded-For", from)])
+    }
+
+    fn sign_in(&mut self, name: &str, password: &str, headers: &[(&str, &str)]) -> u16 {
         let (_, page) = self.get("/login");
         let token = between(&page, "name=\"csrf\" value=\"", "\"");
-        self.form(
-            "/login",
-            &[("name", name), ("password", password), ("csrf", &token)],
-        )
-        .0
+        let fields = [("name", name), ("password", password), ("csrf", &token)];
+        self.form_with("/login", &fields, headers).status
     }
 
     /// The session's CSRF token (from /api/me).

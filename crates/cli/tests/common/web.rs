@@ -2,7 +2,6 @@
 //! HTTP client that keeps cookies (for the API and security tests).
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -79,19 +78,12 @@ fn serve(dir: tempfile::TempDir, db: String, host: &str, extra: &[&str], scheme:
         ("reviewer", "reviewer"),
         ("viewer", "viewer"),
     ] {
-        let mut c = nianbao()
-            .args(["users", "add", name, "--role", role, "--db"])
-            .arg(&db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        c.stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .unwrap();
-        assert!(c.wait().unwrap().success());
+        assert!(nianbao_testkit::with_password(
+            nianbao()
+                .args(["users", "add", name, "--role", role, "--db"])
+                .arg(&db),
+            PASSWORD
+        ));
     }
     launch(dir, db, host, extra, scheme)
 }

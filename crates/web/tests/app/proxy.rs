@@ -4,24 +4,6 @@
 //! client cannot pick its own address).
 
 use crate::common::{start, Http, PASSWORD};
-use nianbao_testkit::between;
-
-/// Signs in as `name` with the client address `from` in `X-Forwarded-For`: the status.
-fn sign_in(h: &mut Http, name: &str, password: &str, from: &str) -> u16 {
-    let (_, page) = h.get("/login");
-    let token = between(&page, "name=\"csrf\" value=\"", "\"");
-    let body = format!("name={name}&password={password}&csrf={token}");
-    h.send(
-        "POST",
-        "/login",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("X-Forwarded-For", from),
-        ],
-        body.into_bytes(),
-    )
-    .status
-}
 
 #[test]
 fn a_strangers_guesses_through_a_trusted_proxy_do_not_lock_the_user_out() {
@@ -35,30 +17,22 @@ fn a_strangers_guesses_through_a_trusted_proxy_do_not_lock_the_user_out() {
     let mut stranger = Http::new(&server);
     for _ in 0..5 {
         assert_eq!(
-            sign_in(&mut stranger, "reviewer", "wrong-guess-1", "203.0.113.9"),
+            stranger.login_from("reviewer", "wrong-guess-1", "203.0.113.9"),
             401
         );
     }
     assert_eq!(
-        sign_in(&mut stranger, "reviewer", PASSWORD, "203.0.113.9"),
+        stranger.login_from("reviewer", PASSWORD, "203.0.113.9"),
         429,
         "the guessing address is held off"
     );
     // A forged first hop does not help: the proxy appended the real address last.
     assert_eq!(
-        sign_in(
-            &mut stranger,
-            "reviewer",
-            PASSWORD,
-            "198.51.100.7, 203.0.113.9"
-        ),
+        stranger.login_from("reviewer", PASSWORD, "198.51.100.7, 203.0.113.9"),
         429
     );
     let mut user = Http::new(&server);
-    assert_eq!(
-        sign_in(&mut user, "reviewer", PASSWORD, "198.51.100.7"),
-        303
-    );
+    assert_eq!(user.login_from("reviewer", PASSWORD, "198.51.100.7"), 303);
 }
 
 #[test]
@@ -68,13 +42,10 @@ fn without_a_trusted_proxy_the_header_is_ignored() {
     for i in 0..5 {
         // A new address each time, all ignored: the peer is the client.
         let from = format!("203.0.113.{i}");
-        assert_eq!(
-            sign_in(&mut stranger, "reviewer", "wrong-guess-1", &from),
-            401
-        );
+        assert_eq!(stranger.login_from("reviewer", "wrong-guess-1", &from), 401);
     }
     assert_eq!(
-        sign_in(&mut stranger, "reviewer", PASSWORD, "198.51.100.7"),
+        stranger.login_from("reviewer", PASSWORD, "198.51.100.7"),
         429
     );
 }
