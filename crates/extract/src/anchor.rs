@@ -79,7 +79,7 @@ pub fn anchors(text: &Text, rows: &[&[Vec<char>]], groups: &[&[Vec<char>]]) -> F
             find(&hay, label, r, &mut hits);
         }
     }
-    broken_by_groups(text, rows, groups, &mut hits);
+    broken_by_groups(text, &hay, rows, groups, &mut hits);
     let mut chosen = choose(&hits, rows.len());
     let mut floor = 0;
     for (r, hit) in chosen.iter_mut().enumerate() {
@@ -178,6 +178,7 @@ fn group_before(
 /// 握相关政府信息`) breaks the row's label by more edits than it is allowed.
 fn broken_by_groups(
     text: &Text,
+    hay: &fuzzy::Haystack,
     rows: &[&[Vec<char>]],
     groups: &[&[Vec<char>]],
     hits: &mut Vec<Hit>,
@@ -192,7 +193,6 @@ fn broken_by_groups(
     let mut labels: Vec<&Vec<char>> = groups.iter().flat_map(|g| g.iter()).collect();
     labels.sort();
     labels.dedup();
-    let hay = fuzzy::Haystack::new(&text.chars);
     let mut cut = vec![false; text.chars.len()];
     for g in labels.into_iter().filter(|g| g.len() >= 4) {
         for m in hay.matches(g, tolerance(g.len()), 0) {
