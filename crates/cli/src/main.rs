@@ -275,9 +275,12 @@ enum UsersAction {
     /// 新增用户 (add a user)
     Add {
         name: String,
-        /// admin（管理用户、合并机构）、reviewer（上传、修改、确认问题）、viewer（只读）
-        #[arg(long, default_value = "viewer", value_parser = |s: &str| nianbao_corpus::review::Role::parse(s).ok_or("角色应为 admin、reviewer 或 viewer"))]
+        /// admin（管理用户、合并机构）、reviewer（上传、修改、确认问题）、viewer（只读）、agency（报送单位：只报送、查看本单位的报告，须 --agency）
+        #[arg(long, default_value = "viewer", value_parser = |s: &str| nianbao_corpus::review::Role::parse(s).ok_or("角色应为 admin、reviewer、viewer 或 agency"))]
         role: nianbao_corpus::review::Role,
+        /// 报送单位账号所属机构，可重复（县里代乡镇报送时填多个）(the agency an agency user files for; repeatable)
+        #[arg(long = "agency")]
+        agencies: Vec<String>,
         #[command(flatten)]
         db: corpus::DbArg,
     },
@@ -475,7 +478,12 @@ fn restore(backup: &std::path::Path, db: &str, replace: bool) -> ExitCode {
 
 fn users(action: UsersAction) -> ExitCode {
     let result = match action {
-        UsersAction::Add { name, role, db } => {
+        UsersAction::Add {
+            name,
+            role,
+            agencies,
+            db,
+        } => {
             let db = db.db.as_str();
             let mut line = String::new();
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -483,8 +491,15 @@ fn users(action: UsersAction) -> ExitCode {
             }
             match std::io::stdin().read_line(&mut line) {
                 Ok(_) => {
-                    nianbao_web::add_user(db, &name, line.trim_end_matches(['\r', '\n']), role)
-                        .map(|_| println!("已新增用户 {name}（{}）", role.name_zh()))
+                    let password = line.trim_end_matches(['\r', '\n']);
+                    nianbao_web::add_user(db, &name, password, role, &agencies).map(|of| {
+                        let of = if of.is_empty() {
+                            String::new()
+                        } else {
+                            format!("：{}", of.join("、"))
+                        };
+                        println!("已新增用户 {name}（{}{of}）", role.name_zh())
+                    })
                 }
                 Err(e) => Err(e.to_string()),
             }
@@ -492,8 +507,10 @@ fn users(action: UsersAction) -> ExitCode {
         UsersAction::List { db } => nianbao_corpus::Store::open(&db.db)
             .and_then(|mut s| s.users())
             .map(|list| {
-                list.iter()
-                    .for_each(|u| println!("{}\t{}", u.name, u.role.as_str()))
+                list.iter().for_each(|u| {
+                    let of: Vec<&str> = u.agencies.iter().map(|(_, n)| n.as_str()).collect();
+                    println!("{}\t{}\t{}", u.name, u.role.as_str(), of.join("、"))
+                })
             })
             .map_err(|e| e.to_string()),
     };

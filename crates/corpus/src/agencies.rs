@@ -108,6 +108,16 @@ impl Store {
                 "DELETE FROM campaign_agencies WHERE agency_id = $1",
                 &[other.into()],
             )?;
+            // Users who filed for either file for the one agency left.
+            c.exec(
+                "UPDATE user_agencies SET agency_id = $1 WHERE agency_id = $2 AND NOT EXISTS \
+                 (SELECT 1 FROM user_agencies k WHERE k.agency_id = $1 AND k.user_id = user_agencies.user_id)",
+                &[keep.into(), other.into()],
+            )?;
+            c.exec(
+                "DELETE FROM user_agencies WHERE agency_id = $1",
+                &[other.into()],
+            )?;
             c.exec("DELETE FROM agencies WHERE id = $1", &[other.into()])?;
             c.exec(
                 "UPDATE agencies SET dirty = 1 WHERE id = $1",

@@ -18,6 +18,7 @@ pub mod db;
 pub mod divisions;
 pub mod export;
 mod figures;
+pub mod filers;
 pub mod ingest;
 mod postgres;
 mod pq;

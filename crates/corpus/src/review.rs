@@ -9,6 +9,9 @@ use nianbao_model::{Finding, Num, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    /// Files the reports of the agencies it is bound to (see `filers`) and sees only those:
+    /// below every other role, so no check of a reviewer's or viewer's right lets it through.
+    Agency,
     Viewer,
     Reviewer,
     Admin,
@@ -17,6 +20,7 @@ pub enum Role {
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Agency => "agency",
             Role::Viewer => "viewer",
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
@@ -24,6 +28,7 @@ impl Role {
     }
     pub fn parse(s: &str) -> Option<Role> {
         match s {
+            "agency" => Some(Role::Agency),
             "viewer" => Some(Role::Viewer),
             "reviewer" => Some(Role::Reviewer),
             "admin" => Some(Role::Admin),
@@ -32,6 +37,7 @@ impl Role {
     }
     pub fn name_zh(self) -> &'static str {
         match self {
+            Role::Agency => "报送单位",
             Role::Viewer => "只读",
             Role::Reviewer => "审核员",
             Role::Admin => "管理员",
@@ -44,6 +50,8 @@ pub struct User {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// The agencies an [`Role::Agency`] user files for (id, name); empty for other roles.
+    pub agencies: Vec<(i64, String)>,
 }
 
 /// A row of the report list.
@@ -137,6 +145,7 @@ fn user(r: &Row) -> User {
         id: r.int(0).unwrap_or(0),
         name: r.str(1).to_string(),
         role: Role::parse(r.str(2)).unwrap_or(Role::Viewer),
+        agencies: Vec::new(),
     }
 }
 
@@ -189,13 +198,15 @@ impl Store {
         Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))
     }
 
+    /// Every user by name, an agency user with its agencies.
     pub fn users(&mut self) -> Result<Vec<User>, StoreError> {
-        Ok(self
+        let list: Vec<User> = self
             .conn()
             .query("SELECT id, name, role FROM users ORDER BY name", &[])?
             .iter()
             .map(user)
-            .collect())
+            .collect();
+        list.into_iter().map(|u| self.with_agencies(u)).collect()
     }
 
     /// Every user with whether the account is disabled, by name.
@@ -260,6 +271,7 @@ impl Store {
         transaction(self.conn(), |c| {
             c.exec("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
             c.exec("DELETE FROM api_tokens WHERE user_id = $1", &[id.into()])?;
+            c.exec("DELETE FROM user_agencies WHERE user_id = $1", &[id.into()])?;
             c.exec("DELETE FROM users WHERE id = $1", &[id.into()])?;
             Ok(())
         })
@@ -327,7 +339,13 @@ impl Store {
              WHERE s.token = $1 AND s.expires > $2 AND u.disabled = 0",
             &[token_hash.into(), unix_now().into()],
         )?;
-        Ok(rows.first().map(|r| (user(r), r.str(3).to_string())))
+        match rows.first() {
+            Some(r) => {
+                let u = self.with_agencies(user(r))?;
+                Ok(Some((u, r.str(3).to_string())))
+            }
+            None => Ok(None),
+        }
     }
 
     pub fn end_session(&mut self, token_hash: &str) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 use crate::db::{transaction, Conn, Kind};
 use crate::StoreError;
 
-pub const VERSION: i64 = 11;
+pub const VERSION: i64 = 12;
 
 /// Written once for both dialects: `{id}` is the auto-numbered key, `{real}` a double,
 /// `{rowid}` a key given by the writer (on SQLite the table's row id, not a second index).
@@ -350,7 +350,8 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
                 + CAMPAIGNS
                 + crate::figures::TABLE
                 + RENDERINGS
-                + crate::collected::TABLES),
+                + crate::collected::TABLES
+                + crate::filers::TABLE),
         );
         transaction(conn, |c| {
             c.batch(&ddl)?;
@@ -378,9 +379,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
         // rendered (7) their table, one made before cells were stored an array per report
         // (8) its cells converted and the numbers the cross-year rules read put with the
         // figures, one made before review decisions were kept (9) their log, one made before
-        // reports were collected from portals (10) the collector's tables; everything else
-        // is kept.
-        Some(v @ (1..=10)) => {
+        // reports were collected from portals (10) the collector's tables, one made before
+        // agencies filed themselves (11) the table of who files for which agency;
+        // everything else is kept.
+        Some(v @ (1..=11)) => {
             let mut ddl = if v == 1 {
                 dialect(conn, REVIEW)
             } else {
@@ -411,7 +413,10 @@ fn ensure_now(conn: &mut dyn Conn, name: &str) -> Result<(), StoreError> {
             if v <= 9 {
                 ddl.push_str(&dialect(conn, REVIEW_LOG));
             }
-            ddl.push_str(&dialect(conn, crate::collected::TABLES));
+            if v <= 10 {
+                ddl.push_str(&dialect(conn, crate::collected::TABLES));
+            }
+            ddl.push_str(&dialect(conn, crate::filers::TABLE));
             transaction(conn, |c| {
                 c.batch(&ddl)?;
                 if v <= 5 {

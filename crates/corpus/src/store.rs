@@ -19,6 +19,9 @@ pub struct Store {
 pub(crate) struct How {
     pub hold: bool,
     pub by: Option<String>,
+    /// The agency filing (an agency user's upload or form): the report is its own,
+    /// whatever name the file prints.
+    pub agency: Option<i64>,
 }
 
 /// A file read and extracted, ready to be stored.
@@ -103,6 +106,13 @@ impl Store {
     /// report for its timeline; `None` for a command-line ingest.
     pub fn added_by(&mut self, user: Option<&str>) {
         self.how.by = user.map(str::to_string);
+    }
+
+    /// The agency that files the reports saved from now on (see `filers`): each is stored
+    /// as that agency's, and a file printing another name gets `extract.agency_filed`.
+    /// `None` (the default): the agency is the one the report names.
+    pub fn filed_by_agency(&mut self, agency: Option<i64>) {
+        self.how.agency = agency;
     }
 
     pub fn conn(&mut self) -> &mut dyn Conn {
@@ -204,6 +214,7 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, Sto
     // A name read by OCR may be misread; a few characters off a known agency, it is that one.
     let recognised = p.format.ends_with("-ocr");
     let (agency_id, known_as) = match p.report.agency.as_deref() {
+        _ if how.agency.is_some() => (how.agency, None),
         Some(name) if recognised => {
             let (id, known) = resolve_recognised(c, name, &p.path, &p.text)?;
             (Some(id), known)
@@ -234,8 +245,16 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, Sto
     };
     // Copied only to add the finding of a name taken for a known agency.
     let with_match: Vec<Finding>;
-    let findings = match (&p.report.agency, &known_as) {
-        (Some(printed), Some(known)) => {
+    let filer = match how.agency {
+        Some(id) => filed_elsewhere(c, id, p)?,
+        None => None,
+    };
+    let findings = match (&p.report.agency, &known_as, filer) {
+        (_, _, Some(f)) => {
+            with_match = [findings.as_slice(), &[f]].concat();
+            &with_match
+        }
+        (Some(printed), Some(known), None) => {
             with_match = [findings.as_slice(), &[agency_matched(printed, known)]].concat();
             &with_match
         }
@@ -534,6 +553,37 @@ fn resolve(
 }
 
 /// What a person is told when a recognised name was taken for a known agency.
+/// The finding of a report filed by agency `id` that prints the name of another agency
+/// (a name its own agency is not known by), if it does.
+fn filed_elsewhere(c: &mut dyn Conn, id: i64, p: &Parsed) -> Result<Option<Finding>, StoreError> {
+    let Some(printed) = p.report.agency.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    let known = c.query(
+        "SELECT a.name FROM agencies a WHERE a.id = $1 AND (a.name = $2 OR EXISTS \
+         (SELECT 1 FROM aliases s WHERE s.agency_id = a.id AND s.name = $2))",
+        &[id.into(), printed.into()],
+    )?;
+    if !known.is_empty() {
+        return Ok(None);
+    }
+    let own = c
+        .query("SELECT name FROM agencies WHERE id = $1", &[id.into()])?
+        .first()
+        .map(|r| r.str(0).to_string())
+        .unwrap_or_default();
+    if agency::parse(printed).core == agency::parse(&own).core {
+        return Ok(None);
+    }
+    Ok(Some(Finding::new(
+        nianbao_model::Rule::ExtractAgencyFiled,
+        Severity::Warning,
+        format!("报告所印机构名称为“{printed}”，由“{own}”报送，已归入“{own}”；请核对是否传错文件"),
+        format!("the report prints {printed:?} and was filed by {own:?}, whose report it is now; check that the right file was sent"),
+        Vec::new(),
+    )))
+}
+
 fn agency_matched(printed: &str, known: &str) -> Finding {
     let differ = printed
         .chars()
@@ -671,6 +721,10 @@ pub struct Filter {
     pub no_year: bool,
     /// Only reports of agencies not located among the divisions.
     pub unplaced: bool,
+    /// Only reports at this review state (a report never reviewed is pending).
+    pub review: Option<crate::workflow::Step>,
+    /// Only reports assigned to this reviewer.
+    pub assignee: Option<String>,
 }
 
 /// Reports by their worst finding.
@@ -730,6 +784,26 @@ impl Filter {
         if let Some(t) = self.template {
             params.push(t.as_str().into());
             conds.push(format!("r.template = ${}", params.len()));
+        }
+        match self.review {
+            Some(crate::workflow::Step::Pending) => conds.push(
+                "NOT EXISTS (SELECT 1 FROM review_states s WHERE s.report_id = r.id AND s.state <> 'pending')".into(),
+            ),
+            Some(step) => {
+                params.push(step.as_str().into());
+                conds.push(format!(
+                    "EXISTS (SELECT 1 FROM review_states s WHERE s.report_id = r.id AND s.state = ${})",
+                    params.len()
+                ));
+            }
+            None => {}
+        }
+        if let Some(who) = &self.assignee {
+            params.push(who.as_str().into());
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM review_states s WHERE s.report_id = r.id AND s.assignee = ${})",
+                params.len()
+            ));
         }
         if let Some(a) = self.agency_id {
             params.push(a.into());

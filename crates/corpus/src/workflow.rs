@@ -453,10 +453,15 @@ impl Store {
              WHERE t.token_hash = $1 AND u.disabled = 0",
             &[hash.into()],
         )?;
-        Ok(rows.first().map(|r| crate::review::User {
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let user = crate::review::User {
             id: r.int(0).unwrap_or(0),
             name: r.str(1).to_string(),
             role: crate::review::Role::parse(r.str(2)).unwrap_or(crate::review::Role::Viewer),
-        }))
+            agencies: Vec::new(),
+        };
+        self.with_agencies(user).map(Some)
     }
 }

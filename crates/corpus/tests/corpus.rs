@@ -1404,7 +1404,7 @@ fn a_version_1_corpus_gains_the_review_tables_and_keeps_its_reports() {
     let (_dir, mut store) = reopened_after("DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; DROP TABLE originals; DROP TABLE api_tokens; DROP TABLE comments; DROP TABLE review_states; DROP TABLE corrections; DROP TABLE sessions; DROP TABLE users; ALTER TABLE cells DROP COLUMN place; UPDATE nianbao_meta SET value = '1' WHERE key = 'schema';");
     assert_eq!(store.list(&Filter::default(), 0, 1).unwrap().0, 25);
     assert_eq!(store.user_count().unwrap(), 0);
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
 }
 
 #[test]
@@ -1421,7 +1421,7 @@ fn a_version_2_corpus_gains_the_place_column_and_keeps_its_reports() {
         .unwrap();
     let r = store.report(id).unwrap().unwrap();
     assert!(r.report.cells.values().any(|c| c.evidence.is_some()));
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
 }
 
 #[test]
@@ -1436,7 +1436,7 @@ fn a_version_3_corpus_gains_disabled_accounts_and_keeps_its_users() {
     let accounts = store.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!((accounts[0].0.role, accounts[0].1), (Role::Admin, false));
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
 }
 
 #[test]
@@ -1445,7 +1445,7 @@ fn a_version_5_corpus_locates_its_agencies_from_the_stored_reports() {
         "{}UPDATE nianbao_meta SET value = '5' WHERE key = 'schema';",
         "DROP TABLE renderings; DROP TABLE figures; ALTER TABLE findings DROP COLUMN alternatives; DROP TABLE ingest_queue; DROP TABLE campaign_agencies; DROP TABLE campaigns; ALTER TABLE agencies DROP COLUMN division; ALTER TABLE agencies DROP COLUMN division_how; ALTER TABLE agencies DROP COLUMN division_choices; "
     ));
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     let placed: Vec<(String, String, String)> = store
         .conn()
         .query(
@@ -1479,7 +1479,7 @@ fn a_version_7_corpus_gains_the_renderings_of_word_originals() {
     let (_dir, mut store) = reopened_after(
         "DROP TABLE renderings; UPDATE nianbao_meta SET value = '7' WHERE key = 'schema';",
     );
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     let id = store
         .conn()
         .query("SELECT MIN(id) FROM reports", &[])
@@ -1548,7 +1548,7 @@ fn a_version_8_corpus_keeps_every_cell_in_the_arrays_of_version_9() {
     assert_eq!(rows(&mut store), before_rows);
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     assert_eq!(every(&mut store), before);
     assert_eq!(rows(&mut store), before_rows);
     // The cross-year findings computed again from the numbers the upgrade put with the
@@ -1589,7 +1589,7 @@ fn a_version_6_corpus_gains_each_reports_figures_and_the_same_statistics() {
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     assert_eq!(all(&mut store), before);
 
     // A correction moves the figures with it: received of every report, then one report's
@@ -1680,6 +1680,7 @@ fn generated_store() -> (tempfile::TempDir, Store) {
 /// The review tables as schema 9 and before had them: the current state without a reason,
 /// no log of decisions, no held versions.
 const AS_IN_VERSION_9: &str = "
+DROP TABLE user_agencies;
 DROP TABLE collect_fetches;
 DROP TABLE collect_entries;
 DROP TABLE collect_sites;
@@ -1932,7 +1933,7 @@ fn a_version_9_corpus_keeps_its_review_states_and_gains_the_log_of_decisions() {
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     assert_eq!(store.review(ids[0]).unwrap(), before);
     // Every report it had is as current as before, none held.
     let versions = store.versions(ids[0]).unwrap();
@@ -1966,13 +1967,13 @@ fn a_version_10_corpus_gains_the_collectors_tables() {
         .conn()
         .batch(
             "DROP TABLE collect_fetches; DROP TABLE collect_entries; DROP TABLE collect_sites; \
-             DROP TABLE collect_runs; \
+             DROP TABLE collect_runs; DROP TABLE user_agencies; \
              UPDATE nianbao_meta SET value = '10' WHERE key = 'schema';",
         )
         .unwrap();
     drop(store);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&mut store), "11");
+    assert_eq!(schema_version(&mut store), "12");
     assert_eq!(store.hashes().unwrap(), before);
     assert!(store.collected().unwrap().is_empty());
     let entry = nianbao_corpus::collected::CollectedEntry {

@@ -68,6 +68,7 @@ rules! {
     ExtractUnitUnknown = "extract.unit_unknown", [Info], "金额未注明单位", "an amount gives no unit";
     ExtractAgencyMatched = "extract.agency_matched", [Warning], "识别出的机构名称与已有机构各部分至多差一字，已归入该机构", "an agency name as recognised is at most a character per part off a known agency and was taken for it";
     ExtractAgencyRespelled = "extract.agency_respelled", [Warning], "识别出的机构名称中的地名不在全国行政区划中，已按区划表更正", "a place name in the agency's name as recognised is no division; spelled as the division table spells it";
+    ExtractAgencyFiled = "extract.agency_filed", [Warning], "报送单位上传的报告所印机构名称与该单位不同，已归入报送单位", "a report an agency filed prints another agency's name; it was kept as the filing agency's";
     CrossCarryOver = "cross.carry_over", [Error], "上年结转 = 上一年报告的结转下年度继续办理", "carried in = last year's carried over";
     CrossInForce = "cross.in_force", [Warning], "现行有效件数 = 上年件数 + 本年制发 − 本年废止", "in force = last year's + issued − repealed";
     CrossMissingYear = "cross.missing_year", [Warning], "年度报告系列有缺年", "a year is missing from the series";

@@ -160,6 +160,8 @@
       e.preventDefault();
       var data = new FormData();
       var files = dropped || input.files;
+      var agency = document.getElementById('upload-agency');
+      if (agency) data.append('agency', agency.value);
       for (var i = 0; i < files.length; i++) data.append('files', files[i], files[i].name);
       var xhr = new XMLHttpRequest();
       xhr.open('POST', '/api/jobs');

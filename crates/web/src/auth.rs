@@ -131,6 +131,44 @@ impl Session {
         }
     }
 
+    /// Composing and uploading reports: reviewers, and agencies for themselves.
+    pub fn require_filer(&self) -> Result<(), Fail> {
+        match self.user.role {
+            Role::Agency => Ok(()),
+            _ => self.require(Role::Reviewer),
+        }
+    }
+
+    /// The agency an agency user files for as `name` says (one of its own; its first when
+    /// `name` is empty); None for other roles, who file for whatever agency they name.
+    pub fn filing_for(&self, name: &str) -> Result<Option<(i64, String)>, Fail> {
+        if self.user.role != Role::Agency {
+            return Ok(None);
+        }
+        let name = name.trim();
+        self.user
+            .agencies
+            .iter()
+            .find(|(_, n)| name.is_empty() || n == name)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                Fail::new(
+                    StatusCode::FORBIDDEN,
+                    format!(
+                        "只能为本单位报送（{}）(an agency files only its own reports)",
+                        self.agencies_zh()
+                    ),
+                )
+            })
+    }
+
+    /// The agencies an agency user files for, as one phrase.
+    pub fn agencies_zh(&self) -> String {
+        let names: Vec<&str> = self.user.agencies.iter().map(|(_, n)| n.as_str()).collect();
+        names.join("、")
+    }
+
     pub fn check_csrf(&self, given: &str) -> Result<(), Fail> {
         if self.bearer || same(given, &self.csrf) {
             Ok(())
@@ -146,6 +184,9 @@ impl FromRequestParts<Shared> for Session {
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Session, Fail> {
         let who = parts.extensions.get::<crate::log::Who>().cloned();
         let session = Self::find(parts, state).await?;
+        if session.user.role == Role::Agency {
+            crate::filing::scope(parts, state, &session).await?;
+        }
         if let Some(w) = who {
             w.set(&session.user.name);
         }

@@ -247,9 +247,13 @@ fn inputs_table(
 pub async fn page(
     State(st): State<Shared>,
     s: Session,
-    Query(q): Query<NewQuery>,
+    Query(mut q): Query<NewQuery>,
 ) -> Result<Html<String>, Fail> {
-    s.require(Role::Reviewer)?;
+    s.require_filer()?;
+    // An agency composes for itself (the form opens on its own agency whatever was asked).
+    if let Some((_, name)) = s.filing_for(&q.agency).or_else(|_| s.filing_for(""))? {
+        q.agency = name;
+    }
     let year = q.year.unwrap_or(2025).clamp(2019, 2100);
     let mut r = Report::new(Template::for_year(year));
     r.year = Some(year);
@@ -291,10 +295,20 @@ fn compose_html(
     bad: &BTreeMap<String, String>,
 ) -> Markup {
     let year = r.year.unwrap_or(2025);
+    let filer = s.user.role == Role::Agency;
+    let title = format!("{agency}{year}年政府信息公开工作年度报告");
     html! {
         h1 { "新建年报 · " (r.template.name_zh()) }
         form method="get" action="/new" class="filters" {
-            input name="agency" id="new-agency" placeholder="机构名称" value=(agency);
+            @if filer {
+                select name="agency" id="new-agency" {
+                    @for (_, n) in &s.user.agencies {
+                        option value=(n) selected[n == agency] { (n) }
+                    }
+                }
+            } @else {
+                input name="agency" id="new-agency" placeholder="机构名称" value=(agency);
+            }
             input name="year" id="new-year" size="6" value=(year);
             button id="load" { "载入" }
         }
@@ -306,10 +320,19 @@ fn compose_html(
                 input type="hidden" name="year" value=(year);
                 (form_tables(r, raw, bad))
                 p { label { "成文日期 " input type="date" name="published" id="published" value=(published) required; } }
+                @if filer {
+                    p class="confirm" {
+                        label {
+                            input type="checkbox" name="confirm" value="1" id="confirm" required;
+                            " 确认报送：" b { "《" (title) "》" }
+                            "（正文六部分和表二、表三、表四，按本页所填）将报送审核，审核通过后按此公开。"
+                        }
+                    }
+                }
                 p class="actions" {
                     button formaction="/new/render?to=docx" id="to-docx" { "下载 DOCX" } " "
                     button formaction="/new/render?to=pdf" id="to-pdf" { "下载 PDF" } " "
-                    button id="submit" { "提交入库" }
+                    button id="submit" { @if filer { "报送" } @else { "提交入库" } }
                 }
             }
             aside { h2 { "实时核对" } ul class="findings" id="live-findings" {} }
@@ -448,7 +471,8 @@ pub async fn render(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, Fail> {
     csrf_of(&s, &fields)?;
-    s.require(Role::Reviewer)?;
+    s.require_filer()?;
+    s.filing_for(&field(&fields, "agency"))?;
     let r = report_of(&fields)?;
     let name = format!(
         "{}{}年政府信息公开工作年度报告",
@@ -508,7 +532,8 @@ pub async fn submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, Fail> {
     csrf_of(&s, &fields)?;
-    s.require(Role::Reviewer)?;
+    s.require_filer()?;
+    let filer = s.filing_for(&field(&fields, "agency"))?;
     // Refused: the form again as typed, every refused cell marked, the reasons above it.
     let refuse = |status, message: String, bad: &BTreeMap<String, String>| {
         let (r, raw, published) = as_typed(&fields);
@@ -531,6 +556,18 @@ pub async fn submit(
         let why = "表格尚未填写，不能提交：没有发生的事项请填 0 (nothing typed: type 0 where there were no cases)";
         return refuse(bad_request, why.to_string(), &none);
     }
+    // An agency says what it sends, and when it was signed.
+    if filer.is_some() {
+        if r.published.is_none() {
+            let why = "请填写成文日期 (the date the report was signed is required)";
+            return refuse(bad_request, why.to_string(), &none);
+        }
+        if field(&fields, "confirm") != "1" {
+            let why = "请勾选“确认报送” (confirm what will be published)";
+            return refuse(bad_request, why.to_string(), &none);
+        }
+    }
+    let filer = filer.map(|(id, _)| id);
     // Stored as typed: blank stays blank, 0 stays 0. The official page's text is its
     // source, for people to read and search.
     let page = nianbao_render::to_html(&r);
@@ -549,9 +586,11 @@ pub async fn submit(
         .with(move |store| {
             store.hold_reviewed(true);
             store.added_by(Some(&user));
+            store.filed_by_agency(filer);
             let saved = store.save(&parsed);
             store.hold_reviewed(false);
             store.added_by(None);
+            store.filed_by_agency(None);
             saved?;
             store.refresh_cross()?;
             let rows = store.conn().query(

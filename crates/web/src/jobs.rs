@@ -62,6 +62,9 @@ pub struct JobFile {
 pub struct Job {
     pub id: u64,
     pub user: String,
+    /// The agency it files for (an agency user's upload): its reports are that agency's.
+    #[serde(default)]
+    pub agency: Option<i64>,
     /// When it was made, China Standard Time.
     pub at: String,
     pub files: Vec<JobFile>,
@@ -157,6 +160,7 @@ fn work(st: &Shared, id: u64) {
     // An upload does not replace a reviewed report by itself: a reviewer decides.
     store.hold_reviewed(true);
     store.added_by(Some(&job.user));
+    store.filed_by_agency(job.agency);
     let mut i = 0;
     while i < job.files.len() {
         let (stage, slot) = (job.files[i].stage, job.files[i].slot);
@@ -232,13 +236,21 @@ async fn create(st: &Shared, mp: Multipart, s: &Session, api: bool) -> Result<Jo
     let dir = jobs.dir(id);
     let incoming = dir.join("incoming");
     std::fs::create_dir_all(&incoming).map_err(|_| mark(Fail::internal("spool")))?;
-    let (saved, refused) = match accept_files(st, mp, s, api, &incoming).await {
+    let accepted = match accept_files(st, mp, s, api, &incoming).await {
         Ok(x) => x,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&dir);
             return Err(e);
         }
     };
+    let agency = match s.filing_for(&accepted.agency) {
+        Ok(a) => a.map(|(id, _)| id),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(mark(e));
+        }
+    };
+    let (saved, refused) = (accepted.saved, accepted.refused);
     let mut files = Vec::new();
     for (n, name) in saved.iter().enumerate() {
         let slot = dir.join(n.to_string());
@@ -264,6 +276,7 @@ async fn create(st: &Shared, mp: Multipart, s: &Session, api: bool) -> Result<Jo
     let job = Job {
         id,
         user: s.user.name.clone(),
+        agency,
         at: nianbao_corpus::review::beijing_time(nianbao_corpus::review::unix_now()),
         files,
     };
@@ -286,7 +299,7 @@ pub async fn api_create(
     mp: Multipart,
 ) -> Result<Response, Fail> {
     crate::api::csrf(&s, &h)?;
-    s.require(Role::Reviewer).map_err(Fail::api)?;
+    s.require_filer().map_err(Fail::api)?;
     let job = create(&st, mp, &s, true).await?;
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
 }
@@ -297,24 +310,26 @@ pub async fn form_create(
     s: Session,
     mp: Multipart,
 ) -> Result<Redirect, Fail> {
-    s.require(Role::Reviewer)?;
+    s.require_filer()?;
     let job = create(&st, mp, &s, false).await?;
     Ok(Redirect::to(&format!("/jobs/{}", job.id)))
 }
 
-fn find(st: &Shared, id: u64) -> Result<Job, Fail> {
+/// Job `id`, as `s` may see it: an agency user sees only its own uploads.
+fn find(st: &Shared, s: &Session, id: u64) -> Result<Job, Fail> {
     st.jobs
         .get()
         .and_then(|j| j.load(id))
+        .filter(|j| s.user.role != Role::Agency || j.user == s.user.name)
         .ok_or_else(Fail::not_found)
 }
 
 pub async fn api_get(
     State(st): State<Shared>,
-    _s: Session,
+    s: Session,
     Path(id): Path<u64>,
 ) -> Result<Json<serde_json::Value>, Fail> {
-    Ok(Json(job_json(&find(&st, id).map_err(Fail::api)?)))
+    Ok(Json(job_json(&find(&st, &s, id).map_err(Fail::api)?)))
 }
 
 /// The job's page: each file's stage and what became of it, refreshed while it runs.
@@ -323,12 +338,15 @@ pub async fn page(
     s: Session,
     Path(id): Path<u64>,
 ) -> Result<Html<String>, Fail> {
-    let job = find(&st, id)?;
+    let job = find(&st, &s, id)?;
     let body = html! {
         h1 { "上传任务 " (id) }
         p class="meta" { (job.user) " · " (crate::html::when(&job.at)) }
         @if job.done() {
-            p class="ok" id="job-done" { "全部处理完毕。" a href="/" { "查看报告" } }
+            p class="ok" id="job-done" {
+                "全部处理完毕。"
+                @if s.user.role == Role::Agency { a href="/my" { "回到本单位" } } @else { a href="/" { "查看报告" } }
+            }
         } @else {
             p class="muted" id="job-running" {
                 "正在后台读取，可离开本页；" a href={ "/jobs/" (id) } { "刷新" } "查看进度。"

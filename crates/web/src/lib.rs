@@ -10,6 +10,7 @@ mod compose;
 mod dashboard;
 mod export;
 mod fail;
+mod filing;
 mod html;
 mod jobs;
 mod ledger;
@@ -233,6 +234,7 @@ pub fn app(state: Arc<State>) -> Router {
             post(report::comment_action),
         )
         .route("/next", get(report::next))
+        .route("/my", get(filing::page))
         .route("/api/reports/{id}/review", post(api::set_review))
         .route("/api/reports/{id}/current", post(api::make_current))
         .route("/api/reports/{id}/comments", post(api::comment))
@@ -411,13 +413,27 @@ pub fn serve(
     })
 }
 
-/// Creates a user (the first admin comes from `nianbao users add NAME --role admin`).
+/// Creates a user (the first admin comes from `nianbao users add NAME --role admin`); an
+/// agency user is bound to `agencies` (names, at least one). Returns the agencies bound.
 pub fn add_user(
     db: &str,
     name: &str,
     password: &str,
     role: nianbao_corpus::review::Role,
-) -> Result<(), String> {
+    agencies: &[String],
+) -> Result<Vec<String>, String> {
+    use nianbao_corpus::review::Role;
+    let agency = role == Role::Agency;
+    if agency && agencies.iter().all(|a| a.trim().is_empty()) {
+        return Err(
+            "报送单位账号须用 --agency 指定所属机构 (an agency user needs --agency)".into(),
+        );
+    }
+    if !agency && !agencies.is_empty() {
+        return Err(
+            "只有报送单位账号（--role agency）才有所属机构 (--agency is for agency users)".into(),
+        );
+    }
     auth::check_password(password).map_err(|e| e.to_string())?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 {
@@ -425,8 +441,17 @@ pub fn add_user(
     }
     let hash = auth::hash_password(password).map_err(|e| e.to_string())?;
     let mut store = nianbao_corpus::Store::open(db).map_err(|e| e.to_string())?;
-    store
+    let id = store
         .create_user(name, &hash, role)
         .map_err(|e| e.to_string())?;
-    Ok(())
+    if !agency {
+        return Ok(Vec::new());
+    }
+    match store.bind_agencies(id, agencies) {
+        Ok(bound) => Ok(bound.into_iter().map(|(_, n)| n).collect()),
+        Err(e) => {
+            let _ = store.delete_user(id);
+            Err(e.to_string())
+        }
+    }
 }

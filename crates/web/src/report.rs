@@ -426,6 +426,15 @@ async fn render_page(
         r.year.map_or(String::new(), |y| format!("{y}年"))
     );
     let reviewer = s.user.role >= Role::Reviewer;
+    // An agency sees what the letter asks of it, not nianbao's reading doubts.
+    let filer = s.user.role == Role::Agency;
+    let shown: Vec<(usize, &Finding)> = l
+        .stored
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !filer || f.rule.for_agency())
+        .collect();
     let typed = |f: fn(&Draft) -> &str| draft.as_ref().map_or("", f);
     // Open doubts of the reading: the letter leaves them out, the reviewer settles them.
     let reading_doubts = l
@@ -441,17 +450,19 @@ async fn render_page(
         (workflow_html(&l, s, id))
         p class="meta" {
             (r.template.name_zh()) " · 第 " (l.stored.version) " 版 · " (nianbao_corpus::export::file_name(&l.stored.path))
-            @if let Some(a) = l.stored.agency_id {
+            @if let (Some(a), false) = (l.stored.agency_id, filer) {
                 " · " a href={ "/agencies/" (a) } id="series" { "历年对比" }
             }
             " · 生成 " a href={ "/reports/" (id) "/render?to=docx" } { "DOCX" }
             " " a href={ "/reports/" (id) "/render?to=html" } { "HTML" }
-            " · 导出数据 " a id="export-xlsx" href={ "/export?id=" (id) "&format=xlsx" } { "XLSX" }
-            " " a id="export-csv" href={ "/export?id=" (id) "&format=csv" } { "CSV" }
-            " " a href={ "/export?id=" (id) "&format=csv&shape=long" } { "CSV（逐格）" }
+            @if !filer {
+                " · 导出数据 " a id="export-xlsx" href={ "/export?id=" (id) "&format=xlsx" } { "XLSX" }
+                " " a id="export-csv" href={ "/export?id=" (id) "&format=csv" } { "CSV" }
+                " " a href={ "/export?id=" (id) "&format=csv&shape=long" } { "CSV（逐格）" }
+            }
             " · 审查意见书 " a id="letter-docx" href={ "/reports/" (id) "/letter?to=docx" } { "DOCX" }
             " " a href={ "/reports/" (id) "/letter?to=pdf" } { "PDF" }
-            @if reading_doubts > 0 {
+            @if reading_doubts > 0 && !filer {
                 " " span id="letter-note" class="note" {
                     "（另有识别存疑 " (reading_doubts) " 项，只供审查人员核对，不写入审查意见书）"
                 }
@@ -477,17 +488,18 @@ async fn render_page(
             }
         }
         h2 { "问题" }
-        @if l.stored.findings.is_empty() {
+        @if shown.is_empty() {
             p class="ok" id="no-findings" { "没有发现问题。" }
         } @else {
             ul class="findings" id="findings" {
-                @for (i, f) in l.stored.findings.iter().enumerate() {
+                @for (i, f) in shown {
                     (finding_html(f, i, l.accepted.contains(&finding_key(f)), s, id, l.rev))
                 }
             }
         }
-        h2 { "修改" }
-        @if reviewer {
+        @if filer {
+        } @else if reviewer {
+            h2 { "修改" }
             form method="post" action={ "/reports/" (id) "/cells" } id="correct" class="card" {
                 (csrf_input(s))
                 @if let Some(d) = &draft { p class="error" id="form-error" { (d.problem) } }
@@ -498,6 +510,7 @@ async fn render_page(
                 button id="save" { "保存修改" }
             }
         } @else {
+            h2 { "修改" }
             p class="muted" { "只读账号不能修改。" }
         }
         h2 { "修改记录" }
@@ -581,8 +594,10 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
                     @if review.state == Step::Returned { "退回理由：" } @else { "说明：" }
                     span id="review-reason-shown" { (reason) }
                 }
-                br;
-                a id="next-link" href={ "/next?after=" (id) } title="快捷键 n" { "下一份待审（有错误）→" }
+                @if s.user.role != Role::Agency {
+                    br;
+                    a id="next-link" href={ "/next?after=" (id) } title="快捷键 n" { "下一份待审（有错误）→" }
+                }
             }
             @if reviewer {
                 form method="post" action={ "/reports/" (id) "/review" } class="inline" id="review-form" {

@@ -39,7 +39,15 @@ pub async fn users(
     axum::extract::Query(q): axum::extract::Query<UsersQuery>,
 ) -> Result<Html<String>, Fail> {
     s.require(Role::Admin)?;
-    let list = st.with(|store| store.accounts()).await?;
+    let list = st
+        .with(|store| {
+            let mut list = store.accounts()?;
+            for (u, _) in list.iter_mut().filter(|(u, _)| u.role == Role::Agency) {
+                u.agencies = store.agencies_of(u.id)?;
+            }
+            Ok(list)
+        })
+        .await?;
     let agencies = st.with(|store| store.agencies()).await?;
     let c = csrf_input(&s);
     // A one-button form acting on user `id`.
@@ -74,7 +82,16 @@ pub async fn users(
             @for (u, disabled) in &list {
                 tr {
                     td { (u.name) }
-                    td { (u.role.name_zh()) }
+                    td {
+                        (u.role.name_zh())
+                        @if !u.agencies.is_empty() {
+                            "：" span class="filer-of" {
+                                @for (n, (_, a)) in u.agencies.iter().enumerate() {
+                                    @if n > 0 { "、" } (a)
+                                }
+                            }
+                        }
+                    }
                     td {
                         @if *disabled { "已停用" } @else { "正常" }
                         @let (locked, wait) = auth::locks(&st, &u.name);
@@ -106,9 +123,13 @@ pub async fn users(
             label { "密码（至少 10 个字符）" input name="password" type="password" required; }
             label {
                 "角色 "
-                (select("role", "viewer", &[("viewer", "只读"), ("reviewer", "审核员"), ("admin", "管理员")]))
+                (select("role", "viewer", &[("viewer", "只读"), ("reviewer", "审核员"), ("admin", "管理员"), ("agency", "报送单位")]))
             }
-            button { "新增" }
+            label {
+                "所属机构（报送单位账号必填；代乡镇报送的可填多个，每行一个）"
+                textarea name="agencies" id="new-agencies" rows="2" {}
+            }
+            button id="add-user" { "新增" }
         }
         h2 { "合并机构" }
         form method="post" action="/admin/agencies/merge" class="card narrow" {
@@ -138,6 +159,9 @@ pub struct NewUser {
     name: String,
     password: String,
     role: String,
+    /// The agencies an agency user files for, one per line (or separated by 、，;).
+    #[serde(default)]
+    agencies: String,
 }
 
 pub async fn add_user(
@@ -155,10 +179,34 @@ pub async fn add_user(
         ));
     }
     auth::check_password(&f.password).map_err(|e| Fail::bad(e.to_string()))?;
+    let agencies = agency_names(&f.agencies);
+    if role == Role::Agency && agencies.is_empty() {
+        return Err(Fail::bad(
+            "报送单位账号须填写所属机构 (an agency user needs its agency)",
+        ));
+    }
     let hash = auth::hash_password(&f.password).map_err(|_| Fail::internal("hash"))?;
-    st.with(move |store| store.create_user(&name, &hash, role))
-        .await?;
+    st.with(move |store| {
+        let id = store.create_user(&name, &hash, role)?;
+        if role == Role::Agency {
+            if let Err(e) = store.bind_agencies(id, &agencies) {
+                let _ = store.delete_user(id);
+                return Err(e);
+            }
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Redirect::to("/admin/users"))
+}
+
+/// Agency names as an administrator lists them: a line each, or separated by 、，,;；.
+pub fn agency_names(text: &str) -> Vec<String> {
+    text.split(['\n', '\r', '、', '，', ',', ';', '；'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[derive(Deserialize)]

@@ -28,6 +28,15 @@ pub struct ListQuery {
     pub template: String,
     #[serde(default)]
     pub status: String,
+    /// Review state: `pending` 待审, `approved` 已审, `returned` 退回.
+    #[serde(default)]
+    pub review: String,
+    /// A filing campaign's id: its agencies' reports.
+    #[serde(default)]
+    pub campaign: String,
+    /// `1`: only the reports assigned to the signed-in user.
+    #[serde(default)]
+    pub mine: String,
     /// Words in the agency name.
     #[serde(default)]
     pub q: String,
@@ -54,7 +63,7 @@ impl ListQuery {
     /// The filters as a query string (without the page).
     pub fn query(&self) -> String {
         format!(
-            "q={}&text={}&region={}&division={}&year={}&level={}&template={}&status={}",
+            "q={}&text={}&region={}&division={}&year={}&level={}&template={}&status={}&review={}&campaign={}&mine={}",
             url(&self.q),
             url(&self.text),
             url(&self.region),
@@ -62,8 +71,19 @@ impl ListQuery {
             url(&self.year),
             url(&self.level),
             url(&self.template),
-            url(&self.status)
+            url(&self.status),
+            url(&self.review),
+            url(&self.campaign),
+            url(&self.mine)
         )
+    }
+
+    /// The filters, "mine" meaning the reports assigned to `user`.
+    pub fn filter_for(&self, user: &str) -> Filter {
+        Filter {
+            assignee: (self.mine == "1").then(|| user.to_string()),
+            ..self.filter()
+        }
     }
 
     pub fn filter(&self) -> Filter {
@@ -86,6 +106,8 @@ impl ListQuery {
             },
             name: some(&self.q),
             text: some(&self.text),
+            review: nianbao_corpus::workflow::Step::parse(self.review.trim()),
+            campaign: self.campaign.trim().parse().ok(),
             ..Filter::default()
         }
     }
@@ -97,9 +119,14 @@ pub async fn index(
     State(st): State<Shared>,
     s: Session,
     Query(q): Query<ListQuery>,
-) -> Result<Html<String>, Fail> {
+) -> Result<axum::response::Response, Fail> {
+    use axum::response::IntoResponse;
+    // An agency's start is its own page.
+    if s.user.role == nianbao_corpus::review::Role::Agency {
+        return Ok(axum::response::Redirect::to("/my").into_response());
+    }
     let mut page = q.page.unwrap_or(1).max(1);
-    let filter = q.filter();
+    let filter = q.filter_for(&s.user.name);
     let key = |k: &Option<String>| k.as_deref().map(ListKey::parse);
     let seek = match (key(&q.after), key(&q.before)) {
         (Some(Some(k)), _) => Some(Seek::After(k)),
@@ -121,6 +148,13 @@ pub async fn index(
     if seek.is_some() && rows.is_empty() {
         page = 1; // walked off an end (reports removed meanwhile): show the first page's link
     }
+    let campaigns = st.with(|store| store.campaigns()).await?;
+    let mut campaign_choices: Vec<(String, String)> = vec![(String::new(), "全部填报任务".into())];
+    campaign_choices.extend(
+        campaigns
+            .iter()
+            .map(|c| (c.id.to_string(), format!("{}（{}）", c.name, c.year))),
+    );
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
     let form = html! {
         form method="get" action="/" class="filters" {
@@ -132,6 +166,9 @@ pub async fn index(
             (select("level", &q.level, LEVELS))
             (select("template", &q.template, &templates()))
             (select("status", &q.status, STATUSES))
+            (select("review", &q.review, REVIEWS))
+            (select("campaign", &q.campaign, &campaign_choices.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect::<Vec<_>>()))
+            label class="check" { input type="checkbox" name="mine" value="1" id="f-mine" checked[q.mine == "1"]; " 指派给我" }
             button id="search" { "筛选" }
         }
     };
@@ -192,7 +229,7 @@ pub async fn index(
             }
         }
     };
-    Ok(Html(crate::html::frame("报告", Some(&s), body)))
+    Ok(Html(crate::html::frame("报告", Some(&s), body)).into_response())
 }
 
 pub(crate) const LEVELS: &[(&str, &str)] = &[
@@ -214,15 +251,26 @@ pub(crate) fn templates() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 const STATUSES: &[(&str, &str)] = &[
-    ("", "全部状态"),
+    ("", "全部检查结果"),
     ("errors", "有错误"),
     ("warnings", "有警告"),
     ("clean", "通过"),
 ];
 
+const REVIEWS: &[(&str, &str)] = &[
+    ("", "全部审核状态"),
+    ("pending", "待审"),
+    ("returned", "退回"),
+    ("approved", "已审"),
+];
+
 /// How many reports the list's filter selects, counted again only when the corpus changed
 /// since the last count of the same filter.
 async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
+    // Review states change without the corpus changing: counted afresh each time.
+    if filter.review.is_some() || filter.assignee.is_some() {
+        return st.with(move |s| s.list_count(&filter)).await;
+    }
     let key = q.query();
     let now = crate::dashboard::version(st).await?;
     let known = st

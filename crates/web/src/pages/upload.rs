@@ -10,9 +10,23 @@ use maud::html;
 use nianbao_corpus::review::Role;
 
 pub async fn upload_form(State(st): State<Shared>, s: Session) -> Result<Html<String>, Fail> {
-    s.require(Role::Reviewer)?;
+    s.require_filer()?;
+    let filer = s.user.role == Role::Agency;
     let body = html! {
         h1 { "上传报告" }
+        @if filer {
+            p id="upload-for" {
+                "报送单位："
+                @if s.user.agencies.len() > 1 {
+                    select name="agency" id="upload-agency" form="upload-form" {
+                        @for (_, n) in &s.user.agencies { option value=(n) { (n) } }
+                    }
+                } @else {
+                    b { (s.agencies_zh()) }
+                }
+                "。上传的报告归入本单位；本单位已审核或退回的报告，新文件作为待确认的新版本，由审核人员确认。"
+            }
+        }
         p {
             "可一次选择多个文件，或一个 zip 压缩包（txt、md、html、doc、docx、wps、pdf、ofd）。单个文件上限 "
             ((st.max_upload >> 20).max(1)) " MB。"
@@ -59,7 +73,11 @@ pub async fn receive(
 ) -> Result<Vec<Received>, Fail> {
     let mark = |f: Fail| if api { f.api() } else { f };
     let dir = tempfile::tempdir().map_err(|_| mark(Fail::internal("tempdir")))?;
-    let (saved, mut out) = accept_files(st, mp, s, api, dir.path()).await?;
+    let Accepted {
+        saved,
+        refused: mut out,
+        ..
+    } = accept_files(st, mp, s, api, dir.path()).await?;
     if !saved.is_empty() {
         let dir_path = dir.path().to_path_buf();
         let user = s.user.name.clone();
@@ -113,19 +131,27 @@ pub fn outcome_text(o: &nianbao_corpus::ingest::Outcome) -> (bool, String) {
     }
 }
 
-/// Saves the files of an upload in `dir` (names checked, sizes bounded while reading):
-/// the names saved, and the files refused with their reason.
+/// What an upload brought: the files saved, those refused with their reason, and the
+/// agency it is filed for (its `agency` field, where an agency user files for several).
+pub struct Accepted {
+    pub saved: Vec<String>,
+    pub refused: Vec<Received>,
+    pub agency: String,
+}
+
+/// Saves the files of an upload in `dir` (names checked, sizes bounded while reading).
 pub async fn accept_files(
     st: &Shared,
     mut mp: Multipart,
     s: &Session,
     api: bool,
     dir: &std::path::Path,
-) -> Result<(Vec<String>, Vec<Received>), Fail> {
+) -> Result<Accepted, Fail> {
     let mark = |f: Fail| if api { f.api() } else { f };
     let mut out = Vec::new();
     let mut csrf_ok = api;
     let mut saved = Vec::new();
+    let mut agency = String::new();
     while let Some(mut field) = mp
         .next_field()
         .await
@@ -134,6 +160,12 @@ pub async fn accept_files(
         if field.name() == Some("csrf") {
             let v = field.text().await.unwrap_or_default();
             csrf_ok = auth::same(&v, &s.csrf);
+            continue;
+        }
+        // Which agency files (read before the CSRF field if the form puts it first; it
+        // is used only once the CSRF token was checked).
+        if field.name() == Some("agency") {
+            agency = field.text().await.unwrap_or_default();
             continue;
         }
         if !csrf_ok {
@@ -186,5 +218,9 @@ pub async fn accept_files(
     if !csrf_ok {
         return Err(mark(Fail::csrf()));
     }
-    Ok((saved, out))
+    Ok(Accepted {
+        saved,
+        refused: out,
+        agency,
+    })
 }

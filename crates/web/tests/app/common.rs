@@ -48,7 +48,7 @@ pub fn start(max_upload_mb: usize) -> Server {
         ("reviewer", nianbao_corpus::review::Role::Reviewer),
         ("viewer", nianbao_corpus::review::Role::Viewer),
     ] {
-        nianbao_web::add_user(&db, name, PASSWORD, role).unwrap();
+        nianbao_web::add_user(&db, name, PASSWORD, role, &[]).unwrap();
     }
     let spool = nianbao_web::default_spool(&db);
     let state = nianbao_web::open(&db, max_upload_mb << 20, spool, false).unwrap();

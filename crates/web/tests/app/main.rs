@@ -10,6 +10,7 @@ mod admin;
 mod choose;
 mod collect;
 mod compose;
+mod filing;
 mod filters;
 mod health;
 mod history;

@@ -1,5 +1,5 @@
 //! Stores written by earlier releases (kept in `tests/fixtures`: schema 9, made by the
-//! release of 2026-12-06, and schema 10; each with the five seed reports, a Word copy and an
+//! release of 2026-12-06, schema 10, and schema 11 made by the release of 2026-12-07; each with the five seed reports, a Word copy and an
 //! edited text as new versions, and two users made with `nianbao users add`) open in this
 //! one: migrated in place to the current schema with every report, version, cell and user
 //! as it was, and the users sign in with their passwords.
@@ -49,7 +49,11 @@ fn raw(db: &str) -> (String, Vec<Vec<String>>) {
 
 #[test]
 fn stores_of_earlier_releases_open_migrated_with_everything_kept() {
-    for (schema, fixture) in [(9, "store-schema-9.db"), (10, "store-schema-10.db")] {
+    for (schema, fixture) in [
+        (9, "store-schema-9.db"),
+        (10, "store-schema-10.db"),
+        (11, "store-schema-11.db"),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join(fixture).display().to_string();
         let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
