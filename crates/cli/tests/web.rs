@@ -7,112 +7,13 @@
 
 mod common;
 
-use common::available;
+use common::browser::{browser, chromedriver, click, sign_in, typed, wait};
 use common::web::{
-    broken_report, free_port, reviewer_with_broken_report, start, upload_county_season, Http,
-    PASSWORD,
+    broken_report, reviewer_with_broken_report, start, upload_county_season, Http, PASSWORD,
 };
-use fantoccini::{ClientBuilder, Locator};
-use std::process::{Command, Stdio};
+use fantoccini::Locator;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn chromedriver() -> bool {
-    let found = Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    available(found, "chromium and chromedriver")
-}
-
-struct Driver(std::process::Child);
-
-impl Drop for Driver {
-    /// Stops chromedriver and the browsers it started (its process group), even when a
-    /// test failed before closing its session. Signalled directly: Debian 12's procps
-    /// `kill -KILL -<pgid>` signals every process of the user (the test runner and CI too).
-    fn drop(&mut self) {
-        if let Ok(group) = i32::try_from(self.0.id()) {
-            if group > 1 {
-                // SAFETY: kill(2) with a negative pid signals only that process group, which
-                // chromedriver leads (spawned with process_group(0)).
-                unsafe { libc::kill(-group, libc::SIGKILL) };
-            }
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait<F, Fut>(what: &str, mut f: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while !f().await {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A headless Chromium session through a private chromedriver.
-async fn browser() -> (Driver, fantoccini::Client) {
-    let port = free_port();
-    use std::os::unix::process::CommandExt;
-    let driver = Driver(
-        Command::new("chromedriver")
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                                    "--disable-background-networking", "--no-first-run", "--disable-extensions"] }),
-    );
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(caps);
-    let start_at = Instant::now();
-    let c = loop {
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(c) => break c,
-            Err(e) => {
-                assert!(
-                    start_at.elapsed() < Duration::from_secs(30),
-                    "chromedriver: {e}"
-                );
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-    };
-    (driver, c)
-}
-
-async fn typed(c: &fantoccini::Client, at: Locator<'_>, text: &str) {
-    c.find(at).await.unwrap().send_keys(text).await.unwrap();
-}
-
-async fn click(c: &fantoccini::Client, at: Locator<'_>) {
-    c.find(at).await.unwrap().click().await.unwrap();
-}
-
-async fn sign_in(c: &fantoccini::Client, url: &str, name: &str) {
-    c.goto(&format!("{url}/login")).await.unwrap();
-    typed(c, Locator::Id("name"), name).await;
-    typed(c, Locator::Id("password"), PASSWORD).await;
-    click(c, Locator::Id("signin")).await;
-    wait("the report list", || async {
-        c.current_url().await.unwrap().path() == "/"
-    })
-    .await;
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn review_a_report_in_chromium() {

@@ -32,7 +32,7 @@ pub async fn me(s: Session) -> Api {
     ))
 }
 
-pub async fn reports(State(st): State<Shared>, _s: Session, Query(q): Query<ListQuery>) -> Api {
+pub async fn reports(State(st): State<Shared>, s: Session, Query(q): Query<ListQuery>) -> Api {
     if let Some(cursor) = &q.cursor {
         // Keyset paging: newest id first, the next page after the last id given.
         let before = match cursor.trim() {
@@ -51,7 +51,7 @@ pub async fn reports(State(st): State<Shared>, _s: Session, Query(q): Query<List
             )
             .api());
         }
-        let filter = q.filter();
+        let filter = q.filter_for(&s.user.name);
         let rows = st
             .with(move |s| s.list_after(&filter, before, per_page))
             .await
@@ -64,7 +64,7 @@ pub async fn reports(State(st): State<Shared>, _s: Session, Query(q): Query<List
         ));
     }
     let page = q.page.unwrap_or(1).max(1);
-    let filter = q.filter();
+    let filter = q.filter_for(&s.user.name);
     let (total, rows) = st
         .with(move |s| s.list(&filter, (page - 1) * PAGE, PAGE))
         .await
@@ -412,8 +412,8 @@ pub async fn openapi() -> Json<Value> {
     let id =
         json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
     let list_params = json!([
-        "q", "text", "region", "division", "level", "year", "template", "status", "page", "cursor",
-        "per_page"
+        "q", "text", "region", "division", "level", "year", "template", "status", "review",
+        "campaign", "mine", "page", "cursor", "per_page"
     ]
     .iter()
     .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))

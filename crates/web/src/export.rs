@@ -36,7 +36,7 @@ pub struct ExportQuery {
 
 impl ExportQuery {
     /// `api`: the request came to `/api/export` (a script), not from a page (a person).
-    fn options(&self, api: bool) -> Result<Options, Fail> {
+    fn options(&self, api: bool, user: &str) -> Result<Options, Fail> {
         let format = match self.format.trim() {
             "" | "csv" => Format::Csv,
             "xlsx" => Format::Xlsx,
@@ -57,7 +57,7 @@ impl ExportQuery {
                 )))
             }
         };
-        let mut filter = self.list.filter();
+        let mut filter = self.list.filter_for(user);
         filter.report_id = self.id;
         Ok(Options {
             format,
@@ -136,12 +136,14 @@ pub fn csv_download<R: AsRef<[u8]>>(
 /// or `id` for one report. Any signed-in user may export what they may read.
 pub async fn download(
     State(st): State<Shared>,
-    _s: Session,
+    s: Session,
     uri: axum::http::Uri,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, Fail> {
     let api = uri.path().starts_with("/api/");
-    let opts = q.options(api).map_err(|f| if api { f.api() } else { f })?;
+    let opts = q
+        .options(api, &s.user.name)
+        .map_err(|f| if api { f.api() } else { f })?;
     let (mime, ext) = match opts.format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Xlsx => (

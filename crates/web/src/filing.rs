@@ -33,6 +33,7 @@ const OPEN: &[&str] = &[
     "/account/tokens/delete",
     "/api/me",
     "/api/tokens",
+    "/logout",
 ];
 
 /// What of a report an agency may read besides its page (`/reports/{id}/…`).

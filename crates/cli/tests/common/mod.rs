@@ -105,6 +105,7 @@ pub fn extract_with(files: &[PathBuf], env: &[(&str, &str)]) -> (Vec<Value>, i32
     (lines, out.status.code().unwrap_or(-1))
 }
 
+pub mod browser;
 pub mod web;
 
 #[allow(unused_imports)]

@@ -13,7 +13,7 @@ pub struct Server {
     pub url: String,
     pub dir: tempfile::TempDir,
     child: Child,
-    db: String,
+    pub db: String,
     host: String,
     extra: Vec<String>,
     scheme: String,

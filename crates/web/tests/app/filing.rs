@@ -378,6 +378,11 @@ fn an_agency_files_is_returned_and_files_again() {
         "the reviewer's doubt shown to the agency"
     );
 
+    // The agency signs out like anyone.
+    let (status, _) = ag.form("/logout", &[("csrf", &csrf)]);
+    assert_eq!(status, 303);
+    assert_eq!(ag.get("/my").0, 303, "signed out");
+
     // The reviewer's list: by review state, campaign and assignment.
     let ids = |h: &mut Http, q: &str| -> Vec<String> {
         let (status, page) = h.get(&format!("/?{q}"));
