@@ -148,7 +148,7 @@ fn the_list_and_one_report_export_as_the_cli_does() {
     // The list page links the export of what it shows, its filters kept.
     let (_, list_page) = v.get("/?status=errors&year=2022");
     assert!(
-        list_page.contains("/export?q=&amp;text=&amp;region=&amp;division=&amp;year=2022&amp;level=&amp;template=&amp;status=errors&amp;format=xlsx"),
+        list_page.contains("/export?q=&amp;text=&amp;region=&amp;division=&amp;year=2022&amp;level=&amp;template=&amp;status=errors&amp;review=&amp;campaign=&amp;mine=&amp;format=xlsx"),
         "no export link with the filters"
     );
 

@@ -4,7 +4,7 @@
 
 use crate::auth::Session;
 use crate::fail::Fail;
-use crate::pages::{self, ListQuery, PAGE};
+use crate::pages::{ListQuery, PAGE};
 use crate::report::{self, parse_value};
 use crate::state::Shared;
 use axum::extract::{Multipart, Path, Query, State};
@@ -396,11 +396,15 @@ pub async fn stats(State(st): State<Shared>, _s: Session, Query(q): Query<StatsQ
     Ok(Json(json!({ "groups": groups })))
 }
 
-pub async fn upload(State(st): State<Shared>, s: Session, h: HeaderMap, mp: Multipart) -> Api {
+pub async fn upload(
+    State(st): State<Shared>,
+    s: Session,
+    h: HeaderMap,
+    mp: Multipart,
+) -> Result<axum::response::Response, Fail> {
     csrf(&s, &h)?;
     s.require(Role::Reviewer).map_err(Fail::api)?;
-    let files = pages::receive(&st, mp, &s, true).await?;
-    Ok(Json(json!({ "files": files })))
+    crate::jobs::upload_and_wait(&st, mp, &s).await
 }
 
 /// The OpenAPI 3.1 description of this API.
@@ -505,7 +509,7 @@ pub async fn openapi() -> Json<Value> {
             "/api/tokens": { "get": { "summary": "本账号的 API 令牌（名称、生成时间）", "responses": ok("{tokens: [{name, created}]}") },
                              "post": { "summary": "生成 API 令牌 {name}：返回 {name, token}，令牌只显示这一次；脚本以 Authorization: Bearer 令牌 调用 API，无需 CSRF 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{name, token}") } },
             "/api/tokens/{name}": { "delete": { "summary": "吊销本账号的一个 API 令牌", "security": [{ "session": [], "csrf": [] }, { "bearer": [] }], "responses": write("{revoked}") } },
-            "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message}]}") } }
+            "/api/upload": { "post": { "summary": "上传报告文件或 zip（审核员，multipart 字段 files）：由后台读取，等待读完后答复；超过十分钟则答复 202 和任务（见 /api/jobs/{id}）", "security": [{ "session": [], "csrf": [] }], "responses": write("{files: [{file, ok, message, report}], job}") } }
         }
     }))
 }

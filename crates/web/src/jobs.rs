@@ -304,6 +304,47 @@ pub async fn api_create(
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
 }
 
+/// How long `POST /api/upload` waits for its job before answering 202 with the job.
+const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// `POST /api/upload`: the files read by the background reader like any upload (one file at a
+/// time, whatever the number of requests), the request waiting for its job without holding
+/// a thread; 200 with each file's fate as `{file, ok, message, report}` (an archive's members
+/// in its place), or 202 with the job when it takes longer than ten minutes.
+pub async fn upload_and_wait(st: &Shared, mp: Multipart, s: &Session) -> Result<Response, Fail> {
+    let job = create(st, mp, s, true).await?;
+    let jobs = st.jobs.get().ok_or_else(|| Fail::internal("jobs").api())?;
+    let began = std::time::Instant::now();
+    let mut job = job;
+    while !job.done() {
+        if began.elapsed() > UPLOAD_WAIT {
+            return Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if let Some(now) = jobs.load(job.id) {
+            job = now;
+        }
+    }
+    let files: Vec<serde_json::Value> = job
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            // An archive is answered by its members.
+            let members = format!("{}!/", f.file);
+            !job.files
+                .get(i + 1)
+                .is_some_and(|next| next.file.starts_with(&members))
+        })
+        .map(|(_, f)| {
+            serde_json::json!({
+                "file": f.file, "ok": f.stage == Stage::Stored, "message": f.message, "report": f.report
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "files": files, "job": job.id })).into_response())
+}
+
 /// `POST /upload` (the form without script): the job's page.
 pub async fn form_create(
     State(st): State<Shared>,

@@ -63,55 +63,6 @@ pub struct Received {
     pub message: String,
 }
 
-/// Saves the uploaded files in a private directory (names checked, sizes bounded while
-/// reading) and ingests them. Files refused before ingest are listed with their reason.
-pub async fn receive(
-    st: &Shared,
-    mp: Multipart,
-    s: &Session,
-    api: bool,
-) -> Result<Vec<Received>, Fail> {
-    let mark = |f: Fail| if api { f.api() } else { f };
-    let dir = tempfile::tempdir().map_err(|_| mark(Fail::internal("tempdir")))?;
-    let Accepted {
-        saved,
-        refused: mut out,
-        ..
-    } = accept_files(st, mp, s, api, dir.path()).await?;
-    if !saved.is_empty() {
-        let dir_path = dir.path().to_path_buf();
-        let user = s.user.name.clone();
-        let outcomes = st
-            .with(move |store| {
-                let mut list = Vec::new();
-                // An upload does not replace a reviewed report by itself: a reviewer decides.
-                store.hold_reviewed(true);
-                store.added_by(Some(&user));
-                let done = nianbao_corpus::ingest::ingest_dir_as(
-                    store,
-                    &dir_path,
-                    "上传/",
-                    &mut |name, o| list.push((name.to_string(), o.clone())),
-                );
-                store.hold_reviewed(false);
-                store.added_by(None);
-                done?;
-                Ok(list)
-            })
-            .await
-            .map_err(mark)?;
-        for (file, o) in outcomes {
-            let (ok, message) = outcome_text(&o);
-            out.push(Received {
-                file: file.trim_start_matches("上传/").to_string(),
-                ok,
-                message,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// Whether an ingest outcome is good, and what to tell the person.
 pub fn outcome_text(o: &nianbao_corpus::ingest::Outcome) -> (bool, String) {
     use nianbao_corpus::ingest::Outcome;

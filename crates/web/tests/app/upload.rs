@@ -1,4 +1,5 @@
-//! Uploads say what became of every file: a scanned report as an image is read through the
+//! Uploads say what became of every file (`/api/upload` read by the background reader, as a
+//! job): a scanned report as an image is read through the
 //! OCR table path (it was dropped without a word), a file of another kind gets the reader's
 //! reason, and archive members that are no reports are listed as skipped.
 
@@ -82,6 +83,18 @@ fn every_uploaded_file_gets_an_answer() {
     );
     assert_eq!(outcome("bundle.zip!/report.html")["ok"], true);
     assert_eq!(results.len(), 4, "{body}");
+    // Read by the background reader, as a job anyone can look at again.
+    let job = v["job"].as_i64().expect("the upload's job");
+    let (status, again) = h.get(&format!("/api/jobs/{job}"));
+    assert_eq!(status, 200);
+    let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(again["done"], true);
+    assert_eq!(again["user"], "reviewer");
+    assert_eq!(
+        again["files"].as_array().unwrap().len(),
+        5,
+        "the archive and its two members, the image, the workbook: {again}"
+    );
 
     // The scan is stored as read by OCR, its agency and tables found.
     let (_, list) = h.get("/api/reports?q=%E5%8C%97%E5%86%B7");
