@@ -1,6 +1,7 @@
 //! Who files for which agency (schema 12): a user of role `agency` is bound to one agency,
 //! or to several where a county office files for its townships, and sees and files only
-//! their reports; its tasks are the campaigns that call on them.
+//! their reports; its tasks are the campaigns that call on them. And the letters
+//! (审查意见书) taken for each report, for its timeline.
 
 use crate::campaigns::{Campaign, Entry};
 use crate::db::transaction;
@@ -13,13 +14,37 @@ CREATE TABLE user_agencies (
     agency_id BIGINT NOT NULL REFERENCES agencies (id),
     PRIMARY KEY (user_id, agency_id)
 );
+CREATE TABLE letters (
+    id {id},
+    report_id BIGINT NOT NULL REFERENCES reports (id),
+    format TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX letters_report ON letters (report_id);
 ";
+
+/// A 审查意见书 made for a report: who took it (a reviewer to send, the agency to read), when.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Letter {
+    pub format: String,
+    pub user: String,
+    #[serde(serialize_with = "role_name")]
+    pub role: Role,
+    /// China Standard Time.
+    pub at: String,
+}
 
 /// A campaign that calls on one of a user's agencies, with where that agency stands.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Task {
     pub campaign: Campaign,
     pub entry: Entry,
+}
+
+fn role_name<S: serde::Serializer>(r: &Role, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(r.as_str())
 }
 
 impl Store {
@@ -88,6 +113,34 @@ impl Store {
             )?
             .first()
             .and_then(|r| r.int(0)))
+    }
+
+    /// Records that `user` took report `id`'s 审查意见书 as `format` (docx, pdf).
+    pub fn record_letter(&mut self, id: i64, format: &str, user: &User) -> Result<(), StoreError> {
+        let at = crate::review::beijing_time(crate::review::unix_now());
+        self.conn().exec(
+            "INSERT INTO letters (report_id, format, user_name, role, at) VALUES ($1, $2, $3, $4, $5)",
+            &[id.into(), format.into(), user.name.as_str().into(), user.role.as_str().into(), at.as_str().into()],
+        )?;
+        Ok(())
+    }
+
+    /// The letters taken for report `id`, oldest first.
+    pub fn letters(&mut self, id: i64) -> Result<Vec<Letter>, StoreError> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT format, user_name, role, at FROM letters WHERE report_id = $1 ORDER BY id",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|r| Letter {
+                format: r.str(0).to_string(),
+                user: r.str(1).to_string(),
+                role: Role::parse(r.str(2)).unwrap_or(Role::Viewer),
+                at: r.str(3).to_string(),
+            })
+            .collect())
     }
 
     /// Every campaign calling on one of `agencies`, newest year first, with where that

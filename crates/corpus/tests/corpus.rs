@@ -1681,6 +1681,7 @@ fn generated_store() -> (tempfile::TempDir, Store) {
 /// no log of decisions, no held versions.
 const AS_IN_VERSION_9: &str = "
 DROP TABLE user_agencies;
+DROP TABLE letters;
 DROP TABLE collect_fetches;
 DROP TABLE collect_entries;
 DROP TABLE collect_sites;
@@ -1967,7 +1968,7 @@ fn a_version_10_corpus_gains_the_collectors_tables() {
         .conn()
         .batch(
             "DROP TABLE collect_fetches; DROP TABLE collect_entries; DROP TABLE collect_sites; \
-             DROP TABLE collect_runs; DROP TABLE user_agencies; \
+             DROP TABLE collect_runs; DROP TABLE user_agencies; DROP TABLE letters; \
              UPDATE nianbao_meta SET value = '10' WHERE key = 'schema';",
         )
         .unwrap();

@@ -37,7 +37,14 @@ const OPEN: &[&str] = &[
 ];
 
 /// What of a report an agency may read besides its page (`/reports/{id}/…`).
-const REPORT_PARTS: &[&str] = &["original", "letter", "render", "rendering", "source"];
+const REPORT_PARTS: &[&str] = &[
+    "original",
+    "letter",
+    "render",
+    "rendering",
+    "source",
+    "timeline",
+];
 
 /// Lets an agency user's request through only to its own things: the paths above, its
 /// jobs (the job checks its owner), and the pages of reports of its agencies, read only.

@@ -242,6 +242,7 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/reports/{id}/render", get(report::render))
         .route("/reports/{id}/original", get(report::original))
         .route("/reports/{id}/letter", get(report::letter))
+        .route("/reports/{id}/timeline", get(report::timeline_csv))
         .route("/reports/{id}/pages/{n}", get(report::page_image))
         .route("/reports/{id}/pages/{n}/cell", get(report::cell_image))
         .route("/reports/{id}/rendering", get(report::rendered_boxes))

@@ -36,6 +36,8 @@ pub struct Loaded {
     /// The review decisions on the other versions of this agency-year, with their version.
     pub other_decisions: Vec<(i64, Decision)>,
     pub comments: Vec<Comment>,
+    /// The 审查意见书 taken for this version, oldest first.
+    pub letters: Vec<nianbao_corpus::filers::Letter>,
     /// Reviewers' changes so far: a change from a page at another revision is refused.
     pub rev: i64,
     /// Who may be assigned the report.
@@ -124,6 +126,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             other_decisions.extend(s.decisions(v.id)?.into_iter().map(|d| (v.version, d)));
         }
         let comments = s.comments(id)?;
+        let letters = s.letters(id)?;
         let rev = s.revision(id)?;
         // Kept files, and whether they are PDFs (read as `pdf` or `pdf-ocr`).
         let original = s
@@ -151,6 +154,7 @@ pub async fn load(st: &Shared, id: i64) -> Result<Loaded, Fail> {
             decisions,
             other_decisions,
             comments,
+            letters,
             rev,
             reviewers,
             original,
@@ -248,6 +252,21 @@ pub fn timeline(l: &Loaded) -> Vec<Event> {
         let why = d.reason.as_deref().unwrap_or("");
         out.push(event(&d.at, &d.user, what, why, (v, 10_000 + i)));
     }
+    for (i, letter) in l.letters.iter().enumerate() {
+        let kind = letter.format.to_uppercase();
+        let what = if letter.role == Role::Agency {
+            format!("报送单位取阅审查意见书（{kind}）")
+        } else {
+            format!("生成审查意见书（{kind}）")
+        };
+        out.push(event(
+            &letter.at,
+            &letter.user,
+            what,
+            "",
+            (this, 40_000 + i),
+        ));
+    }
     for (i, c) in l.comments.iter().enumerate() {
         let cell = cell_label(&l.stored.report, &c.key);
         let said = if c.reply_to.is_some() {
@@ -264,6 +283,24 @@ pub fn timeline(l: &Loaded) -> Vec<Event> {
     }
     out.sort_by(|a, b| (&b.at, b.order).cmp(&(&a.at, a.order)));
     out
+}
+
+/// `GET /reports/{id}/timeline`: the report's timeline as a CSV file (Excel reads it: byte
+/// order mark, Chinese headers), newest first as on the page.
+pub async fn timeline_csv(
+    State(st): State<Shared>,
+    _s: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, Fail> {
+    let l = load(&st, id).await?;
+    let rows = timeline(&l)
+        .into_iter()
+        .map(|e| vec![when(&e.at), e.user, e.what, e.why]);
+    crate::export::csv_download(
+        &format!("timeline-{id}.csv"),
+        &["时间", "用户", "事件", "理由"],
+        rows,
+    )
 }
 
 /// Evidence positions as UTF-16 offsets into the source (what the page's script indexes).
@@ -525,7 +562,7 @@ async fn render_page(
                 }
             }
         }
-        h2 { "时间线" }
+        h2 { "时间线 " a class="small" id="timeline-csv" href={ "/reports/" (id) "/timeline" } { "导出 CSV" } }
         table class="list" id="timeline" {
             tr { th { "时间" } th { "用户" } th { "事件" } th { "理由" } }
             @for e in timeline(&l) {
@@ -782,7 +819,7 @@ pub struct LetterQuery {
 /// findings (those not accepted as they are), dated today in China Standard Time.
 pub async fn letter(
     State(st): State<Shared>,
-    _s: Session,
+    s: Session,
     Path(id): Path<i64>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, Fail> {
@@ -839,6 +876,11 @@ pub async fn letter(
     .await
     .map_err(|_| Fail::internal("letter"))?
     .map_err(|e| Fail::internal(&e.to_string()))?;
+    // Kept in the report's timeline: who took the letter, when.
+    let user = s.user.clone();
+    let format = if pdf { "pdf" } else { "docx" };
+    st.with(move |store| store.record_letter(id, format, &user))
+        .await?;
     let (kind, ext) = if pdf {
         ("application/pdf", "pdf")
     } else {

@@ -262,9 +262,36 @@ fn an_agency_files_is_returned_and_files_again() {
         my.contains("<span class=\"reason\">表三未填写法人申请情况</span>"),
         "{my}"
     );
+    let (status, kind, _, letter) = rev.get_bytes(&format!("/reports/{first}/letter?to=pdf"));
+    assert_eq!(status, 200, "{kind}");
+    assert!(letter.starts_with(b"%PDF"));
     let (status, kind, _, letter) = ag.get_bytes(&format!("/reports/{first}/letter?to=docx"));
     assert_eq!(status, 200, "{kind}");
     assert!(letter.starts_with(b"PK"));
+    // Both kept in the timeline, which downloads as a CSV for Excel.
+    let (status, kind, _, csv) = ag.get_bytes(&format!("/reports/{first}/timeline"));
+    assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "\u{feff}时间,用户,事件,理由", "{csv}");
+    let events: Vec<String> = lines[1..]
+        .iter()
+        .map(|l| l.splitn(2, ',').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "北冷乡报送员,报送单位取阅审查意见书（DOCX）,",
+            "reviewer,生成审查意见书（PDF）,",
+            "reviewer,第 1 版审核状态：退回（审核人 reviewer）,表三未填写法人申请情况",
+            "北冷乡报送员,第 1 版入库：北冷乡2026年,",
+        ],
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with("20") && lines[1].as_bytes()[4] == b'-',
+        "{csv}"
+    );
 
     // The corrected report, as a PDF the agency made, uploaded: it waits beside the returned
     // one, and is the agency's whatever else it prints.
