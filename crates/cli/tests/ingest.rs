@@ -225,3 +225,61 @@ fn cli_commands_over_a_store() {
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), "会议纪要");
 }
+
+/// Versions of one agency-year given in one run are numbered in the order they were given,
+/// the last given current — whatever order they finish reading in (a Word file and a PDF
+/// take far longer than text, so on two cores the texts finish first).
+#[test]
+fn versions_of_one_run_follow_the_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db").display().to_string();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let seed = std::fs::read_to_string(shared.join("seeds/000_ea60ae7e2efea9c4.txt")).unwrap();
+    let text = |n: usize| {
+        let p = dir.path().join(format!("text{n}.txt"));
+        std::fs::write(&p, format!("{seed}\n（第{n}次修改）\n")).unwrap();
+        p
+    };
+    let inputs = [
+        shared.join("variants/docx/000_ea60ae7e2efea9c4.docx"),
+        text(1),
+        shared.join("variants/pdf/000_ea60ae7e2efea9c4.pdf"),
+        text(2),
+        text(3),
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["ingest", "--quiet", "--db", &db])
+        .args(&inputs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut store = Store::open(&db).unwrap();
+    let rows = store
+        .conn()
+        .query(
+            "SELECT path, version, current FROM reports ORDER BY version",
+            &[],
+        )
+        .unwrap();
+    let got: Vec<(String, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            let path = r.str(0).rsplit('/').next().unwrap().to_string();
+            (path, r.int(1).unwrap(), r.int(2).unwrap())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("000_ea60ae7e2efea9c4.docx".to_string(), 1, 0),
+            ("text1.txt".to_string(), 2, 0),
+            ("000_ea60ae7e2efea9c4.pdf".to_string(), 3, 0),
+            ("text2.txt".to_string(), 4, 0),
+            ("text3.txt".to_string(), 5, 1),
+        ]
+    );
+}

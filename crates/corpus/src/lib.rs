@@ -24,6 +24,7 @@ mod postgres;
 mod pq;
 pub mod queue;
 pub mod rendering;
+mod reorder;
 pub mod review;
 pub mod schema;
 mod sqlite;
