@@ -267,12 +267,22 @@ const REVIEWS: &[(&str, &str)] = &[
 /// How many reports the list's filter selects, counted again only when the corpus changed
 /// since the last count of the same filter.
 async fn count(st: &Shared, q: &ListQuery, filter: Filter) -> Result<i64, Fail> {
-    // Review states change without the corpus changing: counted afresh each time.
+    let mut key = q.query();
+    let mut now = crate::dashboard::version(st).await?;
+    // Review states change without the corpus changing: their counts are kept until the
+    // next decision, "mine" per user.
     if filter.review.is_some() || filter.assignee.is_some() {
-        return st.with(move |s| s.list_count(&filter)).await;
+        let decided = st
+            .with(|s| {
+                let rows = s.conn().query("SELECT MAX(id) FROM review_log", &[])?;
+                Ok(rows.first().and_then(|r| r.int(0)))
+            })
+            .await?;
+        now.push_str(&format!("/{decided:?}"));
+        if let Some(who) = &filter.assignee {
+            key.push_str(&format!("&for={}", url(who)));
+        }
     }
-    let key = q.query();
-    let now = crate::dashboard::version(st).await?;
     let known = st
         .list_counts
         .lock()
