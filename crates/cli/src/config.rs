@@ -35,6 +35,7 @@ pub struct Serve {
     pub tls_key: Option<PathBuf>,
     pub spool: Option<PathBuf>,
     pub max_upload_mb: Option<u64>,
+    pub upload_quota_mb: Option<u64>,
     pub trusted_proxies: Option<Vec<String>>,
     pub collect_interval: Option<f64>,
 }
@@ -79,6 +80,7 @@ pub fn default_of(key: &str) -> &'static str {
         "serve.listen" => "127.0.0.1:8080",
         "serve.spool" => "（SQLite 文件旁的 DB.uploads）",
         "serve.max_upload_mb" => "50",
+        "serve.upload_quota_mb" => "2048",
         "serve.collect_interval" => "1",
         "readers.pdf_text" => "（hayro，再 PDFium、poppler）",
         "readers.ocr" => "（装有 PP-OCR 时两者，否则 tesseract）",
@@ -142,6 +144,11 @@ fn pairs(f: &File) -> Vec<(&'static str, &'static str, Option<String>)> {
             "serve.max_upload_mb",
             "NIANBAO_MAX_UPLOAD_MB",
             f.serve.max_upload_mb.map(|v| v.to_string()),
+        ),
+        (
+            "serve.upload_quota_mb",
+            "NIANBAO_UPLOAD_QUOTA_MB",
+            f.serve.upload_quota_mb.map(|v| v.to_string()),
         ),
         (
             "serve.trusted_proxies",

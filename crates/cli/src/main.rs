@@ -182,6 +182,9 @@ Pages in Chinese for people; a JSON API under /api/ (OpenAPI at /api/openapi.jso
         /// 单个上传文件的上限（MB）(largest upload per file, MB)
         #[arg(long, default_value_t = 50, env = "NIANBAO_MAX_UPLOAD_MB")]
         max_upload_mb: usize,
+        /// 每个用户 24 小时内最多上传（MB，管理员不限；0 为不限）(per-user upload quota per 24 hours, MB; admins exempt; 0: none)
+        #[arg(long, default_value_t = 2048, env = "NIANBAO_UPLOAD_QUOTA_MB")]
+        upload_quota_mb: u64,
         /// HTTPS：证书链 PEM 文件（与 --tls-key 同用）(serve HTTPS with this PEM certificate chain)
         #[arg(long, requires = "tls_key", env = "NIANBAO_TLS_CERT")]
         tls_cert: Option<std::path::PathBuf>,
@@ -228,7 +231,7 @@ one per agency with none, with the reason.")]
 
 The file (TOML; /etc/nianbao/nianbao.toml when it exists, or --config, or NIANBAO_CONFIG):
   [store]   url = \"/var/lib/nianbao/nianbao.db\"          # or postgres://…
-  [serve]   listen, tls_cert, tls_key, spool, max_upload_mb, trusted_proxies = [\"127.0.0.1\"],
+  [serve]   listen, tls_cert, tls_key, spool, max_upload_mb, upload_quota_mb, trusted_proxies = [\"127.0.0.1\"],
             collect_interval
   [readers] pdf_text (hayro|pdfium|poppler), ocr (tesseract|ppocr|both), pdf_rules
             (vector|raster), pdfium (library directory), ppocr (model directory)
@@ -383,6 +386,7 @@ fn main() -> ExitCode {
             db,
             listen,
             max_upload_mb,
+            upload_quota_mb,
             tls_cert,
             tls_key,
             spool,
@@ -401,6 +405,7 @@ fn main() -> ExitCode {
                 spool,
                 trusted_proxies,
                 std::time::Duration::from_secs_f64(collect_interval.max(0.0)),
+                upload_quota_mb << 20,
             ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -67,6 +67,12 @@ pub struct Job {
     pub agency: Option<i64>,
     /// When it was made, China Standard Time.
     pub at: String,
+    /// When it was made, seconds since 1970 (0 in jobs of earlier releases).
+    #[serde(default)]
+    pub unix: i64,
+    /// The bytes uploaded (what counts against the user's quota).
+    #[serde(default)]
+    pub bytes: u64,
     pub files: Vec<JobFile>,
 }
 
@@ -94,6 +100,29 @@ impl Jobs {
 
     fn dir(&self, id: u64) -> PathBuf {
         self.spool.join(id.to_string())
+    }
+
+    /// The bytes `user` uploaded since `since` (seconds since 1970): the jobs read newest
+    /// first, up to the first made before it (job numbers grow with time).
+    fn uploaded_since(&self, user: &str, since: i64) -> u64 {
+        let mut ids: Vec<u64> = std::fs::read_dir(&self.spool)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let mut total = 0;
+        for id in ids {
+            let Some(job) = self.load(id) else { continue };
+            if job.unix < since {
+                break;
+            }
+            if job.user == user {
+                total += job.bytes;
+            }
+        }
+        total
     }
 
     pub fn load(&self, id: u64) -> Option<Job> {
@@ -251,6 +280,30 @@ async fn create(st: &Shared, mp: Multipart, s: &Session, api: bool) -> Result<Jo
         }
     };
     let (saved, refused) = (accepted.saved, accepted.refused);
+    let bytes: u64 = saved
+        .iter()
+        .filter_map(|n| std::fs::metadata(incoming.join(n)).ok())
+        .map(|m| m.len())
+        .sum();
+    let now = nianbao_corpus::review::unix_now();
+    let quota = *st.upload_quota.lock().unwrap_or_else(|p| p.into_inner());
+    if quota > 0 && s.user.role != Role::Admin {
+        let used = jobs.uploaded_since(&s.user.name, now - 24 * 3600);
+        if used + bytes > quota {
+            let _ = std::fs::remove_dir_all(&dir);
+            let mb = |b: u64| b.div_ceil(1 << 20);
+            return Err(mark(Fail::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "24 小时内已上传 {} MB，加上这次的 {} MB 超过每人 {} MB 的上限，未接收；请稍后再传，或请管理员调高 upload_quota_mb (upload quota of {} MB per user per 24 hours exceeded; nothing was taken)",
+                    mb(used),
+                    mb(bytes),
+                    mb(quota),
+                    mb(quota)
+                ),
+            )));
+        }
+    }
     let mut files = Vec::new();
     for (n, name) in saved.iter().enumerate() {
         let slot = dir.join(n.to_string());
@@ -277,7 +330,9 @@ async fn create(st: &Shared, mp: Multipart, s: &Session, api: bool) -> Result<Jo
         id,
         user: s.user.name.clone(),
         agency,
-        at: nianbao_corpus::review::beijing_time(nianbao_corpus::review::unix_now()),
+        at: nianbao_corpus::review::beijing_time(now),
+        unix: now,
+        bytes,
         files,
     };
     jobs.save(&job).map_err(|_| mark(Fail::internal("spool")))?;

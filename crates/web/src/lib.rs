@@ -361,6 +361,7 @@ pub fn serve(
     spool: std::path::PathBuf,
     trusted_proxies: Vec<std::net::IpAddr>,
     collect_interval: std::time::Duration,
+    upload_quota: u64,
 ) -> Result<(), String> {
     let config = tls
         .as_ref()
@@ -372,6 +373,7 @@ pub fn serve(
         .collect_interval
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = collect_interval;
+    *state.upload_quota.lock().unwrap_or_else(|p| p.into_inner()) = upload_quota;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -35,7 +35,12 @@ pub struct State {
     pub collections: Mutex<HashMap<i64, crate::collecting::Run>>,
     /// The least time between two requests to one host when collecting.
     pub collect_interval: Mutex<std::time::Duration>,
+    /// Bytes one user (administrators aside) may upload in 24 hours; 0: no bound.
+    pub upload_quota: Mutex<u64>,
 }
+
+/// What one user may upload in 24 hours unless `serve` is told otherwise: 2 GB.
+pub const UPLOAD_QUOTA: u64 = 2048 << 20;
 
 pub type Shared = Arc<State>;
 
@@ -57,6 +62,7 @@ impl State {
             trusted_proxies: std::sync::OnceLock::new(),
             collections: Mutex::new(HashMap::new()),
             collect_interval: Mutex::new(crate::collecting::default_interval()),
+            upload_quota: Mutex::new(UPLOAD_QUOTA),
         })
     }
 

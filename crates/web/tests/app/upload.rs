@@ -139,3 +139,38 @@ fn every_uploaded_file_gets_an_answer() {
     ));
     assert_eq!((status, kind.as_str()), (200, "image/png"), "{place}");
 }
+
+/// One user may upload so much in 24 hours (administrators aside): past it an upload is
+/// refused with the figures, nothing of it kept, and other users still upload.
+#[test]
+fn a_users_uploads_are_bounded_per_day() {
+    let server = start(5);
+    *server.state.upload_quota.lock().unwrap() = 3000;
+    let file = |n: usize| (format!("r{n}.txt"), vec![b'x'; 1200]);
+    let mut rev = Http::new(&server);
+    assert_eq!(rev.login("reviewer", PASSWORD), 303);
+    let csrf = rev.csrf();
+    for n in 0..2 {
+        let (name, bytes) = file(n);
+        let (status, body) = rev.upload("/api/jobs", &csrf, &[(&name, &bytes)], true);
+        assert_eq!(status, 202, "{body}");
+    }
+    let (name, bytes) = file(2);
+    let (status, body) = rev.upload("/api/jobs", &csrf, &[(&name, &bytes)], true);
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("超过每人 1 MB 的上限，未接收"), "{body}");
+    let spool = nianbao_web::default_spool(&server.db);
+    let jobs = std::fs::read_dir(&spool).unwrap().count();
+    assert_eq!(jobs, 2, "the refused upload left nothing in the spool");
+    // An administrator is not held by a quota.
+    let mut admin = Http::new(&server);
+    assert_eq!(admin.login("admin", PASSWORD), 303);
+    let csrf = admin.csrf();
+    for n in 3..6 {
+        let (name, bytes) = file(n);
+        assert_eq!(
+            admin.upload("/api/jobs", &csrf, &[(&name, &bytes)], true).0,
+            202
+        );
+    }
+}
