@@ -534,7 +534,7 @@ fn users(action: UsersAction) -> ExitCode {
 fn load(path: &Path) -> Result<(Report, Vec<Finding>, &'static str), String> {
     nianbao_read::guard::quietly(|| {
         let source = nianbao_read::read_file(path).map_err(|e| e.to_string())?;
-        let (r, findings) = nianbao_corpus::ingest::analyse(&source, &path.display().to_string());
+        let (r, findings) = nianbao_pipeline::analyse(&source, &path.display().to_string());
         Ok((r, findings, source.format))
     })
     .unwrap_or_else(|why| Err(nianbao_read::guard::internal_error(&why)))

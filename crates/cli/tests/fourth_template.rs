@@ -94,7 +94,7 @@ fn findings(r: &Report) -> Vec<(Rule, Severity, String)> {
 /// Reads a rendering back as `nianbao ingest` would.
 fn read_back(bytes: &[u8]) -> Report {
     let source = nianbao_read::read_bytes(bytes).expect("rendering reads back");
-    nianbao_corpus::ingest::analyse(&source, "rendering").0
+    nianbao_pipeline::analyse(&source, "rendering").0
 }
 
 #[test]

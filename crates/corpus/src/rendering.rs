@@ -2,9 +2,10 @@
 //! is printed on it. A DOCX has no pages of its own; with this rendering a reviewer sees a
 //! Word report's page, and the clicked cell's box on it, as for a PDF.
 
-use crate::ingest::{analyse, ParseError};
+use crate::ingest::ParseError;
 use crate::{Store, StoreError};
 use nianbao_model::{PageBox, Place, Report};
+use nianbao_pipeline::analyse;
 use nianbao_read::convert::soffice_cjk;
 use nianbao_read::{sniff, Format, ReadError};
 use std::collections::BTreeMap;

@@ -124,7 +124,7 @@ pub fn reviewer_with_broken_report(server: &Server) -> (Http, String, String, i6
 /// same pipeline the web uses.
 pub fn extract(name: &str, bytes: &[u8]) -> serde_json::Value {
     let source = nianbao_read::read_bytes(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let (r, findings) = nianbao_corpus::ingest::analyse(&source, name);
+    let (r, findings) = nianbao_pipeline::analyse(&source, name);
     nianbao_model::json::to_json(name, source.format, &r, &findings)
 }
 
