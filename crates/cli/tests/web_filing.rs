@@ -272,7 +272,7 @@ async fn the_filing_loop_in_chromium() {
     c.goto(&format!("{url}/my")).await.unwrap();
     assert!(text(&c, Locator::Id("notices"))
         .await
-        .contains("（已重新报送，待审核人员确认）"));
+        .contains("可设为当前版本，替换被退回的版本）"));
     sign_out(&c).await;
 
     // The reviewer makes it current and marks it 已审.

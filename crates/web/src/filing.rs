@@ -75,11 +75,15 @@ pub async fn scope(parts: &Parts, st: &Shared, s: &Session) -> Result<(), Fail> 
     else {
         return Err(refuse());
     };
-    if parts.method != Method::GET {
+    let (id, part) = rest.split_once('/').unwrap_or((rest, ""));
+    // One change an agency makes: its new version in place of a returned one (the form;
+    // the handler checks the rest).
+    let replaces = parts.method == Method::POST && part == "current" && !api;
+    if parts.method != Method::GET && !replaces {
         return Err(refuse());
     }
-    let (id, part) = rest.split_once('/').unwrap_or((rest, ""));
-    let readable = part.is_empty()
+    let readable = replaces
+        || part.is_empty()
         || REPORT_PARTS.contains(&part)
         || part.starts_with("pages/")
         || part.starts_with("tables/");
@@ -203,7 +207,9 @@ fn notices(tasks: &[Task]) -> Markup {
                                     " · 审查意见书 " a href={ "/reports/" (r) "/letter?to=docx" } class="letter" { "DOCX" }
                                     " " a href={ "/reports/" (r) "/letter?to=pdf" } { "PDF" }
                                 }
-                                @if t.entry.held.is_some() { "（已重新报送，待审核人员确认）" } @else { " 请改正后重新上传或填写。" }
+                                @if let Some(h) = t.entry.held {
+                                    "（已重新报送，" a href={ "/reports/" (h) } { "新版本" } "可设为当前版本，替换被退回的版本）"
+                                } @else { " 请改正后重新上传或填写。" }
                             },
                             Filing::Overdue => {
                                 b { "逾期：" } (what) "已过截止日期 " (t.campaign.deadline) "，尚未报送。"

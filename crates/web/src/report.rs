@@ -719,6 +719,14 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
     }
 }
 
+/// Whether version `c` (the current one) was last decided 退回.
+fn current_returned(l: &Loaded, c: &Version) -> bool {
+    l.other_decisions
+        .iter()
+        .rfind(|(v, _)| *v == c.version)
+        .is_some_and(|(_, d)| d.state == Step::Returned)
+}
+
 /// The versions of this agency-year: a notice on an old one, links to each, and the cells
 /// that changed from the version before.
 fn versions_html(l: &Loaded, s: &Session) -> Markup {
@@ -741,7 +749,7 @@ fn versions_html(l: &Loaded, s: &Session) -> Markup {
                         a href={ "/reports/" (c.id) } { "第 " (c.version) " 版" }
                         " 已审核，在审核人员把本版本设为当前版本之前，它仍是当前版本。"
                     }
-                    @if s.user.role >= Role::Reviewer {
+                    @if s.user.role >= Role::Reviewer || (s.user.role == Role::Agency && current_returned(l, c)) {
                         form method="post" action={ "/reports/" (l.stored.id) "/current" } class="inline" {
                             (csrf_input(s))
                             button id="make-current" { "设为当前版本" }
@@ -1292,7 +1300,28 @@ pub async fn make_current(
     Form(f): Form<CsrfForm>,
 ) -> Result<Redirect, Fail> {
     s.check_csrf(&f.csrf)?;
-    s.require(Role::Reviewer)?;
+    if s.user.role == Role::Agency {
+        // An agency replaces a returned report with its new version; a report accepted
+        // (已审) or not yet decided stays until a reviewer decides.
+        let returned = st
+            .with(move |store| {
+                let versions = store.versions(id)?;
+                let held = versions.iter().any(|v| v.id == id && v.held);
+                match versions.iter().find(|v| v.current) {
+                    Some(c) if held => Ok(store.review(c.id)?.state == Step::Returned),
+                    _ => Ok(false),
+                }
+            })
+            .await?;
+        if !returned {
+            return Err(Fail::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "报送单位只能用新版本替换被退回的报告；其他情况由审核人员确认 (an agency makes its new version current only over a returned one)",
+            ));
+        }
+    } else {
+        s.require(Role::Reviewer)?;
+    }
     let user = s.user.name.clone();
     st.with(move |store| store.make_current(id, &user)).await?;
     Ok(Redirect::to(&format!("/reports/{id}")))

@@ -326,7 +326,7 @@ fn an_agency_files_is_returned_and_files_again() {
     let (status, page) = ag.get(&format!("/reports/{second}"));
     assert_eq!(status, 200);
     assert!(
-        page.contains("id=\"held-version\"") && !page.contains("id=\"make-current\""),
+        page.contains("id=\"held-version\"") && page.contains("id=\"make-current\""),
         "{page}"
     );
     let waiting = entry(&mut rev, campaign, "北冷乡");
@@ -335,7 +335,7 @@ fn an_agency_files_is_returned_and_files_again() {
         (Some("returned"), Some(second))
     );
     let (_, my) = ag.get("/my");
-    assert!(my.contains("（已重新报送，待审核人员确认）"), "{my}");
+    assert!(my.contains("可设为当前版本，替换被退回的版本）"), "{my}");
     // Its job is its own: another user's job is not found.
     let (status, body) = rev.upload("/api/jobs", &r_csrf, &[("x.txt", b"x")], true);
     assert_eq!(status, 202);
@@ -345,9 +345,20 @@ fn an_agency_files_is_returned_and_files_again() {
     assert_eq!(ag.get(&format!("/api/jobs/{other}")).0, 404);
     assert_eq!(ag.get(&format!("/jobs/{other}")).0, 404);
 
-    // The reviewer makes it current and approves it; the board says 已审.
-    let (status, _) = rev.form(&format!("/reports/{second}/current"), &[("csrf", &r_csrf)]);
+    // The current version was returned: the agency puts its new one in its place itself.
+    let (status, _) = ag.form(&format!("/reports/{second}/current"), &[("csrf", &csrf)]);
     assert_eq!(status, 303);
+    let refiled = entry(&mut rev, campaign, "北冷乡");
+    assert_eq!(
+        (
+            refiled["status"].as_str(),
+            refiled["report_id"].as_i64(),
+            refiled["held"].as_i64()
+        ),
+        (Some("filed"), Some(second), None),
+        "{refiled}"
+    );
+    // The reviewer approves it; the board says 已审.
     let (status, _) = rev.form(
         &format!("/reports/{second}/review"),
         &[
@@ -373,6 +384,7 @@ fn an_agency_files_is_returned_and_files_again() {
     for want in [
         "北冷乡报送员</td><td>第 1 版入库",
         "北冷乡报送员</td><td>第 2 版入库",
+        "北冷乡报送员</td><td>第 2 版审核状态：待审</td><td>第 2 版设为当前版本，替换第 1 版",
         "reviewer</td><td>第 1 版审核状态：退回（审核人 reviewer）</td><td>表三未填写法人申请情况",
         "reviewer</td><td>第 2 版审核状态：已审（审核人 reviewer）",
     ] {
@@ -404,6 +416,10 @@ fn an_agency_files_is_returned_and_files_again() {
         !page.contains("由“北冷乡”报送"),
         "the reviewer's doubt shown to the agency"
     );
+    // A version that waits for no one, or over a report not returned, is not the agency's
+    // to make current.
+    let (status, _) = ag.form(&format!("/reports/{wrong}/current"), &[("csrf", &csrf)]);
+    assert_eq!(status, 403);
 
     // The agency signs out like anyone.
     let (status, _) = ag.form("/logout", &[("csrf", &csrf)]);
