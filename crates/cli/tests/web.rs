@@ -105,7 +105,20 @@ async fn review_a_report_in_chromium() {
         .text()
         .await
         .unwrap();
-    assert!(info.contains(&key) && info.contains("第"), "{info}");
+    // The cell named in words (its place in the template), not by its key.
+    assert!(
+        info.starts_with("表") && !info.contains(&key) && info.contains("第"),
+        "{info}"
+    );
+    let shown = c
+        .find(Locator::Id("key-label"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(shown.starts_with("表") && !shown.contains(&key), "{shown}");
     assert_eq!(
         c.find(Locator::Id("key"))
             .await

@@ -627,7 +627,8 @@ impl Store {
         if let Some((zh, en)) =
             value.and_then(|v| nianbao_model::ValueKind::of(key).refuse(v.as_f64()))
         {
-            return Err(StoreError::Rejected(format!("{key}：{zh} ({en})")));
+            let cell = nianbao_model::cell_label(stored.report.template, key);
+            return Err(StoreError::Rejected(format!("{cell}：{zh} ({en})")));
         }
         let old = stored.report.value(key);
         let mut report = stored.report;

@@ -91,13 +91,15 @@
     };
     var show = function (td) {
       var key = td.getAttribute('data-key');
+      // People read the cell's place in the template, not its key.
+      var label = td.getAttribute('data-label') || key;
       document.querySelectorAll('td.v.selected').forEach(function (x) { x.classList.remove('selected'); });
       td.classList.add('selected');
       var e = evidence[key];
       source.textContent = '';
       if (!e) {
         source.textContent = text;
-        info.textContent = key + '：原文中没有对应的文字（空白单元格）';
+        info.textContent = label + '：原文中没有对应的文字（空白单元格）';
         info.setAttribute('data-key', key);
       } else {
         var mark = document.createElement('mark');
@@ -122,14 +124,18 @@
         } else {
           where = '第 ' + e.line + ' 行';
         }
-        info.textContent = key + '：原文“' + e.raw + '”，' + where + (e.confidence < 1 ? '（可信度 ' + Math.round(e.confidence * 100) + '%）' : '');
+        info.textContent = label + '：原文“' + e.raw + '”，' + where + (e.confidence < 1 ? '（可信度 ' + Math.round(e.confidence * 100) + '%）' : '');
         info.setAttribute('data-key', key);
         mark.scrollIntoView({ block: 'center' });
       }
       var k = document.getElementById('key'), v = document.getElementById('value');
       if (k && v) { k.value = key; v.value = td.getAttribute('data-value'); }
+      var kl = document.getElementById('key-label');
+      if (kl) kl.value = label;
       var ck = document.getElementById('comment-key');
       if (ck) ck.value = key;
+      var ckl = document.getElementById('comment-key-label');
+      if (ckl) ckl.value = label;
     };
     document.querySelectorAll('td.v').forEach(function (td) {
       td.addEventListener('click', function () { show(td); });

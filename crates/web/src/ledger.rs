@@ -161,9 +161,9 @@ pub async fn derive(
             }
         }
         h3 { "三、收到和处理政府信息公开申请情况" }
-        (crate::report::table_html(&t3(&r), &flags))
+        (crate::report::table_html(&t3(&r), r.template, &flags))
         h3 { "四、政府信息公开行政复议、行政诉讼情况" }
-        (crate::report::table_html(&t4(&r), &flags))
+        (crate::report::table_html(&t4(&r), r.template, &flags))
         form method="post" action="/new/render?to=docx" {
             (csrf_input(&s))
             input type="hidden" name="agency" value=(agency);

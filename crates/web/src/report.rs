@@ -351,7 +351,9 @@ fn flagged(findings: &[Finding], accepted: &[String]) -> BTreeMap<String, Severi
 
 /// A template table with each value cell clickable (its key and value as data) and marked
 /// when a finding names it.
-pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> Markup {
+/// A template table with its value cells clickable: each carries its key, value and its
+/// place in the template in words (`data-label`, the title people see).
+pub fn table_html(t: &Table, template: Template, flags: &BTreeMap<String, Severity>) -> Markup {
     let mut rows = String::new();
     table_rows(&mut rows, &t.rows, |_, c| match (&c.key, c.role) {
         (Some(k), CellRole::Value) => {
@@ -365,7 +367,8 @@ pub fn table_html(t: &Table, flags: &BTreeMap<String, Severity>) -> Markup {
                 .attr("data-key", k)
                 .attr("data-value", &c.text)
                 .attr("tabindex", "0")
-                .attr("title", k)
+                .attr("data-label", &nianbao_model::cell_label(template, k))
+                .attr("title", &nianbao_model::cell_label(template, k))
         }
         _ => Td::text(&c.text).attr("class", "l"),
     });
@@ -512,7 +515,7 @@ async fn render_page(
                         Block::Heading(h) if ["二", "三", "四", "附件"].iter().any(|p| h.starts_with(p)) => {
                             h3 { (h) }
                         },
-                        Block::Table(t) => (table_html(&t, &flags)),
+                        Block::Table(t) => (table_html(&t, r.template, &flags)),
                         _ => {},
                     }
                 }
@@ -540,7 +543,9 @@ async fn render_page(
             form method="post" action={ "/reports/" (id) "/cells" } id="correct" class="card" {
                 (csrf_input(s))
                 @if let Some(d) = &draft { p class="error" id="form-error" { (d.problem) } }
-                label { "单元格 " input name="key" id="key" required readonly placeholder="点击表格中的数字" value=(typed(|d| &d.key)); }
+                // The key travels hidden; people see the cell's place in words.
+                input type="hidden" name="key" id="key" value=(typed(|d| &d.key));
+                label { "单元格 " input id="key-label" required readonly size="40" placeholder="点击表格中的数字" value=(cell_label(r, typed(|d| &d.key))); }
                 label { "新值 " input name="value" id="value" placeholder="留空表示空白" value=(typed(|d| &d.value)); }
                 label { "理由 " input name="reason" id="reason" required value=(typed(|d| &d.reason)); }
                 input type="hidden" name="rev" value=(l.rev);
@@ -708,7 +713,8 @@ fn workflow_html(l: &Loaded, s: &Session, id: i64) -> Markup {
             @if reviewer {
                 form method="post" action={ "/reports/" (id) "/comments" } id="comment-form" {
                     (csrf_input(s))
-                    input name="key" id="comment-key" required readonly placeholder="点击表格中的数字";
+                    input type="hidden" name="key" id="comment-key";
+                    input id="comment-key-label" required readonly size="30" placeholder="点击表格中的数字";
                     " "
                     input name="body" id="comment-body" required placeholder="对该单元格的评论";
                     " "

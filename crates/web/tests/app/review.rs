@@ -204,6 +204,14 @@ fn queue_state_comments_and_no_overwrites() {
             && body.contains("value=\"负数试试\""),
         "{body}"
     );
+    // The refusal and the correction field name the cell in words, never by its key.
+    let said = nianbao_testkit::between(&body, "id=\"form-error\">", "<");
+    let label = nianbao_model::cell_label(nianbao_model::Template::Y2021, &key);
+    assert!(
+        said.starts_with(&format!("{label}：")) && !said.contains(&key),
+        "{said}"
+    );
+    assert!(body.contains(&format!("id=\"key-label\" required readonly size=\"40\" placeholder=\"点击表格中的数字\" value=\"{label}\"")), "{body}");
     assert_eq!(
         report(&mut b, broken)["values"][&key],
         good,
