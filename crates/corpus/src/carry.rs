@@ -13,12 +13,14 @@ use nianbao_model::Rule;
 use nianbao_model::{Finding, Report, Severity};
 use std::collections::BTreeMap;
 
-/// A change to record on the new version: (kind, key, old, new, reason, user).
+/// A change to record on the new version: (kind, key, old, new, reason, user, at) — who
+/// made it and when, on the version before: carrying it is no new act of theirs.
 pub type Change = (
     &'static str,
     String,
     Option<String>,
     Option<String>,
+    String,
     String,
     String,
 );
@@ -40,6 +42,7 @@ struct Corrected {
     last: Option<String>,
     reason: String,
     user: String,
+    at: String,
 }
 
 /// The corrections and acceptances of report `previous` (version `version`) brought to the
@@ -51,19 +54,23 @@ pub fn carry(
     report: &Report,
 ) -> Result<Option<Carried>, StoreError> {
     let rows = c.query(
-        "SELECT kind, key, old, new, reason, user_name FROM corrections WHERE report_id = $1 ORDER BY id",
+        "SELECT kind, key, old, new, reason, user_name, at FROM corrections WHERE report_id = $1 ORDER BY id",
         &[previous.into()],
     )?;
     if rows.is_empty() {
         return Ok(None);
     }
     let mut corrected: BTreeMap<String, Corrected> = BTreeMap::new();
-    let mut accepted: Vec<(String, Option<String>, String, String)> = Vec::new();
+    let mut accepted: Vec<(String, Option<String>, String, String, String)> = Vec::new();
     for r in &rows {
         let (key, new) = (r.str(1).to_string(), r.text(3).map(str::to_string));
-        let (reason, user) = (r.str(4).to_string(), r.str(5).to_string());
+        let (reason, user, at) = (
+            r.str(4).to_string(),
+            r.str(5).to_string(),
+            r.str(6).to_string(),
+        );
         if r.str(0) == "accept" {
-            accepted.push((key, new, reason, user));
+            accepted.push((key, new, reason, user, at));
             continue;
         }
         let original = r.text(2).map(str::to_string);
@@ -72,8 +79,9 @@ pub fn carry(
             last: None,
             reason: String::new(),
             user: String::new(),
+            at: String::new(),
         });
-        (e.last, e.reason, e.user) = (new, reason, user);
+        (e.last, e.reason, e.user, e.at) = (new, reason, user, at);
     }
     let mut out = report.clone();
     let mut changes: Vec<Change> = Vec::new();
@@ -94,6 +102,7 @@ pub fn carry(
                 k.last.clone(),
                 reason,
                 k.user.clone(),
+                k.at.clone(),
             ));
         } else {
             conflicts.push(Finding::new(
@@ -120,10 +129,10 @@ pub fn carry(
         }
     }
     let mut findings = nianbao_check::findings(&out);
-    for (key, message, reason, user) in accepted {
+    for (key, message, reason, user, at) in accepted {
         if findings.iter().any(|f| finding_key(f) == key) {
             let reason = format!("沿用第 {version} 版的接受：{reason}");
-            changes.push(("accept", key, None, message, reason, user));
+            changes.push(("accept", key, None, message, reason, user, at));
         }
     }
     findings.extend(conflicts);

@@ -350,10 +350,11 @@ pub(crate) fn save(c: &mut dyn Conn, p: &Parsed, how: &How) -> Result<Saved, Sto
         &finding_rows(id, "report", findings),
     )?;
     crate::figures::put(c, id, r, findings)?;
-    for (kind, key, old, new, reason, user) in carried.iter().flat_map(|k| &k.changes) {
+    // A carried change keeps who made it and when (its reason says it was carried).
+    for (kind, key, old, new, reason, user, at) in carried.iter().flat_map(|k| &k.changes) {
         c.exec(
             "INSERT INTO corrections (report_id, kind, key, old, new, reason, user_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[id.into(), (*kind).into(), key.as_str().into(), old.as_deref().into(), new.as_deref().into(), reason.as_str().into(), user.as_str().into(), now().into()],
+            &[id.into(), (*kind).into(), key.as_str().into(), old.as_deref().into(), new.as_deref().into(), reason.as_str().into(), user.as_str().into(), at.as_str().into()],
         )?;
     }
     if let Some((prev, v)) = last {

@@ -128,6 +128,10 @@ fn a_new_version_keeps_corrections_where_the_source_did_not_change() {
     );
     assert_eq!(status, 200, "{body}");
 
+    let corrected_at = report(&mut h, 1)["history"][0]["at"].clone();
+    // (A second later: carrying the correction is no new act, it keeps its time.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
     // Version 2: the portal republished the page with one line added, the cell as before.
     upload(&mut h, &page(good + 1, "（2023年3月更新）").0);
     let v2 = report(&mut h, 2);
@@ -139,6 +143,10 @@ fn a_new_version_keeps_corrections_where_the_source_did_not_change() {
     assert_eq!(history[0]["new"], good.to_string());
     assert_eq!(history[0]["reason"], "沿用第 1 版的修改：核对原件");
     assert_eq!(history[0]["user"], "reviewer");
+    assert_eq!(
+        history[0]["at"], corrected_at,
+        "the carried correction keeps the time it was made"
+    );
     assert!(
         !v2["findings"]
             .as_array()
