@@ -52,6 +52,17 @@ fn status(h: &mut Http, campaign: i64) -> (String, Option<i64>, Option<i64>) {
     )
 }
 
+/// Waits until the report page shows review state `state`.
+async fn review_state_shown(c: &fantoccini::Client, state: &str) {
+    wait(state, || async {
+        match c.find(Locator::Id("review-state")).await {
+            Ok(e) => e.attr("data-state").await.unwrap().as_deref() == Some(state),
+            Err(_) => false,
+        }
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_filing_loop_in_chromium() {
     if !chromedriver() {
@@ -187,13 +198,7 @@ async fn the_filing_loop_in_chromium() {
     )
     .await;
     click(&c, Locator::Id("save-review")).await;
-    wait("退回", || async {
-        match c.find(Locator::Id("review-state")).await {
-            Ok(e) => e.attr("data-state").await.unwrap().as_deref() == Some("returned"),
-            Err(_) => false,
-        }
-    })
-    .await;
+    review_state_shown(&c, "returned").await;
     assert_eq!(status(&mut rev, 1).0, "returned");
     sign_out(&c).await;
 
@@ -296,13 +301,7 @@ async fn the_filing_loop_in_chromium() {
         .await
         .unwrap();
     click(&c, Locator::Id("save-review")).await;
-    wait("已审", || async {
-        match c.find(Locator::Id("review-state")).await {
-            Ok(e) => e.attr("data-state").await.unwrap().as_deref() == Some("approved"),
-            Err(_) => false,
-        }
-    })
-    .await;
+    review_state_shown(&c, "approved").await;
     assert_eq!(status(&mut rev, 1), ("approved".into(), Some(second), None));
     let (_, body) = rev.get(&format!("/api/reports/{second}"));
     let stored: Value = serde_json::from_str(&body).unwrap();

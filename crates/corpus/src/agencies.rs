@@ -98,26 +98,10 @@ impl Store {
                  (SELECT 1 FROM reports n WHERE n.agency_id = $1 AND n.current = 1 AND n.year = reports.year AND n.id > reports.id)",
                 &[keep.into()],
             )?;
-            // Campaigns that called on either call on the one agency left.
-            c.exec(
-                "UPDATE campaign_agencies SET agency_id = $1 WHERE agency_id = $2 AND NOT EXISTS \
-                 (SELECT 1 FROM campaign_agencies k WHERE k.agency_id = $1 AND k.campaign_id = campaign_agencies.campaign_id)",
-                &[keep.into(), other.into()],
-            )?;
-            c.exec(
-                "DELETE FROM campaign_agencies WHERE agency_id = $1",
-                &[other.into()],
-            )?;
-            // Users who filed for either file for the one agency left.
-            c.exec(
-                "UPDATE user_agencies SET agency_id = $1 WHERE agency_id = $2 AND NOT EXISTS \
-                 (SELECT 1 FROM user_agencies k WHERE k.agency_id = $1 AND k.user_id = user_agencies.user_id)",
-                &[keep.into(), other.into()],
-            )?;
-            c.exec(
-                "DELETE FROM user_agencies WHERE agency_id = $1",
-                &[other.into()],
-            )?;
+            // Campaigns that called on either call on the one agency left; users who filed
+            // for either file for it.
+            move_links(c, "campaign_agencies", "campaign_id", keep, other)?;
+            move_links(c, "user_agencies", "user_id", keep, other)?;
             c.exec("DELETE FROM agencies WHERE id = $1", &[other.into()])?;
             c.exec(
                 "UPDATE agencies SET dirty = 1 WHERE id = $1",
@@ -204,4 +188,27 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Moves the rows of a link table (`owner`, `agency_id`) from agency `other` to `keep`, once
+/// per owner: an owner linked to both keeps one row.
+fn move_links(
+    c: &mut dyn crate::db::Conn,
+    table: &str,
+    owner: &str,
+    keep: i64,
+    other: i64,
+) -> Result<(), StoreError> {
+    c.exec(
+        &format!(
+            "UPDATE {table} SET agency_id = $1 WHERE agency_id = $2 AND NOT EXISTS \
+             (SELECT 1 FROM {table} k WHERE k.agency_id = $1 AND k.{owner} = {table}.{owner})"
+        ),
+        &[keep.into(), other.into()],
+    )?;
+    c.exec(
+        &format!("DELETE FROM {table} WHERE agency_id = $1"),
+        &[other.into()],
+    )?;
+    Ok(())
 }

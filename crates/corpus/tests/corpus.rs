@@ -302,8 +302,35 @@ fn multi_year(backend: Backend) {
             .any(|f| f.0 == name && f.2 == "cross.missing_year")
     };
     assert!(gap("北冷乡人民政府") && gap("北冷乡"), "{split:?}");
+    // Agency users of either agency file for the one left, once each.
+    let both = store
+        .create_user("两处报送员", "hash", nianbao_corpus::review::Role::Agency)
+        .unwrap();
+    let one = store
+        .create_user("一处报送员", "hash", nianbao_corpus::review::Role::Agency)
+        .unwrap();
+    let bound = store
+        .bind_agencies(both, &["北冷乡".into(), "北冷乡人民政府".into()])
+        .unwrap();
+    assert_eq!(bound.len(), 2, "{bound:?}");
+    assert_eq!(
+        store
+            .bind_agencies(one, &["北冷乡人民政府".into()])
+            .unwrap()[0]
+            .0,
+        new
+    );
     store.merge_agencies(beileng, new).unwrap();
     assert_eq!(cross_findings(&mut store), expected_cross());
+    for user in [both, one] {
+        let ids: Vec<i64> = store
+            .agencies_of(user)
+            .unwrap()
+            .iter()
+            .map(|a| a.0)
+            .collect();
+        assert_eq!(ids, [beileng], "user {user}");
+    }
 
     exports(&mut store, &files, dir.path());
     stats(&mut store, &files);

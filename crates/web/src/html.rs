@@ -49,25 +49,19 @@ fn nav(session: Option<&Session>) -> Markup {
     html! {
         nav {
             a href="/" class="brand" { "nianbao 年报" }
-            @if let Some(s) = session.filter(|s| s.user.role == Role::Agency) {
-                a href="/my" { "本单位" }
-                a href="/upload" { "上传" }
-                a href="/new" { "新建年报" }
-                span class="who" {
-                    a href="/account" title="API 令牌" { (s.user.name) }
-                    " · " (s.user.role.name_zh())
+            @if let Some(s) = session {
+                @if s.user.role == Role::Agency {
+                    a href="/my" { "本单位" }
+                } @else {
+                    a href="/" { "报告" }
+                    a href="/dashboard" { "仪表盘" }
+                    a href="/campaigns" { "填报任务" }
                 }
-                form method="post" action="/logout" class="inline" {
-                    (csrf_input(s))
-                    button id="logout" { "退出" }
-                }
-            } @else if let Some(s) = session {
-                a href="/" { "报告" }
-                a href="/dashboard" { "仪表盘" }
-                a href="/campaigns" { "填报任务" }
-                @if s.user.role >= Role::Reviewer {
+                @if s.user.role >= Role::Reviewer || s.user.role == Role::Agency {
                     a href="/upload" { "上传" }
                     a href="/new" { "新建年报" }
+                }
+                @if s.user.role >= Role::Reviewer {
                     a href="/ledger" { "台账" }
                 }
                 @if s.user.role >= Role::Admin {

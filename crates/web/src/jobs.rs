@@ -105,15 +105,9 @@ impl Jobs {
     /// The bytes `user` uploaded since `since` (seconds since 1970): the jobs read newest
     /// first, up to the first made before it (job numbers grow with time).
     fn uploaded_since(&self, user: &str, since: i64) -> u64 {
-        let mut ids: Vec<u64> = std::fs::read_dir(&self.spool)
-            .map(|d| {
-                d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let ids = job_ids(&self.spool).unwrap_or_default();
         let mut total = 0;
-        for id in ids {
+        for id in ids.into_iter().rev() {
             let Some(job) = self.load(id) else { continue };
             if job.unix < since {
                 break;
@@ -142,6 +136,15 @@ impl Jobs {
     }
 }
 
+/// The jobs in the spool (its numbered directories), oldest first.
+fn job_ids(spool: &std::path::Path) -> std::io::Result<Vec<u64>> {
+    let mut ids: Vec<u64> = std::fs::read_dir(spool)?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 /// Opens the spool (creating it), starts the worker, and queues the jobs left unfinished.
 pub fn start(state: &Shared, spool: PathBuf) -> Result<Jobs, String> {
     std::fs::create_dir_all(&spool).map_err(|e| {
@@ -150,11 +153,7 @@ pub fn start(state: &Shared, spool: PathBuf) -> Result<Jobs, String> {
             spool.display()
         )
     })?;
-    let mut ids: Vec<u64> = std::fs::read_dir(&spool)
-        .map_err(|e| format!("{}: {e}", spool.display()))?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .collect();
-    ids.sort_unstable();
+    let ids = job_ids(&spool).map_err(|e| format!("{}: {e}", spool.display()))?;
     let (tx, rx) = mpsc::channel();
     let jobs = Jobs {
         spool,
