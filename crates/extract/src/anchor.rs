@@ -30,6 +30,11 @@ pub struct Text {
 }
 
 impl Text {
+    /// The chars prepared for searching many labels.
+    pub fn haystack(&self) -> fuzzy::Haystack<'_> {
+        fuzzy::Haystack::new(&self.chars)
+    }
+
     pub fn of(atoms: &[Atom]) -> Text {
         let mut chars = Vec::new();
         let mut atom = Vec::new();
@@ -71,15 +76,20 @@ struct Hit {
 /// Per row (labels in canonical form, each row its alternatives; and the labels of its
 /// groups, innermost first), the anchor chosen. A row's anchor reaches back over its groups'
 /// labels printed right before it (`三、本年度办理结果（三）不予公开1.属于国家秘密`).
-pub fn anchors(text: &Text, rows: &[&[Vec<char>]], groups: &[&[Vec<char>]]) -> Found {
+/// `hay` is `text`'s chars prepared for searching (see [`Text::haystack`]).
+pub fn anchors(
+    text: &Text,
+    hay: &fuzzy::Haystack,
+    rows: &[&[Vec<char>]],
+    groups: &[&[Vec<char>]],
+) -> Found {
     let mut hits = Vec::new();
-    let hay = fuzzy::Haystack::new(&text.chars);
     for (r, alts) in rows.iter().enumerate() {
         for label in alts.iter() {
-            find(&hay, label, r, &mut hits);
+            find(hay, label, r, &mut hits);
         }
     }
-    broken_by_groups(text, &hay, rows, groups, &mut hits);
+    broken_by_groups(text, hay, rows, groups, &mut hits);
     let mut chosen = choose(&hits, rows.len());
     let mut floor = 0;
     for (r, hit) in chosen.iter_mut().enumerate() {
@@ -123,12 +133,11 @@ pub struct Found {
 }
 
 /// Every place `label` is printed (with typos), as the atoms each spans.
-pub fn occurrences(text: &Text, label: &[char]) -> Vec<(usize, usize)> {
+pub fn occurrences(text: &Text, hay: &fuzzy::Haystack, label: &[char]) -> Vec<(usize, usize)> {
     if label.len() < 4 {
         return Vec::new();
     }
-    fuzzy::Haystack::new(&text.chars)
-        .matches(label, tolerance(label.len()), 0)
+    hay.matches(label, tolerance(label.len()), 0)
         .into_iter()
         .map(|m| (text.atom[m.start], text.atom[m.end - 1]))
         .collect()
@@ -314,7 +323,8 @@ mod tests {
             vec![v("8.属于行政查询事项")],
         ];
         let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
-        let a = anchors(&Text::of(&atoms), &rows, &[]).anchors;
+        let t = Text::of(&atoms);
+        let a = anchors(&t, &t.haystack(), &rows, &[]).anchors;
         assert_eq!(a[0].map(|a| (a.first, a.last)), Some((1, 2)));
         assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 3)));
         assert_eq!(a[2], None);
@@ -337,11 +347,13 @@ mod tests {
         let rows: Vec<&[Vec<char>]> = rows.iter().map(Vec::as_slice).collect();
         let group = [v("(四)无法提供")];
         let groups: Vec<&[Vec<char>]> = vec![&group, &group];
-        let a = anchors(&Text::of(&atoms), &rows, &groups).anchors;
+        let t = Text::of(&atoms);
+        let a = anchors(&t, &t.haystack(), &rows, &groups).anchors;
         assert_eq!(a[0].map(|a| (a.first, a.last)), Some((0, 2)));
         assert_eq!(a[1].map(|a| (a.first, a.last)), Some((3, 4)));
         // Without the group's label known, the broken label is beyond its edits.
-        let a = anchors(&Text::of(&atoms), &rows, &[]).anchors;
+        let t = Text::of(&atoms);
+        let a = anchors(&t, &t.haystack(), &rows, &[]).anchors;
         assert_eq!(a[0], None);
     }
 }

@@ -7,6 +7,10 @@ pub struct Compact {
     pub chars: Vec<char>,
     /// Index into the normalised chars of each compact char.
     pub at: Vec<usize>,
+    /// `chars` as UTF-8, searched with SIMD (a report is searched for dozens of phrases).
+    text: String,
+    /// Byte offset in `text` of each compact char, and of the end.
+    byte: Vec<u32>,
 }
 
 impl Compact {
@@ -19,17 +23,27 @@ impl Compact {
                 at.push(i);
             }
         }
-        Compact { chars, at }
+        let text: String = chars.iter().collect();
+        let mut byte = Vec::with_capacity(chars.len() + 1);
+        byte.extend(text.char_indices().map(|(b, _)| b as u32));
+        byte.push(text.len() as u32);
+        Compact {
+            chars,
+            at,
+            text,
+            byte,
+        }
     }
 
     /// First occurrence of `pat` at or after compact position `from`.
     pub fn find(&self, pat: &str, from: usize) -> Option<usize> {
-        let p: Vec<char> = pat.chars().collect();
-        if p.is_empty() || self.chars.len() < p.len() {
+        if pat.is_empty() || from >= self.chars.len() {
             return None;
         }
-        (from..=self.chars.len() - p.len())
-            .find(|&i| self.chars[i] == p[0] && self.chars[i..i + p.len()] == p[..])
+        let start = self.byte[from] as usize;
+        let b = start + memchr::memmem::find(&self.text.as_bytes()[start..], pat.as_bytes())?;
+        // A match of valid UTF-8 in valid UTF-8 starts on a char boundary.
+        Some(self.byte.partition_point(|&x| (x as usize) < b))
     }
 
     pub fn contains(&self, pat: &str) -> bool {

@@ -110,13 +110,73 @@ fn edit_rows(
     prev
 }
 
+#[cfg(test)]
 fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
     edit_rows(label, text, free_start, |_, _| {})
+}
+
+/// The same table as [`edit_rows`] for a label of 1 to 64 chars, a column at a time with
+/// one bit per label char (Myers' bit-vector algorithm, as Hyyrö writes it): far fewer
+/// steps for the short labels of the templates. Calls `col(j, d)` with the distance `d` of
+/// the whole label to the text up to `j` (from `j` = 0); returns the last column's
+/// vertical steps: bit `i` of the first word when entry `i + 1` is one more than entry `i`,
+/// of the second when one less.
+fn edit_columns(
+    label: &[char],
+    text: &[char],
+    free_start: bool,
+    mut col: impl FnMut(usize, usize),
+) -> (u64, u64) {
+    let m = label.len();
+    debug_assert!((1..=64).contains(&m));
+    crate::work::add(text.len());
+    let mask = if m == 64 { !0 } else { (1u64 << m) - 1 };
+    let top = 1u64 << (m - 1);
+    let (mut pv, mut mv) = (mask, 0u64);
+    let mut d = m;
+    col(0, d);
+    for (j, &t) in text.iter().enumerate() {
+        let eq = label
+            .iter()
+            .enumerate()
+            .fold(0u64, |e, (i, &c)| e | (u64::from(c == t) << i));
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let ph = mv | !(xh | pv);
+        let mh = pv & xh;
+        if ph & top != 0 {
+            d += 1;
+        } else if mh & top != 0 {
+            d -= 1;
+        }
+        col(j + 1, d);
+        // The row above the label: 0 everywhere when matching may start anywhere, one more
+        // per text char when it starts at the text's start.
+        let ph = (ph << 1) | u64::from(!free_start);
+        let mh = mh << 1;
+        pv = (mh | !(xv | ph)) & mask;
+        mv = ph & xv & mask;
+    }
+    (pv, mv)
+}
+
+fn fast(label: &[char]) -> bool {
+    (1..=64).contains(&label.len())
 }
 
 /// Distance of every prefix of `label` (index = prefix length) to its best suffix of `text`.
 fn prefix_suffix_dists(label: &[char], text: &[char]) -> Vec<usize> {
     let mut out = vec![0; label.len() + 1];
+    if fast(label) {
+        let (pv, mv) = edit_columns(label, text, true, |_, _| {});
+        let mut d = 0isize;
+        for (i, o) in out.iter_mut().enumerate().skip(1) {
+            let bit = 1u64 << (i - 1);
+            d += isize::from(pv & bit != 0) - isize::from(mv & bit != 0);
+            *o = d as usize;
+        }
+        return out;
+    }
     edit_rows(label, text, true, |i, r| out[i] = r[text.len()]);
     out
 }
@@ -143,7 +203,11 @@ fn reach(label: &[char]) -> usize {
 /// Smallest edit distance between `label` and some suffix of `text`.
 pub fn suffix_dist(label: &[char], text: &[char]) -> usize {
     let text = &text[text.len().saturating_sub(reach(label))..];
-    last_row(label, text, true)[text.len()]
+    if fast(label) {
+        let (pv, mv) = edit_columns(label, text, true, |_, _| {});
+        return (pv.count_ones() - mv.count_ones()) as usize;
+    }
+    edit_rows(label, text, true, |_, _| {})[text.len()]
 }
 
 /// Smallest edit distance between `label` and some prefix of `text`.
@@ -156,7 +220,16 @@ fn prefix_dist(label: &[char], text: &[char]) -> usize {
 /// (the shortest one at that distance).
 pub fn prefix_match(label: &[char], text: &[char]) -> (usize, usize) {
     let text = &text[..text.len().min(reach(label))];
-    let row = last_row(label, text, false);
+    if fast(label) {
+        let mut best = (usize::MAX, 0);
+        edit_columns(label, text, false, |j, d| {
+            if d < best.0 {
+                best = (d, j);
+            }
+        });
+        return best;
+    }
+    let row = edit_rows(label, text, false, |_, _| {});
     let best = row.iter().copied().min().unwrap_or(label.len());
     (best, row.iter().position(|&d| d == best).unwrap_or(0))
 }
@@ -216,6 +289,7 @@ pub fn suffix_score_with(alternatives: &[Vec<char>], seg: &[char], tail: CharSet
 }
 
 /// [`suffix_score_with`] for label strings.
+#[cfg(test)]
 pub fn suffix_score(alternatives: &[&str], seg: &[char]) -> Option<usize> {
     let alts: Vec<Vec<char>> = alternatives.iter().map(|a| a.chars().collect()).collect();
     let max = alts.iter().map(Vec::len).max().unwrap_or(0);
@@ -241,6 +315,35 @@ mod tests {
 
     fn v(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    /// The bit-parallel columns give the distances of the table filled cell by cell, for
+    /// labels up to 64 chars, free start or not.
+    #[test]
+    fn bit_columns_agree_with_the_full_table() {
+        use proptest::prelude::*;
+        let chars = prop::sample::select(vec!['申', '请', '公', '开', '1', '.', '（']);
+        let strat = (
+            prop::collection::vec(chars.clone(), 1..=64),
+            prop::collection::vec(chars, 0..80),
+        );
+        proptest!(ProptestConfig::with_cases(2000), |((label, text) in strat)| {
+            for free in [true, false] {
+                let full = edit_rows(&label, &text, free, |_, _| {});
+                let mut cols = vec![];
+                let (pv, mv) = edit_columns(&label, &text, free, |j, d| cols.push((j, d)));
+                let want: Vec<(usize, usize)> = full.iter().copied().enumerate().collect();
+                prop_assert_eq!(&cols, &want);
+                // The last column, rebuilt from its steps, against every row's last entry.
+                let mut rows = vec![if free { 0 } else { text.len() }];
+                edit_rows(&label, &text, free, |_, r| rows.push(r[text.len()]));
+                let mut d = rows[0] as isize;
+                for i in 0..label.len() {
+                    d += isize::from(pv >> i & 1 == 1) - isize::from(mv >> i & 1 == 1);
+                    prop_assert_eq!(d, rows[i + 1] as isize);
+                }
+            }
+        });
     }
 
     #[test]

@@ -267,8 +267,8 @@ fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
     // Otherwise the date under the signature: the last date after the report year.
     let y = year?;
     let last = |text: &str| {
-        let s: String = text.chars().map(norm_char).filter(|c| *c != '\0').collect();
-        dates(&s)
+        let c: Vec<char> = text.chars().map(norm_char).filter(|c| *c != '\0').collect();
+        dates_in(&c)
             .into_iter()
             .rfind(|(d, _)| d.year > y && d.year <= y + 2)
             .map(|(d, _)| d)
@@ -284,7 +284,11 @@ fn published(lines: &[String], src: &str, year: Option<i32>) -> Option<Date> {
 
 /// Dates written `2019年1月21日`, `2019-01-21` or `2019/1/21` (spaces allowed between parts).
 pub fn dates(s: &str) -> Vec<(Date, usize)> {
-    let c: Vec<char> = s.chars().collect();
+    dates_in(&s.chars().collect::<Vec<char>>())
+}
+
+/// [`dates`] in characters; positions are character indices.
+fn dates_in(c: &[char]) -> Vec<(Date, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < c.len() {
@@ -292,7 +296,7 @@ pub fn dates(s: &str) -> Vec<(Date, usize)> {
             i += 1;
             continue;
         }
-        if let Some((d, end)) = date_at(&c, i) {
+        if let Some((d, end)) = date_at(c, i) {
             out.push((d, i));
             i = end;
         } else {
@@ -315,7 +319,11 @@ fn date_at(c: &[char], i: usize) -> Option<(Date, usize)> {
         if *k == start {
             return None;
         }
-        c[start..*k].iter().collect::<String>().parse().ok()
+        Some(
+            c[start..*k]
+                .iter()
+                .fold(0, |n, d| n * 10 + (*d as u32 - '0' as u32)),
+        )
     };
     let sep = |k: &mut usize, allowed: &[char]| -> Option<char> {
         while *k < c.len() && c[*k] == ' ' {

@@ -98,6 +98,7 @@ fn solve<'a>(
 ) -> (Solved, Settle<'a>) {
     let atoms = region.atoms;
     let text = Text::of(atoms);
+    let hay = text.haystack();
     let labels: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
     let (mut found, again) = if anchored {
         let region = Anchor {
@@ -108,7 +109,7 @@ fn solve<'a>(
         (vec![Some(region)], Vec::new())
     } else {
         let groups: Vec<&[Vec<char>]> = rows.iter().map(|r| r.group_chars()).collect();
-        let f = anchors(&text, &labels, &groups);
+        let f = anchors(&text, &hay, &labels, &groups);
         (f.anchors, f.again)
     };
     found.resize(rows.len(), None);
@@ -139,7 +140,7 @@ fn solve<'a>(
             .iter()
             .enumerate()
             .flat_map(|(group, g)| {
-                crate::anchor::occurrences(&text, g)
+                crate::anchor::occurrences(&text, &hay, g)
                     .into_iter()
                     .map(move |(first, last)| Caption { first, last, group })
             })

@@ -3,12 +3,12 @@
 
 use crate::compact::Compact;
 use crate::doubts::row_name;
-use crate::labels::{strip_unit, suffix_score};
+use crate::labels::{strip_unit, suffix_score_with, tail_set};
 use crate::number::to_num;
 use crate::regions::Range;
 use crate::spec::{statistics_variants, RowSpec};
 use crate::split::PieceKind;
-use crate::table::{align, pairs, prior, read_row, Pair, RowRead};
+use crate::table::{align_memo, pairs, prior, read_row, Pair, RowRead, Scores};
 use crate::tokens::{Item, Unit};
 use crate::write::{evidence, Writer};
 use nianbao_model::ValueKind;
@@ -38,11 +38,12 @@ pub fn statistics(
     stats: &'static Statistics,
 ) {
     let ps = pairs(items, &w.norm.chars, true);
+    let mut memo = Scores::new();
     let best = statistics_variants(w.r.template)
         .iter()
         .map(|v| {
             let rows: Vec<&RowSpec> = v.iter().collect();
-            let (mut a, s) = align(&rows, &ps);
+            let (mut a, s) = align_memo(&rows, &ps, &mut memo);
             let extra = assign_out_of_order(&rows, &ps, &mut a);
             (rows, a, s + extra)
         })
@@ -144,9 +145,14 @@ fn assign_out_of_order(rows: &[&RowSpec], ps: &[Pair], assigned: &mut [Option<us
         if !unique {
             continue;
         }
+        let labels = rows[r].label_chars();
+        let longest = labels.iter().map(Vec::len).max().unwrap_or(0);
         let best = (0..ps.len())
             .filter(|i| !assigned.contains(&Some(*i)))
-            .filter_map(|i| suffix_score(rows[r].labels(), &ps[i].label).map(|s| (s, i)))
+            .filter_map(|i| {
+                let l = &ps[i].label;
+                suffix_score_with(labels, l, tail_set(l, longest)).map(|s| (s, i))
+            })
             .max();
         if let Some((s, i)) = best {
             assigned[r] = Some(i);
