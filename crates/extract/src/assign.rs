@@ -222,7 +222,7 @@ struct Table<'a> {
     /// Per row with a label found: labels starting at or before its last atom, and ending
     /// before its first.
     marks: Vec<(usize, usize)>,
-    /// Groups' captions found, in atom order.
+    /// Groups' captions found, in atom order (by `first`).
     captions: &'a [Caption],
 }
 
@@ -467,19 +467,22 @@ impl<'a> Table<'a> {
                 } else {
                     (last, a.first)
                 };
-                let caption = a.last < first || last < a.first;
-                let crossed = |c: &&Caption| caption && c.first > lo && c.last < hi;
-                let foreign = self
-                    .captions
-                    .iter()
-                    .filter(crossed)
-                    .any(|c| c.group != HEADING && !need.groups.contains(&c.group));
-                // Another section's heading between: another table's values.
-                let heading = self
-                    .captions
-                    .iter()
-                    .filter(crossed)
-                    .any(|c| c.group == HEADING);
+                let (mut foreign, mut heading) = (false, false);
+                if a.last < first || last < a.first {
+                    // Captions are in atom order: those starting after `lo`, up to `hi`.
+                    let from = self.captions.partition_point(|c| c.first <= lo);
+                    for c in self.captions[from..].iter().take_while(|c| c.first < hi) {
+                        if c.last >= hi {
+                            continue;
+                        }
+                        if c.group == HEADING {
+                            // Another section's heading between: another table's values.
+                            heading = true;
+                        } else if !need.groups.contains(&c.group) {
+                            foreign = true;
+                        }
+                    }
+                }
                 (if between > 0 || foreign { FAR } else { 0.0 })
                     + (if heading { OTHER_SECTION } else { 0.0 })
                     + values_first
@@ -621,6 +624,7 @@ pub struct Rival {
 pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Caption]) -> Assignment {
     let n = stream.len();
     let rows = needs.len();
+    debug_assert!(captions.windows(2).all(|w| w[0].first <= w[1].first));
     let t = Table::of(atoms, stream, needs, captions);
     let inf = f64::INFINITY;
     let mut cost = vec![vec![inf; n + 1]; rows + 1];

@@ -110,11 +110,6 @@ fn edit_rows(
     prev
 }
 
-#[cfg(test)]
-fn last_row(label: &[char], text: &[char], free_start: bool) -> Vec<usize> {
-    edit_rows(label, text, free_start, |_, _| {})
-}
-
 /// The same table as [`edit_rows`] for a label of 1 to 64 chars, a column at a time with
 /// one bit per label char (Myers' bit-vector algorithm, as Hyyrö writes it): far fewer
 /// steps for the short labels of the templates. Calls `col(j, d)` with the distance `d` of
