@@ -194,7 +194,7 @@ fn solve<'a>(
         }
     }
     if std::env::var_os("NIANBAO_DEBUG_SOLVE").is_some() {
-        debug(atoms, &stream, rows, &found, &picks);
+        debug(atoms, &stream, rows, &found, &picks, &rivals);
     }
     // The other whole explanations close to the cheapest, for the table's identities to
     // weigh: each row read otherwise there has the cheapest's reading as its rival.
@@ -987,6 +987,7 @@ fn debug(
     rows: &[&RowSpec],
     found: &[Option<Anchor>],
     picks: &[Option<std::ops::Range<usize>>],
+    rivals: &[Option<Rival>],
 ) {
     use crate::atoms::What;
     let mut owner = vec![String::new(); atoms.len()];
@@ -1022,10 +1023,11 @@ fn debug(
     }
     for (r, row) in rows.iter().enumerate() {
         eprintln!(
-            "row {r} {} anchor {:?} values {:?}",
+            "row {r} {} anchor {:?} values {:?} rival {:?}",
             row.key(),
             found[r],
-            picks[r]
+            picks[r],
+            rivals[r]
         );
     }
 }
