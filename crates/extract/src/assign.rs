@@ -626,13 +626,63 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
     let rows = needs.len();
     debug_assert!(captions.windows(2).all(|w| w[0].first <= w[1].first));
     let t = Table::of(atoms, stream, needs, captions);
+    let (_, back, _) = forward(&t, needs, false);
+    // Walk back from the end.
+    let mut out = vec![None; rows];
+    walk_back(&back, rows, n, &mut out);
+    // A row that took the values right after its own label on their line, or a row no
+    // label was found for and nothing taken, is read as printed; only tables with other
+    // rows are explained again backwards.
+    let doubtful = |j: usize| match (&out[j], needs[j].anchor) {
+        (Some(r), Some(a)) => {
+            let first = stream.slots[r.start];
+            let after_own = a.last < first && t.labels_between(a.last, first) == 0;
+            // Cells left on the label's own line while the values come from a later one.
+            let line = atoms[a.last].line;
+            let passed_own = atoms[first].line != line
+                && stream.slots[..r.start]
+                    .iter()
+                    .any(|&i| i > a.last && atoms[i].line == line);
+            !after_own
+                || passed_own
+                || !matches!(t.owner[r.start], Owner::Row(o) if o == j)
+                    && t.owner[r.start] != Owner::Nobody
+        }
+        (Some(_), None) => true,
+        (None, a) => a.is_some() && !needs[j].optional,
+    };
+    let (rivals, others) = if (0..rows).any(doubtful) {
+        let (cost, back, takes) = forward(&t, needs, true);
+        rivals(&t, needs, &cost, &back, &takes, &out)
+    } else {
+        (vec![None; rows], Vec::new())
+    };
+    Assignment {
+        picks: out,
+        rivals,
+        others,
+    }
+}
+
+/// Costs of the forward pass: `cost[j][p]`, the cheapest way to explain rows `..j` with
+/// slots `..p`; `back`, how each state was reached; and, when `record`, every take tried
+/// per row (start, end, cost) for [`rivals`].
+type Forward = (
+    Vec<Vec<f64>>,
+    Vec<Vec<(usize, usize)>>,
+    Vec<Vec<(usize, usize, f64)>>,
+);
+
+fn forward(t: &Table, needs: &[Need], record: bool) -> Forward {
+    let stream = t.stream;
+    let (n, rows) = (stream.len(), needs.len());
     let inf = f64::INFINITY;
     let mut cost = vec![vec![inf; n + 1]; rows + 1];
     // How each state was reached: (previous row, previous slot).
     let mut back = vec![vec![(usize::MAX, usize::MAX); n + 1]; rows + 1];
     cost[0][0] = 0.0;
-    // Every take tried, per row: (start, end, its cost).
-    let mut takes: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); rows];
+    // Every take tried, per row: (start, end, its cost), when recorded.
+    let mut takes: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); if record { rows } else { 0 }];
     // Each stretch's shape cost, by (end, columns, has identities), per start.
     type Shape = ((usize, usize, bool), Option<f64>);
     let mut shapes: Vec<Vec<Shape>> = vec![Vec::new(); n + 1];
@@ -705,14 +755,21 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
                 let Some(shape) = shape else {
                     continue;
                 };
-                let own = t.take_cost(need, p..q, j, shape);
-                takes[j].push((p, q, own));
-                let c = here + own;
                 if !start_ok[q] {
                     for x in start_ok.iter_mut().skip(q).take(3) {
                         *x = true;
                     }
                 }
+                // A take costs its shape and more: one that cannot beat the way already
+                // found to (j + 1, q) is not costed unless every take is recorded.
+                if !record && here + shape >= cost[j + 1][q] {
+                    continue;
+                }
+                let own = t.take_cost(need, p..q, j, shape);
+                if record {
+                    takes[j].push((p, q, own));
+                }
+                let c = here + own;
                 if c < cost[j + 1][q] {
                     cost[j + 1][q] = c;
                     back[j + 1][q] = (j, p);
@@ -720,40 +777,7 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
             }
         }
     }
-    // Walk back from the end.
-    let mut out = vec![None; rows];
-    walk_back(&back, rows, n, &mut out);
-    // A row that took the values right after its own label on their line, or a row no
-    // label was found for and nothing taken, is read as printed; only tables with other
-    // rows are explained again backwards.
-    let doubtful = |j: usize| match (&out[j], needs[j].anchor) {
-        (Some(r), Some(a)) => {
-            let first = stream.slots[r.start];
-            let after_own = a.last < first && t.labels_between(a.last, first) == 0;
-            // Cells left on the label's own line while the values come from a later one.
-            let line = atoms[a.last].line;
-            let passed_own = atoms[first].line != line
-                && stream.slots[..r.start]
-                    .iter()
-                    .any(|&i| i > a.last && atoms[i].line == line);
-            !after_own
-                || passed_own
-                || !matches!(t.owner[r.start], Owner::Row(o) if o == j)
-                    && t.owner[r.start] != Owner::Nobody
-        }
-        (Some(_), None) => true,
-        (None, a) => a.is_some() && !needs[j].optional,
-    };
-    let (rivals, others) = if (0..rows).any(doubtful) {
-        rivals(&t, needs, &cost, &back, &takes, &out)
-    } else {
-        (vec![None; rows], Vec::new())
-    };
-    Assignment {
-        picks: out,
-        rivals,
-        others,
-    }
+    (cost, back, takes)
 }
 
 /// Each row's stretch on the way to state (`j`, `p`), from the forward pass's pointers.
