@@ -130,11 +130,17 @@ fn edit_columns(
     let (mut pv, mut mv) = (mask, 0u64);
     let mut d = m;
     col(0, d);
+    // Most chars of a text are none of the label's: those are told by one bit.
+    let set = CharSet::of(label);
     for (j, &t) in text.iter().enumerate() {
-        let eq = label
-            .iter()
-            .enumerate()
-            .fold(0u64, |e, (i, &c)| e | (u64::from(c == t) << i));
+        let eq = if set.has(t) {
+            label
+                .iter()
+                .enumerate()
+                .fold(0u64, |e, (i, &c)| e | (u64::from(c == t) << i))
+        } else {
+            0
+        };
         let xv = eq | mv;
         let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
         let ph = mv | !(xh | pv);
