@@ -311,7 +311,24 @@ pub fn page_number(line: &[char]) -> bool {
         n.len() == 2 && (1..=n[1]).contains(&n[0])
     };
     let one_slash = s.matches('/').count() == 1;
-    if all_digits && (s.contains('页') || parts.len() == 2 && one_slash && of_pages()) {
+    // `3 / 6` prints its parts together; `4      /      16`, spread like columns, is a row
+    // of cells (a value, a slash for a blank, a value).
+    let tight_slash = || {
+        let at = line.iter().position(|&c| c == '/').unwrap_or(0);
+        let gap_before = line[..at]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        let gap_after = line[at + 1..]
+            .iter()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        gap_before.max(gap_after) <= 2
+    };
+    if all_digits
+        && (s.contains('页') || parts.len() == 2 && one_slash && of_pages() && tight_slash())
+    {
         return true;
     }
     let lower = s.to_ascii_lowercase();
@@ -373,6 +390,7 @@ mod tests {
             "第3页 共6页",
             "共6页第3页",
             "3 / 6",
+            "3/6",
             "Page 4",
         ] {
             assert!(page_number(&s.chars().collect::<Vec<_>>()), "{s}");
@@ -388,6 +406,7 @@ mod tests {
             "0 0 / 0 0",
             "0 / 0",
             "5 / 3",
+            "  4        /       16",
             "- - - 0 - - -",
             "— — 3 — —",
         ] {

@@ -414,11 +414,13 @@ fn transposed(
     out
 }
 
-/// Rows `j` and `j + 1` whose labels stand back to back (no cell between them), row `j`
-/// without a printed value and row `j + 1` with values after its label: a table written as
-/// its labels and then its values (`行政处罚 / 行政强制 / 141`) gives them to the first label,
-/// one written row by row to the second. Values on the second label's line are its own. Both rows get the other reading: (row, what it
-/// would take, `None` for nothing).
+/// Rows whose labels stand back to back (no cell between them), all but the last without a
+/// printed value and the last with values after its label: a table written as its labels and
+/// then its values (`行政处罚 / 行政强制 / 141`) gives them to the first label, one written row
+/// by row to the last. Values on the last label's line are its own. Every row of the run gets
+/// another reading: the rows without values the last one's, the last one nothing (row, what
+/// it would take, `None` for nothing). And the mirror: values before the first label of a run
+/// whose other rows have none.
 fn label_pairs(
     atoms: &[Atom],
     stream: &Stream,
@@ -435,20 +437,55 @@ fn label_pairs(
                 .collect()
         })
     };
+    let adjacent = |j: usize| match (anchors[j], anchors[j + 1]) {
+        (Some(a), Some(b)) => {
+            a.last < b.first && !stream.slots.iter().any(|&i| a.last < i && i < b.first)
+        }
+        _ => false,
+    };
     let mut out = Vec::new();
     for j in 0..anchors.len().saturating_sub(1) {
-        let (Some(a), Some(b)) = (anchors[j], anchors[j + 1]) else {
+        if !printed(j).is_empty() || j > 0 && adjacent(j - 1) && printed(j - 1).is_empty() {
+            continue; // not the first row of a run
+        }
+        // The run: labels back to back, rows without values up to one with values.
+        let mut m = j;
+        while m + 1 < anchors.len() && adjacent(m) && printed(m + 1).is_empty() {
+            m += 1;
+        }
+        if m + 1 >= anchors.len() || !adjacent(m) {
             continue;
-        };
-        let adjacent = a.last < b.first && !stream.slots.iter().any(|&i| a.last < i && i < b.first);
-        let values = printed(j + 1);
-        // Values on the second label's line are its own: the line settles it.
+        }
+        let last = m + 1;
+        let values = printed(last);
+        let b = anchors[last].expect("adjacent rows are found");
+        // Values on the last label's line are its own: the line settles it.
         let apart = values
             .first()
             .is_some_and(|&v| v > b.last && atoms[v].line != atoms[b.last].line);
-        if adjacent && printed(j).is_empty() && apart {
-            out.push((j, runs[j + 1].clone()));
-            out.push((j + 1, None));
+        if apart {
+            out.extend((j..last).map(|k| (k, runs[last].clone())));
+            out.push((last, None));
+        }
+    }
+    // The same run the other way round: values printed before the first label (`1 0 … 1 /
+    // （七）总计 / 四、结转下年度继续办理`), the rows after it without values.
+    for j in 0..anchors.len() {
+        let values = printed(j);
+        let Some(a) = anchors[j] else { continue };
+        let before = values
+            .last()
+            .is_some_and(|&v| v < a.first && atoms[v].line != atoms[a.first].line);
+        if !before {
+            continue;
+        }
+        let mut m = j;
+        while m + 1 < anchors.len() && adjacent(m) && printed(m + 1).is_empty() {
+            m += 1;
+        }
+        if m > j {
+            out.push((j, None));
+            out.extend((j + 1..=m).map(|k| (k, runs[j].clone())));
         }
     }
     out
