@@ -439,7 +439,9 @@ fn label_pairs(
     };
     let adjacent = |j: usize| match (anchors[j], anchors[j + 1]) {
         (Some(a), Some(b)) => {
-            a.last < b.first && !stream.slots.iter().any(|&i| a.last < i && i < b.first)
+            // Slots are in atom order: the first after `a` is at or past `b`.
+            let k = stream.slots.partition_point(|&i| i <= a.last);
+            a.last < b.first && stream.slots.get(k).is_none_or(|&i| i >= b.first)
         }
         _ => false,
     };
