@@ -188,6 +188,30 @@ impl Store {
         })
     }
 
+    /// What the filters offer: the report years of the corpus (newest first) and the most
+    /// common agency regions (as stored, `省/市/县`), most agencies first.
+    pub fn facets(&mut self) -> Result<Facets, StoreError> {
+        let mut years = Vec::new();
+        self.conn().each(
+            "SELECT DISTINCT year FROM reports WHERE current = 1 AND year IS NOT NULL ORDER BY year DESC",
+            &[],
+            &mut |r| {
+                years.extend(r.int(0));
+                Ok(())
+            },
+        )?;
+        let mut regions = Vec::new();
+        self.conn().each(
+            "SELECT region, COUNT(*) FROM agencies WHERE region <> '' GROUP BY region ORDER BY COUNT(*) DESC, region LIMIT 500",
+            &[],
+            &mut |r| {
+                regions.push(r.str(0).to_string());
+                Ok(())
+            },
+        )?;
+        Ok(Facets { years, regions })
+    }
+
     /// How many agencies sit in or under each division code (every level of their path),
     /// for a region tree that shows only where the corpus has agencies.
     pub fn division_counts(
@@ -235,4 +259,11 @@ pub(crate) fn under(prefix: &str, params: &mut Vec<Value>) -> String {
         .into(),
     );
     format!("a.division LIKE ${}", params.len())
+}
+
+/// The choices the list's and the dashboard's filters offer (see [`Store::facets`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facets {
+    pub years: Vec<i64>,
+    pub regions: Vec<String>,
 }

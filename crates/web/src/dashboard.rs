@@ -204,15 +204,15 @@ pub async fn page(
     let when = crate::html::when(d["computed_at"].as_str().unwrap_or(""));
     let qs = q.query();
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
+    let facets = crate::regions::facets(&st).await?;
     let data_link = |id: &str, file: &str, by: &str, label: &str| {
         html! { a id=(id) href={ "/dashboard." (file) "?" (qs) "&by=" (by) } { (label) } }
     };
     let body = html! {
         h1 { "仪表盘" }
         form method="get" action="/dashboard" class="filters" id="dashboard-filters" {
-            input name="year" placeholder="年度（如 2023,2024）" value=(q.year);
             (tree)
-            input name="region" placeholder="地区" value=(q.region);
+            (crate::regions::year_and_region(&facets, &q.year, &q.region, "年度（如 2023,2024）"))
             (crate::html::select("level", &q.level, crate::pages::LEVELS))
             (crate::html::select("template", &q.template, &crate::pages::templates()))
             button { "筛选" }

@@ -9,7 +9,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::Redirect;
 use axum::Json;
 use maud::{html, Markup};
-use nianbao_corpus::divisions::{path_of, Place, Settled};
+use nianbao_corpus::divisions::{path_of, Facets, Place, Settled};
 use nianbao_corpus::review::Role;
 use nianbao_division::Division;
 use serde::Deserialize;
@@ -80,6 +80,41 @@ pub async fn counts(st: &Shared) -> Result<std::sync::Arc<HashMap<String, i64>>,
         *m = Some((now, counts.clone()));
     }
     Ok(counts)
+}
+
+/// The years and regions of the corpus for the filters' suggestions, read once per corpus
+/// version.
+pub async fn facets(st: &Shared) -> Result<std::sync::Arc<Facets>, Fail> {
+    let now = crate::dashboard::version(st).await?;
+    if let Some((v, f)) = st.facets.lock().ok().and_then(|m| m.clone()) {
+        if v == now {
+            return Ok(f);
+        }
+    }
+    let facets = std::sync::Arc::new(st.with(|s| s.facets()).await?);
+    if let Ok(mut m) = st.facets.lock() {
+        *m = Some((now, facets.clone()));
+    }
+    Ok(facets)
+}
+
+/// The year and region fields of a filter form: typed freely (several years with commas),
+/// with the corpus's years and regions offered as choices, and a note when the years typed
+/// are not all years.
+pub fn year_and_region(f: &Facets, year: &str, region: &str, year_hint: &str) -> Markup {
+    let (_, bad) = crate::pages::parse_years(year);
+    html! {
+        input name="year" id="f-year" list="f-years" inputmode="numeric" placeholder=(year_hint) value=(year);
+        datalist id="f-years" { @for y in &f.years { option value=(y) {} } }
+        input name="region" id="f-region" list="f-regions" placeholder="地区" value=(region);
+        datalist id="f-regions" { @for r in &f.regions { option value=(r) {} } }
+        @if !bad.is_empty() {
+            p class="warn" id="year-error" {
+                "年度“" (bad.join("，")) "”无法识别，未按它筛选；年度写作数字，如 2023 或 2023,2024"
+                " (not a year; write 2023 or 2023,2024)"
+            }
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

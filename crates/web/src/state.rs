@@ -24,6 +24,8 @@ pub struct State {
     /// Agencies per division code for the region tree, with the corpus version they count.
     /// Shared, not copied, by each request (tens of thousands of codes on a large corpus).
     pub division_counts: Mutex<Option<(String, Arc<HashMap<String, i64>>)>>,
+    /// The years and regions the filters offer, with the corpus version they were read at.
+    pub facets: Mutex<Option<(String, Arc<nianbao_corpus::divisions::Facets>)>>,
     /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
     pub tls: bool,
     /// Uploads read in the background (set when the server starts).
@@ -57,6 +59,7 @@ impl State {
             computing: tokio::sync::Mutex::new(()),
             list_counts: Mutex::new(HashMap::new()),
             division_counts: Mutex::new(None),
+            facets: Mutex::new(None),
             tls: false,
             jobs: std::sync::OnceLock::new(),
             trusted_proxies: std::sync::OnceLock::new(),

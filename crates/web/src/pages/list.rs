@@ -89,11 +89,7 @@ impl ListQuery {
     pub fn filter(&self) -> Filter {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         Filter {
-            years: self
-                .year
-                .split(',')
-                .filter_map(|y| y.trim().parse().ok())
-                .collect(),
+            years: parse_years(&self.year).0,
             region: some(&self.region),
             division: Some(crate::regions::clean(&self.division)).filter(|c| !c.is_empty()),
             template: Template::parse(self.template.trim()),
@@ -111,6 +107,32 @@ impl ListQuery {
             ..Filter::default()
         }
     }
+}
+
+/// The years of a year filter as people type them (`2023`, `2023,2024`, `2023年，2024年度`,
+/// full-width digits), and the parts that are no year.
+pub fn parse_years(typed: &str) -> (Vec<i32>, Vec<String>) {
+    let (mut years, mut bad) = (Vec::new(), Vec::new());
+    for part in typed.split([',', '，', '、', ' ', ';', '；']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let digits: String = part
+            .trim_end_matches("年度")
+            .trim_end_matches('年')
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        match digits.parse::<i32>() {
+            Ok(y) if (1900..=2200).contains(&y) => years.push(y),
+            _ => bad.push(part.to_string()),
+        }
+    }
+    (years, bad)
 }
 
 pub const PAGE: i64 = 50;
@@ -156,13 +178,13 @@ pub async fn index(
             .map(|c| (c.id.to_string(), format!("{}（{}）", c.name, c.year))),
     );
     let tree = crate::regions::cascader(&*crate::regions::counts(&st).await?, &q.division);
+    let facets = crate::regions::facets(&st).await?;
     let form = html! {
         form method="get" action="/" class="filters" {
             input name="q" id="f-q" placeholder="机构名称" value=(q.q);
             input name="text" id="f-text" placeholder="正文中的词" value=(q.text);
             (tree)
-            input name="region" placeholder="地区" value=(q.region);
-            input name="year" placeholder="年度" size="6" value=(q.year);
+            (crate::regions::year_and_region(&facets, &q.year, &q.region, "年度"))
             (select("level", &q.level, LEVELS))
             (select("template", &q.template, &templates()))
             (select("status", &q.status, STATUSES))

@@ -1,10 +1,11 @@
 //! The report list's filters over the five seed reports (three formats): the format filter
-//! offers every known format, newest first, and each choice lists exactly its reports.
+//! offers every known format, newest first, and each choice lists exactly its reports; the
+//! year filter offers the corpus's years and reads years as people type them.
 
 use crate::common::{agencies_of, between, start, Http, PASSWORD};
 
-#[test]
-fn the_format_filter_lists_each_formats_reports() {
+/// The five seed reports uploaded by a reviewer: the server and the signed-in client.
+fn with_seeds() -> (crate::common::Server, Http) {
     let server = start(5);
     let mut h = Http::new(&server);
     assert_eq!(h.login("reviewer", PASSWORD), 303);
@@ -31,7 +32,12 @@ fn the_format_filter_lists_each_formats_reports() {
         .collect();
     let (status, body) = h.upload("/api/upload", &csrf, &parts, true);
     assert_eq!(status, 200, "{body}");
+    (server, h)
+}
 
+#[test]
+fn the_format_filter_lists_each_formats_reports() {
+    let (_server, mut h) = with_seeds();
     let (status, page) = h.get("/");
     assert_eq!(status, 200);
     let select = between(
@@ -66,4 +72,35 @@ fn the_format_filter_lists_each_formats_reports() {
         page.contains("河口镇") && !page.contains("西店镇"),
         "page lists other formats"
     );
+}
+
+#[test]
+fn the_year_filter_offers_the_corpus_years_and_reads_typed_years() {
+    let (_server, mut h) = with_seeds();
+    for path in ["/", "/dashboard"] {
+        let (status, page) = h.get(path);
+        assert_eq!(status, 200);
+        assert_eq!(
+            between(&page, "<datalist id=\"f-years\">", "</datalist>"),
+            "<option value=\"2021\"></option><option value=\"2020\"></option>\
+             <option value=\"2019\"></option><option value=\"2018\"></option>",
+            "{path}"
+        );
+        assert!(page.contains("list=\"f-regions\""), "{path}");
+    }
+    // Years as people write them: with 年, full-width, separated by Chinese commas.
+    let both = ["北冷乡", "南召县城关镇人民政府", "西店镇"];
+    assert_eq!(agencies_of(&mut h, "year=2019,2020"), both);
+    let typed = "year=2019%E5%B9%B4%EF%BC%8C%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%90"; // 2019年，２０２０
+    assert_eq!(agencies_of(&mut h, typed), both);
+    // What is no year is said, not silently dropped; the other years still filter.
+    let (_, page) = h.get("/?year=2018%2Cabc"); // 2018,abc
+    assert!(
+        between(&page, "<p class=\"warn\" id=\"year-error\">", "</p>")
+            .starts_with("年度“abc”无法识别"),
+        "no note on the year that is none"
+    );
+    assert!(page.contains("河口镇") && !page.contains("西店镇"));
+    let (_, page) = h.get("/?year=2018");
+    assert!(!page.contains("year-error"));
 }
