@@ -192,8 +192,16 @@ impl Store {
     /// common agency regions (as stored, `省/市/县`), most agencies first.
     pub fn facets(&mut self) -> Result<Facets, StoreError> {
         let mut years = Vec::new();
+        // One seek in `reports_order` (current, year, …) per year, newest first: a million
+        // reports hold a dozen years.
         self.conn().each(
-            "SELECT DISTINCT year FROM reports WHERE current = 1 AND year IS NOT NULL ORDER BY year DESC",
+            "WITH RECURSIVE y(v) AS ( \
+                SELECT MAX(COALESCE(year, -1)) FROM reports WHERE current = 1 \
+                UNION ALL \
+                SELECT (SELECT MAX(COALESCE(year, -1)) FROM reports \
+                        WHERE current = 1 AND COALESCE(year, -1) < y.v) \
+                FROM y WHERE y.v IS NOT NULL) \
+             SELECT v FROM y WHERE v IS NOT NULL AND v >= 0",
             &[],
             &mut |r| {
                 years.extend(r.int(0));

@@ -802,6 +802,15 @@ fn list_pages(backend: Backend) {
         assert_eq!(ListKey::parse(&key.to_string()), Some(key));
         assert!(key.to_string().starts_with('.'), "{key}");
         assert_eq!(ListKey::parse("2021.x.3"), None);
+        // The filters' choices: every year of the listed reports, newest first, once (the
+        // report without a year adds none).
+        let mut years: Vec<i64> = all.iter().filter_map(|r| r.year.map(i64::from)).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let facets = store.facets().unwrap();
+        assert!(years.len() >= 3, "{years:?}");
+        assert_eq!(facets.years, years);
+        assert!(facets.regions.len() <= 500);
     }
 }
 
