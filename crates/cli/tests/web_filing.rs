@@ -55,8 +55,9 @@ fn status(h: &mut Http, campaign: i64) -> (String, Option<i64>, Option<i64>) {
 /// Waits until the report page shows review state `state`.
 async fn review_state_shown(c: &fantoccini::Client, state: &str) {
     wait(state, || async {
+        // The page may be replaced between finding the element and reading it: try again.
         match c.find(Locator::Id("review-state")).await {
-            Ok(e) => e.attr("data-state").await.unwrap().as_deref() == Some(state),
+            Ok(e) => matches!(e.attr("data-state").await, Ok(Some(s)) if s == state),
             Err(_) => false,
         }
     })
