@@ -1,7 +1,7 @@
 //! Reading one table: align label segments to the template's rows, then read each row's
 //! run of values into cells, using the template identities to settle split digits.
 
-use crate::labels::{canon, strip_unit, suffix_score_with, tail_set, CharSet};
+use crate::labels::{canon, strip_unit, suffix_score_with, tail_set};
 use crate::spec::RowSpec;
 use crate::split::{drops, splits, Piece};
 use crate::tokens::{Chunk, Item, Seg};
@@ -127,66 +127,38 @@ fn numbered(label: &str) -> bool {
 
 /// Monotonic alignment of rows to pairs maximising the total label score.
 /// Returns, per row, the index of its pair.
-#[cfg(test)]
 pub fn align(rows: &[&RowSpec], pairs: &[Pair]) -> (Vec<Option<usize>>, usize) {
-    align_memo(rows, pairs, &mut Scores::new())
-}
-
-/// Each row's label scored against every pair's, by the row's labels: tables that share
-/// rows (a template's variants) score them once.
-/// The key holds the longest label of the table too: it bounds the stretch of a segment's
-/// end that is compared.
-pub type Scores<'a> = std::collections::HashMap<(&'a [Vec<char>], usize), Vec<Option<usize>>>;
-
-/// [`align`], scoring rows through `memo`, which holds scores against these `pairs` only.
-pub fn align_memo<'a>(
-    rows: &[&'a RowSpec],
-    pairs: &[Pair],
-    memo: &mut Scores<'a>,
-) -> (Vec<Option<usize>>, usize) {
     let (n, m) = (pairs.len(), rows.len());
-    let longest = rows
+    let alts: Vec<&[Vec<char>]> = rows.iter().map(|r| r.label_chars()).collect();
+    let longest = alts
         .iter()
-        .flat_map(|r| r.label_chars())
+        .flat_map(|a| a.iter())
         .map(Vec::len)
         .max()
         .unwrap_or(0);
-    let tails: Vec<(CharSet, Option<CharSet>)> = pairs
+    let score: Vec<Vec<Option<usize>>> = pairs
         .iter()
         .map(|p| {
-            let alt = p.alt.as_ref().map(|l| tail_set(l, longest));
-            (tail_set(&p.label, longest), alt)
-        })
-        .collect();
-    for r in rows {
-        let alts = r.label_chars();
-        memo.entry((alts, longest)).or_insert_with(|| {
-            pairs
-                .iter()
-                .zip(&tails)
-                .map(|(p, &(tail, alt_tail))| {
-                    let full = suffix_score_with(alts, &p.label, tail);
+            let tail = tail_set(&p.label, longest);
+            let alt_tail = p.alt.as_ref().map(|l| (l, tail_set(l, longest)));
+            alts.iter()
+                .map(|a| {
+                    let full = suffix_score_with(a, &p.label, tail);
                     // The label without a fragment of another column, scored just below
                     // an equal match of the whole label.
-                    let cut = p
-                        .alt
-                        .as_ref()
-                        .and_then(|l| suffix_score_with(alts, l, alt_tail?))
+                    let cut = alt_tail
+                        .and_then(|(l, t)| suffix_score_with(a, l, t))
                         .map(|s| s.saturating_sub(1));
                     full.max(cut)
                 })
                 .collect()
-        });
-    }
-    let score: Vec<&Vec<Option<usize>>> = rows
-        .iter()
-        .map(|r| &memo[&(r.label_chars(), longest)])
+        })
         .collect();
     let mut dp = vec![vec![0usize; m + 1]; n + 1];
     for i in 1..=n {
         for j in 1..=m {
             let mut best = dp[i - 1][j].max(dp[i][j - 1]);
-            if let Some(s) = score[j - 1][i - 1] {
+            if let Some(s) = score[i - 1][j - 1] {
                 best = best.max(dp[i - 1][j - 1] + s);
             }
             dp[i][j] = best;

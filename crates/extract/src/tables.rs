@@ -8,7 +8,7 @@ use crate::number::to_num;
 use crate::regions::Range;
 use crate::spec::{statistics_variants, RowSpec};
 use crate::split::PieceKind;
-use crate::table::{align_memo, pairs, prior, read_row, Pair, RowRead, Scores};
+use crate::table::{align, pairs, prior, read_row, Pair, RowRead};
 use crate::tokens::{Item, Unit};
 use crate::write::{evidence, Writer};
 use nianbao_model::ValueKind;
@@ -38,12 +38,11 @@ pub fn statistics(
     stats: &'static Statistics,
 ) {
     let ps = pairs(items, &w.norm.chars, true);
-    let mut memo = Scores::new();
     let best = statistics_variants(w.r.template)
         .iter()
         .map(|v| {
             let rows: Vec<&RowSpec> = v.iter().collect();
-            let (mut a, s) = align_memo(&rows, &ps, &mut memo);
+            let (mut a, s) = align(&rows, &ps);
             let extra = assign_out_of_order(&rows, &ps, &mut a);
             (rows, a, s + extra)
         })
