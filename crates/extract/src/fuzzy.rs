@@ -12,6 +12,62 @@ pub struct Match {
     pub dist: usize,
 }
 
+/// The edit-distance table of a pattern of 1 to 64 chars against a text, one column (text
+/// char) after another, one bit per pattern char (Myers' bit-vector algorithm, as Hyyrö
+/// writes it).
+pub struct Columns {
+    /// Vertical steps of the current column: +1 and −1 between pattern rows.
+    pv: u64,
+    mv: u64,
+    mask: u64,
+    top: u64,
+    /// The row above the pattern: 0 everywhere when a match may start anywhere in the
+    /// text, one more per text char when it starts at the text's start.
+    free_start: bool,
+    /// Distance of the whole pattern to the text read so far (its best suffix when
+    /// `free_start`).
+    pub dist: usize,
+}
+
+impl Columns {
+    pub fn new(m: usize, free_start: bool) -> Columns {
+        debug_assert!((1..=64).contains(&m));
+        let mask = if m == 64 { !0 } else { (1u64 << m) - 1 };
+        Columns {
+            pv: mask,
+            mv: 0,
+            mask,
+            top: 1u64 << (m - 1),
+            free_start,
+            dist: m,
+        }
+    }
+
+    /// The next column, for a text char equal to the pattern chars of bits `eq`.
+    pub fn step(&mut self, eq: u64) {
+        let (pv, mv) = (self.pv, self.mv);
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let ph = mv | !(xh | pv);
+        let mh = pv & xh;
+        if ph & self.top != 0 {
+            self.dist += 1;
+        } else if mh & self.top != 0 {
+            self.dist -= 1;
+        }
+        let ph = (ph << 1) | u64::from(!self.free_start);
+        let mh = mh << 1;
+        self.pv = (mh | !(xv | ph)) & self.mask;
+        self.mv = ph & xv & self.mask;
+    }
+
+    /// The current column's steps: bit `i` of the first word when entry `i + 1` is one
+    /// more than entry `i`, of the second when one less.
+    pub fn steps(&self) -> (u64, u64) {
+        (self.pv, self.mv)
+    }
+}
+
 /// Hashes a char by one multiplication: the alphabet map is built for every text searched.
 #[derive(Default, Clone, Copy)]
 pub struct CharHash(u64);
@@ -82,27 +138,12 @@ impl<'a> Haystack<'a> {
                 used.push(id as usize);
             }
         }
-        let top = 1u64 << (m - 1);
-        let mut pv: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
-        let mut mv: u64 = 0;
-        let mut score = m;
+        let mut columns = Columns::new(m, true);
         // The current run of ends within k: (best end, its distance).
         let mut run: Option<(usize, usize)> = None;
         for j in from..until {
-            let eq = peq[self.ids[j] as usize];
-            let xv = eq | mv;
-            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
-            let ph = mv | !(xh | pv);
-            let mh = pv & xh;
-            if ph & top != 0 {
-                score += 1;
-            } else if mh & top != 0 {
-                score -= 1;
-            }
-            let ph = ph << 1;
-            let mh = mh << 1;
-            pv = mh | !(xv | ph);
-            mv = ph & xv;
+            columns.step(peq[self.ids[j] as usize]);
+            let score = columns.dist;
             if score <= k {
                 run = match run {
                     Some((_, d)) if d <= score => run,

@@ -110,26 +110,19 @@ fn edit_rows(
     prev
 }
 
-/// The same table as [`edit_rows`] for a label of 1 to 64 chars, a column at a time with
-/// one bit per label char (Myers' bit-vector algorithm, as Hyyrö writes it): far fewer
-/// steps for the short labels of the templates. Calls `col(j, d)` with the distance `d` of
-/// the whole label to the text up to `j` (from `j` = 0); returns the last column's
-/// vertical steps: bit `i` of the first word when entry `i + 1` is one more than entry `i`,
-/// of the second when one less.
+/// The same table as [`edit_rows`] for a label of 1 to 64 chars, a column at a time
+/// ([`crate::fuzzy::Columns`]): far fewer steps for the short labels of the templates. Calls
+/// `col(j, d)` with the distance `d` of the whole label to the text up to `j` (from `j` = 0);
+/// returns the last column's steps ([`crate::fuzzy::Columns::steps`]).
 fn edit_columns(
     label: &[char],
     text: &[char],
     free_start: bool,
     mut col: impl FnMut(usize, usize),
 ) -> (u64, u64) {
-    let m = label.len();
-    debug_assert!((1..=64).contains(&m));
     crate::work::add(text.len());
-    let mask = if m == 64 { !0 } else { (1u64 << m) - 1 };
-    let top = 1u64 << (m - 1);
-    let (mut pv, mut mv) = (mask, 0u64);
-    let mut d = m;
-    col(0, d);
+    let mut columns = crate::fuzzy::Columns::new(label.len(), free_start);
+    col(0, columns.dist);
     // Most chars of a text are none of the label's: those are told by one bit.
     let set = CharSet::of(label);
     for (j, &t) in text.iter().enumerate() {
@@ -141,24 +134,10 @@ fn edit_columns(
         } else {
             0
         };
-        let xv = eq | mv;
-        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
-        let ph = mv | !(xh | pv);
-        let mh = pv & xh;
-        if ph & top != 0 {
-            d += 1;
-        } else if mh & top != 0 {
-            d -= 1;
-        }
-        col(j + 1, d);
-        // The row above the label: 0 everywhere when matching may start anywhere, one more
-        // per text char when it starts at the text's start.
-        let ph = (ph << 1) | u64::from(!free_start);
-        let mh = mh << 1;
-        pv = (mh | !(xv | ph)) & mask;
-        mv = ph & xv & mask;
+        columns.step(eq);
+        col(j + 1, columns.dist);
     }
-    (pv, mv)
+    columns.steps()
 }
 
 fn fast(label: &[char]) -> bool {
