@@ -4,7 +4,7 @@
 use crate::auth::Session;
 use crate::fail::Fail;
 use crate::html::csrf_input;
-use crate::state::Shared;
+use crate::state::{PerVersion, Shared};
 use axum::extract::{Form, Path, Query, State};
 use axum::response::Redirect;
 use axum::Json;
@@ -69,33 +69,33 @@ pub fn cascader(counts: &HashMap<String, i64>, current: &str) -> Markup {
 
 /// The division counts for a cascader, counted again only when the corpus changed.
 pub async fn counts(st: &Shared) -> Result<std::sync::Arc<HashMap<String, i64>>, Fail> {
-    let now = crate::dashboard::version(st).await?;
-    if let Some((v, c)) = st.division_counts.lock().ok().and_then(|m| m.clone()) {
-        if v == now {
-            return Ok(c);
-        }
-    }
-    let counts = std::sync::Arc::new(st.with(|s| s.division_counts()).await?);
-    if let Ok(mut m) = st.division_counts.lock() {
-        *m = Some((now, counts.clone()));
-    }
-    Ok(counts)
+    per_version(st, |s| &s.division_counts, |store| store.division_counts()).await
 }
 
 /// The years and regions of the corpus for the filters' suggestions, read once per corpus
 /// version.
 pub async fn facets(st: &Shared) -> Result<std::sync::Arc<Facets>, Fail> {
+    per_version(st, |s| &s.facets, |store| store.facets()).await
+}
+
+/// What `read` gives, read again only when the corpus changed: `slot` keeps it with the
+/// corpus version it was read at, shared (not copied) by each request.
+async fn per_version<T: Send + Sync + 'static>(
+    st: &Shared,
+    slot: fn(&crate::state::State) -> &PerVersion<T>,
+    read: fn(&mut nianbao_corpus::Store) -> Result<T, nianbao_corpus::StoreError>,
+) -> Result<std::sync::Arc<T>, Fail> {
     let now = crate::dashboard::version(st).await?;
-    if let Some((v, f)) = st.facets.lock().ok().and_then(|m| m.clone()) {
+    if let Some((v, kept)) = slot(st).lock().ok().and_then(|m| m.clone()) {
         if v == now {
-            return Ok(f);
+            return Ok(kept);
         }
     }
-    let facets = std::sync::Arc::new(st.with(|s| s.facets()).await?);
-    if let Ok(mut m) = st.facets.lock() {
-        *m = Some((now, facets.clone()));
+    let fresh = std::sync::Arc::new(st.with(read).await?);
+    if let Ok(mut m) = slot(st).lock() {
+        *m = Some((now, fresh.clone()));
     }
-    Ok(facets)
+    Ok(fresh)
 }
 
 /// The year and region fields of a filter form: typed freely (several years with commas),

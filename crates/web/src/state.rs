@@ -23,9 +23,9 @@ pub struct State {
     pub list_counts: Mutex<HashMap<String, (String, i64)>>,
     /// Agencies per division code for the region tree, with the corpus version they count.
     /// Shared, not copied, by each request (tens of thousands of codes on a large corpus).
-    pub division_counts: Mutex<Option<(String, Arc<HashMap<String, i64>>)>>,
+    pub division_counts: PerVersion<HashMap<String, i64>>,
     /// The years and regions the filters offer, with the corpus version they were read at.
-    pub facets: Mutex<Option<(String, Arc<nianbao_corpus::divisions::Facets>)>>,
+    pub facets: PerVersion<nianbao_corpus::divisions::Facets>,
     /// `serve` speaks TLS itself (`--tls-cert`/`--tls-key`).
     pub tls: bool,
     /// Uploads read in the background (set when the server starts).
@@ -45,6 +45,9 @@ pub struct State {
 pub const UPLOAD_QUOTA: u64 = 2048 << 20;
 
 pub type Shared = Arc<State>;
+
+/// A figure kept with the corpus version it was read at (see `regions::per_version`).
+pub type PerVersion<T> = Mutex<Option<(String, Arc<T>)>>;
 
 impl State {
     pub fn open(db: &str, max_upload: usize) -> Result<State, StoreError> {
