@@ -639,10 +639,11 @@ pub fn assign(atoms: &[Atom], stream: &Stream, needs: &[Need], captions: &[Capti
             let after_own = a.last < first && t.labels_between(a.last, first) == 0;
             // Cells left on the label's own line while the values come from a later one.
             let line = atoms[a.last].line;
+            let after_label = stream.slots.partition_point(|&i| i <= a.last);
             let passed_own = atoms[first].line != line
-                && stream.slots[..r.start]
+                && stream.slots[after_label.min(r.start)..r.start]
                     .iter()
-                    .any(|&i| i > a.last && atoms[i].line == line);
+                    .any(|&i| atoms[i].line == line);
             !after_own
                 || passed_own
                 || !matches!(t.owner[r.start], Owner::Row(o) if o == j)

@@ -428,41 +428,53 @@ fn label_pairs(
     picks: &[Option<std::ops::Range<usize>>],
     runs: &[Option<Vec<Chunk>>],
 ) -> Vec<(usize, Option<Vec<Chunk>>)> {
-    let printed = |k: usize| -> Vec<usize> {
-        picks[k].as_ref().map_or_else(Vec::new, |p| {
-            stream.slots[p.clone()]
-                .iter()
-                .copied()
-                .filter(|&i| atoms[i].value().is_some())
-                .collect()
+    // Each row's printed values (slots holding a value), and whether its label and the next
+    // row's stand back to back.
+    let printed: Vec<Vec<usize>> = picks
+        .iter()
+        .map(|p| {
+            p.as_ref().map_or_else(Vec::new, |p| {
+                stream.slots[p.clone()]
+                    .iter()
+                    .copied()
+                    .filter(|&i| atoms[i].value().is_some())
+                    .collect()
+            })
         })
-    };
-    let adjacent = |j: usize| match (anchors[j], anchors[j + 1]) {
-        (Some(a), Some(b)) => {
-            // Slots are in atom order: the first after `a` is at or past `b`.
-            let k = stream.slots.partition_point(|&i| i <= a.last);
-            a.last < b.first && stream.slots.get(k).is_none_or(|&i| i >= b.first)
-        }
-        _ => false,
-    };
-    let mut out = Vec::new();
-    for j in 0..anchors.len().saturating_sub(1) {
-        if !printed(j).is_empty() || j > 0 && adjacent(j - 1) && printed(j - 1).is_empty() {
-            continue; // not the first row of a run
-        }
-        // The run: labels back to back, rows without values up to one with values.
+        .collect();
+    let adjacent: Vec<bool> = anchors
+        .windows(2)
+        .map(|w| match (w[0], w[1]) {
+            (Some(a), Some(b)) => {
+                // Slots are in atom order: the first after `a` is at or past `b`.
+                let k = stream.slots.partition_point(|&i| i <= a.last);
+                a.last < b.first && stream.slots.get(k).is_none_or(|&i| i >= b.first)
+            }
+            _ => false,
+        })
+        .collect();
+    // The last row of the run from `j`: labels back to back, the rows after `j` without values.
+    let run_end = |j: usize| {
         let mut m = j;
-        while m + 1 < anchors.len() && adjacent(m) && printed(m + 1).is_empty() {
+        while m < adjacent.len() && adjacent[m] && printed[m + 1].is_empty() {
             m += 1;
         }
-        if m + 1 >= anchors.len() || !adjacent(m) {
+        m
+    };
+    let mut out = Vec::new();
+    for j in 0..adjacent.len() {
+        if !printed[j].is_empty() || j > 0 && adjacent[j - 1] && printed[j - 1].is_empty() {
+            continue; // not the first row of a run
+        }
+        // The run, up to the row with values after it.
+        let m = run_end(j);
+        if m >= adjacent.len() || !adjacent[m] {
             continue;
         }
         let last = m + 1;
-        let values = printed(last);
         let b = anchors[last].expect("adjacent rows are found");
         // Values on the last label's line are its own: the line settles it.
-        let apart = values
+        let apart = printed[last]
             .first()
             .is_some_and(|&v| v > b.last && atoms[v].line != atoms[b.last].line);
         if apart {
@@ -473,18 +485,14 @@ fn label_pairs(
     // The same run the other way round: values printed before the first label (`1 0 … 1 /
     // （七）总计 / 四、结转下年度继续办理`), the rows after it without values.
     for j in 0..anchors.len() {
-        let values = printed(j);
         let Some(a) = anchors[j] else { continue };
-        let before = values
+        let before = printed[j]
             .last()
             .is_some_and(|&v| v < a.first && atoms[v].line != atoms[a.first].line);
         if !before {
             continue;
         }
-        let mut m = j;
-        while m + 1 < anchors.len() && adjacent(m) && printed(m + 1).is_empty() {
-            m += 1;
-        }
+        let m = run_end(j);
         if m > j {
             out.push((j, None));
             out.extend((j + 1..=m).map(|k| (k, runs[j].clone())));
