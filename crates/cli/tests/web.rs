@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::browser::{browser, chromedriver, click, sign_in, typed, wait};
+use common::browser::{attr, browser, chromedriver, click, sign_in, typed, wait};
 use common::web::{
     broken_report, reviewer_with_broken_report, start, upload_county_season, Http, PASSWORD,
 };
@@ -495,14 +495,7 @@ async fn reviewer_workflow_in_chromium() {
 
     // Export the list as XLSX from the list page's link, in the browser.
     c.goto(&format!("{url}/")).await.unwrap();
-    let href = c
-        .find(Locator::Id("export-xlsx"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let href = attr(&c, Locator::Id("export-xlsx"), "href").await;
     let bytes = c
         .execute_async(
             "const done = arguments[arguments.length - 1];\

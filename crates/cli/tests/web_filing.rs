@@ -10,7 +10,7 @@
 mod common;
 
 use common::browser::{
-    browser, chromedriver, click, sign_in, sign_in_to, sign_out, text, typed, wait,
+    attr, browser, chromedriver, click, sign_in, sign_in_to, sign_out, text, typed, wait,
 };
 use common::web::{start, Http, PASSWORD};
 use fantoccini::Locator;
@@ -207,14 +207,7 @@ async fn the_filing_loop_in_chromium() {
     sign_in_to(&c, url, "北冷乡报送员", "/my").await;
     let notices = text(&c, Locator::Id("notices")).await;
     assert!(notices.contains("退回：2026年度年报报送（2026 年度，北冷乡）的报告被退回，理由：表三应同时填写法人或其他组织的申请情况。"), "{notices}");
-    let letter = c
-        .find(Locator::Css("#notices a.letter"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let letter = attr(&c, Locator::Css("#notices a.letter"), "href").await;
     let mut ag = Http::new(url);
     assert_eq!(ag.login("北冷乡报送员", PASSWORD), 303);
     let (code, _, _, docx) = ag.get_bytes(&letter);
@@ -346,14 +339,7 @@ async fn the_filing_loop_in_chromium() {
         .unwrap();
     let listed = c.find_all(Locator::Css("#reports tbody tr")).await.unwrap();
     assert_eq!(listed.len(), 1);
-    let csv = c
-        .find(Locator::Id("export-csv"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let csv = attr(&c, Locator::Id("export-csv"), "href").await;
     let (code, kind, _, bytes) = rev.get_bytes(&csv);
     assert_eq!(code, 200, "{kind}");
     assert!(

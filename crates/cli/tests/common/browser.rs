@@ -124,3 +124,9 @@ pub async fn sign_out(c: &fantoccini::Client) {
 pub async fn text(c: &fantoccini::Client, at: Locator<'_>) -> String {
     c.find(at).await.unwrap().text().await.unwrap()
 }
+
+/// The attribute `name` of the element at `at`, which must have it.
+pub async fn attr(c: &fantoccini::Client, at: Locator<'_>, name: &str) -> String {
+    let value = c.find(at).await.unwrap().attr(name).await.unwrap();
+    value.unwrap_or_else(|| panic!("no {name} on {at:?}"))
+}
