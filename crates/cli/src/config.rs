@@ -53,6 +53,12 @@ pub struct Readers {
     pub pdfium: Option<PathBuf>,
     /// Where the PP-OCR model is.
     pub ppocr: Option<PathBuf>,
+    /// Seconds a PDF, image or Word file may take to read before it is stopped.
+    pub seconds: Option<f64>,
+    /// Seconds more per page of a scan (rendering and OCR).
+    pub page_seconds: Option<f64>,
+    /// Memory of the process reading one file, MiB.
+    pub memory_mb: Option<u64>,
 }
 
 /// Where a setting came from.
@@ -85,6 +91,9 @@ pub fn default_of(key: &str) -> &'static str {
         "readers.pdf_text" => "（hayro，再 PDFium、poppler）",
         "readers.ocr" => "（装有 PP-OCR 时两者，否则 tesseract）",
         "readers.pdf_rules" => "vector",
+        "readers.seconds" => "10",
+        "readers.page_seconds" => "60",
+        "readers.memory_mb" => "4096",
         _ => "—",
     }
 }
@@ -173,6 +182,21 @@ fn pairs(f: &File) -> Vec<(&'static str, &'static str, Option<String>)> {
         ),
         ("readers.pdfium", "NIANBAO_PDFIUM", p(&f.readers.pdfium)),
         ("readers.ppocr", "NIANBAO_PPOCR", p(&f.readers.ppocr)),
+        (
+            "readers.seconds",
+            "NIANBAO_READ_SECONDS",
+            f.readers.seconds.map(|v| v.to_string()),
+        ),
+        (
+            "readers.page_seconds",
+            "NIANBAO_READ_PAGE_SECONDS",
+            f.readers.page_seconds.map(|v| v.to_string()),
+        ),
+        (
+            "readers.memory_mb",
+            "NIANBAO_READ_MEMORY_MB",
+            f.readers.memory_mb.map(|v| v.to_string()),
+        ),
     ]
 }
 
@@ -269,6 +293,25 @@ pub fn problems(settings: &[Setting]) -> Vec<String> {
                 out.push(format!(
                     "{key}：应为 {} 之一 (one of these) — got {v}",
                     ok.join("、")
+                ));
+            }
+        }
+    }
+    // The readers ignore a budget that is no positive number (their default holds): say so.
+    for key in [
+        "readers.seconds",
+        "readers.page_seconds",
+        "readers.memory_mb",
+    ] {
+        if let Some(v) = get(key) {
+            if !v
+                .trim()
+                .parse::<f64>()
+                .is_ok_and(|n| n.is_finite() && n > 0.0)
+            {
+                out.push(format!(
+                    "{key}：应为正数 (a positive number) — got {v}，按默认值 {} 读取",
+                    default_of(key)
                 ));
             }
         }

@@ -234,7 +234,8 @@ The file (TOML; /etc/nianbao/nianbao.toml when it exists, or --config, or NIANBA
   [serve]   listen, tls_cert, tls_key, spool, max_upload_mb, upload_quota_mb, trusted_proxies = [\"127.0.0.1\"],
             collect_interval
   [readers] pdf_text (hayro|pdfium|poppler), ocr (tesseract|ppocr|both), pdf_rules
-            (vector|raster), pdfium (library directory), ppocr (model directory)
+            (vector|raster), pdfium (library directory), ppocr (model directory),
+            seconds (per file, 10), page_seconds (per scanned page, 60), memory_mb (4096)
 Flags override environment variables (NIANBAO_DB, NIANBAO_LISTEN, …), which override the file.
 Exit 1 when something is wrong.")]
     Config {
@@ -313,6 +314,10 @@ fn main() -> ExitCode {
     // The configuration file first: its settings become the environment the flags fall back
     // to (before any thread starts).
     let args: Vec<String> = std::env::args().collect();
+    // A copy of this program reading one file for its parent (see nianbao_read::isolate).
+    if args.get(1).map(String::as_str) == Some(nianbao_read::isolate::WORKER_ARG) {
+        return nianbao_read::isolate::worker_main();
+    }
     let (config_path, settings) = match config::path(&args) {
         Some((path, named)) => match config::load(&path) {
             Ok(file) => (Some(path), config::apply(&file)),
@@ -325,6 +330,9 @@ fn main() -> ExitCode {
         None => (None, config::apply(&config::File::default())),
     };
     let cli = Cli::parse();
+    // PDFs, images and Word files are read in a worker under the readers' time and memory
+    // budget; without one (the executable cannot be found) they are read in-process.
+    nianbao_read::isolate::enable(None);
     let result = match cli.cmd {
         Cmd::Extract { files, docx_pages } => extract(&files, docx_pages.as_deref()),
         Cmd::Check {

@@ -100,7 +100,7 @@ fn config_check_names_what_is_wrong_and_bad_files_are_refused() {
     let conf = dir.path().join("bad-values.toml");
     std::fs::write(
         &conf,
-        "[serve]\nlisten = \"everywhere\"\ntrusted_proxies = [\"proxy.example\"]\ntls_cert = \"/nonexistent/cert.pem\"\n[readers]\npdf_text = \"acrobat\"\n[store]\nurl = \"/nonexistent-dir/x.db\"\n",
+        "[serve]\nlisten = \"everywhere\"\ntrusted_proxies = [\"proxy.example\"]\ntls_cert = \"/nonexistent/cert.pem\"\n[readers]\npdf_text = \"acrobat\"\nseconds = -1\n[store]\nurl = \"/nonexistent-dir/x.db\"\n",
     )
     .unwrap();
     let out = nianbao(
@@ -114,6 +114,7 @@ fn config_check_names_what_is_wrong_and_bad_files_are_refused() {
         "不是 IP 地址 (not an IP address): proxy.example",
         "serve.tls_cert 与 serve.tls_key 须同时设置",
         "readers.pdf_text：应为 hayro、pdfium、poppler 之一",
+        "readers.seconds：应为正数 (a positive number) — got -1，按默认值 10 读取",
         "store.url：所在目录不存在",
     ] {
         assert!(text.contains(want), "{want} not in {text}");

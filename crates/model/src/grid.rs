@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// One table of a document: per row, per column, the byte range of the cell's text in the
 /// canonical text, or `None` where a merged cell covers the slot.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TextGrid {
     /// Slots row by row; a blank cell has an empty range at its place in its row's line.
     pub rows: Vec<Vec<Option<Range<usize>>>>,

@@ -10,6 +10,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Converts legacy Word bytes to DOCX bytes.
 pub fn doc_to_docx(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
+    // LibreOffice's start alone can take seconds: a worker's budget grows by its limit.
+    crate::isolate::allow(TIMEOUT.as_secs_f64());
     soffice(bytes, "doc", "docx:MS Word 2007 XML", "docx")
 }
 

@@ -116,7 +116,7 @@ fn one_line(s: &str) -> String {
 
 /// A table cell's stretch of the canonical text (byte range), with the recogniser's
 /// confidence in it when read from an image, and its place in the file when known.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

@@ -16,6 +16,7 @@ mod glyphs_hayro;
 mod glyphs_pdfium;
 pub mod guard;
 pub mod html;
+pub mod isolate;
 pub mod light;
 pub mod ocr;
 pub mod ofd;
@@ -80,6 +81,14 @@ pub enum ReadError {
     Bomb(u64),
     #[error("HTML 嵌套超过 {0} 层，不像是年报网页，已拒绝 (HTML nested deeper than {0} levels: refused as hostile)")]
     TooDeep(usize),
+    #[error("读取超过 {0} 秒仍未完成，已停止：文件可能已损坏或构造异常 (reading took over {0} s and was stopped: the file may be broken or hostile)")]
+    TimedOut(u64),
+    #[error(
+        "读取所需内存超过 {0} MB 上限，已停止 (reading needed more than {0} MB and was stopped)"
+    )]
+    OutOfMemory(u64),
+    #[error("{0}")]
+    Other(String),
 }
 
 /// Reads and decodes a file. The size is checked before anything is loaded.
@@ -198,8 +207,22 @@ fn png(img: &image::GrayImage) -> Result<Vec<u8>, ReadError> {
     Ok(out.into_inner())
 }
 
-/// Reads bytes already in memory, choosing the reader from the content.
+/// Reads bytes already in memory, choosing the reader from the content. Binary formats
+/// (PDF, images, Word, OFD) are read in a worker process under a time and memory budget
+/// once the program has [`isolate::enable`]d it; text and HTML in-process.
 pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
+    let heavy = matches!(
+        sniff(bytes),
+        Format::Pdf | Format::Zip | Format::Ole | Format::Other("PNG" | "JPEG" | "TIFF")
+    );
+    if heavy && !bytes.is_empty() && isolate::enabled() {
+        return isolate::read(bytes);
+    }
+    read_in_process(bytes)
+}
+
+/// [`read_bytes`] in this process, whatever the format.
+pub fn read_in_process(bytes: &[u8]) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }

@@ -28,6 +28,8 @@ const INK: u8 = 200;
 
 /// OCR of a PDF without a text layer.
 pub fn pdf_document(bytes: &[u8]) -> Result<Document, ReadError> {
+    // A worker's budget grows for rendering, then for recognising each page rendered.
+    crate::isolate::allow(crate::isolate::page_seconds());
     let images = pages::render(bytes, DPI, MAX_PAGES)?;
     let dir = tempfile::tempdir()?;
     read_pages(dir.path(), images)
@@ -225,6 +227,7 @@ fn at_dpi(page: Image) -> Image {
 }
 
 fn read_pages(dir: &Path, images: Vec<Image>) -> Result<Document, ReadError> {
+    crate::isolate::allow(crate::isolate::page_seconds() * images.len() as f64);
     let mut pages = Vec::new();
     let mut texts: Vec<PathBuf> = Vec::new();
     // Cell crops to recognise, grey: (page, table, row, cell) and the crop.

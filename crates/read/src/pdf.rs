@@ -243,6 +243,8 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
         .filter(|p| !found.contains_key(p))
         .collect();
     if let (Some(&a), Some(&b)) = (raster_pages.first(), raster_pages.last()) {
+        // Rendering and finding rules take about a second a page.
+        crate::isolate::allow(crate::isolate::page_seconds() * (b + 1 - a) as f64 / 10.0);
         for (page, mut img) in pages::render_range(bytes, DPI, a, b).unwrap_or_default() {
             let Some(w) = widths.get(&page).filter(|_| raster_pages.contains(&page)) else {
                 continue;

@@ -23,6 +23,23 @@ pub fn run(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing),
         Err(e) => return Err(e.into()),
     };
+    // stderr is drained while the program runs: one that reports more than a pipe holds
+    // (poppler prints a line per damaged object: 89 KB for 50 MB of noise) would otherwise
+    // block on it until the limit. The first 64 KiB are kept.
+    let errors = child.stderr.take().map(|mut e| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = e.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let room = KEPT.saturating_sub(kept.len());
+                kept.extend_from_slice(&buf[..n.min(room)]);
+            }
+            String::from_utf8_lossy(&kept).into_owned()
+        })
+    });
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait()? {
@@ -38,9 +55,28 @@ pub fn run(
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
+    let err = errors.and_then(|t| t.join().ok()).unwrap_or_default();
     Ok((status, err))
+}
+
+/// Bytes of a helper's stderr kept for its error message.
+const KEPT: usize = 64 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_program_that_writes_much_to_stderr_is_not_blocked_by_it() {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "head -c 300000 /dev/zero | tr '\\0' x >&2; echo done >&2",
+        ]);
+        let missing = ReadError::NoPdfTool;
+        let (status, err) = run(cmd, Duration::from_secs(20), missing, "sh").unwrap();
+        assert!(status.success());
+        assert_eq!(err.len(), KEPT);
+        assert!(err.bytes().all(|b| b == b'x'));
+    }
 }
