@@ -480,6 +480,32 @@ fn label_pairs(
         if apart {
             out.extend((j..last).map(|k| (k, runs[last].clone())));
             out.push((last, None));
+            // The values stand between two runs of labels: the rows of the next run, printed
+            // right after them without values of their own, may own them as well (a row's
+            // values printed before its label).
+            let end = printed[last].last().copied().unwrap_or(b.last);
+            let mut k = last + 1;
+            while let Some(Some(c)) = anchors.get(k) {
+                let next_slot = stream.slots.partition_point(|&i| i <= end);
+                let first_after = stream.slots.get(next_slot).is_none_or(|&i| i >= c.first);
+                // Blank cells between two labels (an empty line's, a page foot's) part nothing;
+                // a value or other words do.
+                let joined = match anchors[k - 1] {
+                    _ if k == last + 1 => c.first > end && first_after,
+                    Some(p) => {
+                        p.last < c.first
+                            && atoms[p.last + 1..c.first]
+                                .iter()
+                                .all(|x| matches!(x.what, crate::atoms::What::Blank))
+                    }
+                    None => false,
+                };
+                if !joined || !printed[k].is_empty() {
+                    break;
+                }
+                out.push((k, runs[last].clone()));
+                k += 1;
+            }
         }
     }
     // The same run the other way round: values printed before the first label (`1 0 … 1 /
@@ -497,6 +523,44 @@ fn label_pairs(
             out.push((j, None));
             out.extend((j + 1..=m).map(|k| (k, runs[j].clone())));
         }
+    }
+    // A run of three labels or more back to back whose rows took values from both sides of
+    // it (some printed before its first label, some after its last): where the one side's
+    // rows end is a guess, and each row may as well read as the next row does.
+    // Here labels that share a fragment (`…申请数量二、上年结转…`) stand back to back too.
+    let touching = |m: usize| {
+        adjacent[m]
+            || matches!((anchors[m], anchors[m + 1]), (Some(a), Some(b)) if a.last >= b.first)
+    };
+    let mut j = 0;
+    while j < anchors.len() {
+        let mut m = j;
+        while m < adjacent.len() && touching(m) {
+            m += 1;
+        }
+        // Two labels with values before and after are a converter's common order (`74 /
+        // 行政处罚 / 行政强制 0`: each row's values before its label); three or more are a block.
+        if let (true, Some(a), Some(b)) = (m >= j + 2, anchors[j], anchors[m]) {
+            // Values on the first or the last label's own line are that row's: not apart.
+            let apart = |v: usize, label: usize| atoms[v].line != atoms[label].line;
+            let before = (j..=m).any(|k| {
+                printed[k]
+                    .first()
+                    .is_some_and(|&v| v < a.first && apart(v, a.first))
+            });
+            let after = (j..=m).any(|k| {
+                printed[k]
+                    .last()
+                    .is_some_and(|&v| v > b.last && apart(v, b.last))
+            });
+            // A label wrapped around its own values (`1.本机关不掌握相关政府 / 26 … / 信息`)
+            // pairs them: not a block.
+            let inside = (j..=m).any(|k| printed[k].iter().any(|&v| a.first < v && v < b.last));
+            if before && after && !inside {
+                out.extend((j..=m).map(|k| (k, if k < m { runs[k + 1].clone() } else { None })));
+            }
+        }
+        j = m + 1;
     }
     out
 }
@@ -1017,6 +1081,12 @@ fn missing(w: &mut Writer, table: &str, rows: &[&RowSpec], s: &Solved) {
         let blank = || vec![String::new(); spec.cols.len()];
         let chosen = s.runs[k].as_ref().map_or_else(blank, read);
         let other = rival.as_ref().map_or_else(blank, read);
+        // The other reading gives the row the same printed values: no cell of it is in
+        // doubt. (Blank either way is a doubt still: the row's values may be elsewhere.)
+        let empty = |v: &[String]| v.iter().all(|x| x.is_empty() || x == "—");
+        if chosen == other && !empty(&chosen) {
+            continue;
+        }
         w.uncertain(table, spec, chosen, other);
     }
     let assigned: Vec<Option<usize>> = s

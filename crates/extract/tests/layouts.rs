@@ -331,3 +331,67 @@ fn a_sparse_table_four_is_placed_under_its_heads() {
         .any(|f| f.rule == "extract.missing_values"
             && f.cells.iter().any(|c| c == "t4.review.upheld")));
 }
+
+/// The cells an `extract.uncertain_row` doubt names.
+fn uncertain(r: &nianbao_model::Report) -> Vec<&str> {
+    r.doubts
+        .iter()
+        .filter(|f| f.rule == "extract.uncertain_row")
+        .flat_map(|f| f.cells.iter().map(String::as_str))
+        .collect()
+}
+
+/// scramble.py seed 163: six labels of table 三 back to back, a decoy's dashes before them
+/// and the six rows' values after. Which group starts the rows is a guess (the first row
+/// took the dashes, so every value moved down a row): each row of the block is named, the
+/// first with the value it has if the dashes are not its own.
+#[test]
+fn a_block_of_labels_with_values_on_both_sides_names_every_row() {
+    let r = nianbao_extract::extract(include_str!("fixtures/label-block-values-both-sides.txt"));
+    let named = uncertain(&r);
+    for row in [
+        "received",
+        "carried_in",
+        "granted",
+        "partial",
+        "denied.secret",
+    ] {
+        for col in ["natural", "total"] {
+            let key = format!("t3.{row}.{col}");
+            assert!(named.contains(&key.as_str()), "{key} not named: {named:?}");
+        }
+    }
+    let received = r
+        .doubts
+        .iter()
+        .find(|f| {
+            f.rule == "extract.uncertain_row"
+                && f.cells.first().map(String::as_str) == Some("t3.received.natural")
+        })
+        .unwrap();
+    assert_eq!(received.alternatives[1], ["19", "", "", "", "", "", "19"]);
+}
+
+/// scramble.py seed 165: `-` and `0` printed between `6.属于四类过程性信息` and
+/// `7.属于行政执法案卷`, `8.属行政查询事项` after a page foot; the `0` is row 8's. Every row the
+/// values may belong to is named: the run before them and the run after, up to other words.
+#[test]
+fn a_value_between_two_runs_of_labels_names_the_rows_of_both() {
+    let r = nianbao_extract::extract(include_str!("fixtures/value-between-label-runs.md"));
+    let named = uncertain(&r);
+    for row in [
+        "third_party",
+        "internal",
+        "process",
+        "enforcement",
+        "inquiry",
+    ] {
+        let key = format!("t3.denied.{row}.nonprofit");
+        assert!(named.contains(&key.as_str()), "{key} not named: {named:?}");
+    }
+    // 行政复议… (a decoy header of table 四) parts the second run from (四)1.
+    assert!(
+        !named.contains(&"t3.unavailable.not_held.nonprofit"),
+        "{named:?}"
+    );
+}
