@@ -238,6 +238,17 @@ fn read_with(exe: &PathBuf, bytes: &[u8], budget: Budget) -> Result<Source, Read
     if tail.contains("memory allocation of") || tail.contains("bad_alloc") {
         return Err(ReadError::OutOfMemory(budget.memory_mb));
     }
+    // Killed by a signal with nothing said: an allocation that failed where no message could
+    // be written (a C library's, or an allocator's own abort) looks the same as a crash.
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return Err(ReadError::Died {
+                signal,
+                memory_mb: budget.memory_mb,
+            });
+        }
+    }
     let last = tail
         .lines()
         .rev()
@@ -364,6 +375,9 @@ impl From<&ReadError> for WireError {
             ReadError::TooDeep(n) => ("too_deep", String::new(), *n as u64, 0),
             ReadError::TimedOut(n) => ("timed_out", String::new(), *n, 0),
             ReadError::OutOfMemory(n) => ("out_of_memory", String::new(), *n, 0),
+            ReadError::Died { signal, memory_mb } => {
+                ("died", String::new(), *signal as u64, *memory_mb)
+            }
             ReadError::Io(e) => ("io", e.to_string(), 0, 0),
             // Unsupported's name and anything else keep their words exactly.
             other => ("other", other.to_string(), 0, 0),
@@ -400,6 +414,10 @@ impl From<WireError> for ReadError {
             "too_deep" => ReadError::TooDeep(w.a as usize),
             "timed_out" => ReadError::TimedOut(w.a),
             "out_of_memory" => ReadError::OutOfMemory(w.a),
+            "died" => ReadError::Died {
+                signal: w.a as i32,
+                memory_mb: w.b,
+            },
             "io" => ReadError::Io(std::io::Error::other(w.text)),
             _ => ReadError::Other(w.text),
         }
@@ -421,6 +439,10 @@ mod tests {
             ReadError::TooDeep(3),
             ReadError::TimedOut(12),
             ReadError::OutOfMemory(64),
+            ReadError::Died {
+                signal: 6,
+                memory_mb: 64,
+            },
             ReadError::Unsupported("RAR"),
             ReadError::NoPpocr("/x".into()),
         ];

@@ -87,6 +87,8 @@ pub enum ReadError {
         "读取所需内存超过 {0} MB 上限，已停止 (reading needed more than {0} MB and was stopped)"
     )]
     OutOfMemory(u64),
+    #[error("读取进程异常终止（信号 {signal}）：所需内存可能超过 {memory_mb} MB 上限，或读取器崩溃，已跳过此文件 (the reading process died by signal {signal}: out of its {memory_mb} MB, or a reader crashed; file skipped)")]
+    Died { signal: i32, memory_mb: u64 },
     #[error("{0}")]
     Other(String),
 }
