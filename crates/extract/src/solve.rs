@@ -485,13 +485,15 @@ fn label_pairs(
             // values printed before its label).
             let end = printed[last].last().copied().unwrap_or(b.last);
             let mut k = last + 1;
+            // The first slot after the values: the next run's first label comes before any.
+            let after_end = stream
+                .slots
+                .get(stream.slots.partition_point(|&i| i <= end));
             while let Some(Some(c)) = anchors.get(k) {
-                let next_slot = stream.slots.partition_point(|&i| i <= end);
-                let first_after = stream.slots.get(next_slot).is_none_or(|&i| i >= c.first);
                 // Blank cells between two labels (an empty line's, a page foot's) part nothing;
                 // a value or other words do.
                 let joined = match anchors[k - 1] {
-                    _ if k == last + 1 => c.first > end && first_after,
+                    _ if k == last + 1 => c.first > end && after_end.is_none_or(|&i| i >= c.first),
                     Some(p) => {
                         p.last < c.first
                             && atoms[p.last + 1..c.first]

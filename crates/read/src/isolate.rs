@@ -192,23 +192,10 @@ fn read_with(exe: &PathBuf, bytes: &[u8], budget: Budget) -> Result<Source, Read
         }
     });
     // The last lines of stderr, for a worker that dies without an answer.
-    let stderr = child.stderr.take();
-    let errors = std::thread::spawn(move || {
-        let mut tail = Vec::new();
-        if let Some(mut e) = stderr {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = e.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                tail.extend_from_slice(&buf[..n]);
-                if tail.len() > 16_384 {
-                    tail.drain(..tail.len() - 8192);
-                }
-            }
-        }
-        String::from_utf8_lossy(&tail).into_owned()
-    });
+    let errors = child
+        .stderr
+        .take()
+        .map(|e| crate::process::drain(e, crate::process::Keep::Tail(16_384)));
     let mut deadline = start + Duration::from_secs_f64(budget.seconds);
     let answer = loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -234,7 +221,7 @@ fn read_with(exe: &PathBuf, bytes: &[u8], budget: Budget) -> Result<Source, Read
     if let Some(result) = answer {
         return result;
     }
-    let tail = errors.join().unwrap_or_default();
+    let tail = errors.and_then(|t| t.join().ok()).unwrap_or_default();
     if tail.contains("memory allocation of") || tail.contains("bad_alloc") {
         return Err(ReadError::OutOfMemory(budget.memory_mb));
     }

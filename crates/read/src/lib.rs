@@ -213,23 +213,30 @@ fn png(img: &image::GrayImage) -> Result<Vec<u8>, ReadError> {
 /// (PDF, images, Word, OFD) are read in a worker process under a time and memory budget
 /// once the program has [`isolate::enable`]d it; text and HTML in-process.
 pub fn read_bytes(bytes: &[u8]) -> Result<Source, ReadError> {
+    // Sniffed once: telling text from HTML looks through up to 256 KiB.
+    let format = sniff(bytes);
     let heavy = matches!(
-        sniff(bytes),
+        format,
         Format::Pdf | Format::Zip | Format::Ole | Format::Other("PNG" | "JPEG" | "TIFF")
     );
-    if heavy && !bytes.is_empty() && isolate::enabled() {
+    if heavy && isolate::enabled() {
         return isolate::read(bytes);
     }
-    read_in_process(bytes)
+    read_as(bytes, format)
 }
 
 /// [`read_bytes`] in this process, whatever the format.
 pub fn read_in_process(bytes: &[u8]) -> Result<Source, ReadError> {
+    read_as(bytes, sniff(bytes))
+}
+
+/// Reads `bytes` in this process with the reader of `format`, their sniffed format.
+fn read_as(bytes: &[u8], format: Format) -> Result<Source, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
     let mut laid = Laid::default();
-    let (decoded, format) = match sniff(bytes) {
+    let (decoded, format) = match format {
         Format::Text => (decode(bytes), "text"),
         Format::Html => {
             let d = html::decode_html(bytes);

@@ -26,20 +26,7 @@ pub fn run(
     // stderr is drained while the program runs: one that reports more than a pipe holds
     // (poppler prints a line per damaged object: 89 KB for 50 MB of noise) would otherwise
     // block on it until the limit. The first 64 KiB are kept.
-    let errors = child.stderr.take().map(|mut e| {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = e.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let room = KEPT.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
-            }
-            String::from_utf8_lossy(&kept).into_owned()
-        })
-    });
+    let errors = child.stderr.take().map(|e| drain(e, Keep::Head(KEPT)));
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait()? {
@@ -62,6 +49,45 @@ pub fn run(
 /// Bytes of a helper's stderr kept for its error message.
 const KEPT: usize = 64 * 1024;
 
+/// Which part of a stream [`drain`] keeps.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep {
+    /// The first bytes (a program's error message comes first).
+    Head(usize),
+    /// The last bytes (what a process said before it died).
+    Tail(usize),
+}
+
+/// Reads `stream` to its end on a thread of its own, so the writer never blocks on a full
+/// pipe; the part `keep` says, as text.
+pub(crate) fn drain(
+    mut stream: impl Read + Send + 'static,
+    keep: Keep,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            match keep {
+                Keep::Head(max) => {
+                    let room = max.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+                Keep::Tail(max) => {
+                    kept.extend_from_slice(&buf[..n]);
+                    if kept.len() > max {
+                        kept.drain(..kept.len() - max);
+                    }
+                }
+            }
+        }
+        String::from_utf8_lossy(&kept).into_owned()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +104,14 @@ mod tests {
         assert!(status.success());
         assert_eq!(err.len(), KEPT);
         assert!(err.bytes().all(|b| b == b'x'));
+    }
+
+    #[test]
+    fn a_drained_tail_is_the_last_bytes() {
+        let text: Vec<u8> = (0..20_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let tail = drain(std::io::Cursor::new(text.clone()), Keep::Tail(100))
+            .join()
+            .unwrap();
+        assert_eq!(tail.as_bytes(), &text[text.len() - 100..]);
     }
 }
