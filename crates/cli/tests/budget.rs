@@ -5,41 +5,29 @@
 //! 10 s, still read in full is shown by the scan families of `variants.rs`, which run
 //! under the default budget.)
 
+mod common;
+
+use common::{run_extract, seed, variants};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
-
-fn seed(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../corpus/seeds")
-        .join(name)
-}
 
 /// `nianbao extract FILES` with `env` and every reader budget variable otherwise unset,
 /// temporary files under `tmp`: the JSON lines, stderr, the exit code.
 fn extract(files: &[&Path], env: &[(&str, &str)], tmp: &Path) -> (Vec<Value>, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .args(files)
-        .env_remove("NIANBAO_READ_SECONDS")
-        .env_remove("NIANBAO_READ_PAGE_SECONDS")
-        .env_remove("NIANBAO_READ_MEMORY_MB")
-        .env_remove("NIANBAO_READ_WORKER")
-        .env("TMPDIR", tmp)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let lines = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (
-        lines,
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    run_extract(files, |cmd| {
+        cmd.env_remove("NIANBAO_READ_SECONDS")
+            .env_remove("NIANBAO_READ_PAGE_SECONDS")
+            .env_remove("NIANBAO_READ_MEMORY_MB")
+            .env_remove("NIANBAO_READ_WORKER")
+            .env("TMPDIR", tmp)
+            .envs(env.iter().copied());
+    })
+}
+
+/// The stamped, skewed scan every budget test reads.
+fn scan() -> PathBuf {
+    variants().join("scan/000_ea60ae7e2efea9c4.pdf")
 }
 
 /// Processes whose command line mentions `dir` (helpers left running there).
@@ -100,8 +88,7 @@ fn a_junk_pdf_is_refused_in_seconds_with_one_line() {
 /// stopped with the reason while `pdftoppm` or Tesseract runs, and they are stopped too.
 #[test]
 fn a_file_over_the_time_budget_is_stopped_and_its_helpers_with_it() {
-    let variants = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
-    let scan = variants.join("scan/000_ea60ae7e2efea9c4.pdf");
+    let scan = scan();
     let good = seed("002_3bceb6a2129e3845.txt");
     let dir = tempfile::tempdir().unwrap();
     let (lines, err, code) = extract(
@@ -140,8 +127,7 @@ fn assert_over_memory(line: &Value) {
 /// with the reason, and the report after it reads as ever.
 #[test]
 fn a_file_over_the_memory_budget_is_stopped_and_the_batch_goes_on() {
-    let variants = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
-    let scan = variants.join("scan/000_ea60ae7e2efea9c4.pdf");
+    let scan = scan();
     let good = seed("002_3bceb6a2129e3845.txt");
     let dir = tempfile::tempdir().unwrap();
     let (lines, err, code) = extract(
@@ -162,8 +148,7 @@ fn the_budget_is_set_in_the_config_file_and_a_worker_reads_as_the_process_does()
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("nianbao.toml");
     std::fs::write(&config, "[readers]\nmemory_mb = 64\nseconds = 5\n").unwrap();
-    let variants = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants");
-    let scan = variants.join("scan/000_ea60ae7e2efea9c4.pdf");
+    let scan = scan();
     let (lines, _, _) = extract(
         &[&scan],
         &[("NIANBAO_CONFIG", config.to_str().unwrap())],
@@ -173,7 +158,7 @@ fn the_budget_is_set_in_the_config_file_and_a_worker_reads_as_the_process_does()
     let files: Vec<PathBuf> = ["pdf", "docx", "chrome-pdf"]
         .iter()
         .map(|f| {
-            variants.join(f).join(format!(
+            variants().join(f).join(format!(
                 "011-txt.{}",
                 if *f == "docx" { "docx" } else { "pdf" }
             ))

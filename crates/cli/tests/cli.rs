@@ -1,14 +1,11 @@
 //! The command line: exit codes, bad input, encodings, help.
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn seed(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../corpus/seeds")
-        .join(name)
-}
+use common::seed;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
 
 fn nianbao(args: &[&str], files: &[&Path]) -> (String, String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))

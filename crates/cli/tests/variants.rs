@@ -9,13 +9,9 @@
 
 mod common;
 
-use common::{extract, gold_file};
+use common::{extract, gold_file, variants};
 use nianbao_model::Report;
 use std::path::{Path, PathBuf};
-
-fn variants() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants")
-}
 
 /// The (source, gold) pairs of a family, sorted; at most `limit`.
 fn family(name: &str, limit: usize) -> Vec<(PathBuf, Report)> {

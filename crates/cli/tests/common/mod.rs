@@ -91,18 +91,45 @@ pub fn extract(files: &[PathBuf]) -> (Vec<Value>, i32) {
 /// [`extract`] with environment variables set for the process (`NIANBAO_OCR`, …).
 #[allow(dead_code)]
 pub fn extract_with(files: &[PathBuf], env: &[(&str, &str)]) -> (Vec<Value>, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("extract")
-        .args(files)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
+    let (lines, _, code) = run_extract(files, |cmd| {
+        cmd.envs(env.iter().copied());
+    });
+    (lines, code)
+}
+
+/// `nianbao extract FILES`, the command set up further by `setup` (environment, …): the
+/// JSON lines it printed, its stderr and its exit code.
+pub fn run_extract(
+    files: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+    setup: impl FnOnce(&mut Command),
+) -> (Vec<Value>, String, i32) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.arg("extract").args(files);
+    setup(&mut cmd);
+    let out = cmd.output().unwrap();
     let lines = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    (lines, out.status.code().unwrap_or(-1))
+    (
+        lines,
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// The shared reports in the forms real reports take (`shared/corpus/variants`), which lies
+/// beside the project (as CI lays it).
+pub fn variants() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/variants")
+}
+
+/// A report of the repository's seed corpus.
+pub fn seed(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/seeds")
+        .join(name)
 }
 
 pub mod browser;
